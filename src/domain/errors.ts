@@ -1,0 +1,201 @@
+/**
+ * Domain errors with stable codes.
+ *
+ * The same `code` reaches the CLI (message + exit code) and the API
+ * (problem+json `code` + HTTP status), so scripts can branch on it.
+ *
+ * @example
+ * ```ts
+ * throw new NotFoundError('template', 'fastapi-service')
+ * // err.code === 'NOT_FOUND', err.status === 404, err.exitCode === 1
+ * ```
+ */
+export class MaestroError extends Error {
+  /** Stable, machine-readable code (SCREAMING_SNAKE). */
+  readonly code: string
+  /** HTTP status the daemon answers with. */
+  readonly status: number
+  /** CLI exit code: 1 for "the thing you asked about is wrong", 2 for usage errors. */
+  readonly exitCode: number
+  /** Structured details, safe to show to the caller. */
+  readonly data: Record<string, unknown>
+
+  constructor(
+    message: string,
+    opts: {code: string; status: number; exitCode?: number; data?: Record<string, unknown>; cause?: unknown},
+  ) {
+    super(message, opts.cause === undefined ? undefined : {cause: opts.cause})
+    this.name = new.target.name
+    this.code = opts.code
+    this.status = opts.status
+    this.exitCode = opts.exitCode ?? 1
+    this.data = opts.data ?? {}
+  }
+}
+
+/** A problem in a file, with its position (1-based line and column) when known. */
+export interface Issue {
+  file?: string
+  line?: number
+  column?: number
+  /** JSON pointer-ish path of the offending value, e.g. `/parameters/0/type`. */
+  path?: string
+  message: string
+}
+
+export function formatIssue(issue: Issue): string {
+  const where = [issue.file, issue.line, issue.column].filter((p) => p !== undefined).join(':')
+  return where ? `${where}: ${issue.message}` : issue.message
+}
+
+export class NotFoundError extends MaestroError {
+  static readonly code = 'NOT_FOUND'
+  constructor(kind: string, ref: string, hint?: string) {
+    super(`${kind} ${JSON.stringify(ref)} not found${hint ? `. ${hint}` : ''}`, {
+      code: NotFoundError.code,
+      status: 404,
+      data: {kind, ref},
+    })
+  }
+}
+
+export class AlreadyExistsError extends MaestroError {
+  static readonly code = 'ALREADY_EXISTS'
+  constructor(kind: string, ref: string) {
+    super(`${kind} ${JSON.stringify(ref)} already exists`, {code: AlreadyExistsError.code, status: 409, data: {kind, ref}})
+  }
+}
+
+/** manifest.yaml (or another template file) failed YAML parsing or schema validation. */
+export class InvalidTemplateError extends MaestroError {
+  static readonly code = 'INVALID_TEMPLATE'
+  readonly issues: Issue[]
+  constructor(issues: Issue[], summary = 'template is invalid') {
+    super(`${summary}:\n${issues.map((i) => `  - ${formatIssue(i)}`).join('\n')}`, {
+      code: InvalidTemplateError.code,
+      status: 422,
+      data: {issues},
+    })
+    this.issues = issues
+  }
+}
+
+/** Answers do not satisfy the template's parameter schema. */
+export class InvalidAnswersError extends MaestroError {
+  static readonly code = 'INVALID_ANSWERS'
+  readonly issues: Issue[]
+  constructor(issues: Issue[]) {
+    super(`answers are invalid:\n${issues.map((i) => `  - ${formatIssue(i)}`).join('\n')}`, {
+      code: InvalidAnswersError.code,
+      status: 422,
+      data: {issues},
+    })
+    this.issues = issues
+  }
+}
+
+/** Required answers are missing and there is no terminal to ask on. */
+export class MissingAnswersError extends MaestroError {
+  static readonly code = 'MISSING_ANSWERS'
+  readonly missing: string[]
+  constructor(missing: string[]) {
+    super(
+      `missing required answers: ${missing.join(', ')}. Pass them with --set NAME=VALUE or --answers FILE, or run on a terminal to be asked`,
+      {code: MissingAnswersError.code, status: 422, data: {missing}},
+    )
+    this.missing = missing
+  }
+}
+
+/** A stored or rendered path would leave its root, or is otherwise unsafe. */
+export class UnsafePathError extends MaestroError {
+  static readonly code = 'UNSAFE_PATH'
+  constructor(path: string, reason: string) {
+    super(`unsafe path ${JSON.stringify(path)}: ${reason}`, {code: UnsafePathError.code, status: 422, data: {path, reason}})
+  }
+}
+
+/** Rendering failed (syntax error, unknown variable, limit exceeded). */
+export class RenderError extends MaestroError {
+  static readonly code = 'RENDER_ERROR'
+  constructor(message: string, data: {file?: string; line?: number; column?: number} = {}, cause?: unknown) {
+    const where = [data.file, data.line, data.column].filter((p) => p !== undefined).join(':')
+    super(where ? `${where}: ${message}` : message, {code: RenderError.code, status: 422, data, cause})
+  }
+}
+
+/** A version string or range that is not valid semver. */
+export class InvalidVersionError extends MaestroError {
+  static readonly code = 'INVALID_VERSION'
+  constructor(version: string, what = 'version') {
+    super(`${JSON.stringify(version)} is not a valid semver ${what}`, {
+      code: InvalidVersionError.code,
+      status: 400,
+      exitCode: 2,
+      data: {version},
+    })
+  }
+}
+
+/** Publishing different content under an already published version. */
+export class VersionConflictError extends MaestroError {
+  static readonly code = 'VERSION_EXISTS'
+  constructor(name: string, version: string) {
+    super(
+      `${name}@${version} is already published with different content; bump the version in manifest.yaml to publish a change`,
+      {code: VersionConflictError.code, status: 409, data: {name, version}},
+    )
+  }
+}
+
+/** The destination of an instantiation already holds files. */
+export class DestinationNotEmptyError extends MaestroError {
+  static readonly code = 'DESTINATION_NOT_EMPTY'
+  constructor(dest: string) {
+    super(`destination ${dest} is not empty; choose an empty folder or pass --force to write into it`, {
+      code: DestinationNotEmptyError.code,
+      status: 409,
+      data: {dest},
+    })
+  }
+}
+
+/** A template scored below the quality gate. `data.report` holds the report. */
+export class QualityGateError extends MaestroError {
+  static readonly code = 'QUALITY_GATE_FAILED'
+  constructor(name: string, score: number, minimum: number, report: unknown) {
+    super(`${name} scored ${score}, below the minimum of ${minimum}; nothing was published`, {
+      code: QualityGateError.code,
+      status: 422,
+      data: {name, score, minimum, report},
+    })
+  }
+}
+
+/** The caller asked for something malformed (bad flag combination, bad reference). */
+export class UsageError extends MaestroError {
+  static readonly code = 'USAGE_ERROR'
+  constructor(message: string, data: Record<string, unknown> = {}) {
+    super(message, {code: UsageError.code, status: 400, exitCode: 2, data})
+  }
+}
+
+/** A resource limit (size, count, time) was exceeded. */
+export class LimitExceededError extends MaestroError {
+  static readonly code = 'LIMIT_EXCEEDED'
+  constructor(message: string, data: Record<string, unknown> = {}) {
+    super(message, {code: LimitExceededError.code, status: 413, data})
+  }
+}
+
+/** Another writer holds the namespace lock, or a concurrent change won. */
+export class ConflictError extends MaestroError {
+  static readonly code = 'CONFLICT'
+  constructor(message: string, data: Record<string, unknown> = {}) {
+    super(message, {code: ConflictError.code, status: 409, data})
+  }
+}
+
+export function isMaestroError(err: unknown): err is MaestroError {
+  return err instanceof MaestroError
+}

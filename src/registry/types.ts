@@ -1,0 +1,114 @@
+import type {Answers, LoadedTemplate, Manifest, Namespace, TemplateSummary, VersionInfo} from '../domain/types.js'
+
+/**
+ * Who is asking. The local CLI is the `local` tenant with the admin role; the daemon
+ * derives the context from the caller's token.
+ */
+export interface RequestContext {
+  tenant: Namespace
+  user: string
+  role: 'admin' | 'editor' | 'viewer'
+}
+
+export interface SearchQuery {
+  text?: string
+  category?: string
+  tags?: string[]
+  author?: string
+  minScore?: number
+  namespace?: Namespace
+  limit?: number
+  offset?: number
+}
+
+export interface SearchHit extends TemplateSummary {
+  /** Relevance (higher is better); 0 when the query had no text. */
+  rank: number
+}
+
+export interface SearchResult {
+  items: SearchHit[]
+  total: number
+  limit: number
+  offset: number
+}
+
+export interface TemplateFileEntry {
+  path: string
+  size: number
+  /** git blob id */
+  oid: string
+  binary: boolean
+}
+
+export interface TemplateDetail extends TemplateSummary {
+  manifest: Manifest
+  readme: string
+  commit: string
+  files: TemplateFileEntry[]
+  created_at: string
+}
+
+export interface PublishInput {
+  template: LoadedTemplate
+  /** Commit message; defaults to `create|update NAME@VERSION`. */
+  message?: string
+  namespace?: Namespace
+}
+
+export interface PublishResult {
+  template: TemplateSummary
+  commit: string
+  /** created: new template; updated: new version; unchanged: same version, same content (no commit). */
+  status: 'created' | 'updated' | 'unchanged'
+  quality: QualitySummary | null
+}
+
+export interface QualitySummary {
+  score: number
+  passed: boolean
+}
+
+export interface DeleteResult {
+  name: string
+  namespace: Namespace
+  commit: string
+}
+
+export interface InstantiateOptions {
+  answers?: Answers
+  /** Use defaults for every unanswered parameter instead of failing. */
+  useDefaults?: boolean
+}
+
+export interface RenderedProject {
+  template: string
+  version: string
+  commit: string
+  answers: Answers
+  /** Rendered files, including .maestro-answers.yaml, keyed by POSIX path. */
+  files: Map<string, Uint8Array>
+}
+
+export interface ReindexResult {
+  namespaces: {namespace: Namespace; templates: number; versions: number; commit: string | null}[]
+}
+
+/**
+ * The one service interface every front end uses: the CLI (locally or with --remote),
+ * the daemon's routers and the SDK.
+ */
+export interface Registry {
+  search(query: SearchQuery): Promise<SearchResult>
+  /** `ref` is `name`, `name@1.2.0`, `name@^1`, `namespace/name[@range]`, or a template id. */
+  get(ref: string): Promise<TemplateDetail>
+  /** Files of the template at `ref` (the template folder, manifest.yaml included). */
+  getFiles(ref: string): Promise<LoadedTemplate & {detail: TemplateDetail}>
+  versions(ref: string): Promise<VersionInfo[]>
+  publish(input: PublishInput): Promise<PublishResult>
+  delete(ref: string): Promise<DeleteResult>
+  /** Render `ref` with answers; answers are validated before anything is rendered. */
+  instantiate(ref: string, options?: InstantiateOptions): Promise<RenderedProject>
+  reindex(): Promise<ReindexResult>
+  close(): Promise<void>
+}
