@@ -1,0 +1,328 @@
+/**
+ * Search latency of the SQLite index: builds a synthetic catalog of `templates`
+ * templates (realistic words, the 15 categories, tags, authors, scores, three
+ * namespaces) through `TemplateIndex.recordVersion`, then times a mix of queries
+ * in-process.
+ *
+ * Run it compiled (bench/.work is git-ignored):
+ *
+ * ```sh
+ * npx tsc -p tsconfig.json --outDir bench/.work/dist
+ * node bench/.work/dist/bench/search.js --templates 10000
+ * ```
+ */
+import {createHash} from 'node:crypto'
+import {existsSync, mkdirSync, rmSync} from 'node:fs'
+import {dirname, resolve} from 'node:path'
+import {performance} from 'node:perf_hooks'
+import {pathToFileURL} from 'node:url'
+
+import {createDb} from '../src/db/database.js'
+import {migrateToLatest} from '../src/db/migrate.js'
+import {TemplateIndex} from '../src/db/template-index.js'
+import type {RecordVersionInput} from '../src/db/template-index.js'
+import type {Manifest} from '../src/domain/types.js'
+import type {SearchQuery} from '../src/registry/types.js'
+
+export interface BenchOptions {
+  templates: number
+  /** SQLite file to build; it is replaced if it exists. */
+  dbPath: string
+  /** Timed runs of each query (after warm-up). Default 200. */
+  runs?: number
+  /** Keep the database file afterwards. Default false. */
+  keep?: boolean
+}
+
+export interface QueryTiming {
+  name: string
+  query: SearchQuery
+  /** Hits of the query (the `total`). */
+  total: number
+  median: number
+  p99: number
+}
+
+export interface BenchResult {
+  templates: number
+  /** Milliseconds to build the index. */
+  buildMs: number
+  /** Milliseconds over every timed search call. */
+  median: number
+  p99: number
+  max: number
+  queries: QueryTiming[]
+}
+
+const CATEGORIES = [
+  'ai_ml_engineer',
+  'backend_developer',
+  'database_specialist',
+  'devops_engineer',
+  'frontend_developer',
+  'integration_tester',
+  'maestro-curated',
+  'qa_engineer',
+  'requirement_analyst',
+  'sdlc-templates',
+  'security_specialist',
+  'solution_architect',
+  'technical_writer',
+  'ui_ux_designer',
+  'frontend-templates',
+]
+
+const TAGS = (
+  'python typescript javascript go rust java kotlin swift react vue svelte angular nextjs fastapi django flask ' +
+  'express nestjs spring postgres mysql sqlite redis kafka rabbitmq docker kubernetes helm terraform ansible aws gcp ' +
+  'azure graphql rest grpc openapi auth oauth jwt testing pytest jest playwright cypress ci github-actions gitlab ' +
+  'monitoring prometheus grafana logging security api cli microservice serverless lambda ml llm etl'
+).split(' ')
+
+// Word frequencies follow Zipf's law over a vocabulary of function words, then
+// domain words, then a long tail of rarer terms, so a word's rank decides how many
+// READMEs hold it: "the" nearly all, "service" (rank ~40) about half, tail words few.
+const FUNCTION_WORDS = (
+  'the a and to of for with in is this you it on be by as that your can are or an from use ' +
+  'will at all not has have if into when more each which how also its one only new so then'
+).split(' ')
+
+const DOMAIN_WORDS = (
+  'service template project api application setup configuration production ready test tests ' +
+  'deploy deployment database data server client build docker container health check checks settings logging ' +
+  'metrics monitoring secure security authentication authorization user users model models pipeline workflow ' +
+  'scaffold starter boilerplate module library package cache queue worker scheduler event events stream streams ' +
+  'http web frontend backend component components layout design system review document documentation guide ' +
+  'example examples infrastructure cluster network storage backup migration migrations schema query queries index ' +
+  'performance load benchmark integration unit endtoend coverage lint format style quality release version changelog ' +
+  'observability tracing alerting dashboard report notebook training inference feature features experiment dataset ' +
+  'vector embedding retrieval prompt agent agents chatbot classifier regression forecast anomaly detection fraud ' +
+  'payment billing invoice checkout cart catalog inventory order orders shipping tenant tenants admin portal ' +
+  'accessibility responsive theme tokens typography wireframe prototype persona journey requirement requirements ' +
+  'acceptance criteria story stories backlog architecture decision record diagram threat scan vulnerability secret ' +
+  'secrets certificate gateway proxy ingress mesh terraform provider lambda function functions cron batch ' +
+  'realtime websocket notification email sms webhook webhooks connector adapter plugin extension sdk wrapper ' +
+  'kubernetes helm chart operator controller reconcile ansible playbook vault consul nomad packer ' +
+  'fastapi django flask express nestjs spring quarkus gin fiber actix axum rails laravel phoenix'
+).split(' ')
+
+/** A deterministic long tail of pronounceable terms ("bravok", "zulimet", …). */
+function tailWords(count: number): string[] {
+  const onsets = 'b br c ch d f g gr k l m n p pr r s st t tr v z'.split(' ')
+  const vowels = 'a e i o u'.split(' ')
+  const codas = ['', 'n', 'r', 'k', 'x', 'm', 'l', 'st']
+  const words = new Set<string>()
+  for (let i = 0; words.size < count; i++) {
+    let word = ''
+    for (let n = i, syllables = 2 + (i % 2); syllables > 0; syllables--) {
+      word += (onsets[n % onsets.length] as string) + (vowels[(n >> 3) % vowels.length] as string)
+      n = Math.floor(n / 7) + 13 * syllables
+    }
+    words.add(word + (codas[i % codas.length] as string))
+  }
+  return [...words]
+}
+
+const WORDS = [...FUNCTION_WORDS, ...DOMAIN_WORDS, ...tailWords(8000)]
+
+/** Cumulative Zipf (s = 1) weights over WORDS, for sampling by binary search. */
+const ZIPF = (() => {
+  const cumulative: number[] = []
+  let sum = 0
+  for (let rank = 1; rank <= WORDS.length; rank++) cumulative.push((sum += 1 / rank))
+  return cumulative.map((c) => c / sum)
+})()
+
+function zipfWord(random: () => number): string {
+  const u = random()
+  let lo = 0
+  let hi = ZIPF.length - 1
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if ((ZIPF[mid] as number) < u) lo = mid + 1
+    else hi = mid
+  }
+  return WORDS[lo] as string
+}
+
+/** Words that occur in very few documents: the "selective word" queries. */
+const RARE = 'zephyrine quillwork brambleton'.split(' ')
+
+const AUTHORS = [
+  'Maestro Team',
+  'Platform Guild',
+  'Data Team',
+  'UI Guild',
+  'Security Office',
+  'QA Chapter',
+  'Ada Lovelace',
+  'Grace Hopper',
+  'Linus Ops',
+  'Docs Crew',
+]
+
+/** Deterministic PRNG (mulberry32), so runs compare. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0
+    let t = s
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+function synthetic(i: number, random: () => number): RecordVersionInput {
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T
+  const word = () => zipfWord(random)
+  const words = (n: number) => Array.from({length: n}, word)
+  const domain = () => pick(DOMAIN_WORDS)
+
+  const tags = [...new Set(Array.from({length: 2 + Math.floor(random() * 4)}, () => pick(TAGS)))]
+  const name = `${pick(TAGS)}-${domain()}-${i.toString(36)}`
+  const description = Array.from({length: 6 + Math.floor(random() * 8)}, () => (random() < 0.6 ? domain() : word())).join(' ')
+  const rare = i % 997 === 0 ? ` ${RARE[i % RARE.length]}` : ''
+  const readme = `# ${name}\n\n${description}\n\n## Usage\n\n${words(150 + Math.floor(random() * 450)).join(' ')}${rare}\n`
+  const namespace = i % 10 === 0 ? 'acme' : i % 10 === 1 ? 'globex' : 'public'
+  const manifest: Manifest = {
+    name,
+    version: `${1 + (i % 3)}.${i % 7}.0`,
+    description,
+    category: pick(CATEGORIES),
+    author: pick(AUTHORS),
+    tags,
+    dependencies: {},
+    files: [],
+    exclude: [],
+    parameters: [],
+  }
+  const files = new Map<string, {oid: string; content: Uint8Array}>()
+  for (const [path, text] of [
+    ['manifest.yaml', JSON.stringify(manifest)],
+    ['README.md', readme],
+    ['files/README.md', `# {{ project_name }}\n\n${description}\n`],
+  ] as const) {
+    const content = new TextEncoder().encode(text)
+    const oid = createHash('sha1').update(`blob ${content.byteLength}\0`).update(content).digest('hex')
+    files.set(path, {oid, content})
+  }
+  return {
+    namespace,
+    manifest,
+    readme,
+    commit: createHash('sha1').update(`commit ${i}`).digest('hex'),
+    message: `create ${name}@${manifest.version}`,
+    author: 'Bench <bench@example.com>',
+    createdAt: new Date(Date.UTC(2026, 0, 1) + i * 1000),
+    files,
+    qualityScore: i % 5 === 0 ? null : 40 + Math.floor(random() * 61),
+  }
+}
+
+const QUERIES: {name: string; query: SearchQuery}[] = [
+  {name: 'selective word', query: {text: 'zephyrine'}},
+  {name: 'common word', query: {text: 'service'}},
+  {name: 'function word', query: {text: 'the'}},
+  {name: 'two words', query: {text: 'docker deployment'}},
+  {name: 'prefix (3 letters)', query: {text: 'kub'}},
+  {name: 'prefix (2 letters)', query: {text: 'da'}},
+  {name: 'word + prefix', query: {text: 'python fasta'}},
+  {name: 'category filter', query: {category: 'backend_developer'}},
+  {name: 'tag filter + word', query: {text: 'api', tags: ['python']}},
+  {name: 'tags all-of', query: {tags: ['python', 'docker']}},
+  {name: 'author filter', query: {author: 'Data Team'}},
+  {name: 'min score 70 + word', query: {text: 'pipeline', minScore: 70}},
+  {name: 'min score 75 + word', query: {text: 'pipeline', minScore: 75}},
+  {name: 'everything filtered', query: {text: 'data', category: 'ai_ml_engineer', tags: ['python'], minScore: 60}},
+  {name: 'list all (page 1)', query: {}},
+  {name: 'common word, page 5', query: {text: 'service', offset: 80}},
+]
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0
+  const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
+  return sorted[Math.max(0, i)] as number
+}
+
+const round = (ms: number) => Math.round(ms * 1000) / 1000
+
+/**
+ * Builds a synthetic index and times searches against it.
+ *
+ * @example
+ * ```ts
+ * const result = await benchSearch({templates: 10_000, dbPath: 'bench/.work/search-10k.db'})
+ * console.log(result.median, result.p99)
+ * ```
+ */
+export async function benchSearch(options: BenchOptions): Promise<BenchResult> {
+  const runs = options.runs ?? 200
+  const dbPath = resolve(options.dbPath)
+  mkdirSync(dirname(dbPath), {recursive: true})
+  for (const suffix of ['', '-wal', '-shm']) rmSync(dbPath + suffix, {force: true})
+
+  const db = createDb({url: `sqlite:${dbPath}`})
+  try {
+    await migrateToLatest(db)
+    const index = new TemplateIndex(db)
+    const random = rng(42)
+
+    const started = performance.now()
+    const batch = 1000
+    for (let start = 0; start < options.templates; start += batch) {
+      await index.transaction(async (tx) => {
+        for (let i = start; i < Math.min(options.templates, start + batch); i++) await tx.recordVersion(synthetic(i, random))
+      })
+    }
+    const buildMs = performance.now() - started
+
+    const namespaces = ['acme', 'public']
+    const all: number[] = []
+    const queries: QueryTiming[] = []
+    for (const {name, query} of QUERIES) {
+      for (let i = 0; i < 10; i++) await index.search(namespaces, query)
+      const times: number[] = []
+      let total = 0
+      for (let i = 0; i < runs; i++) {
+        const t0 = performance.now()
+        const result = await index.search(namespaces, query)
+        times.push(performance.now() - t0)
+        total = result.total
+      }
+      times.sort((a, b) => a - b)
+      all.push(...times)
+      queries.push({name, query, total, median: round(percentile(times, 50)), p99: round(percentile(times, 99))})
+    }
+    all.sort((a, b) => a - b)
+    return {
+      templates: options.templates,
+      buildMs: Math.round(buildMs),
+      median: round(percentile(all, 50)),
+      p99: round(percentile(all, 99)),
+      max: round(all[all.length - 1] ?? 0),
+      queries,
+    }
+  } finally {
+    await db.destroy()
+    if (!options.keep) for (const suffix of ['', '-wal', '-shm']) rmSync(dbPath + suffix, {force: true})
+  }
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  const arg = (flag: string) => {
+    const i = argv.indexOf(flag)
+    return i >= 0 ? argv[i + 1] : undefined
+  }
+  const templates = Number(arg('--templates') ?? 10_000)
+  const dbPath = arg('--db') ?? `bench/.work/search-${templates}.db`
+  const result = await benchSearch({templates, dbPath, runs: Number(arg('--runs') ?? 200), keep: argv.includes('--keep')})
+  console.log(`templates: ${result.templates}, build: ${(result.buildMs / 1000).toFixed(1)} s`)
+  console.log(`all searches: median ${result.median} ms, p99 ${result.p99} ms, max ${result.max} ms`)
+  console.table(result.queries.map(({name, total, median, p99}) => ({query: name, hits: total, median, p99})))
+}
+
+const entry = process.argv[1]
+if (entry && existsSync(entry) && import.meta.url === pathToFileURL(entry).href) {
+  await main(process.argv.slice(2))
+}

@@ -1,0 +1,67 @@
+import {Args, Flags} from '@oclif/core'
+
+import {BaseCommand} from '../src/cli/base-command.js'
+import type {Answers} from '../src/domain/types.js'
+
+export interface InstantiateResult {
+  template: string
+  version: string
+  commit: string
+  dest: string
+  dryRun: boolean
+  files: string[]
+  answers: Answers
+}
+
+export default class Instantiate extends BaseCommand<typeof Instantiate> {
+  static override description = 'Render a template into a new project folder'
+  static override examples = [
+    '<%= config.bin %> instantiate fastapi-service ./billing --set project_name=billing',
+    '<%= config.bin %> instantiate fastapi-service@^1 ./billing --answers answers.yaml --defaults',
+    '<%= config.bin %> instantiate react-vite-app ./web --defaults --dry-run --json',
+  ]
+  static override args = {
+    ref: Args.string({description: 'NAME, NAME@VERSION or NAME@RANGE', required: true}),
+    dest: Args.string({description: 'folder to create the project in', required: true}),
+  }
+  static override flags = {
+    set: Flags.string({char: 's', description: 'answer a parameter: NAME=VALUE (repeatable)', multiple: true}),
+    answers: Flags.file({char: 'a', description: 'YAML or JSON file of answers', exists: true}),
+    defaults: Flags.boolean({char: 'd', description: 'use defaults for every unanswered parameter without asking'}),
+    'dry-run': Flags.boolean({description: 'list what would be written, write nothing'}),
+    force: Flags.boolean({char: 'f', description: 'write into a non-empty destination (existing files are overwritten)'}),
+  }
+
+  async run(): Promise<InstantiateResult> {
+    const {args, flags} = this
+    const {collectAnswers} = await import('../src/cli/answers.js')
+    const {writeProject, assertDestinationUsable} = await import('../src/render/write.js')
+    // Refuse a non-empty destination before asking anything.
+    if (!flags['dry-run'] && !flags.force) await assertDestinationUsable(args.dest)
+    const registry = await this.registry()
+    const detail = await registry.get(args.ref)
+    const answers = await collectAnswers(detail.manifest.parameters, {
+      sets: flags.set ?? [],
+      answersFile: flags.answers,
+      useDefaults: flags.defaults,
+      interactive: this.interactive,
+    })
+    const ref = `${detail.namespace}/${detail.name}@${detail.version}`
+    const project = await registry.instantiate(ref, {answers, useDefaults: true})
+    const written = await writeProject(args.dest, project.files, {force: flags.force, dryRun: flags['dry-run']})
+    if (!this.jsonEnabled()) {
+      const verb = written.dryRun ? 'Would write' : 'Wrote'
+      this.log(`${verb} ${written.written.length} files to ${written.dest} from ${project.template}@${project.version}`)
+      if (written.dryRun) for (const path of written.written) this.log(`  ${path}`)
+    }
+    return {
+      template: project.template,
+      version: project.version,
+      commit: project.commit,
+      dest: written.dest,
+      dryRun: written.dryRun,
+      files: written.written,
+      answers: project.answers,
+    }
+  }
+}

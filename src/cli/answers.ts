@@ -1,0 +1,45 @@
+import {readFile} from 'node:fs/promises'
+
+import {InvalidAnswersError, UsageError} from '../domain/errors.js'
+import {coerceAnswers, parseAssignments, resolveAnswers} from '../domain/parameters.js'
+import type {Answers, Parameter} from '../domain/types.js'
+
+/**
+ * Answers for an instantiation, from (in increasing precedence) an answers file and
+ * `--set` flags; on a terminal the remaining parameters are asked for (ink, loaded
+ * only then). Without a terminal, missing answers are left for the registry, which
+ * applies defaults and lists every required answer still missing.
+ */
+export async function collectAnswers(
+  params: Parameter[],
+  opts: {sets: string[]; answersFile?: string | undefined; useDefaults: boolean; interactive: boolean},
+): Promise<Answers> {
+  const provided: Record<string, unknown> = {}
+  if (opts.answersFile) Object.assign(provided, await readAnswersFile(opts.answersFile))
+  Object.assign(provided, parseAssignments(opts.sets))
+  const coerced = coerceAnswers(params, provided)
+  if (!opts.interactive) return coerced
+  const {askParameter} = await import('../ui/prompt.js')
+  return resolveAnswers(params, coerced, {useDefaults: opts.useDefaults, interactive: true, ask: askParameter})
+}
+
+async function readAnswersFile(file: string): Promise<Record<string, unknown>> {
+  const text = await readFile(file, 'utf8')
+  const {parse} = await import('yaml')
+  let data: unknown
+  try {
+    data = parse(text)
+  } catch (err) {
+    throw new InvalidAnswersError([{file, message: `not valid YAML or JSON: ${(err as Error).message}`}])
+  }
+  if (data === null || data === undefined) return {}
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    throw new UsageError(`${file} must hold a map of parameter names to values`)
+  }
+  // A .maestro-answers.yaml from an earlier instantiation works too.
+  const record = data as Record<string, unknown>
+  if (typeof record.template === 'string' && record.answers && typeof record.answers === 'object') {
+    return record.answers as Record<string, unknown>
+  }
+  return record
+}

@@ -1,0 +1,49 @@
+import {stat} from 'node:fs/promises'
+
+import {resolveMinScore, scoreTemplate, scoreTemplateDir} from '../quality/index.js'
+import type {QualityReport} from '../quality/types.js'
+import type {Registry} from '../registry/types.js'
+
+/**
+ * Scores each target: a folder on disk (validated from its files) or a published
+ * template reference (scored from the registry's copy). An invalid template yields a
+ * score-0 report with its issues rather than an exception, so one bad template does
+ * not hide the others' results.
+ */
+export async function validateTargets(opts: {
+  targets: string[]
+  all: boolean
+  minScore: number
+  registry: () => Promise<Registry>
+}): Promise<{passed: boolean; minScore: number; reports: QualityReport[]; sources: Map<string, string>}> {
+  const minScore = resolveMinScore(opts.minScore)
+  const reports: QualityReport[] = []
+  const sources = new Map<string, string>()
+  const refs: string[] = []
+  for (const target of opts.targets) {
+    const isDir = await stat(target).then(
+      (s) => s.isDirectory(),
+      () => false,
+    )
+    if (isDir) {
+      const report = await scoreTemplateDir(target, {minScore})
+      sources.set(report.template, target)
+      reports.push(report)
+    } else refs.push(target)
+  }
+  if (opts.all || refs.length > 0) {
+    const registry = await opts.registry()
+    if (opts.all) refs.push(...(await allTemplateRefs(registry)))
+    for (const ref of refs) reports.push(await scoreTemplate(await registry.getFiles(ref), {minScore}))
+  }
+  return {passed: reports.every((r) => r.passed), minScore, reports, sources}
+}
+
+async function allTemplateRefs(registry: Registry): Promise<string[]> {
+  const refs: string[] = []
+  for (let offset = 0; ; offset += 100) {
+    const page = await registry.search({limit: 100, offset})
+    refs.push(...page.items.map((t) => `${t.namespace}/${t.name}`))
+    if (page.items.length < 100 || refs.length >= page.total) return refs
+  }
+}

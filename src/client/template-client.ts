@@ -1,0 +1,433 @@
+/**
+ * TemplateClient: the TypeScript SDK of the maestro-tpl daemon, over undici.
+ */
+import {writeFile} from 'node:fs/promises'
+
+import {create as createTar} from 'tar'
+import {Agent} from 'undici'
+import type {Dispatcher} from 'undici'
+
+import type {MaestroError} from '../domain/errors.js'
+import type {Answers, TemplateFiles, VersionInfo} from '../domain/types.js'
+import type {RegistryQualityReport} from '../quality/report.js'
+import type {QualityReport} from '../quality/types.js'
+import type {
+  DeleteResult,
+  PublishResult,
+  ReindexResult,
+  RenderedProject,
+  SearchQuery,
+  SearchResult,
+  TemplateDetail,
+} from '../registry/types.js'
+import {packTarGz} from '../server/archive.js'
+import {RemoteProtocolError, RemoteUnavailableError, problemToError} from './errors.js'
+import type {
+  HealthStatus,
+  InstantiateResponse,
+  Problem,
+  ScoreResult,
+  TemplateFilesResponse,
+  VersionList,
+} from './wire.js'
+import {decodeFiles, encodeFiles, fromBase64} from './wire.js'
+
+export interface TemplateClientOptions {
+  /** The daemon: `http://host:8005` (a trailing `/api/v1` is accepted too). */
+  baseUrl: string
+  /** Bearer token (API token or access JWT) sent with every request. */
+  token?: string | undefined
+  /** Longest wait for a response's headers, and between body chunks (ms, default 60 000). */
+  timeoutMs?: number
+  /** An undici dispatcher to use instead of the client's own keep-alive Agent. */
+  dispatcher?: Dispatcher
+}
+
+/**
+ * A template to send: a folder on disk (sent as a .tar.gz, so links and odd files are
+ * refused by the daemon with the same errors as `create ./folder` gives locally), a
+ * file map, or an object of path → text or bytes.
+ */
+export type TemplateSource = string | TemplateFiles | Record<string, string | Uint8Array>
+
+export interface ClientInstantiateOptions {
+  answers?: Answers
+  /** Give unanswered parameters their defaults (default true). */
+  useDefaults?: boolean
+}
+
+export interface ArchiveOptions extends ClientInstantiateOptions {
+  format: 'tar.gz' | 'zip'
+  /** Top folder inside the archive (default: the template name; '' for none). */
+  root?: string
+  /** Also write the archive to this file. */
+  output?: string
+}
+
+export interface ArchiveResult {
+  archive: Uint8Array
+  /** From Content-Disposition, e.g. `fastapi-service.tar.gz`. */
+  filename: string
+  template: string
+  version: string
+  commit: string
+  /** Where it was written, when `output` was given. */
+  output?: string
+}
+
+/** Largest file map sent as JSON; bigger ones go as .tar.gz. */
+const JSON_UPLOAD_MAX = 6 * 1024 * 1024
+
+/** Names never packed from a folder (as `maestro-tpl create` skips them). */
+const SKIPPED = /(^|\/)(\.git|node_modules|\.DS_Store)(\/|$)/
+
+/**
+ * The daemon's REST API as typed methods. Errors are thrown as the domain's error
+ * classes (`NotFoundError`, `InvalidTemplateError`...), with the code the API sent.
+ *
+ * @example
+ * ```ts
+ * import {TemplateClient} from 'maestro-tpl'
+ *
+ * const client = new TemplateClient({baseUrl: 'http://localhost:8005', token: process.env.MAESTRO_TOKEN})
+ * const {items} = await client.search({text: 'fastapi', limit: 5})
+ * const detail = await client.get('fastapi-service@^1')
+ * const project = await client.instantiate('fastapi-service', {answers: {project_name: 'billing'}})
+ * project.files.get('README.md') // Uint8Array
+ * await client.instantiate('fastapi-service', {format: 'zip', output: './billing.zip'})
+ * await client.close()
+ * ```
+ */
+export class TemplateClient {
+  readonly baseUrl: string
+  readonly #origin: string
+  readonly #prefix: string
+  readonly #token: string | undefined
+  readonly #dispatcher: Dispatcher
+  readonly #ownsDispatcher: boolean
+  readonly #timeoutMs: number
+
+  constructor(options: TemplateClientOptions) {
+    let url: URL
+    try {
+      url = new URL(options.baseUrl)
+    } catch {
+      throw new RemoteProtocolError(
+        `${JSON.stringify(options.baseUrl)} is not a URL; give the daemon as http://host:port`,
+      )
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new RemoteProtocolError(`${options.baseUrl}: only http and https daemons are supported`)
+    }
+    this.#origin = url.origin
+    this.#prefix = url.pathname.replace(/\/+$/, '').replace(/\/api\/v1$/, '')
+    this.baseUrl = this.#origin + this.#prefix
+    this.#token = options.token || undefined
+    this.#timeoutMs = options.timeoutMs ?? 60_000
+    this.#ownsDispatcher = options.dispatcher === undefined
+    this.#dispatcher = options.dispatcher ?? new Agent({keepAliveTimeout: 4_000, connections: 8})
+  }
+
+  /** Search by text, category, tags, author and score; `limit` at most 100. */
+  search(query: SearchQuery = {}): Promise<SearchResult> {
+    return this.#json('POST', '/api/v1/templates/search', {json: query})
+  }
+
+  /**
+   * A template by name, `namespace/name`, id, with `@version` or `@range`.
+   *
+   * @example
+   * ```ts
+   * await client.get('fastapi-service')          // latest
+   * await client.get('fastapi-service@1.0.0')    // that version
+   * await client.get('fastapi-service', {version: '^1'})
+   * ```
+   */
+  get(ref: string, opts: {version?: string} = {}): Promise<TemplateDetail> {
+    return this.#json('GET', `/api/v1/templates/${encodeURIComponent(ref)}`, {query: {version: opts.version}})
+  }
+
+  /** The template folder itself (manifest.yaml, README.md, files/...). */
+  async files(ref: string): Promise<{template: TemplateDetail; files: TemplateFiles}> {
+    const res = await this.#json<TemplateFilesResponse>(
+      'GET',
+      `/api/v1/templates/${encodeURIComponent(ref)}/files`,
+    )
+    return {template: res.template, files: decodeFiles(res.files)}
+  }
+
+  /**
+   * Publishes a template: a new one, or a new version of an existing one.
+   *
+   * @example
+   * ```ts
+   * const result = await client.create('./my-template', {message: 'first version'})
+   * result.status // 'created'
+   * ```
+   */
+  async create(
+    source: TemplateSource,
+    opts: {namespace?: string; message?: string} = {},
+  ): Promise<PublishResult> {
+    return this.#json('POST', '/api/v1/templates', {
+      query: {namespace: opts.namespace, message: opts.message},
+      ...(await this.#upload(source)),
+    })
+  }
+
+  /** Publishes a new version of the existing template `ref` (the manifest must name it). */
+  async update(ref: string, source: TemplateSource, opts: {message?: string} = {}): Promise<PublishResult> {
+    return this.#json('PUT', `/api/v1/templates/${encodeURIComponent(ref)}`, {
+      query: {message: opts.message},
+      ...(await this.#upload(source)),
+    })
+  }
+
+  delete(ref: string): Promise<DeleteResult> {
+    return this.#json('DELETE', `/api/v1/templates/${encodeURIComponent(ref)}`)
+  }
+
+  /** Every published version, newest first. */
+  async versions(ref: string): Promise<VersionInfo[]> {
+    const all: VersionInfo[] = []
+    for (let offset = 0; ;) {
+      const page = await this.#json<VersionList>(
+        'GET',
+        `/api/v1/templates/${encodeURIComponent(ref)}/versions`,
+        {
+          query: {offset: String(offset)},
+        },
+      )
+      all.push(...page.items)
+      offset += page.items.length
+      if (page.items.length === 0 || offset >= page.total) return all
+    }
+  }
+
+  /**
+   * Renders a template on the daemon. Without `format` (or with `json`), the rendered
+   * files come back as a map; with `tar.gz` or `zip`, as an archive (written to `output`
+   * when given).
+   *
+   * @example
+   * ```ts
+   * const project = await client.instantiate('fastapi-service', {answers: {project_name: 'billing'}})
+   * const {filename} = await client.instantiate('fastapi-service', {format: 'tar.gz', output: 'billing.tar.gz'})
+   * ```
+   */
+  instantiate(ref: string, opts?: ClientInstantiateOptions & {format?: 'json'}): Promise<RenderedProject>
+  instantiate(ref: string, opts: ArchiveOptions): Promise<ArchiveResult>
+  async instantiate(
+    ref: string,
+    opts: ClientInstantiateOptions & {
+      format?: 'json' | 'tar.gz' | 'zip'
+      root?: string
+      output?: string
+    } = {},
+  ): Promise<RenderedProject | ArchiveResult> {
+    const path = `/api/v1/templates/${encodeURIComponent(ref)}/instantiate`
+    const body = {
+      ...(opts.answers ? {answers: opts.answers} : {}),
+      useDefaults: opts.useDefaults ?? true,
+      format: opts.format ?? 'json',
+      ...(opts.root === undefined ? {} : {root: opts.root}),
+    }
+    if (body.format === 'json') {
+      const res = await this.#json<InstantiateResponse>('POST', path, {json: body})
+      const files = new Map<string, Uint8Array>()
+      for (const [file, content] of Object.entries(res.files)) files.set(file, fromBase64(content))
+      return {template: res.template, version: res.version, commit: res.commit, answers: res.answers, files}
+    }
+    const res = await this.#send('POST', path, {json: body})
+    const archive = new Uint8Array(await res.body.arrayBuffer())
+    const header = (name: string) => String(res.headers[name] ?? '')
+    const filename = /filename="([^"]+)"/.exec(header('content-disposition'))?.[1] ?? `project.${body.format}`
+    if (opts.output) await writeFile(opts.output, archive)
+    return {
+      archive,
+      filename,
+      template: header('x-maestro-template'),
+      version: header('x-maestro-version'),
+      commit: header('x-maestro-commit'),
+      ...(opts.output ? {output: opts.output} : {}),
+    }
+  }
+
+  /**
+   * The quality report of a template (a folder, files, or `{ref}` of a published one).
+   *
+   * @example
+   * ```ts
+   * const report = await client.validate('./my-template', {minScore: 80})
+   * if (!report.passed) console.log(report.checks.flatMap((c) => c.recommendations))
+   * ```
+   */
+  async validate(
+    source: TemplateSource | {ref: string},
+    opts: {minScore?: number} = {},
+  ): Promise<QualityReport> {
+    return this.#json('POST', '/api/v1/quality/validate', {
+      query: {minScore: optional(opts.minScore)},
+      ...(await this.#quality(source)),
+    })
+  }
+
+  /** Only the score of a template, and whether it passes. */
+  async score(source: TemplateSource | {ref: string}, opts: {minScore?: number} = {}): Promise<ScoreResult> {
+    return this.#json('POST', '/api/v1/quality/score', {
+      query: {minScore: optional(opts.minScore)},
+      ...(await this.#quality(source)),
+    })
+  }
+
+  /** Registry-wide quality per category. */
+  qualityReport(opts: {minScore?: number} = {}): Promise<RegistryQualityReport> {
+    return this.#json('GET', '/api/v1/quality/report', {query: {minScore: optional(opts.minScore)}})
+  }
+
+  /** Counts, cache figures and uptime (admin). */
+  stats(): Promise<Record<string, unknown>> {
+    return this.#json('GET', '/api/v1/admin/stats')
+  }
+
+  async clearCache(): Promise<void> {
+    await this.#json('POST', '/api/v1/admin/cache/clear')
+  }
+
+  reindex(): Promise<ReindexResult> {
+    return this.#json('POST', '/api/v1/admin/reindex')
+  }
+
+  /** The daemon's health; a 503 (a dependency down) is returned, not thrown. */
+  async health(): Promise<HealthStatus> {
+    const res = await this.#send('GET', '/health', {allow: [503]})
+    return (await res.body.json()) as HealthStatus
+  }
+
+  /** Closes the client's connections (the process can exit once they are closed). */
+  async close(): Promise<void> {
+    if (this.#ownsDispatcher) await this.#dispatcher.close()
+  }
+
+  async #quality(source: TemplateSource | {ref: string}): Promise<Body> {
+    if (
+      typeof source === 'object' &&
+      !(source instanceof Map) &&
+      typeof (source as {ref?: unknown}).ref === 'string'
+    ) {
+      return {json: {ref: (source as {ref: string}).ref}}
+    }
+    return this.#upload(source as TemplateSource)
+  }
+
+  /** A folder goes as .tar.gz straight from disk; file maps as .tar.gz from memory (smaller than base64 JSON). */
+  async #upload(source: TemplateSource): Promise<Body> {
+    if (typeof source === 'string') {
+      const chunks: Buffer[] = []
+      const stream = createTar(
+        {gzip: true, cwd: source, portable: true, filter: (path) => !SKIPPED.test(path)},
+        ['.'],
+      )
+      for await (const chunk of stream) chunks.push(chunk as Buffer)
+      return {raw: Buffer.concat(chunks), contentType: 'application/gzip'}
+    }
+    const files =
+      source instanceof Map
+        ? source
+        : new Map(
+            Object.entries(source).map(([p, c]) => [
+              p,
+              typeof c === 'string' ? new TextEncoder().encode(c) : c,
+            ]),
+          )
+    let bytes = 0
+    for (const content of files.values()) bytes += content.byteLength
+    // JSON is readable in logs and debuggers; past a few MiB (base64 grows a third) a .tar.gz keeps under the body limit.
+    return bytes <= JSON_UPLOAD_MAX
+      ? {json: {files: encodeFiles(files)}}
+      : {raw: packTarGz(files, ''), contentType: 'application/gzip'}
+  }
+
+  async #json<T>(method: string, path: string, body: Body & {query?: Query} = {}): Promise<T> {
+    const res = await this.#send(method, path, body)
+    const type = String(res.headers['content-type'] ?? '')
+    if (!type.includes('json')) {
+      await res.body.dump()
+      throw new RemoteProtocolError(
+        `${method} ${path}: expected JSON from the daemon, got ${type || 'no content type'}`,
+      )
+    }
+    return (await res.body.json()) as T
+  }
+
+  async #send(
+    method: string,
+    path: string,
+    opts: Body & {query?: Query; allow?: number[]} = {},
+  ): Promise<Dispatcher.ResponseData> {
+    const headers: Record<string, string> = {
+      accept: 'application/json, application/problem+json;q=0.9, */*;q=0.5',
+    }
+    if (this.#token) headers.authorization = `Bearer ${this.#token}`
+    let payload: string | Buffer | undefined
+    if (opts.json !== undefined) {
+      payload = JSON.stringify(opts.json)
+      headers['content-type'] = 'application/json'
+    } else if (opts.raw !== undefined) {
+      payload = opts.raw
+      headers['content-type'] = opts.contentType ?? 'application/octet-stream'
+    }
+    const search = new URLSearchParams()
+    for (const [key, value] of Object.entries(opts.query ?? {}))
+      if (value !== undefined) search.set(key, value)
+    const fullPath = `${this.#prefix}${path}${search.size > 0 ? `?${search}` : ''}`
+    let res: Dispatcher.ResponseData
+    try {
+      res = await this.#dispatcher.request({
+        origin: this.#origin,
+        path: fullPath,
+        method: method as Dispatcher.HttpMethod,
+        headers,
+        ...(payload === undefined ? {} : {body: payload}),
+        headersTimeout: this.#timeoutMs,
+        bodyTimeout: this.#timeoutMs,
+      })
+    } catch (err) {
+      throw new RemoteUnavailableError(this.baseUrl, err)
+    }
+    if (res.statusCode >= 400 && !(opts.allow ?? []).includes(res.statusCode))
+      throw await this.#failure(res, method, path)
+    return res
+  }
+
+  async #failure(res: Dispatcher.ResponseData, method: string, path: string): Promise<MaestroError> {
+    const type = String(res.headers['content-type'] ?? '')
+    const text = await res.body.text()
+    if (type.includes('json')) {
+      try {
+        const problem = JSON.parse(text) as Problem
+        if (typeof problem.code === 'string' && typeof problem.detail === 'string')
+          return problemToError(problem)
+      } catch {
+        // Not JSON after all: reported below with the status.
+      }
+    }
+    return new RemoteProtocolError(
+      `${method} ${path}: the daemon answered ${res.statusCode} without a problem document`,
+      {
+        status: res.statusCode,
+        body: text.slice(0, 200),
+      },
+    )
+  }
+}
+
+interface Body {
+  json?: unknown
+  raw?: Buffer
+  contentType?: string
+}
+
+type Query = Record<string, string | undefined>
+
+const optional = (n: number | undefined): string | undefined => (n === undefined ? undefined : String(n))

@@ -1,0 +1,147 @@
+/**
+ * The JSON shapes that travel between the daemon and its clients, and the codec for
+ * template files inside them. The server (src/server) and the SDK (src/client) both
+ * use this module, so a file map survives a round trip byte for byte.
+ */
+import type {Answers, TemplateFiles, VersionInfo} from '../domain/types.js'
+import type {TemplateDetail} from '../registry/types.js'
+
+/** One file in a JSON body: text as `utf8`, anything else as `base64`. */
+export interface WireFile {
+  content: string
+  encoding: 'utf8' | 'base64'
+}
+
+/** A template folder in a JSON body, keyed by POSIX path relative to the template root. */
+export type WireFiles = Record<string, WireFile>
+
+/** Body of `POST /templates`, `PUT /templates/{id}` and `POST /quality/*` (JSON form). */
+export interface TemplateUpload {
+  /** The manifest as an object; written as `manifest.yaml` (then `files` must not hold one). */
+  manifest?: Record<string, unknown>
+  files: WireFiles
+}
+
+/** Body of `POST /templates/{id}/instantiate`. */
+export interface InstantiateRequest {
+  answers?: Answers
+  /** Fill every unanswered parameter with its default (default true: there is nobody to ask). */
+  useDefaults?: boolean
+  /** Response format; the Accept header chooses when absent (default json). */
+  format?: ArchiveFormat
+  /** Top folder inside an archive (default: the template name; '' for none). */
+  root?: string
+}
+
+export type ArchiveFormat = 'json' | 'tar.gz' | 'zip'
+
+/** JSON answer of `POST /templates/{id}/instantiate`: rendered files, base64. */
+export interface InstantiateResponse {
+  template: string
+  version: string
+  commit: string
+  answers: Answers
+  files: Record<string, string>
+}
+
+/** Answer of `GET /templates/{id}/files`. */
+export interface TemplateFilesResponse {
+  template: TemplateDetail
+  files: WireFiles
+}
+
+/** Answer of `GET /templates/{id}/versions`. */
+export interface VersionList {
+  name: string
+  namespace: string
+  items: VersionInfo[]
+  total: number
+  limit: number
+  offset: number
+}
+
+/** Answer of `GET /health`. */
+export interface HealthStatus {
+  status: 'healthy' | 'unhealthy'
+  service: string
+  version: string
+  database: string
+  redis: string
+  templates_count: number | null
+  uptime_seconds: number
+}
+
+/** Answer of `POST /quality/score`. */
+export interface ScoreResult {
+  template: string
+  version: string
+  score: number
+  minScore: number
+  passed: boolean
+}
+
+/** An RFC 9457 problem document, as the daemon sends every error. */
+export interface Problem {
+  type: string
+  title: string
+  status: number
+  detail: string
+  instance?: string
+  /** Stable machine-readable code (the same as the CLI's). */
+  code: string
+  request_id?: string
+  [extension: string]: unknown
+}
+
+const utf8 = new TextDecoder('utf-8', {fatal: true})
+const encoder = new TextEncoder()
+
+/**
+ * Encodes a file map for a JSON body: valid UTF-8 stays readable, anything else is base64.
+ *
+ * @example
+ * ```ts
+ * encodeFiles(new Map([['README.md', new TextEncoder().encode('# hi')]]))
+ * // {'README.md': {content: '# hi', encoding: 'utf8'}}
+ * ```
+ */
+export function encodeFiles(files: ReadonlyMap<string, Uint8Array>): WireFiles {
+  const out: WireFiles = {}
+  for (const [path, bytes] of files) {
+    let text: string | undefined
+    try {
+      text = utf8.decode(bytes)
+    } catch {
+      text = undefined
+    }
+    out[path] =
+      text === undefined ? {content: toBase64(bytes), encoding: 'base64'} : {content: text, encoding: 'utf8'}
+  }
+  return out
+}
+
+/**
+ * Decodes the files of a JSON body. Paths are not checked here: the domain's
+ * `parseTemplate` refuses unsafe ones with the same error as a folder would get.
+ *
+ * @example
+ * ```ts
+ * decodeFiles({'a.bin': {content: 'AAE=', encoding: 'base64'}}).get('a.bin') // Uint8Array [0, 1]
+ * ```
+ */
+export function decodeFiles(files: WireFiles): TemplateFiles {
+  const out: TemplateFiles = new Map()
+  for (const [path, file] of Object.entries(files)) {
+    out.set(path, file.encoding === 'base64' ? fromBase64(file.content) : encoder.encode(file.content))
+  }
+  return out
+}
+
+export function toBase64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
+}
+
+export function fromBase64(text: string): Uint8Array {
+  const buf = Buffer.from(text, 'base64')
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength)
+}

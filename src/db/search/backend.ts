@@ -1,0 +1,52 @@
+/**
+ * The dialect-specific half of search. `TemplateIndex` talks to this interface only,
+ * so a PostgreSQL implementation slots in without touching callers.
+ */
+import type {Kysely} from 'kysely'
+
+import type {SearchHit} from '../../registry/types.js'
+import {dialectOf} from '../database.js'
+import type {Database} from '../schema.js'
+import {PostgresSearch} from './postgres.js'
+import {SqliteSearch} from './sqlite.js'
+
+/** What the search index knows about one template (its latest version). */
+export interface SearchDocument {
+  /** `templates.seq` */
+  seq: number
+  namespace: string
+  name: string
+  category: string
+  description: string
+  author: string
+  tags: readonly string[]
+  readme: string
+  qualityScore: number | null
+}
+
+/** A validated query: namespaces non-empty, limit and offset in range. */
+export interface BackendQuery {
+  namespaces: readonly string[]
+  text?: string
+  category?: string
+  tags?: readonly string[]
+  author?: string
+  minScore?: number
+  limit: number
+  offset: number
+}
+
+export interface SearchBackend {
+  /**
+   * Writes (or rewrites) the search row of one template. Runs inside the caller's
+   * transaction. Removal is not here: deleting the `templates` row removes it.
+   */
+  write(db: Kysely<Database>, doc: SearchDocument): Promise<void>
+  search(db: Kysely<Database>, query: BackendQuery): Promise<{items: SearchHit[]; total: number}>
+}
+
+const backends = {sqlite: new SqliteSearch(), postgres: new PostgresSearch()} as const
+
+export function searchBackendFor(db: Kysely<Database>): SearchBackend {
+  return backends[dialectOf(db)]
+}

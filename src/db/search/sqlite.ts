@@ -1,0 +1,196 @@
+/**
+ * Search on SQLite: one FTS5 table, `templates_fts`, whose rowids are `templates.seq`.
+ * A namespace is a rowid range (src/db/keys.ts); category, tags, author and score are
+ * tokens of the `filters` column (query.ts). bm25 computes each phrase's document
+ * frequency by walking its posting list on every query, so the namespace, which would
+ * be the longest list of all, is kept out of the MATCH.
+ */
+import {sql} from 'kysely'
+import type {Kysely, RawBuilder} from 'kysely'
+
+import type {SearchHit} from '../../registry/types.js'
+import {seqRange} from '../keys.js'
+import {SUMMARY_COLUMNS, toSummary} from '../rows.js'
+import type {SummaryRow} from '../rows.js'
+import type {Database} from '../schema.js'
+import type {BackendQuery, SearchBackend, SearchDocument} from './backend.js'
+import {COLUMN_WEIGHTS, filterMatch, filtersText, scoreFilter, textMatch} from './query.js'
+
+const BM25 = sql.raw(`bm25(f.templates_fts, ${COLUMN_WEIGHTS.map((w) => w.toFixed(1)).join(', ')})`)
+const COLUMNS = sql.join(SUMMARY_COLUMNS.map((column) => sql.ref(`t.${column}`)))
+
+/** Up to this many matches, a listing sorts them; beyond, it walks the name index. */
+const SORT_AT_MOST = 2000
+
+type Space = {name: string; key: number}
+type Result = {items: SearchHit[]; total: number}
+
+export class SqliteSearch implements SearchBackend {
+  async write(db: Kysely<Database>, doc: SearchDocument): Promise<void> {
+    // A contentless FTS5 table cannot update a row in place: replace it.
+    await sql`DELETE FROM templates_fts WHERE rowid = ${doc.seq}`.execute(db)
+    await sql`
+      INSERT INTO templates_fts (rowid, name, tags, category, description, readme, author, filters)
+      VALUES (${doc.seq}, ${doc.name}, ${doc.tags.join(' ')}, ${doc.category}, ${doc.description},
+              ${doc.readme}, ${doc.author}, ${filtersText(doc)})
+    `.execute(db)
+  }
+
+  async search(db: Kysely<Database>, q: BackendQuery): Promise<Result> {
+    const spaces = await db
+      .selectFrom('namespaces')
+      .select(['name', 'key'])
+      .where('name', 'in', q.namespaces)
+      .orderBy('key')
+      .execute()
+    if (spaces.length === 0) return {items: [], total: 0}
+    const text = textMatch(q.text)
+    const filters = filterMatch(q)
+    // Between whole numbers the score tokens only narrow the set; the score decides.
+    const check = q.minScore !== undefined && !scoreFilter(q.minScore).exact ? q.minScore : undefined
+    const scan = new Scan(spaces, check)
+    if (text !== undefined) return this.#ranked(db, q, scan, text, filters)
+    if (filters !== undefined) return this.#listMatches(db, q, scan, filters)
+    return this.#listAll(db, q)
+  }
+
+  /**
+   * Text queries. Templates whose metadata (name, tags, category, description, author)
+   * holds every word come first, then those that needed the README; bm25 with the
+   * column weights orders each tier. Besides being what a user expects, the tiers keep
+   * the cost down: bm25 is the expensive part of a search, and for a common word
+   * most matches are README-only and are only ranked when a page reaches them.
+   */
+  async #ranked(
+    db: Kysely<Database>,
+    q: BackendQuery,
+    scan: Scan,
+    text: {all: string; metadata: string},
+    filters: string | undefined,
+  ): Promise<Result> {
+    const and = (part: string) => (filters === undefined ? part : `${filters} AND ${part}`)
+    const all = scan.where(and(text.all))
+    const total = await scan.count(db, all)
+    if (total === 0 || q.offset >= total || q.limit === 0) return {items: [], total}
+
+    const head = scan.where(and(text.metadata))
+    const hits = await scan.rank(db, head, q.limit, q.offset)
+    if (hits.length < q.limit) {
+      // The head ran out on this page (or before it): the tail continues where it ended.
+      const inHead = hits.length > 0 ? q.offset + hits.length : await scan.count(db, head)
+      if (inHead < total) {
+        const tail = scan.where(`(${and(text.all)}) NOT ${text.metadata}`)
+        const offset = Math.max(0, q.offset - inHead)
+        hits.push(...(await scan.rank(db, tail, q.limit - hits.length, offset)))
+      }
+    }
+    if (hits.length === 0) return {items: [], total}
+
+    const rows = await db
+      .selectFrom('templates')
+      .select(['seq', ...SUMMARY_COLUMNS])
+      .where(
+        'seq',
+        'in',
+        hits.map((hit) => hit.seq),
+      )
+      .execute()
+    // The ranges already scope by namespace; checking the rows too means a search row
+    // that somehow disagreed with its template could still not leak. (In JavaScript:
+    // in SQL the planner would scan the namespace index instead of looking up 20 rows.)
+    const visible = new Set(q.namespaces)
+    const bySeq = new Map(rows.filter((row) => visible.has(row.namespace)).map((row) => [Number(row.seq), row]))
+    const items = hits.flatMap((hit) => {
+      const row = bySeq.get(Number(hit.seq))
+      return row ? [{...toSummary(row), rank: -hit.score}] : []
+    })
+    return {items, total}
+  }
+
+  /** Filters without text: the matching rows, by name. */
+  async #listMatches(db: Kysely<Database>, q: BackendQuery, scan: Scan, filters: string): Promise<Result> {
+    const where = scan.where(filters)
+    const total = await scan.count(db, where)
+    if (q.offset >= total || q.limit === 0) return {items: [], total}
+    const matches = sql`SELECT f.rowid AS seq FROM ${scan.from} WHERE ${where}`
+    const scope = sql`t.namespace IN (${sql.join(q.namespaces)})`
+    const page =
+      total <= SORT_AT_MOST
+        ? sql<SummaryRow>`
+            SELECT ${COLUMNS} FROM (${matches}) AS m CROSS JOIN templates AS t ON t.seq = m.seq
+            WHERE ${scope} ORDER BY t.name, t.namespace LIMIT ${q.limit} OFFSET ${q.offset}`
+        : sql<SummaryRow>`
+            SELECT ${COLUMNS} FROM templates AS t INDEXED BY templates_name_namespace
+            WHERE t.seq IN (${matches}) AND ${scope}
+            ORDER BY t.name, t.namespace LIMIT ${q.limit} OFFSET ${q.offset}`
+    const {rows} = await page.execute(db)
+    return {items: rows.map((row) => ({...toSummary(row), rank: 0})), total}
+  }
+
+  /** No text, no filter: every template of the namespaces, by name. */
+  async #listAll(db: Kysely<Database>, q: BackendQuery): Promise<Result> {
+    const counted = await db
+      .selectFrom('templates')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('namespace', 'in', q.namespaces)
+      .executeTakeFirst()
+    const total = Number(counted?.n ?? 0)
+    if (q.offset >= total || q.limit === 0) return {items: [], total}
+    const scope = sql`t.namespace IN (${sql.join(q.namespaces)})`
+    // Few rows: the (namespace, name) index finds them, a sort orders them. Many: walk
+    // the name index and stop after the page.
+    const table = total <= SORT_AT_MOST ? sql`templates AS t` : sql`templates AS t INDEXED BY templates_name_namespace`
+    const {rows} = await sql<SummaryRow>`
+      SELECT ${COLUMNS} FROM ${table} WHERE ${scope}
+      ORDER BY t.name, t.namespace LIMIT ${q.limit} OFFSET ${q.offset}`.execute(db)
+    return {items: rows.map((row) => ({...toSummary(row), rank: 0})), total}
+  }
+}
+
+/**
+ * The FROM and WHERE of matches within the namespaces' rowid ranges, with the exact
+ * score check when the tokens cannot decide it. One statement covers every namespace
+ * so bm25 gathers its statistics once.
+ */
+class Scan {
+  readonly from: RawBuilder<unknown>
+  readonly #ranges: RawBuilder<unknown>
+  readonly #check: number | undefined
+
+  constructor(spaces: readonly Space[], check: number | undefined) {
+    this.#check = check
+    this.from =
+      check === undefined
+        ? sql`templates_fts AS f`
+        : sql`templates_fts AS f CROSS JOIN templates AS s ON s.seq = f.rowid`
+    const ranges = spaces.map((space) => {
+      const {from, to} = seqRange(space.key)
+      return sql`(f.rowid >= ${from} AND f.rowid < ${to})`
+    })
+    // A single range goes to FTS5 as a seek; several are tested row by row, which
+    // costs little next to ranking.
+    this.#ranges = ranges.length === 1 ? (ranges[0] as RawBuilder<unknown>) : sql`(${sql.join(ranges, sql` OR `)})`
+  }
+
+  where(match: string): RawBuilder<unknown> {
+    const base = sql`f.templates_fts MATCH ${match} AND ${this.#ranges}`
+    return this.#check === undefined ? base : sql`${base} AND s.quality_score >= ${this.#check}`
+  }
+
+  async count(db: Kysely<Database>, where: RawBuilder<unknown>): Promise<number> {
+    const {rows} = await sql<{n: number}>`SELECT count(*) AS n FROM ${this.from} WHERE ${where}`.execute(db)
+    return Number(rows[0]?.n ?? 0)
+  }
+
+  async rank(
+    db: Kysely<Database>,
+    where: RawBuilder<unknown>,
+    limit: number,
+    offset: number,
+  ): Promise<{seq: number; score: number}[]> {
+    const {rows} = await sql<{seq: number; score: number}>`
+      SELECT f.rowid AS seq, ${BM25} AS score FROM ${this.from} WHERE ${where}
+      ORDER BY score, f.rowid LIMIT ${limit} OFFSET ${offset}`.execute(db)
+    return rows
+  }
+}

@@ -1,0 +1,829 @@
+/**
+ * The template index: what the registry reads (reads never walk git) and what every
+ * write updates, in one transaction, after the git commit.
+ */
+import {randomUUID} from 'node:crypto'
+import {sql} from 'kysely'
+import type {Kysely, Selectable} from 'kysely'
+import semver from 'semver'
+
+import {InvalidVersionError, LimitExceededError, NotFoundError, VersionConflictError} from '../domain/errors.js'
+import type {Manifest, Namespace, TemplateFiles, TemplateSummary, VersionInfo} from '../domain/types.js'
+import type {SearchHit, SearchQuery, TemplateFileEntry} from '../registry/types.js'
+import {contentHash, looksBinary} from './content.js'
+import {MAX_NAMESPACE_KEY, seqRange} from './keys.js'
+import {chunks, SUMMARY_COLUMNS, toSummary} from './rows.js'
+import type {Database, TemplatesTable, TemplateVersionsTable} from './schema.js'
+import {searchBackendFor} from './search/backend.js'
+import type {SearchBackend, SearchDocument} from './search/backend.js'
+
+export const DEFAULT_SEARCH_LIMIT = 20
+export const MAX_SEARCH_LIMIT = 100
+
+/** A template as indexed: its summary (latest version) plus bookkeeping. */
+export interface TemplateRecord extends TemplateSummary {
+  latest_version_id: string
+  usage_count: number
+  created_at: string
+}
+
+/** One published version, without its manifest and README. */
+export interface VersionRecord extends VersionInfo {
+  id: string
+  template_id: string
+  namespace: Namespace
+  /** See `contentHash`: equal hash ⇔ equal files. */
+  content_hash: string
+}
+
+export interface VersionDetail extends VersionRecord {
+  manifest: Manifest
+  readme: string
+  /** The quality report stored with the version, or null when it was not scored. */
+  quality_report: unknown
+}
+
+export interface RecordVersionInput {
+  namespace: Namespace
+  manifest: Manifest
+  /** README.md contents ('' when absent); indexed for search. */
+  readme: string
+  /** The git commit holding this version. */
+  commit: string
+  message: string
+  /** Who published (the commit author), not the manifest's author. */
+  author: string
+  createdAt: string | Date
+  /** Every file of the template folder by POSIX path, with its git blob id. */
+  files: ReadonlyMap<string, {readonly oid: string; readonly content: Uint8Array}>
+  qualityScore?: number | null
+  qualityReport?: unknown
+}
+
+export interface RecordVersionResult {
+  templateId: string
+  versionId: string
+  /** created: new template; updated: new version; unchanged: this version was already indexed with the same files. */
+  status: 'created' | 'updated' | 'unchanged'
+}
+
+export interface NamespaceRecord {
+  name: Namespace
+  head_commit: string | null
+  updated_at: string
+}
+
+export interface IndexStats {
+  templates: number
+  versions: number
+  /** Templates per category. */
+  categories: Record<string, number>
+  /** Distinct file contents the namespaces' versions reference, and their total size. */
+  blobs: number
+  blob_bytes: number
+}
+
+const RECORD_COLUMNS = [...SUMMARY_COLUMNS, 'latest_version_id', 'usage_count', 'created_at'] as const
+const VERSION_COLUMNS = [
+  'id',
+  'template_id',
+  'namespace',
+  'version',
+  'commit',
+  'message',
+  'author',
+  'created_at',
+  'content_hash',
+  'quality_score',
+] as const
+
+/**
+ * Reads and writes of the template index. Every read takes the namespaces the caller
+ * may see: there is no unscoped read path. Every write is one transaction; to make
+ * several writes one transaction, use `transaction()`.
+ *
+ * @example
+ * ```ts
+ * const index = new TemplateIndex(db)
+ * await index.recordVersion({namespace: 'public', manifest, readme, commit, message, author, createdAt, files})
+ * const {items} = await index.search(['acme', 'public'], {text: 'fastapi', category: 'backend_developer'})
+ * const tpl = await index.findTemplate(['acme', 'public'], 'fastapi-service')
+ * const version = await index.resolveVersion(['acme', 'public'], tpl!.id, '^1')
+ * const files = await index.readFiles(['acme', 'public'], version.id)
+ * ```
+ */
+export class TemplateIndex {
+  readonly #db: Kysely<Database>
+  readonly #search: SearchBackend
+
+  /** `db` may be a transaction: the index then works inside it. */
+  constructor(db: Kysely<Database>) {
+    this.#db = db
+    this.#search = searchBackendFor(db)
+  }
+
+  /**
+   * Runs `fn` with an index bound to one transaction: all its writes commit together
+   * or not at all. Inside, use only the index passed to `fn` (SQLite has a single
+   * connection, which the transaction holds).
+   *
+   * @example
+   * ```ts
+   * await index.transaction(async (tx) => {
+   *   await tx.clearNamespace('acme')
+   *   for (const v of versions) await tx.recordVersion(v)
+   * })
+   * ```
+   */
+  async transaction<T>(fn: (index: TemplateIndex) => Promise<T>): Promise<T> {
+    if (this.#db.isTransaction) return fn(this)
+    return this.#db.transaction().execute((trx) => fn(new TemplateIndex(trx)))
+  }
+
+  /**
+   * Full-text search over name, tags, category, description, README and author,
+   * ranked by bm25 (weights in `COLUMN_WEIGHTS`: name 10, tags 5, category 3,
+   * description 2, README 1, author 1). Words are ANDed and the last one is
+   * prefix-matched. Without text, lists by name. Filters: `namespace` (must be one of
+   * `namespaces`), `category`, `tags` (all must match), `author` (case-insensitive),
+   * `minScore` (quality score at least). `limit` defaults to 20, at most 100.
+   *
+   * @example
+   * ```ts
+   * await index.search(['acme', 'public'], {text: 'fast api', tags: ['python'], minScore: 70, limit: 10})
+   * // {items: [{name: 'fastapi-service', rank: 12.3, ...}], total: 1}
+   * ```
+   */
+  async search(namespaces: readonly Namespace[], q: SearchQuery): Promise<{items: SearchHit[]; total: number}> {
+    let scope = [...new Set(namespaces)]
+    if (q.namespace !== undefined) scope = scope.includes(q.namespace) ? [q.namespace] : []
+    if (scope.length === 0) return {items: [], total: 0}
+    return this.#search.search(this.#db, {
+      namespaces: scope,
+      text: q.text,
+      category: q.category,
+      tags: q.tags,
+      author: q.author,
+      minScore: Number.isFinite(q.minScore) ? q.minScore : undefined,
+      limit: clamp(q.limit, DEFAULT_SEARCH_LIMIT, 0, MAX_SEARCH_LIMIT),
+      offset: clamp(q.offset, 0, 0, Number.MAX_SAFE_INTEGER),
+    })
+  }
+
+  /**
+   * The template called `name` in the first of `namespaces` (in precedence order)
+   * that has one, or undefined.
+   *
+   * @example
+   * ```ts
+   * await index.findTemplate(['acme', 'public'], 'fastapi-service') // acme's copy shadows public's
+   * ```
+   */
+  async findTemplate(namespaces: readonly Namespace[], name: string): Promise<TemplateRecord | undefined> {
+    if (namespaces.length === 0) return undefined
+    const rows = await this.#db
+      .selectFrom('templates')
+      .select(RECORD_COLUMNS)
+      .where('namespace', 'in', namespaces)
+      .where('name', '=', name)
+      .execute()
+    const byNamespace = new Map(rows.map((row) => [row.namespace, row]))
+    for (const ns of namespaces) {
+      const row = byNamespace.get(ns)
+      if (row) return toRecord(row)
+    }
+    return undefined
+  }
+
+  /**
+   * The template with this id, if it lives in one of `namespaces`.
+   *
+   * @example
+   * ```ts
+   * await index.getTemplateById(['acme', 'public'], '0b8e…') // undefined for another tenant's id
+   * ```
+   */
+  async getTemplateById(namespaces: readonly Namespace[], id: string): Promise<TemplateRecord | undefined> {
+    if (namespaces.length === 0) return undefined
+    const row = await this.#db
+      .selectFrom('templates')
+      .select(RECORD_COLUMNS)
+      .where('namespace', 'in', namespaces)
+      .where('id', '=', id)
+      .executeTakeFirst()
+    return row && toRecord(row)
+  }
+
+  /**
+   * Versions of a template, highest semver first ([] when it is not visible).
+   *
+   * @example
+   * ```ts
+   * (await index.listVersions(['public'], tpl.id)).map((v) => v.version) // ['2.0.0', '2.0.0-rc.1', '1.4.2']
+   * ```
+   */
+  async listVersions(namespaces: readonly Namespace[], templateId: string): Promise<VersionRecord[]> {
+    if (namespaces.length === 0) return []
+    const rows = await this.#db
+      .selectFrom('template_versions')
+      .select(VERSION_COLUMNS)
+      .where('template_id', '=', templateId)
+      .where('namespace', 'in', namespaces)
+      .execute()
+    return rows.map(toVersionRecord).sort((a, b) => semver.rcompare(a.version, b.version))
+  }
+
+  /**
+   * The version `spec` names: an exact version (`1.2.0`), the highest version that
+   * satisfies a range (`^1`, `~1.2`, `>=1 <2`, `1.x`), or without spec (or `latest`)
+   * the latest: highest release, else highest prerelease.
+   * Throws InvalidVersionError for a malformed spec and NotFoundError when the
+   * template is not visible or no version matches.
+   *
+   * @example
+   * ```ts
+   * const v = await index.resolveVersion(['public'], tpl.id, '~1.2')
+   * v.version // '1.2.7'
+   * ```
+   */
+  async resolveVersion(namespaces: readonly Namespace[], templateId: string, spec?: string): Promise<VersionDetail> {
+    const template = await this.getTemplateById(namespaces, templateId)
+    if (!template) throw new NotFoundError('template', templateId)
+    const wanted = spec?.trim() ?? ''
+    if (wanted === '' || wanted === 'latest') {
+      const latest = await this.#versionDetail(template.latest_version_id)
+      if (!latest) throw new NotFoundError('version', `${template.name}@latest`)
+      return latest
+    }
+
+    const exact = semver.valid(wanted)
+    const range = exact === null ? semver.validRange(wanted) : null
+    if (exact === null && range === null) throw new InvalidVersionError(wanted, 'version or range')
+    const versions = await this.#db
+      .selectFrom('template_versions')
+      .select(['id', 'version'])
+      .where('template_id', '=', template.id)
+      .execute()
+    const target = exact ?? semver.maxSatisfying(
+      versions.map((v) => v.version),
+      wanted,
+    )
+    const chosen = versions.find((v) => v.version === target)
+    const detail = chosen && (await this.#versionDetail(chosen.id))
+    if (!detail) {
+      const available = versions
+        .map((v) => v.version)
+        .sort(semver.rcompare)
+        .slice(0, 10)
+        .join(', ')
+      throw new NotFoundError(
+        'version',
+        `${template.name}@${wanted}`,
+        exact === null
+          ? `No published version satisfies ${wanted}; published: ${available}`
+          : `Published: ${available}`,
+      )
+    }
+    return detail
+  }
+
+  /**
+   * Paths, blob ids, sizes and binary flags of a version's files, sorted by path.
+   *
+   * @example
+   * ```ts
+   * await index.listFiles(['public'], version.id) // [{path: 'README.md', oid: '…', size: 812, binary: false}, …]
+   * ```
+   */
+  async listFiles(namespaces: readonly Namespace[], versionId: string): Promise<TemplateFileEntry[]> {
+    if (namespaces.length === 0) throw new NotFoundError('version', versionId)
+    const rows = await this.#db
+      .selectFrom('version_files as f')
+      .innerJoin('template_versions as v', 'v.id', 'f.version_id')
+      .select(['f.path', 'f.oid', 'f.size', 'f.binary'])
+      .where('f.version_id', '=', versionId)
+      .where('v.namespace', 'in', namespaces)
+      .orderBy('f.path')
+      .execute()
+    if (rows.length === 0) await this.#assertVersionVisible(namespaces, versionId)
+    return rows.map((row) => ({path: row.path, oid: row.oid, size: Number(row.size), binary: Boolean(row.binary)}))
+  }
+
+  /**
+   * Every file of a version, by path, read from the index (never from git).
+   *
+   * @example
+   * ```ts
+   * const files = await index.readFiles(['public'], version.id)
+   * new TextDecoder().decode(files.get('manifest.yaml'))
+   * ```
+   */
+  async readFiles(namespaces: readonly Namespace[], versionId: string): Promise<TemplateFiles> {
+    if (namespaces.length === 0) throw new NotFoundError('version', versionId)
+    const rows = await this.#db
+      .selectFrom('version_files as f')
+      .innerJoin('template_versions as v', 'v.id', 'f.version_id')
+      .innerJoin('blobs as b', 'b.oid', 'f.oid')
+      .select(['f.path', 'b.content'])
+      .where('f.version_id', '=', versionId)
+      .where('v.namespace', 'in', namespaces)
+      .orderBy('f.path')
+      .execute()
+    if (rows.length === 0) await this.#assertVersionVisible(namespaces, versionId)
+    // Drivers hand out Buffers; callers get plain Uint8Array views of the same memory.
+    return new Map(
+      rows.map((row) => [row.path, new Uint8Array(row.content.buffer, row.content.byteOffset, row.content.byteLength)]),
+    )
+  }
+
+  /**
+   * Indexes one version of a template, in one transaction: the template row (whose
+   * metadata and `latest_*` follow the highest semver, not the last published), the
+   * version, its files and missing blobs, the search row, and the namespace head.
+   * Recording a version again with the same files changes nothing (`unchanged`);
+   * with other files it throws VersionConflictError.
+   *
+   * @example
+   * ```ts
+   * const {templateId, versionId, status} = await index.recordVersion({
+   *   namespace: 'public', manifest, readme, commit: '3f2a…', message: 'create fastapi-service@1.0.0',
+   *   author: 'Ada <ada@example.com>', createdAt: new Date(), files, qualityScore: 86,
+   * })
+   * ```
+   */
+  async recordVersion(input: RecordVersionInput): Promise<RecordVersionResult> {
+    const {namespace, manifest} = input
+    const parsed = semver.parse(manifest.version)
+    if (!parsed) throw new InvalidVersionError(manifest.version)
+    const version = parsed.version
+    const hash = contentHash(input.files)
+    const createdAt = toIso(input.createdAt)
+    const qualityScore = input.qualityScore ?? null
+
+    return this.#write(async (db) => {
+      const existing = await db
+        .selectFrom('templates')
+        .select(['seq', 'id'])
+        .where('namespace', '=', namespace)
+        .where('name', '=', manifest.name)
+        .executeTakeFirst()
+      if (existing) {
+        const same = await db
+          .selectFrom('template_versions')
+          .select(['id', 'content_hash'])
+          .where('template_id', '=', existing.id)
+          .where('version', '=', version)
+          .executeTakeFirst()
+        if (same?.content_hash === hash) return {templateId: existing.id, versionId: same.id, status: 'unchanged'}
+        if (same) throw new VersionConflictError(manifest.name, version)
+      }
+
+      await setHead(db, namespace, input.commit)
+      const versionId = randomUUID()
+      const metadata = {
+        category: manifest.category,
+        description: manifest.description,
+        author: manifest.author,
+        tags: JSON.stringify(manifest.tags ?? []),
+        latest_version: version,
+        latest_version_id: versionId,
+        quality_score: qualityScore,
+        updated_at: createdAt,
+      }
+      const template =
+        existing ??
+        (await db
+          .insertInto('templates')
+          .values({
+            seq: await nextSeq(db, namespace),
+            id: randomUUID(),
+            namespace,
+            name: manifest.name,
+            created_at: createdAt,
+            ...metadata,
+          })
+          .returning(['seq', 'id'])
+          .executeTakeFirstOrThrow())
+
+      await db
+        .insertInto('template_versions')
+        .values({
+          id: versionId,
+          template_id: template.id,
+          namespace,
+          version,
+          major: parsed.major,
+          minor: parsed.minor,
+          patch: parsed.patch,
+          prerelease: parsed.prerelease.join('.'),
+          commit: input.commit,
+          message: input.message,
+          author: input.author,
+          created_at: createdAt,
+          manifest: JSON.stringify(manifest),
+          readme: input.readme,
+          content_hash: hash,
+          quality_score: qualityScore,
+          quality_report: input.qualityReport === undefined ? null : JSON.stringify(input.qualityReport),
+        })
+        .execute()
+      await insertFiles(db, versionId, input.files)
+
+      let isLatest = true
+      if (existing) {
+        const versions = await db
+          .selectFrom('template_versions')
+          .select(['id', 'version'])
+          .where('template_id', '=', existing.id)
+          .execute()
+        isLatest = latestOf(versions)?.id === versionId
+        await db
+          .updateTable('templates')
+          .set(isLatest ? metadata : {updated_at: createdAt})
+          .where('id', '=', existing.id)
+          .execute()
+      }
+      if (isLatest) {
+        await this.#search.write(db, searchDocument(Number(template.seq), namespace, manifest, input.readme, qualityScore))
+      }
+      return {templateId: template.id, versionId, status: existing ? 'updated' : 'created'}
+    })
+  }
+
+  /**
+   * Removes a template with its versions, files and search row, drops blobs nothing
+   * references any more, and records `commit` as the namespace head, in one
+   * transaction. Returns false when the template was not indexed (the head is still
+   * recorded).
+   *
+   * @example
+   * ```ts
+   * await index.deleteTemplate('acme', 'fastapi-service', '9c1d…') // true
+   * ```
+   */
+  async deleteTemplate(namespace: Namespace, name: string, commit: string): Promise<boolean> {
+    return this.#write(async (db) => {
+      const template = await db
+        .selectFrom('templates')
+        .select('id')
+        .where('namespace', '=', namespace)
+        .where('name', '=', name)
+        .executeTakeFirst()
+      if (template) {
+        const oids = await db
+          .selectFrom('version_files as f')
+          .innerJoin('template_versions as v', 'v.id', 'f.version_id')
+          .select('f.oid')
+          .distinct()
+          .where('v.template_id', '=', template.id)
+          .execute()
+        // Versions and files go by cascade, the search row by trigger.
+        await db.deleteFrom('templates').where('id', '=', template.id).execute()
+        for (const batch of chunks(
+          oids.map((o) => o.oid),
+          500,
+        )) {
+          await db
+            .deleteFrom('blobs')
+            .where('oid', 'in', batch)
+            .where(({not, exists, selectFrom}) =>
+              not(exists(selectFrom('version_files').select('version_files.oid').whereRef('version_files.oid', '=', 'blobs.oid'))),
+            )
+            .execute()
+        }
+      }
+      await setHead(db, namespace, commit)
+      return template !== undefined
+    })
+  }
+
+  /**
+   * The commit the index reflects for `namespace`, or null when it never indexed one.
+   * Start-up compares it with the git head to decide whether to reindex.
+   *
+   * @example
+   * ```ts
+   * if ((await index.getNamespaceHead('acme')) !== gitHead) await registry.reindex()
+   * ```
+   */
+  async getNamespaceHead(namespace: Namespace): Promise<string | null> {
+    const row = await this.#db
+      .selectFrom('namespaces')
+      .select('head_commit')
+      .where('name', '=', namespace)
+      .executeTakeFirst()
+    return row?.head_commit ?? null
+  }
+
+  /**
+   * Records the commit the index reflects for `namespace` (null: none).
+   *
+   * @example
+   * ```ts
+   * await index.setNamespaceHead('acme', '3f2a…')
+   * ```
+   */
+  async setNamespaceHead(namespace: Namespace, commit: string | null): Promise<void> {
+    await this.#write((db) => setHead(db, namespace, commit))
+  }
+
+  /**
+   * Namespaces the index knows, with their heads. For administration and reindexing.
+   *
+   * @example
+   * ```ts
+   * for (const ns of await index.listNamespaces()) console.log(ns.name, ns.head_commit)
+   * ```
+   */
+  async listNamespaces(): Promise<NamespaceRecord[]> {
+    return this.#db.selectFrom('namespaces').select(['name', 'head_commit', 'updated_at']).orderBy('name').execute()
+  }
+
+  /**
+   * Drops every template of `namespace` from the index (for a reindex) and forgets its
+   * head. Blobs stay: a reindex writes most of them again; `collectGarbage()` after it
+   * removes the rest. Returns how many templates were dropped.
+   *
+   * @example
+   * ```ts
+   * await index.transaction(async (tx) => {
+   *   await tx.clearNamespace('acme')
+   *   for (const v of fromGit) await tx.recordVersion(v)
+   * })
+   * ```
+   */
+  async clearNamespace(namespace: Namespace): Promise<number> {
+    return this.#write(async (db) => {
+      const result = await db.deleteFrom('templates').where('namespace', '=', namespace).executeTakeFirst()
+      await setHead(db, namespace, null)
+      return Number(result.numDeletedRows)
+    })
+  }
+
+  /**
+   * Deletes blobs no version references. Returns how many went.
+   *
+   * @example
+   * ```ts
+   * await index.collectGarbage() // 0 when nothing is orphaned
+   * ```
+   */
+  async collectGarbage(): Promise<number> {
+    const result = await this.#db
+      .deleteFrom('blobs')
+      .where(({not, exists, selectFrom}) =>
+        not(exists(selectFrom('version_files').select('version_files.oid').whereRef('version_files.oid', '=', 'blobs.oid'))),
+      )
+      .executeTakeFirst()
+    return Number(result.numDeletedRows)
+  }
+
+  /**
+   * How many templates `namespaces` hold.
+   *
+   * @example
+   * ```ts
+   * await index.countTemplates(['acme', 'public']) // 57
+   * ```
+   */
+  async countTemplates(namespaces: readonly Namespace[]): Promise<number> {
+    if (namespaces.length === 0) return 0
+    const row = await this.#db
+      .selectFrom('templates')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('namespace', 'in', namespaces)
+      .executeTakeFirst()
+    return Number(row?.n ?? 0)
+  }
+
+  /**
+   * Counts for `namespaces`: templates (and per category), versions, and the distinct
+   * file contents their versions reference.
+   *
+   * @example
+   * ```ts
+   * await index.stats(['public']) // {templates: 42, versions: 51, categories: {backend_developer: 6, …}, blobs: 388, blob_bytes: 912334}
+   * ```
+   */
+  async stats(namespaces: readonly Namespace[]): Promise<IndexStats> {
+    if (namespaces.length === 0) return {templates: 0, versions: 0, categories: {}, blobs: 0, blob_bytes: 0}
+    const scope = namespaces
+    const categories = await this.#db
+      .selectFrom('templates')
+      .select((eb) => ['category', eb.fn.countAll<number>().as('n')])
+      .where('namespace', 'in', scope)
+      .groupBy('category')
+      .orderBy('category')
+      .execute()
+    const versions = await this.#db
+      .selectFrom('template_versions')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('namespace', 'in', scope)
+      .executeTakeFirst()
+    const blobs = await this.#db
+      .selectFrom((eb) =>
+        eb
+          .selectFrom('version_files as f')
+          .innerJoin('template_versions as v', 'v.id', 'f.version_id')
+          .select((inner) => ['f.oid', inner.fn.max('f.size').as('size')])
+          .where('v.namespace', 'in', scope)
+          .groupBy('f.oid')
+          .as('distinct_blobs'),
+      )
+      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('size').as('bytes')])
+      .executeTakeFirst()
+    return {
+      templates: categories.reduce((sum, row) => sum + Number(row.n), 0),
+      versions: Number(versions?.n ?? 0),
+      categories: Object.fromEntries(categories.map((row) => [row.category, Number(row.n)])),
+      blobs: Number(blobs?.n ?? 0),
+      blob_bytes: Number(blobs?.bytes ?? 0),
+    }
+  }
+
+  /**
+   * Counts one use (retrieval or instantiation) of a template.
+   *
+   * @example
+   * ```ts
+   * await index.incrementUsage(tpl.id)
+   * ```
+   */
+  async incrementUsage(templateId: string): Promise<void> {
+    await this.#db
+      .updateTable('templates')
+      .set((eb) => ({usage_count: eb('usage_count', '+', 1)}))
+      .where('id', '=', templateId)
+      .execute()
+  }
+
+  async #write<T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+    if (this.#db.isTransaction) return fn(this.#db)
+    return this.#db.transaction().execute(fn)
+  }
+
+  async #versionDetail(versionId: string): Promise<VersionDetail | undefined> {
+    const row = await this.#db
+      .selectFrom('template_versions')
+      .select([...VERSION_COLUMNS, 'manifest', 'readme', 'quality_report'])
+      .where('id', '=', versionId)
+      .executeTakeFirst()
+    if (!row) return undefined
+    return {
+      ...toVersionRecord(row),
+      manifest: JSON.parse(row.manifest) as Manifest,
+      readme: row.readme,
+      quality_report: row.quality_report === null ? null : (JSON.parse(row.quality_report) as unknown),
+    }
+  }
+
+  async #assertVersionVisible(namespaces: readonly Namespace[], versionId: string): Promise<void> {
+    const row = await this.#db
+      .selectFrom('template_versions')
+      .select('id')
+      .where('id', '=', versionId)
+      .where('namespace', 'in', namespaces)
+      .executeTakeFirst()
+    if (!row) throw new NotFoundError('version', versionId)
+  }
+}
+
+/** The latest of a template's versions: the highest release, else the highest prerelease. */
+export function latestOf<T extends {version: string}>(versions: readonly T[]): T | undefined {
+  const releases = versions.filter((v) => semver.prerelease(v.version) === null)
+  const pool = releases.length > 0 ? releases : versions
+  return [...pool].sort((a, b) => semver.rcompare(a.version, b.version))[0]
+}
+
+/** The key of `namespace` (see keys.ts), registering the namespace on first use. */
+async function namespaceKey(db: Kysely<Database>, namespace: Namespace): Promise<number> {
+  const row = await db.selectFrom('namespaces').select('key').where('name', '=', namespace).executeTakeFirst()
+  if (row) return Number(row.key)
+  const last = await db
+    .selectFrom('namespaces')
+    .select((eb) => eb.fn.max('key').as('key'))
+    .executeTakeFirst()
+  const key = Number(last?.key ?? 0) + 1
+  if (key > MAX_NAMESPACE_KEY) throw new LimitExceededError(`the index holds at most ${MAX_NAMESPACE_KEY} namespaces`)
+  await db
+    .insertInto('namespaces')
+    .values({name: namespace, key, head_commit: null, updated_at: new Date().toISOString()})
+    .execute()
+  return key
+}
+
+/** Must run inside a transaction: registering a namespace reads, then writes. */
+async function setHead(db: Kysely<Database>, namespace: Namespace, commit: string | null): Promise<void> {
+  await namespaceKey(db, namespace)
+  await db
+    .updateTable('namespaces')
+    .set({head_commit: commit, updated_at: new Date().toISOString()})
+    .where('name', '=', namespace)
+    .execute()
+}
+
+/** The next free `seq` in the namespace's range. */
+async function nextSeq(db: Kysely<Database>, namespace: Namespace): Promise<number> {
+  const {from, to} = seqRange(await namespaceKey(db, namespace))
+  const last = await db
+    .selectFrom('templates')
+    .select((eb) => eb.fn.max('seq').as('seq'))
+    .where('seq', '>=', from)
+    .where('seq', '<', to)
+    .executeTakeFirst()
+  const seq = last?.seq === null || last?.seq === undefined ? from : Number(last.seq) + 1
+  if (seq >= to) throw new LimitExceededError(`namespace ${namespace} is full`, {namespace})
+  return seq
+}
+
+async function insertFiles(db: Kysely<Database>, versionId: string, files: RecordVersionInput['files']): Promise<void> {
+  const entries = [...files].map(([path, file]) => ({path, ...file}))
+  const byOid = new Map(entries.map((e) => [e.oid, e.content]))
+  const present = new Set<string>()
+  for (const batch of chunks([...byOid.keys()], 500)) {
+    const rows = await db.selectFrom('blobs').select('oid').where('oid', 'in', batch).execute()
+    for (const row of rows) present.add(row.oid)
+  }
+  const missing = [...byOid].filter(([oid]) => !present.has(oid))
+  for (const batch of chunks(missing, 50)) {
+    await db
+      .insertInto('blobs')
+      .values(batch.map(([oid, content]) => ({oid, content})))
+      .onConflict((oc) => oc.column('oid').doNothing())
+      .execute()
+  }
+  for (const batch of chunks(entries, 100)) {
+    await db
+      .insertInto('version_files')
+      .values(
+        batch.map((e) => ({
+          version_id: versionId,
+          path: e.path,
+          oid: e.oid,
+          size: e.content.byteLength,
+          binary: looksBinary(e.content) ? 1 : 0,
+        })),
+      )
+      .execute()
+  }
+}
+
+function searchDocument(
+  seq: number,
+  namespace: Namespace,
+  manifest: Manifest,
+  readme: string,
+  qualityScore: number | null,
+): SearchDocument {
+  return {
+    seq,
+    namespace,
+    name: manifest.name,
+    category: manifest.category,
+    description: manifest.description,
+    author: manifest.author,
+    tags: manifest.tags ?? [],
+    readme,
+    qualityScore,
+  }
+}
+
+type RecordRow = Pick<Selectable<TemplatesTable>, (typeof RECORD_COLUMNS)[number]>
+
+function toRecord(row: RecordRow): TemplateRecord {
+  return {
+    ...toSummary(row),
+    latest_version_id: row.latest_version_id,
+    usage_count: Number(row.usage_count),
+    created_at: row.created_at,
+  }
+}
+
+type VersionRow = Pick<Selectable<TemplateVersionsTable>, (typeof VERSION_COLUMNS)[number]>
+
+function toVersionRecord(row: VersionRow): VersionRecord {
+  return {
+    id: row.id,
+    template_id: row.template_id,
+    namespace: row.namespace,
+    version: row.version,
+    commit: row.commit,
+    message: row.message,
+    author: row.author,
+    created_at: row.created_at,
+    content_hash: row.content_hash,
+    quality_score: row.quality_score === null ? null : Number(row.quality_score),
+  }
+}
+
+/** `value` as an integer within [min, max]; `fallback` when it is not a finite number. */
+function clamp(value: number | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined || !Number.isFinite(value)) return fallback
+  return Math.min(max, Math.max(min, Math.trunc(value)))
+}
+
+function toIso(value: string | Date): string {
+  const date = value instanceof Date ? value : new Date(value)
+  if (Number.isNaN(date.getTime())) throw new TypeError(`invalid createdAt ${JSON.stringify(String(value))}`)
+  return date.toISOString()
+}

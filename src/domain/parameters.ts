@@ -1,0 +1,382 @@
+import {Ajv2020} from 'ajv/dist/2020.js'
+import type {ErrorObject, ValidateFunction} from 'ajv/dist/2020.js'
+
+import {createLiquid, evalCondition, liquidErrorMessage} from '../render/liquid.js'
+import {InvalidAnswersError, MissingAnswersError, RenderError, UsageError} from './errors.js'
+import type {Issue} from './errors.js'
+import type {AnswerValue, Answers, Parameter} from './types.js'
+
+/**
+ * Whether a parameter must end up with a value: explicitly `required`, or else when it
+ * has no default (docs/template-format.md).
+ *
+ * @example
+ * ```ts
+ * isRequired({name: 'port', type: 'integer', default: 8000}) // false
+ * ```
+ */
+export function isRequired(param: Parameter): boolean {
+  return param.required ?? param.default === undefined
+}
+
+/** A string default with Liquid markup is rendered over earlier answers. */
+function isLiquidText(value: unknown): value is string {
+  return typeof value === 'string' && /\{\{|\{%/.test(value)
+}
+
+function parameterSchema(p: Parameter): Record<string, unknown> {
+  const s: Record<string, unknown> = {}
+  switch (p.type) {
+    case 'string':
+      s.type = 'string'
+      if (p.pattern !== undefined) s.pattern = p.pattern
+      if (p.min !== undefined) s.minLength = p.min
+      if (p.max !== undefined) s.maxLength = p.max
+      break
+    case 'integer':
+    case 'number':
+      s.type = p.type
+      if (p.min !== undefined) s.minimum = p.min
+      if (p.max !== undefined) s.maximum = p.max
+      break
+    case 'boolean':
+      s.type = 'boolean'
+      break
+    case 'choice':
+      s.type = 'string'
+      s.enum = [...(p.choices ?? [])]
+      break
+    case 'multichoice':
+      s.type = 'array'
+      s.items = {type: 'string', enum: [...(p.choices ?? [])]}
+      s.uniqueItems = true
+      if (p.min !== undefined) s.minItems = p.min
+      if (p.max !== undefined) s.maxItems = p.max
+      break
+  }
+  if (p.description !== undefined) s.description = p.description
+  if (p.default !== undefined && !isLiquidText(p.default)) s.default = p.default
+  return s
+}
+
+/**
+ * The JSON Schema of an answers object for these parameters: each answer's type, choices,
+ * pattern and bounds; unknown names are refused (`additionalProperties: false`).
+ * Nothing is `required` here: whether a parameter needs a value depends on its `when`
+ * condition, which {@link resolveAnswers} evaluates.
+ *
+ * @example
+ * ```ts
+ * parametersJsonSchema([{name: 'port', type: 'integer', min: 1, max: 65535}])
+ * // {type: 'object', additionalProperties: false,
+ * //  properties: {port: {type: 'integer', minimum: 1, maximum: 65535}}}
+ * ```
+ */
+export function parametersJsonSchema(params: Parameter[]): object {
+  const properties: Record<string, unknown> = {}
+  for (const p of params) properties[p.name] = parameterSchema(p)
+  return {type: 'object', properties, additionalProperties: false}
+}
+
+let ajv: Ajv2020 | undefined
+/** Compiled validators by schema text; templates repeat, so a small cache saves compiles. */
+const compiled = new Map<string, {schema: object; validate: ValidateFunction}>()
+const MAX_COMPILED = 200
+
+function answersValidator(params: Parameter[]): ValidateFunction {
+  const schema = parametersJsonSchema(params)
+  const key = JSON.stringify(schema)
+  const hit = compiled.get(key)
+  if (hit) {
+    // Refresh its place so the map's insertion order is least-recently-used first.
+    compiled.delete(key)
+    compiled.set(key, hit)
+    return hit.validate
+  }
+  // Schemas built by parametersJsonSchema are well-formed by construction: skip the meta-schema check.
+  ajv ??= new Ajv2020({allErrors: true, strict: true, addUsedSchema: false, validateSchema: false})
+  const validate = ajv.compile(schema)
+  compiled.set(key, {schema, validate})
+  if (compiled.size > MAX_COMPILED) {
+    const [oldestKey, oldest] = compiled.entries().next().value!
+    compiled.delete(oldestKey)
+    // ajv keeps every compiled schema too; a long-running daemon must let them go.
+    ajv.removeSchema(oldest.schema)
+  }
+  return validate
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map((v) => JSON.stringify(v)).join(', ')}]`
+  return JSON.stringify(value) ?? String(value)
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  string: 'text',
+  integer: 'a whole number',
+  number: 'a number',
+  boolean: 'true or false',
+  array: 'a list',
+}
+
+function answerIssue(err: ErrorObject, answers: Record<string, unknown>, names: string[]): Issue {
+  const params = err.params as Record<string, unknown>
+  const [, name = '', index] = err.instancePath.split('/')
+  const value = answers[name]
+  const shown = index === undefined ? describe(value) : describe((value as unknown[])[Number(index)])
+  const path = err.instancePath
+  switch (err.keyword) {
+    case 'additionalProperties': {
+      const extra = String(params.additionalProperty)
+      return {path: `/${extra}`, message: unknownAnswerMessage(extra, names)}
+    }
+    case 'type':
+      return {
+        path,
+        message: `${name} must be ${TYPE_WORDS[String(params.type)] ?? String(params.type)} (got ${shown})`,
+      }
+    case 'enum': {
+      const allowed = (params.allowedValues as unknown[]).join(', ')
+      return index === undefined
+        ? {path, message: `${name} must be one of ${allowed} (got ${shown})`}
+        : {path, message: `${name}: ${shown} is not one of ${allowed}`}
+    }
+    case 'pattern':
+      return {path, message: `${name} ${shown} does not match the pattern ${String(params.pattern)}`}
+    case 'minimum':
+      return {path, message: `${name} must be at least ${String(params.limit)} (got ${shown})`}
+    case 'maximum':
+      return {path, message: `${name} must be at most ${String(params.limit)} (got ${shown})`}
+    case 'minLength':
+      return {
+        path,
+        message: `${name} must be at least ${String(params.limit)} characters long (got ${shown})`,
+      }
+    case 'maxLength':
+      return {path, message: `${name} must be at most ${String(params.limit)} characters long`}
+    case 'minItems':
+      return {path, message: `${name} needs at least ${String(params.limit)} choices (got ${shown})`}
+    case 'maxItems':
+      return {path, message: `${name} allows at most ${String(params.limit)} choices (got ${shown})`}
+    case 'uniqueItems':
+      return {
+        path,
+        message: `${name} lists ${describe((value as unknown[])[Number(params.j)])} more than once`,
+      }
+    default:
+      return {path, message: `${name} ${err.message ?? 'is invalid'}`}
+  }
+}
+
+function unknownAnswerMessage(name: string, known: string[]): string {
+  const list = known.length > 0 ? `its parameters are ${known.join(', ')}` : 'it has no parameters'
+  return `unknown answer ${JSON.stringify(name)}: the template has no parameter of that name (${list})`
+}
+
+/** Answers are user data keyed by user-chosen names: never let `__proto__` reach a setter. */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, {value, enumerable: true, writable: true, configurable: true})
+}
+
+const TRUE_WORDS = new Set(['true', 'yes', 'y', 'on', '1'])
+const FALSE_WORDS = new Set(['false', 'no', 'n', 'off', '0'])
+const NUMBER_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/
+
+/**
+ * Converts one raw value (text from `--set` or a prompt, a YAML scalar from an answers
+ * file) to the parameter's type. Values that do not convert are returned unchanged so
+ * that validation reports them with the parameter's name.
+ */
+export function coerceValue(param: Parameter, value: unknown): unknown {
+  switch (param.type) {
+    case 'string':
+    case 'choice':
+      return typeof value === 'number' || typeof value === 'boolean' ? String(value) : value
+    case 'integer': {
+      if (typeof value !== 'string' || !/^\s*[+-]?\d+\s*$/.test(value)) return value
+      const n = Number(value)
+      return Number.isSafeInteger(n) ? n : value
+    }
+    case 'number':
+      return typeof value === 'string' && NUMBER_TEXT.test(value.trim()) ? Number(value) : value
+    case 'boolean': {
+      if (typeof value === 'number' && (value === 0 || value === 1)) return value === 1
+      if (typeof value !== 'string') return value
+      const word = value.trim().toLowerCase()
+      return TRUE_WORDS.has(word) ? true : FALSE_WORDS.has(word) ? false : value
+    }
+    case 'multichoice':
+      if (typeof value === 'string')
+        return value
+          .split(',')
+          .map((v) => v.trim())
+          .filter((v) => v !== '')
+      if (Array.isArray(value))
+        return value.map((v) => (typeof v === 'number' || typeof v === 'boolean' ? String(v) : v))
+      return value
+  }
+}
+
+/**
+ * Converts raw answers to the types of their parameters: integers and numbers parse
+ * strictly (`8000`, not `8000abc`), booleans accept true/false/yes/no/1/0, multichoice
+ * accepts comma-separated text. `null` values count as not given. Unknown names are kept
+ * so validation can name them.
+ *
+ * @example
+ * ```ts
+ * coerceAnswers(params, {port: '8000', use_docker: 'yes', features: 'auth, metrics'})
+ * // {port: 8000, use_docker: true, features: ['auth', 'metrics']}
+ * ```
+ */
+export function coerceAnswers(params: Parameter[], raw: Record<string, unknown>): Answers {
+  const byName = new Map(params.map((p) => [p.name, p]))
+  const out: Record<string, unknown> = {}
+  for (const [name, value] of Object.entries(raw)) {
+    if (value === null || value === undefined) continue
+    const param = byName.get(name)
+    setOwn(out, name, param ? coerceValue(param, value) : value)
+  }
+  return out as Answers
+}
+
+/**
+ * Parses `--set` assignments: `name=value` (the value stays text; coercion happens
+ * against the parameters), `name=` is the empty string, a later assignment of the same
+ * name wins.
+ *
+ * @example
+ * ```ts
+ * parseAssignments(['project_name=billing', 'port=9000', 'prefix='])
+ * // {project_name: 'billing', port: '9000', prefix: ''}
+ * ```
+ */
+export function parseAssignments(sets: string[]): Answers {
+  const out: Record<string, unknown> = {}
+  for (const set of sets) {
+    const eq = set.indexOf('=')
+    if (eq < 0) throw new UsageError(`--set ${JSON.stringify(set)} must look like NAME=VALUE`, {set})
+    const name = set.slice(0, eq).trim()
+    if (name === '') throw new UsageError(`--set ${JSON.stringify(set)} has no name before "="`, {set})
+    setOwn(out, name, set.slice(eq + 1))
+  }
+  return out as Answers
+}
+
+/**
+ * Checks one value against its parameter and says what is wrong, or `undefined` when it
+ * is fine. For prompts, which validate each answer as it is typed.
+ *
+ * @example
+ * ```ts
+ * validateAnswer({name: 'port', type: 'integer', max: 65535}, 70000) // 'port must be at most 65535 (got 70000)'
+ * ```
+ */
+export function validateAnswer(param: Parameter, value: AnswerValue): string | undefined {
+  const answers = {[param.name]: value}
+  const validate = answersValidator([param])
+  if (validate(answers)) return undefined
+  return validate.errors!.map((e) => answerIssue(e, answers, [param.name]).message).join('; ')
+}
+
+function manifestExpressionError(err: unknown, param: Parameter, key: 'when' | 'default'): RenderError {
+  return new RenderError(
+    `parameter ${param.name}: ${key} ${JSON.stringify(param[key])} failed: ${liquidErrorMessage(err)}`,
+    {file: 'manifest.yaml'},
+    err,
+  )
+}
+
+export interface ResolveOptions {
+  /** Use defaults without asking; with `ask`, only parameters without a default are asked. */
+  useDefaults?: boolean
+  /** Set to false to never call `ask` (e.g. `--no-interactive`); default: ask when `ask` is given. */
+  interactive?: boolean
+  /** Asks the user for one value; `suggested` is the rendered default. Only given on a terminal. */
+  ask?: (param: Parameter, suggested: AnswerValue | undefined) => Promise<AnswerValue>
+}
+
+/**
+ * Works out the answers for a template's parameters, in order, before anything is rendered.
+ *
+ * For each parameter: when its `when` condition is false it is skipped (and a provided
+ * answer for it dropped); a provided answer wins; otherwise the user is asked (only with
+ * `ask`; with `useDefaults`, only when there is no default); otherwise the default is used.
+ * A string default may be Liquid over earlier answers (`{{ project_name | snake_case }}`).
+ * Every required parameter left without a value is listed in one MissingAnswersError, and
+ * the result is validated as a whole (InvalidAnswersError names each wrong answer).
+ *
+ * @example
+ * ```ts
+ * const answers = await resolveAnswers(manifest.parameters, parseAssignments(['project_name=billing']))
+ * // {project_name: 'billing', package_name: 'billing', port: 8000, ...}
+ * ```
+ */
+export async function resolveAnswers(
+  params: Parameter[],
+  provided: Answers,
+  opts: ResolveOptions = {},
+): Promise<Answers> {
+  const names = params.map((p) => p.name)
+  const known = new Set(names)
+  const unknown = Object.keys(provided).filter((name) => !known.has(name))
+  // Refuse typos before asking anything: a user should not answer five prompts to learn that.
+  if (unknown.length > 0)
+    throw new InvalidAnswersError(
+      unknown.map((name) => ({path: `/${name}`, message: unknownAnswerMessage(name, names)})),
+    )
+
+  const input = coerceAnswers(params, provided)
+  const ask = opts.interactive === false ? undefined : opts.ask
+  const liquid = createLiquid()
+  const result: Record<string, unknown> = {}
+  // What conditions and defaults see: earlier answers, and nil for parameters skipped or
+  // left empty, so `{% if pool_size %}` works but a misspelt name is still an error.
+  const scope: Record<string, unknown> = {}
+  const missing: string[] = []
+
+  for (const param of params) {
+    if (param.when !== undefined) {
+      let on: boolean
+      try {
+        on = await evalCondition(liquid, param.when, scope)
+      } catch (err) {
+        throw manifestExpressionError(err, param, 'when')
+      }
+      if (!on) {
+        setOwn(scope, param.name, null)
+        continue
+      }
+    }
+    let value: unknown = input[param.name]
+    if (value === undefined) {
+      let suggested: unknown = param.default
+      if (isLiquidText(suggested) && param.type === 'string') {
+        try {
+          suggested = await liquid.parseAndRender(suggested, scope)
+        } catch (err) {
+          throw manifestExpressionError(err, param, 'default')
+        }
+      } else if (Array.isArray(suggested)) {
+        suggested = [...suggested]
+      }
+      const shouldAsk = ask !== undefined && !(opts.useDefaults === true && suggested !== undefined)
+      value = shouldAsk
+        ? coerceValue(param, await ask(param, suggested as AnswerValue | undefined))
+        : suggested
+    }
+    if (value === undefined) {
+      if (isRequired(param)) missing.push(param.name)
+      setOwn(scope, param.name, null)
+      continue
+    }
+    setOwn(result, param.name, value)
+    setOwn(scope, param.name, value)
+  }
+  if (missing.length > 0) throw new MissingAnswersError(missing)
+
+  const validate = answersValidator(params)
+  if (!validate(result))
+    throw new InvalidAnswersError(validate.errors!.map((e) => answerIssue(e, result, names)))
+  return result as Answers
+}

@@ -1,0 +1,479 @@
+import {createHash} from 'node:crypto'
+import {existsSync, mkdirSync, readdirSync, statSync} from 'node:fs'
+import {join} from 'node:path'
+
+import type {Kysely} from 'kysely'
+
+import type {Cache} from '../cache/cache.js'
+import {MemoryCache} from '../cache/cache.js'
+import type {Config} from '../config.js'
+import type {Database} from '../db/database.js'
+import {createDb} from '../db/database.js'
+import {migrateToLatest} from '../db/migrate.js'
+import {TemplateIndex} from '../db/template-index.js'
+import {
+  MaestroError,
+  NotFoundError,
+  QualityGateError,
+  UsageError,
+  VersionConflictError,
+} from '../domain/errors.js'
+import {resolveAnswers} from '../domain/parameters.js'
+import {loadTemplateDir, parseTemplate} from '../domain/template.js'
+import type {LoadedTemplate, Namespace, TemplateFiles, VersionInfo} from '../domain/types.js'
+import {PUBLIC_NAMESPACE} from '../domain/types.js'
+import {scoreTemplate} from '../quality/score.js'
+import {answersFile, renderTemplate} from '../render/render.js'
+import {GitStore, type NamespaceRepo} from '../store/git-store.js'
+import {parseRef, type TemplateRef} from './ref.js'
+import type {
+  DeleteResult,
+  InstantiateOptions,
+  PublishInput,
+  PublishResult,
+  ReindexResult,
+  Registry,
+  RenderedProject,
+  RequestContext,
+  SearchQuery,
+  SearchResult,
+  TemplateDetail,
+} from './types.js'
+
+/** Progress of long work (catalog import, reindex); awaited between steps. */
+export type ImportProgress = (event: {label: string; done: number; total: number; detail?: string}) => Promise<void> | void
+
+export interface LocalRegistryOptions {
+  config: Config
+  context: RequestContext
+  /** Progress callback for the first-use catalog import. */
+  onImport?: ImportProgress | undefined
+  /** Import the bundled catalog into an empty store (default true). */
+  importCatalog?: boolean
+  cache?: Cache
+}
+
+/**
+ * Opens (and on first use initialises) the registry on a local store: git
+ * repositories under `<home>/git`, the index in `<home>/index.db` (or DATABASE_URL).
+ * Repairs the index if a previous write died between commit and index.
+ *
+ * @example
+ * ```ts
+ * const registry = await openLocalRegistry({config: loadConfig(), context: LOCAL_CONTEXT})
+ * const {items} = await registry.search({text: 'api'})
+ * ```
+ */
+export async function openLocalRegistry(options: LocalRegistryOptions): Promise<LocalRegistry> {
+  const {config} = options
+  mkdirSync(config.home, {recursive: true})
+  const db = createDb({url: config.databaseUrl ?? `sqlite:${join(config.home, 'index.db')}`})
+  try {
+    await migrateToLatest(db)
+    const registry = new LocalRegistry(db, new GitStore(join(config.home, 'git')), options)
+    await registry.reconcile()
+    if (options.importCatalog !== false) await registry.importCatalogIfEmpty(options.onImport)
+    return registry
+  } catch (err) {
+    await db.destroy()
+    throw err
+  }
+}
+
+/** Git blob id of `content`, as `git hash-object` computes it. */
+export function blobOid(content: Uint8Array): string {
+  return createHash('sha1').update(`blob ${content.byteLength}\0`).update(content).digest('hex')
+}
+
+export class LocalRegistry implements Registry {
+  readonly #db: Kysely<Database>
+  readonly #index: TemplateIndex
+  readonly #store: GitStore
+  readonly #config: Config
+  readonly #context: RequestContext
+  readonly #cache: Cache
+
+  readonly #progress: ImportProgress | undefined
+  /** Only the registry that opened the database closes it; per-request views share it. */
+  readonly #owner: boolean
+
+  constructor(db: Kysely<Database>, store: GitStore, options: LocalRegistryOptions, owner = true) {
+    this.#db = db
+    this.#index = new TemplateIndex(db)
+    this.#store = store
+    this.#config = options.config
+    this.#context = options.context
+    this.#cache = options.cache ?? new MemoryCache()
+    this.#progress = options.onImport
+    this.#options = {...options, cache: this.#cache}
+    this.#owner = owner
+  }
+
+  readonly #options: LocalRegistryOptions
+
+  get context(): RequestContext {
+    return this.#context
+  }
+
+  /**
+   * The same registry (database, store, cache) seen by another caller: the daemon
+   * makes one per request from the caller's token.
+   *
+   * @example
+   * ```ts
+   * const asTenant = registry.withContext({tenant: 'acme', user: 'ana', role: 'editor'})
+   * ```
+   */
+  withContext(context: RequestContext): LocalRegistry {
+    return new LocalRegistry(this.#db, this.#store, {...this.#options, context}, false)
+  }
+
+  /** Counts for the admin stats endpoint. */
+  async stats(): Promise<{templates: number; versions: number; namespaces: string[]; cache: ReturnType<Cache['stats']>}> {
+    const namespaces = await this.#store.namespaces()
+    return {
+      templates: await this.#index.countTemplates(this.#readable),
+      versions: await this.#index.countVersions(this.#readable),
+      namespaces,
+      cache: this.#cache.stats(),
+    }
+  }
+
+  async clearCache(): Promise<void> {
+    await this.#cache.clear()
+  }
+
+  /** Namespaces this caller may read, in precedence order: its own first, then the public catalog. */
+  get #readable(): Namespace[] {
+    return this.#context.tenant === PUBLIC_NAMESPACE ? [PUBLIC_NAMESPACE] : [this.#context.tenant, PUBLIC_NAMESPACE]
+  }
+
+  #writable(namespace: Namespace): Namespace {
+    if (namespace === PUBLIC_NAMESPACE && this.#context.role !== 'admin') {
+      throw new MaestroError('only admins may change the public catalog', {code: 'FORBIDDEN', status: 403})
+    }
+    if (namespace !== PUBLIC_NAMESPACE && namespace !== this.#context.tenant) {
+      throw new MaestroError(`you cannot write to namespace ${namespace}`, {code: 'FORBIDDEN', status: 403})
+    }
+    if (this.#context.role === 'viewer') {
+      throw new MaestroError('viewers cannot change templates', {code: 'FORBIDDEN', status: 403})
+    }
+    return namespace
+  }
+
+  async search(query: SearchQuery): Promise<SearchResult> {
+    const limit = Math.min(Math.max(query.limit ?? 20, 1), 100)
+    const offset = Math.max(query.offset ?? 0, 0)
+    const namespaces = query.namespace ? this.#readable.filter((n) => n === query.namespace) : this.#readable
+    if (namespaces.length === 0) return {items: [], total: 0, limit, offset}
+    const result = await this.#index.search(namespaces, {...query, limit, offset})
+    return {...result, limit, offset}
+  }
+
+  async #locate(ref: string): Promise<{ref: TemplateRef; template: TemplateRow; version: VersionRow}> {
+    const parsed = parseRef(ref)
+    const namespaces = parsed.namespace ? this.#readable.filter((n) => n === parsed.namespace) : this.#readable
+    const template = parsed.id
+      ? await this.#index.getTemplateById(namespaces, parsed.id)
+      : await this.#index.findTemplate(namespaces, parsed.name!)
+    if (!template) {
+      throw new NotFoundError('template', ref, 'Search with `maestro-tpl search` to see what is available')
+    }
+    const version = await this.#index.resolveVersion(template.id, parsed.spec)
+    return {ref: parsed, template, version}
+  }
+
+  async get(ref: string): Promise<TemplateDetail> {
+    const {template, version} = await this.#locate(ref)
+    return this.#detail(template, version)
+  }
+
+  async #detail(template: TemplateRow, version: VersionRow): Promise<TemplateDetail> {
+    const files = await this.#index.listFiles(version.id)
+    return {
+      id: template.id,
+      namespace: template.namespace,
+      name: template.name,
+      version: version.version,
+      description: version.manifest.description,
+      category: version.manifest.category,
+      author: version.manifest.author,
+      tags: version.manifest.tags,
+      quality_score: version.quality_score,
+      updated_at: template.updated_at,
+      created_at: version.created_at,
+      manifest: version.manifest,
+      readme: version.readme,
+      commit: version.commit,
+      files,
+    }
+  }
+
+  async getFiles(ref: string): Promise<LoadedTemplate & {detail: TemplateDetail}> {
+    const {template, version} = await this.#locate(ref)
+    const files = await this.#index.readFiles(version.id)
+    const detail = await this.#detail(template, version)
+    return {manifest: version.manifest, readme: version.readme, files, detail}
+  }
+
+  async versions(ref: string): Promise<VersionInfo[]> {
+    const {template} = await this.#locate(ref.split('@')[0]!)
+    const rows = await this.#index.listVersions(template.id)
+    return rows.map((v) => ({
+      version: v.version,
+      commit: v.commit,
+      created_at: v.created_at,
+      message: v.message,
+      author: v.author,
+      quality_score: v.quality_score,
+    }))
+  }
+
+  async publish(input: PublishInput): Promise<PublishResult> {
+    const namespace = this.#writable(input.namespace ?? this.#context.tenant)
+    const {template} = input
+    const {manifest} = template
+    const report = await scoreTemplate(template, {minScore: this.#config.minTemplateQualityScore})
+    if (this.#config.enableQualityGates && !report.passed) {
+      throw new QualityGateError(manifest.name, report.score, report.minScore, report)
+    }
+    const repo = this.#store.repo(namespace)
+    await repo.init()
+    return repo.withLock(async () => {
+      // Another process may have committed since we opened: index it before deciding.
+      await this.#reconcileNamespace(repo)
+      const existing = await this.#index.findTemplate([namespace], manifest.name)
+      if (existing) {
+        const same = await this.#index.findVersion(existing.id, manifest.version)
+        if (same) {
+          if (same.content_hash !== contentHash(template.files)) {
+            throw new VersionConflictError(manifest.name, manifest.version)
+          }
+          return {
+            template: await this.#summary(namespace, manifest.name),
+            commit: same.commit,
+            status: 'unchanged' as const,
+            quality: {score: report.score, passed: report.passed},
+          }
+        }
+      }
+      const path = `${manifest.category}/${manifest.name}`
+      const previousPath = existing && existing.category !== manifest.category ? `${existing.category}/${manifest.name}` : undefined
+      const operation = existing ? 'update' : 'create'
+      const commit = await repo.commit({
+        operation,
+        name: manifest.name,
+        version: manifest.version,
+        path,
+        ...(previousPath ? {previousPath} : {}),
+        files: template.files,
+        ...(input.message ? {message: input.message} : {}),
+        author: {name: this.#context.user, email: `${this.#context.user}@maestro.local`},
+      })
+      await this.#record(namespace, template, {
+        commit: commit.commit,
+        message: input.message ?? `${operation} ${manifest.name}@${manifest.version}`,
+        qualityScore: report.score,
+        qualityReport: report,
+      })
+      await this.#invalidate(namespace)
+      return {
+        template: await this.#summary(namespace, manifest.name),
+        commit: commit.commit,
+        status: existing ? ('updated' as const) : ('created' as const),
+        quality: {score: report.score, passed: report.passed},
+      }
+    })
+  }
+
+  async #record(
+    namespace: Namespace,
+    template: LoadedTemplate,
+    meta: {commit: string; message: string; qualityScore: number | null; qualityReport: unknown; createdAt?: string},
+  ): Promise<void> {
+    const files = new Map<string, {oid: string; content: Uint8Array}>()
+    for (const [path, content] of template.files) files.set(path, {oid: blobOid(content), content})
+    await this.#index.recordVersion({
+      namespace,
+      manifest: template.manifest,
+      readme: template.readme,
+      commit: meta.commit,
+      message: meta.message,
+      author: this.#context.user,
+      createdAt: meta.createdAt ?? new Date().toISOString(),
+      files,
+      qualityScore: meta.qualityScore,
+      qualityReport: meta.qualityReport,
+    })
+  }
+
+  async #summary(namespace: Namespace, name: string) {
+    const row = await this.#index.findTemplate([namespace], name)
+    if (!row) throw new NotFoundError('template', `${namespace}/${name}`)
+    return this.#index.toSummary(row)
+  }
+
+  async delete(ref: string): Promise<DeleteResult> {
+    const {template, ref: parsed} = await this.#locate(ref)
+    if (parsed.spec) throw new UsageError('delete removes a whole template; leave out the @version')
+    const namespace = this.#writable(template.namespace)
+    const repo = this.#store.repo(namespace)
+    return repo.withLock(async () => {
+      const commit = await repo.commit({
+        operation: 'delete',
+        name: template.name,
+        path: `${template.category}/${template.name}`,
+        author: {name: this.#context.user, email: `${this.#context.user}@maestro.local`},
+      })
+      await this.#index.deleteTemplate(namespace, template.name, commit.commit)
+      await this.#invalidate(namespace)
+      return {name: template.name, namespace, commit: commit.commit}
+    })
+  }
+
+  async instantiate(ref: string, options: InstantiateOptions = {}): Promise<RenderedProject> {
+    const {manifest, readme, files, detail} = await this.getFiles(ref)
+    const answers = await resolveAnswers(manifest.parameters, options.answers ?? {}, {
+      useDefaults: options.useDefaults ?? true,
+    })
+    const meta = {template: manifest.name, version: manifest.version, commit: detail.commit}
+    const rendered = await renderTemplate({manifest, readme, files}, answers, meta)
+    rendered.set('.maestro-answers.yaml', answersFile(meta, answers, manifest.parameters))
+    await this.#index.incrementUsage(detail.id)
+    return {...meta, answers, files: rendered}
+  }
+
+  /** Rebuilds the whole index from git: every namespace, every commit. */
+  async reindex(onProgress: ImportProgress | undefined = this.#progress): Promise<ReindexResult> {
+    const namespaces = await this.#store.namespaces()
+    const result: ReindexResult = {namespaces: []}
+    for (const namespace of namespaces) {
+      const repo = this.#store.repo(namespace)
+      await repo.withLock(async () => {
+        await this.#index.clearNamespace(namespace)
+        await this.#replay(repo, null, onProgress)
+      })
+      const head = await repo.head()
+      const versions = await this.#index.countVersions([namespace])
+      const templates = await this.#index.countTemplates([namespace])
+      result.namespaces.push({namespace, templates, versions, commit: head})
+    }
+    await this.#cache.clear()
+    return result
+  }
+
+  /**
+   * Brings the index up to every namespace's git head. A write that died between its
+   * commit and its index transaction leaves the index one or more commits behind:
+   * replaying the missing commits repairs it.
+   */
+  async reconcile(): Promise<void> {
+    for (const namespace of await this.#store.namespaces()) await this.#reconcileNamespace(this.#store.repo(namespace))
+  }
+
+  async #reconcileNamespace(repo: NamespaceRepo): Promise<void> {
+    const head = await repo.head()
+    const indexed = await this.#index.getNamespaceHead(repo.namespace)
+    if (head === indexed) return
+    try {
+      await this.#replay(repo, indexed)
+    } catch (err) {
+      // The indexed head is not in this history (rewritten or foreign): rebuild the namespace.
+      if (indexed === null) throw err
+      await this.#index.clearNamespace(repo.namespace)
+      await this.#replay(repo, null)
+    }
+    await this.#invalidate(repo.namespace)
+  }
+
+  async #replay(repo: NamespaceRepo, since: string | null, onProgress?: ImportProgress): Promise<void> {
+    const commits = await repo.log({since})
+    let done = 0
+    for (const commit of commits) {
+      const {operation, template: name, path} = commit.trailers
+      if (operation === 'delete' && name) {
+        await this.#index.deleteTemplate(repo.namespace, name, commit.oid)
+      } else if ((operation === 'create' || operation === 'update') && path) {
+        const files = await repo.readTemplate(commit.oid, path)
+        const template = parseTemplate(files, `${repo.namespace}:${path}`)
+        const report = await scoreTemplate(template, {minScore: this.#config.minTemplateQualityScore})
+        await this.#index
+          .recordVersion({
+            namespace: repo.namespace,
+            manifest: template.manifest,
+            readme: template.readme,
+            commit: commit.oid,
+            message: commit.message.split('\n')[0] ?? '',
+            author: commit.author.name,
+            createdAt: new Date(commit.author.timestamp * 1000).toISOString(),
+            files: withOids(files),
+            qualityScore: report.score,
+            qualityReport: report,
+          })
+          .catch((err: unknown) => {
+            // Replaying a commit the index already holds is fine; anything else is not.
+            if (!(err instanceof VersionConflictError)) throw err
+          })
+      }
+      await this.#index.setNamespaceHead(repo.namespace, commit.oid)
+      done++
+      await onProgress?.({label: `Indexing ${repo.namespace}`, done, total: commits.length, detail: name})
+    }
+  }
+
+  /** First use of an empty store: import the bundled catalog into the public namespace. */
+  async importCatalogIfEmpty(onProgress?: ImportProgress): Promise<number> {
+    const repo = this.#store.repo(PUBLIC_NAMESPACE)
+    if ((await repo.head()) !== null) return 0
+    return this.importCatalog(this.#config.templatesStoragePath, onProgress)
+  }
+
+  /** Publishes every `<category>/<name>/` folder under `dir` into the public namespace. */
+  async importCatalog(dir: string, onProgress?: ImportProgress): Promise<number> {
+    if (!existsSync(dir)) return 0
+    const folders: string[] = []
+    for (const category of readdirSync(dir).sort()) {
+      const categoryDir = join(dir, category)
+      if (!statSync(categoryDir).isDirectory()) continue
+      for (const name of readdirSync(categoryDir).sort()) {
+        if (existsSync(join(categoryDir, name, 'manifest.yaml'))) folders.push(join(categoryDir, name))
+      }
+    }
+    const repo = this.#store.repo(PUBLIC_NAMESPACE)
+    await repo.init()
+    let done = 0
+    for (const folder of folders) {
+      const template = await loadTemplateDir(folder)
+      await this.publish({template, namespace: PUBLIC_NAMESPACE, message: `import ${template.manifest.name}@${template.manifest.version}`})
+      done++
+      await onProgress?.({label: 'Importing the template catalog', done, total: folders.length, detail: template.manifest.name})
+    }
+    return folders.length
+  }
+
+  async #invalidate(namespace: Namespace): Promise<void> {
+    await this.#cache.deletePrefix(`${namespace}:`)
+  }
+
+  async close(): Promise<void> {
+    if (!this.#owner) return
+    await this.#cache.close()
+    await this.#db.destroy()
+  }
+}
+
+type TemplateRow = NonNullable<Awaited<ReturnType<TemplateIndex['findTemplate']>>>
+type VersionRow = Awaited<ReturnType<TemplateIndex['resolveVersion']>>
+
+function withOids(files: TemplateFiles): Map<string, {oid: string; content: Uint8Array}> {
+  const out = new Map<string, {oid: string; content: Uint8Array}>()
+  for (const [path, content] of files) out.set(path, {oid: blobOid(content), content})
+  return out
+}
+
+/** Equal content ⇔ equal hash: sha256 over the sorted (path, blob id) pairs. */
+export function contentHash(files: TemplateFiles): string {
+  const hash = createHash('sha256')
+  for (const path of [...files.keys()].sort()) hash.update(`${path}\0${blobOid(files.get(path)!)}\n`)
+  return hash.digest('hex')
+}

@@ -1,0 +1,220 @@
+import {Liquid} from 'liquidjs'
+import type {FS, LiquidOptions} from 'liquidjs'
+
+import {RenderError} from '../domain/errors.js'
+
+/**
+ * Hard ceilings for one engine. Templates come from other people (published to a shared
+ * daemon), so every engine carries LiquidJS's DoS limits; callers tighten `renderLimit`
+ * per call with the time left in their own budget.
+ */
+export const LIQUID_LIMITS = Object.freeze({
+  /** Characters parsed per parse() call. */
+  parseLimit: 10_000_000,
+  /** Milliseconds per render() call. */
+  renderLimit: 10_000,
+  /** LiquidJS memory units (roughly characters and array slots created) per render() call. */
+  memoryLimit: 64 * 1024 * 1024,
+})
+
+/**
+ * An `fs` for LiquidJS that only knows the files in `files`: `{% include %}` and
+ * `{% render %}` can reach template files and nothing else. LiquidJS's own MapFS looks
+ * names up on a plain object, where `constructor` would resolve to a prototype member;
+ * a Map has no such keys.
+ */
+function memoryFs(files: ReadonlyMap<string, string>): FS {
+  const read = (path: string): string => {
+    const text = files.get(path)
+    if (text === undefined) throw new Error(`ENOENT: no template file ${JSON.stringify(path)}`)
+    return text
+  }
+  return {
+    sep: '/',
+    exists: async (path) => files.has(path),
+    existsSync: (path) => files.has(path),
+    readFile: async (path) => read(path),
+    readFileSync: read,
+    contains: async () => true,
+    containsSync: () => true,
+    dirname: (path) => path.split('/').slice(0, -1).join('/'),
+    // Resolve `..` and `.` lexically against the including file; a name that climbs out
+    // of the map simply is not found, there is no disk underneath.
+    resolve: (dir, file, ext) => {
+      const segments = dir === '.' || dir === '' ? [] : dir.split('/')
+      for (const segment of `${file}${ext}`.split('/')) {
+        if (segment === '' || segment === '.') continue
+        if (segment === '..') segments.pop()
+        else segments.push(segment)
+      }
+      return segments.join('/')
+    },
+  }
+}
+
+/** Splits identifiers and phrases into words: `myHTTPServer`, `my-http server` → my, HTTP, Server. */
+function words(value: unknown): string[] {
+  return String(value ?? '')
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .split(/[^A-Za-z0-9]+/)
+    .filter((w) => w !== '')
+}
+
+const capitalise = (w: string): string => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase()
+
+/** The filters templates get on top of Liquid's standard ones (`json` is built in). */
+export const EXTRA_FILTERS: Readonly<Record<string, (value: unknown) => string>> = Object.freeze({
+  slugify: (v: unknown) =>
+    words(v)
+      .map((w) => w.toLowerCase())
+      .join('-'),
+  snake_case: (v: unknown) =>
+    words(v)
+      .map((w) => w.toLowerCase())
+      .join('_'),
+  kebab_case: (v: unknown) =>
+    words(v)
+      .map((w) => w.toLowerCase())
+      .join('-'),
+  camel_case: (v: unknown) =>
+    words(v)
+      .map((w, i) => (i === 0 ? w.toLowerCase() : capitalise(w)))
+      .join(''),
+  pascal_case: (v: unknown) => words(v).map(capitalise).join(''),
+  upper_snake_case: (v: unknown) =>
+    words(v)
+      .map((w) => w.toUpperCase())
+      .join('_'),
+})
+
+const noFiles: ReadonlyMap<string, string> = new Map()
+let shared: Liquid | undefined
+const perFiles = new WeakMap<ReadonlyMap<string, string>, Liquid>()
+
+/**
+ * A LiquidJS engine configured for untrusted templates.
+ *
+ * - strict variables and filters: a typo is an error, not an empty string;
+ * - `ownPropertyOnly`: `{{ x.constructor }}` and `{{ x.__proto__ }}` are undefined (and so errors);
+ * - partials come only from `files` (an in-memory file system), never from disk;
+ * - parse, render-time and memory limits (see {@link LIQUID_LIMITS}).
+ *
+ * Engines hold no per-render state, so one is shared per `files` map (and one for none).
+ *
+ * @example
+ * ```ts
+ * const liquid = createLiquid({files: new Map([['_header.md', '# {{ name }}']])})
+ * await liquid.parseAndRender('{% render "_header.md", name: name %}', {name: 'billing'}) // '# billing'
+ * ```
+ */
+export function createLiquid(opts: {files?: ReadonlyMap<string, string>} = {}): Liquid {
+  const files = opts.files ?? noFiles
+  if (files === noFiles && shared) return shared
+  const cached = perFiles.get(files)
+  if (cached) return cached
+  const options: LiquidOptions = {
+    fs: memoryFs(files),
+    root: ['.'],
+    partials: ['.'],
+    layouts: ['.'],
+    relativeReference: true,
+    strictVariables: true,
+    strictFilters: true,
+    ownPropertyOnly: true,
+    // The template cache is keyed by file name; engines are shared, so keep it off.
+    cache: false,
+    ...LIQUID_LIMITS,
+  }
+  const liquid = new Liquid(options)
+  for (const [name, filter] of Object.entries(EXTRA_FILTERS)) liquid.registerFilter(name, filter)
+  if (files === noFiles) shared = liquid
+  else perFiles.set(files, liquid)
+  return liquid
+}
+
+/** Liquid's truthiness: only `false`, `nil` (and undefined) are false; `""` and `0` are true. */
+export function isLiquidTruthy(value: unknown): boolean {
+  return value !== false && value !== null && value !== undefined
+}
+
+/**
+ * Evaluates a `when` condition (`use_docker`, `database != "none"`, `features contains "auth"`)
+ * against `scope` with Liquid's truthiness. Errors (syntax, unknown variable) are thrown
+ * as LiquidJS raised them; wrap them with {@link liquidErrorToRenderError}.
+ *
+ * @example
+ * ```ts
+ * await evalCondition(createLiquid(), 'database != "none"', {database: 'postgres'}) // true
+ * ```
+ */
+export async function evalCondition(liquid: Liquid, expression: string, scope: object): Promise<boolean> {
+  return isLiquidTruthy(await liquid.evalValue(expression, scope))
+}
+
+interface LiquidErrorLike extends Error {
+  token?: {getPosition(): [number, number]; file?: string; input?: string}
+  originalError?: Error
+}
+
+/** Whether `err` came from LiquidJS (parse, tokenize, render, undefined variable, limits). */
+export function isLiquidError(err: unknown): err is LiquidErrorLike {
+  return err instanceof Error && typeof (err as LiquidErrorLike).token?.getPosition === 'function'
+}
+
+/**
+ * The message of a LiquidJS error without the position LiquidJS appends to it
+ * (`undefined variable: x`, not `undefined variable: x, line:1, col:4`).
+ *
+ * @example
+ * ```ts
+ * liquidErrorMessage(err) // 'undefined filter: shout'
+ * ```
+ */
+export function liquidErrorMessage(err: unknown): string {
+  if (!(err instanceof Error)) return String(err)
+  const raw = isLiquidError(err) ? (err.originalError?.message ?? err.message) : err.message
+  return raw.replace(/(, file:.*?)?, line:\d+, col:\d+$/, '')
+}
+
+/**
+ * Turns a LiquidJS error into a RenderError that names the template file and the
+ * line/column of the offending token. `file` is the file being rendered, `text` its
+ * source. An error inside an included partial is reported at the partial: LiquidJS
+ * tokens carry the source they were cut from, which is looked up in `partials` (name →
+ * text), and `partialFile(name)` gives the file name to report.
+ *
+ * @example
+ * ```ts
+ * try { await liquid.parseAndRender(text, ctx) }
+ * catch (err) { throw liquidErrorToRenderError(err, 'files/README.md', {text}) }
+ * ```
+ */
+export function liquidErrorToRenderError(
+  err: unknown,
+  file: string,
+  opts: {text?: string; partials?: ReadonlyMap<string, string>; partialFile?: (name: string) => string} = {},
+): RenderError {
+  if (err instanceof RenderError) return err
+  if (!isLiquidError(err)) return new RenderError(liquidErrorMessage(err), {file}, err)
+  const message = liquidErrorMessage(err)
+  const token = err.token!
+  const [line, column] = token.getPosition()
+  let partial = token.file
+  const input = (token as {input?: unknown}).input
+  if (partial === undefined && opts.text !== undefined && typeof input === 'string' && input !== opts.text) {
+    for (const [name, text] of opts.partials ?? []) {
+      if (text === input) {
+        partial = name
+        break
+      }
+    }
+  }
+  if (partial !== undefined) {
+    const where = (opts.partialFile ?? ((name: string) => name))(partial)
+    return new RenderError(`${message} (included from ${file})`, {file: where, line, column}, err)
+  }
+  return new RenderError(message, {file, line, column}, err)
+}

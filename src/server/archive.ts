@@ -1,0 +1,219 @@
+/**
+ * Archives in memory: packing a rendered project as .tar.gz or .zip (the instantiate
+ * download, like Spring Initializr's starter.zip), and unpacking an uploaded .tar.gz
+ * template with limits on size, entry count and compression ratio.
+ */
+import {gunzipSync, gzipSync} from 'node:zlib'
+
+import {zipSync} from 'fflate'
+import {Header, Parser, Pax} from 'tar'
+import type {ReadEntry} from 'tar'
+
+import {LimitExceededError, UnsafePathError, UsageError} from '../domain/errors.js'
+import {assertSafeRelativePath} from '../domain/paths.js'
+import type {TemplateFiles} from '../domain/types.js'
+
+const BLOCK = 512
+
+/** Template files carry no mode bits; a script with a shebang is almost always meant to run. */
+function modeFor(bytes: Uint8Array): number {
+  return bytes[0] === 0x23 && bytes[1] === 0x21 ? 0o755 : 0o644
+}
+
+function sortedEntries(files: ReadonlyMap<string, Uint8Array>, root: string): [string, Uint8Array][] {
+  const prefix = root === '' ? '' : `${assertSafeRelativePath(root, 'archive root')}/`
+  return [...files.keys()].sort().map((path) => [prefix + path, files.get(path)!])
+}
+
+/**
+ * A gzipped POSIX tar of `files`, each under `root/` (none when `root` is ''). Long
+ * paths get a pax header; times are fixed so equal projects give equal archives.
+ *
+ * @example
+ * ```ts
+ * const tgz = packTarGz(project.files, 'billing')  // billing/README.md, billing/src/...
+ * ```
+ */
+export function packTarGz(files: ReadonlyMap<string, Uint8Array>, root: string, mtime = new Date(0)): Buffer {
+  const chunks: Buffer[] = []
+  const dirs = new Set<string>()
+  const add = (path: string, type: 'File' | 'Directory', data?: Uint8Array) => {
+    const size = data?.byteLength ?? 0
+    const fields = {
+      path,
+      mode: type === 'Directory' ? 0o755 : modeFor(data!),
+      size,
+      mtime,
+      type,
+      uid: 0,
+      gid: 0,
+      uname: '',
+      gname: '',
+    }
+    const header = new Header(fields)
+    header.encode()
+    if (header.needPax) chunks.push(new Pax({path, size, mtime}).encode())
+    chunks.push(header.block!)
+    if (data && size > 0) {
+      chunks.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength))
+      const pad = (BLOCK - (size % BLOCK)) % BLOCK
+      if (pad > 0) chunks.push(Buffer.alloc(pad))
+    }
+  }
+  for (const [path, data] of sortedEntries(files, root)) {
+    // Folders first, as tar(1) writes them: some extractors want a folder before its files.
+    const parts = path.split('/')
+    for (let i = 1; i < parts.length; i++) {
+      const dir = `${parts.slice(0, i).join('/')}/`
+      if (!dirs.has(dir)) {
+        dirs.add(dir)
+        add(dir, 'Directory')
+      }
+    }
+    add(path, 'File', data)
+  }
+  chunks.push(Buffer.alloc(BLOCK * 2))
+  return gzipSync(Buffer.concat(chunks))
+}
+
+/**
+ * A zip of `files` under `root/`, executable bits kept in the Unix attributes.
+ *
+ * @example
+ * ```ts
+ * const zip = packZip(project.files, 'billing')
+ * ```
+ */
+export function packZip(
+  files: ReadonlyMap<string, Uint8Array>,
+  root: string,
+  mtime = new Date(1980, 0, 1),
+): Buffer {
+  const tree: Record<string, [Uint8Array, {mtime: Date; os: number; attrs: number}]> = {}
+  for (const [path, data] of sortedEntries(files, root)) {
+    // os 3 = Unix: the upper 16 bits of attrs are st_mode, which unzip(1) restores.
+    tree[path] = [data, {mtime, os: 3, attrs: ((0o100000 | modeFor(data)) << 16) >>> 0}]
+  }
+  const zipped = zipSync(tree, {level: 6})
+  return Buffer.from(zipped.buffer, zipped.byteOffset, zipped.byteLength)
+}
+
+export interface UnpackLimits {
+  /** Largest archive once decompressed (bytes). */
+  unpackedBytes: number
+  /** Most entries (files, folders and anything else). */
+  entries: number
+  /** Highest decompressed/compressed ratio, checked once the output passes `ratioFloor`. */
+  maxRatio: number
+  ratioFloor: number
+}
+
+/**
+ * Unpacks a .tar.gz template upload in memory.
+ *
+ * Refused: output past `unpackedBytes` or past `maxRatio` times the input (a bomb),
+ * more than `entries` entries, symbolic and hard links, devices and fifos, and unsafe
+ * paths (`..`, absolute, `.git`...), each with a problem that names it. A single top
+ * folder holding manifest.yaml (`tar czf t.tgz my-template/`) is taken as the root,
+ * and a leading `./` (`tar czf t.tgz -C my-template .`) is dropped.
+ *
+ * @example
+ * ```ts
+ * const files = unpackTarGz(req.body, {unpackedBytes: 50e6, entries: 5000, maxRatio: 100, ratioFloor: 1e6})
+ * ```
+ */
+export function unpackTarGz(archive: Uint8Array, limits: UnpackLimits): TemplateFiles {
+  const tar = gunzipLimited(archive, limits)
+  const raw = new Map<string, Uint8Array>()
+  let count = 0
+  let failure: Error | undefined
+  const parser = new Parser({strict: true})
+  const fail = (err: Error) => {
+    failure ??= err
+    parser.abort(err)
+  }
+  const check = (path: string): boolean => {
+    try {
+      assertSafeRelativePath(path, 'archive entry')
+      return true
+    } catch (err) {
+      fail(err as Error)
+      return false
+    }
+  }
+  parser.on('entry', (entry: ReadEntry) => {
+    if (failure) return entry.resume()
+    count++
+    if (count > limits.entries) {
+      return fail(
+        new LimitExceededError(`the archive has more than ${limits.entries} entries`, {
+          limit: limits.entries,
+        }),
+      )
+    }
+    const path = entry.path.startsWith('./') ? entry.path.slice(2) : entry.path
+    if (entry.type === 'Directory') {
+      if (path !== '' && path !== '.') check(path.replace(/\/+$/, ''))
+      return entry.resume()
+    }
+    if (entry.type === 'SymbolicLink' || entry.type === 'Link') {
+      const kind = entry.type === 'Link' ? 'a hard link' : 'a symbolic link'
+      return fail(
+        new UnsafePathError(path, `is ${kind}; templates may not contain links (copy the file instead)`),
+      )
+    }
+    if (entry.type !== 'File' && entry.type !== 'OldFile' && entry.type !== 'ContiguousFile') {
+      return fail(
+        new UnsafePathError(path, `is a ${entry.type} entry; an archive may hold only files and folders`),
+      )
+    }
+    if (!check(path)) return entry.resume()
+    if (raw.has(path)) return fail(new UsageError(`the archive holds ${path} twice`, {path}))
+    const parts: Buffer[] = []
+    entry.on('data', (chunk: Buffer) => parts.push(chunk))
+    entry.on('end', () => {
+      const buf = Buffer.concat(parts)
+      raw.set(path, new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength))
+    })
+  })
+  parser.on('error', (err: Error) => {
+    failure ??= new UsageError(`the body is not a valid .tar.gz: ${err.message}`)
+  })
+  // With the whole (already decompressed) archive at hand, the parser works synchronously.
+  parser.end(tar)
+  if (failure) throw failure
+  return stripTopFolder(raw)
+}
+
+function gunzipLimited(archive: Uint8Array, limits: UnpackLimits): Buffer {
+  const byRatio = Math.max(limits.ratioFloor, archive.byteLength * limits.maxRatio)
+  const max = Math.min(limits.unpackedBytes, byRatio)
+  try {
+    return gunzipSync(archive, {maxOutputLength: max})
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
+      throw max === limits.unpackedBytes
+        ? new LimitExceededError(
+            `the archive is larger than ${limits.unpackedBytes} bytes once decompressed`,
+            {
+              limit: limits.unpackedBytes,
+            },
+          )
+        : new LimitExceededError(
+            `the archive decompresses to more than ${limits.maxRatio} times its size; that is refused as a decompression bomb`,
+            {maxRatio: limits.maxRatio},
+          )
+    }
+    throw new UsageError(`the body is not a valid gzip stream: ${(err as Error).message}`)
+  }
+}
+
+/** `my-template/manifest.yaml, my-template/README.md` → `manifest.yaml, README.md`. */
+function stripTopFolder(files: Map<string, Uint8Array>): TemplateFiles {
+  if (files.has('manifest.yaml') || files.size === 0) return files
+  const tops = new Set([...files.keys()].map((p) => p.split('/')[0]))
+  if (tops.size !== 1) return files
+  const top = `${[...tops][0]}/`
+  if (!files.has(`${top}manifest.yaml`)) return files
+  return new Map([...files].map(([path, data]) => [path.slice(top.length), data]))
+}

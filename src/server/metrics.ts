@@ -1,0 +1,138 @@
+/**
+ * Prometheus metrics of the daemon (prom-client), on a registry of its own so several
+ * apps in one process (tests) never share counters.
+ */
+import type {Request, Response} from 'express'
+import {Counter, Gauge, Histogram, Registry as PromRegistry, collectDefaultMetrics} from 'prom-client'
+
+import type {CacheStats} from '../cache/cache.js'
+
+/** Where git sync stands; one state of the set is 1 at a time. */
+export type GitSyncState = 'not_configured' | 'idle' | 'running' | 'ok' | 'failed'
+const SYNC_STATES: GitSyncState[] = ['not_configured', 'idle', 'running', 'ok', 'failed']
+
+/** Reads the figures that are computed at scrape time rather than counted. */
+export interface MetricSources {
+  templatesByCategory(): Promise<Record<string, number>>
+  cacheStats(): Promise<Record<string, CacheStats>>
+}
+
+/**
+ * Request rate, latency and errors by route, plus registry gauges read at scrape time.
+ *
+ * @example
+ * ```ts
+ * const metrics = new Metrics()
+ * metrics.observe(req, res, 0.012)
+ * res.type(metrics.contentType).send(await metrics.render(sources))
+ * ```
+ */
+export class Metrics {
+  readonly registry = new PromRegistry()
+  readonly #requests: Counter<'method' | 'route' | 'status'>
+  readonly #duration: Histogram<'method' | 'route' | 'status'>
+  readonly #errors: Counter<'method' | 'route' | 'code'>
+  readonly #sync: Gauge<'state'>
+  #sources: MetricSources | undefined
+
+  constructor(opts: {defaultMetrics?: boolean} = {}) {
+    const registers = [this.registry]
+    if (opts.defaultMetrics !== false) collectDefaultMetrics({register: this.registry})
+    this.#requests = new Counter({
+      name: 'http_requests_total',
+      help: 'HTTP requests answered, by route template, method and status',
+      labelNames: ['method', 'route', 'status'],
+      registers,
+    })
+    this.#duration = new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'Time from request to the end of the response, by route template, method and status',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    })
+    this.#errors = new Counter({
+      name: 'http_errors_total',
+      help: 'Problem responses, by route template, method and problem code',
+      labelNames: ['method', 'route', 'code'],
+      registers,
+    })
+    // collect() runs with the gauge as `this`; the sources are read through this closure.
+    const sources = () => this.#sources
+    new Gauge({
+      name: 'maestro_templates',
+      help: 'Templates in the registry, by category',
+      labelNames: ['category'],
+      registers,
+      async collect() {
+        const counts =
+          (await sources()
+            ?.templatesByCategory()
+            .catch(() => undefined)) ?? {}
+        this.reset()
+        for (const [category, count] of Object.entries(counts)) this.set({category}, count)
+      },
+    })
+    new Gauge({
+      name: 'maestro_cache_hit_ratio',
+      help: 'Hits / (hits + misses) since start, by cache (registry: the template cache; response: serialized answers)',
+      labelNames: ['cache'],
+      registers,
+      async collect() {
+        const stats =
+          (await sources()
+            ?.cacheStats()
+            .catch(() => undefined)) ?? {}
+        this.reset()
+        for (const [cache, s] of Object.entries(stats)) {
+          const total = s.hits + s.misses
+          this.set({cache}, total === 0 ? 0 : s.hits / total)
+        }
+      },
+    })
+    this.#sync = new Gauge({
+      name: 'maestro_git_sync_status',
+      help: 'Git sync state: the current state is 1, the others 0',
+      labelNames: ['state'],
+      registers,
+    })
+    this.setGitSyncState('not_configured')
+  }
+
+  get contentType(): string {
+    return this.registry.contentType
+  }
+
+  /** Where the scrape-time gauges read from (the daemon's registry). */
+  setSources(sources: MetricSources): void {
+    this.#sources = sources
+  }
+
+  setGitSyncState(state: GitSyncState): void {
+    for (const s of SYNC_STATES) this.#sync.set({state: s}, s === state ? 1 : 0)
+  }
+
+  /** Records one finished request; `route` is the route template, never the raw path. */
+  observe(req: Request, res: Response, seconds: number, statusOverride?: number): void {
+    const labels = {
+      method: req.method,
+      route: routeLabel(req),
+      status: String(statusOverride ?? res.statusCode),
+    }
+    this.#requests.inc(labels)
+    this.#duration.observe(labels, seconds)
+  }
+
+  countError(req: Request, code: string): void {
+    this.#errors.inc({method: req.method, route: routeLabel(req), code})
+  }
+
+  render(): Promise<string> {
+    return this.registry.metrics()
+  }
+}
+
+/** Unmatched paths share one label: a scanner must not create a series per URL it tries. */
+function routeLabel(req: Request): string {
+  return req.routePath ?? '(unmatched)'
+}

@@ -1,0 +1,134 @@
+/**
+ * The OpenAPI 3.1 document, generated from the route table and the component schemas
+ * that also drive request validation: one declaration, two uses, no drift.
+ */
+import type {RouteSpec} from './route.js'
+import {apiComponents, ref} from './schemas.js'
+import type {JsonSchema} from './schemas.js'
+
+const PROBLEM_CONTENT = {'application/problem+json': {schema: ref('Problem')}}
+
+const problem = (description: string) => ({description, content: PROBLEM_CONTENT})
+
+/** Error answers each kind of operation can give, on top of the ones it declares. */
+function errorResponses(route: RouteSpec): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  const hasInput = route.params !== undefined || route.query !== undefined || route.body !== undefined
+  if (hasInput)
+    out['400'] = problem(
+      'The request is malformed or fails its schema (code VALIDATION_ERROR, USAGE_ERROR, INVALID_JSON...)',
+    )
+  if (route.path.includes('{id}')) out['404'] = problem('No such template (code NOT_FOUND)')
+  if (route.method !== 'get' && route.path.startsWith('/api/v1/templates')) {
+    out['409'] = problem('Conflicts with what is stored (code VERSION_EXISTS, CONFLICT)')
+  }
+  if (route.body) {
+    out['413'] = problem('The body, or the archive once unpacked, is over a limit (code LIMIT_EXCEEDED)')
+    out['415'] = problem('The Content-Type is not one this endpoint takes (code UNSUPPORTED_MEDIA_TYPE)')
+  }
+  if (route.body || route.operationId === 'instantiateTemplate') {
+    out['422'] = problem(
+      'The template, answers or a path are invalid (code INVALID_TEMPLATE, INVALID_ANSWERS, UNSAFE_PATH...)',
+    )
+  }
+  if (route.path.startsWith('/api/v1/workflows') || route.operationId === 'adminGitSync') {
+    out['501'] = problem('Not available yet (code NOT_IMPLEMENTED)')
+  }
+  out.default = problem('Any other error, as problem+json with a stable code')
+  return out
+}
+
+function responses(route: RouteSpec): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [status, spec] of Object.entries(route.responses)) {
+    const content: Record<string, {schema: JsonSchema}> = {}
+    if (spec.schema) content['application/json'] = {schema: spec.schema}
+    for (const [type, schema] of Object.entries(spec.content ?? {})) content[type] = {schema}
+    out[status] = {
+      description: spec.description,
+      ...(Object.keys(content).length > 0 ? {content} : {}),
+      ...(spec.headers ? {headers: spec.headers} : {}),
+    }
+  }
+  return {...out, ...errorResponses(route)}
+}
+
+function parameters(route: RouteSpec): unknown[] {
+  const out: unknown[] = []
+  for (const [name, schema] of Object.entries(route.params ?? {})) {
+    const {description, ...rest} = schema as JsonSchema & {description?: string}
+    out.push({name, in: 'path', required: true, schema: rest, ...(description ? {description} : {})})
+  }
+  const required = new Set(route.queryRequired ?? [])
+  for (const [name, schema] of Object.entries(route.query ?? {})) {
+    const {description, ...rest} = schema as JsonSchema & {description?: string}
+    out.push({
+      name,
+      in: 'query',
+      required: required.has(name),
+      schema: rest,
+      ...(description ? {description} : {}),
+      // Arrays repeat the parameter: ?tags=a&tags=b
+      ...(rest.type === 'array' ? {style: 'form', explode: true} : {}),
+    })
+  }
+  return out
+}
+
+function requestBody(route: RouteSpec): unknown {
+  const body = route.body
+  if (!body) return undefined
+  const content: Record<string, unknown> = {'application/json': {schema: body.schema}}
+  if (body.gzip)
+    content['application/gzip'] = {schema: {type: 'string', contentMediaType: 'application/gzip'}}
+  return {required: !body.optional, ...(body.description ? {description: body.description} : {}), content}
+}
+
+export interface OpenApiInfo {
+  version: string
+  listMax: number
+}
+
+/**
+ * The OpenAPI 3.1 document of `routes`.
+ *
+ * @example
+ * ```ts
+ * const doc = buildOpenApi(allRoutes(100), {version: '0.1.0', listMax: 100})
+ * doc.paths['/api/v1/templates/{id}'].get.operationId // 'getTemplate'
+ * ```
+ */
+export function buildOpenApi(routes: readonly RouteSpec[], info: OpenApiInfo) {
+  const paths: Record<string, Record<string, unknown>> = {}
+  const tags = new Set<string>()
+  for (const route of routes) {
+    route.tags.forEach((t) => tags.add(t))
+    const params = parameters(route)
+    const body = requestBody(route)
+    paths[route.path] ??= {}
+    paths[route.path]![route.method] = {
+      operationId: route.operationId,
+      summary: route.summary,
+      ...(route.description ? {description: route.description} : {}),
+      tags: route.tags,
+      ...(params.length > 0 ? {parameters: params} : {}),
+      ...(body ? {requestBody: body} : {}),
+      responses: responses(route),
+    }
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'maestro-tpl',
+      version: info.version,
+      description:
+        'Template registry and engine. Errors are application/problem+json (RFC 9457) with a stable `code`; lists are paginated with `limit` and `offset`. `{id}` is a template id (UUID) or name.',
+      license: {name: 'MIT', identifier: 'MIT'},
+    },
+    jsonSchemaDialect: 'https://spec.openapis.org/oas/3.1/dialect/base',
+    servers: [{url: '/'}],
+    tags: [...tags].map((name) => ({name})),
+    paths,
+    components: {schemas: apiComponents(info.listMax)},
+  }
+}

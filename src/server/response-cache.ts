@@ -1,0 +1,125 @@
+/**
+ * Serialized answers of hot read routes (GET /templates/{id}), so a repeated read costs a
+ * map lookup and one write to the socket, with no query, no JSON.stringify and no hash.
+ *
+ * Freshness: every registry write in this process invalidates the registry's cache
+ * (`deletePrefix`/`clear`), and the daemon hands the registry a {@link notifyingCache}
+ * that clears this one at the same moment. Writes by other processes on the same store
+ * (a CLI publishing next to the daemon) are caught by the daemon's revision poll, or at
+ * worst by the TTL.
+ */
+import {createHash} from 'node:crypto'
+
+import type {Cache, CacheStats} from '../cache/cache.js'
+
+export interface CachedResponse {
+  body: Buffer
+  etag: string
+  contentType: string
+}
+
+/**
+ * A bounded LRU of serialized responses, keyed by tenant and request URL.
+ *
+ * @example
+ * ```ts
+ * const cache = new ResponseCache({maxEntries: 2000, ttlMs: 300_000})
+ * const generation = cache.generation
+ * const hit = cache.get('local', '/api/v1/templates/fastapi-service')
+ * if (!hit) cache.put('local', url, JSON.stringify(detail), generation)
+ * ```
+ */
+export class ResponseCache {
+  readonly #entries = new Map<string, CachedResponse & {expires: number}>()
+  readonly #maxEntries: number
+  readonly #ttlMs: number
+  #generation = 0
+  #hits = 0
+  #misses = 0
+
+  constructor(opts: {maxEntries?: number; ttlMs?: number} = {}) {
+    this.#maxEntries = opts.maxEntries ?? 2000
+    this.#ttlMs = opts.ttlMs ?? 300_000
+  }
+
+  /**
+   * Bumped by every {@link clear}. A request notes it before reading the registry and
+   * passes it to {@link put}: an answer computed before an invalidation is never stored
+   * after it.
+   */
+  get generation(): number {
+    return this.#generation
+  }
+
+  get(tenant: string, url: string): CachedResponse | undefined {
+    const key = `${tenant}\0${url}`
+    const entry = this.#entries.get(key)
+    if (entry === undefined || entry.expires < Date.now()) {
+      if (entry) this.#entries.delete(key)
+      this.#misses++
+      return undefined
+    }
+    this.#hits++
+    return entry
+  }
+
+  put(
+    tenant: string,
+    url: string,
+    json: string,
+    generation: number,
+    contentType = 'application/json; charset=utf-8',
+  ): CachedResponse {
+    const body = Buffer.from(json)
+    const entry = {body, etag: `"${createHash('sha1').update(body).digest('base64url')}"`, contentType}
+    if (generation !== this.#generation) return entry
+    const key = `${tenant}\0${url}`
+    this.#entries.delete(key)
+    this.#entries.set(key, {...entry, expires: Date.now() + this.#ttlMs})
+    if (this.#entries.size > this.#maxEntries)
+      this.#entries.delete(this.#entries.keys().next().value as string)
+    return entry
+  }
+
+  clear(): void {
+    this.#generation++
+    this.#entries.clear()
+  }
+
+  stats(): CacheStats {
+    return {hits: this.#hits, misses: this.#misses, entries: this.#entries.size}
+  }
+}
+
+/**
+ * Wraps the registry's cache so that whatever invalidates it (a publish, a delete, a
+ * reindex, a cache clear) also calls `onInvalidate`.
+ *
+ * @example
+ * ```ts
+ * const cache = notifyingCache(new MemoryCache(), () => responses.clear())
+ * const registry = await openLocalRegistry({config, context, cache})
+ * ```
+ */
+export function notifyingCache(inner: Cache, onInvalidate: () => void): Cache {
+  const sync = (inner as {getSync?: <T>(key: string) => T | undefined}).getSync
+  return {
+    // MemoryCache's synchronous read, for registries that use it on hot paths.
+    ...(sync ? {getSync: <T>(key: string) => sync.call(inner, key) as T | undefined} : {}),
+    get: (key) => inner.get(key),
+    set: (key, value, ttlMs) => inner.set(key, value, ttlMs),
+    async deletePrefix(prefix) {
+      onInvalidate()
+      await inner.deletePrefix(prefix)
+      // Again once the registry's cache is clean: a read that raced the write cannot linger.
+      onInvalidate()
+    },
+    async clear() {
+      onInvalidate()
+      await inner.clear()
+      onInvalidate()
+    },
+    stats: () => inner.stats(),
+    close: () => inner.close(),
+  }
+}

@@ -1,0 +1,226 @@
+/**
+ * The route table: each endpoint is declared once, with the schemas of its path
+ * parameters, query and body and the shapes of its answers. From that one declaration
+ * `mountRoutes` builds the express handlers (content-type check, body parsing with its
+ * size limit, ajv validation, the handler, the JSON answer) and `buildOpenApi` builds the
+ * OpenAPI document, so the two cannot drift apart.
+ */
+import express from 'express'
+import type {Request, RequestHandler, Response, Router} from 'express'
+
+import type {DaemonRegistry, RouterDeps} from './types.js'
+import {RequestValidationError, UnsupportedMediaTypeError} from './problem.js'
+import type {JsonSchema} from './schemas.js'
+import type {Validators} from './validation.js'
+
+export type Method = 'get' | 'post' | 'put' | 'delete'
+
+export const GZIP_TYPES = ['application/gzip', 'application/x-gzip', 'application/x-tar+gzip']
+const JSON_TYPES = ['application/json', 'application/*+json']
+
+export interface BodySpec {
+  /** Schema of a JSON body. */
+  schema: JsonSchema
+  /** Without a body the handler gets `{}` (default: a body is required). */
+  optional?: boolean
+  /** Also accept a .tar.gz of a template folder (`Content-Type: application/gzip`); the handler gets a Buffer. */
+  gzip?: boolean
+  /** Which size limit applies: `json` (small bodies) or `upload` (bodies carrying a template). */
+  size: 'json' | 'upload'
+  description?: string
+}
+
+export interface ResponseSpec {
+  description: string
+  /** Schema of an `application/json` answer. */
+  schema?: JsonSchema
+  /** Other media types of the answer (archives, text). */
+  content?: Record<string, JsonSchema>
+  headers?: Record<string, {description: string; schema: JsonSchema}>
+}
+
+/** What a handler works with; params, query and body are already validated (and coerced). */
+export interface RouteContext<P, Q, B> {
+  req: Request
+  res: Response
+  deps: RouterDeps
+  params: P
+  query: Q
+  body: B
+  /** The registry as the caller sees it (`registry.withContext(req.context)`). */
+  readonly registry: DaemonRegistry
+}
+
+export interface RouteSpec<P = Record<string, string>, Q = Record<string, unknown>, B = unknown> {
+  method: Method
+  /** OpenAPI form: `/api/v1/templates/{id}`. */
+  path: string
+  operationId: string
+  summary: string
+  description?: string
+  tags: string[]
+  /** Schema of each path parameter (all required). */
+  params?: Record<string, JsonSchema>
+  /** Schema of each query parameter; unknown parameters are refused. */
+  query?: Record<string, JsonSchema>
+  queryRequired?: string[]
+  body?: BodySpec
+  /** By status code; error answers (problem+json) are added by the document builder. */
+  responses: Record<string, ResponseSpec>
+  /** Serve repeated reads from the response cache (hot read routes only). */
+  cached?: boolean
+  /**
+   * Returns the JSON answer (sent with `res.statusCode`, 200 unless set), or undefined
+   * when it answered itself (archives, HTML, metrics).
+   */
+  handle(ctx: RouteContext<P, Q, B>): unknown
+}
+
+/**
+ * Declares a route with the types its handler sees.
+ *
+ * @example
+ * ```ts
+ * export const getTemplate = defineRoute<{id: string}, {version?: string}>({
+ *   method: 'get', path: '/api/v1/templates/{id}', operationId: 'getTemplate', summary: 'Get a template',
+ *   tags: ['templates'], params: {id: templateIdParam}, query: {version: {type: 'string'}},
+ *   responses: {'200': {description: 'The template', schema: ref('TemplateDetail')}},
+ *   handle: ({registry, params}) => registry.get(params.id),
+ * })
+ * ```
+ */
+export function defineRoute<P = Record<string, string>, Q = Record<string, unknown>, B = unknown>(
+  spec: RouteSpec<P, Q, B>,
+): RouteSpec {
+  return spec as unknown as RouteSpec
+}
+
+/** `/api/v1/templates/{id}` → `/api/v1/templates/:id` */
+export function expressPath(path: string): string {
+  return path.replace(/\{(\w+)\}/g, ':$1')
+}
+
+/** Writes a JSON answer without express's extras (no ETag hashing, no content sniffing). */
+export function sendJson(res: Response, status: number, value: unknown, cacheControl = 'no-store'): void {
+  const body = JSON.stringify(value)
+  res.statusCode = status
+  res.setHeader('Content-Type', 'application/json; charset=utf-8')
+  res.setHeader('Content-Length', Buffer.byteLength(body))
+  res.setHeader('Cache-Control', cacheControl)
+  res.end(body)
+}
+
+function objectSchema(properties: Record<string, JsonSchema>, required: string[]): JsonSchema {
+  return {type: 'object', properties, required, additionalProperties: false}
+}
+
+/**
+ * Registers `routes` on `router` with their parsing and validation.
+ *
+ * @example
+ * ```ts
+ * const router = express.Router()
+ * mountRoutes(router, TEMPLATE_ROUTES, deps, validators)
+ * ```
+ */
+export function mountRoutes(
+  router: Router,
+  routes: readonly RouteSpec[],
+  deps: RouterDeps,
+  validators: Validators,
+): Router {
+  for (const spec of routes) {
+    const handlers: RequestHandler[] = []
+    const params = spec.params
+      ? validators.compile<Record<string, string>>(
+          'path',
+          objectSchema(spec.params, Object.keys(spec.params)),
+        )
+      : undefined
+    const query = validators.compile<Record<string, unknown>>(
+      'query',
+      objectSchema(spec.query ?? {}, spec.queryRequired ?? []),
+    )
+    if (spec.body) handlers.push(...bodyParsers(spec.body, deps))
+    const body = spec.body ? validators.compile('body', spec.body.schema) : undefined
+    const cache = spec.cached ? deps.responseCache : undefined
+
+    handlers.push(async (req, res) => {
+      req.routePath = spec.path
+      let generation = 0
+      if (cache) {
+        // Before any validation: a hit costs a lookup and a socket write.
+        const hit = cache.get(req.context.tenant, req.originalUrl)
+        if (hit) {
+          res.setHeader('ETag', hit.etag)
+          res.setHeader('Cache-Control', 'no-cache')
+          if (req.headers['if-none-match'] === hit.etag) {
+            res.statusCode = 304
+            res.end()
+            return
+          }
+          res.statusCode = 200
+          res.setHeader('Content-Type', hit.contentType)
+          res.setHeader('Content-Length', hit.body.byteLength)
+          res.end(hit.body)
+          return
+        }
+        generation = cache.generation
+      }
+      const ctx = {
+        req,
+        res,
+        deps,
+        params: params ? params({...req.params}) : {},
+        query: query({...(req.query as object)}),
+        body: body && !Buffer.isBuffer(req.body) ? body(req.body ?? {}) : req.body,
+        get registry() {
+          return deps.registryFor(req)
+        },
+      }
+      const result = await spec.handle(ctx)
+      if (result === undefined || res.headersSent) return
+      if (cache && res.statusCode === 200) {
+        const entry = cache.put(req.context.tenant, req.originalUrl, JSON.stringify(result), generation)
+        res.setHeader('ETag', entry.etag)
+        res.setHeader('Cache-Control', 'no-cache')
+        res.setHeader('Content-Type', entry.contentType)
+        res.setHeader('Content-Length', entry.body.byteLength)
+        res.end(entry.body)
+        return
+      }
+      sendJson(res, res.statusCode, result)
+    })
+    router[spec.method](expressPath(spec.path), ...handlers)
+  }
+  return router
+}
+
+/** Content-type check and the parser of each accepted type, with the route's size limit. */
+function bodyParsers(spec: BodySpec, deps: RouterDeps): RequestHandler[] {
+  const limit = spec.size === 'upload' ? deps.limits.upload : deps.limits.jsonBody
+  const accepted = spec.gzip ? [...JSON_TYPES, ...GZIP_TYPES] : JSON_TYPES
+  const names = spec.gzip ? ['application/json', 'application/gzip'] : ['application/json']
+  const checkType: RequestHandler = (req, _res, next) => {
+    // req.is() is null when there is no body at all: optional bodies may be left out.
+    const is = req.is(accepted)
+    if (is === false) return next(new UnsupportedMediaTypeError(req.headers['content-type'], names))
+    if (is === null && !spec.optional)
+      return next(new RequestValidationError([{in: 'body', pointer: '', message: 'is required'}]))
+    next()
+  }
+  const parsers: RequestHandler[] = [checkType, express.json({limit, type: JSON_TYPES, strict: true})]
+  if (spec.gzip) parsers.push(express.raw({limit, type: GZIP_TYPES}))
+  return parsers
+}
+
+/** Route paths as regular expressions, to tell 405 (wrong method) from 404 (no such path). */
+export function methodsForPath(
+  routes: readonly {method: string; path: string}[],
+): (path: string) => string[] {
+  const compiled = routes.map((r) => ({
+    method: r.method.toUpperCase(),
+    pattern: new RegExp(`^${r.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{\w+\}/g, '[^/]+')}/?$`),
+  }))
+  return (path) => [...new Set(compiled.filter((c) => c.pattern.test(path)).map((c) => c.method))]
+}

@@ -1,0 +1,170 @@
+/**
+ * /api/v1/quality: score a template sent in the body (or a published one by reference),
+ * and the registry-wide report. The same engine as `maestro-tpl validate`.
+ */
+import express from 'express'
+import type {Router} from 'express'
+
+import type {ScoreResult, TemplateUpload} from '../../client/wire.js'
+import {CATEGORIES} from '../../domain/manifest.js'
+import {
+  buildRegistryReport,
+  formatReports,
+  scoreTemplate,
+  scoreTemplateFiles,
+  weakestCheck,
+} from '../../quality/index.js'
+import type {RegistryQualityRow, ReportFormat} from '../../quality/index.js'
+import type {QualityReport} from '../../quality/types.js'
+import type {DaemonRegistry} from '../types.js'
+import {defineRoute, mountRoutes} from '../route.js'
+import type {RouteContext, RouteSpec} from '../route.js'
+import {ref} from '../schemas.js'
+import type {JsonSchema} from '../schemas.js'
+import type {RouterDeps} from '../types.js'
+import {uploadedFiles} from '../upload.js'
+
+const TAG = 'quality'
+
+const minScoreQuery: JsonSchema = {
+  type: 'integer',
+  minimum: 0,
+  maximum: 100,
+  description: 'Minimum score to pass (default MIN_TEMPLATE_QUALITY_SCORE, else 70).',
+}
+
+const validateBody = {
+  schema: ref('ValidateRequest'),
+  gzip: true,
+  size: 'upload' as const,
+  description:
+    'The template: JSON with its files, a .tar.gz of its folder, or `{ref}` of a published template.',
+}
+
+/** Scores the template of a validate/score body. An invalid template is a report (score 0), not an error. */
+async function scoreBody(
+  ctx: RouteContext<Record<string, never>, {minScore?: number}, TemplateUpload | {ref: string} | Buffer>,
+): Promise<QualityReport> {
+  const minScore = ctx.query.minScore ?? ctx.deps.config.minTemplateQualityScore
+  const body = ctx.body
+  if (!Buffer.isBuffer(body) && 'ref' in body) {
+    const template = await ctx.registry.getFiles(body.ref)
+    return scoreTemplate(template, {minScore})
+  }
+  return scoreTemplateFiles(uploadedFiles(body, ctx.deps.limits), 'upload', {minScore})
+}
+
+const REPORT_TYPES: Record<Exclude<ReportFormat, 'json'>, string> = {
+  text: 'text/plain; charset=utf-8',
+  github: 'text/plain; charset=utf-8',
+  junit: 'application/xml; charset=utf-8',
+  sarif: 'application/sarif+json; charset=utf-8',
+}
+
+/** Every template the caller can see, with its stored score; the failing ones are re-scored for their weakest check. */
+async function registryRows(registry: DaemonRegistry, minScore: number): Promise<RegistryQualityRow[]> {
+  const rows: RegistryQualityRow[] = []
+  for (const category of CATEGORIES) {
+    for (let offset = 0; ; offset += 100) {
+      const page = await registry.search({category, limit: 100, offset})
+      for (const t of page.items) {
+        const row: RegistryQualityRow = {
+          name: t.name,
+          namespace: t.namespace,
+          category: t.category,
+          score: t.quality_score,
+        }
+        if (t.quality_score !== null && t.quality_score < minScore) {
+          const report = await scoreTemplate(await registry.getFiles(`${t.namespace}/${t.name}`), {minScore})
+          const weakest = weakestCheck(report)
+          if (weakest) row.weakest = weakest
+        }
+        rows.push(row)
+      }
+      if (page.items.length < 100) break
+    }
+  }
+  return rows
+}
+
+export const QUALITY_ROUTES = (): RouteSpec[] => [
+  defineRoute<
+    Record<string, never>,
+    {minScore?: number; format: ReportFormat},
+    TemplateUpload | {ref: string} | Buffer
+  >({
+    method: 'post',
+    path: '/api/v1/quality/validate',
+    operationId: 'validateTemplate',
+    summary: 'Score a template: every check with its findings and recommendations',
+    description:
+      'Always 200 with a report when the request is well formed: `passed` says whether the score reaches the minimum. `format` gives the report as the CLI would print it (junit and sarif for CI systems).',
+    tags: [TAG],
+    query: {
+      minScore: minScoreQuery,
+      format: {type: 'string', enum: ['json', 'text', 'junit', 'sarif', 'github'], default: 'json'},
+    },
+    body: validateBody,
+    responses: {
+      '200': {
+        description: 'The quality report',
+        schema: ref('QualityReport'),
+        content: {
+          'text/plain': {type: 'string'},
+          'application/xml': {type: 'string'},
+          'application/sarif+json': {type: 'object'},
+        },
+      },
+    },
+    handle: async (ctx) => {
+      const report = await scoreBody(ctx)
+      if (ctx.query.format === 'json') return report
+      const text = formatReports([report], ctx.query.format, {color: false})
+      ctx.res.statusCode = 200
+      ctx.res.setHeader('Content-Type', REPORT_TYPES[ctx.query.format])
+      ctx.res.setHeader('Cache-Control', 'no-store')
+      ctx.res.end(text)
+      return undefined
+    },
+  }),
+  defineRoute<Record<string, never>, {minScore?: number}, TemplateUpload | {ref: string} | Buffer>({
+    method: 'post',
+    path: '/api/v1/quality/score',
+    operationId: 'scoreTemplate',
+    summary: 'Score a template: the score and whether it passes, without the findings',
+    tags: [TAG],
+    query: {minScore: minScoreQuery},
+    body: validateBody,
+    responses: {'200': {description: 'The score', schema: ref('ScoreResult')}},
+    handle: async (ctx): Promise<ScoreResult> => {
+      const {template, version, score, minScore, passed} = await scoreBody(ctx)
+      return {template, version, score, minScore, passed}
+    },
+  }),
+  defineRoute<Record<string, never>, {minScore?: number}>({
+    method: 'get',
+    path: '/api/v1/quality/report',
+    operationId: 'qualityReport',
+    summary:
+      'Registry-wide quality: per category the count, mean score and failing templates with their weakest check',
+    tags: [TAG],
+    query: {minScore: minScoreQuery},
+    responses: {'200': {description: 'The registry report', schema: ref('RegistryReport')}},
+    handle: async ({registry, deps, query}) => {
+      const minScore = query.minScore ?? deps.config.minTemplateQualityScore
+      return buildRegistryReport(await registryRows(registry, minScore), minScore)
+    },
+  }),
+]
+
+/**
+ * The quality resource.
+ *
+ * @example
+ * ```ts
+ * app.use(qualityRouter(deps))
+ * ```
+ */
+export function qualityRouter(deps: RouterDeps): Router {
+  return mountRoutes(express.Router(), QUALITY_ROUTES(), deps, deps.validators)
+}

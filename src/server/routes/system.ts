@@ -1,0 +1,180 @@
+/**
+ * Outside /api/v1: /health, /metrics (Prometheus), /openapi.json and /docs (Swagger UI,
+ * served from the swagger-ui-dist package so it loads with no internet access).
+ */
+import {createRequire} from 'node:module'
+import {dirname} from 'node:path'
+
+import express from 'express'
+import type {RequestHandler, Router} from 'express'
+
+import type {HealthStatus} from '../../client/wire.js'
+import {defineRoute, mountRoutes} from '../route.js'
+import type {RouteSpec} from '../route.js'
+import {ref} from '../schemas.js'
+import type {RouterDeps} from '../types.js'
+
+const TAG = 'system'
+
+/** Swagger UI needs its own styles inline; everything else comes from this origin only. */
+export const DOCS_CSP =
+  "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'"
+
+const DOCS_HTML = `<!DOCTYPE html>
+<html lang="en">
+  <head>
+    <meta charset="UTF-8">
+    <title>maestro-tpl API</title>
+    <link rel="stylesheet" type="text/css" href="/docs/swagger-ui.css" />
+    <link rel="icon" type="image/png" href="/docs/favicon-32x32.png" sizes="32x32" />
+  </head>
+  <body>
+    <div id="swagger-ui"></div>
+    <script src="/docs/swagger-ui-bundle.js" charset="UTF-8"></script>
+    <script src="/docs/maestro-docs.js" charset="UTF-8"></script>
+  </body>
+</html>
+`
+
+// An external script rather than an inline one, so the page works under a CSP without 'unsafe-inline' scripts.
+const DOCS_INIT = `window.onload = function () {
+  window.ui = SwaggerUIBundle({url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true, validatorUrl: null});
+};
+`
+
+/** Checks the registry's database and Redis; 503 when either is down. */
+async function health(deps: RouterDeps): Promise<{healthy: boolean; status: HealthStatus}> {
+  let database = 'connected'
+  let count: number | null = null
+  try {
+    count = (await deps.registry.stats()).templates
+  } catch (err) {
+    database = `unavailable: ${(err as Error).message}`
+  }
+  let redis: string
+  try {
+    redis = await deps.redis()
+  } catch (err) {
+    redis = `unavailable: ${(err as Error).message}`
+  }
+  const healthy = database === 'connected' && !redis.startsWith('unavailable')
+  return {
+    healthy,
+    status: {
+      status: healthy ? 'healthy' : 'unhealthy',
+      service: 'maestro-tpl',
+      version: deps.version,
+      database,
+      redis,
+      templates_count: count,
+      uptime_seconds: Math.round((Date.now() - deps.startedAt) / 1000),
+    },
+  }
+}
+
+export const SYSTEM_ROUTES = (document: () => string): RouteSpec[] => [
+  defineRoute({
+    method: 'get',
+    path: '/health',
+    operationId: 'health',
+    summary: 'Liveness and dependencies: database, Redis, template count',
+    tags: [TAG],
+    responses: {
+      '200': {description: 'Healthy', schema: ref('Health')},
+      '503': {description: 'A dependency is down', schema: ref('Health')},
+    },
+    handle: async ({res, deps}) => {
+      const {healthy, status} = await health(deps)
+      res.statusCode = healthy ? 200 : 503
+      return status
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/metrics',
+    operationId: 'metrics',
+    summary:
+      'Prometheus metrics: request rate, latency, errors, templates by category, cache hit ratio, git sync',
+    tags: [TAG],
+    responses: {
+      '200': {description: 'Prometheus text exposition format', content: {'text/plain': {type: 'string'}}},
+    },
+    handle: async ({res, deps}) => {
+      const metrics = deps.metrics
+      const text = metrics ? await metrics.render() : ''
+      res.statusCode = 200
+      res.setHeader('Content-Type', metrics?.contentType ?? 'text/plain; version=0.0.4; charset=utf-8')
+      res.setHeader('Cache-Control', 'no-store')
+      res.end(text)
+      return undefined
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/openapi.json',
+    operationId: 'openapi',
+    summary: 'This API as an OpenAPI 3.1 document',
+    tags: [TAG],
+    responses: {'200': {description: 'The OpenAPI document', schema: {type: 'object'}}},
+    handle: ({res}) => {
+      const body = document()
+      res.statusCode = 200
+      res.setHeader('Content-Type', 'application/json; charset=utf-8')
+      res.setHeader('Cache-Control', 'no-cache')
+      res.end(body)
+      return undefined
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/docs',
+    operationId: 'docs',
+    summary: 'Interactive API documentation (Swagger UI, served locally)',
+    tags: [TAG],
+    responses: {'200': {description: 'The documentation page', content: {'text/html': {type: 'string'}}}},
+    handle: ({res}) => {
+      res.statusCode = 200
+      res.setHeader('Content-Type', 'text/html; charset=utf-8')
+      res.setHeader('Content-Security-Policy', DOCS_CSP)
+      res.end(DOCS_HTML)
+      return undefined
+    },
+  }),
+]
+
+/**
+ * The static files of /docs (Swagger UI's bundle and styles, and our initializer).
+ * Not API routes: middleware, like any static folder.
+ */
+export function docsAssets(): RequestHandler {
+  const dir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/absolute-path.js'))
+  const assets = express.static(dir, {index: false, maxAge: '1d', fallthrough: true})
+  return (req, res, next) => {
+    res.setHeader('Content-Security-Policy', DOCS_CSP)
+    if (req.path === '/maestro-docs.js') {
+      res.setHeader('Content-Type', 'text/javascript; charset=utf-8')
+      res.end(DOCS_INIT)
+      return
+    }
+    if (req.path === '/' || req.path === '') {
+      res.setHeader('Content-Type', 'text/html; charset=utf-8')
+      res.end(DOCS_HTML)
+      return
+    }
+    assets(req, res, next)
+  }
+}
+
+/**
+ * Health, metrics, the OpenAPI document and the docs page.
+ *
+ * @example
+ * ```ts
+ * app.use(systemRouter(deps, () => JSON.stringify(buildOpenApi(routes))))
+ * ```
+ */
+export function systemRouter(deps: RouterDeps, document: () => string): Router {
+  const router = mountRoutes(express.Router(), SYSTEM_ROUTES(document), deps, deps.validators)
+  router.use('/docs', docsAssets())
+  return router
+}

@@ -1,0 +1,213 @@
+/**
+ * The daemon process: open the registry, serve the app, shut down cleanly.
+ */
+import {readFileSync} from 'node:fs'
+import {createServer} from 'node:http'
+import type {Server} from 'node:http'
+import type {AddressInfo} from 'node:net'
+import {join} from 'node:path'
+
+import pino from 'pino'
+import type {Logger} from 'pino'
+
+import {MemoryCache} from '../cache/cache.js'
+import type {Config} from '../config.js'
+import {packageRoot} from '../domain/package-root.js'
+import type {RequestContext} from '../registry/types.js'
+import {createApp} from './app.js'
+import {Metrics} from './metrics.js'
+import {ResponseCache, notifyingCache} from './response-cache.js'
+import type {Authenticate, DaemonRegistry, Limits} from './types.js'
+
+/** Who the daemon itself is when it opens the store (catalog import, reconcile). */
+export const DAEMON_CONTEXT: RequestContext = Object.freeze({
+  tenant: 'local',
+  user: 'maestro-daemon',
+  role: 'admin',
+})
+
+export interface StartOptions {
+  config: Config
+  /** Default `config.servicePort`; 0 picks a free port. */
+  port?: number
+  /** Default 127.0.0.1: exposing the daemon beyond this machine is a choice to make explicitly. */
+  host?: string
+  logger?: Logger
+  /** Stop on SIGTERM and SIGINT (the `serve` command sets this; tests do not). */
+  handleSignals?: boolean
+  /** How long in-flight requests may take to finish at shutdown before their connections are cut (ms). */
+  shutdownTimeoutMs?: number
+  limits?: Partial<Limits>
+  authenticate?: Authenticate
+  /** Use this registry instead of opening one from `config` (tests). It is closed with the server. */
+  registry?: DaemonRegistry
+  /** How often to look for writes by other processes on the same store (ms; 0 to never look). */
+  revisionPollMs?: number
+}
+
+export interface RunningServer {
+  /** `http://host:port`, with the port actually bound. */
+  url: string
+  server: Server
+  registry: DaemonRegistry
+  /** Stops accepting, lets in-flight requests finish, closes the database. Idempotent. */
+  close(): Promise<void>
+}
+
+let version: string | undefined
+
+/** maestro-tpl's version, from its package.json. */
+export function packageVersion(): string {
+  version ??= (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as {version: string})
+    .version
+  return version
+}
+
+/**
+ * Opens the registry and serves it.
+ *
+ * @example
+ * ```ts
+ * const {url, close} = await startServer({config: loadConfig(), port: 0})
+ * await fetch(`${url}/health`)
+ * await close()
+ * ```
+ */
+export async function startServer(options: StartOptions): Promise<RunningServer> {
+  const {config} = options
+  const logger =
+    options.logger ?? pino({level: process.env.LOG_LEVEL ?? 'info', base: {service: 'maestro-tpl'}})
+  // The registry's cache must know the response cache before the registry exists, and its TTL depends on the registry.
+  const late: {responses?: ResponseCache} = {}
+  const registry =
+    options.registry ??
+    ((await (async () => {
+      const {openLocalRegistry} = await import('../registry/local-registry.js')
+      return openLocalRegistry({
+        config,
+        context: DAEMON_CONTEXT,
+        // Whatever invalidates the registry's cache (its own writes) invalidates the answers cached here.
+        cache: notifyingCache(new MemoryCache(), () => late.responses?.clear()),
+        onImport: ({label, done, total}) => {
+          if (done === total || done % 25 === 0) logger.info({done, total}, label)
+        },
+      })
+    })()) as DaemonRegistry)
+
+  const pollMs = options.revisionPollMs ?? 1000
+  const canPoll = pollMs > 0 && typeof (registry as {revision?: unknown}).revision === 'function'
+  // Without a revision to poll, a short TTL bounds how stale a write by another process can leave a cached answer.
+  const responses = new ResponseCache({ttlMs: canPoll ? 300_000 : 2_000})
+  late.responses = responses
+
+  const metrics = new Metrics()
+  const app = createApp({
+    registry,
+    config,
+    logger,
+    version: packageVersion(),
+    metrics,
+    responseCache: responses,
+    ...(options.limits ? {limits: options.limits} : {}),
+    ...(options.authenticate ? {authenticate: options.authenticate} : {}),
+  })
+  const server = createServer(app)
+  // Slow-loris guard: a request's headers and body must arrive in bounded time.
+  server.headersTimeout = 30_000
+  server.requestTimeout = 120_000
+  server.keepAliveTimeout = 5_000
+
+  const host = options.host ?? '127.0.0.1'
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? config.servicePort, host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const address = server.address() as AddressInfo
+  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
+  logger.info(
+    {url, version: packageVersion(), database: config.databaseUrl ? 'external' : 'sqlite', home: config.home},
+    'listening',
+  )
+
+  const stopPolling = pollRevision(registry, responses, pollMs, logger)
+
+  let closing: Promise<void> | undefined
+  const close = () =>
+    (closing ??= (async () => {
+      stopPolling()
+      await stopServer(server, options.shutdownTimeoutMs ?? 10_000)
+      await registry.close()
+      logger.info('stopped')
+    })())
+
+  if (options.handleSignals) {
+    const onSignal = (signal: NodeJS.Signals) => {
+      logger.info({signal}, 'shutting down: finishing in-flight requests')
+      close().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({err}, 'shutdown failed')
+          process.exit(1)
+        },
+      )
+    }
+    process.once('SIGTERM', onSignal)
+    process.once('SIGINT', onSignal)
+  }
+  return {url, server, registry, close}
+}
+
+/**
+ * Stops accepting connections and waits for in-flight requests. Idle keep-alive
+ * connections are closed at once (and again as requests finish); after `timeoutMs`
+ * whatever is left is cut.
+ */
+async function stopServer(server: Server, timeoutMs: number): Promise<void> {
+  if (!server.listening) return
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+  server.closeIdleConnections()
+  const sweep = setInterval(() => server.closeIdleConnections(), 100)
+  const force = setTimeout(() => server.closeAllConnections(), timeoutMs)
+  try {
+    await closed
+  } finally {
+    clearInterval(sweep)
+    clearTimeout(force)
+  }
+}
+
+/**
+ * Writes by another process on the same store (a CLI next to the daemon) do not go
+ * through this registry's cache. When the registry can tell its index revision, poll it
+ * and drop cached answers when it moves.
+ */
+function pollRevision(
+  registry: DaemonRegistry,
+  responses: ResponseCache,
+  everyMs: number,
+  logger: Logger,
+): () => void {
+  const revision = (registry as {revision?: () => Promise<string>}).revision
+  if (everyMs <= 0 || typeof revision !== 'function') return () => {}
+  let last: string | undefined
+  let busy = false
+  const timer = setInterval(() => {
+    if (busy) return
+    busy = true
+    revision
+      .call(registry)
+      .then((current) => {
+        if (last !== undefined && current !== last) responses.clear()
+        last = current
+      })
+      .catch((err: unknown) => logger.warn({err}, 'could not read the index revision'))
+      .finally(() => {
+        busy = false
+      })
+  }, everyMs)
+  timer.unref()
+  return () => clearInterval(timer)
+}

@@ -1,0 +1,103 @@
+/**
+ * What the daemon's pieces share: the registry it serves, the limits it enforces and the
+ * request fields its middleware sets.
+ */
+import type {Request} from 'express'
+import type {Logger} from 'pino'
+
+import type {CacheStats} from '../cache/cache.js'
+import type {Config} from '../config.js'
+import type {Registry, RequestContext} from '../registry/types.js'
+import type {Metrics} from './metrics.js'
+import type {ResponseCache} from './response-cache.js'
+import type {Validators} from './validation.js'
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** Who is asking; set by the authentication middleware before any router runs. */
+    context: RequestContext
+    /** The request id (X-Request-Id in and out). */
+    id: string
+    /** The route-table path (`/api/v1/templates/{id}`) that matched, for metrics and logs. */
+    routePath?: string
+  }
+}
+
+/**
+ * The registry as the daemon needs it: the {@link Registry} every front end uses, plus a
+ * per-caller view and the admin operations. `LocalRegistry` is one.
+ */
+export interface DaemonRegistry extends Registry {
+  withContext(context: RequestContext): DaemonRegistry
+  stats(): Promise<{
+    templates: number
+    versions: number
+    namespaces: string[]
+    cache: CacheStats
+    /** Templates per category, when the registry counts them. */
+    categories?: Record<string, number>
+  }>
+  clearCache(): Promise<void>
+}
+
+/** Derives the caller from a request; may be async (token verification). */
+export type Authenticate = (req: Request) => RequestContext | Promise<RequestContext>
+
+/** Size and count ceilings of the API; each one answers 413 or 400 when exceeded. */
+export interface Limits {
+  /** JSON bodies of most routes (bytes). */
+  jsonBody: number
+  /** Bodies that carry a template: JSON with files, or a .tar.gz (bytes). */
+  upload: number
+  /** Largest page a list may ask for. */
+  listMax: number
+  /** Files in one uploaded template (JSON or archive entries). */
+  uploadEntries: number
+  /** Bytes of an uploaded archive once decompressed. */
+  unpackedBytes: number
+  /** Decompressed/compressed ratio above which an archive counts as a bomb (checked past `ratioFloor`). */
+  maxRatio: number
+  /** Archives smaller than this once decompressed are never refused for their ratio. */
+  ratioFloor: number
+}
+
+export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
+  jsonBody: 1024 * 1024,
+  upload: 10 * 1024 * 1024,
+  listMax: 100,
+  uploadEntries: 5000,
+  unpackedBytes: 50 * 1024 * 1024,
+  maxRatio: 100,
+  ratioFloor: 1024 * 1024,
+})
+
+/** Everything `createApp` wires; tests pass their own. */
+export interface AppDeps {
+  /** The registry opened by the daemon; each request gets `registry.withContext(req.context)`. */
+  registry: DaemonRegistry
+  config: Config
+  logger: Logger
+  /** Package version, reported by /health and /openapi.json. */
+  version: string
+  metrics?: Metrics
+  limits?: Partial<Limits>
+  authenticate?: Authenticate
+  responseCache?: ResponseCache
+  /** Whether Redis is in use, as /health reports it; default from config. */
+  redis?: () => Promise<string>
+}
+
+/** What every router receives. */
+export interface RouterDeps {
+  registryFor(req: Request): DaemonRegistry
+  registry: DaemonRegistry
+  config: Config
+  logger: Logger
+  version: string
+  limits: Limits
+  metrics: Metrics | undefined
+  responseCache: ResponseCache | undefined
+  redis: () => Promise<string>
+  startedAt: number
+  validators: Validators
+}

@@ -1,0 +1,171 @@
+import {Box, Text, useInput} from 'ink'
+import {useState} from 'react'
+
+import type {AnswerValue, Parameter} from '../domain/types.js'
+
+/**
+ * Interactive prompts for template parameters, one ink component per parameter type.
+ * Only ever loaded on a terminal (see src/cli/answers.ts).
+ */
+
+export interface PromptProps {
+  param: Parameter
+  suggested: AnswerValue | undefined
+  onSubmit: (value: AnswerValue) => void
+}
+
+function Label({param}: {param: Parameter}) {
+  return (
+    <Text>
+      <Text color="cyan">? </Text>
+      <Text bold>{param.prompt ?? param.name}</Text>
+      {param.description ? <Text dimColor> {param.description}</Text> : null}
+    </Text>
+  )
+}
+
+/** Validates typed text for string, integer and number parameters; returns an error message or the value. */
+export function parseTyped(param: Parameter, text: string): {value: AnswerValue} | {error: string} {
+  if (param.type === 'integer' || param.type === 'number') {
+    const n = Number(text)
+    if (text.trim() === '' || Number.isNaN(n)) return {error: 'enter a number'}
+    if (param.type === 'integer' && !Number.isInteger(n)) return {error: 'enter a whole number'}
+    if (param.min !== undefined && n < param.min) return {error: `at least ${param.min}`}
+    if (param.max !== undefined && n > param.max) return {error: `at most ${param.max}`}
+    return {value: n}
+  }
+  if (param.pattern && !new RegExp(param.pattern).test(text)) return {error: `must match ${param.pattern}`}
+  if (param.min !== undefined && text.length < param.min) return {error: `at least ${param.min} characters`}
+  if (param.max !== undefined && text.length > param.max) return {error: `at most ${param.max} characters`}
+  return {value: text}
+}
+
+export function TextPrompt({param, suggested, onSubmit}: PromptProps) {
+  const [text, setText] = useState('')
+  const [error, setError] = useState<string | undefined>()
+  useInput((input, key) => {
+    if (key.return) {
+      const raw = text === '' && suggested !== undefined ? String(suggested) : text
+      const parsed = parseTyped(param, raw)
+      if ('error' in parsed) setError(parsed.error)
+      else onSubmit(parsed.value)
+    } else if (key.backspace || key.delete) {
+      setText((t) => t.slice(0, -1))
+    } else if (!key.ctrl && !key.meta && input) {
+      setText((t) => t + input)
+      setError(undefined)
+    }
+  })
+  const shown = param.secret ? '*'.repeat(text.length) : text
+  return (
+    <Box flexDirection="column">
+      <Box>
+        <Label param={param} />
+        {suggested !== undefined && !param.secret ? <Text dimColor> ({String(suggested)})</Text> : null}
+        <Text> {shown}</Text>
+      </Box>
+      {error ? <Text color="red">  {error}</Text> : null}
+    </Box>
+  )
+}
+
+export function ConfirmPrompt({param, suggested, onSubmit}: PromptProps) {
+  const fallback = suggested === undefined ? undefined : Boolean(suggested)
+  useInput((input, key) => {
+    if (/^y$/i.test(input)) onSubmit(true)
+    else if (/^n$/i.test(input)) onSubmit(false)
+    else if (key.return && fallback !== undefined) onSubmit(fallback)
+  })
+  return (
+    <Box>
+      <Label param={param} />
+      <Text dimColor> {fallback === undefined ? '(y/n)' : fallback ? '(Y/n)' : '(y/N)'}</Text>
+    </Box>
+  )
+}
+
+export function SelectPrompt({param, suggested, onSubmit}: PromptProps) {
+  const choices = param.choices ?? []
+  const [cursor, setCursor] = useState(Math.max(0, choices.indexOf(String(suggested))))
+  useInput((_input, key) => {
+    if (key.upArrow) setCursor((c) => (c + choices.length - 1) % choices.length)
+    else if (key.downArrow) setCursor((c) => (c + 1) % choices.length)
+    else if (key.return) onSubmit(choices[cursor]!)
+  })
+  return (
+    <Box flexDirection="column">
+      <Label param={param} />
+      {choices.map((choice, i) => (
+        <Text key={choice} color={i === cursor ? 'cyan' : undefined}>
+          {i === cursor ? '❯ ' : '  '}
+          {choice}
+        </Text>
+      ))}
+    </Box>
+  )
+}
+
+export function MultiSelectPrompt({param, suggested, onSubmit}: PromptProps) {
+  const choices = param.choices ?? []
+  const [cursor, setCursor] = useState(0)
+  const [selected, setSelected] = useState<Set<string>>(new Set(Array.isArray(suggested) ? suggested : []))
+  useInput((input, key) => {
+    if (key.upArrow) setCursor((c) => (c + choices.length - 1) % choices.length)
+    else if (key.downArrow) setCursor((c) => (c + 1) % choices.length)
+    else if (input === ' ') {
+      const choice = choices[cursor]!
+      setSelected((s) => {
+        const next = new Set(s)
+        if (next.has(choice)) next.delete(choice)
+        else next.add(choice)
+        return next
+      })
+    } else if (key.return) onSubmit(choices.filter((c) => selected.has(c)))
+  })
+  return (
+    <Box flexDirection="column">
+      <Box>
+        <Label param={param} />
+        <Text dimColor> (space to toggle, enter to confirm)</Text>
+      </Box>
+      {choices.map((choice, i) => (
+        <Text key={choice} color={i === cursor ? 'cyan' : undefined}>
+          {i === cursor ? '❯ ' : '  '}
+          {selected.has(choice) ? '◉ ' : '◯ '}
+          {choice}
+        </Text>
+      ))}
+    </Box>
+  )
+}
+
+export function ParameterPrompt(props: PromptProps) {
+  switch (props.param.type) {
+    case 'boolean':
+      return <ConfirmPrompt {...props} />
+    case 'choice':
+      return <SelectPrompt {...props} />
+    case 'multichoice':
+      return <MultiSelectPrompt {...props} />
+    default:
+      return <TextPrompt {...props} />
+  }
+}
+
+/** Asks for one parameter on the terminal and resolves with the typed answer. */
+export async function askParameter(param: Parameter, suggested: AnswerValue | undefined): Promise<AnswerValue> {
+  const {render} = await import('ink')
+  return new Promise((resolve) => {
+    const instance = render(
+      <ParameterPrompt
+        param={param}
+        suggested={suggested}
+        onSubmit={(value) => {
+          instance.unmount()
+          resolve(value)
+        }}
+      />,
+      {exitOnCtrlC: true},
+    )
+  })
+}

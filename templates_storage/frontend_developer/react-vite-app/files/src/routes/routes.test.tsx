@@ -1,0 +1,34 @@
+import {render, screen} from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import {createMemoryRouter} from 'react-router'
+import {RouterProvider} from 'react-router/dom'
+import {describe, expect, it} from 'vitest'
+import {routes} from './routes'
+
+function renderAt(path: string) {
+  const router = createMemoryRouter(routes, {initialEntries: [path]})
+  render(<RouterProvider router={router} />)
+  return router
+}
+
+describe('routes', () => {
+  it('renders the home page inside the layout', () => {
+    renderAt('/')
+    expect(screen.getByRole('heading', {level: 1, name: '{{ title | escape }}'})).toBeInTheDocument()
+    expect(screen.getByRole('navigation', {name: 'Main'})).toBeInTheDocument()
+  })
+
+  it('navigates to About from the main navigation', async () => {
+    const user = userEvent.setup()
+    const router = renderAt('/')
+    await user.click(screen.getByRole('link', {name: 'About'}))
+    expect(router.state.location.pathname).toBe('/about')
+    expect(screen.getByRole('heading', {level: 1, name: 'About'})).toBeInTheDocument()
+  })
+
+  it('shows a not-found page for unknown paths', () => {
+    renderAt('/no/such/page')
+    expect(screen.getByRole('heading', {name: 'Page not found'})).toBeInTheDocument()
+    expect(screen.getByText('/no/such/page')).toBeInTheDocument()
+  })
+})

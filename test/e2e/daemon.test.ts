@@ -1,0 +1,188 @@
+import {spawn} from 'node:child_process'
+import type {ChildProcess} from 'node:child_process'
+import {existsSync, mkdtempSync, readFileSync, readdirSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {parse} from 'yaml'
+
+import {BIN, runBin} from '../helpers/command.js'
+import {writeTemplate} from '../helpers/temp.js'
+
+/** Starts the built daemon and resolves with its URL once it prints `listening on URL`. */
+function startDaemon(
+  env: Record<string, string>,
+): Promise<{child: ChildProcess; url: string; output: () => string}> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], {
+    env: {...process.env, NO_COLOR: '1', LOG_LEVEL: 'warn', ...env},
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the daemon did not start in time:\n${output}`)), 60_000)
+    const check = () => {
+      const match = /listening on (http:\/\/\S+)/.exec(output)
+      if (match) {
+        clearTimeout(timer)
+        child.stdout!.off('data', check)
+        resolve({child, url: match[1]!, output: () => output})
+      }
+    }
+    child.stdout!.on('data', check)
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`the daemon exited with ${code} before listening:\n${output}`))
+    })
+  })
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode)
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)))
+}
+
+/**
+ * The built daemon (`bin/run.js serve`) in its own process, driven by the built CLI with
+ * --remote, and compared with the same CLI reading the daemon's store directly.
+ */
+describe('maestro-tpl serve (built daemon, end to end)', () => {
+  let work: string
+  let env: Record<string, string>
+  let daemon: Awaited<ReturnType<typeof startDaemon>>
+  const cli = (...args: string[]) => runBin(args, env)
+  const json = (...args: string[]) => {
+    const run = cli(...args, '--json')
+    try {
+      return {...run, data: JSON.parse(run.stdout)}
+    } catch {
+      throw new Error(`not JSON (exit ${run.status}): ${run.stdout}\n${run.stderr}`)
+    }
+  }
+  const remote = (...args: string[]) => json(...args, '--remote', daemon.url)
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'maestro-daemon-e2e-'))
+    // The bundled catalog (TEMPLATES_STORAGE_PATH unset) is imported on the daemon's first start.
+    env = {MAESTRO_HOME: join(work, 'store'), CI: 'true'}
+    daemon = await startDaemon(env)
+  }, 120_000)
+
+  afterAll(() => {
+    if (daemon?.child.exitCode === null) daemon.child.kill('SIGKILL')
+    rmSync(work, {recursive: true, force: true})
+  })
+
+  it('serves the catalog: search and get give the same output as the local CLI on the same store', () => {
+    const viaDaemon = remote('search', '--limit', '100')
+    expect(viaDaemon.status, viaDaemon.stderr).toBe(0)
+    expect(viaDaemon.data.total).toBeGreaterThanOrEqual(1)
+    expect(viaDaemon.data).toEqual(json('search', '--limit', '100').data)
+
+    const name = viaDaemon.data.items[0].name
+    expect(remote('get', name).data).toEqual(json('get', name).data)
+    const table = cli('get', name, '--files', '--remote', daemon.url)
+    expect(table.status).toBe(0)
+    expect(table.stdout).toBe(cli('get', name, '--files').stdout)
+  })
+
+  it('creates, versions, instantiates and deletes through the daemon', async () => {
+    const dir = join(work, 'remote-service')
+    expect(cli('create', '--scaffold', 'remote-service', '--category', 'backend_developer', dir).status).toBe(
+      0,
+    )
+    const created = remote('create', dir)
+    expect(created.status, created.stderr).toBe(0)
+    expect(created.data).toMatchObject({
+      status: 'created',
+      template: {name: 'remote-service', namespace: 'local'},
+    })
+
+    await writeTemplate(dir, {
+      name: 'remote-service',
+      version: '0.2.0',
+      files: {'files/NOTES.md': 'notes for {{ project_name }}'},
+    })
+    expect(remote('create', dir, '--message', 'add notes').data.status).toBe('updated')
+    const versions = remote('versions', 'remote-service')
+    expect(versions.data.versions.map((v: {version: string}) => v.version)).toEqual(['0.2.0', '0.1.0'])
+    expect(versions.data).toEqual(json('versions', 'remote-service').data)
+
+    const dest = join(work, 'out')
+    const made = remote('instantiate', 'remote-service@0.2.0', dest, '--set', 'project_name=billing')
+    expect(made.status, made.stderr).toBe(0)
+    expect(readFileSync(join(dest, 'NOTES.md'), 'utf8')).toBe('notes for billing')
+    const answers = parse(readFileSync(join(dest, '.maestro-answers.yaml'), 'utf8'))
+    expect(answers).toMatchObject({
+      template: 'remote-service',
+      version: '0.2.0',
+      answers: {project_name: 'billing'},
+    })
+    const localDest = join(work, 'out-local')
+    expect(
+      json('instantiate', 'remote-service@0.2.0', localDest, '--set', 'project_name=billing').status,
+    ).toBe(0)
+    expect(readdirSync(dest).sort()).toEqual(readdirSync(localDest).sort())
+
+    const deleted = remote('delete', 'remote-service')
+    expect(deleted.status).toBe(0)
+    expect(deleted.data).toMatchObject({name: 'remote-service', namespace: 'local'})
+    const gone = cli('get', 'remote-service', '--remote', daemon.url)
+    expect(gone.status).toBe(1)
+    expect(gone.stderr).toBe(cli('get', 'remote-service').stderr)
+  })
+
+  it('fails remotely with the local message and exit code', () => {
+    for (const args of [
+      ['get', 'no-such-template'],
+      ['get', 'Bad Name!'],
+      ['versions', 'missing'],
+    ]) {
+      const viaDaemon = cli(...args, '--remote', daemon.url)
+      const direct = cli(...args)
+      expect(viaDaemon.status).toBe(direct.status)
+      expect(viaDaemon.stderr).toBe(direct.stderr)
+    }
+    const unreachable = cli('search', '--remote', 'http://127.0.0.1:9')
+    expect(unreachable.status).toBe(1)
+    expect(unreachable.stderr).toContain('cannot reach the maestro-tpl daemon')
+  })
+
+  it('answers /health and /openapi.json', async () => {
+    const health = (await (await fetch(`${daemon.url}/health`)).json()) as {templates_count: number}
+    expect(health).toMatchObject({
+      status: 'healthy',
+      service: 'maestro-tpl',
+      database: 'connected',
+      redis: 'not configured',
+    })
+    expect(health.templates_count).toBeGreaterThan(0)
+    expect(((await (await fetch(`${daemon.url}/openapi.json`)).json()) as {openapi: string}).openapi).toBe(
+      '3.1.0',
+    )
+  })
+
+  it('finishes in-flight requests on SIGTERM, closes the database and exits 0', async () => {
+    const name = remote('search', '--limit', '1').data.items[0].name
+    const inFlight = Array.from({length: 5}, () =>
+      fetch(`${daemon.url}/api/v1/templates/${name}/instantiate`, {
+        method: 'POST',
+        headers: {'content-type': 'application/json', accept: 'application/gzip'},
+        body: JSON.stringify({}),
+      }),
+    )
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    daemon.child.kill('SIGTERM')
+    const answers = await Promise.all(inFlight)
+    for (const res of answers) {
+      expect(res.status).toBe(200)
+      expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(0)
+    }
+    expect(await exited(daemon.child)).toBe(0)
+    // The database was closed cleanly: SQLite leaves no WAL behind after the last connection closes.
+    expect(existsSync(join(env.MAESTRO_HOME!, 'index.db-wal'))).toBe(false)
+    await expect(fetch(`${daemon.url}/health`)).rejects.toThrow()
+  })
+})

@@ -1,0 +1,46 @@
+import {homedir} from 'node:os'
+import {join, resolve} from 'node:path'
+import {describe, expect, it} from 'vitest'
+
+import {createDb, DEFAULT_SQLITE_PATH, dialectOf, parseDbUrl} from '../../../src/db/database.js'
+import {UsageError} from '../../../src/domain/errors.js'
+
+describe('parseDbUrl', () => {
+  it.each([
+    [undefined, DEFAULT_SQLITE_PATH],
+    ['', DEFAULT_SQLITE_PATH],
+    ['sqlite:/var/lib/maestro/index.db', '/var/lib/maestro/index.db'],
+    ['sqlite:///var/lib/maestro/index.db', '/var/lib/maestro/index.db'],
+    ['sqlite:./index.db', resolve('index.db')],
+    ['sqlite://./index.db', resolve('index.db')],
+    ['sqlite::memory:', ':memory:'],
+    [':memory:', ':memory:'],
+    ['/tmp/x.db', '/tmp/x.db'],
+    ['data/x.db', resolve('data/x.db')],
+    ['~/m/index.db', join(homedir(), 'm/index.db')],
+  ])('reads %j as SQLite at %s', (url, path) => {
+    expect(parseDbUrl(url)).toEqual({dialect: 'sqlite', path})
+  })
+
+  it('reads postgres URLs', () => {
+    expect(parseDbUrl('postgres://u:p@db:5432/maestro')).toEqual({dialect: 'postgres', url: 'postgres://u:p@db:5432/maestro'})
+    expect(parseDbUrl('postgresql://db/maestro')).toEqual({dialect: 'postgres', url: 'postgresql://db/maestro'})
+  })
+
+  it('refuses other schemes without echoing the password', () => {
+    expect(() => parseDbUrl('mysql://root:hunter2@db/x')).toThrow(UsageError)
+    expect(() => parseDbUrl('mysql://root:hunter2@db/x')).toThrow(/root:\*\*\*@db/)
+    expect(() => parseDbUrl('sqlite:')).toThrow(UsageError)
+  })
+})
+
+describe('createDb', () => {
+  it('picks the dialect from the URL without connecting', async () => {
+    const pg = createDb({url: 'postgres://nobody@127.0.0.1:1/none'})
+    const lite = createDb({url: ':memory:'})
+    expect(dialectOf(pg)).toBe('postgres')
+    expect(dialectOf(lite)).toBe('sqlite')
+    await lite.destroy()
+    await pg.destroy()
+  })
+})

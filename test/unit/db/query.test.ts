@@ -1,0 +1,78 @@
+import {describe, expect, it} from 'vitest'
+
+import {filterMatch, filtersText, filterToken, quoteTerm, scoreFilter, textMatch} from '../../../src/db/search/query.js'
+
+describe('textMatch', () => {
+  it('quotes every word, ANDs them and prefix-matches the last', () => {
+    expect(textMatch('fastapi serv')?.all).toBe('{name tags category description readme author} : ("fastapi" AND "serv"*)')
+  })
+
+  it('escapes quotes and keeps operators as plain text', () => {
+    expect(textMatch('a"b NEAR( AND')?.all).toBe('{name tags category description readme author} : ("a""b" AND "NEAR(" AND "AND"*)')
+  })
+
+  it('drops words without letters or digits, and has nothing to say for such text', () => {
+    expect(textMatch('" * ( - :')).toBeUndefined()
+    expect(textMatch('')).toBeUndefined()
+    expect(textMatch(undefined)).toBeUndefined()
+    expect(textMatch('- api -')?.all).toBe('{name tags category description readme author} : ("api"*)')
+  })
+
+  it('does not prefix-match a one-letter tail', () => {
+    expect(textMatch('fastapi-s')?.all).toBe('{name tags category description readme author} : ("fastapi-s")')
+    expect(textMatch('x')?.all).toBe('{name tags category description readme author} : ("x")')
+  })
+
+  it('bounds the number and length of words', () => {
+    const match = textMatch(`${'w '.repeat(100)}${'y'.repeat(500)}`)!.all
+    expect(match.match(/"w"/g)).toHaveLength(16)
+    expect(textMatch('z'.repeat(500))?.all).toBe(`{name tags category description readme author} : ("${'z'.repeat(64)}"*)`)
+  })
+})
+
+describe('filter tokens', () => {
+  it('are single lowercase alphanumeric tokens, distinct per kind', () => {
+    for (const value of ['public', 'backend_developer', 'maestro-curated', 'Ünïcode Tëam', 'a b:c"d*', '']) {
+      for (const kind of ['category', 'tag', 'author'] as const) {
+        expect(filterToken(kind, value)).toMatch(/^[a-z0-9]+$/)
+      }
+    }
+    expect(filterToken('category', 'x')).not.toBe(filterToken('tag', 'x'))
+  })
+
+  it('compare tags and authors loosely, categories exactly', () => {
+    expect(filterToken('author', ' Maestro  Team ')).toBe(filterToken('author', 'maestro team'))
+    expect(filterToken('tag', 'Python')).toBe(filterToken('tag', 'python'))
+    expect(filterToken('category', 'QA_engineer')).not.toBe(filterToken('category', 'qa_engineer'))
+  })
+
+  it('hash long values to a bounded token', () => {
+    const long = filterToken('author', 'x'.repeat(1000))
+    expect(long.length).toBeLessThan(80)
+    expect(long).not.toBe(filterToken('author', 'x'.repeat(1001)))
+  })
+
+  it('include score thresholds up to the score', () => {
+    const text = filtersText({category: 'qa_engineer', tags: ['a'], author: 'b', qualityScore: 72.5})
+    expect(text.split(' ').filter((t) => /^q[sv]/.test(t))).toEqual(['qv72', 'qs0', 'qs10', 'qs20', 'qs30', 'qs40', 'qs50', 'qs60', 'qs70'])
+    expect(filtersText({category: 'c', tags: [], author: 'a', qualityScore: null})).not.toMatch(/q[sv]/)
+  })
+
+  it('answer whole-number minimum scores exactly and others with a check', () => {
+    expect(scoreFilter(70)).toEqual({match: '"qs70"', exact: true})
+    expect(scoreFilter(0)).toEqual({match: '"qs0"', exact: true})
+    expect(scoreFilter(100)).toEqual({match: '"qs100"', exact: true})
+    expect(scoreFilter(77)).toEqual({match: '("qs80" OR "qv77" OR "qv78" OR "qv79")', exact: true})
+    expect(scoreFilter(72.5)).toEqual({match: scoreFilter(72).match, exact: false})
+    expect(scoreFilter(-5)).toEqual({match: '"qs0"', exact: false})
+    expect(scoreFilter(150)).toEqual({match: '"qs100"', exact: false})
+  })
+
+  it('build one clause of filters ANDed, or none', () => {
+    expect(filterMatch({category: 'c', tags: ['t', ' '], author: 'x', minScore: 70})).toBe(
+      `{filters} : (${quoteTerm(filterToken('category', 'c'))} AND ${quoteTerm(filterToken('tag', 't'))} AND ` +
+        `${quoteTerm(filterToken('author', 'x'))} AND "qs70")`,
+    )
+    expect(filterMatch({tags: [' '], author: ''})).toBeUndefined()
+  })
+})
