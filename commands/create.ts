@@ -3,7 +3,8 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../src/cli/base-command.js'
 import type {PublishResult} from '../src/registry/types.js'
 
-export type CreateResult = PublishResult | {scaffolded: string; name: string; category: string; files: string[]}
+export type CreateResult =
+  PublishResult | {scaffolded: string; name: string; category: string; files: string[]}
 
 export default class Create extends BaseCommand<typeof Create> {
   static override description =
@@ -13,29 +14,48 @@ export default class Create extends BaseCommand<typeof Create> {
     '<%= config.bin %> create ./my-template --message "add Dockerfile"',
     '<%= config.bin %> create --scaffold my-service --category backend_developer ./my-service',
   ]
-  static override args = {path: Args.directory({description: 'template folder (with --scaffold: where to write it)'})}
+  static override args = {
+    path: Args.directory({description: 'template folder (with --scaffold: where to write it)'}),
+  }
   static override flags = {
     message: Flags.string({char: 'm', description: 'commit message for this version'}),
-    namespace: Flags.string({description: 'namespace to publish into (default: your own; `public` needs admin)'}),
-    scaffold: Flags.string({description: 'write a new template skeleton with this name instead of publishing'}),
-    category: Flags.string({char: 'c', description: 'category of the scaffolded template', dependsOn: ['scaffold']}),
+    namespace: Flags.string({
+      description: 'namespace to publish into (default: your own; `public` needs admin)',
+    }),
+    scaffold: Flags.string({
+      description: 'write a new template skeleton with this name instead of publishing',
+    }),
+    category: Flags.string({
+      char: 'c',
+      description: 'category of the scaffolded template',
+      dependsOn: ['scaffold'],
+    }),
   }
 
   async run(): Promise<CreateResult> {
     const {args, flags} = this
     if (flags.scaffold) {
-      if (!flags.category) this.error('--scaffold needs --category (see `maestro-tpl search` for categories)', {exit: 2})
+      if (!flags.category)
+        this.error('--scaffold needs --category (see `maestro-tpl search` for categories)', {exit: 2})
       const {scaffoldTemplate} = await import('../src/domain/scaffold.js')
       const {writeTemplateDir} = await import('../src/domain/template.js')
       const dest = args.path ?? flags.scaffold
       const files = scaffoldTemplate({name: flags.scaffold, category: flags.category})
       await writeTemplateDir(dest, files)
       if (!this.jsonEnabled()) {
-        this.log(`Scaffolded ${flags.scaffold} in ${dest}. Edit it, then publish with: maestro-tpl create ${dest}`)
+        this.log(
+          `Scaffolded ${flags.scaffold} in ${dest}. Edit it, then publish with: maestro-tpl create ${dest}`,
+        )
       }
-      return {scaffolded: dest, name: flags.scaffold, category: flags.category, files: [...files.keys()].sort()}
+      return {
+        scaffolded: dest,
+        name: flags.scaffold,
+        category: flags.category,
+        files: [...files.keys()].sort(),
+      }
     }
-    if (!args.path) this.error('give the template folder to publish, or --scaffold NAME to start one', {exit: 2})
+    if (!args.path)
+      this.error('give the template folder to publish, or --scaffold NAME to start one', {exit: 2})
     const {loadTemplateDir} = await import('../src/domain/template.js')
     const template = await loadTemplateDir(args.path)
     const registry = await this.registry()
@@ -46,7 +66,11 @@ export default class Create extends BaseCommand<typeof Create> {
     })
     if (!this.jsonEnabled()) {
       const t = result.template
-      const what = {created: 'Published new template', updated: 'Published new version', unchanged: 'Already published'}
+      const what = {
+        created: 'Published new template',
+        updated: 'Published new version',
+        unchanged: 'Already published',
+      }
       this.log(
         `${what[result.status]} ${t.namespace}/${t.name}@${t.version} (commit ${result.commit.slice(0, 12)}, score ${result.quality?.score ?? '-'})`,
       )

@@ -5,7 +5,8 @@ import {printDetail} from '../src/cli/output.js'
 import type {TemplateDetail} from '../src/registry/types.js'
 
 export default class Get extends BaseCommand<typeof Get> {
-  static override description = 'Show a template: manifest, parameters, README and files; or export its folder'
+  static override description =
+    'Show a template: manifest, parameters, README and files; or export its folder'
   static override examples = [
     '<%= config.bin %> get fastapi-service',
     '<%= config.bin %> get fastapi-service@1.0.0 --files',
@@ -16,7 +17,10 @@ export default class Get extends BaseCommand<typeof Get> {
   }
   static override flags = {
     files: Flags.boolean({description: 'list the files of the template'}),
-    output: Flags.directory({char: 'o', description: 'export the template folder (manifest, README, files) here'}),
+    output: Flags.directory({
+      char: 'o',
+      description: 'export the template folder (manifest, README, files) here',
+    }),
     force: Flags.boolean({description: 'with --output: write into a non-empty folder'}),
   }
 
@@ -28,7 +32,9 @@ export default class Get extends BaseCommand<typeof Get> {
       const template = await registry.getFiles(args.ref)
       await writeTemplateDir(flags.output, template.files, {force: flags.force})
       if (!this.jsonEnabled()) {
-        this.log(`Exported ${template.detail.name}@${template.detail.version} to ${flags.output} (${template.files.size} files)`)
+        this.log(
+          `Exported ${template.detail.name}@${template.detail.version} to ${flags.output} (${template.files.size} files)`,
+        )
       }
       return {...template.detail, output: flags.output}
     }

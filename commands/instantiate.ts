@@ -25,11 +25,21 @@ export default class Instantiate extends BaseCommand<typeof Instantiate> {
     dest: Args.string({description: 'folder to create the project in', required: true}),
   }
   static override flags = {
-    set: Flags.string({char: 's', description: 'answer a parameter: NAME=VALUE (repeatable)', multiple: true}),
+    set: Flags.string({
+      char: 's',
+      description: 'answer a parameter: NAME=VALUE (repeatable)',
+      multiple: true,
+    }),
     answers: Flags.file({char: 'a', description: 'YAML or JSON file of answers', exists: true}),
-    defaults: Flags.boolean({char: 'd', description: 'use defaults for every unanswered parameter without asking'}),
+    defaults: Flags.boolean({
+      char: 'd',
+      description: 'use defaults for every unanswered parameter without asking',
+    }),
     'dry-run': Flags.boolean({description: 'list what would be written, write nothing'}),
-    force: Flags.boolean({char: 'f', description: 'write into a non-empty destination (existing files are overwritten)'}),
+    force: Flags.boolean({
+      char: 'f',
+      description: 'write into a non-empty destination (existing files are overwritten)',
+    }),
   }
 
   async run(): Promise<InstantiateResult> {
@@ -48,10 +58,15 @@ export default class Instantiate extends BaseCommand<typeof Instantiate> {
     })
     const ref = `${detail.namespace}/${detail.name}@${detail.version}`
     const project = await registry.instantiate(ref, {answers, useDefaults: true})
-    const written = await writeProject(args.dest, project.files, {force: flags.force, dryRun: flags['dry-run']})
+    const written = await writeProject(args.dest, project.files, {
+      force: flags.force,
+      dryRun: flags['dry-run'],
+    })
     if (!this.jsonEnabled()) {
       const verb = written.dryRun ? 'Would write' : 'Wrote'
-      this.log(`${verb} ${written.written.length} files to ${written.dest} from ${project.template}@${project.version}`)
+      this.log(
+        `${verb} ${written.written.length} files to ${written.dest} from ${project.template}@${project.version}`,
+      )
       if (written.dryRun) for (const path of written.written) this.log(`  ${path}`)
     }
     return {

@@ -4,7 +4,10 @@ import {table} from '../src/ui/table.js'
 
 export default class Reindex extends BaseCommand<typeof Reindex> {
   static override description = 'Rebuild the search index and version history from the git repositories'
-  static override examples = ['<%= config.bin %> reindex', '<%= config.bin %> reindex --store ./my-store --json']
+  static override examples = [
+    '<%= config.bin %> reindex',
+    '<%= config.bin %> reindex --store ./my-store --json',
+  ]
 
   async run(): Promise<ReindexResult> {
     const registry = await this.registry()

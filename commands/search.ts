@@ -11,12 +11,22 @@ export default class Search extends BaseCommand<typeof Search> {
     '<%= config.bin %> search --category backend_developer --tag python',
     '<%= config.bin %> search react --min-score 80 --json',
   ]
-  static override args = {query: Args.string({description: 'words to search for (the last one matches as a prefix)'})}
+  static override args = {
+    query: Args.string({description: 'words to search for (the last one matches as a prefix)'}),
+  }
   static override flags = {
     category: Flags.string({char: 'c', description: 'only templates of this category'}),
-    tag: Flags.string({char: 't', description: 'only templates with this tag (repeatable: all must match)', multiple: true}),
+    tag: Flags.string({
+      char: 't',
+      description: 'only templates with this tag (repeatable: all must match)',
+      multiple: true,
+    }),
     author: Flags.string({char: 'a', description: 'only templates by this author'}),
-    'min-score': Flags.integer({description: 'only templates scoring at least this (0-100)', min: 0, max: 100}),
+    'min-score': Flags.integer({
+      description: 'only templates scoring at least this (0-100)',
+      min: 0,
+      max: 100,
+    }),
     limit: Flags.integer({char: 'n', description: 'how many results', default: 20, min: 1, max: 100}),
     offset: Flags.integer({description: 'skip this many results', default: 0, min: 0}),
   }

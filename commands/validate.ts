@@ -24,7 +24,11 @@ export default class Validate extends BaseCommand<typeof Validate> {
   }
   static override flags = {
     all: Flags.boolean({description: 'validate every template in the registry'}),
-    'min-score': Flags.integer({description: 'minimum score to pass (default MIN_TEMPLATE_QUALITY_SCORE or 70)', min: 0, max: 100}),
+    'min-score': Flags.integer({
+      description: 'minimum score to pass (default MIN_TEMPLATE_QUALITY_SCORE or 70)',
+      min: 0,
+      max: 100,
+    }),
     format: Flags.string({
       char: 'f',
       description: 'report format',
@@ -50,7 +54,10 @@ export default class Validate extends BaseCommand<typeof Validate> {
     })
     if (!this.jsonEnabled()) {
       process.stdout.write(
-        formatReports(result.reports, flags.format as 'text', {baseDir: process.cwd(), sources: result.sources}),
+        formatReports(result.reports, flags.format as 'text', {
+          baseDir: process.cwd(),
+          sources: result.sources,
+        }),
       )
     }
     if (!result.passed) process.exitCode = 1

@@ -6,7 +6,10 @@ import type {VersionInfo} from '../src/domain/types.js'
 
 export default class Versions extends BaseCommand<typeof Versions> {
   static override description = 'List the published versions of a template, newest first'
-  static override examples = ['<%= config.bin %> versions fastapi-service', '<%= config.bin %> versions fastapi-service --json']
+  static override examples = [
+    '<%= config.bin %> versions fastapi-service',
+    '<%= config.bin %> versions fastapi-service --json',
+  ]
   static override args = {ref: Args.string({description: 'NAME or NAMESPACE/NAME', required: true})}
 
   async run(): Promise<{name: string; versions: VersionInfo[]}> {

@@ -20,7 +20,11 @@ export async function collectAnswers(
   const coerced = coerceAnswers(params, provided)
   if (!opts.interactive) return coerced
   const {askParameter} = await import('../ui/prompt.js')
-  return resolveAnswers(params, coerced, {useDefaults: opts.useDefaults, interactive: true, ask: askParameter})
+  return resolveAnswers(params, coerced, {
+    useDefaults: opts.useDefaults,
+    interactive: true,
+    ask: askParameter,
+  })
 }
 
 async function readAnswersFile(file: string): Promise<Record<string, unknown>> {

@@ -4,7 +4,9 @@ import type {Config} from '../config.js'
 import {isMaestroError} from '../domain/errors.js'
 import type {Registry, RequestContext} from '../registry/types.js'
 
-export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
+export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<
+  (typeof BaseCommand)['baseFlags'] & T['flags']
+>
 export type CommandArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
 
 /** The local CLI acts as the `local` tenant with every right: a store on your disk is yours. */

@@ -35,22 +35,22 @@ export function printDetail(detail: TemplateDetail, opts: {files?: boolean} = {}
   if (deps.length > 0) lines.push(`depends:  ${deps.map(([n, r]) => `${n} ${r}`).join(', ')}`)
   if (m.parameters.length > 0) {
     lines.push('', 'Parameters:')
-    lines.push(
-      table(
-        m.parameters.map((p) => ({
-          name: p.name,
-          type: p.type === 'choice' || p.type === 'multichoice' ? `${p.type}(${p.choices?.join('|')})` : p.type,
-          default: p.default === undefined ? (p.required === false ? '' : '(required)') : JSON.stringify(p.default),
-          description: p.description ?? '',
-        })),
-        [
-          {key: 'name', header: '  NAME', format: (v) => `  ${v}`},
-          {key: 'type', header: 'TYPE', max: 40},
-          {key: 'default', header: 'DEFAULT', max: 30},
-          {key: 'description', header: 'DESCRIPTION', max: 60},
-        ],
-      ),
+    const params = table(
+      m.parameters.map((p) => ({
+        name: p.name,
+        type: p.type === 'choice' || p.type === 'multichoice' ? `${p.type}(${p.choices?.join('|')})` : p.type,
+        default:
+          p.default === undefined ? (p.required === false ? '' : '(required)') : JSON.stringify(p.default),
+        description: p.description ?? '',
+      })),
+      [
+        {key: 'name', header: 'NAME'},
+        {key: 'type', header: 'TYPE', max: 40},
+        {key: 'default', header: 'DEFAULT', max: 30},
+        {key: 'description', header: 'DESCRIPTION', max: 60},
+      ],
     )
+    lines.push(...params.split('\n').map((line) => `  ${line}`))
   }
   if (opts.files) {
     lines.push('', `Files (${detail.files.length}):`)

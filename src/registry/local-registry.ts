@@ -1,4 +1,3 @@
-import {createHash} from 'node:crypto'
 import {existsSync, mkdirSync, readdirSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 
@@ -7,8 +6,9 @@ import type {Kysely} from 'kysely'
 import type {Cache} from '../cache/cache.js'
 import {MemoryCache} from '../cache/cache.js'
 import type {Config} from '../config.js'
-import type {Database} from '../db/database.js'
+import {contentHash} from '../db/content.js'
 import {createDb} from '../db/database.js'
+import type {Database} from '../db/schema.js'
 import {migrateToLatest} from '../db/migrate.js'
 import {TemplateIndex} from '../db/template-index.js'
 import {
@@ -18,13 +18,10 @@ import {
   UsageError,
   VersionConflictError,
 } from '../domain/errors.js'
-import {resolveAnswers} from '../domain/parameters.js'
-import {loadTemplateDir, parseTemplate} from '../domain/template.js'
 import type {LoadedTemplate, Namespace, TemplateFiles, VersionInfo} from '../domain/types.js'
 import {PUBLIC_NAMESPACE} from '../domain/types.js'
-import {scoreTemplate} from '../quality/score.js'
-import {answersFile, renderTemplate} from '../render/render.js'
 import {GitStore, type NamespaceRepo} from '../store/git-store.js'
+import {blobId} from '../store/objects.js'
 import {parseRef, type TemplateRef} from './ref.js'
 import type {
   DeleteResult,
@@ -41,7 +38,12 @@ import type {
 } from './types.js'
 
 /** Progress of long work (catalog import, reindex); awaited between steps. */
-export type ImportProgress = (event: {label: string; done: number; total: number; detail?: string}) => Promise<void> | void
+export type ImportProgress = (event: {
+  label: string
+  done: number
+  total: number
+  detail?: string
+}) => Promise<void> | void
 
 export interface LocalRegistryOptions {
   config: Config
@@ -78,11 +80,6 @@ export async function openLocalRegistry(options: LocalRegistryOptions): Promise<
     await db.destroy()
     throw err
   }
-}
-
-/** Git blob id of `content`, as `git hash-object` computes it. */
-export function blobOid(content: Uint8Array): string {
-  return createHash('sha1').update(`blob ${content.byteLength}\0`).update(content).digest('hex')
 }
 
 export class LocalRegistry implements Registry {
@@ -129,14 +126,15 @@ export class LocalRegistry implements Registry {
   }
 
   /** Counts for the admin stats endpoint. */
-  async stats(): Promise<{templates: number; versions: number; namespaces: string[]; cache: ReturnType<Cache['stats']>}> {
-    const namespaces = await this.#store.namespaces()
-    return {
-      templates: await this.#index.countTemplates(this.#readable),
-      versions: await this.#index.countVersions(this.#readable),
-      namespaces,
-      cache: this.#cache.stats(),
-    }
+  async stats(): Promise<{
+    templates: number
+    versions: number
+    categories: Record<string, number>
+    namespaces: string[]
+    cache: ReturnType<Cache['stats']>
+  }> {
+    const {templates, versions, categories} = await this.#index.stats(this.#readable)
+    return {templates, versions, categories, namespaces: this.#readable, cache: this.#cache.stats()}
   }
 
   async clearCache(): Promise<void> {
@@ -145,7 +143,9 @@ export class LocalRegistry implements Registry {
 
   /** Namespaces this caller may read, in precedence order: its own first, then the public catalog. */
   get #readable(): Namespace[] {
-    return this.#context.tenant === PUBLIC_NAMESPACE ? [PUBLIC_NAMESPACE] : [this.#context.tenant, PUBLIC_NAMESPACE]
+    return this.#context.tenant === PUBLIC_NAMESPACE
+      ? [PUBLIC_NAMESPACE]
+      : [this.#context.tenant, PUBLIC_NAMESPACE]
   }
 
   #writable(namespace: Namespace): Namespace {
@@ -172,14 +172,16 @@ export class LocalRegistry implements Registry {
 
   async #locate(ref: string): Promise<{ref: TemplateRef; template: TemplateRow; version: VersionRow}> {
     const parsed = parseRef(ref)
-    const namespaces = parsed.namespace ? this.#readable.filter((n) => n === parsed.namespace) : this.#readable
+    const namespaces = parsed.namespace
+      ? this.#readable.filter((n) => n === parsed.namespace)
+      : this.#readable
     const template = parsed.id
       ? await this.#index.getTemplateById(namespaces, parsed.id)
       : await this.#index.findTemplate(namespaces, parsed.name!)
     if (!template) {
       throw new NotFoundError('template', ref, 'Search with `maestro-tpl search` to see what is available')
     }
-    const version = await this.#index.resolveVersion(template.id, parsed.spec)
+    const version = await this.#index.resolveVersion(namespaces, template.id, parsed.spec)
     return {ref: parsed, template, version}
   }
 
@@ -189,7 +191,7 @@ export class LocalRegistry implements Registry {
   }
 
   async #detail(template: TemplateRow, version: VersionRow): Promise<TemplateDetail> {
-    const files = await this.#index.listFiles(version.id)
+    const files = await this.#index.listFiles([template.namespace], version.id)
     return {
       id: template.id,
       namespace: template.namespace,
@@ -211,14 +213,14 @@ export class LocalRegistry implements Registry {
 
   async getFiles(ref: string): Promise<LoadedTemplate & {detail: TemplateDetail}> {
     const {template, version} = await this.#locate(ref)
-    const files = await this.#index.readFiles(version.id)
+    const files = await this.#index.readFiles([template.namespace], version.id)
     const detail = await this.#detail(template, version)
     return {manifest: version.manifest, readme: version.readme, files, detail}
   }
 
   async versions(ref: string): Promise<VersionInfo[]> {
     const {template} = await this.#locate(ref.split('@')[0]!)
-    const rows = await this.#index.listVersions(template.id)
+    const rows = await this.#index.listVersions([template.namespace], template.id)
     return rows.map((v) => ({
       version: v.version,
       commit: v.commit,
@@ -233,6 +235,7 @@ export class LocalRegistry implements Registry {
     const namespace = this.#writable(input.namespace ?? this.#context.tenant)
     const {template} = input
     const {manifest} = template
+    const {scoreTemplate} = await import('../quality/score.js')
     const report = await scoreTemplate(template, {minScore: this.#config.minTemplateQualityScore})
     if (this.#config.enableQualityGates && !report.passed) {
       throw new QualityGateError(manifest.name, report.score, report.minScore, report)
@@ -244,9 +247,10 @@ export class LocalRegistry implements Registry {
       await this.#reconcileNamespace(repo)
       const existing = await this.#index.findTemplate([namespace], manifest.name)
       if (existing) {
-        const same = await this.#index.findVersion(existing.id, manifest.version)
+        const versions = await this.#index.listVersions([namespace], existing.id)
+        const same = versions.find((v) => v.version === manifest.version)
         if (same) {
-          if (same.content_hash !== contentHash(template.files)) {
+          if (same.content_hash !== contentHash(withOids(template.files))) {
             throw new VersionConflictError(manifest.name, manifest.version)
           }
           return {
@@ -258,7 +262,10 @@ export class LocalRegistry implements Registry {
         }
       }
       const path = `${manifest.category}/${manifest.name}`
-      const previousPath = existing && existing.category !== manifest.category ? `${existing.category}/${manifest.name}` : undefined
+      const previousPath =
+        existing && existing.category !== manifest.category
+          ? `${existing.category}/${manifest.name}`
+          : undefined
       const operation = existing ? 'update' : 'create'
       const commit = await repo.commit({
         operation,
@@ -289,10 +296,15 @@ export class LocalRegistry implements Registry {
   async #record(
     namespace: Namespace,
     template: LoadedTemplate,
-    meta: {commit: string; message: string; qualityScore: number | null; qualityReport: unknown; createdAt?: string},
+    meta: {
+      commit: string
+      message: string
+      qualityScore: number | null
+      qualityReport: unknown
+      createdAt?: string
+    },
   ): Promise<void> {
-    const files = new Map<string, {oid: string; content: Uint8Array}>()
-    for (const [path, content] of template.files) files.set(path, {oid: blobOid(content), content})
+    const files = withOids(template.files)
     await this.#index.recordVersion({
       namespace,
       manifest: template.manifest,
@@ -310,7 +322,8 @@ export class LocalRegistry implements Registry {
   async #summary(namespace: Namespace, name: string) {
     const row = await this.#index.findTemplate([namespace], name)
     if (!row) throw new NotFoundError('template', `${namespace}/${name}`)
-    return this.#index.toSummary(row)
+    const {latest_version_id: _v, usage_count: _u, created_at: _c, ...summary} = row
+    return summary
   }
 
   async delete(ref: string): Promise<DeleteResult> {
@@ -332,7 +345,11 @@ export class LocalRegistry implements Registry {
   }
 
   async instantiate(ref: string, options: InstantiateOptions = {}): Promise<RenderedProject> {
-    const {manifest, readme, files, detail} = await this.getFiles(ref)
+    const [{manifest, readme, files, detail}, {resolveAnswers}, {answersFile, renderTemplate}] = await Promise.all([
+      this.getFiles(ref),
+      import('../domain/parameters.js'),
+      import('../render/render.js'),
+    ])
     const answers = await resolveAnswers(manifest.parameters, options.answers ?? {}, {
       useDefaults: options.useDefaults ?? true,
     })
@@ -354,8 +371,7 @@ export class LocalRegistry implements Registry {
         await this.#replay(repo, null, onProgress)
       })
       const head = await repo.head()
-      const versions = await this.#index.countVersions([namespace])
-      const templates = await this.#index.countTemplates([namespace])
+      const {templates, versions} = await this.#index.stats([namespace])
       result.namespaces.push({namespace, templates, versions, commit: head})
     }
     await this.#cache.clear()
@@ -368,7 +384,8 @@ export class LocalRegistry implements Registry {
    * replaying the missing commits repairs it.
    */
   async reconcile(): Promise<void> {
-    for (const namespace of await this.#store.namespaces()) await this.#reconcileNamespace(this.#store.repo(namespace))
+    for (const namespace of await this.#store.namespaces())
+      await this.#reconcileNamespace(this.#store.repo(namespace))
   }
 
   async #reconcileNamespace(repo: NamespaceRepo): Promise<void> {
@@ -388,6 +405,10 @@ export class LocalRegistry implements Registry {
 
   async #replay(repo: NamespaceRepo, since: string | null, onProgress?: ImportProgress): Promise<void> {
     const commits = await repo.log({since})
+    const [{parseTemplate}, {scoreTemplate}] = await Promise.all([
+      import('../domain/template.js'),
+      import('../quality/score.js'),
+    ])
     let done = 0
     for (const commit of commits) {
       const {operation, template: name, path} = commit.trailers
@@ -441,12 +462,22 @@ export class LocalRegistry implements Registry {
     }
     const repo = this.#store.repo(PUBLIC_NAMESPACE)
     await repo.init()
+    const {loadTemplateDir} = await import('../domain/template.js')
     let done = 0
     for (const folder of folders) {
       const template = await loadTemplateDir(folder)
-      await this.publish({template, namespace: PUBLIC_NAMESPACE, message: `import ${template.manifest.name}@${template.manifest.version}`})
+      await this.publish({
+        template,
+        namespace: PUBLIC_NAMESPACE,
+        message: `import ${template.manifest.name}@${template.manifest.version}`,
+      })
       done++
-      await onProgress?.({label: 'Importing the template catalog', done, total: folders.length, detail: template.manifest.name})
+      await onProgress?.({
+        label: 'Importing the template catalog',
+        done,
+        total: folders.length,
+        detail: template.manifest.name,
+      })
     }
     return folders.length
   }
@@ -467,13 +498,6 @@ type VersionRow = Awaited<ReturnType<TemplateIndex['resolveVersion']>>
 
 function withOids(files: TemplateFiles): Map<string, {oid: string; content: Uint8Array}> {
   const out = new Map<string, {oid: string; content: Uint8Array}>()
-  for (const [path, content] of files) out.set(path, {oid: blobOid(content), content})
+  for (const [path, content] of files) out.set(path, {oid: blobId(content), content})
   return out
-}
-
-/** Equal content ⇔ equal hash: sha256 over the sorted (path, blob id) pairs. */
-export function contentHash(files: TemplateFiles): string {
-  const hash = createHash('sha256')
-  for (const path of [...files.keys()].sort()) hash.update(`${path}\0${blobOid(files.get(path)!)}\n`)
-  return hash.digest('hex')
 }

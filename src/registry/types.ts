@@ -1,4 +1,11 @@
-import type {Answers, LoadedTemplate, Manifest, Namespace, TemplateSummary, VersionInfo} from '../domain/types.js'
+import type {
+  Answers,
+  LoadedTemplate,
+  Manifest,
+  Namespace,
+  TemplateSummary,
+  VersionInfo,
+} from '../domain/types.js'
 
 /**
  * Who is asking. The local CLI is the `local` tenant with the admin role; the daemon

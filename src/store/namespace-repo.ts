@@ -12,7 +12,7 @@ import {promises as fsp} from 'node:fs'
 import type {FileHandle} from 'node:fs/promises'
 import {join, resolve} from 'node:path'
 
-import git from 'isomorphic-git'
+import type {default as IsomorphicGit} from 'isomorphic-git'
 
 import {
   AlreadyExistsError,
@@ -128,7 +128,7 @@ export class NamespaceRepo {
     if (this.#initialized) return
     if (!(await exists(join(this.dir, 'HEAD')))) {
       await fsp.mkdir(this.dir, {recursive: true})
-      await git.init({fs, gitdir: this.dir, bare: true, defaultBranch: 'main'})
+      await (await loadGit()).init({fs, gitdir: this.dir, bare: true, defaultBranch: 'main'})
     }
     this.#initialized = true
   }
@@ -142,8 +142,15 @@ export class NamespaceRepo {
    * ```
    */
   async head(): Promise<string | null> {
+    // Read the ref files directly: every command asks for the head at start-up to check
+    // the index is current, and loading isomorphic-git for that would cost ~100 ms.
+    const loose = await fsp.readFile(join(this.dir, MAIN_REF), 'utf8').catch(() => undefined)
+    if (loose !== undefined && /^[0-9a-f]{40}\s*$/.test(loose)) return loose.trim()
+    const packed = await fsp.readFile(join(this.dir, 'packed-refs'), 'utf8').catch(() => '')
+    const line = packed.split('\n').find((l) => l.endsWith(` ${MAIN_REF}`))
+    if (line) return line.slice(0, 40)
     try {
-      return await git.resolveRef({fs, gitdir: this.dir, ref: MAIN_REF})
+      return await (await loadGit()).resolveRef({fs, gitdir: this.dir, ref: MAIN_REF})
     } catch (err) {
       if (isGitNotFound(err)) return null
       throw err
@@ -237,7 +244,7 @@ export class NamespaceRepo {
     await this.#flush(batch, stored)
     const now = Math.floor(Date.now() / 1000)
     const timezoneOffset = new Date().getTimezoneOffset()
-    const commit = await git.writeCommit({
+    const commit = await (await loadGit()).writeCommit({
       fs,
       gitdir: this.dir,
       commit: {
@@ -273,7 +280,7 @@ export class NamespaceRepo {
     const cache = {}
     const listed = await this.#listTemplateFiles(commit, path, cache)
     const contents = await mapLimit(listed, IO_CONCURRENCY, async (file) => {
-      const {blob} = await git.readBlob({fs, gitdir: this.dir, oid: file.oid, cache})
+      const {blob} = await (await loadGit()).readBlob({fs, gitdir: this.dir, oid: file.oid, cache})
       return blob
     })
     const files: TemplateFiles = new Map()
@@ -305,7 +312,7 @@ export class NamespaceRepo {
    */
   async readBlob(oid: string): Promise<Uint8Array> {
     try {
-      return (await git.readBlob({fs, gitdir: this.dir, oid})).blob
+      return (await (await loadGit()).readBlob({fs, gitdir: this.dir, oid})).blob
     } catch (err) {
       if (isGitNotFound(err) || isGitObjectType(err)) throw new NotFoundError('blob', oid)
       throw err
@@ -504,7 +511,7 @@ export class NamespaceRepo {
       if (stored.has(oid)) continue
       writes.push(async () => {
         if (!(await this.#hasLooseObject(oid)))
-          expectOid(oid, await git.writeBlob({fs, gitdir: this.dir, blob}))
+          expectOid(oid, await (await loadGit()).writeBlob({fs, gitdir: this.dir, blob}))
       })
     }
     for (const [oid, entries] of batch.trees) {
@@ -512,7 +519,7 @@ export class NamespaceRepo {
         // Checked on disk rather than trusted from memory: `git gc` may have pruned an
         // unreachable tree (from a commit that lost its race) that we still remember.
         if (await this.#hasLooseObject(oid)) return
-        expectOid(oid, await git.writeTree({fs, gitdir: this.dir, tree: entries.map((e) => ({...e}))}))
+        expectOid(oid, await (await loadGit()).writeTree({fs, gitdir: this.dir, tree: entries.map((e) => ({...e}))}))
       })
     }
     await mapLimit(writes, IO_CONCURRENCY, (write) => write())
@@ -529,7 +536,7 @@ export class NamespaceRepo {
     if (oid === EMPTY_TREE) return NO_ENTRIES
     const known = this.#trees.get(oid)
     if (known) return known
-    const {tree} = await git.readTree({fs, gitdir: this.dir, oid, cache})
+    const {tree} = await (await loadGit()).readTree({fs, gitdir: this.dir, oid, cache})
     const entries = Object.freeze(tree.map((e) => ({mode: e.mode, path: e.path, oid: e.oid, type: e.type})))
     this.#trees.set(oid, entries)
     return entries
@@ -540,13 +547,13 @@ export class NamespaceRepo {
     if (known) return known
     let oid = ref
     if (!/^[0-9a-f]{40}$/.test(ref)) {
-      oid = await git.resolveRef({fs, gitdir: this.dir, ref}).catch((err: unknown) => {
+      oid = await (await loadGit()).resolveRef({fs, gitdir: this.dir, ref}).catch((err: unknown) => {
         throw isGitNotFound(err) ? new NotFoundError('commit', ref) : err
       })
     }
     let commit
     try {
-      commit = (await git.readCommit({fs, gitdir: this.dir, oid, cache})).commit
+      commit = (await (await loadGit()).readCommit({fs, gitdir: this.dir, oid, cache})).commit
     } catch (err) {
       if (isGitNotFound(err) || isGitObjectType(err)) throw new NotFoundError('commit', ref)
       throw err
@@ -777,6 +784,14 @@ function notInHistory(namespace: string, since: string): NotFoundError {
     since,
     `it is not in the history of namespace ${namespace}; rebuild from the start`,
   )
+}
+
+let gitModule: Promise<typeof IsomorphicGit> | undefined
+
+/** isomorphic-git, loaded on first use: commands that only read the index never need it. */
+function loadGit(): Promise<typeof IsomorphicGit> {
+  gitModule ??= import('isomorphic-git').then((m) => m.default)
+  return gitModule
 }
 
 function isGitNotFound(err: unknown): boolean {

@@ -8,7 +8,13 @@ import {Box, Text} from 'ink'
  * render(<ProgressBar label="Importing" done={3} total={10} />)
  * ```
  */
-export function ProgressBar(props: {label: string; done: number; total: number; detail?: string; width?: number}) {
+export function ProgressBar(props: {
+  label: string
+  done: number
+  total: number
+  detail?: string
+  width?: number
+}) {
   const width = props.width ?? 30
   const ratio = props.total > 0 ? Math.min(1, props.done / props.total) : 1
   const filled = Math.round(ratio * width)

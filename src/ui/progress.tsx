@@ -12,7 +12,9 @@ export function importProgress(stream: NodeJS.WriteStream = process.stderr): Imp
   let instance: Instance | undefined
   return async (event) => {
     const [{render}, {ProgressBar}] = await Promise.all([import('ink'), import('./progress-bar.js')])
-    const node = <ProgressBar label={event.label} done={event.done} total={event.total} detail={event.detail} />
+    const node = (
+      <ProgressBar label={event.label} done={event.done} total={event.total} detail={event.detail} />
+    )
     if (instance) instance.rerender(node)
     else instance = render(node, {stdout: stream, patchConsole: false})
     if (event.done >= event.total) {

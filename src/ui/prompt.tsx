@@ -64,7 +64,7 @@ export function TextPrompt({param, suggested, onSubmit}: PromptProps) {
         {suggested !== undefined && !param.secret ? <Text dimColor> ({String(suggested)})</Text> : null}
         <Text> {shown}</Text>
       </Box>
-      {error ? <Text color="red">  {error}</Text> : null}
+      {error ? <Text color="red"> {error}</Text> : null}
     </Box>
   )
 }
@@ -153,7 +153,10 @@ export function ParameterPrompt(props: PromptProps) {
 }
 
 /** Asks for one parameter on the terminal and resolves with the typed answer. */
-export async function askParameter(param: Parameter, suggested: AnswerValue | undefined): Promise<AnswerValue> {
+export async function askParameter(
+  param: Parameter,
+  suggested: AnswerValue | undefined,
+): Promise<AnswerValue> {
   const {render} = await import('ink')
   return new Promise((resolve) => {
     const instance = render(

@@ -62,7 +62,11 @@ describe('maestro-tpl (built CLI, end to end)', () => {
     expect(created.status).toBe(0)
     expect(created.data).toMatchObject({status: 'created', template: {name: 'my-service', version: '0.1.0'}})
 
-    await writeTemplate(dir, {name: 'my-service', version: '0.2.0', files: {'files/NOTES.md': 'notes for {{ project_name }}'}})
+    await writeTemplate(dir, {
+      name: 'my-service',
+      version: '0.2.0',
+      files: {'files/NOTES.md': 'notes for {{ project_name }}'},
+    })
     expect(json('create', dir, '--message', 'add notes').data.status).toBe('updated')
     const versions = json('versions', 'my-service').data.versions
     expect(versions.map((v: {version: string}) => v.version)).toEqual(['0.2.0', '0.1.0'])
@@ -73,7 +77,11 @@ describe('maestro-tpl (built CLI, end to end)', () => {
     expect(made.status).toBe(0)
     expect(readFileSync(join(dest, 'NOTES.md'), 'utf8')).toBe('notes for billing')
     const answers = parse(readFileSync(join(dest, '.maestro-answers.yaml'), 'utf8'))
-    expect(answers).toMatchObject({template: 'my-service', version: '0.2.0', answers: {project_name: 'billing'}})
+    expect(answers).toMatchObject({
+      template: 'my-service',
+      version: '0.2.0',
+      answers: {project_name: 'billing'},
+    })
 
     const old = join(work, 'out-old')
     expect(cli('instantiate', 'my-service@0.1.0', old, '--defaults').status).toBe(0)
@@ -87,8 +95,7 @@ describe('maestro-tpl (built CLI, end to end)', () => {
   })
 
   it('refuses a non-empty destination unless forced, and a dry run writes nothing', () => {
-    const {data} = json('search', '--limit', '1')
-    const name = data.items[0].name
+    const name = 'docs-site' // every parameter has a default
     const dest = join(work, 'busy')
     mkdirSync(dest)
     writeFileSync(join(dest, 'keep.txt'), 'mine')
@@ -123,20 +130,16 @@ describe('maestro-tpl (built CLI, end to end)', () => {
     expect(errorJson.data.error.code).toBe('NOT_FOUND')
   })
 
-  it('lists missing required answers when there is no terminal to ask on', async () => {
+  it('lists missing required answers when there is no terminal to ask on', () => {
     const dir = join(work, 'strict')
-    await writeTemplate(dir, {
-      name: 'strict-answers',
-      files: {
-        'manifest.yaml': readFileSync(join(work, 'my-service', 'manifest.yaml'), 'utf8')
-          .replace('name: my-service', 'name: strict-answers')
-          .replace(/default: my-project\n/, ''),
-      },
-    })
-    expect(cli('create', dir).status).toBe(0)
+    expect(cli('create', '--scaffold', 'strict-answers', '--category', 'qa_engineer', dir).status).toBe(0)
+    const manifest = join(dir, 'manifest.yaml')
+    writeFileSync(manifest, readFileSync(manifest, 'utf8').replace(/\n\s+default: my-project/, ''))
+    const created = cli('create', dir)
+    expect(created.status, created.stderr).toBe(0)
     const run = cli('instantiate', 'strict-answers', join(work, 'strict-out'))
     expect(run.status).toBe(1)
-    expect(run.stderr).toContain('project_name')
+    expect(run.stderr).toContain('missing required answers: project_name')
     expect(existsSync(join(work, 'strict-out'))).toBe(false)
   })
 

@@ -18,8 +18,14 @@ export async function runCommand<T>(
   const err: string[] = []
   const write = process.stdout.write.bind(process.stdout)
   const writeErr = process.stderr.write.bind(process.stderr)
-  process.stdout.write = ((chunk: string | Uint8Array) => (out.push(String(chunk)), true)) as typeof process.stdout.write
-  process.stderr.write = ((chunk: string | Uint8Array) => (err.push(String(chunk)), true)) as typeof process.stderr.write
+  process.stdout.write = ((chunk: string | Uint8Array) => (
+    out.push(String(chunk)),
+    true
+  )) as typeof process.stdout.write
+  process.stderr.write = ((chunk: string | Uint8Array) => (
+    err.push(String(chunk)),
+    true
+  )) as typeof process.stderr.write
   const previousExit = process.exitCode
   process.exitCode = undefined
   try {
@@ -28,7 +34,12 @@ export async function runCommand<T>(
     return {result, stdout: out.join(''), stderr: err.join(''), exitCode}
   } catch (error) {
     const e = error as Error & {oclif?: {exit?: number}; code?: string}
-    return {stdout: out.join(''), stderr: err.join(''), error: e, exitCode: e.oclif?.exit ?? Number(process.exitCode ?? 1)}
+    return {
+      stdout: out.join(''),
+      stderr: err.join(''),
+      error: e,
+      exitCode: e.oclif?.exit ?? Number(process.exitCode ?? 1),
+    }
   } finally {
     process.stdout.write = write
     process.stderr.write = writeErr

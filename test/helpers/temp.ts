@@ -34,9 +34,17 @@ export const LOCAL: RequestContext = {tenant: 'local', user: 'local', role: 'adm
  */
 export async function writeTemplate(
   dir: string,
-  opts: {name?: string; category?: string; version?: string; files?: Record<string, string | Uint8Array>} = {},
+  opts: {
+    name?: string
+    category?: string
+    version?: string
+    files?: Record<string, string | Uint8Array>
+  } = {},
 ): Promise<string> {
-  const files = scaffoldTemplate({name: opts.name ?? 'demo-template', category: opts.category ?? 'backend_developer'})
+  const files = scaffoldTemplate({
+    name: opts.name ?? 'demo-template',
+    category: opts.category ?? 'backend_developer',
+  })
   const encoder = new TextEncoder()
   if (opts.version) {
     const manifest = new TextDecoder().decode(files.get('manifest.yaml')!)

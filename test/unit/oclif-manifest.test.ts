@@ -19,7 +19,10 @@ describe('oclif.manifest.json', () => {
   it('is committed as the build regenerates it (a stale one makes oclif load stale commands)', () => {
     // `npm test` builds first, which regenerates the manifest: any difference from
     // the committed file means someone forgot to commit it.
-    const diff = execFileSync('git', ['diff', '--stat', '--', 'oclif.manifest.json'], {cwd: ROOT, encoding: 'utf8'})
+    const diff = execFileSync('git', ['diff', '--stat', '--', 'oclif.manifest.json'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    })
     expect(diff, 'run `npm run build` and commit oclif.manifest.json').toBe('')
   })
 })

@@ -22,8 +22,17 @@ const COLUMNS = sql.join(SUMMARY_COLUMNS.map((column) => sql.ref(`t.${column}`))
 /** Up to this many matches, a listing sorts them; beyond, it walks the name index. */
 const SORT_AT_MOST = 2000
 
+/** Up to this many matches, a text query ranks them all in one statement. */
+const ONE_PASS_AT_MOST = 1000
+
 type Space = {name: string; key: number}
 type Result = {items: SearchHit[]; total: number}
+
+/**
+ * How much of a README is indexed. Its beginning says what the template is; indexing
+ * the rest would grow the index and slow ranking for little gain in relevance.
+ */
+const README_INDEXED_CHARS = 16_000
 
 export class SqliteSearch implements SearchBackend {
   async write(db: Kysely<Database>, doc: SearchDocument): Promise<void> {
@@ -32,7 +41,7 @@ export class SqliteSearch implements SearchBackend {
     await sql`
       INSERT INTO templates_fts (rowid, name, tags, category, description, readme, author, filters)
       VALUES (${doc.seq}, ${doc.name}, ${doc.tags.join(' ')}, ${doc.category}, ${doc.description},
-              ${doc.readme}, ${doc.author}, ${filtersText(doc)})
+              ${doc.readme.slice(0, README_INDEXED_CHARS)}, ${doc.author}, ${filtersText(doc)})
     `.execute(db)
   }
 
@@ -73,6 +82,13 @@ export class SqliteSearch implements SearchBackend {
     const total = await scan.count(db, all)
     if (total === 0 || q.offset >= total || q.limit === 0) return {items: [], total}
 
+    if (total <= ONE_PASS_AT_MOST) {
+      // Few matches: rank them all in one statement, the tier as the first sort key.
+      // Each ranking statement pays for bm25's statistics, so one beats two here.
+      const inHead = sql`f.rowid IN (SELECT rowid FROM templates_fts WHERE templates_fts MATCH ${text.metadata})`
+      return {items: await summaries(db, q, await scan.rank(db, all, q.limit, q.offset, inHead)), total}
+    }
+
     const head = scan.where(and(text.metadata))
     const hits = await scan.rank(db, head, q.limit, q.offset)
     if (hits.length < q.limit) {
@@ -84,27 +100,7 @@ export class SqliteSearch implements SearchBackend {
         hits.push(...(await scan.rank(db, tail, q.limit - hits.length, offset)))
       }
     }
-    if (hits.length === 0) return {items: [], total}
-
-    const rows = await db
-      .selectFrom('templates')
-      .select(['seq', ...SUMMARY_COLUMNS])
-      .where(
-        'seq',
-        'in',
-        hits.map((hit) => hit.seq),
-      )
-      .execute()
-    // The ranges already scope by namespace; checking the rows too means a search row
-    // that somehow disagreed with its template could still not leak. (In JavaScript:
-    // in SQL the planner would scan the namespace index instead of looking up 20 rows.)
-    const visible = new Set(q.namespaces)
-    const bySeq = new Map(rows.filter((row) => visible.has(row.namespace)).map((row) => [Number(row.seq), row]))
-    const items = hits.flatMap((hit) => {
-      const row = bySeq.get(Number(hit.seq))
-      return row ? [{...toSummary(row), rank: -hit.score}] : []
-    })
-    return {items, total}
+    return {items: await summaries(db, q, hits), total}
   }
 
   /** Filters without text: the matching rows, by name. */
@@ -147,6 +143,33 @@ export class SqliteSearch implements SearchBackend {
   }
 }
 
+/** The templates of `hits`, in the order of `hits`, with their rank. */
+async function summaries(
+  db: Kysely<Database>,
+  q: BackendQuery,
+  hits: readonly {seq: number; score: number}[],
+): Promise<SearchHit[]> {
+  if (hits.length === 0) return []
+  const rows = await db
+    .selectFrom('templates')
+    .select(['seq', ...SUMMARY_COLUMNS])
+    .where(
+      'seq',
+      'in',
+      hits.map((hit) => hit.seq),
+    )
+    .execute()
+  // The ranges already scope by namespace; checking the rows too means a search row
+  // that somehow disagreed with its template could still not leak. (In JavaScript: in
+  // SQL the planner would scan the namespace index instead of looking up a page.)
+  const visible = new Set(q.namespaces)
+  const bySeq = new Map(rows.filter((row) => visible.has(row.namespace)).map((row) => [Number(row.seq), row]))
+  return hits.flatMap((hit) => {
+    const row = bySeq.get(Number(hit.seq))
+    return row ? [{...toSummary(row), rank: -hit.score}] : []
+  })
+}
+
 /**
  * The FROM and WHERE of matches within the namespaces' rowid ranges, with the exact
  * score check when the tokens cannot decide it. One statement covers every namespace
@@ -182,15 +205,18 @@ class Scan {
     return Number(rows[0]?.n ?? 0)
   }
 
+  /** Best matches first by bm25, after `first` (a boolean expression) when given. */
   async rank(
     db: Kysely<Database>,
     where: RawBuilder<unknown>,
     limit: number,
     offset: number,
+    first?: RawBuilder<unknown>,
   ): Promise<{seq: number; score: number}[]> {
+    const tier = first === undefined ? sql`` : sql`${first} DESC,`
     const {rows} = await sql<{seq: number; score: number}>`
       SELECT f.rowid AS seq, ${BM25} AS score FROM ${this.from} WHERE ${where}
-      ORDER BY score, f.rowid LIMIT ${limit} OFFSET ${offset}`.execute(db)
+      ORDER BY ${tier} score, f.rowid LIMIT ${limit} OFFSET ${offset}`.execute(db)
     return rows
   }
 }

@@ -37,7 +37,9 @@ describe('the bundled catalog', () => {
       expect(template.manifest.name).toBe(name)
       expect(template.manifest.category).toBe(category)
       const report = await scoreTemplate(template, {minScore: 70})
-      const weak = report.checks.filter((c) => c.status !== 'pass').map((c) => `${c.id}: ${c.recommendations.join('; ')}`)
+      const weak = report.checks
+        .filter((c) => c.status !== 'pass')
+        .map((c) => `${c.id}: ${c.recommendations.join('; ')}`)
       expect(report.score, weak.join('\n')).toBeGreaterThanOrEqual(70)
     })
 
@@ -47,7 +49,9 @@ describe('the bundled catalog', () => {
       const examples = [...template.files.keys()].filter((p) => /^examples\/[^/]+\.ya?ml$/.test(p))
       expect(examples.length).toBeGreaterThanOrEqual(2)
       // Like the quality check: render with defaults alone only when every required parameter has one.
-      const defaultsSuffice = template.manifest.parameters.every((p) => p.default !== undefined || p.required === false)
+      const defaultsSuffice = template.manifest.parameters.every(
+        (p) => p.default !== undefined || p.required === false,
+      )
       const answerSets = [
         ...(defaultsSuffice ? [{}] : []),
         ...examples.map((p) => parse(text(template.files, p)) as Record<string, never>),
@@ -68,7 +72,9 @@ describe('the bundled catalog', () => {
 
     it('has a README with usage and every parameter documented', () => {
       const readme = readFileSync(join(dir, 'README.md'), 'utf8')
-      const manifest = parse(readFileSync(join(dir, 'manifest.yaml'), 'utf8')) as {parameters?: {name: string}[]}
+      const manifest = parse(readFileSync(join(dir, 'manifest.yaml'), 'utf8')) as {
+        parameters?: {name: string}[]
+      }
       expect(readme).toMatch(/^## Usage/m)
       expect(readme).toContain(`maestro-tpl instantiate ${name}`)
       for (const p of manifest.parameters ?? []) expect(readme).toContain(p.name)

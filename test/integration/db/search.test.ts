@@ -1,5 +1,5 @@
 import {sql} from 'kysely'
-import {afterEach, beforeEach, describe, expect, it} from 'vitest'
+import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 
 import {openTestDb, version} from './helpers.js'
 import type {TestDb} from './helpers.js'
@@ -260,5 +260,97 @@ describe('TemplateIndex.search (sqlite)', () => {
       expect(await names(['public'], {text: 'alpha'})).toEqual(['fastapi-service'])
       await integrityCheck()
     })
+  })
+})
+
+describe('TemplateIndex.search at scale (sqlite)', () => {
+  let t: TestDb
+  // Enough rows to take the paths for large result sets: two-statement ranking
+  // (over 1000 matches) and listings that walk the name index (over 2000).
+  const COUNT = 2400
+
+  beforeAll(async () => {
+    t = await openTestDb()
+    await t.index.transaction(async (tx) => {
+      for (let i = 0; i < COUNT; i++) {
+        const inName = i % 7 === 0
+        await tx.recordVersion(
+          version({
+            name: `${inName ? 'widget' : 'thing'}-${String(i).padStart(4, '0')}`,
+            description: 'A generated template',
+            tags: i % 2 === 0 ? ['even'] : ['odd'],
+            category: i % 3 === 0 ? 'qa_engineer' : 'devops_engineer',
+            readme: `# generated\n\nEvery template mentions widget here.\n`,
+            qualityScore: i % 101,
+            namespace: i % 10 === 9 ? 'other' : 'public',
+          }),
+        )
+      }
+    })
+  }, 120_000)
+  afterAll(async () => {
+    await t.close()
+  })
+
+  const visible = Array.from({length: COUNT}, (_, i) => i).filter((i) => i % 10 !== 9)
+
+  it('ranks metadata matches before README-only matches across pages', async () => {
+    const inName = visible.filter((i) => i % 7 === 0).length
+    const seen: string[] = []
+    for (let offset = 0; offset < visible.length; offset += 100) {
+      const page = await t.index.search(['public'], {text: 'widget', limit: 100, offset})
+      expect(page.total).toBe(visible.length)
+      seen.push(...page.items.map((i) => i.name))
+    }
+    expect(new Set(seen).size).toBe(visible.length)
+    expect(seen.slice(0, inName).every((name) => name.startsWith('widget-'))).toBe(true)
+    expect(seen.slice(inName).every((name) => name.startsWith('thing-'))).toBe(true)
+    // A page that straddles the two tiers.
+    const straddle = await t.index.search(['public'], {text: 'widget', limit: 10, offset: inName - 5})
+    expect(straddle.items.map((i) => i.name.split('-')[0])).toEqual([...Array(5).fill('widget'), ...Array(5).fill('thing')])
+  })
+
+  it('ranks a filtered set of under 1000 in one pass, tiers first', async () => {
+    const expected = visible.filter((i) => i % 2 === 0 && i % 3 === 0)
+    const page = await t.index.search(['public'], {text: 'widget', tags: ['even'], category: 'qa_engineer', limit: 100})
+    expect(page.total).toBe(expected.length)
+    const names = page.items.map((i) => i.name)
+    const firstThing = names.findIndex((n) => n.startsWith('thing-'))
+    expect(names.slice(0, firstThing).every((n) => n.startsWith('widget-'))).toBe(true)
+    expect(names.slice(firstThing).every((n) => n.startsWith('thing-'))).toBe(true)
+  })
+
+  it('lists thousands by name, filtered or not, and pages to the end', async () => {
+    const sorted = visible.map((i) => `${i % 7 === 0 ? 'widget' : 'thing'}-${String(i).padStart(4, '0')}`).sort()
+    const all = await t.index.search(['public'], {limit: 5, offset: 0})
+    expect(all.total).toBe(visible.length)
+    expect(all.items.map((i) => i.name)).toEqual(sorted.slice(0, 5))
+    const last = await t.index.search(['public'], {limit: 100, offset: visible.length - 3})
+    expect(last.items.map((i) => i.name)).toEqual(sorted.slice(-3))
+    // Every template has a score, so this filter matches them all, through the index.
+    const scored = await t.index.search(['public'], {minScore: 0, limit: 5, offset: 2})
+    expect(scored.total).toBe(visible.length)
+    expect(scored.items.map((i) => i.name)).toEqual(sorted.slice(2, 7))
+
+    const devops = visible.filter((i) => i % 3 !== 0)
+    const filtered = await t.index.search(['public'], {category: 'devops_engineer', limit: 3, offset: 1})
+    expect(filtered.total).toBe(devops.length)
+    const devopsNames = devops.map((i) => `${i % 7 === 0 ? 'widget' : 'thing'}-${String(i).padStart(4, '0')}`).sort()
+    expect(filtered.items.map((i) => i.name)).toEqual(devopsNames.slice(1, 4))
+  })
+
+  it('applies a minimum score between whole numbers exactly', async () => {
+    const expected = visible.filter((i) => i % 101 >= 72.5).length
+    expect((await t.index.search(['public'], {minScore: 72.5, limit: 0})).total).toBe(expected)
+    expect((await t.index.search(['public'], {text: 'widget', minScore: 72.5, limit: 1})).total).toBe(expected)
+    expect((await t.index.search(['public'], {minScore: 73, limit: 0})).total).toBe(expected)
+  })
+
+  it('keeps other namespaces out of large result sets', async () => {
+    const other = await t.index.search(['other'], {text: 'widget', limit: 100})
+    expect(other.total).toBe(COUNT / 10)
+    expect(other.items.every((i) => i.namespace === 'other')).toBe(true)
+    const both = await t.index.search(['other', 'public'], {text: 'widget', limit: 0})
+    expect(both.total).toBe(COUNT)
   })
 })

@@ -63,12 +63,18 @@ describe('LocalRegistry', () => {
     await publishDir(registry, dir)
 
     expect((await registry.get('demo-template')).version).toBe('2.0.0')
-    expect((await registry.get('demo-template@1.0.0')).files.map((f) => f.path)).not.toContain('files/CHANGES.md')
+    expect((await registry.get('demo-template@1.0.0')).files.map((f) => f.path)).not.toContain(
+      'files/CHANGES.md',
+    )
     expect((await registry.get('demo-template@^1')).version).toBe('1.1.0')
     expect((await registry.get('demo-template@~1.0')).version).toBe('1.0.0')
     const project = await registry.instantiate('demo-template@^1', {answers: {project_name: 'x'}})
     expect(new TextDecoder().decode(project.files.get('CHANGES.md'))).toBe('second version')
-    expect((await registry.versions('demo-template')).map((v) => v.version)).toEqual(['2.0.0', '1.1.0', '1.0.0'])
+    expect((await registry.versions('demo-template')).map((v) => v.version)).toEqual([
+      '2.0.0',
+      '1.1.0',
+      '1.0.0',
+    ])
     await expect(registry.get('demo-template@^3')).rejects.toMatchObject({code: 'NOT_FOUND'})
     await expect(registry.get('demo-template@not-a-range')).rejects.toMatchObject({code: 'INVALID_VERSION'})
     await registry.close()
@@ -81,7 +87,11 @@ describe('LocalRegistry', () => {
     expect(deleted.namespace).toBe('local')
     await expect(registry.get('demo-template')).rejects.toMatchObject({code: 'NOT_FOUND'})
     expect((await registry.search({text: 'demo'})).total).toBe(0)
-    expect(git(repoDir, 'log', '--format=%s').split('\n')).toEqual(['delete demo-template', 'create demo-template@0.1.0', ''])
+    expect(git(repoDir, 'log', '--format=%s').split('\n')).toEqual([
+      'delete demo-template',
+      'create demo-template@0.1.0',
+      '',
+    ])
     git(repoDir, 'fsck', '--strict')
     await registry.close()
   })
@@ -92,15 +102,13 @@ describe('LocalRegistry', () => {
     await registry.close()
     // The commit lands in git, the process "dies" before the index transaction.
     const template = await loadTemplateDir(await writeTemplate(tempDir(), {name: 'orphan-template'}))
-    await new GitStore(join(config.home, 'git'))
-      .repo('local')
-      .commit({
-        operation: 'create',
-        name: 'orphan-template',
-        version: '0.1.0',
-        path: 'backend_developer/orphan-template',
-        files: template.files,
-      })
+    await new GitStore(join(config.home, 'git')).repo('local').commit({
+      operation: 'create',
+      name: 'orphan-template',
+      version: '0.1.0',
+      path: 'backend_developer/orphan-template',
+      files: template.files,
+    })
     const reopened = await open(config)
     expect((await reopened.registry.get('orphan-template')).version).toBe('0.1.0')
     await reopened.registry.close()
