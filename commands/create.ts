@@ -1,6 +1,8 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../src/cli/base-command.js'
+import {QualityGateError} from '../src/domain/errors.js'
+import type {QualityReport} from '../src/quality/types.js'
 import type {PublishResult} from '../src/registry/types.js'
 
 export type CreateResult =
@@ -59,11 +61,20 @@ export default class Create extends BaseCommand<typeof Create> {
     const {loadTemplateDir} = await import('../src/domain/template.js')
     const template = await loadTemplateDir(args.path)
     const registry = await this.registry()
-    const result = await registry.publish({
-      template,
-      ...(flags.message ? {message: flags.message} : {}),
-      ...(flags.namespace ? {namespace: flags.namespace} : {}),
-    })
+    const result = await registry
+      .publish({
+        template,
+        ...(flags.message ? {message: flags.message} : {}),
+        ...(flags.namespace ? {namespace: flags.namespace} : {}),
+      })
+      .catch(async (err: unknown) => {
+        // A refused publish shows the whole report: the recommendations say what to fix.
+        if (err instanceof QualityGateError && !this.jsonEnabled()) {
+          const {formatReports} = await import('../src/quality/index.js')
+          this.logToStderr(formatReports([err.data.report as QualityReport], 'text'))
+        }
+        throw err
+      })
     if (!this.jsonEnabled()) {
       const t = result.template
       const what = {

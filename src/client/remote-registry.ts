@@ -1,3 +1,4 @@
+import type {RegistryQualityReport} from '../quality/report.js'
 /**
  * RemoteRegistry: the Registry interface over a daemon, so every CLI verb works with
  * `--remote URL` (or MAESTRO_REMOTE) exactly as it does on the local store.
@@ -73,6 +74,10 @@ export class RemoteRegistry implements Registry {
 
   reindex(): Promise<ReindexResult> {
     return this.client.reindex()
+  }
+
+  qualityReport(opts: {minScore?: number} = {}): Promise<RegistryQualityReport> {
+    return this.client.qualityReport(opts)
   }
 
   close(): Promise<void> {

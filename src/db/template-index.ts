@@ -3,11 +3,15 @@
  * write updates, in one transaction, after the git commit.
  */
 import {randomUUID} from 'node:crypto'
-import {sql} from 'kysely'
 import type {Kysely, Selectable} from 'kysely'
 import semver from 'semver'
 
-import {InvalidVersionError, LimitExceededError, NotFoundError, VersionConflictError} from '../domain/errors.js'
+import {
+  InvalidVersionError,
+  LimitExceededError,
+  NotFoundError,
+  VersionConflictError,
+} from '../domain/errors.js'
 import type {Manifest, Namespace, TemplateFiles, TemplateSummary, VersionInfo} from '../domain/types.js'
 import type {SearchHit, SearchQuery, TemplateFileEntry} from '../registry/types.js'
 import {contentHash, looksBinary} from './content.js'
@@ -154,7 +158,10 @@ export class TemplateIndex {
    * // {items: [{name: 'fastapi-service', rank: 12.3, ...}], total: 1}
    * ```
    */
-  async search(namespaces: readonly Namespace[], q: SearchQuery): Promise<{items: SearchHit[]; total: number}> {
+  async search(
+    namespaces: readonly Namespace[],
+    q: SearchQuery,
+  ): Promise<{items: SearchHit[]; total: number}> {
     let scope = [...new Set(namespaces)]
     if (q.namespace !== undefined) scope = scope.includes(q.namespace) ? [q.namespace] : []
     if (scope.length === 0) return {items: [], total: 0}
@@ -246,7 +253,11 @@ export class TemplateIndex {
    * v.version // '1.2.7'
    * ```
    */
-  async resolveVersion(namespaces: readonly Namespace[], templateId: string, spec?: string): Promise<VersionDetail> {
+  async resolveVersion(
+    namespaces: readonly Namespace[],
+    templateId: string,
+    spec?: string,
+  ): Promise<VersionDetail> {
     const template = await this.getTemplateById(namespaces, templateId)
     if (!template) throw new NotFoundError('template', templateId)
     const wanted = spec?.trim() ?? ''
@@ -264,10 +275,12 @@ export class TemplateIndex {
       .select(['id', 'version'])
       .where('template_id', '=', template.id)
       .execute()
-    const target = exact ?? semver.maxSatisfying(
-      versions.map((v) => v.version),
-      wanted,
-    )
+    const target =
+      exact ??
+      semver.maxSatisfying(
+        versions.map((v) => v.version),
+        wanted,
+      )
     const chosen = versions.find((v) => v.version === target)
     const detail = chosen && (await this.#versionDetail(chosen.id))
     if (!detail) {
@@ -306,7 +319,12 @@ export class TemplateIndex {
       .orderBy('f.path')
       .execute()
     if (rows.length === 0) await this.#assertVersionVisible(namespaces, versionId)
-    return rows.map((row) => ({path: row.path, oid: row.oid, size: Number(row.size), binary: Boolean(row.binary)}))
+    return rows.map((row) => ({
+      path: row.path,
+      oid: row.oid,
+      size: Number(row.size),
+      binary: Boolean(row.binary),
+    }))
   }
 
   /**
@@ -332,7 +350,10 @@ export class TemplateIndex {
     if (rows.length === 0) await this.#assertVersionVisible(namespaces, versionId)
     // Drivers hand out Buffers; callers get plain Uint8Array views of the same memory.
     return new Map(
-      rows.map((row) => [row.path, new Uint8Array(row.content.buffer, row.content.byteOffset, row.content.byteLength)]),
+      rows.map((row) => [
+        row.path,
+        new Uint8Array(row.content.buffer, row.content.byteOffset, row.content.byteLength),
+      ]),
     )
   }
 
@@ -374,7 +395,8 @@ export class TemplateIndex {
           .where('template_id', '=', existing.id)
           .where('version', '=', version)
           .executeTakeFirst()
-        if (same?.content_hash === hash) return {templateId: existing.id, versionId: same.id, status: 'unchanged'}
+        if (same?.content_hash === hash)
+          return {templateId: existing.id, versionId: same.id, status: 'unchanged'}
         if (same) throw new VersionConflictError(manifest.name, version)
       }
 
@@ -444,7 +466,10 @@ export class TemplateIndex {
           .execute()
       }
       if (isLatest) {
-        await this.#search.write(db, searchDocument(Number(template.seq), namespace, manifest, input.readme, qualityScore))
+        await this.#search.write(
+          db,
+          searchDocument(Number(template.seq), namespace, manifest, input.readme, qualityScore),
+        )
       }
       return {templateId: template.id, versionId, status: existing ? 'updated' : 'created'}
     })
@@ -487,7 +512,13 @@ export class TemplateIndex {
             .deleteFrom('blobs')
             .where('oid', 'in', batch)
             .where(({not, exists, selectFrom}) =>
-              not(exists(selectFrom('version_files').select('version_files.oid').whereRef('version_files.oid', '=', 'blobs.oid'))),
+              not(
+                exists(
+                  selectFrom('version_files')
+                    .select('version_files.oid')
+                    .whereRef('version_files.oid', '=', 'blobs.oid'),
+                ),
+              ),
             )
             .execute()
         }
@@ -536,7 +567,11 @@ export class TemplateIndex {
    * ```
    */
   async listNamespaces(): Promise<NamespaceRecord[]> {
-    return this.#db.selectFrom('namespaces').select(['name', 'head_commit', 'updated_at']).orderBy('name').execute()
+    return this.#db
+      .selectFrom('namespaces')
+      .select(['name', 'head_commit', 'updated_at'])
+      .orderBy('name')
+      .execute()
   }
 
   /**
@@ -572,7 +607,13 @@ export class TemplateIndex {
     const result = await this.#db
       .deleteFrom('blobs')
       .where(({not, exists, selectFrom}) =>
-        not(exists(selectFrom('version_files').select('version_files.oid').whereRef('version_files.oid', '=', 'blobs.oid'))),
+        not(
+          exists(
+            selectFrom('version_files')
+              .select('version_files.oid')
+              .whereRef('version_files.oid', '=', 'blobs.oid'),
+          ),
+        ),
       )
       .executeTakeFirst()
     return Number(result.numDeletedRows)
@@ -704,7 +745,8 @@ async function namespaceKey(db: Kysely<Database>, namespace: Namespace): Promise
     .select((eb) => eb.fn.max('key').as('key'))
     .executeTakeFirst()
   const key = Number(last?.key ?? 0) + 1
-  if (key > MAX_NAMESPACE_KEY) throw new LimitExceededError(`the index holds at most ${MAX_NAMESPACE_KEY} namespaces`)
+  if (key > MAX_NAMESPACE_KEY)
+    throw new LimitExceededError(`the index holds at most ${MAX_NAMESPACE_KEY} namespaces`)
   await db
     .insertInto('namespaces')
     .values({name: namespace, key, head_commit: null, updated_at: new Date().toISOString()})
@@ -736,7 +778,11 @@ async function nextSeq(db: Kysely<Database>, namespace: Namespace): Promise<numb
   return seq
 }
 
-async function insertFiles(db: Kysely<Database>, versionId: string, files: RecordVersionInput['files']): Promise<void> {
+async function insertFiles(
+  db: Kysely<Database>,
+  versionId: string,
+  files: RecordVersionInput['files'],
+): Promise<void> {
   const entries = [...files].map(([path, file]) => ({path, ...file}))
   const byOid = new Map(entries.map((e) => [e.oid, e.content]))
   const present = new Set<string>()

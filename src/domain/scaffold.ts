@@ -34,7 +34,7 @@ export function scaffoldTemplate(opts: {name: string; category: string; author?:
     category: opts.category,
     author: opts.author ?? 'Your Name',
     license: 'MIT',
-    tags: ['starter', opts.category.replace(/_/g, '-')],
+    tags: ['starter', opts.category.replace(/_/g, '-'), 'maestro-tpl'],
     dependencies: {},
     parameters: [
       {

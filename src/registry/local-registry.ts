@@ -22,6 +22,8 @@ import type {LoadedTemplate, Namespace, TemplateFiles, VersionInfo} from '../dom
 import {PUBLIC_NAMESPACE} from '../domain/types.js'
 import {GitStore, type NamespaceRepo} from '../store/git-store.js'
 import {blobId} from '../store/objects.js'
+import type {QualityReport} from '../quality/types.js'
+import type {RegistryQualityReport, RegistryQualityRow} from '../quality/report.js'
 import {parseRef, type TemplateRef} from './ref.js'
 import type {
   DeleteResult,
@@ -135,6 +137,37 @@ export class LocalRegistry implements Registry {
   }> {
     const {templates, versions, categories} = await this.#index.stats(this.#readable)
     return {templates, versions, categories, namespaces: this.#readable, cache: this.#cache.stats()}
+  }
+
+  /**
+   * Registry-wide quality from the scores stored at publish: per category the count,
+   * mean and the failing templates with their weakest check (nothing is re-scored).
+   */
+  async qualityReport(opts: {minScore?: number} = {}): Promise<RegistryQualityReport> {
+    const {buildRegistryReport, weakestCheck} = await import('../quality/index.js')
+    const minScore = opts.minScore ?? this.#config.minTemplateQualityScore
+    const rows: RegistryQualityRow[] = []
+    for (let offset = 0; ; offset += 100) {
+      const page = await this.#index.search(this.#readable, {limit: 100, offset})
+      for (const t of page.items) {
+        const row: RegistryQualityRow = {
+          name: t.name,
+          namespace: t.namespace,
+          category: t.category,
+          score: t.quality_score,
+        }
+        if (t.quality_score !== null && t.quality_score < minScore) {
+          const version = await this.#index.resolveVersion([t.namespace], t.id, t.version)
+          const weakest = version.quality_report
+            ? weakestCheck(version.quality_report as QualityReport)
+            : undefined
+          if (weakest) row.weakest = weakest
+        }
+        rows.push(row)
+      }
+      if (page.items.length < 100) break
+    }
+    return buildRegistryReport(rows, minScore)
   }
 
   async clearCache(): Promise<void> {
@@ -345,11 +378,12 @@ export class LocalRegistry implements Registry {
   }
 
   async instantiate(ref: string, options: InstantiateOptions = {}): Promise<RenderedProject> {
-    const [{manifest, readme, files, detail}, {resolveAnswers}, {answersFile, renderTemplate}] = await Promise.all([
-      this.getFiles(ref),
-      import('../domain/parameters.js'),
-      import('../render/render.js'),
-    ])
+    const [{manifest, readme, files, detail}, {resolveAnswers}, {answersFile, renderTemplate}] =
+      await Promise.all([
+        this.getFiles(ref),
+        import('../domain/parameters.js'),
+        import('../render/render.js'),
+      ])
     const answers = await resolveAnswers(manifest.parameters, options.answers ?? {}, {
       useDefaults: options.useDefaults ?? true,
     })

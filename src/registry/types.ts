@@ -1,3 +1,4 @@
+import type {RegistryQualityReport} from '../quality/report.js'
 import type {
   Answers,
   LoadedTemplate,
@@ -117,5 +118,7 @@ export interface Registry {
   /** Render `ref` with answers; answers are validated before anything is rendered. */
   instantiate(ref: string, options?: InstantiateOptions): Promise<RenderedProject>
   reindex(): Promise<ReindexResult>
+  /** Registry-wide quality from the stored scores (see `maestro-tpl quality report`). */
+  qualityReport(opts?: {minScore?: number}): Promise<RegistryQualityReport>
   close(): Promise<void>
 }

@@ -87,8 +87,10 @@ export function createApp(deps: AppDeps): Express {
 /** Templates per category: the registry's own count when it has one, else one search per category. */
 async function templatesByCategory(registry: DaemonRegistry): Promise<Record<string, number>> {
   const stats = await registry.stats()
-  if (stats.categories) return stats.categories
   const out: Record<string, number> = {}
-  for (const category of CATEGORIES) out[category] = (await registry.search({category, limit: 1})).total
-  return out
+  // Every category gets a series, 0 included: a category emptied out must read 0, not vanish.
+  for (const category of CATEGORIES) {
+    out[category] = stats.categories ? (stats.categories[category] ?? 0) : (await registry.search({category, limit: 1})).total
+  }
+  return {...stats.categories, ...out}
 }

@@ -202,8 +202,11 @@ function bodyParsers(spec: BodySpec, deps: RouterDeps): RequestHandler[] {
   const accepted = spec.gzip ? [...JSON_TYPES, ...GZIP_TYPES] : JSON_TYPES
   const names = spec.gzip ? ['application/json', 'application/gzip'] : ['application/json']
   const checkType: RequestHandler = (req, _res, next) => {
-    // req.is() is null when there is no body at all: optional bodies may be left out.
-    const is = req.is(accepted)
+    // No body at all (clients send `Content-Length: 0` without a type for an empty POST): optional bodies may be left out.
+    const empty =
+      req.headers['content-length'] === '0' ||
+      (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined)
+    const is = empty ? null : req.is(accepted)
     if (is === false) return next(new UnsupportedMediaTypeError(req.headers['content-type'], names))
     if (is === null && !spec.optional)
       return next(new RequestValidationError([{in: 'body', pointer: '', message: 'is required'}]))

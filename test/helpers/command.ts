@@ -1,5 +1,6 @@
 import {spawnSync} from 'node:child_process'
 import {fileURLToPath} from 'node:url'
+import {format} from 'node:util'
 
 import type {Command} from '@oclif/core'
 
@@ -26,6 +27,11 @@ export async function runCommand<T>(
     err.push(String(chunk)),
     true
   )) as typeof process.stderr.write
+  // oclif prints through console.log/console.error, which vitest intercepts.
+  const log = console.log
+  const error = console.error
+  console.log = (...args: unknown[]) => out.push(`${format(...args)}\n`)
+  console.error = (...args: unknown[]) => err.push(`${format(...args)}\n`)
   const previousExit = process.exitCode
   process.exitCode = undefined
   try {
@@ -43,6 +49,8 @@ export async function runCommand<T>(
   } finally {
     process.stdout.write = write
     process.stderr.write = writeErr
+    console.log = log
+    console.error = error
     process.exitCode = previousExit
   }
 }

@@ -44,7 +44,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addUniqueConstraint('templates_namespace_name_unique', ['namespace', 'name'])
     .execute()
   // Listings are ordered by name: walking this index stops after one page.
-  await db.schema.createIndex('templates_name_namespace').on('templates').columns(['name', 'namespace']).execute()
+  await db.schema
+    .createIndex('templates_name_namespace')
+    .on('templates')
+    .columns(['name', 'namespace'])
+    .execute()
 
   await db.schema
     .createTable('template_versions')
@@ -70,7 +74,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('version_files')
-    .addColumn('version_id', 'text', (c) => c.notNull().references('template_versions.id').onDelete('cascade'))
+    .addColumn('version_id', 'text', (c) =>
+      c.notNull().references('template_versions.id').onDelete('cascade'),
+    )
     .addColumn('path', 'text', (c) => c.notNull())
     .addColumn('oid', 'text', (c) => c.notNull())
     .addColumn('size', 'integer', (c) => c.notNull())

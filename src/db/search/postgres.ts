@@ -20,5 +20,7 @@ export class PostgresSearch implements SearchBackend {
 }
 
 function notYet(): Error {
-  return new Error('template search on PostgreSQL is not implemented yet; use SQLite (leave DATABASE_URL unset)')
+  return new Error(
+    'template search on PostgreSQL is not implemented yet; use SQLite (leave DATABASE_URL unset)',
+  )
 }

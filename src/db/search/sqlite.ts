@@ -135,7 +135,8 @@ export class SqliteSearch implements SearchBackend {
     const scope = sql`t.namespace IN (${sql.join(q.namespaces)})`
     // Few rows: the (namespace, name) index finds them, a sort orders them. Many: walk
     // the name index and stop after the page.
-    const table = total <= SORT_AT_MOST ? sql`templates AS t` : sql`templates AS t INDEXED BY templates_name_namespace`
+    const table =
+      total <= SORT_AT_MOST ? sql`templates AS t` : sql`templates AS t INDEXED BY templates_name_namespace`
     const {rows} = await sql<SummaryRow>`
       SELECT ${COLUMNS} FROM ${table} WHERE ${scope}
       ORDER BY t.name, t.namespace LIMIT ${q.limit} OFFSET ${q.offset}`.execute(db)
@@ -192,7 +193,8 @@ class Scan {
     })
     // A single range goes to FTS5 as a seek; several are tested row by row, which
     // costs little next to ranking.
-    this.#ranges = ranges.length === 1 ? (ranges[0] as RawBuilder<unknown>) : sql`(${sql.join(ranges, sql` OR `)})`
+    this.#ranges =
+      ranges.length === 1 ? (ranges[0] as RawBuilder<unknown>) : sql`(${sql.join(ranges, sql` OR `)})`
   }
 
   where(match: string): RawBuilder<unknown> {

@@ -69,7 +69,12 @@ let commits = 0
 
 /** A RecordVersionInput whose files follow from the manifest and README. */
 export function version(
-  overrides: Partial<Manifest> & {namespace?: string; readme?: string; extra?: Record<string, string | Uint8Array>; qualityScore?: number | null} = {},
+  overrides: Partial<Manifest> & {
+    namespace?: string
+    readme?: string
+    extra?: Record<string, string | Uint8Array>
+    qualityScore?: number | null
+  } = {},
 ): RecordVersionInput {
   const {namespace = 'public', readme, extra = {}, qualityScore, ...rest} = overrides
   const m = manifest(rest)

@@ -32,7 +32,15 @@ describe('migrations (sqlite)', () => {
   })
 
   it('creates the index tables, drops them all, and creates them again', async () => {
-    const all = ['blobs', 'namespaces', 'template_versions', 'templates', 'templates_fts', 'templates_search_row_delete', 'version_files']
+    const all = [
+      'blobs',
+      'namespaces',
+      'template_versions',
+      'templates',
+      'templates_fts',
+      'templates_search_row_delete',
+      'version_files',
+    ]
     await migrateToLatest(db)
     expect(await tableNames(db)).toEqual(all)
 
@@ -65,10 +73,71 @@ describe('migrations (sqlite)', () => {
   })
 
   it('opens SQLite with WAL, a busy timeout, foreign keys and synchronous=NORMAL', async () => {
-    const pragma = async (name: string) => (await sql.raw<Record<string, unknown>>(`PRAGMA ${name}`).execute(db)).rows[0]
+    const pragma = async (name: string) =>
+      (await sql.raw<Record<string, unknown>>(`PRAGMA ${name}`).execute(db)).rows[0]
     expect(await pragma('journal_mode')).toEqual({journal_mode: 'wal'})
     expect(await pragma('busy_timeout')).toEqual({timeout: 5000})
     expect(await pragma('foreign_keys')).toEqual({foreign_keys: 1})
     expect(await pragma('synchronous')).toEqual({synchronous: 1})
+  })
+})
+
+// PostgreSQL runs when a server is given, e.g.
+// MAESTRO_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres npx vitest run test/integration/db
+const postgresUrl = process.env.MAESTRO_TEST_POSTGRES_URL
+
+describe.skipIf(!postgresUrl)('migrations (postgres)', () => {
+  let db: Kysely<Database>
+  const schema = `maestro_test_${process.pid}`
+
+  beforeEach(async () => {
+    db = createDb({url: postgresUrl})
+    await sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(db)
+    await sql`CREATE SCHEMA ${sql.id(schema)}`.execute(db)
+    await db.destroy()
+    // A schema of its own, so the test leaves the database as it found it.
+    const url = new URL(postgresUrl!)
+    url.searchParams.set('options', `-c search_path=${schema}`)
+    db = createDb({url: url.toString()})
+  })
+  afterEach(async () => {
+    await sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(db)
+    await db.destroy()
+  })
+
+  async function tables(): Promise<string[]> {
+    const {rows} = await sql<{table_name: string}>`
+      SELECT table_name FROM information_schema.tables
+      WHERE table_schema = ${schema} AND table_name NOT LIKE 'kysely_%' ORDER BY table_name`.execute(db)
+    return rows.map((r) => r.table_name)
+  }
+
+  it('creates the index tables, drops them all, and creates them again', async () => {
+    const all = ['blobs', 'namespaces', 'template_versions', 'templates', 'version_files']
+    await migrateToLatest(db)
+    expect(await tables()).toEqual(all)
+    expect((await createMigrator(db).migrateTo(NO_MIGRATIONS)).error).toBeUndefined()
+    expect(await tables()).toEqual([])
+    await migrateToLatest(db)
+    expect(await tables()).toEqual(all)
+  })
+
+  it('reads and writes what needs no search', async () => {
+    await migrateToLatest(db)
+    const index = new TemplateIndex(db)
+    await index.setNamespaceHead('acme', 'abc')
+    expect(await index.getNamespaceHead('acme')).toBe('abc')
+    expect(await index.findTemplate(['acme'], 'x')).toBeUndefined()
+    expect(await index.countTemplates(['acme'])).toBe(0)
+    expect(await index.stats(['acme'])).toEqual({
+      templates: 0,
+      versions: 0,
+      categories: {},
+      blobs: 0,
+      blob_bytes: 0,
+    })
+    await expect(index.recordVersion(version({namespace: 'acme'}))).rejects.toThrow(/not implemented yet/)
+    // The failed write rolled back whole.
+    expect(await index.countTemplates(['acme'])).toBe(0)
   })
 })

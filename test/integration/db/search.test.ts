@@ -18,7 +18,9 @@ describe('TemplateIndex.search (sqlite)', () => {
 
   describe('text', () => {
     beforeEach(async () => {
-      await t.index.recordVersion(version({name: 'fastapi-service', tags: ['python', 'api'], qualityScore: 90}))
+      await t.index.recordVersion(
+        version({name: 'fastapi-service', tags: ['python', 'api'], qualityScore: 90}),
+      )
       await t.index.recordVersion(
         version({
           name: 'react-dashboard',
@@ -77,7 +79,10 @@ describe('TemplateIndex.search (sqlite)', () => {
     })
 
     it('splits names and categories into words', async () => {
-      expect((await names(['public'], {text: 'backend_developer'})).sort()).toEqual(['fastapi-service', 'kafka-consumer'])
+      expect((await names(['public'], {text: 'backend_developer'})).sort()).toEqual([
+        'fastapi-service',
+        'kafka-consumer',
+      ])
       expect(await names(['public'], {text: 'service'})).toEqual(['fastapi-service'])
       expect(await names(['public'], {text: 'fastapi_service'})).toEqual(['fastapi-service'])
     })
@@ -92,15 +97,27 @@ describe('TemplateIndex.search (sqlite)', () => {
     })
 
     it('filters by category, tags (all of them), author and together', async () => {
-      expect(await names(['public'], {category: 'backend_developer'})).toEqual(['fastapi-service', 'kafka-consumer'])
+      expect(await names(['public'], {category: 'backend_developer'})).toEqual([
+        'fastapi-service',
+        'kafka-consumer',
+      ])
       expect(await names(['public'], {tags: ['python']})).toEqual(['fastapi-service', 'kafka-consumer'])
       expect(await names(['public'], {tags: ['python', 'kafka']})).toEqual(['kafka-consumer'])
       expect(await names(['public'], {tags: ['python', 'react']})).toEqual([])
       expect(await names(['public'], {tags: ['PYTHON ']})).toEqual(['fastapi-service', 'kafka-consumer'])
       expect(await names(['public'], {author: 'ui guild'})).toEqual(['react-dashboard'])
       expect(await names(['public'], {author: 'UI'})).toEqual([])
-      expect(await names(['public'], {text: 'kafka', category: 'backend_developer', tags: ['python'], author: 'Data Team'})).toEqual(['kafka-consumer'])
-      expect(await names(['public'], {text: 'kafka', category: 'frontend_developer'})).toEqual(['react-dashboard'])
+      expect(
+        await names(['public'], {
+          text: 'kafka',
+          category: 'backend_developer',
+          tags: ['python'],
+          author: 'Data Team',
+        }),
+      ).toEqual(['kafka-consumer'])
+      expect(await names(['public'], {text: 'kafka', category: 'frontend_developer'})).toEqual([
+        'react-dashboard',
+      ])
       expect(await names(['public'], {category: 'backend'})).toEqual([])
     })
 
@@ -158,7 +175,11 @@ describe('TemplateIndex.search (sqlite)', () => {
     })
 
     it('lists everything by name when the text has no words', async () => {
-      expect(await names(['public'], {text: ' " * ( '})).toEqual(['fastapi-service', 'kafka-consumer', 'react-dashboard'])
+      expect(await names(['public'], {text: ' " * ( '})).toEqual([
+        'fastapi-service',
+        'kafka-consumer',
+        'react-dashboard',
+      ])
       const {items} = await t.index.search(['public'], {})
       expect(items.every((i) => i.rank === 0)).toBe(true)
     })
@@ -168,7 +189,9 @@ describe('TemplateIndex.search (sqlite)', () => {
     beforeEach(async () => {
       await t.index.transaction(async (tx) => {
         for (let i = 0; i < 25; i++) {
-          await tx.recordVersion(version({name: `svc-${String(i).padStart(2, '0')}`, description: `Service number ${i}`}))
+          await tx.recordVersion(
+            version({name: `svc-${String(i).padStart(2, '0')}`, description: `Service number ${i}`}),
+          )
         }
       })
     })
@@ -194,7 +217,11 @@ describe('TemplateIndex.search (sqlite)', () => {
       expect((await t.index.search(['public'], {})).items).toHaveLength(20)
       expect((await t.index.search(['public'], {limit: 1000})).items).toHaveLength(25)
       expect(await t.index.search(['public'], {limit: 0})).toEqual({items: [], total: 25})
-      expect((await t.index.search(['public'], {limit: 3, offset: -4})).items.map((i) => i.name)).toEqual(['svc-00', 'svc-01', 'svc-02'])
+      expect((await t.index.search(['public'], {limit: 3, offset: -4})).items.map((i) => i.name)).toEqual([
+        'svc-00',
+        'svc-01',
+        'svc-02',
+      ])
     })
   })
 
@@ -215,7 +242,9 @@ describe('TemplateIndex.search (sqlite)', () => {
       await t.index.recordVersion(version({namespace: 'b', description: 'B flavour'}))
       const both = await t.index.search(['a', 'b'], {text: 'fastapi'})
       expect(both.items.map((i) => i.namespace).sort()).toEqual(['a', 'b'])
-      expect((await t.index.search(['a', 'b'], {text: 'fastapi', namespace: 'b'})).items.map((i) => i.description)).toEqual(['B flavour'])
+      expect(
+        (await t.index.search(['a', 'b'], {text: 'fastapi', namespace: 'b'})).items.map((i) => i.description),
+      ).toEqual(['B flavour'])
       expect(await names(['a'], {text: 'flavour'})).toEqual(['fastapi-service'])
       expect((await t.index.search(['a'], {text: 'B'})).total).toBe(0)
     })
@@ -226,11 +255,14 @@ describe('TemplateIndex.search (sqlite)', () => {
       const {rows} = await sql<{n: number}>`SELECT count(*) AS n FROM templates_fts`.execute(t.db)
       return Number(rows[0]?.n)
     }
-    const integrityCheck = () => sql`INSERT INTO templates_fts (templates_fts, rank) VALUES ('integrity-check', 0)`.execute(t.db)
+    const integrityCheck = () =>
+      sql`INSERT INTO templates_fts (templates_fts, rank) VALUES ('integrity-check', 0)`.execute(t.db)
 
     it('follows updates and deletes', async () => {
       await t.index.recordVersion(version({description: 'alpha words'}))
-      await t.index.recordVersion(version({version: '2.0.0', description: 'bravo words', tags: ['go'], qualityScore: 80}))
+      await t.index.recordVersion(
+        version({version: '2.0.0', description: 'bravo words', tags: ['go'], qualityScore: 80}),
+      )
       expect(await names(['public'], {text: 'alpha'})).toEqual([])
       expect(await names(['public'], {text: 'bravo'})).toEqual(['fastapi-service'])
       expect(await names(['public'], {tags: ['python']})).toEqual([])
@@ -307,12 +339,20 @@ describe('TemplateIndex.search at scale (sqlite)', () => {
     expect(seen.slice(inName).every((name) => name.startsWith('thing-'))).toBe(true)
     // A page that straddles the two tiers.
     const straddle = await t.index.search(['public'], {text: 'widget', limit: 10, offset: inName - 5})
-    expect(straddle.items.map((i) => i.name.split('-')[0])).toEqual([...Array(5).fill('widget'), ...Array(5).fill('thing')])
+    expect(straddle.items.map((i) => i.name.split('-')[0])).toEqual([
+      ...Array(5).fill('widget'),
+      ...Array(5).fill('thing'),
+    ])
   })
 
   it('ranks a filtered set of under 1000 in one pass, tiers first', async () => {
     const expected = visible.filter((i) => i % 2 === 0 && i % 3 === 0)
-    const page = await t.index.search(['public'], {text: 'widget', tags: ['even'], category: 'qa_engineer', limit: 100})
+    const page = await t.index.search(['public'], {
+      text: 'widget',
+      tags: ['even'],
+      category: 'qa_engineer',
+      limit: 100,
+    })
     expect(page.total).toBe(expected.length)
     const names = page.items.map((i) => i.name)
     const firstThing = names.findIndex((n) => n.startsWith('thing-'))
@@ -321,7 +361,9 @@ describe('TemplateIndex.search at scale (sqlite)', () => {
   })
 
   it('lists thousands by name, filtered or not, and pages to the end', async () => {
-    const sorted = visible.map((i) => `${i % 7 === 0 ? 'widget' : 'thing'}-${String(i).padStart(4, '0')}`).sort()
+    const sorted = visible
+      .map((i) => `${i % 7 === 0 ? 'widget' : 'thing'}-${String(i).padStart(4, '0')}`)
+      .sort()
     const all = await t.index.search(['public'], {limit: 5, offset: 0})
     expect(all.total).toBe(visible.length)
     expect(all.items.map((i) => i.name)).toEqual(sorted.slice(0, 5))
@@ -335,14 +377,18 @@ describe('TemplateIndex.search at scale (sqlite)', () => {
     const devops = visible.filter((i) => i % 3 !== 0)
     const filtered = await t.index.search(['public'], {category: 'devops_engineer', limit: 3, offset: 1})
     expect(filtered.total).toBe(devops.length)
-    const devopsNames = devops.map((i) => `${i % 7 === 0 ? 'widget' : 'thing'}-${String(i).padStart(4, '0')}`).sort()
+    const devopsNames = devops
+      .map((i) => `${i % 7 === 0 ? 'widget' : 'thing'}-${String(i).padStart(4, '0')}`)
+      .sort()
     expect(filtered.items.map((i) => i.name)).toEqual(devopsNames.slice(1, 4))
   })
 
   it('applies a minimum score between whole numbers exactly', async () => {
     const expected = visible.filter((i) => i % 101 >= 72.5).length
     expect((await t.index.search(['public'], {minScore: 72.5, limit: 0})).total).toBe(expected)
-    expect((await t.index.search(['public'], {text: 'widget', minScore: 72.5, limit: 1})).total).toBe(expected)
+    expect((await t.index.search(['public'], {text: 'widget', minScore: 72.5, limit: 1})).total).toBe(
+      expected,
+    )
     expect((await t.index.search(['public'], {minScore: 73, limit: 0})).total).toBe(expected)
   })
 

@@ -37,7 +37,8 @@ describe('TemplateIndex (sqlite)', () => {
         quality_score: 88,
         latest_version_id: result.versionId,
         usage_count: 0,
-        created_at: '2026-01-01T00:00:' + String((input.createdAt as Date).getUTCSeconds()).padStart(2, '0') + '.000Z',
+        created_at:
+          '2026-01-01T00:00:' + String((input.createdAt as Date).getUTCSeconds()).padStart(2, '0') + '.000Z',
       })
       expect(await t.index.getNamespaceHead('public')).toBe(input.commit)
       expect(await count(t, 'version_files')).toBe(2)
@@ -50,7 +51,11 @@ describe('TemplateIndex (sqlite)', () => {
       expect(second).toMatchObject({templateId: first.templateId, status: 'updated'})
       expect(second.versionId).not.toBe(first.versionId)
       const tpl = await t.index.findTemplate(['public'], 'fastapi-service')
-      expect(tpl).toMatchObject({version: '1.1.0', description: 'Now with metrics', latest_version_id: second.versionId})
+      expect(tpl).toMatchObject({
+        version: '1.1.0',
+        description: 'Now with metrics',
+        latest_version_id: second.versionId,
+      })
     })
 
     it('answers "unchanged" for the same version with the same files, writing nothing', async () => {
@@ -120,8 +125,19 @@ describe('TemplateIndex (sqlite)', () => {
 
     it('lists versions highest semver first', async () => {
       const versions = await t.index.listVersions(['public'], templateId)
-      expect(versions.map((v) => v.version)).toEqual(['3.0.0-rc.1', '2.0.0', '1.10.0', '1.2.7', '1.2.0', '1.0.0'])
-      expect(versions[0]).toMatchObject({template_id: templateId, namespace: 'public', author: 'Ada <ada@example.com>'})
+      expect(versions.map((v) => v.version)).toEqual([
+        '3.0.0-rc.1',
+        '2.0.0',
+        '1.10.0',
+        '1.2.7',
+        '1.2.0',
+        '1.0.0',
+      ])
+      expect(versions[0]).toMatchObject({
+        template_id: templateId,
+        namespace: 'public',
+        author: 'Ada <ada@example.com>',
+      })
     })
 
     it.each([
@@ -154,7 +170,9 @@ describe('TemplateIndex (sqlite)', () => {
     })
 
     it('rejects a malformed spec', async () => {
-      await expect(t.index.resolveVersion(['public'], templateId, 'not a range!')).rejects.toThrow(InvalidVersionError)
+      await expect(t.index.resolveVersion(['public'], templateId, 'not a range!')).rejects.toThrow(
+        InvalidVersionError,
+      )
     })
 
     it('does not resolve versions of a template outside the namespaces', async () => {
@@ -170,12 +188,22 @@ describe('TemplateIndex (sqlite)', () => {
       const {versionId} = await t.index.recordVersion(input)
 
       const files = await t.index.readFiles(['public'], versionId)
-      expect([...files.keys()]).toEqual(['README.md', 'files/app/{{ name }}.py', 'files/logo.png', 'manifest.yaml'])
+      expect([...files.keys()]).toEqual([
+        'README.md',
+        'files/app/{{ name }}.py',
+        'files/logo.png',
+        'manifest.yaml',
+      ])
       expect(files.get('files/logo.png')).toEqual(png)
       expect(new TextDecoder().decode(files.get('files/app/{{ name }}.py'))).toBe('print("hi")\n')
 
       const listed = await t.index.listFiles(['public'], versionId)
-      expect(listed.find((f) => f.path === 'files/logo.png')).toEqual({path: 'files/logo.png', oid: gitOid(png), size: 7, binary: true})
+      expect(listed.find((f) => f.path === 'files/logo.png')).toEqual({
+        path: 'files/logo.png',
+        oid: gitOid(png),
+        size: 7,
+        binary: true,
+      })
       expect(listed.find((f) => f.path === 'README.md')?.binary).toBe(false)
     })
 
@@ -209,7 +237,9 @@ describe('TemplateIndex (sqlite)', () => {
     it('removes the template, its versions, files, search row and orphaned blobs, and records the head', async () => {
       await t.index.recordVersion(version({readme: 'shared readme'}))
       await t.index.recordVersion(version({version: '1.1.0', readme: 'shared readme'}))
-      await t.index.recordVersion(version({name: 'keeper', description: 'Keeps going', tags: ['misc'], readme: 'shared readme'}))
+      await t.index.recordVersion(
+        version({name: 'keeper', description: 'Keeps going', tags: ['misc'], readme: 'shared readme'}),
+      )
 
       expect(await t.index.deleteTemplate('public', 'fastapi-service', 'c0ffee')).toBe(true)
       expect(await t.index.findTemplate(['public'], 'fastapi-service')).toBeUndefined()
@@ -277,18 +307,30 @@ describe('TemplateIndex (sqlite)', () => {
   describe('counters', () => {
     it('counts templates, versions, categories and blobs per namespace set', async () => {
       await t.index.recordVersion(version({name: 'a', category: 'backend_developer', readme: 'same'}))
-      await t.index.recordVersion(version({name: 'a', version: '1.1.0', category: 'backend_developer', readme: 'same'}))
+      await t.index.recordVersion(
+        version({name: 'a', version: '1.1.0', category: 'backend_developer', readme: 'same'}),
+      )
       await t.index.recordVersion(version({name: 'b', category: 'devops_engineer'}))
       await t.index.recordVersion(version({name: 'c', namespace: 'acme', category: 'devops_engineer'}))
 
       expect(await t.index.countTemplates(['public'])).toBe(2)
       expect(await t.index.countTemplates(['public', 'acme'])).toBe(3)
       const stats = await t.index.stats(['public'])
-      expect(stats).toMatchObject({templates: 2, versions: 3, categories: {backend_developer: 1, devops_engineer: 1}})
+      expect(stats).toMatchObject({
+        templates: 2,
+        versions: 3,
+        categories: {backend_developer: 1, devops_engineer: 1},
+      })
       // a@1.0.0 manifest, a@1.1.0 manifest, 'same', b manifest, b README.
       expect(stats.blobs).toBe(5)
       expect(stats.blob_bytes).toBeGreaterThan(0)
-      expect(await t.index.stats([])).toEqual({templates: 0, versions: 0, categories: {}, blobs: 0, blob_bytes: 0})
+      expect(await t.index.stats([])).toEqual({
+        templates: 0,
+        versions: 0,
+        categories: {},
+        blobs: 0,
+        blob_bytes: 0,
+      })
     })
 
     it('increments usage', async () => {

@@ -23,8 +23,14 @@ describe('parseDbUrl', () => {
   })
 
   it('reads postgres URLs', () => {
-    expect(parseDbUrl('postgres://u:p@db:5432/maestro')).toEqual({dialect: 'postgres', url: 'postgres://u:p@db:5432/maestro'})
-    expect(parseDbUrl('postgresql://db/maestro')).toEqual({dialect: 'postgres', url: 'postgresql://db/maestro'})
+    expect(parseDbUrl('postgres://u:p@db:5432/maestro')).toEqual({
+      dialect: 'postgres',
+      url: 'postgres://u:p@db:5432/maestro',
+    })
+    expect(parseDbUrl('postgresql://db/maestro')).toEqual({
+      dialect: 'postgres',
+      url: 'postgresql://db/maestro',
+    })
   })
 
   it('refuses other schemes without echoing the password', () => {

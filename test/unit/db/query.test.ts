@@ -1,14 +1,25 @@
 import {describe, expect, it} from 'vitest'
 
-import {filterMatch, filtersText, filterToken, quoteTerm, scoreFilter, textMatch} from '../../../src/db/search/query.js'
+import {
+  filterMatch,
+  filtersText,
+  filterToken,
+  quoteTerm,
+  scoreFilter,
+  textMatch,
+} from '../../../src/db/search/query.js'
 
 describe('textMatch', () => {
   it('quotes every word, ANDs them and prefix-matches the last', () => {
-    expect(textMatch('fastapi serv')?.all).toBe('{name tags category description readme author} : ("fastapi" AND "serv"*)')
+    expect(textMatch('fastapi serv')?.all).toBe(
+      '{name tags category description readme author} : ("fastapi" AND "serv"*)',
+    )
   })
 
   it('escapes quotes and keeps operators as plain text', () => {
-    expect(textMatch('a"b NEAR( AND')?.all).toBe('{name tags category description readme author} : ("a""b" AND "NEAR(" AND "AND"*)')
+    expect(textMatch('a"b NEAR( AND')?.all).toBe(
+      '{name tags category description readme author} : ("a""b" AND "NEAR(" AND "AND"*)',
+    )
   })
 
   it('drops words without letters or digits, and has nothing to say for such text', () => {
@@ -26,7 +37,9 @@ describe('textMatch', () => {
   it('bounds the number and length of words', () => {
     const match = textMatch(`${'w '.repeat(100)}${'y'.repeat(500)}`)!.all
     expect(match.match(/"w"/g)).toHaveLength(16)
-    expect(textMatch('z'.repeat(500))?.all).toBe(`{name tags category description readme author} : ("${'z'.repeat(64)}"*)`)
+    expect(textMatch('z'.repeat(500))?.all).toBe(
+      `{name tags category description readme author} : ("${'z'.repeat(64)}"*)`,
+    )
   })
 })
 
@@ -54,7 +67,17 @@ describe('filter tokens', () => {
 
   it('include score thresholds up to the score', () => {
     const text = filtersText({category: 'qa_engineer', tags: ['a'], author: 'b', qualityScore: 72.5})
-    expect(text.split(' ').filter((t) => /^q[sv]/.test(t))).toEqual(['qv72', 'qs0', 'qs10', 'qs20', 'qs30', 'qs40', 'qs50', 'qs60', 'qs70'])
+    expect(text.split(' ').filter((t) => /^q[sv]/.test(t))).toEqual([
+      'qv72',
+      'qs0',
+      'qs10',
+      'qs20',
+      'qs30',
+      'qs40',
+      'qs50',
+      'qs60',
+      'qs70',
+    ])
     expect(filtersText({category: 'c', tags: [], author: 'a', qualityScore: null})).not.toMatch(/q[sv]/)
   })
 

@@ -1,0 +1,26 @@
+import {existsSync, mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+
+import {benchSearch} from '../../../bench/search.js'
+
+describe('bench/search', () => {
+  it('builds a small synthetic index, times every query shape, and cleans up', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'maestro-bench-'))
+    try {
+      const dbPath = join(dir, 'bench.db')
+      const result = await benchSearch({templates: 300, dbPath, runs: 3})
+      expect(result.templates).toBe(300)
+      expect(result.queries.length).toBeGreaterThan(10)
+      for (const q of result.queries) {
+        expect(q.median).toBeGreaterThanOrEqual(0)
+        expect(q.p99).toBeGreaterThanOrEqual(q.median)
+      }
+      expect(result.queries.find((q) => q.name === 'list all (page 1)')?.total).toBe(270)
+      expect(existsSync(dbPath)).toBe(false)
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
+  })
+})
