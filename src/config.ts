@@ -3,6 +3,7 @@ import {homedir} from 'node:os'
 import {join, resolve} from 'node:path'
 
 import {UsageError} from './domain/errors.js'
+import {packageRoot} from './domain/package-root.js'
 
 /**
  * Runtime configuration, from the environment (and a `.env` file in the working
@@ -28,10 +29,9 @@ export interface Config {
   readonly remote: string | undefined
 }
 
+/** The catalog shipped in the package, imported into an empty store. */
 function bundledCatalog(): string {
-  // Compiled code lives in dist/src, sources in src: the catalog sits at the package root either way.
-  const fromDist = resolve(new URL('../../templates_storage', import.meta.url).pathname)
-  return existsSync(fromDist) ? fromDist : resolve(new URL('../templates_storage', import.meta.url).pathname)
+  return join(packageRoot(), 'templates_storage')
 }
 
 let dotenvLoaded = false

@@ -1,9 +1,9 @@
-import type {RegistryQualityReport} from '../quality/report.js'
 /**
  * RemoteRegistry: the Registry interface over a daemon, so every CLI verb works with
  * `--remote URL` (or MAESTRO_REMOTE) exactly as it does on the local store.
  */
 import type {LoadedTemplate, VersionInfo} from '../domain/types.js'
+import type {RegistryQualityReport} from '../quality/report.js'
 import type {
   DeleteResult,
   InstantiateOptions,

@@ -412,20 +412,13 @@ export class TemplateIndex {
         quality_score: qualityScore,
         updated_at: createdAt,
       }
-      const template =
-        existing ??
-        (await db
+      const template = existing ?? {seq: await nextSeq(db, namespace), id: randomUUID()}
+      if (!existing) {
+        await db
           .insertInto('templates')
-          .values({
-            seq: await nextSeq(db, namespace),
-            id: randomUUID(),
-            namespace,
-            name: manifest.name,
-            created_at: createdAt,
-            ...metadata,
-          })
-          .returning(['seq', 'id'])
-          .executeTakeFirstOrThrow())
+          .values({...template, namespace, name: manifest.name, created_at: createdAt, ...metadata})
+          .execute()
+      }
 
       await db
         .insertInto('template_versions')
@@ -736,7 +729,11 @@ export function latestOf<T extends {version: string}>(versions: readonly T[]): T
   return [...pool].sort((a, b) => semver.rcompare(a.version, b.version))[0]
 }
 
-/** The key of `namespace` (see keys.ts), registering the namespace on first use. */
+/**
+ * The key of `namespace` (see keys.ts), registering the namespace on first use.
+ * SQLite serialises writers (BEGIN IMMEDIATE); on PostgreSQL two first writes racing
+ * for the same key make one fail on the unique constraint, and its retry succeeds.
+ */
 async function namespaceKey(db: Kysely<Database>, namespace: Namespace): Promise<number> {
   const row = await db.selectFrom('namespaces').select('key').where('name', '=', namespace).executeTakeFirst()
   if (row) return Number(row.key)

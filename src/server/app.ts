@@ -90,7 +90,9 @@ async function templatesByCategory(registry: DaemonRegistry): Promise<Record<str
   const out: Record<string, number> = {}
   // Every category gets a series, 0 included: a category emptied out must read 0, not vanish.
   for (const category of CATEGORIES) {
-    out[category] = stats.categories ? (stats.categories[category] ?? 0) : (await registry.search({category, limit: 1})).total
+    out[category] = stats.categories
+      ? (stats.categories[category] ?? 0)
+      : (await registry.search({category, limit: 1})).total
   }
   return {...stats.categories, ...out}
 }

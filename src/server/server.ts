@@ -3,8 +3,9 @@
  */
 import {readFileSync} from 'node:fs'
 import {createServer} from 'node:http'
-import type {Server} from 'node:http'
-import type {AddressInfo} from 'node:net'
+import type {IncomingMessage, Server, ServerResponse} from 'node:http'
+import {Server as NetServer} from 'node:net'
+import type {AddressInfo, Socket} from 'node:net'
 import {join} from 'node:path'
 
 import pino from 'pino'
@@ -112,6 +113,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     ...(options.authenticate ? {authenticate: options.authenticate} : {}),
   })
   const server = createServer(app)
+  const shutdown = gracefulShutdown(server)
   // Slow-loris guard: a request's headers and body must arrive in bounded time.
   server.headersTimeout = 30_000
   server.requestTimeout = 120_000
@@ -138,7 +140,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const close = () =>
     (closing ??= (async () => {
       stopPolling()
-      await stopServer(server, options.shutdownTimeoutMs ?? 10_000)
+      await shutdown(options.shutdownTimeoutMs ?? 10_000)
       await registry.close()
       logger.info('stopped')
     })())
@@ -160,22 +162,72 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   return {url, server, registry, close}
 }
 
+/** What graceful shutdown needs to know about each open connection. */
+interface ConnectionState {
+  /** Requests received and not yet answered. */
+  active: number
+  /** Requests answered on this connection. */
+  served: number
+  openedAt: number
+}
+
 /**
- * Stops accepting connections and waits for in-flight requests. Idle keep-alive
- * connections are closed at once (and again as requests finish); after `timeoutMs`
- * whatever is left is cut.
+ * Graceful shutdown for an http.Server: stop accepting connections, let every request
+ * that reached us finish (its answer says `Connection: close`), close connections as
+ * they fall idle, and cut whatever is left after `timeoutMs`.
+ *
+ * Node's own `server.close()` also closes "idle" connections at once, and a connection
+ * whose first request is still unread (the event loop was busy rendering) counts as
+ * idle: its client would get a reset for a request it did send. So a connection that
+ * has not been served yet is given `freshGraceMs` to show its request.
+ *
+ * @example
+ * ```ts
+ * const shutdown = gracefulShutdown(server)
+ * process.once('SIGTERM', () => shutdown(10_000).then(() => process.exit(0)))
+ * ```
  */
-async function stopServer(server: Server, timeoutMs: number): Promise<void> {
-  if (!server.listening) return
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()))
-  server.closeIdleConnections()
-  const sweep = setInterval(() => server.closeIdleConnections(), 100)
-  const force = setTimeout(() => server.closeAllConnections(), timeoutMs)
-  try {
-    await closed
-  } finally {
-    clearInterval(sweep)
-    clearTimeout(force)
+export function gracefulShutdown(server: Server, freshGraceMs = 2_000): (timeoutMs: number) => Promise<void> {
+  const connections = new Map<Socket, ConnectionState>()
+  let closing = false
+  server.on('connection', (socket: Socket) => {
+    connections.set(socket, {active: 0, served: 0, openedAt: Date.now()})
+    socket.once('close', () => connections.delete(socket))
+  })
+  // Prepended: it must see the request before a handler can write the answer's headers.
+  server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
+    const state = connections.get(req.socket)
+    if (closing) res.shouldKeepAlive = false
+    if (!state) return
+    state.active++
+    res.once('close', () => {
+      state.active--
+      state.served++
+    })
+  })
+  return async (timeoutMs) => {
+    if (closing || !server.listening) return
+    closing = true
+    const sweep = () => {
+      const now = Date.now()
+      for (const [socket, state] of connections) {
+        const idle = state.active === 0 && (state.served > 0 || now - state.openedAt > freshGraceMs)
+        if (idle) socket.destroy()
+      }
+    }
+    // net.Server#close stops accepting and calls back once every connection is gone.
+    const drained = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()))
+    sweep()
+    const sweeping = setInterval(sweep, 50)
+    const force = setTimeout(() => {
+      for (const socket of connections.keys()) socket.destroy()
+    }, timeoutMs)
+    try {
+      await drained
+    } finally {
+      clearInterval(sweeping)
+      clearTimeout(force)
+    }
   }
 }
 

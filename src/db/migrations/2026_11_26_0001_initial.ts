@@ -98,16 +98,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     // detail=column it scores every row 0). Rowids are templates.seq, so a namespace
     // is a rowid range; the `filters` column holds exact tokens for category, tags,
     // author and quality score, so filtered searches are answered by the index alone. Default separators split `backend_developer` and
-    // `fastapi-service` into words. Prefix indexes for 2 to 4 characters: the last word
-    // of a query is a prefix, and without them FTS5 merges every matching term's
-    // postings on each query. (No UNINDEXED columns: with contentless_unindexed,
+    // `fastapi-service` into words. Prefix indexes for 3 and 4 characters: the last word
+    // of a query is a prefix from 3 letters on, and without them FTS5 merges every
+    // matching term's postings on each query. (No UNINDEXED columns: with contentless_unindexed,
     // DROP TABLE leaves a shadow table behind in SQLite 3.53.)
     await sql`
       CREATE VIRTUAL TABLE templates_fts USING fts5(
         name, tags, category, description, readme, author, filters,
         content = '', contentless_delete = 1,
         tokenize = 'unicode61 remove_diacritics 2',
-        prefix = '2 3 4'
+        prefix = '3 4'
       )
     `.execute(db)
     // Every way a template row goes (delete, namespace cascade, reindex) drops its search row.

@@ -112,6 +112,13 @@ export function quoteTerm(text: string): string {
   return `"${text.replaceAll('"', '""')}"`
 }
 
+/**
+ * The last word is a prefix only from this many letters: shorter ones match much of the
+ * vocabulary (slowly, and mostly noise), and two-letter words such as `ai`, `ml`, `go`
+ * or `ui` are better matched whole.
+ */
+export const MIN_PREFIX_LENGTH = 3
+
 const WORD_CHAR = /[\p{L}\p{N}]/u
 const WORD_RUNS = /[\p{L}\p{N}]+/gu
 
@@ -122,9 +129,9 @@ export const METADATA_COLUMNS = ['name', 'tags', 'category', 'description', 'aut
  * The text part of a MATCH expression, over all text columns and over the metadata
  * columns alone; undefined when `text` holds no word. Words (split at white space)
  * are ANDed; each is a quoted phrase, so `fastapi-service` and `backend_developer`
- * match those words side by side. The last word is prefix-matched (so `fast` finds
- * `fastapi`) when its last run of letters or digits has at least two characters: a
- * one-letter prefix matches most of the vocabulary.
+ * match those words side by side. The last word is prefix-matched (so `fas` finds
+ * `fastapi`) when its last run of letters or digits has at least MIN_PREFIX_LENGTH
+ * characters.
  *
  * @example
  * ```ts
@@ -145,7 +152,7 @@ export function textMatch(text: string | undefined): {all: string; metadata: str
   const terms = words
     .map((word, i) => {
       const runs = word.match(WORD_RUNS) ?? []
-      const prefix = i === last && [...(runs[runs.length - 1] ?? '')].length >= 2
+      const prefix = i === last && [...(runs[runs.length - 1] ?? '')].length >= MIN_PREFIX_LENGTH
       return quoteTerm(word) + (prefix ? '*' : '')
     })
     .join(' AND ')

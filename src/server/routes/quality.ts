@@ -6,17 +6,9 @@ import express from 'express'
 import type {Router} from 'express'
 
 import type {ScoreResult, TemplateUpload} from '../../client/wire.js'
-import {CATEGORIES} from '../../domain/manifest.js'
-import {
-  buildRegistryReport,
-  formatReports,
-  scoreTemplate,
-  scoreTemplateFiles,
-  weakestCheck,
-} from '../../quality/index.js'
-import type {RegistryQualityRow, ReportFormat} from '../../quality/index.js'
+import {formatReports, scoreTemplate, scoreTemplateFiles} from '../../quality/index.js'
+import type {ReportFormat} from '../../quality/index.js'
 import type {QualityReport} from '../../quality/types.js'
-import type {DaemonRegistry} from '../types.js'
 import {defineRoute, mountRoutes} from '../route.js'
 import type {RouteContext, RouteSpec} from '../route.js'
 import {ref} from '../schemas.js'
@@ -59,32 +51,6 @@ const REPORT_TYPES: Record<Exclude<ReportFormat, 'json'>, string> = {
   github: 'text/plain; charset=utf-8',
   junit: 'application/xml; charset=utf-8',
   sarif: 'application/sarif+json; charset=utf-8',
-}
-
-/** Every template the caller can see, with its stored score; the failing ones are re-scored for their weakest check. */
-async function registryRows(registry: DaemonRegistry, minScore: number): Promise<RegistryQualityRow[]> {
-  const rows: RegistryQualityRow[] = []
-  for (const category of CATEGORIES) {
-    for (let offset = 0; ; offset += 100) {
-      const page = await registry.search({category, limit: 100, offset})
-      for (const t of page.items) {
-        const row: RegistryQualityRow = {
-          name: t.name,
-          namespace: t.namespace,
-          category: t.category,
-          score: t.quality_score,
-        }
-        if (t.quality_score !== null && t.quality_score < minScore) {
-          const report = await scoreTemplate(await registry.getFiles(`${t.namespace}/${t.name}`), {minScore})
-          const weakest = weakestCheck(report)
-          if (weakest) row.weakest = weakest
-        }
-        rows.push(row)
-      }
-      if (page.items.length < 100) break
-    }
-  }
-  return rows
 }
 
 export const QUALITY_ROUTES = (): RouteSpec[] => [
@@ -150,10 +116,8 @@ export const QUALITY_ROUTES = (): RouteSpec[] => [
     tags: [TAG],
     query: {minScore: minScoreQuery},
     responses: {'200': {description: 'The registry report', schema: ref('RegistryReport')}},
-    handle: async ({registry, deps, query}) => {
-      const minScore = query.minScore ?? deps.config.minTemplateQualityScore
-      return buildRegistryReport(await registryRows(registry, minScore), minScore)
-    },
+    handle: ({registry, deps, query}) =>
+      registry.qualityReport({minScore: query.minScore ?? deps.config.minTemplateQualityScore}),
   }),
 ]
 

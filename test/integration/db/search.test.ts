@@ -74,8 +74,10 @@ describe('TemplateIndex.search (sqlite)', () => {
       expect(await names(['public'], {text: 'fast'})).toEqual(['fastapi-service', 'react-dashboard'])
       expect(await names(['public'], {text: 'fastapi-serv'})).toEqual(['fastapi-service'])
       expect(await names(['public'], {text: 'dash'})).toEqual(['react-dashboard'])
-      // Only the last word is a prefix.
+      expect(await names(['public'], {text: 'kaf'})).toEqual(['kafka-consumer', 'react-dashboard'])
+      // Only the last word is a prefix, and only from three letters.
       expect(await names(['public'], {text: 'dash react'})).toEqual([])
+      expect(await names(['public'], {text: 'ka'})).toEqual([])
     })
 
     it('splits names and categories into words', async () => {

@@ -64,6 +64,8 @@ describe('route helpers', () => {
     expect(refFrom('x', {namespace: 'acme', version: '1.0.0'})).toBe('acme/x@1.0.0')
     expect(() => refFrom('x@1', {version: '2'})).toThrow(/version once/)
     expect(() => refFrom('acme/x', {namespace: 'acme'})).toThrow(/namespace once/)
-    expect(() => refFrom('0b8e1c9a-2f3d-4c5e-8a7b-1c2d3e4f5a6b', {namespace: 'acme'})).toThrow(/namespace once/)
+    expect(() => refFrom('0b8e1c9a-2f3d-4c5e-8a7b-1c2d3e4f5a6b', {namespace: 'acme'})).toThrow(
+      /namespace once/,
+    )
   })
 })

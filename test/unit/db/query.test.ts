@@ -29,7 +29,9 @@ describe('textMatch', () => {
     expect(textMatch('- api -')?.all).toBe('{name tags category description readme author} : ("api"*)')
   })
 
-  it('does not prefix-match a one-letter tail', () => {
+  it('does not prefix-match a tail shorter than three letters', () => {
+    expect(textMatch('ai')?.all).toBe('{name tags category description readme author} : ("ai")')
+    expect(textMatch('fas')?.all).toBe('{name tags category description readme author} : ("fas"*)')
     expect(textMatch('fastapi-s')?.all).toBe('{name tags category description readme author} : ("fastapi-s")')
     expect(textMatch('x')?.all).toBe('{name tags category description readme author} : ("x")')
   })
