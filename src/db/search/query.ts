@@ -143,6 +143,8 @@ export function textMatch(text: string | undefined): {all: string; metadata: str
   if (text === undefined) return undefined
   const words = text
     .normalize('NFC')
+    // FTS5 reads the query as a C string: a NUL would end it inside a quoted term.
+    .replace(/\p{Cc}/gu, ' ')
     .split(/\s+/u)
     .filter((word) => WORD_CHAR.test(word))
     .slice(0, MAX_WORDS)

@@ -158,6 +158,10 @@ describe('TemplateIndex.search (sqlite)', () => {
         '^fastapi',
         "'; DROP TABLE templates; --",
         '\u0000',
+        'fast\u0000api',
+        'fastapi\u0000"',
+        '\u0007\u001b[31m',
+        '\ud800 fastapi \udfff',
         'x'.repeat(10_000),
         'a '.repeat(1_000),
         '🙂 fastapi',
@@ -165,7 +169,11 @@ describe('TemplateIndex.search (sqlite)', () => {
       for (const text of hostile) {
         const result = await t.index.search(['public'], {text})
         expect(result.total, text).toBeGreaterThanOrEqual(0)
+        // Filter values never reach the query syntax either.
+        const filtered = await t.index.search(['public'], {text, category: text, tags: [text], author: text})
+        expect(filtered.total, text).toBe(0)
       }
+      expect(await names(['public'], {text: 'fastapi\u0000serv'})).toEqual(['fastapi-service'])
       // `name:fastapi` is the phrase "name fastapi", not a column filter.
       expect(await names(['public'], {text: 'name:fastapi'})).toEqual([])
       expect(await names(['public'], {text: 'service:fastapi'})).toEqual([])

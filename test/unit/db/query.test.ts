@@ -22,6 +22,12 @@ describe('textMatch', () => {
     )
   })
 
+  it('treats control characters as white space', () => {
+    expect(textMatch('fast\u0000api')?.all).toBe(
+      '{name tags category description readme author} : ("fast" AND "api"*)',
+    )
+  })
+
   it('drops words without letters or digits, and has nothing to say for such text', () => {
     expect(textMatch('" * ( - :')).toBeUndefined()
     expect(textMatch('')).toBeUndefined()
