@@ -1,5 +1,5 @@
 import {Box, Text, useInput} from 'ink'
-import {useState} from 'react'
+import {useRef, useState} from 'react'
 
 import type {AnswerValue, Parameter} from '../domain/types.js'
 
@@ -42,17 +42,24 @@ export function parseTyped(param: Parameter, text: string): {value: AnswerValue}
 
 export function TextPrompt({param, suggested, onSubmit}: PromptProps) {
   const [text, setText] = useState('')
+  // Keystrokes can arrive faster than React re-renders (a paste, a fast typist): keep
+  // the authoritative value in a ref so Enter never submits a stale one.
+  const value = useRef('')
   const [error, setError] = useState<string | undefined>()
+  const update = (next: string) => {
+    value.current = next
+    setText(next)
+  }
   useInput((input, key) => {
     if (key.return) {
-      const raw = text === '' && suggested !== undefined ? String(suggested) : text
+      const raw = value.current === '' && suggested !== undefined ? String(suggested) : value.current
       const parsed = parseTyped(param, raw)
       if ('error' in parsed) setError(parsed.error)
       else onSubmit(parsed.value)
     } else if (key.backspace || key.delete) {
-      setText((t) => t.slice(0, -1))
+      update(value.current.slice(0, -1))
     } else if (!key.ctrl && !key.meta && input) {
-      setText((t) => t + input)
+      update(value.current + input)
       setError(undefined)
     }
   })
@@ -86,11 +93,16 @@ export function ConfirmPrompt({param, suggested, onSubmit}: PromptProps) {
 
 export function SelectPrompt({param, suggested, onSubmit}: PromptProps) {
   const choices = param.choices ?? []
-  const [cursor, setCursor] = useState(Math.max(0, choices.indexOf(String(suggested))))
+  const [cursor, setCursorState] = useState(Math.max(0, choices.indexOf(String(suggested))))
+  const current = useRef(cursor)
+  const setCursor = (next: number) => {
+    current.current = next
+    setCursorState(next)
+  }
   useInput((_input, key) => {
-    if (key.upArrow) setCursor((c) => (c + choices.length - 1) % choices.length)
-    else if (key.downArrow) setCursor((c) => (c + 1) % choices.length)
-    else if (key.return) onSubmit(choices[cursor]!)
+    if (key.upArrow) setCursor((current.current + choices.length - 1) % choices.length)
+    else if (key.downArrow) setCursor((current.current + 1) % choices.length)
+    else if (key.return) onSubmit(choices[current.current]!)
   })
   return (
     <Box flexDirection="column">
@@ -107,20 +119,27 @@ export function SelectPrompt({param, suggested, onSubmit}: PromptProps) {
 
 export function MultiSelectPrompt({param, suggested, onSubmit}: PromptProps) {
   const choices = param.choices ?? []
-  const [cursor, setCursor] = useState(0)
-  const [selected, setSelected] = useState<Set<string>>(new Set(Array.isArray(suggested) ? suggested : []))
+  const [cursor, setCursorState] = useState(0)
+  const [selected, setSelectedState] = useState<Set<string>>(
+    new Set(Array.isArray(suggested) ? suggested : []),
+  )
+  // Refs hold the live state: keys may arrive before React re-renders.
+  const live = useRef({cursor: 0, selected})
+  const setCursor = (next: number) => {
+    live.current.cursor = next
+    setCursorState(next)
+  }
   useInput((input, key) => {
-    if (key.upArrow) setCursor((c) => (c + choices.length - 1) % choices.length)
-    else if (key.downArrow) setCursor((c) => (c + 1) % choices.length)
+    if (key.upArrow) setCursor((live.current.cursor + choices.length - 1) % choices.length)
+    else if (key.downArrow) setCursor((live.current.cursor + 1) % choices.length)
     else if (input === ' ') {
-      const choice = choices[cursor]!
-      setSelected((s) => {
-        const next = new Set(s)
-        if (next.has(choice)) next.delete(choice)
-        else next.add(choice)
-        return next
-      })
-    } else if (key.return) onSubmit(choices.filter((c) => selected.has(c)))
+      const choice = choices[live.current.cursor]!
+      const next = new Set(live.current.selected)
+      if (next.has(choice)) next.delete(choice)
+      else next.add(choice)
+      live.current.selected = next
+      setSelectedState(next)
+    } else if (key.return) onSubmit(choices.filter((c) => live.current.selected.has(c)))
   })
   return (
     <Box flexDirection="column">
