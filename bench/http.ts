@@ -204,7 +204,7 @@ export async function benchHttp(options: HttpBenchOptions = {}): Promise<HttpBen
     await measure('daemon instantiate → .tar.gz', url, {
       method: 'POST',
       path: `/api/v1/templates/${template}/instantiate`,
-      body: {format: 'tar.gz'},
+      body: {format: 'tar.gz', answers: {project_name: 'bench-app'}},
     })
   } finally {
     await stopServer(child)

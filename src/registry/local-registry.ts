@@ -9,7 +9,7 @@ import type {Config} from '../config.js'
 import {contentHash} from '../db/content.js'
 import {createDb} from '../db/database.js'
 import type {Database} from '../db/schema.js'
-import {migrateToLatest} from '../db/migrate.js'
+import {MIGRATIONS, migrateToLatest} from '../db/migrate.js'
 import {TemplateIndex} from '../db/template-index.js'
 import {
   MaestroError,
@@ -73,7 +73,17 @@ export async function openLocalRegistry(options: LocalRegistryOptions): Promise<
   mkdirSync(config.home, {recursive: true})
   const db = createDb({url: config.databaseUrl ?? `sqlite:${join(config.home, 'index.db')}`})
   try {
-    await migrateToLatest(db)
+    // Every command opens the registry: when the index already records exactly the
+    // known migrations, skip kysely's Migrator (schema introspection, lock row and a
+    // write transaction on every start). Anything else, a new store included, migrates.
+    const applied = await (db as unknown as Kysely<{kysely_migration: {name: string}}>)
+      .selectFrom('kysely_migration')
+      .select('name')
+      .execute()
+      .catch(() => [])
+    const known = Object.keys(MIGRATIONS)
+    if (applied.length !== known.length || !applied.every((row) => known.includes(row.name)))
+      await migrateToLatest(db)
     const registry = new LocalRegistry(db, new GitStore(join(config.home, 'git')), options)
     await registry.reconcile()
     if (options.importCatalog !== false) await registry.importCatalogIfEmpty(options.onImport)
@@ -168,6 +178,15 @@ export class LocalRegistry implements Registry {
       if (page.items.length < 100) break
     }
     return buildRegistryReport(rows, minScore)
+  }
+
+  /**
+   * A string that changes whenever any namespace's indexed head moves: the daemon
+   * polls it to notice writes made by another process on the same store.
+   */
+  async revision(): Promise<string> {
+    const namespaces = await this.#index.listNamespaces()
+    return namespaces.map((n) => `${n.name}:${n.head_commit ?? ''}`).join(',')
   }
 
   async clearCache(): Promise<void> {

@@ -2,10 +2,15 @@
  * Prometheus metrics of the daemon (prom-client), on a registry of its own so several
  * apps in one process (tests) never share counters.
  */
-import type {Request, Response} from 'express'
 import {Counter, Gauge, Histogram, Registry as PromRegistry, collectDefaultMetrics} from 'prom-client'
 
 import type {CacheStats} from '../cache/cache.js'
+
+/** What a request contributes to its labels: the method and the route template that matched. */
+export interface RequestLabels {
+  method?: string | undefined
+  routePath?: string | undefined
+}
 
 /** Where git sync stands; one state of the set is 1 at a time. */
 export type GitSyncState = 'not_configured' | 'idle' | 'running' | 'ok' | 'failed'
@@ -23,7 +28,7 @@ export interface MetricSources {
  * @example
  * ```ts
  * const metrics = new Metrics()
- * metrics.observe(req, res, 0.012)
+ * metrics.observe(req, 0.012, 200)
  * res.type(metrics.contentType).send(await metrics.render(sources))
  * ```
  */
@@ -113,18 +118,14 @@ export class Metrics {
   }
 
   /** Records one finished request; `route` is the route template, never the raw path. */
-  observe(req: Request, res: Response, seconds: number, statusOverride?: number): void {
-    const labels = {
-      method: req.method,
-      route: routeLabel(req),
-      status: String(statusOverride ?? res.statusCode),
-    }
+  observe(req: RequestLabels, seconds: number, status: number): void {
+    const labels = {method: req.method ?? 'GET', route: routeLabel(req), status: String(status)}
     this.#requests.inc(labels)
     this.#duration.observe(labels, seconds)
   }
 
-  countError(req: Request, code: string): void {
-    this.#errors.inc({method: req.method, route: routeLabel(req), code})
+  countError(req: RequestLabels, code: string): void {
+    this.#errors.inc({method: req.method ?? 'GET', route: routeLabel(req), code})
   }
 
   render(): Promise<string> {
@@ -133,6 +134,6 @@ export class Metrics {
 }
 
 /** Unmatched paths share one label: a scanner must not create a series per URL it tries. */
-function routeLabel(req: Request): string {
+function routeLabel(req: RequestLabels): string {
   return req.routePath ?? '(unmatched)'
 }

@@ -9,6 +9,7 @@
  * worst by the TTL.
  */
 import {createHash} from 'node:crypto'
+import type {IncomingMessage, ServerResponse} from 'node:http'
 
 import type {Cache, CacheStats} from '../cache/cache.js'
 
@@ -16,6 +17,8 @@ export interface CachedResponse {
   body: Buffer
   etag: string
   contentType: string
+  /** Route template that produced it, for metrics and logs when the hot path serves it. */
+  route: string
 }
 
 /**
@@ -26,7 +29,7 @@ export interface CachedResponse {
  * const cache = new ResponseCache({maxEntries: 2000, ttlMs: 300_000})
  * const generation = cache.generation
  * const hit = cache.get('local', '/api/v1/templates/fastapi-service')
- * if (!hit) cache.put('local', url, JSON.stringify(detail), generation)
+ * if (!hit) cache.put('local', url, JSON.stringify(detail), generation, '/api/v1/templates/{id}')
  * ```
  */
 export class ResponseCache {
@@ -68,10 +71,11 @@ export class ResponseCache {
     url: string,
     json: string,
     generation: number,
+    route = '',
     contentType = 'application/json; charset=utf-8',
   ): CachedResponse {
     const body = Buffer.from(json)
-    const entry = {body, etag: `"${createHash('sha1').update(body).digest('base64url')}"`, contentType}
+    const entry = {body, etag: `"${createHash('sha1').update(body).digest('base64url')}"`, contentType, route}
     if (generation !== this.#generation) return entry
     const key = `${tenant}\0${url}`
     this.#entries.delete(key)
@@ -122,4 +126,27 @@ export function notifyingCache(inner: Cache, onInvalidate: () => void): Cache {
     stats: () => inner.stats(),
     close: () => inner.close(),
   }
+}
+
+/**
+ * Writes a cached answer: 304 when the client holds this ETag, else the stored bytes.
+ *
+ * @example
+ * ```ts
+ * const hit = cache.get(tenant, url)
+ * if (hit) return sendCached(req, res, hit)
+ * ```
+ */
+export function sendCached(req: IncomingMessage, res: ServerResponse, hit: CachedResponse): void {
+  res.setHeader('ETag', hit.etag)
+  res.setHeader('Cache-Control', 'no-cache')
+  if (req.headers['if-none-match'] === hit.etag) {
+    res.statusCode = 304
+    res.end()
+    return
+  }
+  res.statusCode = 200
+  res.setHeader('Content-Type', hit.contentType)
+  res.setHeader('Content-Length', hit.body.byteLength)
+  res.end(hit.body)
 }

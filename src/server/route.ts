@@ -6,12 +6,15 @@
  * OpenAPI document, so the two cannot drift apart.
  */
 import express from 'express'
+import type {ServerResponse} from 'node:http'
+
 import type {Request, RequestHandler, Response, Router} from 'express'
 
 import type {DaemonRegistry, RouterDeps} from './types.js'
 import {RequestValidationError, UnsupportedMediaTypeError} from './problem.js'
 import type {JsonSchema} from './schemas.js'
 import type {Validators} from './validation.js'
+import {sendCached} from './response-cache.js'
 
 export type Method = 'get' | 'post' | 'put' | 'delete'
 
@@ -100,14 +103,33 @@ export function expressPath(path: string): string {
   return path.replace(/\{(\w+)\}/g, ':$1')
 }
 
-/** Writes a JSON answer without express's extras (no ETag hashing, no content sniffing). */
-export function sendJson(res: Response, status: number, value: unknown, cacheControl = 'no-store'): void {
-  const body = JSON.stringify(value)
+/**
+ * Writes a whole answer in one go, without express's extras (no ETag hashing, no
+ * content sniffing); `headers` are set on top (Content-Disposition, a CSP...).
+ *
+ * @example
+ * ```ts
+ * sendBody(res, 200, 'text/plain; charset=utf-8', 'ok', {cacheControl: 'no-cache'})
+ * ```
+ */
+export function sendBody(
+  res: ServerResponse,
+  status: number,
+  contentType: string,
+  body: string | Buffer,
+  opts: {cacheControl?: string; headers?: Record<string, string>} = {},
+): void {
   res.statusCode = status
-  res.setHeader('Content-Type', 'application/json; charset=utf-8')
-  res.setHeader('Content-Length', Buffer.byteLength(body))
-  res.setHeader('Cache-Control', cacheControl)
+  res.setHeader('Content-Type', contentType)
+  res.setHeader('Content-Length', typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength)
+  res.setHeader('Cache-Control', opts.cacheControl ?? 'no-store')
+  for (const [name, value] of Object.entries(opts.headers ?? {})) res.setHeader(name, value)
   res.end(body)
+}
+
+/** {@link sendBody} for a JSON value. */
+export function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  sendBody(res, status, 'application/json; charset=utf-8', JSON.stringify(value))
 }
 
 function objectSchema(properties: Record<string, JsonSchema>, required: string[]): JsonSchema {
@@ -149,23 +171,15 @@ export function mountRoutes(
       req.routePath = spec.path
       let generation = 0
       if (cache) {
-        // Before any validation: a hit costs a lookup and a socket write.
-        const hit = cache.get(req.context.tenant, req.originalUrl)
-        if (hit) {
-          res.setHeader('ETag', hit.etag)
-          res.setHeader('Cache-Control', 'no-cache')
-          if (req.headers['if-none-match'] === hit.etag) {
-            res.statusCode = 304
-            res.end()
-            return
-          }
-          res.statusCode = 200
-          res.setHeader('Content-Type', hit.contentType)
-          res.setHeader('Content-Length', hit.body.byteLength)
-          res.end(hit.body)
-          return
+        // The hot path (src/server/hot-path.ts) looked already when it handed the request on.
+        if (req.hotCacheGeneration === undefined) {
+          // Before any validation: a hit costs a lookup and a socket write.
+          const hit = cache.get(req.context.tenant, req.originalUrl)
+          if (hit) return sendCached(req, res, hit)
+          generation = cache.generation
+        } else {
+          generation = req.hotCacheGeneration
         }
-        generation = cache.generation
       }
       const ctx = {
         req,
@@ -181,13 +195,14 @@ export function mountRoutes(
       const result = await spec.handle(ctx)
       if (result === undefined || res.headersSent) return
       if (cache && res.statusCode === 200) {
-        const entry = cache.put(req.context.tenant, req.originalUrl, JSON.stringify(result), generation)
-        res.setHeader('ETag', entry.etag)
-        res.setHeader('Cache-Control', 'no-cache')
-        res.setHeader('Content-Type', entry.contentType)
-        res.setHeader('Content-Length', entry.body.byteLength)
-        res.end(entry.body)
-        return
+        const entry = cache.put(
+          req.context.tenant,
+          req.originalUrl,
+          JSON.stringify(result),
+          generation,
+          spec.path,
+        )
+        return sendCached(req, res, entry)
       }
       sendJson(res, res.statusCode, result)
     })

@@ -37,6 +37,30 @@ const arrayOf = (items: JsonSchema, extra: JsonSchema = {}): JsonSchema => ({typ
 const nullable = (type: string): JsonSchema => ({type: [type, 'null']})
 
 /**
+ * A copy of a schema with every `$ref` passed through `map`.
+ *
+ * @example
+ * ```ts
+ * mapRefs({items: {$ref: '#/$defs/x'}}, (to) => to.replace('$defs', 'components/schemas'))
+ * // {items: {$ref: '#/components/schemas/x'}}
+ * ```
+ */
+export function mapRefs(node: unknown, map: (ref: string) => string): JsonSchema {
+  const walk = (n: unknown): unknown => {
+    if (Array.isArray(n)) return n.map(walk)
+    if (n && typeof n === 'object') {
+      const out: Record<string, unknown> = {}
+      for (const [key, value] of Object.entries(n)) {
+        out[key] = key === '$ref' && typeof value === 'string' ? map(value) : walk(value)
+      }
+      return out
+    }
+    return n
+  }
+  return walk(node) as JsonSchema
+}
+
+/**
  * The domain's manifest schema, reshaped for a components section: its `$defs` become
  * sibling components (`ManifestParameter`, `ManifestFileRule`) so every `$ref` in the
  * document has one form.
@@ -52,20 +76,10 @@ function manifestComponents(): Record<string, JsonSchema> {
     ...manifest
   } = raw as JsonSchema & {$defs?: Record<string, JsonSchema>}
   const componentName = (def: string) => `Manifest${def[0]!.toUpperCase()}${def.slice(1)}`
-  const rewrite = (node: unknown): unknown => {
-    if (Array.isArray(node)) return node.map(rewrite)
-    if (node && typeof node === 'object') {
-      const out: Record<string, unknown> = {}
-      for (const [key, value] of Object.entries(node)) {
-        out[key] =
-          key === '$ref' && typeof value === 'string' && value.startsWith('#/$defs/')
-            ? `#/components/schemas/${componentName(value.slice('#/$defs/'.length))}`
-            : rewrite(value)
-      }
-      return out
-    }
-    return node
-  }
+  const rewrite = (node: unknown) =>
+    mapRefs(node, (to) =>
+      to.startsWith('#/$defs/') ? `#/components/schemas/${componentName(to.slice('#/$defs/'.length))}` : to,
+    )
   const components: Record<string, JsonSchema> = {Manifest: rewrite(manifest) as JsonSchema}
   for (const [name, def] of Object.entries($defs ?? {}))
     components[componentName(name)] = rewrite(def) as JsonSchema

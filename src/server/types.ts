@@ -2,6 +2,8 @@
  * What the daemon's pieces share: the registry it serves, the limits it enforces and the
  * request fields its middleware sets.
  */
+import type {IncomingMessage} from 'node:http'
+
 import type {Request} from 'express'
 import type {Logger} from 'pino'
 
@@ -20,6 +22,8 @@ declare module 'express-serve-static-core' {
     id: string
     /** The route-table path (`/api/v1/templates/{id}`) that matched, for metrics and logs. */
     routePath?: string
+    /** Set by the hot path when it missed the response cache: the cache generation it saw. */
+    hotCacheGeneration?: number
   }
 }
 
@@ -40,8 +44,11 @@ export interface DaemonRegistry extends Registry {
   clearCache(): Promise<void>
 }
 
-/** Derives the caller from a request; may be async (token verification). */
-export type Authenticate = (req: Request) => RequestContext | Promise<RequestContext>
+/**
+ * Derives the caller from a request; may be async (token verification). It gets the
+ * bare Node request (headers, socket): the hot path calls it before express runs.
+ */
+export type Authenticate = (req: IncomingMessage) => RequestContext | Promise<RequestContext>
 
 /** Size and count ceilings of the API; each one answers 413 or 400 when exceeded. */
 export interface Limits {

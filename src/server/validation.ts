@@ -11,6 +11,7 @@ import addFormatsModule from 'ajv-formats'
 
 import type {FieldError} from './problem.js'
 import {RequestValidationError} from './problem.js'
+import {mapRefs} from './schemas.js'
 import type {JsonSchema} from './schemas.js'
 
 // ajv-formats is CommonJS: its default export is the plugin, under `default` once more in ESM.
@@ -66,23 +67,9 @@ export class Validators {
   }
 }
 
-/** Rewrites `#/components/...` references to point into the registered API document. */
-function absolute(node: unknown): JsonSchema {
-  const walk = (n: unknown): unknown => {
-    if (Array.isArray(n)) return n.map(walk)
-    if (n && typeof n === 'object') {
-      const out: Record<string, unknown> = {}
-      for (const [key, value] of Object.entries(n)) {
-        out[key] =
-          key === '$ref' && typeof value === 'string' && value.startsWith('#/')
-            ? `${API_ID}${value}`
-            : walk(value)
-      }
-      return out
-    }
-    return n
-  }
-  return walk(node) as JsonSchema
+/** Points `#/components/...` references into the API document registered with ajv. */
+function absolute(schema: JsonSchema): JsonSchema {
+  return mapRefs(schema, (to) => (to.startsWith('#/') ? `${API_ID}${to}` : to))
 }
 
 const MAX_REPORTED = 20

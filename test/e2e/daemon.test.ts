@@ -1,6 +1,7 @@
 import {spawn} from 'node:child_process'
 import type {ChildProcess} from 'node:child_process'
 import {existsSync, mkdtempSync, readFileSync, readdirSync, rmSync} from 'node:fs'
+import {request} from 'node:http'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -165,25 +166,40 @@ describe('maestro-tpl serve (built daemon, end to end)', () => {
   })
 
   it('finishes in-flight requests on SIGTERM, closes the database and exits 0', async () => {
-    // The bundled FastAPI template renders with its defaults alone.
-    const name = 'fastapi-service'
-    const inFlight = Array.from({length: 5}, () =>
-      fetch(`${daemon.url}/api/v1/templates/${name}/instantiate`, {
-        method: 'POST',
-        headers: {'content-type': 'application/json', accept: 'application/gzip'},
-        body: JSON.stringify({}),
-      }),
+    // A request whose body is still arriving when SIGTERM lands: it is in flight for sure.
+    const url = new URL(`${daemon.url}/api/v1/templates/fastapi-service/instantiate`)
+    const req = request(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/gzip',
+        'transfer-encoding': 'chunked',
+      },
+    })
+    const answered = new Promise<{status: number; headers: Record<string, unknown>; bytes: number}>(
+      (resolve, reject) => {
+        req.on('response', (res) => {
+          let bytes = 0
+          res.on('data', (chunk: Buffer) => (bytes += chunk.length))
+          res.on('end', () => resolve({status: res.statusCode!, headers: res.headers, bytes}))
+        })
+        req.on('error', reject)
+      },
     )
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    req.write('{"answers": ')
+    await new Promise((resolve) => setTimeout(resolve, 500))
     daemon.child.kill('SIGTERM')
-    const answers = await Promise.all(inFlight)
-    for (const res of answers) {
-      expect(res.status, await res.clone().text()).toBe(200)
-      expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(0)
-    }
-    expect(await exited(daemon.child)).toBe(0)
-    // The database was closed cleanly: SQLite leaves no WAL behind after the last connection closes.
-    expect(existsSync(join(env.MAESTRO_HOME!, 'index.db-wal'))).toBe(false)
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    // Stopped accepting: a new connection is refused while the old request is still open.
     await expect(fetch(`${daemon.url}/health`)).rejects.toThrow()
+    req.end('{"project_name": "billing"}}')
+    const res = await answered
+    expect(res.status).toBe(200)
+    expect(res.headers['content-type']).toBe('application/gzip')
+    expect(res.headers.connection).toBe('close')
+    expect(res.bytes).toBeGreaterThan(0)
+    expect(await exited(daemon.child)).toBe(0)
+    // The database was closed cleanly: SQLite removes its WAL when the last connection closes.
+    expect(existsSync(join(env.MAESTRO_HOME!, 'index.db-wal'))).toBe(false)
   })
 })

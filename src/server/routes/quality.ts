@@ -9,7 +9,7 @@ import type {ScoreResult, TemplateUpload} from '../../client/wire.js'
 import {formatReports, scoreTemplate, scoreTemplateFiles} from '../../quality/index.js'
 import type {ReportFormat} from '../../quality/index.js'
 import type {QualityReport} from '../../quality/types.js'
-import {defineRoute, mountRoutes} from '../route.js'
+import {defineRoute, mountRoutes, sendBody} from '../route.js'
 import type {RouteContext, RouteSpec} from '../route.js'
 import {ref} from '../schemas.js'
 import type {JsonSchema} from '../schemas.js'
@@ -85,11 +85,12 @@ export const QUALITY_ROUTES = (): RouteSpec[] => [
     handle: async (ctx) => {
       const report = await scoreBody(ctx)
       if (ctx.query.format === 'json') return report
-      const text = formatReports([report], ctx.query.format, {color: false})
-      ctx.res.statusCode = 200
-      ctx.res.setHeader('Content-Type', REPORT_TYPES[ctx.query.format])
-      ctx.res.setHeader('Cache-Control', 'no-store')
-      ctx.res.end(text)
+      sendBody(
+        ctx.res,
+        200,
+        REPORT_TYPES[ctx.query.format],
+        formatReports([report], ctx.query.format, {color: false}),
+      )
       return undefined
     },
   }),

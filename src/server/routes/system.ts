@@ -2,6 +2,7 @@
  * Outside /api/v1: /health, /metrics (Prometheus), /openapi.json and /docs (Swagger UI,
  * served from the swagger-ui-dist package so it loads with no internet access).
  */
+import type {ServerResponse} from 'node:http'
 import {createRequire} from 'node:module'
 import {dirname} from 'node:path'
 
@@ -9,7 +10,7 @@ import express from 'express'
 import type {RequestHandler, Router} from 'express'
 
 import type {HealthStatus} from '../../client/wire.js'
-import {defineRoute, mountRoutes} from '../route.js'
+import {defineRoute, mountRoutes, sendBody} from '../route.js'
 import type {RouteSpec} from '../route.js'
 import {ref} from '../schemas.js'
 import type {RouterDeps} from '../types.js'
@@ -41,6 +42,13 @@ const DOCS_INIT = `window.onload = function () {
   window.ui = SwaggerUIBundle({url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true, validatorUrl: null});
 };
 `
+
+function sendDocsPage(res: ServerResponse): void {
+  sendBody(res, 200, 'text/html; charset=utf-8', DOCS_HTML, {
+    cacheControl: 'no-cache',
+    headers: {'Content-Security-Policy': DOCS_CSP},
+  })
+}
 
 /** Checks the registry's database and Redis; 503 when either is down. */
 async function health(deps: RouterDeps): Promise<{healthy: boolean; status: HealthStatus}> {
@@ -102,10 +110,7 @@ export const SYSTEM_ROUTES = (document: () => string): RouteSpec[] => [
     handle: async ({res, deps}) => {
       const metrics = deps.metrics
       const text = metrics ? await metrics.render() : ''
-      res.statusCode = 200
-      res.setHeader('Content-Type', metrics?.contentType ?? 'text/plain; version=0.0.4; charset=utf-8')
-      res.setHeader('Cache-Control', 'no-store')
-      res.end(text)
+      sendBody(res, 200, metrics?.contentType ?? 'text/plain; version=0.0.4; charset=utf-8', text)
       return undefined
     },
   }),
@@ -117,11 +122,7 @@ export const SYSTEM_ROUTES = (document: () => string): RouteSpec[] => [
     tags: [TAG],
     responses: {'200': {description: 'The OpenAPI document', schema: {type: 'object'}}},
     handle: ({res}) => {
-      const body = document()
-      res.statusCode = 200
-      res.setHeader('Content-Type', 'application/json; charset=utf-8')
-      res.setHeader('Cache-Control', 'no-cache')
-      res.end(body)
+      sendBody(res, 200, 'application/json; charset=utf-8', document(), {cacheControl: 'no-cache'})
       return undefined
     },
   }),
@@ -133,10 +134,7 @@ export const SYSTEM_ROUTES = (document: () => string): RouteSpec[] => [
     tags: [TAG],
     responses: {'200': {description: 'The documentation page', content: {'text/html': {type: 'string'}}}},
     handle: ({res}) => {
-      res.statusCode = 200
-      res.setHeader('Content-Type', 'text/html; charset=utf-8')
-      res.setHeader('Content-Security-Policy', DOCS_CSP)
-      res.end(DOCS_HTML)
+      sendDocsPage(res)
       return undefined
     },
   }),
@@ -150,17 +148,15 @@ export function docsAssets(): RequestHandler {
   const dir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/absolute-path.js'))
   const assets = express.static(dir, {index: false, maxAge: '1d', fallthrough: true})
   return (req, res, next) => {
-    res.setHeader('Content-Security-Policy', DOCS_CSP)
     if (req.path === '/maestro-docs.js') {
-      res.setHeader('Content-Type', 'text/javascript; charset=utf-8')
-      res.end(DOCS_INIT)
+      sendBody(res, 200, 'text/javascript; charset=utf-8', DOCS_INIT, {
+        cacheControl: 'no-cache',
+        headers: {'Content-Security-Policy': DOCS_CSP},
+      })
       return
     }
-    if (req.path === '/' || req.path === '') {
-      res.setHeader('Content-Type', 'text/html; charset=utf-8')
-      res.end(DOCS_HTML)
-      return
-    }
+    if (req.path === '/' || req.path === '') return sendDocsPage(res)
+    res.setHeader('Content-Security-Policy', DOCS_CSP)
     assets(req, res, next)
   }
 }

@@ -18,7 +18,7 @@ import {assertSafeRelativePath} from '../../domain/paths.js'
 import {parseTemplate} from '../../domain/template.js'
 import type {SearchQuery} from '../../registry/types.js'
 import {packTarGz, packZip} from '../archive.js'
-import {defineRoute, mountRoutes} from '../route.js'
+import {defineRoute, mountRoutes, sendBody} from '../route.js'
 import type {RouteSpec} from '../route.js'
 import {ref, searchFilters, templateIdParam} from '../schemas.js'
 import type {JsonSchema} from '../schemas.js'
@@ -97,15 +97,14 @@ function sendArchive(
 ): void {
   const body = format === 'zip' ? packZip(files, root) : packTarGz(files, root)
   const filename = `${root === '' ? meta.name : root.replaceAll('/', '-')}.${format}`
-  res.statusCode = 200
-  res.setHeader('Content-Type', format === 'zip' ? 'application/zip' : 'application/gzip')
-  res.setHeader('Content-Disposition', `attachment; filename="${filename}"`)
-  res.setHeader('Content-Length', body.byteLength)
-  res.setHeader('Cache-Control', 'no-store')
-  res.setHeader('X-Maestro-Template', meta.name)
-  res.setHeader('X-Maestro-Version', meta.version)
-  res.setHeader('X-Maestro-Commit', meta.commit)
-  res.end(body)
+  sendBody(res, 200, format === 'zip' ? 'application/zip' : 'application/gzip', body, {
+    headers: {
+      'Content-Disposition': `attachment; filename="${filename}"`,
+      'X-Maestro-Template': meta.name,
+      'X-Maestro-Version': meta.version,
+      'X-Maestro-Commit': meta.commit,
+    },
+  })
 }
 
 const archiveHeaders = {

@@ -2,10 +2,11 @@ import {Validator} from '@seriousme/openapi-schema-validator'
 import type {Express} from 'express'
 import {describe, expect, it} from 'vitest'
 
+import {MaestroError} from '../../../src/domain/errors.js'
 import {createApp} from '../../../src/server/app.js'
 import type {DaemonRegistry} from '../../../src/server/types.js'
 import {testConfig} from '../../helpers/temp.js'
-import {expectProblem, expectSchema, silent, startTestServer} from './support.js'
+import {expectProblem, expectSchema, silent, startTestServer, templateUpload} from './support.js'
 
 /** A registry whose database is gone: every call fails as a dropped connection would. */
 function brokenRegistry(): DaemonRegistry {
@@ -205,6 +206,40 @@ describe('daemon: request handling', () => {
     const patch = await server.api('/api/v1/templates', {method: 'PATCH'})
     await expectProblem(patch, 405, 'METHOD_NOT_ALLOWED')
     expect(patch.headers.get('allow')).toBe('GET, POST')
+  })
+
+  it('authenticates every request, on the cached read path too, and keeps tenants apart', async () => {
+    let calls = 0
+    const server = await startTestServer({
+      authenticate: async (req) => {
+        calls++
+        const tenant = req.headers['x-tenant']
+        if (typeof tenant !== 'string')
+          throw new MaestroError('who are you?', {code: 'UNAUTHORIZED', status: 401})
+        return {tenant, user: 'tester', role: 'admin'}
+      },
+    })
+    await expectProblem(await server.api('/api/v1/templates/anything'), 401, 'UNAUTHORIZED')
+    await expectProblem(await server.api('/api/v1/templates'), 401, 'UNAUTHORIZED')
+    const created = await server.api('/api/v1/templates', {
+      json: templateUpload({name: 'tenant-a-only'}),
+      headers: {'x-tenant': 'acme'},
+    })
+    expect(created.status).toBe(201)
+    for (let i = 0; i < 2; i++) {
+      expect(
+        (await server.api('/api/v1/templates/tenant-a-only', {headers: {'x-tenant': 'acme'}})).status,
+      ).toBe(200)
+    }
+    // Another tenant never gets acme's cached answer.
+    await expectProblem(
+      await server.api('/api/v1/templates/tenant-a-only', {headers: {'x-tenant': 'globex'}}),
+      404,
+      'NOT_FOUND',
+    )
+    const before = calls
+    await server.api('/api/v1/templates/tenant-a-only', {headers: {'x-tenant': 'acme'}})
+    expect(calls).toBe(before + 1)
   })
 
   it('echoes a well-formed X-Request-Id, invents one otherwise, and sets security headers', async () => {

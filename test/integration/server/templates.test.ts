@@ -181,6 +181,34 @@ describe('daemon: templates', () => {
     expect(again.status).toBe(304)
   })
 
+  it('answers a repeated read from the cache with the same bytes and headers', async () => {
+    const server = await startTestServer()
+    await publish(server, {name: 'hot-read'})
+    const first = await server.api('/api/v1/templates/hot-read')
+    const second = await server.api('/api/v1/templates/hot-read')
+    expect(second.status).toBe(200)
+    expect(await second.text()).toBe(await first.text())
+    for (const header of [
+      'content-type',
+      'content-length',
+      'etag',
+      'cache-control',
+      'x-content-type-options',
+      'x-frame-options',
+      'content-security-policy',
+      'referrer-policy',
+    ]) {
+      expect(second.headers.get(header), header).toBe(first.headers.get(header))
+    }
+    expect(second.headers.get('x-request-id')).not.toBe(first.headers.get('x-request-id'))
+    const stats = await (await server.api('/api/v1/admin/stats')).json()
+    expect(stats.response_cache.hits).toBeGreaterThanOrEqual(1)
+    const metrics = await (await server.api('/metrics')).text()
+    expect(metrics).toMatch(
+      /http_requests_total\{method="GET",route="\/api\/v1\/templates\/\{id\}",status="200"\} 2/,
+    )
+  })
+
   it('answers reads of missing templates and bad references with problems', async () => {
     const server = await startTestServer()
     await publish(server, {name: 'exists', version: '1.0.0'})
