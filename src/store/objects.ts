@@ -4,6 +4,7 @@
  * tree by tree, and decide that a change changes nothing without writing anything.
  */
 import {createHash} from 'node:crypto'
+import {deflateSync} from 'node:zlib'
 
 /** One entry of a git tree. */
 export interface TreeEntry {
@@ -41,14 +42,32 @@ export function blobId(content: Uint8Array): string {
  * ```
  */
 export function treeId(entries: TreeEntry[]): string {
+  const body = treeBody(entries)
+  return createHash('sha1').update(`tree ${body.byteLength}\0`).update(body).digest('hex')
+}
+
+/** The body of a tree object (what follows `tree <size>\0`). Sorts `entries` in place. */
+export function treeBody(entries: TreeEntry[]): Buffer {
   entries.sort(compareTreeEntries)
-  const body = Buffer.concat(
+  return Buffer.concat(
     entries.flatMap((e) => [
       Buffer.from(`${e.mode.replace(/^0/, '')} ${e.path}\0`),
       Buffer.from(e.oid, 'hex'),
     ]),
   )
-  return createHash('sha1').update(`tree ${body.byteLength}\0`).update(body).digest('hex')
+}
+
+/**
+ * A loose object file as git stores it: zlib-deflated `<type> <size>\0<body>`, and its id.
+ *
+ * @example
+ * ```ts
+ * looseObject('blob', new Uint8Array()).oid // 'e69de29bb2d1d6434b8b29ae775ad8c2e48c5391'
+ * ```
+ */
+export function looseObject(type: 'blob' | 'tree', body: Uint8Array): {oid: string; file: Buffer} {
+  const raw = Buffer.concat([Buffer.from(`${type} ${body.byteLength}\0`), body])
+  return {oid: createHash('sha1').update(raw).digest('hex'), file: deflateSync(raw, {level: 1})}
 }
 
 /** Git's tree order: byte order, with folders compared as if their name ended in `/`. */
