@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Runs the compiled commands too: build first (`npm run build`). Kept so oclif's
+// Runs the bundled commands too: build first (`npm run build`). Kept so oclif's
 // development conventions (bin/dev.js) hold; development flag enables stack traces.
-import {execute} from '@oclif/core'
+process.setSourceMapsEnabled(true)
+const {execute} = await import('../dist/bundle/oclif.js')
 
 await execute({development: true, dir: import.meta.url})

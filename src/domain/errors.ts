@@ -62,7 +62,11 @@ export class NotFoundError extends MaestroError {
 export class AlreadyExistsError extends MaestroError {
   static readonly code = 'ALREADY_EXISTS'
   constructor(kind: string, ref: string) {
-    super(`${kind} ${JSON.stringify(ref)} already exists`, {code: AlreadyExistsError.code, status: 409, data: {kind, ref}})
+    super(`${kind} ${JSON.stringify(ref)} already exists`, {
+      code: AlreadyExistsError.code,
+      status: 409,
+      data: {kind, ref},
+    })
   }
 }
 
@@ -111,7 +115,11 @@ export class MissingAnswersError extends MaestroError {
 export class UnsafePathError extends MaestroError {
   static readonly code = 'UNSAFE_PATH'
   constructor(path: string, reason: string) {
-    super(`unsafe path ${JSON.stringify(path)}: ${reason}`, {code: UnsafePathError.code, status: 422, data: {path, reason}})
+    super(`unsafe path ${JSON.stringify(path)}: ${reason}`, {
+      code: UnsafePathError.code,
+      status: 422,
+      data: {path, reason},
+    })
   }
 }
 

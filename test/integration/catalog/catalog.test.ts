@@ -74,14 +74,21 @@ describe('the bundled catalog', () => {
       const template = await loadTemplateDir(dir)
       const full = parse(text(template.files, 'examples/full.yaml')) as Record<string, unknown>
       const answers = await resolveAnswers(template.manifest.parameters, full as never, {useDefaults: true})
-      const files = await renderTemplate(template, answers, {template: name, version: '1.0.0', commit: 'test'})
-      const output = [...files].map(([path, content]) => `${path}\n${new TextDecoder().decode(content)}`).join('\n')
+      const files = await renderTemplate(template, answers, {
+        template: name,
+        version: '1.0.0',
+        commit: 'test',
+      })
+      const output = [...files]
+        .map(([path, content]) => `${path}\n${new TextDecoder().decode(content)}`)
+        .join('\n')
       // Every free-text answer (not a choice, which may only steer what is generated) reaches the output.
       const freeText = template.manifest.parameters.filter(
         (p) => p.type === 'string' && typeof full[p.name] === 'string' && (full[p.name] as string).length > 2,
       )
       expect(freeText.length, 'full.yaml should set at least one string parameter').toBeGreaterThan(0)
-      for (const p of freeText) expect(output, `${p.name}=${String(full[p.name])}`).toContain(String(full[p.name]))
+      for (const p of freeText)
+        expect(output, `${p.name}=${String(full[p.name])}`).toContain(String(full[p.name]))
     })
 
     it('has a README with usage and every parameter documented', () => {
