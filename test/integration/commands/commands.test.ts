@@ -13,16 +13,29 @@ import Validate from '../../../commands/validate.js'
 import Versions from '../../../commands/versions.js'
 import {runCommand} from '../../helpers/command.js'
 import {tempDir, writeTemplate} from '../../helpers/temp.js'
+import {startTestServer} from '../server/support.js'
 
-/** Commands run by class, in-process, against a fresh store with no catalog. */
-describe('commands', () => {
-  function store() {
+/**
+ * Where the commands work: a local store, or a daemon on a fresh store driven with
+ * --remote. The same suite runs both ways: a command must behave the same.
+ */
+const MODES = {
+  local: async () => {
     process.env.TEMPLATES_STORAGE_PATH = tempDir('maestro-empty-')
     return ['--store', tempDir('maestro-store-')]
-  }
+  },
+  remote: async () => {
+    const server = await startTestServer()
+    return ['--remote', server.url]
+  },
+}
+
+/** Commands run by class, in-process, against a fresh store with no catalog. */
+describe.each(Object.entries(MODES))('commands (%s)', (_mode, open) => {
+  const store = open
 
   it('create publishes a folder and search, get and versions show it', async () => {
-    const s = store()
+    const s = await store()
     const dir = await writeTemplate(tempDir(), {name: 'orders-api'})
     const created = await runCommand(Create, [dir, ...s])
     expect(created.exitCode).toBe(0)
@@ -42,7 +55,7 @@ describe('commands', () => {
   })
 
   it('instantiate renders with --set, writes the answers file and honours when conditions', async () => {
-    const s = store()
+    const s = await store()
     await runCommand(Create, [await writeTemplate(tempDir(), {name: 'orders-api'}), ...s])
     const dest = join(tempDir(), 'out')
     const run = await runCommand(Instantiate, [
@@ -61,7 +74,7 @@ describe('commands', () => {
   })
 
   it('instantiate refuses a badly typed answer before writing anything', async () => {
-    const s = store()
+    const s = await store()
     await runCommand(Create, [await writeTemplate(tempDir(), {name: 'orders-api'}), ...s])
     const dest = join(tempDir(), 'out')
     const run = await runCommand(Instantiate, ['orders-api', dest, '--set', 'include_license=maybe', ...s])
@@ -88,7 +101,7 @@ describe('commands', () => {
   })
 
   it('delete removes a template and quality report summarises the rest', async () => {
-    const s = store()
+    const s = await store()
     await runCommand(Create, [await writeTemplate(tempDir(), {name: 'keep-me'}), ...s])
     await runCommand(Create, [await writeTemplate(tempDir(), {name: 'drop-me'}), ...s])
     expect((await runCommand(Delete, ['drop-me', ...s])).exitCode).toBe(0)
@@ -98,10 +111,9 @@ describe('commands', () => {
   })
 })
 
-describe('create with the quality gate', () => {
+describe.each(Object.entries(MODES))('create with the quality gate (%s)', (_mode, store) => {
   it('refuses a template below the minimum, prints the report and publishes nothing', async () => {
-    process.env.TEMPLATES_STORAGE_PATH = tempDir('maestro-empty-')
-    const s = ['--store', tempDir('maestro-store-')]
+    const s = await store()
     const dir = await writeTemplate(tempDir(), {name: 'thin-docs', files: {'README.md': '# thin\n'}})
     rmSync(join(dir, 'examples'), {recursive: true})
     const run = await runCommand(Create, [dir, ...s])
