@@ -8,8 +8,8 @@
  * Run it compiled (bench/.work is git-ignored):
  *
  * ```sh
- * npx tsc -p tsconfig.json --outDir bench/.work/dist
- * node bench/.work/dist/bench/http.js --duration 5
+ * npm run build
+ * node dist/bench/http.js --duration 5
  * ```
  */
 import {fork} from 'node:child_process'

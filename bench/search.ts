@@ -7,8 +7,8 @@
  * Run it compiled (bench/.work is git-ignored):
  *
  * ```sh
- * npx tsc -p tsconfig.json --outDir bench/.work/dist
- * node bench/.work/dist/bench/search.js --templates 10000
+ * npm run build
+ * node dist/bench/search.js --templates 10000
  * ```
  */
 import {createHash} from 'node:crypto'
