@@ -21,6 +21,7 @@ import {createDb} from '../src/db/database.js'
 import {migrateToLatest} from '../src/db/migrate.js'
 import {TemplateIndex} from '../src/db/template-index.js'
 import type {RecordVersionInput} from '../src/db/template-index.js'
+import {CATEGORIES} from '../src/domain/manifest.js'
 import type {Manifest} from '../src/domain/types.js'
 import type {SearchQuery} from '../src/registry/types.js'
 
@@ -60,24 +61,6 @@ export interface BenchResult {
   cpuP99: number
   queries: QueryTiming[]
 }
-
-const CATEGORIES = [
-  'ai_ml_engineer',
-  'backend_developer',
-  'database_specialist',
-  'devops_engineer',
-  'frontend_developer',
-  'integration_tester',
-  'maestro-curated',
-  'qa_engineer',
-  'requirement_analyst',
-  'sdlc-templates',
-  'security_specialist',
-  'solution_architect',
-  'technical_writer',
-  'ui_ux_designer',
-  'frontend-templates',
-]
 
 const TAGS = (
   'python typescript javascript go rust java kotlin swift react vue svelte angular nextjs fastapi django flask ' +

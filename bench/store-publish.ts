@@ -22,26 +22,9 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {pathToFileURL} from 'node:url'
 
+import {CATEGORIES} from '../src/domain/manifest.js'
 import type {TemplateFiles} from '../src/domain/types.js'
 import {GitStore} from '../src/store/git-store.js'
-
-const CATEGORIES = [
-  'ai_ml_engineer',
-  'backend_developer',
-  'database_specialist',
-  'devops_engineer',
-  'frontend_developer',
-  'integration_tester',
-  'maestro-curated',
-  'qa_engineer',
-  'requirement_analyst',
-  'sdlc-templates',
-  'security_specialist',
-  'solution_architect',
-  'technical_writer',
-  'ui_ux_designer',
-  'frontend-templates',
-]
 
 export interface PublishBenchResult {
   templates: number

@@ -21,8 +21,3 @@ export function contentHash(files: ReadonlyMap<string, {readonly oid: string}>):
   }
   return hash.digest('hex')
 }
-
-/** git's rule: a NUL byte within the first 8000 bytes makes a file binary. */
-export function looksBinary(content: Uint8Array): boolean {
-  return content.subarray(0, 8000).includes(0)
-}

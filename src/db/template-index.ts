@@ -14,7 +14,8 @@ import {
 } from '../domain/errors.js'
 import type {Manifest, Namespace, TemplateFiles, TemplateSummary, VersionInfo} from '../domain/types.js'
 import type {SearchHit, SearchQuery, TemplateFileEntry} from '../registry/types.js'
-import {contentHash, looksBinary} from './content.js'
+import {isBinary} from '../domain/paths.js'
+import {contentHash} from './content.js'
 import {MAX_NAMESPACE_KEY, seqRange} from './keys.js'
 import {chunks, SUMMARY_COLUMNS, toSummary} from './rows.js'
 import type {Database, TemplatesTable, TemplateVersionsTable} from './schema.js'
@@ -804,7 +805,8 @@ async function insertFiles(
           path: e.path,
           oid: e.oid,
           size: e.content.byteLength,
-          binary: looksBinary(e.content) ? 1 : 0,
+          // The renderer's own test, so a file listed as binary is one it copies untouched.
+          binary: isBinary(e.content) ? 1 : 0,
         })),
       )
       .execute()

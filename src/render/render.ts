@@ -48,10 +48,10 @@ const hasLiquid = (text: string): boolean => text.includes('{{') || text.include
  * A pattern that is literally the path matches even if it holds `{{ }}` (which picomatch
  * would read as braces), and a pattern naming a folder covers everything inside it.
  */
-function globMatcher(patterns: string[]): (path: string) => boolean {
+export function globMatcher(patterns: readonly string[]): (path: string) => boolean {
   if (patterns.length === 0) return () => false
   const literal = new Set(patterns.map((p) => p.replace(/\/+$/, '')))
-  const glob = picomatch(patterns, {dot: true})
+  const glob = picomatch([...patterns], {dot: true})
   return (path) => {
     if (glob(path)) return true
     const parts = path.split('/')

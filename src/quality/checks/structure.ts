@@ -1,10 +1,8 @@
-import picomatch from 'picomatch'
-
 import {InvalidAnswersError, isMaestroError, MissingAnswersError} from '../../domain/errors.js'
 import {isBinary} from '../../domain/paths.js'
 import {resolveAnswers} from '../../domain/parameters.js'
 import type {Answers, LoadedTemplate} from '../../domain/types.js'
-import {renderTemplate} from '../../render/render.js'
+import {globMatcher, renderTemplate} from '../../render/render.js'
 import {positionAt} from '../locate.js'
 import {
   atManifest,
@@ -106,15 +104,8 @@ function checkFileRules(ctx: ScoreContext, sources: string[], rendered: Set<stri
   )
 }
 
-/**
- * Matches a manifest glob the way the renderer does: as a glob, as the literal path
- * (which may hold `{{ }}`, braces to picomatch), or as a folder holding the path.
- */
-function ruleMatcher(pattern: string): (path: string) => boolean {
-  const glob = picomatch(pattern, {dot: true})
-  const literal = pattern.replace(/\/+$/, '')
-  return (path) => glob(path) || path === literal || path.startsWith(`${literal}/`)
-}
+/** Matches a manifest glob exactly the way the renderer does. */
+const ruleMatcher = (pattern: string): ((path: string) => boolean) => globMatcher([pattern])
 
 function checkStray(template: LoadedTemplate): RuleOutcome {
   const stray = new Map<string, FindingDraft>()
