@@ -243,9 +243,13 @@ async function main() {
       say()
       say('## HTTP (autocannon, 50 connections, loopback)')
       const http = await benchHttp({})
-      say('```')
-      say(JSON.stringify(http, null, 2))
-      say('```')
+      for (const t of http.targets) {
+        say(
+          `${t.name.padEnd(34)} ${String(Math.round(t.rps)).padStart(7)} req/s  p50 ${t.p50} ms  p99 ${t.p99} ms`,
+        )
+      }
+      say(`GET by name / express hello-world: ${(http.getByNameVsExpress * 100).toFixed(0)}% (target >= 85%)`)
+      say(`express / node:http: ${(http.expressVsBare * 100).toFixed(1)}%`)
     }
     mkdirSync(join(ROOT, 'bench', '.work'), {recursive: true})
     writeFileSync(join(ROOT, 'bench', '.work', 'results.md'), `${lines.join('\n')}\n`)
