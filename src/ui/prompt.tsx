@@ -50,17 +50,22 @@ export function TextPrompt({param, suggested, onSubmit}: PromptProps) {
     value.current = next
     setText(next)
   }
+  const submit = () => {
+    const raw = value.current === '' && suggested !== undefined ? String(suggested) : value.current
+    const parsed = parseTyped(param, raw)
+    if ('error' in parsed) setError(parsed.error)
+    else onSubmit(parsed.value)
+  }
   useInput((input, key) => {
-    if (key.return) {
-      const raw = value.current === '' && suggested !== undefined ? String(suggested) : value.current
-      const parsed = parseTyped(param, raw)
-      if ('error' in parsed) setError(parsed.error)
-      else onSubmit(parsed.value)
-    } else if (key.backspace || key.delete) {
+    if (key.return) submit()
+    else if (key.backspace || key.delete) {
       update(value.current.slice(0, -1))
     } else if (!key.ctrl && !key.meta && input) {
-      update(value.current + input)
+      // Pasted or fast input may arrive as one chunk with its Enter inside ("billing\r").
+      const [first = '', ...rest] = input.split(/\r\n|\r|\n/)
+      update(value.current + first.replace(/\p{Cc}/gu, ''))
       setError(undefined)
+      if (rest.length > 0) submit()
     }
   })
   const shown = param.secret ? '*'.repeat(text.length) : text
@@ -171,6 +176,18 @@ export function ParameterPrompt(props: PromptProps) {
   }
 }
 
+/** The line a prompt leaves behind once answered: `✔ port 8080`. */
+export function Answered({param, value}: {param: Parameter; value: AnswerValue}) {
+  const shown = param.secret ? '********' : Array.isArray(value) ? value.join(', ') : String(value)
+  return (
+    <Text>
+      <Text color="green">✔ </Text>
+      <Text bold>{param.prompt ?? param.name}</Text>
+      <Text color="cyan"> {shown}</Text>
+    </Text>
+  )
+}
+
 /** Asks for one parameter on the terminal and resolves with the typed answer. */
 export async function askParameter(
   param: Parameter,
@@ -183,8 +200,12 @@ export async function askParameter(
         param={param}
         suggested={suggested}
         onSubmit={(value) => {
-          instance.unmount()
-          resolve(value)
+          // Leave the answer on screen, not the question.
+          instance.rerender(<Answered param={param} value={value} />)
+          setImmediate(() => {
+            instance.unmount()
+            resolve(value)
+          })
         }}
       />,
       {exitOnCtrlC: true},

@@ -2,7 +2,7 @@ import {render} from 'ink-testing-library'
 import {describe, expect, it} from 'vitest'
 
 import type {AnswerValue, Parameter} from '../../../src/domain/types.js'
-import {ParameterPrompt, parseTyped} from '../../../src/ui/prompt.js'
+import {Answered, ParameterPrompt, parseTyped} from '../../../src/ui/prompt.js'
 
 const tick = () => new Promise((r) => setTimeout(r, 20))
 
@@ -72,5 +72,24 @@ describe('parameter prompts', () => {
     expect(parseTyped({name: 's', type: 'string', pattern: '^[a-z]+$'}, 'Abc')).toEqual({
       error: 'must match ^[a-z]+$',
     })
+  })
+})
+
+describe('pasted input', () => {
+  it('submits text that arrives in one chunk with its Enter', async () => {
+    const p = prompt({name: 'project_name', type: 'string', pattern: '^[a-z-]+$'})
+    p.ui.stdin.write('billing-api\r')
+    await tick()
+    expect(p.answer()).toBe('billing-api')
+  })
+})
+
+describe('Answered', () => {
+  it('shows the answer, hiding secrets', () => {
+    expect(render(<Answered param={{name: 'port', type: 'integer'}} value={8080} />).lastFrame()).toBe(
+      '✔ port 8080',
+    )
+    const secret = render(<Answered param={{name: 'token', type: 'string', secret: true}} value="s3cr3t" />)
+    expect(secret.lastFrame()).toBe('✔ token ********')
   })
 })
