@@ -1,0 +1,472 @@
+/**
+ * Sync of one namespace's git repository with a remote over HTTP(S), fast-forward only.
+ *
+ * The remote's `main` is fetched into `refs/remotes/origin/main`; the local `main` moves
+ * only when the remote is a descendant of it, and the remote's `main` only when the local
+ * one is a descendant of it. A diverged history is refused with {@link SyncDivergedError}
+ * before anything is changed on either side.
+ */
+import {promises as fsp} from 'node:fs'
+import type {FileHandle} from 'node:fs/promises'
+import {join} from 'node:path'
+
+import type {
+  AuthCallback,
+  AuthFailureCallback,
+  default as IsomorphicGit,
+  ProgressCallback,
+} from 'isomorphic-git'
+
+import {ConflictError, MaestroError, UsageError} from '../domain/errors.js'
+import {storeFs as fs} from '../store/fs.js'
+import {parseTrailers} from '../store/message.js'
+import {MAIN_REF, type NamespaceRepo} from '../store/namespace-repo.js'
+
+/** Where the remote's `main` is recorded after a fetch. */
+export const REMOTE_MAIN_REF = 'refs/remotes/origin/main'
+
+/** Credentials for the remote; never printed. */
+export interface SyncAuth {
+  /** A token, sent as the password of basic auth (username `x-access-token` unless given). */
+  token?: string | undefined
+  username?: string | undefined
+  password?: string | undefined
+}
+
+/** Options of {@link syncNamespace}. */
+export interface SyncOptions {
+  /**
+   * `http://` or `https://` URL of the remote repository. It is recorded (without any
+   * credentials) as the repository's `origin`; left out, the recorded `origin` is used.
+   */
+  url?: string | undefined
+  /** Fetch and fast-forward the local `main` (default: true unless only `push` is set). */
+  pull?: boolean
+  /** Push the local `main` to the remote (default: true unless only `pull` is set). */
+  push?: boolean
+  auth?: SyncAuth
+  /** Called under the namespace lock after the local `main` moved, e.g. to reindex. */
+  afterPull?: (change: {from: string | null; to: string}) => Promise<void>
+  /** isomorphic-git progress events, for a progress bar on a terminal. */
+  onProgress?: ProgressCallback
+}
+
+/** Templates added, changed and removed locally by a pull, by name. */
+export interface TemplateChanges {
+  added: string[]
+  changed: string[]
+  removed: string[]
+}
+
+/** What one sync did. */
+export interface SyncSummary {
+  namespace: string
+  /** Commits fetched from the remote onto the local `main`. */
+  fetched: number
+  /** Commits pushed from the local `main` onto the remote. */
+  pushed: number
+  templates: TemplateChanges
+  /** Local `main` after the sync (null while the namespace has no commit). */
+  head: string | null
+  /** Remote `main` after the sync (null while the remote has none). */
+  remoteHead: string | null
+}
+
+/** The local and the remote `main` each have commits the other lacks. */
+export class SyncDivergedError extends MaestroError {
+  static readonly code = 'SYNC_DIVERGED'
+  constructor(message: string, data: Record<string, unknown>) {
+    super(message, {code: SyncDivergedError.code, status: 409, exitCode: 1, data})
+  }
+}
+
+/** The remote could not be reached, refused the credentials, or refused the push. */
+export class SyncRemoteError extends MaestroError {
+  static readonly code = 'SYNC_REMOTE_FAILED'
+  constructor(message: string, data: Record<string, unknown> = {}, cause?: unknown) {
+    super(message, {code: SyncRemoteError.code, status: 502, exitCode: 1, data, cause})
+  }
+}
+
+/**
+ * Reads credentials from the environment: `MAESTRO_GIT_TOKEN` (with an optional
+ * `MAESTRO_GIT_USERNAME`), or `MAESTRO_GIT_USERNAME` and `MAESTRO_GIT_PASSWORD`.
+ *
+ * @example
+ * ```ts
+ * await syncNamespace(repo, {url, auth: authFromEnv()})
+ * ```
+ */
+export function authFromEnv(env: NodeJS.ProcessEnv = process.env): SyncAuth {
+  return {
+    token: env.MAESTRO_GIT_TOKEN || undefined,
+    username: env.MAESTRO_GIT_USERNAME || undefined,
+    password: env.MAESTRO_GIT_PASSWORD || undefined,
+  }
+}
+
+/**
+ * The URL as it may be shown: without any user name or password in it.
+ *
+ * @example
+ * ```ts
+ * redactUrl('https://me:secret@git.example.com/t.git') // 'https://git.example.com/t.git'
+ * ```
+ */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url)
+    parsed.username = ''
+    parsed.password = ''
+    return parsed.toString()
+  } catch {
+    return '(invalid URL)'
+  }
+}
+
+/**
+ * Pulls and/or pushes the namespace's `main` against `options.url`, fast-forward only,
+ * holding the namespace's writer lock throughout. Refuses a diverged history with
+ * {@link SyncDivergedError} (code `SYNC_DIVERGED`) and changes nothing then.
+ *
+ * @example
+ * ```ts
+ * const repo = new GitStore(join(home, 'git')).repo('local')
+ * const summary = await syncNamespace(repo, {
+ *   url: 'https://git.example.com/team/templates.git',
+ *   auth: authFromEnv(),
+ *   afterPull: () => registry.reconcile(), // reindex and score what changed
+ * })
+ * console.log(summary.fetched, summary.pushed, summary.templates.added)
+ * ```
+ */
+export async function syncNamespace(repo: NamespaceRepo, options: SyncOptions): Promise<SyncSummary> {
+  const both = options.pull === undefined && options.push === undefined
+  const pull = both || options.pull === true
+  const push = both || options.push === true
+  const [{default: git}, {default: http}] = await Promise.all([
+    import('isomorphic-git'),
+    import('isomorphic-git/http/node'),
+  ])
+  await repo.init()
+  const gitdir = repo.dir
+  const recorded = (await git.getConfig({fs, gitdir, path: 'remote.origin.url'})) as string | undefined
+  const given = options.url ?? recorded
+  if (!given) {
+    throw new UsageError(
+      `namespace ${repo.namespace} has no remote yet: say which git repository to sync with (--remote-url URL)`,
+    )
+  }
+  const url = checkUrl(given)
+  const {onAuth, onAuthFailure} = authCallbacks(options.auth)
+  const remote = {
+    http,
+    url,
+    onAuth,
+    onAuthFailure,
+    ...(options.onProgress ? {onProgress: options.onProgress} : {}),
+  }
+  const shown = redactUrl(url)
+
+  return repo.withLock(async () => {
+    const cache = {}
+    const summary: SyncSummary = {
+      namespace: repo.namespace,
+      fetched: 0,
+      pushed: 0,
+      templates: {added: [], changed: [], removed: []},
+      head: await repo.head(),
+      remoteHead: null,
+    }
+
+    // 1. Learn the remote's main and fetch its objects (never touches refs/heads/main).
+    const info = await remoteCall(shown, () =>
+      git.getRemoteInfo2({http, url, onAuth, onAuthFailure, protocolVersion: 1}),
+    )
+    const advertised = info.refs?.find((r) => r.ref === MAIN_REF)?.oid ?? null
+    // The remote answered: record it (never its credentials) as origin, which also tells
+    // fetch where remote-tracking refs go.
+    if (recorded !== shown) await git.addRemote({fs, gitdir, remote: 'origin', url: shown, force: true})
+
+    let remoteHead = advertised
+    if (advertised === null) await fsp.rm(join(gitdir, ...REMOTE_MAIN_REF.split('/')), {force: true})
+    else {
+      const fetched = await remoteCall(shown, () =>
+        git.fetch({
+          fs,
+          gitdir,
+          cache,
+          ...remote,
+          remote: 'origin',
+          ref: 'main',
+          remoteRef: 'main',
+          singleBranch: true,
+          tags: false,
+        }),
+      )
+      // The remote may have moved since it advertised: what was fetched is what counts.
+      remoteHead = fetched.fetchHead ?? advertised
+    }
+    summary.remoteHead = remoteHead
+    const localHead = summary.head
+
+    // 2. Where the two stand.
+    const isAncestor = async (ancestor: string | null, of: string | null): Promise<boolean> => {
+      if (ancestor === null || ancestor === of) return true
+      if (of === null) return false
+      return git.isDescendent({fs, gitdir, cache, oid: of, ancestor, depth: -1})
+    }
+    const remoteContainsLocal = await isAncestor(localHead, remoteHead)
+    const localContainsRemote = await isAncestor(remoteHead, localHead)
+    if (!remoteContainsLocal && !localContainsRemote) {
+      const base = await mergeBase(git, gitdir, cache, localHead!, remoteHead!)
+      const onlyLocal = await commitsBetween(git, gitdir, cache, localHead!, base)
+      const onlyRemote = await commitsBetween(git, gitdir, cache, remoteHead!, base)
+      const localNames = templatesTouched(onlyLocal)
+      const remoteNames = templatesTouched(onlyRemote)
+      throw new SyncDivergedError(
+        `namespace ${repo.namespace} and ${shown} have diverged: ${onlyLocal.length} local commit(s) ` +
+          `(${localNames.join(', ') || 'no template'}) and ${onlyRemote.length} remote commit(s) ` +
+          `(${remoteNames.join(', ') || 'no template'}) are not on the other side. Nothing was changed. ` +
+          `To compare: git --git-dir ${gitdir} log --oneline main...${REMOTE_MAIN_REF}. ` +
+          `To keep the remote's history, save your local templates (maestro-tpl get), move main to ` +
+          `${REMOTE_MAIN_REF} with git update-ref, run maestro-tpl reindex, re-publish them and sync again; ` +
+          `to keep yours, replace the remote's main with git itself.`,
+        {
+          namespace: repo.namespace,
+          local: localHead,
+          remote: remoteHead,
+          base,
+          localOnly: onlyLocal.length,
+          remoteOnly: onlyRemote.length,
+          localTemplates: localNames,
+          remoteTemplates: remoteNames,
+        },
+      )
+    }
+    if (push && !pull && !localContainsRemote) {
+      const behind = (await commitsBetween(git, gitdir, cache, remoteHead!, localHead)).length
+      throw new SyncDivergedError(
+        `the remote ${shown} has ${behind} commit(s) that namespace ${repo.namespace} lacks: ` +
+          `pushing would overwrite them. Pull first (maestro-tpl sync ${repo.namespace} --pull), then push.`,
+        {namespace: repo.namespace, local: localHead, remote: remoteHead, localOnly: 0, remoteOnly: behind},
+      )
+    }
+
+    // 3. Pull: fast-forward main to the remote.
+    if (pull && remoteHead !== null && remoteHead !== localHead && !localContainsRemote) {
+      summary.fetched = (await commitsBetween(git, gitdir, cache, remoteHead, localHead)).length
+      summary.templates = await templateChanges(repo, localHead, remoteHead)
+      await advanceRef(gitdir, MAIN_REF, localHead, remoteHead, repo.namespace)
+      summary.head = remoteHead
+      await options.afterPull?.({from: localHead, to: remoteHead})
+    }
+
+    // 4. Push: the remote's main is an ancestor of ours (checked above); send the rest.
+    const head = summary.head
+    if (push && head !== null && head !== remoteHead) {
+      summary.pushed = (await commitsBetween(git, gitdir, cache, head, remoteHead)).length
+      const result = await remoteCall(shown, () =>
+        git.push({fs, gitdir, cache, ...remote, ref: 'main', remoteRef: 'main', force: false}),
+      )
+      const status = result.refs[MAIN_REF]
+      if (!result.ok || (status && !status.ok)) {
+        throw new SyncRemoteError(
+          `${shown} refused the push of namespace ${repo.namespace}: ${status?.error ?? result.error ?? 'unknown reason'}`,
+          {namespace: repo.namespace},
+        )
+      }
+      await advanceRef(gitdir, REMOTE_MAIN_REF, remoteHead, head, repo.namespace, true)
+      summary.remoteHead = head
+    }
+    return summary
+  })
+}
+
+function checkUrl(url: string): string {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    throw new UsageError(
+      `--remote-url must be an http(s) URL of a git repository, not ${JSON.stringify(redactUrl(url))}`,
+    )
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new UsageError(`sync speaks git over HTTP(S) only; ${parsed.protocol} URLs are not supported`)
+  }
+  return url
+}
+
+function authCallbacks(auth: SyncAuth = {}): {onAuth: AuthCallback; onAuthFailure: AuthFailureCallback} {
+  const onAuth: AuthCallback = () => {
+    if (auth.token) return {username: auth.username ?? 'x-access-token', password: auth.token}
+    if (auth.username !== undefined || auth.password !== undefined) {
+      return {username: auth.username ?? '', password: auth.password ?? ''}
+    }
+    return {cancel: true}
+  }
+  const onAuthFailure: AuthFailureCallback = () => {
+    // isomorphic-git would retry with what onAuthFailure returns: give up instead.
+    return {cancel: true}
+  }
+  return {onAuth, onAuthFailure}
+}
+
+/** Runs a network call, turning isomorphic-git's errors into SyncRemoteError without secrets. */
+async function remoteCall<T>(shown: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn()
+  } catch (err) {
+    if (err instanceof MaestroError) throw err
+    const e = err as {code?: string; message?: string; data?: {statusCode?: number}}
+    if (e.code === 'UserCanceledError' || e.code === 'HttpError') {
+      const status = e.data?.statusCode
+      const hint =
+        status === 401 || status === 403 || e.code === 'UserCanceledError'
+          ? ' (authentication failed or is missing: set MAESTRO_GIT_TOKEN, or MAESTRO_GIT_USERNAME and MAESTRO_GIT_PASSWORD)'
+          : ''
+      throw new SyncRemoteError(
+        `${shown} answered ${status ?? 'with an error'}${hint}`,
+        {statusCode: status ?? null},
+        err,
+      )
+    }
+    throw new SyncRemoteError(`could not sync with ${shown}: ${e.message ?? String(err)}`, {}, err)
+  }
+}
+
+type Git = typeof IsomorphicGit
+
+async function mergeBase(
+  git: Git,
+  gitdir: string,
+  cache: object,
+  a: string,
+  b: string,
+): Promise<string | null> {
+  const bases = (await git.findMergeBase({fs, gitdir, cache, oids: [a, b]})) as string[]
+  return bases[0] ?? null
+}
+
+/** The messages of the commits reachable from `from` but not from `exclude`. */
+async function commitsBetween(
+  git: Git,
+  gitdir: string,
+  cache: object,
+  from: string,
+  exclude: string | null,
+): Promise<string[]> {
+  const excluded = new Map<string, string>()
+  if (exclude !== null) await walk(git, gitdir, cache, exclude, excluded, new Map())
+  const seen = new Map<string, string>()
+  await walk(git, gitdir, cache, from, seen, excluded)
+  return [...seen.values()]
+}
+
+async function walk(
+  git: Git,
+  gitdir: string,
+  cache: object,
+  start: string,
+  seen: Map<string, string>,
+  stop: ReadonlyMap<string, string>,
+): Promise<void> {
+  const stack = [start]
+  while (stack.length > 0) {
+    const oid = stack.pop() as string
+    if (seen.has(oid) || stop.has(oid)) continue
+    const {commit} = await git.readCommit({fs, gitdir, cache, oid})
+    seen.set(oid, commit.message)
+    stack.push(...commit.parent)
+  }
+}
+
+/** The template names commits name in their Maestro-Template trailers, sorted. */
+function templatesTouched(messages: readonly string[]): string[] {
+  const names = new Set<string>()
+  for (const message of messages) {
+    const name = parseTrailers(message).template
+    if (name) names.add(name)
+  }
+  return [...names].sort()
+}
+
+/** What moving `main` from `from` to `to` does to the namespace's templates, by name. */
+async function templateChanges(
+  repo: NamespaceRepo,
+  from: string | null,
+  to: string,
+): Promise<TemplateChanges> {
+  const byName = async (commit: string | null) => {
+    const map = new Map<string, string>()
+    if (commit === null) return map
+    for (const t of await repo.listTemplates(commit))
+      map.set(t.path.split('/').pop() as string, `${t.path}:${t.tree}`)
+    return map
+  }
+  const [before, after] = await Promise.all([byName(from), byName(to)])
+  const changes: TemplateChanges = {added: [], changed: [], removed: []}
+  for (const [name, key] of after) {
+    const old = before.get(name)
+    if (old === undefined) changes.added.push(name)
+    else if (old !== key) changes.changed.push(name)
+  }
+  for (const name of before.keys()) if (!after.has(name)) changes.removed.push(name)
+  for (const list of Object.values(changes) as string[][]) list.sort()
+  return changes
+}
+
+/**
+ * Moves a ref from `expected` to `next` as git does: `<ref>.lock` with O_EXCL, check,
+ * rename. With `force`, the current value is not checked (a remote-tracking ref).
+ */
+async function advanceRef(
+  gitdir: string,
+  ref: string,
+  expected: string | null,
+  next: string,
+  namespace: string,
+  force = false,
+): Promise<void> {
+  const refPath = join(gitdir, ...ref.split('/'))
+  const lockPath = `${refPath}.lock`
+  await fsp.mkdir(join(refPath, '..'), {recursive: true})
+  let handle: FileHandle | undefined
+  try {
+    handle = await fsp.open(lockPath, 'wx')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+    throw new ConflictError(`${ref} of namespace ${namespace} is locked by another writer; try again`, {
+      namespace,
+    })
+  }
+  let renamed = false
+  try {
+    if (!force) {
+      const current = await readRef(gitdir, ref)
+      if (current !== expected) {
+        throw new ConflictError(
+          `namespace ${namespace} changed during sync (${ref} moved from ${expected ?? 'nothing'} to ${current ?? 'nothing'}); try again`,
+          {namespace, expected, current},
+        )
+      }
+    }
+    await handle.writeFile(`${next}\n`)
+    await handle.close()
+    handle = undefined
+    await fsp.rename(lockPath, refPath)
+    renamed = true
+  } finally {
+    await handle?.close()
+    if (!renamed) await fsp.rm(lockPath, {force: true})
+  }
+}
+
+async function readRef(gitdir: string, ref: string): Promise<string | null> {
+  const loose = await fsp.readFile(join(gitdir, ...ref.split('/')), 'utf8').catch(() => undefined)
+  if (loose !== undefined && /^[0-9a-f]{40}\s*$/.test(loose)) return loose.trim()
+  const packed = await fsp.readFile(join(gitdir, 'packed-refs'), 'utf8').catch(() => '')
+  const line = packed.split('\n').find((l) => l.endsWith(` ${ref}`))
+  return line ? line.slice(0, 40) : null
+}
