@@ -32,7 +32,10 @@ export default async function setup(): Promise<void> {
       await client.connect()
       await client.ping()
     } catch (err) {
-      throw new Error(`MAESTRO_TEST_REDIS_URL is set but Redis cannot be reached: ${(err as Error).message}`)
+      throw new Error(
+        `MAESTRO_TEST_REDIS_URL is set but Redis cannot be reached: ${(err as Error).message}`,
+        {cause: err},
+      )
     } finally {
       await client.quit().catch(() => undefined)
     }
