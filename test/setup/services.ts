@@ -18,6 +18,7 @@ export default async function setup(): Promise<void> {
     } catch (err) {
       throw new Error(
         `MAESTRO_TEST_POSTGRES_URL is set but PostgreSQL cannot be reached: ${(err as Error).message}`,
+        {cause: err},
       )
     } finally {
       await client.end().catch(() => undefined)
