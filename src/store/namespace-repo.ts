@@ -9,7 +9,6 @@
  * 10 000 templates.
  */
 import {promises as fsp} from 'node:fs'
-import type {FileHandle} from 'node:fs/promises'
 import {join, resolve} from 'node:path'
 
 import type {default as IsomorphicGit} from 'isomorphic-git'
@@ -24,6 +23,7 @@ import {
 import type {TemplateFiles} from '../domain/types.js'
 import {storeFs as fs} from './fs.js'
 import {withFileLock} from './lock.js'
+import {advanceRef, readRef} from './refs.js'
 import {formatMessage, parseTrailers, subjectOf} from './message.js'
 import {
   EMPTY_TREE,
@@ -61,10 +61,6 @@ const NO_ENTRIES: readonly TreeEntry[] = Object.freeze([])
 const IO_CONCURRENCY = 16
 /** Parsed trees and commits kept in memory; git objects never change, so these never go stale. */
 const MEMO_ENTRIES = 8192
-/** How long to wait for git's own `refs/heads/main.lock`, held only while a ref is rewritten. */
-const REF_LOCK_WAIT_MS = 2_000
-/** A `main.lock` older than this was left by a crash (it is held for microseconds). */
-const REF_LOCK_STALE_MS = 30_000
 
 interface ParsedCommit {
   tree: string
@@ -146,11 +142,8 @@ export class NamespaceRepo {
   async head(): Promise<string | null> {
     // Read the ref files directly: every command asks for the head at start-up to check
     // the index is current, and loading isomorphic-git for that would cost ~100 ms.
-    const loose = await fsp.readFile(join(this.dir, MAIN_REF), 'utf8').catch(() => undefined)
-    if (loose !== undefined && /^[0-9a-f]{40}\s*$/.test(loose)) return loose.trim()
-    const packed = await fsp.readFile(join(this.dir, 'packed-refs'), 'utf8').catch(() => '')
-    const line = packed.split('\n').find((l) => l.endsWith(` ${MAIN_REF}`))
-    if (line) return line.slice(0, 40)
+    const head = await readRef(this.dir, MAIN_REF)
+    if (head !== null) return head
     try {
       return await (await loadGit()).resolveRef({fs, gitdir: this.dir, ref: MAIN_REF})
     } catch (err) {
@@ -624,55 +617,9 @@ export class NamespaceRepo {
     return files
   }
 
-  /**
-   * Moves `main` from `expected` to `next` the way git does: take `main.lock` with
-   * O_EXCL (real git honours it too), check the ref still holds `expected`, write the
-   * new value into the lock file and rename it over the ref.
-   */
+  /** Moves `main` from `expected` to `next` under git's ref-lock protocol (see advanceRef). */
   async #advanceMain(expected: string | null, next: string): Promise<void> {
-    const refPath = join(this.dir, ...MAIN_REF.split('/'))
-    const lockPath = `${refPath}.lock`
-    await fsp.mkdir(join(refPath, '..'), {recursive: true})
-    const deadline = Date.now() + REF_LOCK_WAIT_MS
-    let handle: FileHandle | undefined
-    while (!handle) {
-      try {
-        handle = await fsp.open(lockPath, 'wx')
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
-        const age = await fsp.stat(lockPath).then(
-          (s) => Date.now() - s.mtimeMs,
-          () => 0,
-        )
-        if (age > REF_LOCK_STALE_MS) await fsp.rm(lockPath, {force: true})
-        else if (Date.now() > deadline) {
-          throw new ConflictError(
-            `${MAIN_REF} of namespace ${this.namespace} is locked by another writer; try again`,
-            {
-              namespace: this.namespace,
-            },
-          )
-        } else await new Promise((resolve) => setTimeout(resolve, 2))
-      }
-    }
-    let renamed = false
-    try {
-      const current = await this.head()
-      if (current !== expected) {
-        throw new ConflictError(
-          `namespace ${this.namespace} changed while committing (main moved from ${expected ?? 'nothing'} to ${current ?? 'nothing'}); try again`,
-          {namespace: this.namespace, expected, current},
-        )
-      }
-      await handle.writeFile(`${next}\n`)
-      await handle.close()
-      handle = undefined
-      await fsp.rename(lockPath, refPath)
-      renamed = true
-    } finally {
-      await handle?.close()
-      if (!renamed) await fsp.rm(lockPath, {force: true})
-    }
+    await advanceRef(this.dir, MAIN_REF, expected, next, {namespace: this.namespace})
   }
 }
 

@@ -7,7 +7,6 @@
  * before anything is changed on either side.
  */
 import {promises as fsp} from 'node:fs'
-import type {FileHandle} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import type {
@@ -17,9 +16,10 @@ import type {
   ProgressCallback,
 } from 'isomorphic-git'
 
-import {ConflictError, MaestroError, UsageError} from '../domain/errors.js'
+import {MaestroError, UsageError} from '../domain/errors.js'
 import {storeFs as fs} from '../store/fs.js'
 import {parseTrailers} from '../store/message.js'
+import {advanceRef} from '../store/refs.js'
 import {MAIN_REF, type NamespaceRepo} from '../store/namespace-repo.js'
 
 /** Where the remote's `main` is recorded after a fetch. */
@@ -257,7 +257,7 @@ export async function syncNamespace(repo: NamespaceRepo, options: SyncOptions): 
     if (pull && remoteHead !== null && remoteHead !== localHead && !localContainsRemote) {
       summary.fetched = (await commitsBetween(git, gitdir, cache, remoteHead, localHead)).length
       summary.templates = await templateChanges(repo, localHead, remoteHead)
-      await advanceRef(gitdir, MAIN_REF, localHead, remoteHead, repo.namespace)
+      await advanceRef(gitdir, MAIN_REF, localHead, remoteHead, {namespace: repo.namespace})
       summary.head = remoteHead
       await options.afterPull?.({from: localHead, to: remoteHead})
     }
@@ -276,7 +276,7 @@ export async function syncNamespace(repo: NamespaceRepo, options: SyncOptions): 
           {namespace: repo.namespace},
         )
       }
-      await advanceRef(gitdir, REMOTE_MAIN_REF, remoteHead, head, repo.namespace, true)
+      await advanceRef(gitdir, REMOTE_MAIN_REF, remoteHead, head, {namespace: repo.namespace, force: true})
       summary.remoteHead = head
     }
     return summary
@@ -415,58 +415,4 @@ async function templateChanges(
   for (const name of before.keys()) if (!after.has(name)) changes.removed.push(name)
   for (const list of Object.values(changes) as string[][]) list.sort()
   return changes
-}
-
-/**
- * Moves a ref from `expected` to `next` as git does: `<ref>.lock` with O_EXCL, check,
- * rename. With `force`, the current value is not checked (a remote-tracking ref).
- */
-async function advanceRef(
-  gitdir: string,
-  ref: string,
-  expected: string | null,
-  next: string,
-  namespace: string,
-  force = false,
-): Promise<void> {
-  const refPath = join(gitdir, ...ref.split('/'))
-  const lockPath = `${refPath}.lock`
-  await fsp.mkdir(join(refPath, '..'), {recursive: true})
-  let handle: FileHandle | undefined
-  try {
-    handle = await fsp.open(lockPath, 'wx')
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
-    throw new ConflictError(`${ref} of namespace ${namespace} is locked by another writer; try again`, {
-      namespace,
-    })
-  }
-  let renamed = false
-  try {
-    if (!force) {
-      const current = await readRef(gitdir, ref)
-      if (current !== expected) {
-        throw new ConflictError(
-          `namespace ${namespace} changed during sync (${ref} moved from ${expected ?? 'nothing'} to ${current ?? 'nothing'}); try again`,
-          {namespace, expected, current},
-        )
-      }
-    }
-    await handle.writeFile(`${next}\n`)
-    await handle.close()
-    handle = undefined
-    await fsp.rename(lockPath, refPath)
-    renamed = true
-  } finally {
-    await handle?.close()
-    if (!renamed) await fsp.rm(lockPath, {force: true})
-  }
-}
-
-async function readRef(gitdir: string, ref: string): Promise<string | null> {
-  const loose = await fsp.readFile(join(gitdir, ...ref.split('/')), 'utf8').catch(() => undefined)
-  if (loose !== undefined && /^[0-9a-f]{40}\s*$/.test(loose)) return loose.trim()
-  const packed = await fsp.readFile(join(gitdir, 'packed-refs'), 'utf8').catch(() => '')
-  const line = packed.split('\n').find((l) => l.endsWith(` ${ref}`))
-  return line ? line.slice(0, 40) : null
 }
