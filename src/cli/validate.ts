@@ -1,5 +1,6 @@
 import {stat} from 'node:fs/promises'
 
+import {UsageError} from '../domain/errors.js'
 import {resolveMinScore, scoreTemplate, scoreTemplateDir} from '../quality/index.js'
 import type {QualityReport} from '../quality/types.js'
 import type {Registry} from '../registry/types.js'
@@ -29,6 +30,8 @@ export async function validateTargets(opts: {
       const report = await scoreTemplateDir(target, {minScore})
       sources.set(report.template, target)
       reports.push(report)
+    } else if (looksLikePath(target)) {
+      throw new UsageError(`no template folder at ${target}`, {path: target})
     } else refs.push(target)
   }
   if (opts.all || refs.length > 0) {
@@ -37,6 +40,13 @@ export async function validateTargets(opts: {
     for (const ref of refs) reports.push(await scoreTemplate(await registry.getFiles(ref), {minScore}))
   }
   return {passed: reports.every((r) => r.passed), minScore, reports, sources}
+}
+
+/** `./x`, `/x`, `~/x`, `a/b/c`, `x/`: a folder the user meant, not a `namespace/name` reference. */
+function looksLikePath(target: string): boolean {
+  return (
+    /^[./~]/.test(target) || target.endsWith('/') || target.split('/').length > 2 || target.includes('\\')
+  )
 }
 
 async function allTemplateRefs(registry: Registry): Promise<string[]> {

@@ -123,3 +123,11 @@ describe.each(Object.entries(MODES))('create with the quality gate (%s)', (_mode
     expect((await runCommand(Get, ['thin-docs', ...s])).exitCode).toBe(1)
   })
 })
+
+describe('validate input errors', () => {
+  it('says a missing folder is missing (exit 2), not a bad reference', async () => {
+    const run = await runCommand(Validate, ['./no-such-template-folder'])
+    expect(run.exitCode).toBe(2)
+    expect(run.error?.message).toBe('no template folder at ./no-such-template-folder')
+  })
+})
