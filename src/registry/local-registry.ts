@@ -20,7 +20,7 @@ import {
 } from '../domain/errors.js'
 import type {LoadedTemplate, Namespace, TemplateFiles, VersionInfo} from '../domain/types.js'
 import {PUBLIC_NAMESPACE} from '../domain/types.js'
-import {GitStore, type NamespaceRepo} from '../store/git-store.js'
+import {GitStore, type NamespaceRepo} from '../store/index.js'
 import {blobId} from '../store/objects.js'
 import type {QualityReport} from '../quality/types.js'
 import type {RegistryQualityReport, RegistryQualityRow} from '../quality/report.js'

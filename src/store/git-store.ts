@@ -9,19 +9,6 @@ import {NamespaceRepo} from './namespace-repo.js'
 import {NAMESPACE_PATTERN, assertNamespace} from './paths.js'
 import type {LockOptions} from './types.js'
 
-export {NamespaceRepo} from './namespace-repo.js'
-export {NAMESPACE_PATTERN} from './paths.js'
-export type {
-  CommitRecord,
-  CommitResult,
-  CommitTrailers,
-  GitIdentity,
-  LockOptions,
-  StoredFile,
-  TemplateChange,
-  TemplateLocation,
-} from './types.js'
-
 /** Options of a {@link GitStore}. */
 export interface GitStoreOptions {
   /** Defaults for {@link NamespaceRepo.withLock}. */

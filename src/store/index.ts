@@ -7,8 +7,8 @@
  * const repo = new GitStore('/srv/maestro/git').repo('acme')
  * ```
  */
-export {GitStore, NAMESPACE_PATTERN, type GitStoreOptions} from './git-store.js'
-export {assertNamespace} from './paths.js'
+export {GitStore, type GitStoreOptions} from './git-store.js'
+export {assertNamespace, NAMESPACE_PATTERN} from './paths.js'
 export {DEFAULT_AUTHOR, MAIN_REF, NamespaceRepo} from './namespace-repo.js'
 export {readLockOwner, withFileLock, type LockOwner} from './lock.js'
 export {formatMessage, parseTrailers} from './message.js'
