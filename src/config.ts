@@ -2,6 +2,8 @@ import {existsSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {join, resolve} from 'node:path'
 
+import {DEFAULT_POOL} from './db/pool.js'
+import type {PoolConfig} from './db/pool.js'
 import {UsageError} from './domain/errors.js'
 import {packageRoot} from './domain/package-root.js'
 
@@ -18,6 +20,8 @@ import {packageRoot} from './domain/package-root.js'
 export interface Config {
   readonly home: string
   readonly databaseUrl: string | undefined
+  /** PostgreSQL pool settings (DATABASE_POOL_MAX, DATABASE_POOL_IDLE_TIMEOUT_MS, …). */
+  readonly databasePool: Required<PoolConfig>
   readonly redisUrl: string | undefined
   readonly templatesStoragePath: string
   readonly servicePort: number
@@ -66,6 +70,24 @@ export function loadConfig(overrides: NodeJS.ProcessEnv = {}): Config {
   return Object.freeze({
     home: resolve(env.MAESTRO_HOME || join(homedir(), '.maestro')),
     databaseUrl: env.DATABASE_URL || undefined,
+    databasePool: Object.freeze({
+      max: integer(env, 'DATABASE_POOL_MAX', DEFAULT_POOL.max, 1, 10_000),
+      idleTimeoutMs: integer(env, 'DATABASE_POOL_IDLE_TIMEOUT_MS', DEFAULT_POOL.idleTimeoutMs, 0, 86_400_000),
+      connectionTimeoutMs: integer(
+        env,
+        'DATABASE_POOL_CONNECTION_TIMEOUT_MS',
+        DEFAULT_POOL.connectionTimeoutMs,
+        0,
+        86_400_000,
+      ),
+      statementTimeoutMs: integer(
+        env,
+        'DATABASE_STATEMENT_TIMEOUT_MS',
+        DEFAULT_POOL.statementTimeoutMs,
+        0,
+        86_400_000,
+      ),
+    }),
     redisUrl: env.REDIS_URL || undefined,
     templatesStoragePath: resolve(env.TEMPLATES_STORAGE_PATH || bundledCatalog()),
     servicePort: integer(env, 'SERVICE_PORT', 8005, 0, 65535),

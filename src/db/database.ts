@@ -25,6 +25,8 @@ import type {
 import type BetterSqlite3 from 'better-sqlite3'
 
 import {UsageError} from '../domain/errors.js'
+import {DEFAULT_POOL} from './pool.js'
+import type {PoolConfig} from './pool.js'
 import type {Database} from './schema.js'
 
 export interface DbConfig {
@@ -33,7 +35,12 @@ export interface DbConfig {
    * path, or `:memory:` for SQLite. Unset: SQLite at `~/.maestro/index.db`.
    */
   readonly url?: string
+  /** PostgreSQL connection pool; ignored by SQLite. Unset fields take `DEFAULT_POOL`. */
+  readonly pool?: PoolConfig
 }
+
+export {DEFAULT_POOL}
+export type {PoolConfig}
 
 export type Dialect = 'sqlite' | 'postgres'
 
@@ -44,6 +51,7 @@ export const DEFAULT_SQLITE_PATH = join(homedir(), '.maestro', 'index.db')
  * Opens the index database named by `config.url`. The connection (and the native
  * driver) is loaded on first use, so building a `Kysely` is free.
  *
+ * PostgreSQL runs through a `pg` pool sized by `config.pool` (`DEFAULT_POOL` otherwise).
  * SQLite runs with WAL, `busy_timeout=5000`, `foreign_keys=ON`, `synchronous=NORMAL`,
  * write transactions that start with `BEGIN IMMEDIATE` (so two processes writing the
  * same file queue instead of failing), and a cache of prepared statements.
@@ -61,11 +69,25 @@ export function createDb(config: DbConfig): Kysely<Database> {
   const target = parseDbUrl(config.url)
   if (target.dialect === 'postgres') {
     const connectionString = target.url
+    const pool = {...DEFAULT_POOL, ...config.pool}
     return new Kysely<Database>({
       dialect: new PostgresDialect({
         pool: async () => {
           const {default: pg} = await import('pg')
-          return new pg.Pool({connectionString})
+          const created = new pg.Pool({
+            connectionString,
+            max: pool.max,
+            idleTimeoutMillis: pool.idleTimeoutMs,
+            connectionTimeoutMillis: pool.connectionTimeoutMs,
+            ...(pool.statementTimeoutMs > 0 ? {statement_timeout: pool.statementTimeoutMs} : {}),
+            application_name: 'maestro-tpl',
+          })
+          // An idle connection the server drops (restart, admin kill) emits 'error' on the
+          // pool; unheard, it would crash the process. The pool discards that client and
+          // the next query opens a fresh one; a query that was running fails and its
+          // transaction is retried (retry.ts).
+          created.on('error', () => undefined)
+          return created
         },
       }),
     })

@@ -3,15 +3,19 @@
  * static map so they are bundled with the code and work from dist/ (no directory
  * scanning at run time). Add a migration by adding a file and one line below.
  */
-import {Migrator} from 'kysely'
+import {Migrator, sql} from 'kysely'
 import type {Kysely, Migration, MigrationProvider} from 'kysely'
 
 import {MaestroError} from '../domain/errors.js'
+import {dialectOf} from './database.js'
+import {withRetry} from './retry.js'
 import * as initial from './migrations/2026_11_26_0001_initial.js'
+import * as postgresSearch from './migrations/2026_12_01_0001_postgres_search.js'
 
 /** Every migration, by name; kysely applies them in name order. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '2026_11_26_0001_initial': initial,
+  '2026_12_01_0001_postgres_search': postgresSearch,
 })
 
 class StaticMigrationProvider implements MigrationProvider {
@@ -36,32 +40,60 @@ export class MigrationError extends MaestroError {
 
 /**
  * A kysely `Migrator` over the static migration list, for tooling and tests that move
- * the schema up or down step by step.
+ * the schema up or down step by step. On PostgreSQL, pass the schema the index lives
+ * in (`await migrationSchema(db)`): without it kysely takes a `kysely_migration` table
+ * in any schema of the database for its own.
  *
  * @example
  * ```ts
  * import {NO_MIGRATIONS} from 'kysely'
- * await createMigrator(db).migrateTo(NO_MIGRATIONS) // drop everything
+ * await createMigrator(db, await migrationSchema(db)).migrateTo(NO_MIGRATIONS) // drop everything
  * ```
  */
-export function createMigrator<DB>(db: Kysely<DB>): Migrator {
-  return new Migrator({db, provider: new StaticMigrationProvider()})
+export function createMigrator<DB>(db: Kysely<DB>, schema?: string): Migrator {
+  return new Migrator({
+    db,
+    provider: new StaticMigrationProvider(),
+    ...(schema === undefined ? {} : {migrationTableSchema: schema}),
+  })
 }
 
 /**
- * Brings the schema up to date. Throws `MigrationError` naming the migration that
+ * The schema the index lives in: PostgreSQL's first schema on the search path
+ * (`current_schema()`), undefined on SQLite.
+ *
+ * @example
+ * ```ts
+ * await migrationSchema(db) // 'public'
+ * ```
+ */
+export async function migrationSchema<DB>(db: Kysely<DB>): Promise<string | undefined> {
+  if (dialectOf(db) !== 'postgres') return undefined
+  const {rows} = await sql<{schema: string | null}>`SELECT current_schema() AS schema`.execute(db)
+  const schema = rows[0]?.schema
+  if (!schema) throw new MigrationError(undefined, new Error('no schema on the search_path to migrate'))
+  return schema
+}
+
+/**
+ * Brings the schema up to date and returns the names of the migrations it applied
+ * ([] when the schema was current). Throws `MigrationError` naming the migration that
  * failed; pending migrations run in one transaction, so a failure leaves the schema
- * as it was.
+ * as it was. Processes migrating the same database at once take turns (kysely's
+ * migration lock: a row lock on PostgreSQL, `BEGIN IMMEDIATE` on SQLite); the later
+ * one finds nothing left to do.
  *
  * @example
  * ```ts
  * const db = createDb({url: process.env.DATABASE_URL})
- * await migrateToLatest(db)
+ * await migrateToLatest(db) // ['2026_11_26_0001_initial', …] on a new database
  * ```
  */
-export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<void> {
-  const {error, results} = await createMigrator(db).migrateToLatest()
-  if (error === undefined) return
+export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<string[]> {
+  const schema = await withRetry(() => migrationSchema(db))
+  const {error, results} = await withRetry(() => createMigrator(db, schema).migrateToLatest())
+  if (error === undefined)
+    return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
   const failed = results?.find((r) => r.status === 'Error')
   throw new MigrationError(failed?.migrationName, error)
 }

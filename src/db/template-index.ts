@@ -10,17 +10,21 @@ import {
   InvalidVersionError,
   LimitExceededError,
   NotFoundError,
+  UsageError,
   VersionConflictError,
 } from '../domain/errors.js'
 import type {Manifest, Namespace, TemplateFiles, TemplateSummary, VersionInfo} from '../domain/types.js'
-import type {SearchHit, SearchQuery, TemplateFileEntry} from '../registry/types.js'
+import {SEARCH_SORTS} from '../registry/types.js'
+import type {SearchHit, SearchQuery, SearchSort, TemplateFileEntry} from '../registry/types.js'
 import {isBinary} from '../domain/paths.js'
 import {contentHash} from './content.js'
 import {MAX_NAMESPACE_KEY, seqRange} from './keys.js'
+import {runTransaction} from './retry.js'
 import {chunks, SUMMARY_COLUMNS, toSummary} from './rows.js'
 import type {Database, TemplatesTable, TemplateVersionsTable} from './schema.js'
 import {searchBackendFor} from './search/backend.js'
 import type {SearchBackend, SearchDocument} from './search/backend.js'
+import {parseQueryWords} from './search/query.js'
 
 export const DEFAULT_SEARCH_LIMIT = 20
 export const MAX_SEARCH_LIMIT = 100
@@ -130,7 +134,9 @@ export class TemplateIndex {
   /**
    * Runs `fn` with an index bound to one transaction: all its writes commit together
    * or not at all. Inside, use only the index passed to `fn` (SQLite has a single
-   * connection, which the transaction holds).
+   * connection, which the transaction holds). A transaction that fails on a transient
+   * error (serialization failure, deadlock, dropped connection) runs again whole, so
+   * `fn` must do nothing but index writes (see `runTransaction`).
    *
    * @example
    * ```ts
@@ -142,7 +148,7 @@ export class TemplateIndex {
    */
   async transaction<T>(fn: (index: TemplateIndex) => Promise<T>): Promise<T> {
     if (this.#db.isTransaction) return fn(this)
-    return this.#db.transaction().execute((trx) => fn(new TemplateIndex(trx)))
+    return runTransaction(this.#db, (trx) => fn(new TemplateIndex(trx)))
   }
 
   /**
@@ -151,7 +157,9 @@ export class TemplateIndex {
    * description 2, README 1, author 1). Words are ANDed and the last one is
    * prefix-matched. Without text, lists by name. Filters: `namespace` (must be one of
    * `namespaces`), `category`, `tags` (all must match), `author` (case-insensitive),
-   * `minScore` (quality score at least). `limit` defaults to 20, at most 100.
+   * `minScore` (quality score at least). `sort`: see `SearchQuery.sort`. `limit`
+   * defaults to 20, at most 100. On PostgreSQL the ranking is `ts_rank` over a weighted
+   * tsvector instead (src/db/search/postgres.ts), with the same matches and tiers.
    *
    * @example
    * ```ts
@@ -173,6 +181,7 @@ export class TemplateIndex {
       tags: q.tags,
       author: q.author,
       minScore: Number.isFinite(q.minScore) ? q.minScore : undefined,
+      sort: searchSort(q),
       limit: clamp(q.limit, DEFAULT_SEARCH_LIMIT, 0, MAX_SEARCH_LIMIT),
       offset: clamp(q.offset, 0, 0, Number.MAX_SAFE_INTEGER),
     })
@@ -693,8 +702,7 @@ export class TemplateIndex {
   }
 
   async #write<T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<T> {
-    if (this.#db.isTransaction) return fn(this.#db)
-    return this.#db.transaction().execute(fn)
+    return runTransaction(this.#db, fn)
   }
 
   async #versionDetail(versionId: string): Promise<VersionDetail | undefined> {
@@ -732,8 +740,9 @@ export function latestOf<T extends {version: string}>(versions: readonly T[]): T
 
 /**
  * The key of `namespace` (see keys.ts), registering the namespace on first use.
- * SQLite serialises writers (BEGIN IMMEDIATE); on PostgreSQL two first writes racing
- * for the same key make one fail on the unique constraint, and its retry succeeds.
+ * SQLite serialises writers (BEGIN IMMEDIATE); on PostgreSQL writes are SERIALIZABLE,
+ * so two first writes racing for the same key make one fail with a serialization
+ * failure, and its retry (see retry.ts) takes the next key.
  */
 async function namespaceKey(db: Kysely<Database>, namespace: Namespace): Promise<number> {
   const row = await db.selectFrom('namespaces').select('key').where('name', '=', namespace).executeTakeFirst()
@@ -859,6 +868,17 @@ function toVersionRecord(row: VersionRow): VersionRecord {
     content_hash: row.content_hash,
     quality_score: row.quality_score === null ? null : Number(row.quality_score),
   }
+}
+
+/** The order of a search: relevance needs words to be relevant to. */
+function searchSort(q: SearchQuery): SearchSort {
+  if (q.sort !== undefined && !SEARCH_SORTS.includes(q.sort))
+    throw new UsageError(`unknown sort ${JSON.stringify(q.sort)}: use one of ${SEARCH_SORTS.join(', ')}`, {
+      sort: q.sort,
+    })
+  const hasWords = parseQueryWords(q.text).length > 0
+  const sort = q.sort ?? (hasWords ? 'relevance' : 'name')
+  return sort === 'relevance' && !hasWords ? 'name' : sort
 }
 
 /** `value` as an integer within [min, max]; `fallback` when it is not a finite number. */

@@ -71,7 +71,10 @@ export interface LocalRegistryOptions {
 export async function openLocalRegistry(options: LocalRegistryOptions): Promise<LocalRegistry> {
   const {config} = options
   mkdirSync(config.home, {recursive: true})
-  const db = createDb({url: config.databaseUrl ?? `sqlite:${join(config.home, 'index.db')}`})
+  const db = createDb({
+    url: config.databaseUrl ?? `sqlite:${join(config.home, 'index.db')}`,
+    pool: config.databasePool,
+  })
   try {
     // Every command opens the registry: when the index already records exactly the
     // known migrations, skip kysely's Migrator (schema introspection, lock row and a

@@ -18,6 +18,10 @@ export interface RequestContext {
   role: 'admin' | 'editor' | 'viewer'
 }
 
+/** Orders search can return results in (see `SearchQuery.sort`). */
+export const SEARCH_SORTS = ['relevance', 'name', 'usage', 'score', 'updated'] as const
+export type SearchSort = (typeof SEARCH_SORTS)[number]
+
 export interface SearchQuery {
   text?: string
   category?: string
@@ -25,6 +29,13 @@ export interface SearchQuery {
   author?: string
   minScore?: number
   namespace?: Namespace
+  /**
+   * `relevance` (best match first; the default with text), `name` (the default
+   * without), `usage` (most used first), `score` (highest quality score first, unscored
+   * last) or `updated` (most recently updated first). Ties go by name. Without text,
+   * `relevance` means `name`.
+   */
+  sort?: SearchSort
   limit?: number
   offset?: number
 }

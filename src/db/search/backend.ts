@@ -4,7 +4,7 @@
  */
 import type {Kysely} from 'kysely'
 
-import type {SearchHit} from '../../registry/types.js'
+import type {SearchHit, SearchSort} from '../../registry/types.js'
 import {dialectOf} from '../database.js'
 import type {Database} from '../schema.js'
 import {PostgresSearch} from './postgres.js'
@@ -32,6 +32,8 @@ export interface BackendQuery {
   tags?: readonly string[]
   author?: string
   minScore?: number
+  /** `relevance` only when `text` holds a word. */
+  sort: SearchSort
   limit: number
   offset: number
 }

@@ -1,26 +1,332 @@
 /**
- * Search on PostgreSQL: not built yet (a tsvector column on `templates` with a GIN
- * index, added by its own migration, is the plan). Until then every call says so
- * plainly instead of failing on a missing table.
+ * Search on PostgreSQL: `template_search` (migration 2026_12_01_0001) holds three
+ * tsvectors per template, built here from the tokens SQLite's FTS5 table indexes
+ * (`searchTokens`), so both dialects find the same templates for the same query. A
+ * namespace is a `seq` range (src/db/keys.ts); category, tags, author and score are
+ * tokens of the `filters` vector, the same tokens as SQLite's `filters` column.
+ *
+ * Weights. FTS5 weighs six columns (COLUMN_WEIGHTS: name 10, tags 5, category 3,
+ * description 2, README 1, author 1); a tsvector has four weights, each at most 1:
+ *
+ * | column | SQLite | tsvector weight | value |
+ * | --- | ---: | :---: | ---: |
+ * | name | 10 | A | 1.0 |
+ * | tags, category | 5, 3 | B | 0.5 |
+ * | description, author | 2, 1 | C | 0.2 |
+ * | README | 1 | D | 0.1 |
+ *
+ * Author sits with the description (not with the README) so that the metadata tier is
+ * exactly "weights A to C" and the README alone is D.
+ *
+ * Ranking is `ts_rank` with these weights and length normalisation 1 (rank divided by
+ * 1 + the logarithm of the document length), tiered as on SQLite: templates whose
+ * metadata holds every word first, ranked over their metadata vector; README-only
+ * matches after, ranked over the whole document. Unlike bm25, `ts_rank` looks at one
+ * document only (no corpus statistics), so a rank says nothing about other tenants'
+ * templates. Orders within a tier differ from SQLite's where bm25's document
+ * frequencies would decide; the matches, the totals and the tiers are the same.
  */
-import type {Kysely} from 'kysely'
+import {sql} from 'kysely'
+import type {Kysely, RawBuilder} from 'kysely'
 
-import type {SearchHit} from '../../registry/types.js'
+import type {SearchHit, SearchSort} from '../../registry/types.js'
+import {seqRange} from '../keys.js'
+import {SUMMARY_COLUMNS, toSummary} from '../rows.js'
+import type {SummaryRow} from '../rows.js'
 import type {Database} from '../schema.js'
 import type {BackendQuery, SearchBackend, SearchDocument} from './backend.js'
+import {orderBy} from './order.js'
+import {
+  COLUMN_WEIGHTS,
+  filterGroups,
+  filterTokens,
+  parseQueryWords,
+  scoreFilter,
+  searchTokens,
+} from './query.js'
+import type {QueryWord} from './query.js'
+
+type Weight = 'A' | 'B' | 'C' | 'D'
+
+/** The tsvector weight of each text column (see the table above). */
+const COLUMN_WEIGHT_CLASS = {
+  name: 'A',
+  tags: 'B',
+  category: 'B',
+  description: 'C',
+  author: 'C',
+  readme: 'D',
+} as const satisfies Record<string, Weight>
+
+/**
+ * `ts_rank`'s weight array, in its order {D, C, B, A}: each class weighs its heaviest
+ * column's FTS5 weight, relative to the name's.
+ */
+const RANK_WEIGHTS = (() => {
+  const fts = {name: 0, tags: 1, category: 2, description: 3, readme: 4, author: 5} as const
+  const top = COLUMN_WEIGHTS[fts.name]
+  const value = (weight: Weight) =>
+    Math.max(
+      ...Object.entries(COLUMN_WEIGHT_CLASS)
+        .filter(([, w]) => w === weight)
+        .map(([column]) => COLUMN_WEIGHTS[fts[column as keyof typeof fts]]),
+    ) / top
+  return sql.raw(`'{${(['D', 'C', 'B', 'A'] as const).map(value).join(', ')}}'::real[]`)
+})()
+
+/** ts_rank normalisation: divide by 1 + log(document length), as bm25 discounts long documents. */
+const RANK_NORMALIZATION = sql.raw('1')
+
+/** tsvector positions stop at 16383; later words keep the last position. */
+const MAX_POSITION = 16_383
+/** tsvector keeps at most 256 positions per lexeme. */
+const MAX_POSITIONS_PER_LEXEME = 256
+
+/** As on SQLite: the README's beginning says what the template is. */
+const README_INDEXED_CHARS = 16_000
+
+/** Up to this many matches, a text query ranks them all in one statement. */
+const ONE_PASS_AT_MOST = 1000
+
+const COLUMNS = sql.join(SUMMARY_COLUMNS.map((column) => sql.ref(`t.${column}`)))
+
+type Result = {items: SearchHit[]; total: number}
+type ListSort = Exclude<SearchSort, 'relevance'>
 
 export class PostgresSearch implements SearchBackend {
-  async write(_db: Kysely<Database>, _doc: SearchDocument): Promise<void> {
-    throw notYet()
+  async write(db: Kysely<Database>, doc: SearchDocument): Promise<void> {
+    const metadata: Field[] = [
+      {text: doc.name, weight: COLUMN_WEIGHT_CLASS.name},
+      {text: doc.tags.join(' '), weight: COLUMN_WEIGHT_CLASS.tags},
+      {text: doc.category, weight: COLUMN_WEIGHT_CLASS.category},
+      {text: doc.description, weight: COLUMN_WEIGHT_CLASS.description},
+      {text: doc.author, weight: COLUMN_WEIGHT_CLASS.author},
+    ]
+    const readme = {text: doc.readme.slice(0, README_INDEXED_CHARS), weight: COLUMN_WEIGHT_CLASS.readme}
+    const document = tsvector([...metadata, readme])
+    const head = tsvector(metadata)
+    const filters = filterTokens(doc).map(quoteLexeme).join(' ')
+    await sql`
+      INSERT INTO template_search (seq, document, metadata, filters)
+      VALUES (${doc.seq}, ${document}::tsvector, ${head}::tsvector, ${filters}::tsvector)
+      ON CONFLICT (seq) DO UPDATE SET
+        document = excluded.document, metadata = excluded.metadata, filters = excluded.filters
+    `.execute(db)
   }
 
-  async search(_db: Kysely<Database>, _q: BackendQuery): Promise<{items: SearchHit[]; total: number}> {
-    throw notYet()
+  async search(db: Kysely<Database>, q: BackendQuery): Promise<Result> {
+    const spaces = await db
+      .selectFrom('namespaces')
+      .select(['name', 'key'])
+      .where('name', 'in', q.namespaces)
+      .orderBy('key')
+      .execute()
+    if (spaces.length === 0) return {items: [], total: 0}
+    const text = textQuery(parseQueryWords(q.text))
+    const filters = filterQuery(q)
+    // Between whole numbers the score tokens only narrow the set; the score decides.
+    const check = q.minScore !== undefined && !scoreFilter(q.minScore).exact ? q.minScore : undefined
+    const ranges = sql.join(
+      spaces.map((space) => {
+        const {from, to} = seqRange(Number(space.key))
+        return sql`(s.seq >= ${from} AND s.seq < ${to})`
+      }),
+      sql` OR `,
+    )
+    const conditions: RawBuilder<unknown>[] = [sql`(${ranges})`]
+    if (text !== undefined) conditions.push(sql`s.document @@ ${text}::tsquery`)
+    if (filters !== undefined) conditions.push(sql`s.filters @@ ${filters}::tsquery`)
+    if (check !== undefined) conditions.push(sql`t.quality_score >= ${check}`)
+    const where = sql.join(conditions, sql` AND `)
+    // The templates are joined only where their columns are needed.
+    const from = check === undefined ? SEARCH_ONLY : WITH_TEMPLATES
+
+    if (text !== undefined && q.sort === 'relevance') return this.#ranked(db, q, from, where, text)
+    const sort = q.sort === 'relevance' ? 'name' : q.sort
+    if (text === undefined && filters === undefined && check === undefined) return this.#listAll(db, q, sort)
+    return this.#listMatches(db, q, where, sort)
+  }
+
+  /** Text queries, best first, in the tiers described at the top of this file. */
+  async #ranked(
+    db: Kysely<Database>,
+    q: BackendQuery,
+    from: RawBuilder<unknown>,
+    where: RawBuilder<unknown>,
+    text: string,
+  ): Promise<Result> {
+    const total = await count(db, from, where)
+    if (total === 0 || q.offset >= total || q.limit === 0) return {items: [], total}
+    const query = sql`${text}::tsquery`
+    const headScore = sql`ts_rank(${RANK_WEIGHTS}, s.metadata, ${query}, ${RANK_NORMALIZATION})`
+    const tailScore = sql`ts_rank(${RANK_WEIGHTS}, s.document, ${query}, ${RANK_NORMALIZATION})`
+    const inHead = sql`s.metadata @@ ${query}`
+
+    if (total <= ONE_PASS_AT_MOST) {
+      const {rows} = await sql<Hit>`
+        SELECT s.seq, CASE WHEN ${inHead} THEN ${headScore} ELSE ${tailScore} END AS score
+        FROM ${from} WHERE ${where}
+        ORDER BY (${inHead}) DESC, score DESC, s.seq LIMIT ${q.limit} OFFSET ${q.offset}`.execute(db)
+      return {items: await summaries(db, q, rows), total}
+    }
+
+    // Many matches: rank the head alone, and the tail only when a page reaches it, so a
+    // common word does not rank every README that holds it.
+    const head = sql`${where} AND ${inHead}`
+    const {rows: hits} = await sql<Hit>`
+      SELECT s.seq, ${headScore} AS score FROM ${from} WHERE ${head}
+      ORDER BY score DESC, s.seq LIMIT ${q.limit} OFFSET ${q.offset}`.execute(db)
+    if (hits.length < q.limit) {
+      const headCount = hits.length > 0 ? q.offset + hits.length : await count(db, from, head)
+      if (headCount < total) {
+        const {rows} = await sql<Hit>`
+          SELECT s.seq, ${tailScore} AS score FROM ${from} WHERE ${where} AND NOT (${inHead})
+          ORDER BY score DESC, s.seq
+          LIMIT ${q.limit - hits.length} OFFSET ${Math.max(0, q.offset - headCount)}`.execute(db)
+        hits.push(...rows)
+      }
+    }
+    return {items: await summaries(db, q, hits), total}
+  }
+
+  /** Filters, or text sorted other than by relevance: the matches in `sort` order. */
+  async #listMatches(
+    db: Kysely<Database>,
+    q: BackendQuery,
+    where: RawBuilder<unknown>,
+    sort: ListSort,
+  ): Promise<Result> {
+    const total = await count(db, WITH_TEMPLATES, where)
+    if (q.offset >= total || q.limit === 0) return {items: [], total}
+    const {rows} = await sql<SummaryRow>`
+      SELECT ${COLUMNS} FROM ${WITH_TEMPLATES} WHERE ${where}
+      ORDER BY ${orderBy(sort, 'postgres')} LIMIT ${q.limit} OFFSET ${q.offset}`.execute(db)
+    return {items: visible(q, rows).map((row) => ({...toSummary(row), rank: 0})), total}
+  }
+
+  /** No text, no filter: every template of the namespaces, in `sort` order. */
+  async #listAll(db: Kysely<Database>, q: BackendQuery, sort: ListSort): Promise<Result> {
+    const scope = sql`t.namespace IN (${sql.join(q.namespaces)})`
+    const {rows: counted} = await sql<{
+      n: string
+    }>`SELECT count(*) AS n FROM templates AS t WHERE ${scope}`.execute(db)
+    const total = Number(counted[0]?.n ?? 0)
+    if (q.offset >= total || q.limit === 0) return {items: [], total}
+    const {rows} = await sql<SummaryRow>`
+      SELECT ${COLUMNS} FROM templates AS t WHERE ${scope}
+      ORDER BY ${orderBy(sort, 'postgres')} LIMIT ${q.limit} OFFSET ${q.offset}`.execute(db)
+    return {items: rows.map((row) => ({...toSummary(row), rank: 0})), total}
   }
 }
 
-function notYet(): Error {
-  return new Error(
-    'template search on PostgreSQL is not implemented yet; use SQLite (leave DATABASE_URL unset)',
+type Hit = {seq: string | number; score: number}
+
+const SEARCH_ONLY = sql`template_search AS s`
+/** Search rows with their templates (the exact score check and the listings need both). */
+const WITH_TEMPLATES = sql`template_search AS s JOIN templates AS t ON t.seq = s.seq`
+
+async function count(
+  db: Kysely<Database>,
+  from: RawBuilder<unknown>,
+  where: RawBuilder<unknown>,
+): Promise<number> {
+  const {rows} = await sql<{n: string}>`SELECT count(*) AS n FROM ${from} WHERE ${where}`.execute(db)
+  return Number(rows[0]?.n ?? 0)
+}
+
+/**
+ * The ranges already scope by namespace; checking the rows too means a search row that
+ * somehow disagreed with its template could still not leak.
+ */
+function visible<T extends {namespace: string}>(q: BackendQuery, rows: readonly T[]): T[] {
+  const allowed = new Set(q.namespaces)
+  return rows.filter((row) => allowed.has(row.namespace))
+}
+
+/** The templates of `hits`, in the order of `hits`, with their rank. */
+async function summaries(db: Kysely<Database>, q: BackendQuery, hits: readonly Hit[]): Promise<SearchHit[]> {
+  if (hits.length === 0) return []
+  const rows = await db
+    .selectFrom('templates')
+    .select(['seq', ...SUMMARY_COLUMNS])
+    .where(
+      'seq',
+      'in',
+      hits.map((hit) => Number(hit.seq)),
+    )
+    .execute()
+  const bySeq = new Map(visible(q, rows).map((row) => [Number(row.seq), row]))
+  return hits.flatMap((hit) => {
+    const row = bySeq.get(Number(hit.seq))
+    return row ? [{...toSummary(row), rank: Number(hit.score)}] : []
+  })
+}
+
+interface Field {
+  text: string
+  weight: Weight
+}
+
+/**
+ * A tsvector literal of `fields`: every token with its positions and the field's
+ * weight. Positions run on across fields with a gap between them, so a phrase never
+ * spans two columns (as in FTS5, where columns are separate).
+ *
+ * @example
+ * ```ts
+ * tsvector([{text: 'fastapi-service', weight: 'A'}, {text: 'api', weight: 'B'}])
+ * // "'api':4B 'fastapi':1A 'service':2A"
+ * ```
+ */
+export function tsvector(fields: readonly Field[]): string {
+  const lexemes = new Map<string, string[]>()
+  let position = 1
+  for (const field of fields) {
+    const suffix = field.weight === 'D' ? '' : field.weight
+    for (const token of searchTokens(field.text)) {
+      const at = `${Math.min(position, MAX_POSITION)}${suffix}`
+      position += 1
+      const positions = lexemes.get(token)
+      if (!positions) lexemes.set(token, [at])
+      else if (positions.length < MAX_POSITIONS_PER_LEXEME && positions[positions.length - 1] !== at)
+        positions.push(at)
+    }
+    position += 1
+  }
+  return [...lexemes].map(([token, positions]) => `${quoteLexeme(token)}:${positions.join(',')}`).join(' ')
+}
+
+/**
+ * The tsquery of a text: words ANDed, a word of several tokens as a phrase (`<->`),
+ * the last token of a prefix word as a prefix (`:*`). Undefined without words.
+ *
+ * @example
+ * ```ts
+ * textQuery(parseQueryWords('docker fastapi-serv')) // "'docker' & ('fastapi' <-> 'serv':*)"
+ * ```
+ */
+export function textQuery(words: readonly QueryWord[]): string | undefined {
+  const parts = words
+    .filter((word) => word.tokens.length > 0)
+    .map((word) => {
+      const last = word.tokens.length - 1
+      const lexemes = word.tokens.map(
+        (token, i) => quoteLexeme(token) + (word.prefix && i === last ? ':*' : ''),
+      )
+      return lexemes.length === 1 ? (lexemes[0] as string) : `(${lexemes.join(' <-> ')})`
+    })
+  return parts.length === 0 ? undefined : parts.join(' & ')
+}
+
+/** The tsquery of the filters (see `filterGroups`), undefined without filters. */
+function filterQuery(q: BackendQuery): string | undefined {
+  const groups = filterGroups(q).map((group) =>
+    group.length === 1 ? quoteLexeme(group[0] as string) : `(${group.map(quoteLexeme).join(' | ')})`,
   )
+  return groups.length === 0 ? undefined : groups.join(' & ')
+}
+
+/** A lexeme quoted for tsvector and tsquery input: taken as it is, never parsed. */
+function quoteLexeme(token: string): string {
+  return `'${token.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`
 }

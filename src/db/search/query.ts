@@ -72,39 +72,45 @@ function scoreTokens(score: number | null): string[] {
 }
 
 /**
- * How the index answers `quality_score >= minScore`: a MATCH clause over the score
- * tokens, `exact` when it selects precisely those templates (whole numbers from 0 to
- * 100); otherwise the clause narrows and the caller must still compare the score.
+ * How the index answers `quality_score >= minScore`: score tokens of which a template
+ * must hold at least one, rendered as a MATCH clause; `exact` when they select
+ * precisely those templates (whole numbers from 0 to 100); otherwise they narrow and
+ * the caller must still compare the score.
  *
  * @example
  * ```ts
- * scoreFilter(70) // {match: '"qs70"', exact: true}
- * scoreFilter(73) // {match: '("qs80" OR "qv73" OR … "qv79")', exact: true}
+ * scoreFilter(70) // {match: '"qs70"', anyOf: ['qs70'], exact: true}
+ * scoreFilter(73) // {match: '("qs80" OR "qv73" OR … "qv79")', anyOf: ['qs80', 'qv73', …], exact: true}
  * scoreFilter(72.5) // like 72, exact: false
  * ```
  */
-export function scoreFilter(minScore: number): {match: string; exact: boolean} {
+export function scoreFilter(minScore: number): {match: string; anyOf: string[]; exact: boolean} {
   const from = Math.min(100, Math.max(0, Math.floor(minScore)))
   const exact = from === minScore
   const ten = Math.ceil(from / SCORE_STEP) * SCORE_STEP
-  if (ten === from) return {match: `"qs${from}"`, exact}
-  const values = Array.from({length: ten - from}, (_, i) => `"qv${from + i}"`)
-  return {match: `("qs${ten}" OR ${values.join(' OR ')})`, exact}
+  const anyOf = [`qs${ten}`, ...Array.from({length: ten - from}, (_, i) => `qv${from + i}`)]
+  const quoted = anyOf.map(quoteTerm)
+  return {match: quoted.length === 1 ? (quoted[0] as string) : `(${quoted.join(' OR ')})`, anyOf, exact}
 }
 
-/** The `filters` column text of one template. */
-export function filtersText(doc: {
+/** The filter tokens of one template (see `filterToken` and `scoreTokens`). */
+export function filterTokens(doc: {
   category: string
   tags: readonly string[]
   author: string
   qualityScore: number | null
-}): string {
-  const tokens = [
+}): string[] {
+  return [
     filterToken('category', doc.category),
     ...doc.tags.map((tag) => filterToken('tag', tag)),
     filterToken('author', doc.author),
+    ...scoreTokens(doc.qualityScore),
   ]
-  return [...tokens, ...scoreTokens(doc.qualityScore)].join(' ')
+}
+
+/** The `filters` column text of one template. */
+export function filtersText(doc: Parameters<typeof filterTokens>[0]): string {
+  return filterTokens(doc).join(' ')
 }
 
 /** A string literal in FTS5 syntax: tokenized as a phrase, never parsed as operators. */
@@ -125,22 +131,31 @@ const WORD_RUNS = /[\p{L}\p{N}]+/gu
 /** Columns that describe a template, as opposed to its README. */
 export const METADATA_COLUMNS = ['name', 'tags', 'category', 'description', 'author'] as const
 
+/** One word of a query: its text, the tokens it splits into, and whether it is a prefix. */
+export interface QueryWord {
+  /** The word as typed (NFC, control characters removed, at most MAX_WORD_LENGTH characters). */
+  text: string
+  /** Its index tokens (see `searchTokens`): a word of several tokens matches them side by side. */
+  tokens: string[]
+  /** Only the last word, and only when its last run of letters or digits is long enough. */
+  prefix: boolean
+}
+
 /**
- * The text part of a MATCH expression, over all text columns and over the metadata
- * columns alone; undefined when `text` holds no word. Words (split at white space)
- * are ANDed; each is a quoted phrase, so `fastapi-service` and `backend_developer`
- * match those words side by side. The last word is prefix-matched (so `fas` finds
- * `fastapi`) when its last run of letters or digits has at least MIN_PREFIX_LENGTH
- * characters.
+ * The words of a search text, as every backend reads them: split at white space, words
+ * without a letter or digit dropped, at most MAX_WORDS words of at most MAX_WORD_LENGTH
+ * characters. The last word is a prefix (so `fas` finds `fastapi`) when its last run of
+ * letters or digits has at least MIN_PREFIX_LENGTH characters. Empty when `text` holds
+ * no word.
  *
  * @example
  * ```ts
- * textMatch('fastapi serv')?.all // '{name tags category description readme author} : ("fastapi" AND "serv"*)'
- * textMatch('" * ( -')          // undefined
+ * parseQueryWords('FastAPI-serv') // [{text: 'FastAPI-serv', tokens: ['fastapi', 'serv'], prefix: true}]
+ * parseQueryWords('" * ( -')      // []
  * ```
  */
-export function textMatch(text: string | undefined): {all: string; metadata: string} | undefined {
-  if (text === undefined) return undefined
+export function parseQueryWords(text: string | undefined): QueryWord[] {
+  if (text === undefined) return []
   const words = text
     .normalize('NFC')
     // FTS5 reads the query as a C string: a NUL would end it inside a quoted term.
@@ -149,19 +164,89 @@ export function textMatch(text: string | undefined): {all: string; metadata: str
     .filter((word) => WORD_CHAR.test(word))
     .slice(0, MAX_WORDS)
     .map((word) => [...word].slice(0, MAX_WORD_LENGTH).join(''))
-  if (words.length === 0) return undefined
   const last = words.length - 1
-  const terms = words
-    .map((word, i) => {
-      const runs = word.match(WORD_RUNS) ?? []
-      const prefix = i === last && [...(runs[runs.length - 1] ?? '')].length >= MIN_PREFIX_LENGTH
-      return quoteTerm(word) + (prefix ? '*' : '')
-    })
-    .join(' AND ')
+  return words.map((word, i) => {
+    const runs = word.match(WORD_RUNS) ?? []
+    const prefix = i === last && [...(runs[runs.length - 1] ?? '')].length >= MIN_PREFIX_LENGTH
+    return {text: word, tokens: searchTokens(word), prefix}
+  })
+}
+
+/** Longest token the PostgreSQL index keeps; longer ones are cut (a query word is far shorter). */
+export const MAX_TOKEN_LENGTH = 256
+
+/**
+ * The index tokens of a text, the way SQLite's `unicode61 remove_diacritics 2`
+ * tokenizer makes them: runs of letters and digits, lower-cased, diacritics removed.
+ * The PostgreSQL index is built from these tokens, not from its own parser, so both
+ * dialects find the same words (PostgreSQL's parser keeps `fastapi-service`, e-mail
+ * addresses, paths and version numbers as extra tokens, and splits differently).
+ *
+ * @example
+ * ```ts
+ * searchTokens('Café backend_developer v1.2') // ['cafe', 'backend', 'developer', 'v1', '2']
+ * ```
+ */
+export function searchTokens(text: string): string[] {
+  const folded = text
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/\p{Mn}/gu, '')
+    .normalize('NFC')
+  return (folded.match(WORD_RUNS) ?? []).map((token) =>
+    token.length > MAX_TOKEN_LENGTH ? [...token].slice(0, MAX_TOKEN_LENGTH).join('') : token,
+  )
+}
+
+/**
+ * The text part of a MATCH expression, over all text columns and over the metadata
+ * columns alone; undefined when `text` holds no word (see `parseQueryWords`). Words are
+ * ANDed; each is a quoted phrase, so `fastapi-service` and `backend_developer` match
+ * those words side by side.
+ *
+ * @example
+ * ```ts
+ * textMatch('fastapi serv')?.all // '{name tags category description readme author} : ("fastapi" AND "serv"*)'
+ * textMatch('" * ( -')          // undefined
+ * ```
+ */
+export function textMatch(text: string | undefined): {all: string; metadata: string} | undefined {
+  const words = parseQueryWords(text)
+  if (words.length === 0) return undefined
+  const terms = words.map((word) => quoteTerm(word.text) + (word.prefix ? '*' : '')).join(' AND ')
   return {
     all: `{${TEXT_COLUMNS.join(' ')}} : (${terms})`,
     metadata: `{${METADATA_COLUMNS.join(' ')}} : (${terms})`,
   }
+}
+
+/** Filters a search can have, besides namespaces. */
+export interface SearchFilters {
+  category?: string
+  tags?: readonly string[]
+  author?: string
+  minScore?: number
+}
+
+/**
+ * The filters as index tokens: every group must match, with at least one token of
+ * each group (a group has several tokens only for a minimum score). Empty when there
+ * is no filter. Both backends build their filter clause from this.
+ *
+ * @example
+ * ```ts
+ * filterGroups({category: 'qa_engineer', minScore: 75}) // [['ca71…'], ['qs80', 'qv75', …, 'qv79']]
+ * ```
+ */
+export function filterGroups(filters: SearchFilters): string[][] {
+  const groups: string[][] = []
+  if (filters.category) groups.push([filterToken('category', filters.category)])
+  for (const tag of filters.tags ?? []) {
+    if (tag.trim()) groups.push([filterToken('tag', tag)])
+  }
+  if (filters.author?.trim()) groups.push([filterToken('author', filters.author)])
+  if (filters.minScore !== undefined) groups.push(scoreFilter(filters.minScore).anyOf)
+  return groups
 }
 
 /**
@@ -174,18 +259,10 @@ export function textMatch(text: string | undefined): {all: string; metadata: str
  * // '{filters} : ("ca…" AND "tg707974686f6e" AND "qs70")'
  * ```
  */
-export function filterMatch(filters: {
-  category?: string
-  tags?: readonly string[]
-  author?: string
-  minScore?: number
-}): string | undefined {
-  const parts: string[] = []
-  if (filters.category) parts.push(quoteTerm(filterToken('category', filters.category)))
-  for (const tag of filters.tags ?? []) {
-    if (tag.trim()) parts.push(quoteTerm(filterToken('tag', tag)))
-  }
-  if (filters.author?.trim()) parts.push(quoteTerm(filterToken('author', filters.author)))
-  if (filters.minScore !== undefined) parts.push(scoreFilter(filters.minScore).match)
+export function filterMatch(filters: SearchFilters): string | undefined {
+  const parts = filterGroups(filters).map((group) => {
+    const quoted = group.map(quoteTerm)
+    return quoted.length === 1 ? (quoted[0] as string) : `(${quoted.join(' OR ')})`
+  })
   return parts.length === 0 ? undefined : `{filters} : (${parts.join(' AND ')})`
 }

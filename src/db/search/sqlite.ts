@@ -8,12 +8,13 @@
 import {sql} from 'kysely'
 import type {Kysely, RawBuilder} from 'kysely'
 
-import type {SearchHit} from '../../registry/types.js'
+import type {SearchHit, SearchSort} from '../../registry/types.js'
 import {seqRange} from '../keys.js'
 import {SUMMARY_COLUMNS, toSummary} from '../rows.js'
 import type {SummaryRow} from '../rows.js'
 import type {Database} from '../schema.js'
 import type {BackendQuery, SearchBackend, SearchDocument} from './backend.js'
+import {orderBy} from './order.js'
 import {COLUMN_WEIGHTS, filterMatch, filtersText, scoreFilter, textMatch} from './query.js'
 
 const BM25 = sql.raw(`bm25(f.templates_fts, ${COLUMN_WEIGHTS.map((w) => w.toFixed(1)).join(', ')})`)
@@ -26,6 +27,7 @@ const SORT_AT_MOST = 2000
 const ONE_PASS_AT_MOST = 1000
 
 type Space = {name: string; key: number}
+type ListSort = Exclude<SearchSort, 'relevance'>
 type Result = {items: SearchHit[]; total: number}
 
 /**
@@ -58,9 +60,12 @@ export class SqliteSearch implements SearchBackend {
     // Between whole numbers the score tokens only narrow the set; the score decides.
     const check = q.minScore !== undefined && !scoreFilter(q.minScore).exact ? q.minScore : undefined
     const scan = new Scan(spaces, check)
-    if (text !== undefined) return this.#ranked(db, q, scan, text, filters)
-    if (filters !== undefined) return this.#listMatches(db, q, scan, filters)
-    return this.#listAll(db, q)
+    if (text !== undefined && q.sort === 'relevance') return this.#ranked(db, q, scan, text, filters)
+    const sort = q.sort === 'relevance' ? 'name' : q.sort
+    const match =
+      text === undefined ? filters : filters === undefined ? text.all : `${filters} AND ${text.all}`
+    if (match !== undefined) return this.#listMatches(db, q, scan, match, sort)
+    return this.#listAll(db, q, sort)
   }
 
   /**
@@ -103,28 +108,35 @@ export class SqliteSearch implements SearchBackend {
     return {items: await summaries(db, q, hits), total}
   }
 
-  /** Filters without text: the matching rows, by name. */
-  async #listMatches(db: Kysely<Database>, q: BackendQuery, scan: Scan, filters: string): Promise<Result> {
-    const where = scan.where(filters)
+  /** Filters (or text sorted other than by relevance): the matching rows, in `sort` order. */
+  async #listMatches(
+    db: Kysely<Database>,
+    q: BackendQuery,
+    scan: Scan,
+    match: string,
+    sort: ListSort,
+  ): Promise<Result> {
+    const where = scan.where(match)
     const total = await scan.count(db, where)
     if (q.offset >= total || q.limit === 0) return {items: [], total}
     const matches = sql`SELECT f.rowid AS seq FROM ${scan.from} WHERE ${where}`
     const scope = sql`t.namespace IN (${sql.join(q.namespaces)})`
+    const order = orderBy(sort, 'sqlite')
     const page =
-      total <= SORT_AT_MOST
+      total <= SORT_AT_MOST || sort !== 'name'
         ? sql<SummaryRow>`
             SELECT ${COLUMNS} FROM (${matches}) AS m CROSS JOIN templates AS t ON t.seq = m.seq
-            WHERE ${scope} ORDER BY t.name, t.namespace LIMIT ${q.limit} OFFSET ${q.offset}`
+            WHERE ${scope} ORDER BY ${order} LIMIT ${q.limit} OFFSET ${q.offset}`
         : sql<SummaryRow>`
             SELECT ${COLUMNS} FROM templates AS t INDEXED BY templates_name_namespace
             WHERE t.seq IN (${matches}) AND ${scope}
-            ORDER BY t.name, t.namespace LIMIT ${q.limit} OFFSET ${q.offset}`
+            ORDER BY ${order} LIMIT ${q.limit} OFFSET ${q.offset}`
     const {rows} = await page.execute(db)
     return {items: rows.map((row) => ({...toSummary(row), rank: 0})), total}
   }
 
-  /** No text, no filter: every template of the namespaces, by name. */
-  async #listAll(db: Kysely<Database>, q: BackendQuery): Promise<Result> {
+  /** No text, no filter: every template of the namespaces, in `sort` order. */
+  async #listAll(db: Kysely<Database>, q: BackendQuery, sort: ListSort): Promise<Result> {
     const counted = await db
       .selectFrom('templates')
       .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -136,10 +148,12 @@ export class SqliteSearch implements SearchBackend {
     // Few rows: the (namespace, name) index finds them, a sort orders them. Many: walk
     // the name index and stop after the page.
     const table =
-      total <= SORT_AT_MOST ? sql`templates AS t` : sql`templates AS t INDEXED BY templates_name_namespace`
+      total <= SORT_AT_MOST || sort !== 'name'
+        ? sql`templates AS t`
+        : sql`templates AS t INDEXED BY templates_name_namespace`
     const {rows} = await sql<SummaryRow>`
       SELECT ${COLUMNS} FROM ${table} WHERE ${scope}
-      ORDER BY t.name, t.namespace LIMIT ${q.limit} OFFSET ${q.offset}`.execute(db)
+      ORDER BY ${orderBy(sort, 'sqlite')} LIMIT ${q.limit} OFFSET ${q.offset}`.execute(db)
     return {items: rows.map((row) => ({...toSummary(row), rank: 0})), total}
   }
 }

@@ -1,7 +1,8 @@
-import {createHash} from 'node:crypto'
+import {createHash, randomBytes} from 'node:crypto'
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {sql} from 'kysely'
 import type {Kysely} from 'kysely'
 
 import type {Manifest} from '../../../src/domain/types.js'
@@ -11,26 +12,93 @@ import type {Database} from '../../../src/db/schema.js'
 import {TemplateIndex} from '../../../src/db/template-index.js'
 import type {RecordVersionInput} from '../../../src/db/template-index.js'
 
+/** Every dialect a database suite runs on: `for (const dialect of DIALECTS) describe.skipIf(…)`. */
+export const DIALECTS = ['sqlite', 'postgres'] as const
+export type TestDialect = (typeof DIALECTS)[number]
+
+/** PostgreSQL server of the test run (see test/setup/services.ts); unset: its suites are skipped. */
+export const POSTGRES_URL = process.env.MAESTRO_TEST_POSTGRES_URL
+
+/** Whether the suites of `dialect` cannot run here. */
+export function unavailable(dialect: TestDialect): boolean {
+  return dialect === 'postgres' && !POSTGRES_URL
+}
+
+export interface TestDatabase {
+  /** DATABASE_URL of the fresh database: a SQLite file, or a PostgreSQL schema of its own. */
+  url: string
+  /** Removes it (the directory, or the schema with everything in it). */
+  drop(): Promise<void>
+}
+
+let schemas = 0
+
+/**
+ * An empty database of `dialect`, not migrated. On PostgreSQL a schema of its own
+ * (`maestro_test_<pid>_<n>_<random>`, the search path of the URL), since other suites and
+ * other people's tests use the same server at the same time.
+ */
+export async function createTestDatabase(dialect: TestDialect): Promise<TestDatabase> {
+  if (dialect === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'maestro-db-'))
+    return {
+      url: `sqlite:${join(dir, 'index.db')}`,
+      async drop() {
+        rmSync(dir, {recursive: true, force: true})
+      },
+    }
+  }
+  if (!POSTGRES_URL) throw new Error('MAESTRO_TEST_POSTGRES_URL is not set')
+  schemas += 1
+  const schema = `maestro_test_${process.pid}_${schemas}_${randomBytes(3).toString('hex')}`
+  const admin = createDb({url: POSTGRES_URL})
+  try {
+    await sql`CREATE SCHEMA ${sql.id(schema)}`.execute(admin)
+  } finally {
+    await admin.destroy()
+  }
+  const url = new URL(POSTGRES_URL)
+  url.searchParams.set('options', `-c search_path=${schema}`)
+  return {
+    url: url.toString(),
+    async drop() {
+      const db = createDb({url: POSTGRES_URL})
+      try {
+        await sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(db)
+      } finally {
+        await db.destroy()
+      }
+    },
+  }
+}
+
 export interface TestDb {
+  dialect: TestDialect
+  url: string
   db: Kysely<Database>
   index: TemplateIndex
-  path: string
   close(): Promise<void>
 }
 
-/** A migrated SQLite index in a fresh temporary directory. */
-export async function openTestDb(): Promise<TestDb> {
-  const dir = mkdtempSync(join(tmpdir(), 'maestro-db-'))
-  const path = join(dir, 'index.db')
-  const db = createDb({url: `sqlite:${path}`})
-  await migrateToLatest(db)
+/** A migrated index of `dialect` in a fresh database (see `createTestDatabase`). */
+export async function openTestDb(dialect: TestDialect = 'sqlite'): Promise<TestDb> {
+  const database = await createTestDatabase(dialect)
+  const db = createDb({url: database.url})
+  try {
+    await migrateToLatest(db)
+  } catch (err) {
+    await db.destroy()
+    await database.drop()
+    throw err
+  }
   return {
+    dialect,
+    url: database.url,
     db,
     index: new TemplateIndex(db),
-    path,
     async close() {
       await db.destroy()
-      rmSync(dir, {recursive: true, force: true})
+      await database.drop()
     },
   }
 }

@@ -1,412 +1,431 @@
 import {sql} from 'kysely'
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 
-import {openTestDb, version} from './helpers.js'
+import {DIALECTS, openTestDb, unavailable, version} from './helpers.js'
 import type {TestDb} from './helpers.js'
 
-describe('TemplateIndex.search (sqlite)', () => {
-  let t: TestDb
-  beforeEach(async () => {
-    t = await openTestDb()
-  })
-  afterEach(async () => {
-    await t.close()
-  })
-
-  const names = async (namespaces: string[], q: Parameters<TestDb['index']['search']>[1]) =>
-    (await t.index.search(namespaces, q)).items.map((i) => i.name)
-
-  describe('text', () => {
+for (const dialect of DIALECTS) {
+  describe.skipIf(unavailable(dialect))(`TemplateIndex.search (${dialect})`, () => {
+    let t: TestDb
     beforeEach(async () => {
-      await t.index.recordVersion(
-        version({name: 'fastapi-service', tags: ['python', 'api'], qualityScore: 90}),
-      )
-      await t.index.recordVersion(
-        version({
-          name: 'react-dashboard',
-          description: 'Admin dashboard in React',
-          category: 'frontend_developer',
-          tags: ['react', 'typescript'],
-          author: 'UI Guild',
-          readme: '# react-dashboard\n\nTalks to a FastAPI backend and shows kafka lag.\n',
-          qualityScore: 72.5,
-        }),
-      )
-      await t.index.recordVersion(
-        version({
-          name: 'kafka-consumer',
-          description: 'Kafka consumer with retries',
-          category: 'backend_developer',
-          tags: ['python', 'kafka'],
-          author: 'Data Team',
-          readme: '# kafka-consumer\n',
-          qualityScore: null,
-        }),
-      )
+      t = await openTestDb(dialect)
+    })
+    afterEach(async () => {
+      await t.close()
     })
 
-    it('ranks a name match above a README match', async () => {
-      const {items} = await t.index.search(['public'], {text: 'kafka'})
-      expect(items.map((i) => i.name)).toEqual(['kafka-consumer', 'react-dashboard'])
-      expect(items[0]!.rank).toBeGreaterThan(items[1]!.rank)
-      expect(items[1]!.rank).toBeGreaterThan(0)
-    })
+    const names = async (namespaces: string[], q: Parameters<TestDb['index']['search']>[1]) =>
+      (await t.index.search(namespaces, q)).items.map((i) => i.name)
 
-    it('returns summaries with the latest version', async () => {
-      const {items} = await t.index.search(['public'], {text: 'dashboard'})
-      expect(items).toEqual([
-        expect.objectContaining({
-          name: 'react-dashboard',
-          namespace: 'public',
-          version: '1.0.0',
-          description: 'Admin dashboard in React',
-          category: 'frontend_developer',
-          author: 'UI Guild',
-          tags: ['react', 'typescript'],
-          quality_score: 72.5,
-          id: expect.any(String),
-          updated_at: expect.any(String),
-        }),
-      ])
-    })
+    describe('text', () => {
+      beforeEach(async () => {
+        await t.index.recordVersion(
+          version({name: 'fastapi-service', tags: ['python', 'api'], qualityScore: 90}),
+        )
+        await t.index.recordVersion(
+          version({
+            name: 'react-dashboard',
+            description: 'Admin dashboard in React',
+            category: 'frontend_developer',
+            tags: ['react', 'typescript'],
+            author: 'UI Guild',
+            readme: '# react-dashboard\n\nTalks to a FastAPI backend and shows kafka lag.\n',
+            qualityScore: 72.5,
+          }),
+        )
+        await t.index.recordVersion(
+          version({
+            name: 'kafka-consumer',
+            description: 'Kafka consumer with retries',
+            category: 'backend_developer',
+            tags: ['python', 'kafka'],
+            author: 'Data Team',
+            readme: '# kafka-consumer\n',
+            qualityScore: null,
+          }),
+        )
+      })
 
-    it('prefix-matches the last word', async () => {
-      expect(await names(['public'], {text: 'fast'})).toEqual(['fastapi-service', 'react-dashboard'])
-      expect(await names(['public'], {text: 'fastapi-serv'})).toEqual(['fastapi-service'])
-      expect(await names(['public'], {text: 'dash'})).toEqual(['react-dashboard'])
-      expect(await names(['public'], {text: 'kaf'})).toEqual(['kafka-consumer', 'react-dashboard'])
-      // Only the last word is a prefix, and only from three letters.
-      expect(await names(['public'], {text: 'dash react'})).toEqual([])
-      expect(await names(['public'], {text: 'ka'})).toEqual([])
-    })
+      it('ranks a name match above a README match', async () => {
+        const {items} = await t.index.search(['public'], {text: 'kafka'})
+        expect(items.map((i) => i.name)).toEqual(['kafka-consumer', 'react-dashboard'])
+        expect(items[0]!.rank).toBeGreaterThan(items[1]!.rank)
+        expect(items[1]!.rank).toBeGreaterThan(0)
+      })
 
-    it('splits names and categories into words', async () => {
-      expect((await names(['public'], {text: 'backend_developer'})).sort()).toEqual([
-        'fastapi-service',
-        'kafka-consumer',
-      ])
-      expect(await names(['public'], {text: 'service'})).toEqual(['fastapi-service'])
-      expect(await names(['public'], {text: 'fastapi_service'})).toEqual(['fastapi-service'])
-    })
+      it('returns summaries with the latest version', async () => {
+        const {items} = await t.index.search(['public'], {text: 'dashboard'})
+        expect(items).toEqual([
+          expect.objectContaining({
+            name: 'react-dashboard',
+            namespace: 'public',
+            version: '1.0.0',
+            description: 'Admin dashboard in React',
+            category: 'frontend_developer',
+            author: 'UI Guild',
+            tags: ['react', 'typescript'],
+            quality_score: 72.5,
+            id: expect.any(String),
+            updated_at: expect.any(String),
+          }),
+        ])
+      })
 
-    it('ANDs words', async () => {
-      expect(await names(['public'], {text: 'kafka retries'})).toEqual(['kafka-consumer'])
-      expect(await names(['public'], {text: 'kafka nothing-like-this'})).toEqual([])
-    })
+      it('prefix-matches the last word', async () => {
+        expect(await names(['public'], {text: 'fast'})).toEqual(['fastapi-service', 'react-dashboard'])
+        expect(await names(['public'], {text: 'fastapi-serv'})).toEqual(['fastapi-service'])
+        expect(await names(['public'], {text: 'dash'})).toEqual(['react-dashboard'])
+        expect(await names(['public'], {text: 'kaf'})).toEqual(['kafka-consumer', 'react-dashboard'])
+        // Only the last word is a prefix, and only from three letters.
+        expect(await names(['public'], {text: 'dash react'})).toEqual([])
+        expect(await names(['public'], {text: 'ka'})).toEqual([])
+      })
 
-    it('ignores case and diacritics', async () => {
-      expect(await names(['public'], {text: 'KAFKA CONSUMÉR'})).toEqual(['kafka-consumer'])
-    })
+      it('splits names and categories into words', async () => {
+        expect((await names(['public'], {text: 'backend_developer'})).sort()).toEqual([
+          'fastapi-service',
+          'kafka-consumer',
+        ])
+        expect(await names(['public'], {text: 'service'})).toEqual(['fastapi-service'])
+        expect(await names(['public'], {text: 'fastapi_service'})).toEqual(['fastapi-service'])
+      })
 
-    it('filters by category, tags (all of them), author and together', async () => {
-      expect(await names(['public'], {category: 'backend_developer'})).toEqual([
-        'fastapi-service',
-        'kafka-consumer',
-      ])
-      expect(await names(['public'], {tags: ['python']})).toEqual(['fastapi-service', 'kafka-consumer'])
-      expect(await names(['public'], {tags: ['python', 'kafka']})).toEqual(['kafka-consumer'])
-      expect(await names(['public'], {tags: ['python', 'react']})).toEqual([])
-      expect(await names(['public'], {tags: ['PYTHON ']})).toEqual(['fastapi-service', 'kafka-consumer'])
-      expect(await names(['public'], {author: 'ui guild'})).toEqual(['react-dashboard'])
-      expect(await names(['public'], {author: 'UI'})).toEqual([])
-      expect(
-        await names(['public'], {
-          text: 'kafka',
-          category: 'backend_developer',
-          tags: ['python'],
-          author: 'Data Team',
-        }),
-      ).toEqual(['kafka-consumer'])
-      expect(await names(['public'], {text: 'kafka', category: 'frontend_developer'})).toEqual([
-        'react-dashboard',
-      ])
-      expect(await names(['public'], {category: 'backend'})).toEqual([])
-    })
+      it('ANDs words', async () => {
+        expect(await names(['public'], {text: 'kafka retries'})).toEqual(['kafka-consumer'])
+        expect(await names(['public'], {text: 'kafka nothing-like-this'})).toEqual([])
+      })
 
-    it('filters by minimum quality score, leaving unscored templates out', async () => {
-      expect(await names(['public'], {minScore: 70})).toEqual(['fastapi-service', 'react-dashboard'])
-      expect(await names(['public'], {minScore: 72.5})).toEqual(['fastapi-service', 'react-dashboard'])
-      expect(await names(['public'], {minScore: 73})).toEqual(['fastapi-service'])
-      expect(await names(['public'], {minScore: 90})).toEqual(['fastapi-service'])
-      expect(await names(['public'], {minScore: 95})).toEqual([])
-      expect(await names(['public'], {minScore: 0})).toEqual(['fastapi-service', 'react-dashboard'])
-      expect(await names(['public'], {text: 'fastapi', minScore: 80})).toEqual(['fastapi-service'])
-      expect((await t.index.search(['public'], {text: 'fastapi', minScore: 75})).total).toBe(1)
-      expect(await names(['public'], {minScore: 101})).toEqual([])
-    })
+      it('ignores case and diacritics', async () => {
+        expect(await names(['public'], {text: 'KAFKA CONSUMÉR'})).toEqual(['kafka-consumer'])
+      })
 
-    it('never throws on query syntax and treats it as text', async () => {
-      const hostile = [
-        '"',
-        '""',
-        '"fastapi',
-        '*',
-        'fast*',
-        'AND',
-        'fastapi AND',
-        'OR NOT',
-        'NEAR(',
-        'NEAR(fastapi kafka, 2)',
-        '-',
-        '-fastapi',
-        'name:fastapi',
-        ':',
-        '{name}: fastapi',
-        '(',
-        ')',
-        '(fastapi',
-        '^fastapi',
-        "'; DROP TABLE templates; --",
-        '\u0000',
-        'fast\u0000api',
-        'fastapi\u0000"',
-        '\u0007\u001b[31m',
-        '\ud800 fastapi \udfff',
-        'x'.repeat(10_000),
-        'a '.repeat(1_000),
-        '🙂 fastapi',
-      ]
-      for (const text of hostile) {
-        const result = await t.index.search(['public'], {text})
-        expect(result.total, text).toBeGreaterThanOrEqual(0)
-        // Filter values never reach the query syntax either.
-        const filtered = await t.index.search(['public'], {text, category: text, tags: [text], author: text})
-        expect(filtered.total, text).toBe(0)
-      }
-      expect(await names(['public'], {text: 'fastapi\u0000serv'})).toEqual(['fastapi-service'])
-      // `name:fastapi` is the phrase "name fastapi", not a column filter.
-      expect(await names(['public'], {text: 'name:fastapi'})).toEqual([])
-      expect(await names(['public'], {text: 'service:fastapi'})).toEqual([])
-      expect(await names(['public'], {text: 'fastapi:service'})).toEqual(['fastapi-service'])
-      expect(await names(['public'], {text: '(fastapi'})).toEqual(['fastapi-service', 'react-dashboard'])
-      // AND is a word: react-dashboard's README says "FastAPI backend and shows".
-      expect(await names(['public'], {text: 'fastapi AND'})).toEqual(['react-dashboard'])
-      expect(await t.index.countTemplates(['public'])).toBe(3)
-    })
+      it('filters by category, tags (all of them), author and together', async () => {
+        expect(await names(['public'], {category: 'backend_developer'})).toEqual([
+          'fastapi-service',
+          'kafka-consumer',
+        ])
+        expect(await names(['public'], {tags: ['python']})).toEqual(['fastapi-service', 'kafka-consumer'])
+        expect(await names(['public'], {tags: ['python', 'kafka']})).toEqual(['kafka-consumer'])
+        expect(await names(['public'], {tags: ['python', 'react']})).toEqual([])
+        expect(await names(['public'], {tags: ['PYTHON ']})).toEqual(['fastapi-service', 'kafka-consumer'])
+        expect(await names(['public'], {author: 'ui guild'})).toEqual(['react-dashboard'])
+        expect(await names(['public'], {author: 'UI'})).toEqual([])
+        expect(
+          await names(['public'], {
+            text: 'kafka',
+            category: 'backend_developer',
+            tags: ['python'],
+            author: 'Data Team',
+          }),
+        ).toEqual(['kafka-consumer'])
+        expect(await names(['public'], {text: 'kafka', category: 'frontend_developer'})).toEqual([
+          'react-dashboard',
+        ])
+        expect(await names(['public'], {category: 'backend'})).toEqual([])
+      })
 
-    it('lists everything by name when the text has no words', async () => {
-      expect(await names(['public'], {text: ' " * ( '})).toEqual([
-        'fastapi-service',
-        'kafka-consumer',
-        'react-dashboard',
-      ])
-      const {items} = await t.index.search(['public'], {})
-      expect(items.every((i) => i.rank === 0)).toBe(true)
-    })
-  })
+      it('filters by minimum quality score, leaving unscored templates out', async () => {
+        expect(await names(['public'], {minScore: 70})).toEqual(['fastapi-service', 'react-dashboard'])
+        expect(await names(['public'], {minScore: 72.5})).toEqual(['fastapi-service', 'react-dashboard'])
+        expect(await names(['public'], {minScore: 73})).toEqual(['fastapi-service'])
+        expect(await names(['public'], {minScore: 90})).toEqual(['fastapi-service'])
+        expect(await names(['public'], {minScore: 95})).toEqual([])
+        expect(await names(['public'], {minScore: 0})).toEqual(['fastapi-service', 'react-dashboard'])
+        expect(await names(['public'], {text: 'fastapi', minScore: 80})).toEqual(['fastapi-service'])
+        expect((await t.index.search(['public'], {text: 'fastapi', minScore: 75})).total).toBe(1)
+        expect(await names(['public'], {minScore: 101})).toEqual([])
+      })
 
-  describe('pagination', () => {
-    beforeEach(async () => {
-      await t.index.transaction(async (tx) => {
-        for (let i = 0; i < 25; i++) {
-          await tx.recordVersion(
-            version({name: `svc-${String(i).padStart(2, '0')}`, description: `Service number ${i}`}),
-          )
+      it('never throws on query syntax and treats it as text', async () => {
+        const hostile = [
+          '"',
+          '""',
+          '"fastapi',
+          '*',
+          'fast*',
+          'AND',
+          'fastapi AND',
+          'OR NOT',
+          'NEAR(',
+          'NEAR(fastapi kafka, 2)',
+          '-',
+          '-fastapi',
+          'name:fastapi',
+          ':',
+          '{name}: fastapi',
+          '(',
+          ')',
+          '(fastapi',
+          '^fastapi',
+          "'; DROP TABLE templates; --",
+          '\u0000',
+          'fast\u0000api',
+          'fastapi\u0000"',
+          '\u0007\u001b[31m',
+          '\ud800 fastapi \udfff',
+          'x'.repeat(10_000),
+          'a '.repeat(1_000),
+          '🙂 fastapi',
+        ]
+        for (const text of hostile) {
+          const result = await t.index.search(['public'], {text})
+          expect(result.total, text).toBeGreaterThanOrEqual(0)
+          // Filter values never reach the query syntax either.
+          const filtered = await t.index.search(['public'], {
+            text,
+            category: text,
+            tags: [text],
+            author: text,
+          })
+          expect(filtered.total, text).toBe(0)
         }
+        expect(await names(['public'], {text: 'fastapi\u0000serv'})).toEqual(['fastapi-service'])
+        // `name:fastapi` is the phrase "name fastapi", not a column filter.
+        expect(await names(['public'], {text: 'name:fastapi'})).toEqual([])
+        expect(await names(['public'], {text: 'service:fastapi'})).toEqual([])
+        expect(await names(['public'], {text: 'fastapi:service'})).toEqual(['fastapi-service'])
+        expect(await names(['public'], {text: '(fastapi'})).toEqual(['fastapi-service', 'react-dashboard'])
+        // AND is a word: react-dashboard's README says "FastAPI backend and shows".
+        expect(await names(['public'], {text: 'fastapi AND'})).toEqual(['react-dashboard'])
+        expect(await t.index.countTemplates(['public'])).toBe(3)
+      })
+
+      it('lists everything by name when the text has no words', async () => {
+        expect(await names(['public'], {text: ' " * ( '})).toEqual([
+          'fastapi-service',
+          'kafka-consumer',
+          'react-dashboard',
+        ])
+        const {items} = await t.index.search(['public'], {})
+        expect(items.every((i) => i.rank === 0)).toBe(true)
       })
     })
 
-    it('pages through text results with a stable total', async () => {
-      const seen: string[] = []
-      for (const offset of [0, 10, 20]) {
-        const page = await t.index.search(['public'], {text: 'service', limit: 10, offset})
+    describe('pagination', () => {
+      beforeEach(async () => {
+        await t.index.transaction(async (tx) => {
+          for (let i = 0; i < 25; i++) {
+            await tx.recordVersion(
+              version({name: `svc-${String(i).padStart(2, '0')}`, description: `Service number ${i}`}),
+            )
+          }
+        })
+      })
+
+      it('pages through text results with a stable total', async () => {
+        const seen: string[] = []
+        for (const offset of [0, 10, 20]) {
+          const page = await t.index.search(['public'], {text: 'service', limit: 10, offset})
+          expect(page.total).toBe(25)
+          seen.push(...page.items.map((i) => i.name))
+        }
+        expect(new Set(seen).size).toBe(25)
+        expect((await t.index.search(['public'], {text: 'service', limit: 10, offset: 30})).total).toBe(25)
+      })
+
+      it('pages through listings by name', async () => {
+        const page = await t.index.search(['public'], {limit: 5, offset: 5})
         expect(page.total).toBe(25)
+        expect(page.items.map((i) => i.name)).toEqual(['svc-05', 'svc-06', 'svc-07', 'svc-08', 'svc-09'])
+      })
+
+      it('clamps limit and offset', async () => {
+        expect((await t.index.search(['public'], {})).items).toHaveLength(20)
+        expect((await t.index.search(['public'], {limit: 1000})).items).toHaveLength(25)
+        expect(await t.index.search(['public'], {limit: 0})).toEqual({items: [], total: 25})
+        expect((await t.index.search(['public'], {limit: 3, offset: -4})).items.map((i) => i.name)).toEqual([
+          'svc-00',
+          'svc-01',
+          'svc-02',
+        ])
+      })
+    })
+
+    describe('namespaces', () => {
+      it('never shows a tenant’s template to another tenant', async () => {
+        await t.index.recordVersion(
+          version({namespace: 'a', name: 'secret-sauce', description: 'Only for a'}),
+        )
+        await t.index.recordVersion(version({namespace: 'public', name: 'shared'}))
+        expect(await names(['b', 'public'], {text: 'secret'})).toEqual([])
+        expect(await names(['b', 'public'], {text: 'secret', namespace: 'a'})).toEqual([])
+        expect(await names(['b', 'public'], {})).toEqual(['shared'])
+        expect((await t.index.search(['b', 'public'], {author: 'Maestro Team'})).total).toBe(1)
+        expect(await names(['a', 'public'], {text: 'secret'})).toEqual(['secret-sauce'])
+        expect(await names([], {})).toEqual([])
+      })
+
+      it('keeps the same name apart in two namespaces', async () => {
+        await t.index.recordVersion(version({namespace: 'a', description: 'A flavour'}))
+        await t.index.recordVersion(version({namespace: 'b', description: 'B flavour'}))
+        const both = await t.index.search(['a', 'b'], {text: 'fastapi'})
+        expect(both.items.map((i) => i.namespace).sort()).toEqual(['a', 'b'])
+        expect(
+          (await t.index.search(['a', 'b'], {text: 'fastapi', namespace: 'b'})).items.map(
+            (i) => i.description,
+          ),
+        ).toEqual(['B flavour'])
+        expect(await names(['a'], {text: 'flavour'})).toEqual(['fastapi-service'])
+        expect((await t.index.search(['a'], {text: 'B'})).total).toBe(0)
+      })
+    })
+
+    describe('index consistency', () => {
+      const ftsRows = async () => {
+        const table = dialect === 'sqlite' ? sql`templates_fts` : sql`template_search`
+        const {rows} = await sql<{n: number}>`SELECT count(*) AS n FROM ${table}`.execute(t.db)
+        return Number(rows[0]?.n)
+      }
+      // FTS5 checks its index against itself; a tsvector row has nothing to disagree with.
+      const integrityCheck = async () => {
+        if (dialect === 'sqlite')
+          await sql`INSERT INTO templates_fts (templates_fts, rank) VALUES ('integrity-check', 0)`.execute(
+            t.db,
+          )
+      }
+
+      it('follows updates and deletes', async () => {
+        await t.index.recordVersion(version({description: 'alpha words'}))
+        await t.index.recordVersion(
+          version({version: '2.0.0', description: 'bravo words', tags: ['go'], qualityScore: 80}),
+        )
+        expect(await names(['public'], {text: 'alpha'})).toEqual([])
+        expect(await names(['public'], {text: 'bravo'})).toEqual(['fastapi-service'])
+        expect(await names(['public'], {tags: ['python']})).toEqual([])
+        expect(await names(['public'], {tags: ['go'], minScore: 80})).toEqual(['fastapi-service'])
+        expect(await ftsRows()).toBe(1)
+        await integrityCheck()
+
+        await t.index.recordVersion(version({name: 'other'}))
+        await t.index.deleteTemplate('public', 'fastapi-service', 'c1')
+        expect(await names(['public'], {text: 'bravo'})).toEqual([])
+        expect(await names(['public'], {tags: ['go']})).toEqual([])
+        expect(await ftsRows()).toBe(1)
+        await t.index.clearNamespace('public')
+        expect(await ftsRows()).toBe(0)
+        await integrityCheck()
+      })
+
+      it('rolls the search row back with a failed transaction', async () => {
+        await t.index.recordVersion(version({description: 'alpha'}))
+        await expect(
+          t.index.transaction(async (tx) => {
+            await tx.recordVersion(version({version: '2.0.0', description: 'bravo'}))
+            throw new Error('boom')
+          }),
+        ).rejects.toThrow('boom')
+        expect(await names(['public'], {text: 'bravo'})).toEqual([])
+        expect(await names(['public'], {text: 'alpha'})).toEqual(['fastapi-service'])
+        await integrityCheck()
+      })
+    })
+  })
+}
+
+for (const dialect of DIALECTS) {
+  describe.skipIf(unavailable(dialect))(`TemplateIndex.search at scale (${dialect})`, () => {
+    let t: TestDb
+    // Enough rows to take the paths for large result sets: two-statement ranking
+    // (over 1000 matches) and listings that walk the name index (over 2000).
+    const COUNT = 2400
+
+    beforeAll(async () => {
+      t = await openTestDb(dialect)
+      await t.index.transaction(async (tx) => {
+        for (let i = 0; i < COUNT; i++) {
+          const inName = i % 7 === 0
+          await tx.recordVersion(
+            version({
+              name: `${inName ? 'widget' : 'thing'}-${String(i).padStart(4, '0')}`,
+              description: 'A generated template',
+              tags: i % 2 === 0 ? ['even'] : ['odd'],
+              category: i % 3 === 0 ? 'qa_engineer' : 'devops_engineer',
+              readme: `# generated\n\nEvery template mentions widget here.\n`,
+              qualityScore: i % 101,
+              namespace: i % 10 === 9 ? 'other' : 'public',
+            }),
+          )
+        }
+      })
+    }, 120_000)
+    afterAll(async () => {
+      await t.close()
+    })
+
+    const visible = Array.from({length: COUNT}, (_, i) => i).filter((i) => i % 10 !== 9)
+
+    it('ranks metadata matches before README-only matches across pages', async () => {
+      const inName = visible.filter((i) => i % 7 === 0).length
+      const seen: string[] = []
+      for (let offset = 0; offset < visible.length; offset += 100) {
+        const page = await t.index.search(['public'], {text: 'widget', limit: 100, offset})
+        expect(page.total).toBe(visible.length)
         seen.push(...page.items.map((i) => i.name))
       }
-      expect(new Set(seen).size).toBe(25)
-      expect((await t.index.search(['public'], {text: 'service', limit: 10, offset: 30})).total).toBe(25)
-    })
-
-    it('pages through listings by name', async () => {
-      const page = await t.index.search(['public'], {limit: 5, offset: 5})
-      expect(page.total).toBe(25)
-      expect(page.items.map((i) => i.name)).toEqual(['svc-05', 'svc-06', 'svc-07', 'svc-08', 'svc-09'])
-    })
-
-    it('clamps limit and offset', async () => {
-      expect((await t.index.search(['public'], {})).items).toHaveLength(20)
-      expect((await t.index.search(['public'], {limit: 1000})).items).toHaveLength(25)
-      expect(await t.index.search(['public'], {limit: 0})).toEqual({items: [], total: 25})
-      expect((await t.index.search(['public'], {limit: 3, offset: -4})).items.map((i) => i.name)).toEqual([
-        'svc-00',
-        'svc-01',
-        'svc-02',
+      expect(new Set(seen).size).toBe(visible.length)
+      expect(seen.slice(0, inName).every((name) => name.startsWith('widget-'))).toBe(true)
+      expect(seen.slice(inName).every((name) => name.startsWith('thing-'))).toBe(true)
+      // A page that straddles the two tiers.
+      const straddle = await t.index.search(['public'], {text: 'widget', limit: 10, offset: inName - 5})
+      expect(straddle.items.map((i) => i.name.split('-')[0])).toEqual([
+        ...Array(5).fill('widget'),
+        ...Array(5).fill('thing'),
       ])
     })
-  })
 
-  describe('namespaces', () => {
-    it('never shows a tenant’s template to another tenant', async () => {
-      await t.index.recordVersion(version({namespace: 'a', name: 'secret-sauce', description: 'Only for a'}))
-      await t.index.recordVersion(version({namespace: 'public', name: 'shared'}))
-      expect(await names(['b', 'public'], {text: 'secret'})).toEqual([])
-      expect(await names(['b', 'public'], {text: 'secret', namespace: 'a'})).toEqual([])
-      expect(await names(['b', 'public'], {})).toEqual(['shared'])
-      expect((await t.index.search(['b', 'public'], {author: 'Maestro Team'})).total).toBe(1)
-      expect(await names(['a', 'public'], {text: 'secret'})).toEqual(['secret-sauce'])
-      expect(await names([], {})).toEqual([])
+    it('ranks a filtered set of under 1000 in one pass, tiers first', async () => {
+      const expected = visible.filter((i) => i % 2 === 0 && i % 3 === 0)
+      const page = await t.index.search(['public'], {
+        text: 'widget',
+        tags: ['even'],
+        category: 'qa_engineer',
+        limit: 100,
+      })
+      expect(page.total).toBe(expected.length)
+      const names = page.items.map((i) => i.name)
+      const firstThing = names.findIndex((n) => n.startsWith('thing-'))
+      expect(names.slice(0, firstThing).every((n) => n.startsWith('widget-'))).toBe(true)
+      expect(names.slice(firstThing).every((n) => n.startsWith('thing-'))).toBe(true)
     })
 
-    it('keeps the same name apart in two namespaces', async () => {
-      await t.index.recordVersion(version({namespace: 'a', description: 'A flavour'}))
-      await t.index.recordVersion(version({namespace: 'b', description: 'B flavour'}))
-      const both = await t.index.search(['a', 'b'], {text: 'fastapi'})
-      expect(both.items.map((i) => i.namespace).sort()).toEqual(['a', 'b'])
-      expect(
-        (await t.index.search(['a', 'b'], {text: 'fastapi', namespace: 'b'})).items.map((i) => i.description),
-      ).toEqual(['B flavour'])
-      expect(await names(['a'], {text: 'flavour'})).toEqual(['fastapi-service'])
-      expect((await t.index.search(['a'], {text: 'B'})).total).toBe(0)
+    it('lists thousands by name, filtered or not, and pages to the end', async () => {
+      const sorted = visible
+        .map((i) => `${i % 7 === 0 ? 'widget' : 'thing'}-${String(i).padStart(4, '0')}`)
+        .sort()
+      const all = await t.index.search(['public'], {limit: 5, offset: 0})
+      expect(all.total).toBe(visible.length)
+      expect(all.items.map((i) => i.name)).toEqual(sorted.slice(0, 5))
+      const last = await t.index.search(['public'], {limit: 100, offset: visible.length - 3})
+      expect(last.items.map((i) => i.name)).toEqual(sorted.slice(-3))
+      // Every template has a score, so this filter matches them all, through the index.
+      const scored = await t.index.search(['public'], {minScore: 0, limit: 5, offset: 2})
+      expect(scored.total).toBe(visible.length)
+      expect(scored.items.map((i) => i.name)).toEqual(sorted.slice(2, 7))
+
+      const devops = visible.filter((i) => i % 3 !== 0)
+      const filtered = await t.index.search(['public'], {category: 'devops_engineer', limit: 3, offset: 1})
+      expect(filtered.total).toBe(devops.length)
+      const devopsNames = devops
+        .map((i) => `${i % 7 === 0 ? 'widget' : 'thing'}-${String(i).padStart(4, '0')}`)
+        .sort()
+      expect(filtered.items.map((i) => i.name)).toEqual(devopsNames.slice(1, 4))
     })
-  })
 
-  describe('index consistency', () => {
-    const ftsRows = async () => {
-      const {rows} = await sql<{n: number}>`SELECT count(*) AS n FROM templates_fts`.execute(t.db)
-      return Number(rows[0]?.n)
-    }
-    const integrityCheck = () =>
-      sql`INSERT INTO templates_fts (templates_fts, rank) VALUES ('integrity-check', 0)`.execute(t.db)
-
-    it('follows updates and deletes', async () => {
-      await t.index.recordVersion(version({description: 'alpha words'}))
-      await t.index.recordVersion(
-        version({version: '2.0.0', description: 'bravo words', tags: ['go'], qualityScore: 80}),
+    it('applies a minimum score between whole numbers exactly', async () => {
+      const expected = visible.filter((i) => i % 101 >= 72.5).length
+      expect((await t.index.search(['public'], {minScore: 72.5, limit: 0})).total).toBe(expected)
+      expect((await t.index.search(['public'], {text: 'widget', minScore: 72.5, limit: 1})).total).toBe(
+        expected,
       )
-      expect(await names(['public'], {text: 'alpha'})).toEqual([])
-      expect(await names(['public'], {text: 'bravo'})).toEqual(['fastapi-service'])
-      expect(await names(['public'], {tags: ['python']})).toEqual([])
-      expect(await names(['public'], {tags: ['go'], minScore: 80})).toEqual(['fastapi-service'])
-      expect(await ftsRows()).toBe(1)
-      await integrityCheck()
-
-      await t.index.recordVersion(version({name: 'other'}))
-      await t.index.deleteTemplate('public', 'fastapi-service', 'c1')
-      expect(await names(['public'], {text: 'bravo'})).toEqual([])
-      expect(await names(['public'], {tags: ['go']})).toEqual([])
-      expect(await ftsRows()).toBe(1)
-      await t.index.clearNamespace('public')
-      expect(await ftsRows()).toBe(0)
-      await integrityCheck()
+      expect((await t.index.search(['public'], {minScore: 73, limit: 0})).total).toBe(expected)
     })
 
-    it('rolls the search row back with a failed transaction', async () => {
-      await t.index.recordVersion(version({description: 'alpha'}))
-      await expect(
-        t.index.transaction(async (tx) => {
-          await tx.recordVersion(version({version: '2.0.0', description: 'bravo'}))
-          throw new Error('boom')
-        }),
-      ).rejects.toThrow('boom')
-      expect(await names(['public'], {text: 'bravo'})).toEqual([])
-      expect(await names(['public'], {text: 'alpha'})).toEqual(['fastapi-service'])
-      await integrityCheck()
+    it('keeps other namespaces out of large result sets', async () => {
+      const other = await t.index.search(['other'], {text: 'widget', limit: 100})
+      expect(other.total).toBe(COUNT / 10)
+      expect(other.items.every((i) => i.namespace === 'other')).toBe(true)
+      const both = await t.index.search(['other', 'public'], {text: 'widget', limit: 0})
+      expect(both.total).toBe(COUNT)
     })
   })
-})
-
-describe('TemplateIndex.search at scale (sqlite)', () => {
-  let t: TestDb
-  // Enough rows to take the paths for large result sets: two-statement ranking
-  // (over 1000 matches) and listings that walk the name index (over 2000).
-  const COUNT = 2400
-
-  beforeAll(async () => {
-    t = await openTestDb()
-    await t.index.transaction(async (tx) => {
-      for (let i = 0; i < COUNT; i++) {
-        const inName = i % 7 === 0
-        await tx.recordVersion(
-          version({
-            name: `${inName ? 'widget' : 'thing'}-${String(i).padStart(4, '0')}`,
-            description: 'A generated template',
-            tags: i % 2 === 0 ? ['even'] : ['odd'],
-            category: i % 3 === 0 ? 'qa_engineer' : 'devops_engineer',
-            readme: `# generated\n\nEvery template mentions widget here.\n`,
-            qualityScore: i % 101,
-            namespace: i % 10 === 9 ? 'other' : 'public',
-          }),
-        )
-      }
-    })
-  }, 120_000)
-  afterAll(async () => {
-    await t.close()
-  })
-
-  const visible = Array.from({length: COUNT}, (_, i) => i).filter((i) => i % 10 !== 9)
-
-  it('ranks metadata matches before README-only matches across pages', async () => {
-    const inName = visible.filter((i) => i % 7 === 0).length
-    const seen: string[] = []
-    for (let offset = 0; offset < visible.length; offset += 100) {
-      const page = await t.index.search(['public'], {text: 'widget', limit: 100, offset})
-      expect(page.total).toBe(visible.length)
-      seen.push(...page.items.map((i) => i.name))
-    }
-    expect(new Set(seen).size).toBe(visible.length)
-    expect(seen.slice(0, inName).every((name) => name.startsWith('widget-'))).toBe(true)
-    expect(seen.slice(inName).every((name) => name.startsWith('thing-'))).toBe(true)
-    // A page that straddles the two tiers.
-    const straddle = await t.index.search(['public'], {text: 'widget', limit: 10, offset: inName - 5})
-    expect(straddle.items.map((i) => i.name.split('-')[0])).toEqual([
-      ...Array(5).fill('widget'),
-      ...Array(5).fill('thing'),
-    ])
-  })
-
-  it('ranks a filtered set of under 1000 in one pass, tiers first', async () => {
-    const expected = visible.filter((i) => i % 2 === 0 && i % 3 === 0)
-    const page = await t.index.search(['public'], {
-      text: 'widget',
-      tags: ['even'],
-      category: 'qa_engineer',
-      limit: 100,
-    })
-    expect(page.total).toBe(expected.length)
-    const names = page.items.map((i) => i.name)
-    const firstThing = names.findIndex((n) => n.startsWith('thing-'))
-    expect(names.slice(0, firstThing).every((n) => n.startsWith('widget-'))).toBe(true)
-    expect(names.slice(firstThing).every((n) => n.startsWith('thing-'))).toBe(true)
-  })
-
-  it('lists thousands by name, filtered or not, and pages to the end', async () => {
-    const sorted = visible
-      .map((i) => `${i % 7 === 0 ? 'widget' : 'thing'}-${String(i).padStart(4, '0')}`)
-      .sort()
-    const all = await t.index.search(['public'], {limit: 5, offset: 0})
-    expect(all.total).toBe(visible.length)
-    expect(all.items.map((i) => i.name)).toEqual(sorted.slice(0, 5))
-    const last = await t.index.search(['public'], {limit: 100, offset: visible.length - 3})
-    expect(last.items.map((i) => i.name)).toEqual(sorted.slice(-3))
-    // Every template has a score, so this filter matches them all, through the index.
-    const scored = await t.index.search(['public'], {minScore: 0, limit: 5, offset: 2})
-    expect(scored.total).toBe(visible.length)
-    expect(scored.items.map((i) => i.name)).toEqual(sorted.slice(2, 7))
-
-    const devops = visible.filter((i) => i % 3 !== 0)
-    const filtered = await t.index.search(['public'], {category: 'devops_engineer', limit: 3, offset: 1})
-    expect(filtered.total).toBe(devops.length)
-    const devopsNames = devops
-      .map((i) => `${i % 7 === 0 ? 'widget' : 'thing'}-${String(i).padStart(4, '0')}`)
-      .sort()
-    expect(filtered.items.map((i) => i.name)).toEqual(devopsNames.slice(1, 4))
-  })
-
-  it('applies a minimum score between whole numbers exactly', async () => {
-    const expected = visible.filter((i) => i % 101 >= 72.5).length
-    expect((await t.index.search(['public'], {minScore: 72.5, limit: 0})).total).toBe(expected)
-    expect((await t.index.search(['public'], {text: 'widget', minScore: 72.5, limit: 1})).total).toBe(
-      expected,
-    )
-    expect((await t.index.search(['public'], {minScore: 73, limit: 0})).total).toBe(expected)
-  })
-
-  it('keeps other namespaces out of large result sets', async () => {
-    const other = await t.index.search(['other'], {text: 'widget', limit: 100})
-    expect(other.total).toBe(COUNT / 10)
-    expect(other.items.every((i) => i.namespace === 'other')).toBe(true)
-    const both = await t.index.search(['other', 'public'], {text: 'widget', limit: 0})
-    expect(both.total).toBe(COUNT)
-  })
-})
+}

@@ -90,13 +90,13 @@ describe('filter tokens', () => {
   })
 
   it('answer whole-number minimum scores exactly and others with a check', () => {
-    expect(scoreFilter(70)).toEqual({match: '"qs70"', exact: true})
-    expect(scoreFilter(0)).toEqual({match: '"qs0"', exact: true})
-    expect(scoreFilter(100)).toEqual({match: '"qs100"', exact: true})
-    expect(scoreFilter(77)).toEqual({match: '("qs80" OR "qv77" OR "qv78" OR "qv79")', exact: true})
-    expect(scoreFilter(72.5)).toEqual({match: scoreFilter(72).match, exact: false})
-    expect(scoreFilter(-5)).toEqual({match: '"qs0"', exact: false})
-    expect(scoreFilter(150)).toEqual({match: '"qs100"', exact: false})
+    expect(scoreFilter(70)).toMatchObject({match: '"qs70"', exact: true})
+    expect(scoreFilter(0)).toMatchObject({match: '"qs0"', exact: true})
+    expect(scoreFilter(100)).toMatchObject({match: '"qs100"', exact: true})
+    expect(scoreFilter(77)).toMatchObject({match: '("qs80" OR "qv77" OR "qv78" OR "qv79")', exact: true})
+    expect(scoreFilter(72.5)).toMatchObject({match: scoreFilter(72).match, exact: false})
+    expect(scoreFilter(-5)).toMatchObject({match: '"qs0"', exact: false})
+    expect(scoreFilter(150)).toMatchObject({match: '"qs100"', exact: false})
   })
 
   it('build one clause of filters ANDed, or none', () => {

@@ -1,0 +1,136 @@
+/**
+ * Transactions that survive what a busy or restarting database does to them: a
+ * serialization failure, a deadlock, a dropped connection. Such a transaction rolled
+ * back whole, so running it again is safe; anything else (a constraint violation, a
+ * domain error) is the caller's and is thrown at once.
+ */
+import type {Kysely, Transaction} from 'kysely'
+
+import {dialectOf} from './database.js'
+
+/**
+ * PostgreSQL SQLSTATEs after which the same transaction may well succeed: serialization
+ * failure, deadlock, the server shutting down or starting up, too many connections,
+ * and the connection exceptions (class 08).
+ */
+const TRANSIENT_SQLSTATES: ReadonlySet<string> = new Set([
+  '40001', // serialization_failure
+  '40P01', // deadlock_detected
+  '57P01', // admin_shutdown (the server terminated the connection)
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now (starting up)
+  '53300', // too_many_connections
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  '08007',
+])
+
+/** Socket errors of a connection the network or the server dropped. */
+const TRANSIENT_SOCKET_CODES: ReadonlySet<string> = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'SQLITE_BUSY',
+])
+
+/** pg reports a connection that died under it by message only. */
+const TRANSIENT_MESSAGES =
+  /Connection terminated|terminating connection|timeout exceeded when trying to connect/i
+
+export interface RetryOptions {
+  /** Tries in all, the first included. Default 5. */
+  readonly attempts?: number
+  /** Upper bound of the first backoff; it doubles per retry. Default 20 ms. */
+  readonly baseDelayMs?: number
+  /** Upper bound of any backoff. Default 1000 ms. */
+  readonly maxDelayMs?: number
+  /** Called before each retry (for logs and tests). */
+  readonly onRetry?: (error: unknown, attempt: number, delayMs: number) => void
+}
+
+/**
+ * Whether `error` (or an error it wraps) is one after which running the same
+ * transaction again may succeed.
+ *
+ * @example
+ * ```ts
+ * isTransientError(Object.assign(new Error('deadlock detected'), {code: '40P01'})) // true
+ * isTransientError(Object.assign(new Error('duplicate key'), {code: '23505'}))     // false
+ * ```
+ */
+export function isTransientError(error: unknown): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as {code?: unknown}).code
+    if (typeof code === 'string' && (TRANSIENT_SQLSTATES.has(code) || TRANSIENT_SOCKET_CODES.has(code)))
+      return true
+    if (code === undefined && TRANSIENT_MESSAGES.test(e.message)) return true
+  }
+  return false
+}
+
+/**
+ * Runs `fn` until it succeeds, it throws an error that is not transient, or
+ * `attempts` tries are spent (the last error is thrown). Between tries it waits a
+ * random time up to an exponentially growing bound ("full jitter"), so clients that
+ * collided do not collide again in step.
+ *
+ * @example
+ * ```ts
+ * const rows = await withRetry(() => db.selectFrom('templates').selectAll().execute())
+ * ```
+ */
+export async function withRetry<T>(
+  fn: (attempt: number) => Promise<T>,
+  options: RetryOptions = {},
+): Promise<T> {
+  const attempts = Math.max(1, options.attempts ?? 5)
+  const base = options.baseDelayMs ?? 20
+  const max = options.maxDelayMs ?? 1000
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn(attempt)
+    } catch (error) {
+      if (attempt >= attempts || !isTransientError(error)) throw error
+      const delay = Math.random() * Math.min(max, base * 2 ** (attempt - 1))
+      options.onRetry?.(error, attempt, delay)
+      await new Promise((resolve) => setTimeout(resolve, delay))
+    }
+  }
+}
+
+/**
+ * Runs `fn` in one transaction, retried whole on transient errors (see `withRetry`),
+ * so `fn` must have no effect outside the transaction it is given. Inside a
+ * transaction already, `fn` joins it (and the outer transaction decides retries).
+ *
+ * On PostgreSQL the transaction is SERIALIZABLE: the index reads then writes
+ * (`max(seq) + 1`, "is this blob still referenced?"), and serializable isolation turns
+ * every race between such writers into a serialization failure that the retry
+ * resolves, never into a duplicate key or a dangling reference. SQLite serialises
+ * writers anyway (`BEGIN IMMEDIATE`).
+ *
+ * @example
+ * ```ts
+ * await runTransaction(db, async (trx) => {
+ *   await trx.updateTable('templates').set({usage_count: 0}).execute()
+ * })
+ * ```
+ */
+export async function runTransaction<DB, T>(
+  db: Kysely<DB>,
+  fn: (trx: Kysely<DB>) => Promise<T>,
+  options: RetryOptions = {},
+): Promise<T> {
+  if (db.isTransaction) return fn(db)
+  const serializable = dialectOf(db) === 'postgres'
+  return withRetry(() => {
+    const builder = db.transaction()
+    return (serializable ? builder.setIsolationLevel('serializable') : builder).execute(
+      (trx: Transaction<DB>) => fn(trx),
+    )
+  }, options)
+}

@@ -1,0 +1,33 @@
+/**
+ * The ORDER BY of every search sorted by something other than relevance, the same on
+ * both dialects, over `templates AS t`. Ties go by name, then namespace, so pages
+ * never overlap.
+ */
+import {sql} from 'kysely'
+import type {RawBuilder} from 'kysely'
+
+import type {SearchSort} from '../../registry/types.js'
+import type {Dialect} from '../database.js'
+
+/**
+ * @example
+ * ```ts
+ * sql`SELECT t.name FROM templates AS t ORDER BY ${orderBy('usage', 'postgres')} LIMIT 20`
+ * ```
+ */
+export function orderBy(sort: Exclude<SearchSort, 'relevance'>, dialect: Dialect): RawBuilder<unknown> {
+  // SQLite compares text by code point; PostgreSQL by the database's collation unless
+  // told otherwise. "C" makes both put names in the same order.
+  const byName =
+    dialect === 'postgres' ? sql`t.name COLLATE "C", t.namespace COLLATE "C"` : sql`t.name, t.namespace`
+  switch (sort) {
+    case 'name':
+      return byName
+    case 'usage':
+      return sql`t.usage_count DESC, ${byName}`
+    case 'score':
+      return sql`t.quality_score IS NULL, t.quality_score DESC, ${byName}`
+    case 'updated':
+      return sql`t.updated_at DESC, ${byName}`
+  }
+}
