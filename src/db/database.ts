@@ -99,8 +99,9 @@ export function createDb(config: DbConfig): Kysely<Database> {
         const {default: Sqlite} = await import('better-sqlite3')
         if (path !== ':memory:') mkdirSync(dirname(path), {recursive: true})
         const raw = new Sqlite(path)
-        raw.pragma('journal_mode = WAL')
+        // The timeout first: switching a new file to WAL waits for other openers too.
         raw.pragma('busy_timeout = 5000')
+        raw.pragma('journal_mode = WAL')
         raw.pragma('foreign_keys = ON')
         raw.pragma('synchronous = NORMAL')
         return new CachingSqliteDatabase(raw)
