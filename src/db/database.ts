@@ -82,11 +82,12 @@ export function createDb(config: DbConfig): Kysely<Database> {
             ...(pool.statementTimeoutMs > 0 ? {statement_timeout: pool.statementTimeoutMs} : {}),
             application_name: 'maestro-tpl',
           })
-          // An idle connection the server drops (restart, admin kill) emits 'error' on the
-          // pool; unheard, it would crash the process. The pool discards that client and
-          // the next query opens a fresh one; a query that was running fails and its
-          // transaction is retried (retry.ts).
+          // A connection the server drops (restart, admin kill) emits 'error' on the pool
+          // when idle and on its client when checked out; unheard, either would crash the
+          // process. The pool discards that client and the next query opens a new one; a
+          // query that was running fails and its transaction is retried (retry.ts).
           created.on('error', () => undefined)
+          created.on('connect', (client) => client.on('error', () => undefined))
           return created
         },
       }),
