@@ -152,7 +152,7 @@ const AUTHORS = [
 ]
 
 /** Deterministic PRNG (mulberry32), so runs compare. */
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let s = seed >>> 0
   return () => {
     s = (s + 0x6d2b79f5) >>> 0
@@ -163,7 +163,17 @@ function rng(seed: number): () => number {
   }
 }
 
-function synthetic(i: number, random: () => number): RecordVersionInput {
+/**
+ * Template number `i` of the synthetic catalog (namespaces acme, globex and public).
+ * Deterministic for a given sequence of `random` values (see `rng`).
+ *
+ * @example
+ * ```ts
+ * const random = rng(42)
+ * for (let i = 0; i < 100; i++) await index.recordVersion(synthetic(i, random))
+ * ```
+ */
+export function synthetic(i: number, random: () => number): RecordVersionInput {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T
   const word = () => zipfWord(random)
   const words = (n: number) => Array.from({length: n}, word)
@@ -212,7 +222,8 @@ function synthetic(i: number, random: () => number): RecordVersionInput {
   }
 }
 
-const QUERIES: {name: string; query: SearchQuery}[] = [
+/** The query shapes the benchmark times. */
+export const QUERIES: {name: string; query: SearchQuery}[] = [
   {name: 'selective word', query: {text: 'zephyrine'}},
   {name: 'common word', query: {text: 'service'}},
   {name: 'function word', query: {text: 'the'}},

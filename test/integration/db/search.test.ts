@@ -190,6 +190,51 @@ for (const dialect of DIALECTS) {
         expect(await t.index.countTemplates(['public'])).toBe(3)
       })
 
+      it('sorts by usage, quality score, last update or name, ties by name', async () => {
+        const ids = Object.fromEntries(
+          (await t.index.search(['public'], {})).items.map((i) => [i.name, i.id] as const),
+        )
+        for (let i = 0; i < 3; i++) await t.index.incrementUsage(ids['kafka-consumer']!)
+        await t.index.incrementUsage(ids['react-dashboard']!)
+        expect(await names(['public'], {sort: 'usage'})).toEqual([
+          'kafka-consumer',
+          'react-dashboard',
+          'fastapi-service',
+        ])
+        // Unscored templates last.
+        expect(await names(['public'], {sort: 'score'})).toEqual([
+          'fastapi-service',
+          'react-dashboard',
+          'kafka-consumer',
+        ])
+        expect(await names(['public'], {sort: 'updated'})).toEqual([
+          'kafka-consumer',
+          'react-dashboard',
+          'fastapi-service',
+        ])
+        // With text: the matches only, in the order asked for, with no rank.
+        const byUsage = await t.index.search(['public'], {text: 'kafka', sort: 'usage'})
+        expect(byUsage.items.map((i) => i.name)).toEqual(['kafka-consumer', 'react-dashboard'])
+        expect(byUsage.items.every((i) => i.rank === 0)).toBe(true)
+        expect(await names(['public'], {text: 'fast', sort: 'name'})).toEqual([
+          'fastapi-service',
+          'react-dashboard',
+        ])
+        expect(await names(['public'], {tags: ['python'], sort: 'usage'})).toEqual([
+          'kafka-consumer',
+          'fastapi-service',
+        ])
+        // Relevance without words is by name.
+        expect(await names(['public'], {sort: 'relevance'})).toEqual([
+          'fastapi-service',
+          'kafka-consumer',
+          'react-dashboard',
+        ])
+        await expect(t.index.search(['public'], {sort: 'popularity' as never})).rejects.toMatchObject({
+          code: 'USAGE_ERROR',
+        })
+      })
+
       it('lists everything by name when the text has no words', async () => {
         expect(await names(['public'], {text: ' " * ( '})).toEqual([
           'fastapi-service',
