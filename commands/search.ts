@@ -2,6 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../src/cli/base-command.js'
 import {printSearchResult} from '../src/cli/output.js'
+import {SEARCH_SORTS} from '../src/registry/types.js'
 import type {SearchResult} from '../src/registry/types.js'
 
 export default class Search extends BaseCommand<typeof Search> {
@@ -10,6 +11,7 @@ export default class Search extends BaseCommand<typeof Search> {
     '<%= config.bin %> search api',
     '<%= config.bin %> search --category backend_developer --tag python',
     '<%= config.bin %> search react --min-score 80 --json',
+    '<%= config.bin %> search --category backend_developer --sort usage',
   ]
   static override args = {
     query: Args.string({description: 'words to search for (the last one matches as a prefix)'}),
@@ -27,6 +29,12 @@ export default class Search extends BaseCommand<typeof Search> {
       min: 0,
       max: 100,
     }),
+    sort: Flags.option({
+      char: 's',
+      description:
+        'order of the results: relevance (default with words), name (default without), usage, score or updated',
+      options: SEARCH_SORTS,
+    })(),
     limit: Flags.integer({char: 'n', description: 'how many results', default: 20, min: 1, max: 100}),
     offset: Flags.integer({description: 'skip this many results', default: 0, min: 0}),
   }
@@ -40,6 +48,7 @@ export default class Search extends BaseCommand<typeof Search> {
       ...(flags.tag ? {tags: flags.tag} : {}),
       ...(flags.author ? {author: flags.author} : {}),
       ...(flags['min-score'] === undefined ? {} : {minScore: flags['min-score']}),
+      ...(flags.sort ? {sort: flags.sort} : {}),
       limit: flags.limit,
       offset: flags.offset,
     })

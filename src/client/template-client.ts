@@ -128,7 +128,15 @@ export class TemplateClient {
     this.#dispatcher = options.dispatcher ?? new Agent({keepAliveTimeout: 4_000, connections: 8})
   }
 
-  /** Search by text, category, tags, author and score; `limit` at most 100. */
+  /**
+   * Search by text, category, tags, author and score, sorted by `sort` (relevance,
+   * name, usage, score or updated); `limit` at most 100.
+   *
+   * @example
+   * ```ts
+   * const popular = await client.search({category: 'backend_developer', sort: 'usage', limit: 5})
+   * ```
+   */
   search(query: SearchQuery = {}): Promise<SearchResult> {
     return this.#json('POST', '/api/v1/templates/search', {json: query})
   }

@@ -10,6 +10,7 @@ import {join} from 'node:path'
 
 import {CATEGORIES} from '../domain/manifest.js'
 import {packageRoot} from '../domain/package-root.js'
+import {SEARCH_SORTS} from '../registry/types.js'
 
 export type JsonSchema = Record<string, unknown>
 
@@ -120,6 +121,11 @@ export const searchFilters = (listMax: number): Record<string, JsonSchema> => ({
   author: str({maxLength: 200}),
   minScore: int({minimum: 0, maximum: 100, description: 'Only templates scoring at least this.'}),
   namespace: str({pattern: NAMESPACE_PATTERN}),
+  sort: str({
+    enum: [...SEARCH_SORTS],
+    description:
+      'relevance (the default with text), name (the default without), usage (most used first), score (highest quality first) or updated (most recent first); ties by name.',
+  }),
   limit: int({minimum: 1, maximum: listMax, default: 20}),
   offset: int({minimum: 0, maximum: 1_000_000, default: 0}),
 })

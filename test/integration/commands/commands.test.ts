@@ -45,6 +45,11 @@ describe.each(Object.entries(MODES))('commands (%s)', (_mode, open) => {
     expect(JSON.parse(search.stdout).items.map((i: {name: string}) => i.name)).toEqual(['orders-api'])
     const table = await runCommand(Search, ['orders', ...s])
     expect(table.stdout).toMatch(/orders-api\s+0\.1\.0\s+backend_developer/)
+    const sorted = await runCommand(Search, ['--sort', 'usage', ...s, '--json'])
+    expect(JSON.parse(sorted.stdout).items.map((i: {name: string}) => i.name)).toEqual(['orders-api'])
+    const badSort = await runCommand(Search, ['--sort', 'popularity', ...s])
+    expect(badSort.exitCode).toBe(2)
+    expect(badSort.error?.message).toMatch(/--sort=popularity.*relevance, name, usage, score, updated/s)
 
     const get = await runCommand(Get, ['orders-api', '--files', ...s])
     expect(get.stdout).toContain('local/orders-api@0.1.0')

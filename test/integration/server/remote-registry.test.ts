@@ -52,6 +52,8 @@ describe('RemoteRegistry: the same answers as LocalRegistry', () => {
       {text: 'alpha'},
       {category: 'backend_developer', limit: 1, offset: 1},
       {tags: ['starter']},
+      {text: 'api', sort: 'name' as const},
+      {sort: 'updated' as const},
     ]) {
       expect(await remote.search(query)).toEqual(await local.search(query))
     }

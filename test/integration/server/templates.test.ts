@@ -263,8 +263,19 @@ describe('daemon: templates', () => {
     const all = await (await server.api('/api/v1/templates/search', {method: 'POST'})).json()
     expect(all.total).toBe(3)
 
+    const updated = await (await server.api('/api/v1/templates?sort=updated')).json()
+    expect(updated.items.map((i: {name: string}) => i.name)).toEqual(['gamma-web', 'beta-api', 'alpha-api'])
+    const byName = await server.api('/api/v1/templates/search', {json: {text: 'api', sort: 'name'}})
+    expect((await byName.json()).items.map((i: {name: string}) => i.name)).toEqual(['alpha-api', 'beta-api'])
+
     await expectProblem(await server.api('/api/v1/templates?limit=101'), 400, 'VALIDATION_ERROR')
     await expectProblem(await server.api('/api/v1/templates?minScore=101'), 400, 'VALIDATION_ERROR')
+    await expectProblem(await server.api('/api/v1/templates?sort=popular'), 400, 'VALIDATION_ERROR')
+    await expectProblem(
+      await server.api('/api/v1/templates/search', {json: {sort: 'random'}}),
+      400,
+      'VALIDATION_ERROR',
+    )
   })
 
   it('updates with PUT: a new version of the template in the path, never a rename', async () => {
