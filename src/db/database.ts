@@ -162,6 +162,38 @@ function sqlitePath(path: string, url: string): string {
   return resolve(path)
 }
 
+/**
+ * The index database a configuration names: `databaseUrl`, else `index.db` in the
+ * store folder, with the pool settings.
+ *
+ * @example
+ * ```ts
+ * createDb(indexDbConfig(loadConfig()))
+ * ```
+ */
+export function indexDbConfig(config: {
+  readonly home: string
+  readonly databaseUrl?: string | undefined
+  readonly databasePool?: PoolConfig
+}): DbConfig {
+  return {
+    url: config.databaseUrl ?? `sqlite:${join(config.home, 'index.db')}`,
+    ...(config.databasePool ? {pool: config.databasePool} : {}),
+  }
+}
+
+/**
+ * `url` with its password masked, for messages and output.
+ *
+ * @example
+ * ```ts
+ * redactDbUrl('postgres://app:s3cret@db:5432/maestro') // 'postgres://app:***@db:5432/maestro'
+ * ```
+ */
+export function redactDbUrl(url: string): string {
+  return redact(url)
+}
+
 function redact(url: string): string {
   return url.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@')
 }

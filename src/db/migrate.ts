@@ -7,7 +7,8 @@ import {Migrator, sql} from 'kysely'
 import type {Kysely, Migration, MigrationProvider} from 'kysely'
 
 import {MaestroError} from '../domain/errors.js'
-import {dialectOf} from './database.js'
+import {createDb, dialectOf, indexDbConfig, redactDbUrl} from './database.js'
+import type {Dialect} from './database.js'
 import {withRetry} from './retry.js'
 import * as initial from './migrations/2026_11_26_0001_initial.js'
 import * as postgresSearch from './migrations/2026_12_01_0001_postgres_search.js'
@@ -96,4 +97,41 @@ export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<string[]> {
     return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
   const failed = results?.find((r) => r.status === 'Error')
   throw new MigrationError(failed?.migrationName, error)
+}
+
+export interface MigrateResult {
+  /** The database, password masked. */
+  database: string
+  dialect: Dialect
+  /** Migrations this run applied, in order ([] when the schema was current). */
+  applied: string[]
+  /** Every migration the schema now has. */
+  migrations: string[]
+}
+
+/**
+ * Opens the index database of `config` (see `indexDbConfig`), migrates it to the
+ * latest schema and closes it: what `maestro-tpl db migrate` does.
+ *
+ * @example
+ * ```ts
+ * const {applied} = await migrateIndexDatabase(loadConfig())
+ * ```
+ */
+export async function migrateIndexDatabase(
+  config: Parameters<typeof indexDbConfig>[0],
+): Promise<MigrateResult> {
+  const target = indexDbConfig(config)
+  const db = createDb(target)
+  try {
+    const applied = await migrateToLatest(db)
+    return {
+      database: redactDbUrl(target.url ?? ''),
+      dialect: dialectOf(db),
+      applied,
+      migrations: Object.keys(MIGRATIONS),
+    }
+  } finally {
+    await db.destroy()
+  }
 }

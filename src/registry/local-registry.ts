@@ -7,7 +7,7 @@ import type {Cache} from '../cache/cache.js'
 import {MemoryCache} from '../cache/cache.js'
 import type {Config} from '../config.js'
 import {contentHash} from '../db/content.js'
-import {createDb} from '../db/database.js'
+import {createDb, indexDbConfig} from '../db/database.js'
 import type {Database} from '../db/schema.js'
 import {MIGRATIONS, migrateToLatest} from '../db/migrate.js'
 import {TemplateIndex} from '../db/template-index.js'
@@ -71,10 +71,7 @@ export interface LocalRegistryOptions {
 export async function openLocalRegistry(options: LocalRegistryOptions): Promise<LocalRegistry> {
   const {config} = options
   mkdirSync(config.home, {recursive: true})
-  const db = createDb({
-    url: config.databaseUrl ?? `sqlite:${join(config.home, 'index.db')}`,
-    pool: config.databasePool,
-  })
+  const db = createDb(indexDbConfig(config))
   try {
     // Every command opens the registry: when the index already records exactly the
     // known migrations, skip kysely's Migrator (schema introspection, lock row and a
