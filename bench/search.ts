@@ -1,25 +1,35 @@
 /**
- * Search latency of the SQLite index: builds a synthetic catalog of `templates`
- * templates (realistic words, the 15 categories, tags, authors, scores, three
- * namespaces) through `TemplateIndex.recordVersion`, then times a mix of queries
- * in-process.
+ * Search latency of the index, on SQLite or PostgreSQL: bulk-loads a synthetic catalog
+ * of `templates` templates (realistic words, the 15 categories, tags, authors, scores,
+ * usage counts, three namespaces), then times a mix of queries in-process.
  *
  * Run it compiled (bench/.work is git-ignored):
  *
  * ```sh
  * npm run build
- * node dist/bench/search.js --templates 10000
+ * node dist/bench/search.js --templates 100000
+ * node dist/bench/search.js --templates 100000 --postgres postgres://postgres@127.0.0.1:5432/test
  * ```
+ *
+ * (`MAESTRO_BENCH_POSTGRES_URL` does what `--postgres` does.)
  */
-import {createHash} from 'node:crypto'
+import {createHash, randomUUID} from 'node:crypto'
 import {existsSync, mkdirSync, rmSync} from 'node:fs'
 import {dirname, resolve} from 'node:path'
 import {performance} from 'node:perf_hooks'
 import {pathToFileURL} from 'node:url'
+import {sql} from 'kysely'
+import type {Insertable, Kysely, RawBuilder} from 'kysely'
 
-import {createDb} from '../src/db/database.js'
+import {createDb, dialectOf} from '../src/db/database.js'
+import {seqRange} from '../src/db/keys.js'
 import {migrateToLatest} from '../src/db/migrate.js'
-import {TemplateIndex} from '../src/db/template-index.js'
+import {runTransaction} from '../src/db/retry.js'
+import {chunks} from '../src/db/rows.js'
+import type {Database} from '../src/db/schema.js'
+import {searchBackendFor} from '../src/db/search/backend.js'
+import type {SearchDocument} from '../src/db/search/backend.js'
+import {searchDocument, TemplateIndex} from '../src/db/template-index.js'
 import type {RecordVersionInput} from '../src/db/template-index.js'
 import {CATEGORIES} from '../src/domain/manifest.js'
 import type {Manifest} from '../src/domain/types.js'
@@ -27,8 +37,13 @@ import type {SearchQuery} from '../src/registry/types.js'
 
 export interface BenchOptions {
   templates: number
-  /** SQLite file to build; it is replaced if it exists. */
+  /** SQLite file to build; it is replaced if it exists. Ignored with `postgresUrl`. */
   dbPath: string
+  /**
+   * Run on PostgreSQL instead: a server URL. The index is built in a schema of its own
+   * (`maestro_bench_<pid>_<random>`), dropped afterwards unless `keep`.
+   */
+  postgresUrl?: string
   /** Timed runs of each query (after warm-up). Default 200. */
   runs?: number
   /** Keep the database file afterwards. Default false. */
@@ -243,6 +258,8 @@ export const QUERIES: {name: string; query: SearchQuery}[] = [
     query: {text: 'data', category: 'ai_ml_engineer', tags: ['python'], minScore: 60},
   },
   {name: 'list all (page 1)', query: {}},
+  {name: 'category by usage', query: {category: 'backend_developer', sort: 'usage'}},
+  {name: 'list all by usage', query: {sort: 'usage'}},
   {name: 'common word, page 5', query: {text: 'service', offset: 80}},
 ]
 
@@ -265,24 +282,14 @@ const round = (ms: number) => Math.round(ms * 1000) / 1000
  */
 export async function benchSearch(options: BenchOptions): Promise<BenchResult> {
   const runs = options.runs ?? 200
-  const dbPath = resolve(options.dbPath)
-  mkdirSync(dirname(dbPath), {recursive: true})
-  for (const suffix of ['', '-wal', '-shm']) rmSync(dbPath + suffix, {force: true})
-
-  const db = createDb({url: `sqlite:${dbPath}`})
+  const target = await benchDatabase(options, resolve(options.dbPath))
+  const db = createDb({url: target.url})
   try {
     await migrateToLatest(db)
     const index = new TemplateIndex(db)
-    const random = rng(42)
 
     const started = performance.now()
-    const batch = 1000
-    for (let start = 0; start < options.templates; start += batch) {
-      await index.transaction(async (tx) => {
-        for (let i = start; i < Math.min(options.templates, start + batch); i++)
-          await tx.recordVersion(synthetic(i, random))
-      })
-    }
+    await seed(db, options.templates)
     const buildMs = performance.now() - started
 
     const namespaces = ['acme', 'public']
@@ -331,8 +338,97 @@ export async function benchSearch(options: BenchOptions): Promise<BenchResult> {
     }
   } finally {
     await db.destroy()
-    if (!options.keep) for (const suffix of ['', '-wal', '-shm']) rmSync(dbPath + suffix, {force: true})
+    if (!options.keep) await target.drop()
   }
+}
+
+/** The database a run builds: a fresh SQLite file, or a fresh PostgreSQL schema. */
+async function benchDatabase(
+  options: BenchOptions,
+  dbPath: string,
+): Promise<{url: string; drop: () => Promise<void>}> {
+  if (options.postgresUrl === undefined) {
+    mkdirSync(dirname(dbPath), {recursive: true})
+    const drop = async () => {
+      for (const suffix of ['', '-wal', '-shm']) rmSync(dbPath + suffix, {force: true})
+    }
+    await drop()
+    return {url: `sqlite:${dbPath}`, drop}
+  }
+  const server = options.postgresUrl
+  const schema = `maestro_bench_${process.pid}_${randomUUID().slice(0, 8)}`
+  const admin = async (statement: RawBuilder<unknown>) => {
+    const db = createDb({url: server})
+    try {
+      await statement.execute(db)
+    } finally {
+      await db.destroy()
+    }
+  }
+  await admin(sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`)
+  await admin(sql`CREATE SCHEMA ${sql.id(schema)}`)
+  const url = new URL(server)
+  url.searchParams.set('options', `-c search_path=${schema}`)
+  return {url: url.toString(), drop: () => admin(sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`)}
+}
+
+/** Templates per bulk-load transaction. */
+const SEED_BATCH = 5000
+
+/**
+ * Loads `count` synthetic templates the fast way: template rows and search rows in
+ * multi-row statements, a transaction per SEED_BATCH, instead of one publish each.
+ * Versions, files and blobs are left out: search reads only `templates` and the
+ * search index. Usage counts are random, for sorting by usage.
+ */
+async function seed(db: Kysely<Database>, count: number): Promise<void> {
+  const random = rng(42)
+  const index = new TemplateIndex(db)
+  for (const namespace of ['acme', 'globex', 'public']) await index.setNamespaceHead(namespace, null)
+  const next = new Map(
+    (await db.selectFrom('namespaces').select(['name', 'key']).execute()).map((row) => [
+      row.name,
+      seqRange(Number(row.key)).from,
+    ]),
+  )
+  const backend = searchBackendFor(db)
+  for (let start = 0; start < count; start += SEED_BATCH) {
+    const rows: Insertable<Database['templates']>[] = []
+    const docs: SearchDocument[] = []
+    for (let i = start; i < Math.min(count, start + SEED_BATCH); i++) {
+      const input = synthetic(i, random)
+      const seq = next.get(input.namespace) as number
+      next.set(input.namespace, seq + 1)
+      const created = new Date(input.createdAt).toISOString()
+      rows.push({
+        seq,
+        id: randomUUID(),
+        namespace: input.namespace,
+        name: input.manifest.name,
+        category: input.manifest.category,
+        description: input.manifest.description,
+        author: input.manifest.author,
+        tags: JSON.stringify(input.manifest.tags ?? []),
+        latest_version: input.manifest.version,
+        latest_version_id: randomUUID(),
+        quality_score: input.qualityScore ?? null,
+        usage_count: Math.floor(random() * 1000),
+        created_at: created,
+        updated_at: created,
+      })
+      docs.push(
+        searchDocument(seq, input.namespace, input.manifest, input.readme, input.qualityScore ?? null),
+      )
+    }
+    await runTransaction(db, async (trx) => {
+      for (const batch of chunks(rows, 500)) await trx.insertInto('templates').values(batch).execute()
+      await backend.insertMany(trx, docs)
+    })
+  }
+  // Fresh statistics for the planner (and, on PostgreSQL, GIN's pending list merged
+  // and the visibility map set), as a database that has been running a while has.
+  if (dialectOf(db) === 'postgres') await sql`VACUUM ANALYZE`.execute(db)
+  else await sql`ANALYZE`.execute(db)
 }
 
 async function main(argv: readonly string[]): Promise<void> {
@@ -342,13 +438,17 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   const templates = Number(arg('--templates') ?? 10_000)
   const dbPath = arg('--db') ?? `bench/.work/search-${templates}.db`
+  const postgresUrl = arg('--postgres') ?? process.env.MAESTRO_BENCH_POSTGRES_URL
   const result = await benchSearch({
     templates,
     dbPath,
+    ...(postgresUrl ? {postgresUrl} : {}),
     runs: Number(arg('--runs') ?? 200),
     keep: argv.includes('--keep'),
   })
-  console.log(`templates: ${result.templates}, build: ${(result.buildMs / 1000).toFixed(1)} s`)
+  console.log(
+    `${postgresUrl ? 'PostgreSQL' : 'SQLite'}, templates: ${result.templates}, build: ${(result.buildMs / 1000).toFixed(1)} s`,
+  )
   console.log(`all searches, wall: median ${result.median} ms, p99 ${result.p99} ms, max ${result.max} ms`)
   console.log(`all searches, cpu:  median ${result.cpuMedian} ms, p99 ${result.cpuP99} ms`)
   console.table(

@@ -822,7 +822,8 @@ async function insertFiles(
   }
 }
 
-function searchDocument(
+/** What the search index holds for a template at this manifest and README. */
+export function searchDocument(
   seq: number,
   namespace: Namespace,
   manifest: Manifest,

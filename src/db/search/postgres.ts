@@ -31,7 +31,7 @@ import type {Kysely, RawBuilder} from 'kysely'
 
 import type {SearchHit, SearchSort} from '../../registry/types.js'
 import {seqRange} from '../keys.js'
-import {SUMMARY_COLUMNS, toSummary} from '../rows.js'
+import {chunks, SUMMARY_COLUMNS, toSummary} from '../rows.js'
 import type {SummaryRow} from '../rows.js'
 import type {Database} from '../schema.js'
 import type {BackendQuery, SearchBackend, SearchDocument} from './backend.js'
@@ -95,23 +95,25 @@ type ListSort = Exclude<SearchSort, 'relevance'>
 
 export class PostgresSearch implements SearchBackend {
   async write(db: Kysely<Database>, doc: SearchDocument): Promise<void> {
-    const metadata: Field[] = [
-      {text: doc.name, weight: COLUMN_WEIGHT_CLASS.name},
-      {text: doc.tags.join(' '), weight: COLUMN_WEIGHT_CLASS.tags},
-      {text: doc.category, weight: COLUMN_WEIGHT_CLASS.category},
-      {text: doc.description, weight: COLUMN_WEIGHT_CLASS.description},
-      {text: doc.author, weight: COLUMN_WEIGHT_CLASS.author},
-    ]
-    const readme = {text: doc.readme.slice(0, README_INDEXED_CHARS), weight: COLUMN_WEIGHT_CLASS.readme}
-    const document = tsvector([...metadata, readme])
-    const head = tsvector(metadata)
-    const filters = filterTokens(doc).map(quoteLexeme).join(' ')
+    const row = searchRow(doc)
     await sql`
       INSERT INTO template_search (seq, document, metadata, filters)
-      VALUES (${doc.seq}, ${document}::tsvector, ${head}::tsvector, ${filters}::tsvector)
+      VALUES (${row.seq}, ${row.document}::tsvector, ${row.metadata}::tsvector, ${row.filters}::tsvector)
       ON CONFLICT (seq) DO UPDATE SET
         document = excluded.document, metadata = excluded.metadata, filters = excluded.filters
     `.execute(db)
+  }
+
+  async insertMany(db: Kysely<Database>, docs: readonly SearchDocument[]): Promise<void> {
+    for (const batch of chunks(docs, 1000)) {
+      const rows = batch.map(searchRow)
+      // One array parameter per column: a single statement, whatever the batch size.
+      await sql`
+        INSERT INTO template_search (seq, document, metadata, filters)
+        SELECT * FROM unnest(${rows.map((r) => r.seq)}::bigint[], ${rows.map((r) => r.document)}::tsvector[],
+                             ${rows.map((r) => r.metadata)}::tsvector[], ${rows.map((r) => r.filters)}::tsvector[])
+      `.execute(db)
+    }
   }
 
   async search(db: Kysely<Database>, q: BackendQuery): Promise<Result> {
@@ -260,6 +262,24 @@ async function summaries(db: Kysely<Database>, q: BackendQuery, hits: readonly H
     const row = bySeq.get(Number(hit.seq))
     return row ? [{...toSummary(row), rank: Number(hit.score)}] : []
   })
+}
+
+/** The three tsvectors (as literals) of one template's search row. */
+function searchRow(doc: SearchDocument): {seq: number; document: string; metadata: string; filters: string} {
+  const metadata: Field[] = [
+    {text: doc.name, weight: COLUMN_WEIGHT_CLASS.name},
+    {text: doc.tags.join(' '), weight: COLUMN_WEIGHT_CLASS.tags},
+    {text: doc.category, weight: COLUMN_WEIGHT_CLASS.category},
+    {text: doc.description, weight: COLUMN_WEIGHT_CLASS.description},
+    {text: doc.author, weight: COLUMN_WEIGHT_CLASS.author},
+  ]
+  const readme = {text: doc.readme.slice(0, README_INDEXED_CHARS), weight: COLUMN_WEIGHT_CLASS.readme}
+  return {
+    seq: doc.seq,
+    document: tsvector([...metadata, readme]),
+    metadata: tsvector(metadata),
+    filters: filterTokens(doc).map(quoteLexeme).join(' '),
+  }
 }
 
 interface Field {

@@ -10,7 +10,7 @@ import type {Kysely, RawBuilder} from 'kysely'
 
 import type {SearchHit, SearchSort} from '../../registry/types.js'
 import {seqRange} from '../keys.js'
-import {SUMMARY_COLUMNS, toSummary} from '../rows.js'
+import {chunks, SUMMARY_COLUMNS, toSummary} from '../rows.js'
 import type {SummaryRow} from '../rows.js'
 import type {Database} from '../schema.js'
 import type {BackendQuery, SearchBackend, SearchDocument} from './backend.js'
@@ -45,6 +45,19 @@ export class SqliteSearch implements SearchBackend {
       VALUES (${doc.seq}, ${doc.name}, ${doc.tags.join(' ')}, ${doc.category}, ${doc.description},
               ${doc.readme.slice(0, README_INDEXED_CHARS)}, ${doc.author}, ${filtersText(doc)})
     `.execute(db)
+  }
+
+  async insertMany(db: Kysely<Database>, docs: readonly SearchDocument[]): Promise<void> {
+    for (const batch of chunks(docs, 500)) {
+      const rows = batch.map(
+        (doc) =>
+          sql`(${doc.seq}, ${doc.name}, ${doc.tags.join(' ')}, ${doc.category}, ${doc.description},
+               ${doc.readme.slice(0, README_INDEXED_CHARS)}, ${doc.author}, ${filtersText(doc)})`,
+      )
+      await sql`
+        INSERT INTO templates_fts (rowid, name, tags, category, description, readme, author, filters)
+        VALUES ${sql.join(rows)}`.execute(db)
+    }
   }
 
   async search(db: Kysely<Database>, q: BackendQuery): Promise<Result> {

@@ -4,23 +4,32 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {benchSearch} from '../../../bench/search.js'
+import {DIALECTS, POSTGRES_URL, unavailable} from './helpers.js'
 
-describe('bench/search', () => {
-  it('builds a small synthetic index, times every query shape, and cleans up', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'maestro-bench-'))
-    try {
-      const dbPath = join(dir, 'bench.db')
-      const result = await benchSearch({templates: 300, dbPath, runs: 3})
-      expect(result.templates).toBe(300)
-      expect(result.queries.length).toBeGreaterThan(10)
-      for (const q of result.queries) {
-        expect(q.median).toBeGreaterThanOrEqual(0)
-        expect(q.p99).toBeGreaterThanOrEqual(q.median)
+for (const dialect of DIALECTS) {
+  describe.skipIf(unavailable(dialect))(`bench/search (${dialect})`, () => {
+    it('builds a small synthetic index, times every query shape, and cleans up', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'maestro-bench-'))
+      try {
+        const dbPath = join(dir, 'bench.db')
+        const result = await benchSearch({
+          templates: 300,
+          dbPath,
+          runs: 3,
+          ...(dialect === 'postgres' ? {postgresUrl: POSTGRES_URL} : {}),
+        })
+        expect(result.templates).toBe(300)
+        expect(result.queries.length).toBeGreaterThan(10)
+        for (const q of result.queries) {
+          expect(q.median).toBeGreaterThanOrEqual(0)
+          expect(q.p99).toBeGreaterThanOrEqual(q.median)
+        }
+        expect(result.queries.find((q) => q.name === 'list all (page 1)')?.total).toBe(270)
+        expect(result.queries.find((q) => q.name === 'selective word')?.total).toBe(1)
+        expect(existsSync(dbPath)).toBe(false)
+      } finally {
+        rmSync(dir, {recursive: true, force: true})
       }
-      expect(result.queries.find((q) => q.name === 'list all (page 1)')?.total).toBe(270)
-      expect(existsSync(dbPath)).toBe(false)
-    } finally {
-      rmSync(dir, {recursive: true, force: true})
-    }
+    })
   })
-})
+}
