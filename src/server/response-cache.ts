@@ -3,7 +3,7 @@
  * map lookup and one write to the socket, with no query, no JSON.stringify and no hash.
  *
  * Freshness: every registry write in this process invalidates the registry's cache
- * (`deletePrefix`/`clear`), and the daemon hands the registry a {@link notifyingCache}
+ * (`invalidate`/`clear`), and the daemon hands the registry a {@link notifyingCache}
  * that clears this one at the same moment. Writes by other processes on the same store
  * (a CLI publishing next to the daemon) are caught by the daemon's revision poll, or at
  * worst by the TTL.
@@ -106,15 +106,12 @@ export class ResponseCache {
  * ```
  */
 export function notifyingCache(inner: Cache, onInvalidate: () => void): Cache {
-  const sync = (inner as {getSync?: <T>(key: string) => T | undefined}).getSync
   return {
-    // MemoryCache's synchronous read, for registries that use it on hot paths.
-    ...(sync ? {getSync: <T>(key: string) => sync.call(inner, key) as T | undefined} : {}),
-    get: (key) => inner.get(key),
-    set: (key, value, ttlMs) => inner.set(key, value, ttlMs),
-    async deletePrefix(prefix) {
+    backend: inner.backend,
+    getOrLoad: (scope, key, load) => inner.getOrLoad(scope, key, load),
+    async invalidate(namespace) {
       onInvalidate()
-      await inner.deletePrefix(prefix)
+      await inner.invalidate(namespace)
       // Again once the registry's cache is clean: a read that raced the write cannot linger.
       onInvalidate()
     },
@@ -124,6 +121,7 @@ export function notifyingCache(inner: Cache, onInvalidate: () => void): Cache {
       onInvalidate()
     },
     stats: () => inner.stats(),
+    ping: () => inner.ping(),
     close: () => inner.close(),
   }
 }
