@@ -168,6 +168,11 @@ export class LocalRegistry implements Registry {
     return this.#events.bus
   }
 
+  /** Publishes usage and change events without waiting (the daemon's response cache uses it too). */
+  get publisher(): EventPublisher {
+    return this.#events.publisher
+  }
+
   /** Adds uses counted by the usage consumer (template id → uses). */
   async addUsage(counts: ReadonlyMap<string, number>): Promise<void> {
     await this.#index.incrementUsageBy(counts)

@@ -19,6 +19,8 @@ export interface CachedResponse {
   contentType: string
   /** Route template that produced it, for metrics and logs when the hot path serves it. */
   route: string
+  /** The template the answer shows, when it shows one: a hit is a use of it. */
+  template?: {id: string; namespace: string} | undefined
 }
 
 /**
@@ -39,10 +41,19 @@ export class ResponseCache {
   #generation = 0
   #hits = 0
   #misses = 0
+  readonly #onHit: ((tenant: string, hit: CachedResponse) => void) | undefined
 
-  constructor(opts: {maxEntries?: number; ttlMs?: number} = {}) {
+  constructor(
+    opts: {
+      maxEntries?: number
+      ttlMs?: number
+      /** Told of every hit: a read answered here never reaches the registry, which counts usage. */
+      onHit?: (tenant: string, hit: CachedResponse) => void
+    } = {},
+  ) {
     this.#maxEntries = opts.maxEntries ?? 2000
     this.#ttlMs = opts.ttlMs ?? 300_000
+    this.#onHit = opts.onHit
   }
 
   /**
@@ -63,6 +74,7 @@ export class ResponseCache {
       return undefined
     }
     this.#hits++
+    this.#onHit?.(tenant, entry)
     return entry
   }
 
@@ -73,9 +85,16 @@ export class ResponseCache {
     generation: number,
     route = '',
     contentType = 'application/json; charset=utf-8',
+    template?: {id: string; namespace: string},
   ): CachedResponse {
     const body = Buffer.from(json)
-    const entry = {body, etag: `"${createHash('sha1').update(body).digest('base64url')}"`, contentType, route}
+    const entry = {
+      body,
+      etag: `"${createHash('sha1').update(body).digest('base64url')}"`,
+      contentType,
+      route,
+      template,
+    }
     if (generation !== this.#generation) return entry
     const key = `${tenant}\0${url}`
     this.#entries.delete(key)
