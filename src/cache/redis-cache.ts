@@ -21,7 +21,13 @@ import type {Logger} from 'pino'
 
 import type {Cache, CacheStats} from './cache.js'
 import {DEFAULT_CACHE_TTL_MS} from './cache.js'
-import {connectRedis, disconnectRedis, pingRedis, rateLimitedWarning} from './redis-connection.js'
+import {
+  connectRedis,
+  disconnectRedis,
+  firstConnection,
+  pingRedis,
+  rateLimitedWarning,
+} from './redis-connection.js'
 import type {RedisConnection} from './redis-connection.js'
 
 export interface RedisCacheOptions {
@@ -118,6 +124,9 @@ export class RedisCache implements Cache {
 
   async invalidate(namespace: string): Promise<void> {
     this.#pending.add(namespace)
+    // A CLI command writes right after starting: its invalidation must not be skipped
+    // because the connection was still being made.
+    await firstConnection(this.#client)
     await this.#flushPending().catch((err: unknown) => {
       this.#errors++
       this.#warn(err, 'cache unavailable: invalidation deferred until Redis answers')
@@ -138,6 +147,7 @@ export class RedisCache implements Cache {
   async clear(): Promise<void> {
     this.#pending.add('*')
     try {
+      await firstConnection(this.#client)
       await this.#flushPending()
       const match = `${this.#prefix}cache:entry:*`
       for await (const keys of this.#client.scanIterator({MATCH: match, COUNT: 1000})) {
@@ -158,6 +168,12 @@ export class RedisCache implements Cache {
   }
 
   async close(): Promise<void> {
+    // A last try for invalidations deferred while Redis was away; the TTL bounds the rest.
+    if (this.#pending.size > 0) {
+      await this.#flushPending().catch((err: unknown) => {
+        this.#warn(err, 'cache unavailable: invalidations lost at exit, entries expire by their TTL')
+      })
+    }
     await disconnectRedis(this.#client)
   }
 }

@@ -50,8 +50,37 @@ export function connectRedis(options: RedisConnectionOptions): RedisConnection {
     if (wasReady) options.logger?.info({role: options.role}, 'redis: reconnected')
     wasReady = true
   })
+  const firstConnection = new Promise<void>((resolve) => {
+    client.once('ready', () => resolve())
+    // Settled by the first answer of any kind: later calls never wait for it again.
+    client.once('error', () => resolve())
+  })
+  firstConnections.set(client, firstConnection)
   client.connect().catch((err: Error) => warn(err))
   return client
+}
+
+const firstConnections = new WeakMap<RedisConnection, Promise<void>>()
+
+/**
+ * Waits (at most `timeoutMs`) for a client's *first* connection, so a short-lived process
+ * (a CLI command) does not skip an invalidation or an event because it asked before the
+ * connection was up. Once the first attempt has succeeded or failed, it never waits:
+ * a Redis that went down later fails fast.
+ *
+ * @example
+ * ```ts
+ * await firstConnection(client, 2000)
+ * if (client.isReady) await client.set(key, value)
+ * ```
+ */
+export async function firstConnection(client: RedisConnection, timeoutMs = 2000): Promise<void> {
+  const first = firstConnections.get(client)
+  if (!first || client.isReady) return
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([first, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))])
+  clearTimeout(timer)
+  firstConnections.delete(client)
 }
 
 /** Closes a client whatever state it is in (connected, reconnecting, never connected). */

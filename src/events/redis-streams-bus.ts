@@ -9,7 +9,7 @@
  */
 import type {Logger} from 'pino'
 
-import {connectRedis, disconnectRedis, pingRedis} from '../cache/redis-connection.js'
+import {connectRedis, disconnectRedis, firstConnection, pingRedis} from '../cache/redis-connection.js'
 import type {RedisConnection} from '../cache/redis-connection.js'
 import type {EventBus, Fields, StreamEntry, StreamNames} from './bus.js'
 import {streamNames} from './bus.js'
@@ -67,11 +67,14 @@ export class RedisStreamsBus implements EventBus {
   }
 
   async add(stream: string, fields: Fields): Promise<string> {
+    await firstConnection(this.#client)
     return this.#ready().xAdd(stream, '*', fields, this.#trim)
   }
 
   async addMany(stream: string, entries: readonly Fields[]): Promise<void> {
     if (entries.length === 0) return
+    // A CLI command's usage events are flushed right after it started.
+    await firstConnection(this.#client)
     const multi = this.#ready().multi()
     for (const fields of entries) multi.xAdd(stream, '*', fields, this.#trim)
     await multi.exec()
