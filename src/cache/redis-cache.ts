@@ -3,8 +3,8 @@
  *
  * Invalidation is by generation tokens, not by deleting keys: each namespace has a key
  * `<prefix>cache:gen:<namespace>` holding a random token, and one `<prefix>cache:epoch`
- * covers everything. An entry's key carries the tokens of its scope, read (one MGET)
- * *before* the value was loaded from the database. A write replaces the namespace's
+ * covers everything. An entry's key carries the tokens of its scope, read *before* the
+ * value was loaded from the database (one round trip reads the tokens and the entry). A write replaces the namespace's
  * token (one SET, atomic, seen by every daemon at once): entries under the old token are
  * never read again and expire by their TTL, and a read that raced the write stores its
  * stale value under the old token, where nobody looks. Deleting by prefix could not give
@@ -37,6 +37,28 @@ export interface RedisCacheOptions {
   ttlMs?: number
   logger?: Logger | undefined
 }
+
+/**
+ * KEYS: the epoch and the scope's generation keys; ARGV: a fresh token for any that is
+ * missing, the entry key's prefix and suffix. Returns the entry key (built from the
+ * tokens) and the entry when there is one. The entry key is not declared in KEYS: this
+ * cache targets a standalone (or replicated) Redis, not Redis Cluster.
+ */
+const READ_ENTRY = `
+local tokens = {}
+for i, key in ipairs(KEYS) do
+  local t = redis.call('GET', key)
+  if not t then
+    redis.call('SET', key, ARGV[1], 'NX')
+    t = redis.call('GET', key)
+  end
+  tokens[i] = t
+end
+local entry = ARGV[2] .. table.concat(tokens, '.') .. ARGV[3]
+local value = redis.call('GET', entry)
+if value then return {entry, value} end
+return {entry}
+`
 
 /** A fresh generation token: 12 random characters. */
 function token(): string {
@@ -83,12 +105,15 @@ export class RedisCache implements Cache {
     try {
       if (!this.#client.isReady) throw new Error('not connected')
       await this.#flushPending()
-      const tokens = await this.#tokens(scope)
-      entryKey = `${this.#prefix}cache:entry:${scope.join(',')}:${tokens.join('.')}:${key}`
-      const raw = await this.#client.get(entryKey)
-      if (raw !== null) {
+      // One round trip: the tokens of the scope (created when missing), then the entry under them.
+      const reply = (await this.#client.eval(READ_ENTRY, {
+        keys: [this.#epochKey, ...scope.map((ns) => this.#generationKey(ns))],
+        arguments: [token(), `${this.#prefix}cache:entry:${scope.join(',')}:`, `:${key}`],
+      })) as [string, string?]
+      entryKey = reply[0]
+      if (typeof reply[1] === 'string') {
         this.#hits++
-        return JSON.parse(raw) as T
+        return JSON.parse(reply[1]) as T
       }
     } catch (err) {
       this.#errors++
@@ -106,20 +131,6 @@ export class RedisCache implements Cache {
         this.#warn(err, 'cache unavailable: could not store an entry')
       })
     return value
-  }
-
-  /** The epoch and each namespace's token, creating the missing ones (first use, eviction, restart). */
-  async #tokens(scope: readonly string[]): Promise<string[]> {
-    const keys = [this.#epochKey, ...scope.map((ns) => this.#generationKey(ns))]
-    let values = await this.#client.mGet(keys)
-    if (values.some((v) => v === null)) {
-      await Promise.all(
-        keys.map((k, i) => (values[i] === null ? this.#client.set(k, token(), {condition: 'NX'}) : null)),
-      )
-      values = await this.#client.mGet(keys)
-      if (values.some((v) => v === null)) throw new Error('cache generation keys vanished while being read')
-    }
-    return values as string[]
   }
 
   async invalidate(namespace: string): Promise<void> {

@@ -98,6 +98,18 @@ export class InProcessBus implements EventBus {
     return g
   }
 
+  /** Index of the first entry whose id is greater than `id` (entries are in id order). */
+  #firstAfter(entries: readonly {id: string}[], id: string): number {
+    let lo = 0
+    let hi = entries.length
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (compareIds(entries[mid]!.id, id) <= 0) lo = mid + 1
+      else hi = mid
+    }
+    return lo
+  }
+
   #fields(stream: string, id: string): Fields | null {
     const entries = this.#streams.get(stream)?.entries ?? []
     // Entries are in id order: binary search.
@@ -133,9 +145,9 @@ export class InProcessBus implements EventBus {
         return {id, fields: this.#fields(stream, id)}
       })
     }
-    const fresh = this.#stream(stream)
-      .entries.filter((e) => compareIds(e.id, g.lastDelivered) > 0)
-      .slice(0, opts.count)
+    const entries = this.#stream(stream).entries
+    const start = this.#firstAfter(entries, g.lastDelivered)
+    const fresh = entries.slice(start, start + opts.count)
     if (fresh.length === 0 && opts.blockMs && !this.#closed) {
       await this.#wait(opts.blockMs)
       return this.readGroup(stream, group, consumer, from, {count: opts.count})
