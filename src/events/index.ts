@@ -43,7 +43,8 @@ export function createEventBus(
 ): EventBus {
   const prefix = config.redisKeyPrefix ?? 'maestro:'
   const maxLen = config.eventsStreamMaxLen ?? 100_000
-  if (!config.redisUrl) return new InProcessBus({prefix, maxLen})
+  // In process, entries serve only this process and die with it: keep fewer.
+  if (!config.redisUrl) return new InProcessBus({prefix, maxLen: Math.min(maxLen, 10_000)})
   return new RedisStreamsBus({url: config.redisUrl, prefix, maxLen, logger: options.logger})
 }
 

@@ -28,6 +28,7 @@ import type {QualityReport} from '../quality/types.js'
 import type {RegistryQualityReport, RegistryQualityRow} from '../quality/report.js'
 import type {EventBus} from '../events/bus.js'
 import {createEventBus, startEventConsumers, type EventConsumers} from '../events/index.js'
+import type {UsageKind} from '../events/messages.js'
 import {EventPublisher} from '../events/usage.js'
 import {parseRef, type TemplateRef} from './ref.js'
 import type {
@@ -278,15 +279,18 @@ export class LocalRegistry implements Registry {
       this.#cacheKey('search', stableJson(normalized)),
       async () => ({...(await this.#index.search(namespaces, normalized)), limit, offset}),
     )
-    for (const hit of result.items) {
-      this.#events.publisher.usage({
-        template_id: hit.id,
-        namespace: hit.namespace,
-        tenant_id: this.#context.tenant,
-        kind: 'search_hit',
-      })
-    }
+    for (const hit of result.items) this.#used(hit, 'search_hit')
     return result
+  }
+
+  /** A use of a template, to the usage stream (buffered: never waits, never fails the read). */
+  #used(template: {id: string; namespace: Namespace}, kind: UsageKind): void {
+    this.#events.publisher.usage({
+      template_id: template.id,
+      namespace: template.namespace,
+      tenant_id: this.#context.tenant,
+      kind,
+    })
   }
 
   /**
@@ -319,12 +323,7 @@ export class LocalRegistry implements Registry {
       const {template, version} = await this.#locate(ref)
       return this.#detail(template, version)
     })
-    this.#events.publisher.usage({
-      template_id: detail.id,
-      namespace: detail.namespace,
-      tenant_id: this.#context.tenant,
-      kind: 'get',
-    })
+    this.#used(detail, 'get')
     return detail
   }
 
@@ -516,12 +515,7 @@ export class LocalRegistry implements Registry {
     const meta = {template: manifest.name, version: manifest.version, commit: detail.commit}
     const rendered = await renderTemplate({manifest, readme, files}, answers, meta)
     rendered.set('.maestro-answers.yaml', answersFile(meta, answers, manifest.parameters))
-    this.#events.publisher.usage({
-      template_id: detail.id,
-      namespace: detail.namespace,
-      tenant_id: this.#context.tenant,
-      kind: 'instantiate',
-    })
+    this.#used(detail, 'instantiate')
     return {...meta, answers, files: rendered}
   }
 

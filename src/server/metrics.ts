@@ -86,16 +86,17 @@ export class Metrics {
         for (const [category, count] of Object.entries(counts)) this.set({category}, count)
       },
     })
+    const cacheStats = async () =>
+      (await sources()
+        ?.cacheStats()
+        .catch(() => undefined)) ?? {}
     new Gauge({
       name: 'maestro_cache_hit_ratio',
       help: 'Hits / (hits + misses) since start, by cache (registry: the template cache; response: serialized answers)',
       labelNames: ['cache'],
       registers,
       async collect() {
-        const stats =
-          (await sources()
-            ?.cacheStats()
-            .catch(() => undefined)) ?? {}
+        const stats = await cacheStats()
         this.reset()
         for (const [cache, s] of Object.entries(stats)) {
           const total = s.hits + s.misses
@@ -111,10 +112,7 @@ export class Metrics {
         labelNames: ['cache'],
         registers,
         async collect() {
-          const stats =
-            (await sources()
-              ?.cacheStats()
-              .catch(() => undefined)) ?? {}
+          const stats = await cacheStats()
           this.reset()
           for (const [cache, s] of Object.entries(stats)) {
             const value = pick(s)

@@ -76,7 +76,27 @@ for (const {name: kind, enabled} of BUSES) {
         for (const c of consumers) await c.stop()
         await registry.close()
       }
-      return {bus, config, registry, runs, consumer, produce, results, cleanup}
+      /** A consumer that dies after its first effect, before acknowledging it. */
+      const crashingConsumer = (name: string, opts: {claimIdleMs?: number} = {}) => {
+        let crashed = false
+        const doomed: StreamConsumer = consumer(name, {
+          ...opts,
+          onBeforeAck: () => {
+            if (crashed) return
+            crashed = true
+            // The process dies here: no ack, and it reads nothing more.
+            void doomed.stop()
+            throw new Error('simulated crash between effect and ack')
+          },
+        })
+        return {
+          happened: async () => {
+            await waitFor(() => crashed, 10_000, 'the crash')
+            await doomed.stop()
+          },
+        }
+      }
+      return {bus, config, registry, runs, consumer, crashingConsumer, produce, results, cleanup}
     }
 
     it('answers a request added by a plain client on the results stream', async () => {
@@ -138,16 +158,7 @@ for (const {name: kind, enabled} of BUSES) {
 
     it('runs a request exactly once when its consumer dies after the effect, before the ack', async () => {
       const t = await setup()
-      let crashed = false
-      const first: StreamConsumer = t.consumer('daemon-1', {
-        onBeforeAck: () => {
-          if (crashed) return
-          crashed = true
-          // The process dies here: no ack, and it reads nothing more.
-          void first.stop()
-          throw new Error('simulated crash between effect and ack')
-        },
-      })
+      const crash = t.crashingConsumer('daemon-1')
       await t.produce(t.bus.streams.requests, {
         request_id: 'req-once',
         template_id: 'ledger-service',
@@ -155,8 +166,7 @@ for (const {name: kind, enabled} of BUSES) {
         tenant_id: 'acme',
         parameters: JSON.stringify(createParameters('ledger-service')),
       })
-      await waitFor(() => crashed, 10_000, 'the crash')
-      await first.stop()
+      await crash.happened()
       const pendingBefore = await pendingCount(t.bus)
       expect(pendingBefore).toBe(1)
 
@@ -175,15 +185,7 @@ for (const {name: kind, enabled} of BUSES) {
 
     it('finishes its own pending entries first when restarted under the same name', async () => {
       const t = await setup()
-      let crashes = 0
-      const first: StreamConsumer = t.consumer('daemon-1', {
-        claimIdleMs: 60_000,
-        onBeforeAck: () => {
-          if (crashes++ > 0) return
-          void first.stop()
-          throw new Error('simulated crash between effect and ack')
-        },
-      })
+      const crash = t.crashingConsumer('daemon-1', {claimIdleMs: 60_000})
       await t.produce(t.bus.streams.requests, {
         request_id: 'req-restart',
         template_id: 'audit-service',
@@ -191,8 +193,7 @@ for (const {name: kind, enabled} of BUSES) {
         tenant_id: 'acme',
         parameters: JSON.stringify(createParameters('audit-service')),
       })
-      await waitFor(() => crashes > 0, 10_000, 'the crash')
-      await first.stop()
+      await crash.happened()
       // Restarted: claimIdleMs is a minute, so only re-reading its own history can find it.
       t.consumer('daemon-1', {claimIdleMs: 60_000})
       await waitFor(async () => (await pendingCount(t.bus)) === 0, 10_000, 'the entry to be acknowledged')
