@@ -8,7 +8,8 @@
  * - publish time per template as a store grows to 483 (full registry publish: validate,
  *   score, commit, index) and the git commit alone;
  * - search median/p99 in-process at 483 and 10,000 templates;
- * - instantiate of a 200-file template (in-process and through the CLI) vs `cp -r`.
+ * - instantiate of a 200-file template (in-process and through the CLI) vs `cp -r`;
+ * - the registry cache, hit against miss, in memory and in Redis (`--redis URL`).
  *
  * Flags: `--quick` (smaller runs), `--http` (also the daemon's HTTP benchmark),
  * `--search-templates N` (default 10000).
@@ -237,6 +238,16 @@ async function main() {
     say(`CLI instantiate (new process): median ${ms(inst.cli.median)}`)
     say(`cp -r (new process):          median ${ms(inst.cp.median)}`)
     say(`ratio CLI / cp -r: ${(inst.cli.median / inst.cp.median).toFixed(1)}x`)
+
+    say('## Registry cache: hit against miss (get by name, search)')
+    {
+      const {benchCache, formatCacheFigures} = await import('./cache.js')
+      const at = args.indexOf('--redis')
+      const redisUrl = at >= 0 ? args[at + 1] : process.env.REDIS_URL
+      for (const line of formatCacheFigures(await benchCache({runs: quick ? 100 : 300, redisUrl}))) say(line)
+      if (!redisUrl) say('(Redis: skipped; pass --redis redis://host:port or set REDIS_URL)')
+    }
+    say()
 
     if (args.includes('--http')) {
       const {benchHttp} = await import('./http.js')

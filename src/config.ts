@@ -31,6 +31,18 @@ export interface Config {
   readonly enablePerformanceMonitoring: boolean
   readonly minTemplateQualityScore: number
   readonly remote: string | undefined
+  /** Prefix of every Redis key: cache entries and event streams (REDIS_KEY_PREFIX, default `maestro:`). */
+  readonly redisKeyPrefix: string
+  /** Lifetime of a cache entry (CACHE_TTL_SECONDS, default 300). */
+  readonly cacheTtlMs: number
+  /** Consumer name in the event streams' groups; stable across restarts (EVENTS_CONSUMER, default host:port). */
+  readonly eventsConsumer: string | undefined
+  /** Deliveries of a request before it goes to the dead-letter stream (EVENTS_MAX_DELIVERIES, default 5). */
+  readonly eventsMaxDeliveries: number
+  /** Idle time after which another consumer claims a pending request (EVENTS_CLAIM_IDLE_MS, default 60000). */
+  readonly eventsClaimIdleMs: number
+  /** Approximate length bound of every stream (EVENTS_STREAM_MAXLEN, default 100000). */
+  readonly eventsStreamMaxLen: number
 }
 
 /** The catalog shipped in the package, imported into an empty store. */
@@ -97,5 +109,11 @@ export function loadConfig(overrides: NodeJS.ProcessEnv = {}): Config {
     enablePerformanceMonitoring: flag(env, 'ENABLE_PERFORMANCE_MONITORING', true),
     minTemplateQualityScore: integer(env, 'MIN_TEMPLATE_QUALITY_SCORE', 70, 0, 100),
     remote: env.MAESTRO_REMOTE || undefined,
+    redisKeyPrefix: env.REDIS_KEY_PREFIX || 'maestro:',
+    cacheTtlMs: integer(env, 'CACHE_TTL_SECONDS', 300, 1, 86_400) * 1000,
+    eventsConsumer: env.EVENTS_CONSUMER || undefined,
+    eventsMaxDeliveries: integer(env, 'EVENTS_MAX_DELIVERIES', 5, 1, 1000),
+    eventsClaimIdleMs: integer(env, 'EVENTS_CLAIM_IDLE_MS', 60_000, 100, 86_400_000),
+    eventsStreamMaxLen: integer(env, 'EVENTS_STREAM_MAXLEN', 100_000, 100, 100_000_000),
   })
 }

@@ -62,11 +62,15 @@ export interface VersionList {
 
 /** Answer of `GET /health`. */
 export interface HealthStatus {
-  status: 'healthy' | 'unhealthy'
+  /** degraded: Redis is down; reads are served from the database and events wait for it. */
+  status: 'healthy' | 'degraded' | 'unhealthy'
   service: string
   version: string
   database: string
+  /** connected, not configured, or unavailable: <why> */
   redis: string
+  /** Round trip to Redis when connected. */
+  redis_latency_ms: number | null
   templates_count: number | null
   uptime_seconds: number
 }

@@ -701,6 +701,34 @@ export class TemplateIndex {
       .execute()
   }
 
+  /**
+   * Adds many uses at once (the usage consumer's batches): one UPDATE per distinct
+   * increment, in one transaction. Ids of templates deleted meanwhile are ignored.
+   *
+   * @example
+   * ```ts
+   * await index.incrementUsageBy(new Map([[a.id, 3], [b.id, 1]]))
+   * ```
+   */
+  async incrementUsageBy(counts: ReadonlyMap<string, number>): Promise<void> {
+    const byIncrement = new Map<number, string[]>()
+    for (const [id, n] of counts) {
+      if (n > 0) byIncrement.set(n, [...(byIncrement.get(n) ?? []), id])
+    }
+    if (byIncrement.size === 0) return
+    await this.#write(async (db) => {
+      for (const [n, ids] of byIncrement) {
+        for (let i = 0; i < ids.length; i += 500) {
+          await db
+            .updateTable('templates')
+            .set((eb) => ({usage_count: eb('usage_count', '+', n)}))
+            .where('id', 'in', ids.slice(i, i + 500))
+            .execute()
+        }
+      }
+    })
+  }
+
   async #write<T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<T> {
     return runTransaction(this.#db, fn)
   }

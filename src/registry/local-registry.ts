@@ -3,8 +3,10 @@ import {join} from 'node:path'
 
 import type {Kysely} from 'kysely'
 
+import {createHash} from 'node:crypto'
+
 import type {Cache} from '../cache/cache.js'
-import {MemoryCache} from '../cache/cache.js'
+import {createCache} from '../cache/index.js'
 import type {Config} from '../config.js'
 import {contentHash} from '../db/content.js'
 import {createDb, indexDbConfig} from '../db/database.js'
@@ -24,6 +26,10 @@ import {GitStore, type NamespaceRepo} from '../store/index.js'
 import {blobId} from '../store/objects.js'
 import type {QualityReport} from '../quality/types.js'
 import type {RegistryQualityReport, RegistryQualityRow} from '../quality/report.js'
+import type {EventBus} from '../events/bus.js'
+import {createEventBus, startEventConsumers, type EventConsumers} from '../events/index.js'
+import type {UsageKind} from '../events/messages.js'
+import {EventPublisher} from '../events/usage.js'
 import {parseRef, type TemplateRef} from './ref.js'
 import type {
   DeleteResult,
@@ -54,7 +60,15 @@ export interface LocalRegistryOptions {
   onImport?: ImportProgress | undefined
   /** Import the bundled catalog into an empty store (default true). */
   importCatalog?: boolean
+  /** Default: chosen by configuration (REDIS_URL: Redis, else in memory). */
   cache?: Cache
+  /** Where usage and change events go. Default: chosen by configuration (REDIS_URL: Redis Streams, else in process). */
+  bus?: EventBus
+  /**
+   * Count usage events into usage counts in this process. Default: when the bus is
+   * in-process (nobody else can); a daemon on Redis runs the consumers itself.
+   */
+  consumeUsage?: boolean
 }
 
 /**
@@ -72,6 +86,7 @@ export async function openLocalRegistry(options: LocalRegistryOptions): Promise<
   const {config} = options
   mkdirSync(config.home, {recursive: true})
   const db = createDb(indexDbConfig(config))
+  let opened: LocalRegistry | undefined
   try {
     // Every command opens the registry: when the index already records exactly the
     // known migrations, skip kysely's Migrator (schema introspection, lock row and a
@@ -85,13 +100,23 @@ export async function openLocalRegistry(options: LocalRegistryOptions): Promise<
     if (applied.length !== known.length || !applied.every((row) => known.includes(row.name)))
       await migrateToLatest(db)
     const registry = new LocalRegistry(db, new GitStore(join(config.home, 'git')), options)
+    // The in-process usage consumer starts only now that the registry is whole.
+    opened = registry
     await registry.reconcile()
     if (options.importCatalog !== false) await registry.importCatalogIfEmpty(options.onImport)
     return registry
   } catch (err) {
-    await db.destroy()
+    if (opened) await opened.close()
+    else await db.destroy()
     throw err
   }
+}
+
+/** The event bus, its publisher and the in-process consumers: one set per opened registry, shared by its views. */
+interface SharedEvents {
+  bus: EventBus
+  publisher: EventPublisher
+  consumers?: EventConsumers
 }
 
 export class LocalRegistry implements Registry {
@@ -101,6 +126,8 @@ export class LocalRegistry implements Registry {
   readonly #config: Config
   readonly #context: RequestContext
   readonly #cache: Cache
+  /** Shared by every per-request view; the owner closes them. */
+  readonly #events: SharedEvents
 
   readonly #progress: ImportProgress | undefined
   /** Only the registry that opened the database closes it; per-request views share it. */
@@ -112,9 +139,22 @@ export class LocalRegistry implements Registry {
     this.#store = store
     this.#config = options.config
     this.#context = options.context
-    this.#cache = options.cache ?? new MemoryCache()
+    this.#cache = options.cache ?? createCache(options.config)
+    const shared = (options as {events?: SharedEvents}).events
+    if (shared) this.#events = shared
+    else {
+      const bus = options.bus ?? createEventBus(options.config)
+      this.#events = {bus, publisher: new EventPublisher(bus)}
+      if (options.consumeUsage ?? !bus.shared) {
+        this.#events.consumers = startEventConsumers({
+          bus,
+          consumer: 'local',
+          incrementUsage: (counts) => this.addUsage(counts),
+        })
+      }
+    }
     this.#progress = options.onImport
-    this.#options = {...options, cache: this.#cache}
+    this.#options = {...options, cache: this.#cache, events: this.#events} as LocalRegistryOptions
     this.#owner = owner
   }
 
@@ -122,6 +162,21 @@ export class LocalRegistry implements Registry {
 
   get context(): RequestContext {
     return this.#context
+  }
+
+  /** The bus usage and change events go to (the daemon's consumers read it). */
+  get bus(): EventBus {
+    return this.#events.bus
+  }
+
+  /** Publishes usage and change events without waiting (the daemon's response cache uses it too). */
+  get publisher(): EventPublisher {
+    return this.#events.publisher
+  }
+
+  /** Adds uses counted by the usage consumer (template id → uses). */
+  async addUsage(counts: ReadonlyMap<string, number>): Promise<void> {
+    await this.#index.incrementUsageBy(counts)
   }
 
   /**
@@ -218,8 +273,34 @@ export class LocalRegistry implements Registry {
     const offset = Math.max(query.offset ?? 0, 0)
     const namespaces = query.namespace ? this.#readable.filter((n) => n === query.namespace) : this.#readable
     if (namespaces.length === 0) return {items: [], total: 0, limit, offset}
-    const result = await this.#index.search(namespaces, {...query, limit, offset})
-    return {...result, limit, offset}
+    const normalized = {...query, limit, offset}
+    const result = await this.#cache.getOrLoad(
+      this.#readable,
+      this.#cacheKey('search', stableJson(normalized)),
+      async () => ({...(await this.#index.search(namespaces, normalized)), limit, offset}),
+    )
+    for (const hit of result.items) this.#used(hit, 'search_hit')
+    return result
+  }
+
+  /** A use of a template, to the usage stream (buffered: never waits, never fails the read). */
+  #used(template: {id: string; namespace: Namespace}, kind: UsageKind): void {
+    this.#events.publisher.usage({
+      template_id: template.id,
+      namespace: template.namespace,
+      tenant_id: this.#context.tenant,
+      kind,
+    })
+  }
+
+  /**
+   * Cache keys carry the tenant; the cache adds the readable namespaces and their
+   * generations, so two tenants never share an entry (a tenant's template may shadow a
+   * public one of the same name).
+   */
+  #cacheKey(kind: string, detail: string): string {
+    const digest = detail.length > 64 ? createHash('sha1').update(detail).digest('base64url') : detail
+    return `${this.#context.tenant}:${kind}:${digest}`
   }
 
   async #locate(ref: string): Promise<{ref: TemplateRef; template: TemplateRow; version: VersionRow}> {
@@ -238,8 +319,12 @@ export class LocalRegistry implements Registry {
   }
 
   async get(ref: string): Promise<TemplateDetail> {
-    const {template, version} = await this.#locate(ref)
-    return this.#detail(template, version)
+    const detail = await this.#cache.getOrLoad(this.#readable, this.#cacheKey('get', ref), async () => {
+      const {template, version} = await this.#locate(ref)
+      return this.#detail(template, version)
+    })
+    this.#used(detail, 'get')
+    return detail
   }
 
   async #detail(template: TemplateRow, version: VersionRow): Promise<TemplateDetail> {
@@ -271,16 +356,18 @@ export class LocalRegistry implements Registry {
   }
 
   async versions(ref: string): Promise<VersionInfo[]> {
-    const {template} = await this.#locate(ref.split('@')[0]!)
-    const rows = await this.#index.listVersions([template.namespace], template.id)
-    return rows.map((v) => ({
-      version: v.version,
-      commit: v.commit,
-      created_at: v.created_at,
-      message: v.message,
-      author: v.author,
-      quality_score: v.quality_score,
-    }))
+    return this.#cache.getOrLoad(this.#readable, this.#cacheKey('versions', ref), async () => {
+      const {template} = await this.#locate(ref.split('@')[0]!)
+      const rows = await this.#index.listVersions([template.namespace], template.id)
+      return rows.map((v) => ({
+        version: v.version,
+        commit: v.commit,
+        created_at: v.created_at,
+        message: v.message,
+        author: v.author,
+        quality_score: v.quality_score,
+      }))
+    })
   }
 
   async publish(input: PublishInput): Promise<PublishResult> {
@@ -336,8 +423,18 @@ export class LocalRegistry implements Registry {
         qualityReport: report,
       })
       await this.#invalidate(namespace)
+      const summary = await this.#summary(namespace, manifest.name)
+      this.#events.publisher.change({
+        template_id: summary.id,
+        name: manifest.name,
+        namespace,
+        operation,
+        version: manifest.version,
+        commit: commit.commit,
+        user_id: this.#context.user,
+      })
       return {
-        template: await this.#summary(namespace, manifest.name),
+        template: summary,
         commit: commit.commit,
         status: existing ? ('updated' as const) : ('created' as const),
         quality: {score: report.score, passed: report.passed},
@@ -392,6 +489,15 @@ export class LocalRegistry implements Registry {
       })
       await this.#index.deleteTemplate(namespace, template.name, commit.commit)
       await this.#invalidate(namespace)
+      this.#events.publisher.change({
+        template_id: template.id,
+        name: template.name,
+        namespace,
+        operation: 'delete',
+        version: null,
+        commit: commit.commit,
+        user_id: this.#context.user,
+      })
       return {name: template.name, namespace, commit: commit.commit}
     })
   }
@@ -409,7 +515,7 @@ export class LocalRegistry implements Registry {
     const meta = {template: manifest.name, version: manifest.version, commit: detail.commit}
     const rendered = await renderTemplate({manifest, readme, files}, answers, meta)
     rendered.set('.maestro-answers.yaml', answersFile(meta, answers, manifest.parameters))
-    await this.#index.incrementUsage(detail.id)
+    this.#used(detail, 'instantiate')
     return {...meta, answers, files: rendered}
   }
 
@@ -536,11 +642,15 @@ export class LocalRegistry implements Registry {
   }
 
   async #invalidate(namespace: Namespace): Promise<void> {
-    await this.#cache.deletePrefix(`${namespace}:`)
+    await this.#cache.invalidate(namespace)
   }
 
   async close(): Promise<void> {
     if (!this.#owner) return
+    // Events still buffered are appended, and counted before the database closes when in process.
+    await this.#events.publisher.close()
+    await this.#events.consumers?.stop({drain: !this.#events.bus.shared})
+    await this.#events.bus.close()
     await this.#cache.close()
     await this.#db.destroy()
   }
@@ -553,4 +663,15 @@ function withOids(files: TemplateFiles): Map<string, {oid: string; content: Uint
   const out = new Map<string, {oid: string; content: Uint8Array}>()
   for (const [path, content] of files) out.set(path, {oid: blobId(content), content})
   return out
+}
+
+/** JSON with object keys sorted, so equal queries make equal cache keys. */
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
+        )
+      : v,
+  )
 }

@@ -49,7 +49,10 @@ export function createApp(deps: AppDeps): Express {
     limits,
     metrics,
     responseCache: deps.responseCache,
-    redis: deps.redis ?? (async () => (deps.config.redisUrl ? 'configured' : 'not configured')),
+    redis:
+      deps.redis ??
+      (async () => ({status: deps.config.redisUrl ? 'configured' : 'not configured', latency_ms: null})),
+    events: deps.events,
     startedAt: Date.now(),
     validators: new Validators(apiComponents(limits.listMax)),
   }
@@ -60,6 +63,7 @@ export function createApp(deps: AppDeps): Express {
       if (deps.responseCache) out.response = deps.responseCache.stats()
       return out
     },
+    ...(deps.events ? {eventStats: deps.events} : {}),
   })
 
   let document: string | undefined

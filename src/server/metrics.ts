@@ -20,6 +20,14 @@ const SYNC_STATES: GitSyncState[] = ['not_configured', 'idle', 'running', 'ok', 
 export interface MetricSources {
   templatesByCategory(): Promise<Record<string, number>>
   cacheStats(): Promise<Record<string, CacheStats>>
+  /** The event consumers of this process, when it runs any. */
+  eventStats?(): {consumers: Record<string, ConsumerCounts | null>}
+}
+
+interface ConsumerCounts {
+  processed: number
+  failed: number
+  dead_lettered: number
 }
 
 /**
@@ -78,16 +86,17 @@ export class Metrics {
         for (const [category, count] of Object.entries(counts)) this.set({category}, count)
       },
     })
+    const cacheStats = async () =>
+      (await sources()
+        ?.cacheStats()
+        .catch(() => undefined)) ?? {}
     new Gauge({
       name: 'maestro_cache_hit_ratio',
       help: 'Hits / (hits + misses) since start, by cache (registry: the template cache; response: serialized answers)',
       labelNames: ['cache'],
       registers,
       async collect() {
-        const stats =
-          (await sources()
-            ?.cacheStats()
-            .catch(() => undefined)) ?? {}
+        const stats = await cacheStats()
         this.reset()
         for (const [cache, s] of Object.entries(stats)) {
           const total = s.hits + s.misses
@@ -95,6 +104,58 @@ export class Metrics {
         }
       },
     })
+    // Hit and miss counts, read from the caches at scrape time (the ratio above is derived from them).
+    const cacheCounter = (name: string, help: string, pick: (s: CacheStats) => number | undefined) =>
+      new Counter({
+        name,
+        help,
+        labelNames: ['cache'],
+        registers,
+        async collect() {
+          const stats = await cacheStats()
+          this.reset()
+          for (const [cache, s] of Object.entries(stats)) {
+            const value = pick(s)
+            if (value !== undefined) this.inc({cache}, value)
+          }
+        },
+      })
+    cacheCounter('maestro_cache_hits_total', 'Cache hits since start, by cache', (s) => s.hits)
+    cacheCounter('maestro_cache_misses_total', 'Cache misses since start, by cache', (s) => s.misses)
+    cacheCounter(
+      'maestro_cache_errors_total',
+      'Cache operations that failed (Redis down) and fell back to the database',
+      (s) => s.errors,
+    )
+    const eventCounter = (name: string, help: string, pick: (c: ConsumerCounts) => number) =>
+      new Counter({
+        name,
+        help,
+        labelNames: ['stream'],
+        registers,
+        collect() {
+          this.reset()
+          const consumers = sources()?.eventStats?.().consumers ?? {}
+          for (const [stream, counts] of Object.entries(consumers)) {
+            if (counts) this.inc({stream}, pick(counts))
+          }
+        },
+      })
+    eventCounter(
+      'maestro_events_processed_total',
+      'Stream entries processed and acknowledged by this daemon, by stream',
+      (c) => c.processed,
+    )
+    eventCounter(
+      'maestro_events_failed_total',
+      'Handler failures (entries left pending for a retry), by stream',
+      (c) => c.failed,
+    )
+    eventCounter(
+      'maestro_events_dead_lettered_total',
+      'Entries moved to the dead-letter stream by this daemon, by stream',
+      (c) => c.dead_lettered,
+    )
     this.#sync = new Gauge({
       name: 'maestro_git_sync_status',
       help: 'Git sync state: the current state is 1, the others 0',

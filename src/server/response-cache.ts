@@ -3,7 +3,7 @@
  * map lookup and one write to the socket, with no query, no JSON.stringify and no hash.
  *
  * Freshness: every registry write in this process invalidates the registry's cache
- * (`deletePrefix`/`clear`), and the daemon hands the registry a {@link notifyingCache}
+ * (`invalidate`/`clear`), and the daemon hands the registry a {@link notifyingCache}
  * that clears this one at the same moment. Writes by other processes on the same store
  * (a CLI publishing next to the daemon) are caught by the daemon's revision poll, or at
  * worst by the TTL.
@@ -19,6 +19,8 @@ export interface CachedResponse {
   contentType: string
   /** Route template that produced it, for metrics and logs when the hot path serves it. */
   route: string
+  /** The template the answer shows, when it shows one: a hit is a use of it. */
+  template?: {id: string; namespace: string} | undefined
 }
 
 /**
@@ -39,10 +41,19 @@ export class ResponseCache {
   #generation = 0
   #hits = 0
   #misses = 0
+  readonly #onHit: ((tenant: string, hit: CachedResponse) => void) | undefined
 
-  constructor(opts: {maxEntries?: number; ttlMs?: number} = {}) {
+  constructor(
+    opts: {
+      maxEntries?: number
+      ttlMs?: number
+      /** Told of every hit: a read answered here never reaches the registry, which counts usage. */
+      onHit?: (tenant: string, hit: CachedResponse) => void
+    } = {},
+  ) {
     this.#maxEntries = opts.maxEntries ?? 2000
     this.#ttlMs = opts.ttlMs ?? 300_000
+    this.#onHit = opts.onHit
   }
 
   /**
@@ -63,6 +74,7 @@ export class ResponseCache {
       return undefined
     }
     this.#hits++
+    this.#onHit?.(tenant, entry)
     return entry
   }
 
@@ -73,9 +85,16 @@ export class ResponseCache {
     generation: number,
     route = '',
     contentType = 'application/json; charset=utf-8',
+    template?: {id: string; namespace: string},
   ): CachedResponse {
     const body = Buffer.from(json)
-    const entry = {body, etag: `"${createHash('sha1').update(body).digest('base64url')}"`, contentType, route}
+    const entry = {
+      body,
+      etag: `"${createHash('sha1').update(body).digest('base64url')}"`,
+      contentType,
+      route,
+      template,
+    }
     if (generation !== this.#generation) return entry
     const key = `${tenant}\0${url}`
     this.#entries.delete(key)
@@ -106,15 +125,12 @@ export class ResponseCache {
  * ```
  */
 export function notifyingCache(inner: Cache, onInvalidate: () => void): Cache {
-  const sync = (inner as {getSync?: <T>(key: string) => T | undefined}).getSync
   return {
-    // MemoryCache's synchronous read, for registries that use it on hot paths.
-    ...(sync ? {getSync: <T>(key: string) => sync.call(inner, key) as T | undefined} : {}),
-    get: (key) => inner.get(key),
-    set: (key, value, ttlMs) => inner.set(key, value, ttlMs),
-    async deletePrefix(prefix) {
+    backend: inner.backend,
+    getOrLoad: (scope, key, load) => inner.getOrLoad(scope, key, load),
+    async invalidate(namespace) {
       onInvalidate()
-      await inner.deletePrefix(prefix)
+      await inner.invalidate(namespace)
       // Again once the registry's cache is clean: a read that raced the write cannot linger.
       onInvalidate()
     },
@@ -124,6 +140,7 @@ export function notifyingCache(inner: Cache, onInvalidate: () => void): Cache {
       onInvalidate()
     },
     stats: () => inner.stats(),
+    ping: () => inner.ping(),
     close: () => inner.close(),
   }
 }

@@ -195,12 +195,17 @@ export function mountRoutes(
       const result = await spec.handle(ctx)
       if (result === undefined || res.headersSent) return
       if (cache && res.statusCode === 200) {
+        const shown = result as {id?: unknown; namespace?: unknown}
         const entry = cache.put(
           req.context.tenant,
           req.originalUrl,
           JSON.stringify(result),
           generation,
           spec.path,
+          undefined,
+          typeof shown.id === 'string' && typeof shown.namespace === 'string'
+            ? {id: shown.id, namespace: shown.namespace}
+            : undefined,
         )
         return sendCached(req, res, entry)
       }

@@ -11,8 +11,13 @@ import {join} from 'node:path'
 import pino from 'pino'
 import type {Logger} from 'pino'
 
-import {MemoryCache} from '../cache/cache.js'
+import {createCache} from '../cache/index.js'
 import type {Config} from '../config.js'
+import type {EventBus} from '../events/bus.js'
+import type {Delivered} from '../events/consumer.js'
+import {createEventBus, defaultConsumerName, startEventConsumers} from '../events/index.js'
+import type {EventConsumers} from '../events/index.js'
+import type {EventPublisher} from '../events/usage.js'
 import {packageRoot} from '../domain/package-root.js'
 import type {RequestContext} from '../registry/types.js'
 import {createApp} from './app.js'
@@ -20,7 +25,8 @@ import {withHotPath} from './hot-path.js'
 import {authenticateAnonymous} from './middleware.js'
 import {Metrics} from './metrics.js'
 import {ResponseCache, notifyingCache} from './response-cache.js'
-import type {Authenticate, DaemonRegistry, Limits} from './types.js'
+import type {Authenticate, DaemonRegistry, EventsStats, Limits, RedisHealth} from './types.js'
+import {DEFAULT_LIMITS} from './types.js'
 
 /** Who the daemon itself is when it opens the store (catalog import, reconcile). */
 export const DAEMON_CONTEXT: RequestContext = Object.freeze({
@@ -46,6 +52,8 @@ export interface StartOptions {
   registry?: DaemonRegistry
   /** How often to look for writes by other processes on the same store (ms; 0 to never look). */
   revisionPollMs?: number
+  /** Test hook of the request consumer: runs after a request's effect and result, before its XACK. */
+  onBeforeAck?: (batch: readonly Delivered[]) => Promise<void> | void
 }
 
 export interface RunningServer {
@@ -53,6 +61,8 @@ export interface RunningServer {
   url: string
   server: Server
   registry: DaemonRegistry
+  /** The event consumers this daemon runs (requests and usage), when its registry has a bus. */
+  consumers: EventConsumers | undefined
   /** Stops accepting, lets in-flight requests finish, closes the database. Idempotent. */
   close(): Promise<void>
 }
@@ -89,6 +99,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     )
   // The registry's cache must know the response cache before the registry exists, and its TTL depends on the registry.
   const late: {responses?: ResponseCache} = {}
+  // Adapters chosen by configuration: REDIS_URL → Redis cache and Redis Streams, else in memory and in process.
+  const cache = options.registry ? undefined : createCache(config, {logger})
   const registry =
     options.registry ??
     ((await (async () => {
@@ -97,7 +109,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         config,
         context: DAEMON_CONTEXT,
         // Whatever invalidates the registry's cache (its own writes) invalidates the answers cached here.
-        cache: notifyingCache(new MemoryCache(), () => late.responses?.clear()),
+        cache: notifyingCache(cache!, () => late.responses?.clear()),
+        bus: createEventBus(config, {logger}),
+        // This daemon runs the consumers itself (below), on either bus.
+        consumeUsage: false,
         onImport: ({label, done, total}) => {
           if (done === total || done % 25 === 0) logger.info({done, total}, label)
         },
@@ -106,9 +121,58 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
 
   const pollMs = options.revisionPollMs ?? 1000
   const canPoll = pollMs > 0 && typeof (registry as {revision?: unknown}).revision === 'function'
+  // A registry with a bus (LocalRegistry) gets consumers and usage counting; another (a test's) does not.
+  const events = registry as Partial<{
+    bus: EventBus
+    publisher: EventPublisher
+    addUsage: (c: ReadonlyMap<string, number>) => Promise<void>
+  }>
+  const bus = typeof events.bus?.add === 'function' ? events.bus : undefined
+  const publisher = bus && typeof events.publisher?.usage === 'function' ? events.publisher : undefined
   // Without a revision to poll, a short TTL bounds how stale a write by another process can leave a cached answer.
-  const responses = new ResponseCache({ttlMs: canPoll ? 300_000 : 2_000})
+  const responses = new ResponseCache({
+    ttlMs: canPoll ? 300_000 : 2_000,
+    // A read answered from here is still a use of the template.
+    ...(publisher
+      ? {
+          onHit: (tenant, hit) => {
+            if (hit.template) {
+              publisher.usage({
+                template_id: hit.template.id,
+                namespace: hit.template.namespace,
+                tenant_id: tenant,
+                kind: 'get',
+              })
+            }
+          },
+        }
+      : {}),
+  })
   late.responses = responses
+
+  const consumers =
+    bus && typeof events.addUsage === 'function'
+      ? startEventConsumers({
+          bus,
+          registry,
+          incrementUsage: (counts) => events.addUsage!(counts),
+          consumer: config.eventsConsumer ?? defaultConsumerName(options.port ?? config.servicePort),
+          maxDeliveries: config.eventsMaxDeliveries,
+          claimIdleMs: config.eventsClaimIdleMs,
+          limits: {...DEFAULT_LIMITS, ...options.limits},
+          logger,
+          ...(options.onBeforeAck ? {onBeforeAck: options.onBeforeAck} : {}),
+        })
+      : undefined
+  const redisHealth = async (): Promise<RedisHealth> => {
+    if (!config.redisUrl) return {status: 'not configured', latency_ms: null}
+    const latency = await (bus ?? cache)!.ping()
+    return {status: 'connected', latency_ms: latency}
+  }
+  const eventsStats = (): EventsStats => ({
+    bus: bus?.kind ?? 'in-process',
+    consumers: consumers?.stats() ?? {},
+  })
 
   const metrics = new Metrics()
   const authenticate = options.authenticate ?? authenticateAnonymous
@@ -121,6 +185,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     responseCache: responses,
     ...(options.limits ? {limits: options.limits} : {}),
     authenticate,
+    redis: redisHealth,
+    events: eventsStats,
   })
   // Cache hits of template reads are answered before express runs (see hot-path.ts).
   const server = createServer(
@@ -148,7 +214,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const address = server.address() as AddressInfo
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
   logger.info(
-    {url, version: packageVersion(), database: config.databaseUrl ? 'external' : 'sqlite', home: config.home},
+    {
+      url,
+      version: packageVersion(),
+      database: config.databaseUrl ? 'external' : 'sqlite',
+      events: bus?.kind ?? 'none',
+      home: config.home,
+    },
     'listening',
   )
 
@@ -159,6 +231,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     (closing ??= (async () => {
       stopPolling()
       await shutdown(options.shutdownTimeoutMs ?? 10_000)
+      // The message in hand finishes (effect, result, ack); what is queued waits for the
+      // next daemon on Redis, or is processed now when the streams live in this process.
+      await publisher?.flush()
+      await consumers?.stop({drain: bus?.shared === false})
       await registry.close()
       logger.info('stopped')
     })())
@@ -177,7 +253,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     process.once('SIGTERM', onSignal)
     process.once('SIGINT', onSignal)
   }
-  return {url, server, registry, close}
+  return {url, server, registry, consumers, close}
 }
 
 /** What graceful shutdown needs to know about each open connection. */

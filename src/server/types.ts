@@ -90,8 +90,23 @@ export interface AppDeps {
   limits?: Partial<Limits>
   authenticate?: Authenticate
   responseCache?: ResponseCache
-  /** Whether Redis is in use, as /health reports it; default from config. */
-  redis?: () => Promise<string>
+  /** Redis as /health reports it: throws when it is down; default from config. */
+  redis?: () => Promise<RedisHealth>
+  /** The event bus and its consumers' figures, for /admin/stats and /metrics. */
+  events?: () => EventsStats
+}
+
+/** What /health says of Redis. */
+export interface RedisHealth {
+  /** `connected` or `not configured` (a Redis that is down throws instead). */
+  status: string
+  latency_ms: number | null
+}
+
+/** The bus in use and, per stream consumed here, what its consumer did. */
+export interface EventsStats {
+  bus: 'in-process' | 'redis'
+  consumers: Record<string, {processed: number; failed: number; dead_lettered: number} | null>
 }
 
 /** What every router receives. */
@@ -104,7 +119,8 @@ export interface RouterDeps {
   limits: Limits
   metrics: Metrics | undefined
   responseCache: ResponseCache | undefined
-  redis: () => Promise<string>
+  redis: () => Promise<RedisHealth>
+  events: (() => EventsStats) | undefined
   startedAt: number
   validators: Validators
 }

@@ -50,7 +50,7 @@ function sendDocsPage(res: ServerResponse): void {
   })
 }
 
-/** Checks the registry's database and Redis; 503 when either is down. */
+/** Checks the registry's database and Redis; 503 when the database is down, `degraded` when Redis is. */
 async function health(deps: RouterDeps): Promise<{healthy: boolean; status: HealthStatus}> {
   let database = 'connected'
   let count: number | null = null
@@ -60,20 +60,28 @@ async function health(deps: RouterDeps): Promise<{healthy: boolean; status: Heal
     database = `unavailable: ${(err as Error).message}`
   }
   let redis: string
+  let latency: number | null = null
   try {
-    redis = await deps.redis()
+    const answer = await deps.redis()
+    redis = answer.status
+    latency = answer.latency_ms === null ? null : Math.round(answer.latency_ms * 1000) / 1000
   } catch (err) {
     redis = `unavailable: ${(err as Error).message}`
   }
-  const healthy = database === 'connected' && !redis.startsWith('unavailable')
+  // Without Redis the daemon still answers everything from the database (the cache is
+  // bypassed) and only the event consumers wait: degraded, not down, so a load balancer
+  // does not take every daemon out at once.
+  const healthy = database === 'connected'
+  const degraded = healthy && redis.startsWith('unavailable')
   return {
     healthy,
     status: {
-      status: healthy ? 'healthy' : 'unhealthy',
+      status: !healthy ? 'unhealthy' : degraded ? 'degraded' : 'healthy',
       service: 'maestro-tpl',
       version: deps.version,
       database,
       redis,
+      redis_latency_ms: latency,
       templates_count: count,
       uptime_seconds: Math.round((Date.now() - deps.startedAt) / 1000),
     },
@@ -89,7 +97,7 @@ export const SYSTEM_ROUTES = (document: () => string): RouteSpec[] => [
     tags: [TAG],
     responses: {
       '200': {description: 'Healthy', schema: ref('Health')},
-      '503': {description: 'A dependency is down', schema: ref('Health')},
+      '503': {description: 'The database is down', schema: ref('Health')},
     },
     handle: async ({res, deps}) => {
       const {healthy, status} = await health(deps)

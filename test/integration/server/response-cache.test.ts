@@ -38,7 +38,7 @@ describe('ResponseCache', () => {
     const responses = new ResponseCache()
     const cache = notifyingCache(new MemoryCache(), () => responses.clear())
     responses.put('t', '/x', '{}', responses.generation)
-    await cache.deletePrefix('public:')
+    await cache.invalidate('public')
     expect(responses.get('t', '/x')).toBeUndefined()
     responses.put('t', '/x', '{}', responses.generation)
     await cache.clear()

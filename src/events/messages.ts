@@ -1,0 +1,195 @@
+/**
+ * The messages on the streams and how they are written as Redis stream fields, which
+ * are strings: scalars as they are (numbers in decimal), objects as JSON strings,
+ * absent optional fields left out. Incoming requests are validated here; a malformed one
+ * becomes an error result and a dead letter, never an exception in the consumer.
+ *
+ * Request (`...:requests`):
+ *   request_id?  string, your correlation id (default: the stream entry id)
+ *   template_id  string, the template: name, name@range, namespace/name or id (create: the new name)
+ *   operation    retrieve | create | update | delete
+ *   tenant_id    string, the tenant whose namespace is read and written
+ *   user_id?     string, recorded as the commit author (default `events`)
+ *   parameters?  JSON object: create/update {files, manifest?, message?}; retrieve {version?}
+ *   timestamp?   ISO 8601 or epoch milliseconds
+ *
+ * Result (`...:results`): request_id, template_id, status (success | error),
+ * result (JSON, `null` on error), error (message, empty on success), error_code,
+ * duration_ms, timestamp.
+ */
+import type {Fields} from './bus.js'
+
+export const OPERATIONS = ['retrieve', 'create', 'update', 'delete'] as const
+export type Operation = (typeof OPERATIONS)[number]
+
+export interface TemplateRequest {
+  request_id: string
+  template_id: string
+  operation: Operation
+  tenant_id: string
+  user_id: string
+  parameters: Record<string, unknown>
+  timestamp: string
+}
+
+export interface TemplateResult {
+  request_id: string
+  template_id: string
+  status: 'success' | 'error'
+  result: unknown
+  error: string | null
+  error_code: string | null
+  duration_ms: number
+}
+
+export type UsageKind = 'get' | 'instantiate' | 'search_hit'
+
+export interface UsageEvent {
+  template_id: string
+  namespace: string
+  tenant_id: string
+  kind: UsageKind
+}
+
+export interface ChangeEvent {
+  template_id: string
+  name: string
+  namespace: string
+  operation: 'create' | 'update' | 'delete'
+  version: string | null
+  commit: string
+  user_id: string
+}
+
+/** Namespaces and tenants: the daemon's rule for them (see schemas.ts). */
+const TENANT = /^[a-z0-9][a-z0-9_-]{0,62}$/
+
+/** A request that cannot be run: why, and the request id when it had a usable one. */
+export class MalformedRequest extends Error {
+  constructor(
+    message: string,
+    readonly requestId: string,
+    readonly templateId: string,
+  ) {
+    super(message)
+  }
+}
+
+/**
+ * Reads a request from its stream fields, or throws {@link MalformedRequest} saying what is wrong.
+ *
+ * @example
+ * ```ts
+ * decodeRequest('1700000000000-0', {template_id: 'fastapi-service', operation: 'retrieve', tenant_id: 'acme'})
+ * // {request_id: '1700000000000-0', operation: 'retrieve', user_id: 'events', parameters: {}, ...}
+ * ```
+ */
+export function decodeRequest(entryId: string, fields: Fields): TemplateRequest {
+  const requestId =
+    typeof fields.request_id === 'string' && fields.request_id !== '' ? fields.request_id : entryId
+  const templateId = fields.template_id ?? ''
+  const fail = (message: string): never => {
+    throw new MalformedRequest(message, requestId.slice(0, 200), templateId.slice(0, 300))
+  }
+  if (requestId.length > 200) fail('request_id is longer than 200 characters')
+  if (templateId === '' || templateId.length > 300) fail('template_id must be 1 to 300 characters')
+  const operation = fields.operation as Operation
+  if (!OPERATIONS.includes(operation)) {
+    fail(`operation must be one of ${OPERATIONS.join(', ')}, got ${JSON.stringify(fields.operation ?? null)}`)
+  }
+  const tenant = fields.tenant_id ?? ''
+  if (!TENANT.test(tenant)) fail(`tenant_id must match ${TENANT.source}, got ${JSON.stringify(tenant)}`)
+  const user = fields.user_id || 'events'
+  if (user.length > 200) fail('user_id is longer than 200 characters')
+  let parameters: unknown = {}
+  if (fields.parameters !== undefined && fields.parameters !== '') {
+    try {
+      parameters = JSON.parse(fields.parameters)
+    } catch {
+      fail('parameters must be a JSON object')
+    }
+  }
+  if (typeof parameters !== 'object' || parameters === null || Array.isArray(parameters)) {
+    fail('parameters must be a JSON object')
+  }
+  let timestamp = new Date().toISOString()
+  if (fields.timestamp) {
+    const raw = fields.timestamp
+    const parsed = /^\d+$/.test(raw) ? new Date(Number(raw)) : new Date(raw)
+    if (Number.isNaN(parsed.getTime()))
+      fail(`timestamp must be ISO 8601 or epoch milliseconds, got ${JSON.stringify(raw)}`)
+    timestamp = parsed.toISOString()
+  }
+  return {
+    request_id: requestId,
+    template_id: templateId,
+    operation,
+    tenant_id: tenant,
+    user_id: user,
+    parameters: parameters as Record<string, unknown>,
+    timestamp,
+  }
+}
+
+/**
+ * @example
+ * ```ts
+ * encodeRequest({template_id: 'fastapi-service', operation: 'retrieve', tenant_id: 'acme'})
+ * // {template_id: 'fastapi-service', operation: 'retrieve', tenant_id: 'acme', timestamp: '2026-...'}
+ * ```
+ */
+export function encodeRequest(
+  request: Pick<TemplateRequest, 'template_id' | 'operation' | 'tenant_id'> & Partial<TemplateRequest>,
+): Fields {
+  const fields: Fields = {
+    template_id: request.template_id,
+    operation: request.operation,
+    tenant_id: request.tenant_id,
+    timestamp: request.timestamp ?? new Date().toISOString(),
+  }
+  if (request.request_id) fields.request_id = request.request_id
+  if (request.user_id) fields.user_id = request.user_id
+  if (request.parameters) fields.parameters = JSON.stringify(request.parameters)
+  return fields
+}
+
+export function encodeResult(result: TemplateResult): Fields {
+  return {
+    request_id: result.request_id,
+    template_id: result.template_id,
+    status: result.status,
+    result: JSON.stringify(result.result ?? null),
+    error: result.error ?? '',
+    error_code: result.error_code ?? '',
+    duration_ms: String(Math.round(result.duration_ms)),
+    timestamp: new Date().toISOString(),
+  }
+}
+
+/**
+ * @example
+ * ```ts
+ * const [entry] = await bus.range(bus.streams.results, '-', '+', 1)
+ * decodeResult(entry.fields).status // 'success'
+ * ```
+ */
+export function decodeResult(fields: Fields): TemplateResult {
+  return {
+    request_id: fields.request_id ?? '',
+    template_id: fields.template_id ?? '',
+    status: fields.status === 'success' ? 'success' : 'error',
+    result: fields.result ? (JSON.parse(fields.result) as unknown) : null,
+    error: fields.error || null,
+    error_code: fields.error_code || null,
+    duration_ms: Number(fields.duration_ms ?? 0),
+  }
+}
+
+export function encodeUsage(event: UsageEvent): Fields {
+  return {...event, timestamp: new Date().toISOString()}
+}
+
+export function encodeChange(event: ChangeEvent): Fields {
+  const {version, ...rest} = event
+  return {...rest, ...(version ? {version} : {}), timestamp: new Date().toISOString()}
+}
