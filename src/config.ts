@@ -27,6 +27,14 @@ export interface Config {
   readonly enablePerformanceMonitoring: boolean
   readonly minTemplateQualityScore: number
   readonly remote: string | undefined
+  /** Lifetime of access JWTs (seconds; ACCESS_TOKEN_TTL, default 1800). */
+  readonly accessTokenTtl: number
+  /** Lifetime of refresh tokens (seconds; REFRESH_TOKEN_TTL, default 14 days). */
+  readonly refreshTokenTtl: number
+  /** First-start admin of the daemon (MAESTRO_ADMIN_USERNAME, default `admin`). */
+  readonly adminUsername: string
+  /** Its password (MAESTRO_ADMIN_PASSWORD); unset: one is generated and shown once. Never logged. */
+  readonly adminPassword: string | undefined
 }
 
 /** The catalog shipped in the package, imported into an empty store. */
@@ -75,5 +83,9 @@ export function loadConfig(overrides: NodeJS.ProcessEnv = {}): Config {
     enablePerformanceMonitoring: flag(env, 'ENABLE_PERFORMANCE_MONITORING', true),
     minTemplateQualityScore: integer(env, 'MIN_TEMPLATE_QUALITY_SCORE', 70, 0, 100),
     remote: env.MAESTRO_REMOTE || undefined,
+    accessTokenTtl: integer(env, 'ACCESS_TOKEN_TTL', 1800, 30, 86_400),
+    refreshTokenTtl: integer(env, 'REFRESH_TOKEN_TTL', 14 * 86_400, 60, 365 * 86_400),
+    adminUsername: env.MAESTRO_ADMIN_USERNAME || 'admin',
+    adminPassword: env.MAESTRO_ADMIN_PASSWORD || undefined,
   })
 }

@@ -8,10 +8,12 @@ import type {Kysely, Migration, MigrationProvider} from 'kysely'
 
 import {MaestroError} from '../domain/errors.js'
 import * as initial from './migrations/2026_11_26_0001_initial.js'
+import * as auth from './migrations/2026_12_01_0003_auth.js'
 
 /** Every migration, by name; kysely applies them in name order. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '2026_11_26_0001_initial': initial,
+  '2026_12_01_0003_auth': auth,
 })
 
 class StaticMigrationProvider implements MigrationProvider {
