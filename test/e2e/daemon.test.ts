@@ -67,7 +67,7 @@ describe('maestro-tpl serve (built daemon, end to end)', () => {
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'maestro-daemon-e2e-'))
     // The bundled catalog (TEMPLATES_STORAGE_PATH unset) is imported on the daemon's first start.
-    env = {MAESTRO_HOME: join(work, 'store'), CI: 'true'}
+    env = {MAESTRO_HOME: join(work, 'store'), CI: 'true', ENABLE_RBAC: 'false'}
     daemon = await startDaemon(env)
   }, 120_000)
 
