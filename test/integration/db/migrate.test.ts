@@ -33,12 +33,17 @@ describe('migrations (sqlite)', () => {
 
   it('creates the index tables, drops them all, and creates them again', async () => {
     const all = [
+      'api_tokens',
       'blobs',
       'namespaces',
+      'refresh_tokens',
+      'role_grants',
       'template_versions',
       'templates',
       'templates_fts',
       'templates_search_row_delete',
+      'tenants',
+      'users',
       'version_files',
     ]
     await migrateToLatest(db)
@@ -113,7 +118,18 @@ describe.skipIf(!postgresUrl)('migrations (postgres)', () => {
   }
 
   it('creates the index tables, drops them all, and creates them again', async () => {
-    const all = ['blobs', 'namespaces', 'template_versions', 'templates', 'version_files']
+    const all = [
+      'api_tokens',
+      'blobs',
+      'namespaces',
+      'refresh_tokens',
+      'role_grants',
+      'template_versions',
+      'templates',
+      'tenants',
+      'users',
+      'version_files',
+    ]
     await migrateToLatest(db)
     expect(await tables()).toEqual(all)
     expect((await createMigrator(db).migrateTo(NO_MIGRATIONS)).error).toBeUndefined()
