@@ -383,7 +383,7 @@ export class AuthService {
     const before = await this.store.grantOf(target, user.id)
     if (before === 'admin' && role !== 'admin') await this.#keepAnAdmin(target)
     await this.store.setGrant(target, user.id, role)
-    return this.#userInfo(user.id)
+    return this.#userInfo(user.id, context, target)
   }
 
   /** Takes a user's role in the target tenant away (its tokens there stop working). */
@@ -394,7 +394,7 @@ export class AuthService {
     if (!user || !before) throw new NotFoundError('role of user', `${username} in ${target}`)
     if (before === 'admin') await this.#keepAnAdmin(target)
     await this.store.removeGrant(target, user.id)
-    return this.#userInfo(user.id)
+    return this.#userInfo(user.id, context, target)
   }
 
   async #keepAnAdmin(tenant: string): Promise<void> {
@@ -404,13 +404,15 @@ export class AuthService {
       })
   }
 
-  async #userInfo(userId: string): Promise<UserInfo> {
+  /** A user as `context` may see it: a tenant admin sees its roles in `tenant` only, never in other tenants. */
+  async #userInfo(userId: string, context: RequestContext, tenant: string): Promise<UserInfo> {
     const user = (await this.store.findUserById(userId))!
+    const roles = await this.store.grantsOf(user.id)
     return {
       username: user.username,
       disabled: user.disabled !== 0,
       created_at: user.created_at,
-      roles: await this.store.grantsOf(user.id),
+      roles: isPlatformAdmin(context) ? roles : roles.filter((r) => r.tenant === tenant),
     }
   }
 

@@ -36,7 +36,9 @@ export async function login(
   password = PASSWORD,
   tenant?: string,
 ): Promise<{access_token: string; refresh_token: string}> {
-  const res = await server.api('/api/v1/auth/login', {json: {username, password, ...(tenant ? {tenant} : {})}})
+  const res = await server.api('/api/v1/auth/login', {
+    json: {username, password, ...(tenant ? {tenant} : {})},
+  })
   const body = await res.json()
   expect(res.status, JSON.stringify(body)).toBe(200)
   return body
@@ -55,7 +57,10 @@ export async function call(
     ...(json === undefined ? {} : {json}),
   })
   const text = await res.text()
-  return {status: res.status, body: text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : {}}
+  return {
+    status: res.status,
+    body: text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : {},
+  }
 }
 
 async function ok(server: TestServer, token: string, method: string, path: string, json?: unknown) {
@@ -88,7 +93,11 @@ export async function buildWorld(server: TestServer): Promise<World> {
   const platform = (await login(server, 'admin', ADMIN_PASSWORD)).access_token
   for (const name of ['acme', 'globex']) await ok(server, platform, 'POST', '/api/v1/admin/tenants', {name})
   for (const role of ['viewer', 'editor', 'admin'])
-    await ok(server, platform, 'POST', '/api/v1/admin/users?tenant=acme', {username: `acme-${role}`, password: PASSWORD, role})
+    await ok(server, platform, 'POST', '/api/v1/admin/users?tenant=acme', {
+      username: `acme-${role}`,
+      password: PASSWORD,
+      role,
+    })
   await ok(server, platform, 'POST', '/api/v1/admin/users?tenant=globex', {
     username: 'globex-admin',
     password: PASSWORD,
@@ -102,10 +111,22 @@ export async function buildWorld(server: TestServer): Promise<World> {
     globexAdmin: (await login(server, 'globex-admin')).access_token,
     anonymous: undefined,
   }
-  await ok(server, tokens.editor, 'POST', '/api/v1/templates', templateUpload({name: SHARED, version: '1.0.0'}))
+  await ok(
+    server,
+    tokens.editor,
+    'POST',
+    '/api/v1/templates',
+    templateUpload({name: SHARED, version: '1.0.0'}),
+  )
   const globex = templateUpload({name: SHARED, version: '2.0.0'})
   await ok(server, tokens.globexAdmin, 'POST', '/api/v1/templates', globex)
   await ok(server, platform, 'POST', '/api/v1/templates', templateUpload({name: SHARED, version: '3.0.0'}))
-  await ok(server, platform, 'POST', '/api/v1/templates', templateUpload({name: 'public-only', version: '1.0.0'}))
+  await ok(
+    server,
+    platform,
+    'POST',
+    '/api/v1/templates',
+    templateUpload({name: 'public-only', version: '1.0.0'}),
+  )
   return {server, tokens}
 }

@@ -1,4 +1,5 @@
 import {generateKeyPairSync, hkdfSync} from 'node:crypto'
+import type {KeyObject} from 'node:crypto'
 
 import {SignJWT, base64url} from 'jose'
 import {describe, expect, it, vi} from 'vitest'
@@ -31,7 +32,7 @@ function forge(opts: {
   iss?: string
   aud?: string
   exp?: number
-  key?: Uint8Array | CryptoKey | import('node:crypto').KeyObject
+  key?: Uint8Array | KeyObject
 }) {
   return new SignJWT({username: 'admin', tenant: 'public', role: 'admin'})
     .setProtectedHeader({alg: opts.alg ?? 'HS256', typ: opts.typ ?? 'at+jwt'})
@@ -63,13 +64,25 @@ describe('daemon: start-up with RBAC', () => {
       return true
     })
     try {
-      const first = await startServer({config, port: 0, logger: silent, revisionPollMs: 0, scrypt: FAST_SCRYPT})
+      const first = await startServer({
+        config,
+        port: 0,
+        logger: silent,
+        revisionPollMs: 0,
+        scrypt: FAST_SCRYPT,
+      })
       await first.close()
       const printed = writes.join('')
       const password = /password: (\S+)/.exec(printed)?.[1]
       expect(password).toBeDefined()
       writes.length = 0
-      const second = await startServer({config, port: 0, logger: silent, revisionPollMs: 0, scrypt: FAST_SCRYPT})
+      const second = await startServer({
+        config,
+        port: 0,
+        logger: silent,
+        revisionPollMs: 0,
+        scrypt: FAST_SCRYPT,
+      })
       try {
         expect(writes.join('')).not.toContain(password!)
         const res = await fetch(`${second.url}/api/v1/auth/login`, {
@@ -100,10 +113,14 @@ describe('daemon: sign-in and tokens', () => {
     expect(me.body).toEqual({tenant: 'public', user: 'admin', role: 'admin', anonymous: false})
     expect((await call(server, undefined, 'GET', '/api/v1/auth/me')).body).toMatchObject({anonymous: true})
 
-    const wrong = await server.api('/api/v1/auth/login', {json: {username: 'admin', password: 'not-the-password'}})
+    const wrong = await server.api('/api/v1/auth/login', {
+      json: {username: 'admin', password: 'not-the-password'},
+    })
     expect(wrong.headers.get('www-authenticate')).toMatch(/^Bearer realm="maestro-tpl"/)
     const wrongBody = await expectProblem(wrong, 401, 'UNAUTHENTICATED')
-    const unknown = await server.api('/api/v1/auth/login', {json: {username: 'nobody', password: 'whatever-123'}})
+    const unknown = await server.api('/api/v1/auth/login', {
+      json: {username: 'nobody', password: 'whatever-123'},
+    })
     const unknownBody = await expectProblem(unknown, 401, 'UNAUTHENTICATED')
     expect(unknownBody.detail).toBe(wrongBody.detail)
   })
@@ -118,7 +135,9 @@ describe('daemon: sign-in and tokens', () => {
     expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(60)
     await expectProblem(limited, 429, 'RATE_LIMITED')
     // Even the right password waits: the limit is not a hint about the password.
-    const right = await server.api('/api/v1/auth/login', {json: {username: 'admin', password: ADMIN_PASSWORD}})
+    const right = await server.api('/api/v1/auth/login', {
+      json: {username: 'admin', password: ADMIN_PASSWORD},
+    })
     expect(right.status).toBe(429)
     // Another username from the same address is counted apart.
     expect((await attempt('someone-else')).status).toBe(401)
@@ -157,12 +176,24 @@ describe('daemon: sign-in and tokens', () => {
     const now = Math.floor(Date.now() / 1000)
     const header = base64url.encode(JSON.stringify({alg: 'none', typ: 'at+jwt'}))
     const payload = base64url.encode(
-      JSON.stringify({sub: 'x', username: 'admin', tenant: 'public', role: 'admin', iss: JWT_ISSUER, aud: JWT_AUDIENCE, iat: now, exp: now + 600}),
+      JSON.stringify({
+        sub: 'x',
+        username: 'admin',
+        tenant: 'public',
+        role: 'admin',
+        iss: JWT_ISSUER,
+        aud: JWT_AUDIENCE,
+        iat: now,
+        exp: now + 600,
+      }),
     )
     const {privateKey} = generateKeyPairSync('rsa', {modulusLength: 2048})
     const attacks: Record<string, string> = {
       'alg none': `${header}.${payload}.`,
-      'HS512 with the right key': await forge({alg: 'HS512', key: new Uint8Array(64).fill(1).map((_, i) => KEY[i % 32]!)}),
+      'HS512 with the right key': await forge({
+        alg: 'HS512',
+        key: new Uint8Array(64).fill(1).map((_, i) => KEY[i % 32]!),
+      }),
       'RS256 with its own key': await forge({alg: 'RS256', key: privateKey}),
       'HS256 with another key': await forge({key: new Uint8Array(32).fill(7)}),
       expired: await forge({exp: now - 60}),
@@ -174,28 +205,40 @@ describe('daemon: sign-in and tokens', () => {
       garbage: 'not.a.token',
     }
     // The control: the same forge with the real key and claims is accepted.
-    expect((await call(server, await forge({}), 'GET', '/api/v1/auth/me')).body).toMatchObject({role: 'admin'})
+    expect((await call(server, await forge({}), 'GET', '/api/v1/auth/me')).body).toMatchObject({
+      role: 'admin',
+    })
     for (const [name, token] of Object.entries(attacks)) {
       const res = await server.api('/api/v1/admin/stats', {headers: bearer(token)})
       expect(res.headers.get('www-authenticate'), name).toMatch(/error="invalid_token"/)
       await expectProblem(res, 401, 'UNAUTHENTICATED')
       // The hot path (template reads) refuses them too.
-      expect((await server.api(`/api/v1/templates/${SHARED}`, {headers: bearer(token)})).status, name).toBe(401)
+      expect((await server.api(`/api/v1/templates/${SHARED}`, {headers: bearer(token)})).status, name).toBe(
+        401,
+      )
     }
   })
 
   it('issues API tokens shown once, lists them without secrets, caps their role, and revokes them', async () => {
     const server = await startAuthServer()
     const {tokens} = await buildWorld(server)
-    const created = await call(server, tokens.editor, 'POST', '/api/v1/auth/tokens', {name: 'ci', role: 'viewer'})
+    const created = await call(server, tokens.editor, 'POST', '/api/v1/auth/tokens', {
+      name: 'ci',
+      role: 'viewer',
+    })
     expect(created.status).toBe(201)
     expectSchema(created.body, 'ApiTokenCreated')
     const secret = created.body.token as string
     expect(secret).toMatch(/^mtp_[A-Za-z0-9_-]{43}$/)
     expect(created.body).toMatchObject({tenant: 'acme', role: 'viewer', username: 'acme-editor'})
 
-    expect((await call(server, secret, 'GET', '/api/v1/auth/me')).body).toMatchObject({tenant: 'acme', role: 'viewer'})
-    expect((await call(server, secret, 'GET', `/api/v1/templates/${SHARED}`)).body).toMatchObject({version: '1.0.0'})
+    expect((await call(server, secret, 'GET', '/api/v1/auth/me')).body).toMatchObject({
+      tenant: 'acme',
+      role: 'viewer',
+    })
+    expect((await call(server, secret, 'GET', `/api/v1/templates/${SHARED}`)).body).toMatchObject({
+      version: '1.0.0',
+    })
     expect((await call(server, secret, 'DELETE', `/api/v1/templates/${SHARED}`)).status).toBe(403)
 
     const list = await call(server, tokens.editor, 'GET', '/api/v1/auth/tokens')
@@ -208,7 +251,10 @@ describe('daemon: sign-in and tokens', () => {
 
     // An editor cannot mint an admin token.
     await expectProblem(
-      await server.api('/api/v1/auth/tokens', {headers: bearer(tokens.editor), json: {name: 'x', role: 'admin'}}),
+      await server.api('/api/v1/auth/tokens', {
+        headers: bearer(tokens.editor),
+        json: {name: 'x', role: 'admin'},
+      }),
       403,
       'FORBIDDEN',
     )
@@ -226,7 +272,9 @@ describe('daemon: sign-in and tokens', () => {
     const {tokens} = await buildWorld(server)
     const created = await call(server, tokens.editor, 'POST', '/api/v1/auth/tokens', {name: 'ci'})
     const secret = created.body.token as string
-    expect((await call(server, tokens.admin, 'DELETE', '/api/v1/admin/users/acme-editor/role')).status).toBe(200)
+    expect((await call(server, tokens.admin, 'DELETE', '/api/v1/admin/users/acme-editor/role')).status).toBe(
+      200,
+    )
     expect((await call(server, secret, 'GET', '/api/v1/auth/me')).status).toBe(401)
   })
 })
@@ -255,7 +303,9 @@ describe('daemon: tenant isolation', () => {
       const seen = (search.body.items as {namespace: string}[]).map((i) => i.namespace).sort()
       expect(seen).toEqual(namespace === 'public' ? ['public'] : [namespace, 'public'].sort())
       const list = await call(server, token, 'GET', '/api/v1/templates?limit=100')
-      expect((list.body.items as {namespace: string}[]).every((i) => [namespace, 'public'].includes(i.namespace))).toBe(true)
+      expect(
+        (list.body.items as {namespace: string}[]).every((i) => [namespace, 'public'].includes(i.namespace)),
+      ).toBe(true)
       const versions = await call(server, token, 'GET', `/api/v1/templates/${SHARED}/versions`)
       expect((versions.body.items as {version: string}[]).map((v) => v.version)).toEqual([version])
       const files = await call(server, token, 'GET', `/api/v1/templates/${SHARED}/files`)
@@ -266,7 +316,8 @@ describe('daemon: tenant isolation', () => {
       }
     }
     // Asking for the other tenant by namespace or by id: not found, as if it did not exist.
-    const globexId = (await call(server, tokens.globexAdmin, 'GET', `/api/v1/templates/${SHARED}`)).body.id as string
+    const globexId = (await call(server, tokens.globexAdmin, 'GET', `/api/v1/templates/${SHARED}`)).body
+      .id as string
     for (const path of [
       `/api/v1/templates/${SHARED}?namespace=globex`,
       `/api/v1/templates/globex%2F${SHARED}`,
@@ -319,16 +370,33 @@ describe('daemon: tenant isolation', () => {
     // A manifest naming another namespace or owner is refused as invalid; without them it lands in the caller's tenant.
     const files = templateFiles({name: 'sneaky'})
     const manifest = new TextDecoder().decode(files.get('manifest.yaml'))
-    files.set('manifest.yaml', new TextEncoder().encode(`${manifest}namespace: globex\nowner: globex-admin\n`))
-    const sneaky = await server.api('/api/v1/templates', {headers: bearer(tokens.editor), json: {files: encodeFiles(files)}})
+    files.set(
+      'manifest.yaml',
+      new TextEncoder().encode(`${manifest}namespace: globex\nowner: globex-admin\n`),
+    )
+    const sneaky = await server.api('/api/v1/templates', {
+      headers: bearer(tokens.editor),
+      json: {files: encodeFiles(files)},
+    })
     await expectProblem(sneaky, 422, 'INVALID_TEMPLATE')
-    const created = await call(server, tokens.editor, 'POST', '/api/v1/templates', templateUpload({name: 'sneaky'}))
+    const created = await call(
+      server,
+      tokens.editor,
+      'POST',
+      '/api/v1/templates',
+      templateUpload({name: 'sneaky'}),
+    )
     expect(created.body.template).toMatchObject({namespace: 'acme'})
 
-    expect((await call(server, tokens.platform, 'GET', '/api/v1/admin/users?tenant=globex')).body.items).toHaveLength(1)
+    expect(
+      (await call(server, tokens.platform, 'GET', '/api/v1/admin/users?tenant=globex')).body.items,
+    ).toHaveLength(1)
     const globexAfter = await call(server, tokens.globexAdmin, 'GET', '/api/v1/templates?namespace=globex')
     expect(globexAfter.body).toEqual(globexBefore.body)
-    expect(await server.api('/api/v1/templates/intruder', {headers: bearer(tokens.platform)})).toHaveProperty('status', 404)
+    expect(await server.api('/api/v1/templates/intruder', {headers: bearer(tokens.platform)})).toHaveProperty(
+      'status',
+      404,
+    )
   })
 
   it('keeps the public catalog writable by platform admins only', async () => {
