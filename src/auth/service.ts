@@ -416,6 +416,12 @@ export class AuthService {
     }
   }
 
+  /** Creates the `public` tenant (whose admins are platform admins) if it is missing. */
+  async ensurePlatformTenant(): Promise<void> {
+    if (!(await this.store.getTenant(PLATFORM_TENANT)))
+      await this.store.createTenant(PLATFORM_TENANT, 'Platform and public catalog')
+  }
+
   /**
    * First start: when there is no user at all, creates the `public` tenant and an admin
    * of it (a platform admin). Returns the password when it generated one (the caller
@@ -434,8 +440,7 @@ export class AuthService {
     const generated = input.password ? null : randomBytes(18).toString('base64url')
     const password = input.password ?? generated!
     assertPassword(password)
-    if (!(await this.store.getTenant(PLATFORM_TENANT)))
-      await this.store.createTenant(PLATFORM_TENANT, 'Platform and public catalog')
+    await this.ensurePlatformTenant()
     const user = await this.store.createUser(input.username, await hashPassword(password, this.#scrypt))
     await this.store.setGrant(PLATFORM_TENANT, user.id, 'admin')
     return {username: user.username, generatedPassword: generated}
