@@ -223,8 +223,9 @@ export class AuthService {
   }
 
   /** {@link authenticate} as the daemon's hook (bare Node request). */
-  authenticator(): (req: IncomingMessage) => Promise<RequestContext> {
-    return (req) => this.authenticate(req.headers.authorization)
+  authenticator(): (req: IncomingMessage) => RequestContext | Promise<RequestContext> {
+    // No header: answered synchronously, so anonymous hot-path reads pay no promise.
+    return (req) => (req.headers.authorization ? this.authenticate(req.headers.authorization) : ANONYMOUS)
   }
 
   async #apiToken(token: string): Promise<RequestContext> {
