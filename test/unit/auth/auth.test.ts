@@ -1,4 +1,4 @@
-import {describe, expect, it} from 'vitest'
+import {describe, expect, it, vi} from 'vitest'
 
 import {AuthenticationError, ForbiddenError, RateLimitedError} from '../../../src/auth/errors.js'
 import {AccessTokens} from '../../../src/auth/jwt.js'
@@ -57,6 +57,21 @@ describe('AccessTokens', () => {
     expect(await tokens.verify(jwt)).toEqual({sub: 'u1', username: 'ana', tenant: 'acme', role: 'editor'})
     const other = new AccessTokens(`${SECRET}x`, 60)
     await expect(other.verify(jwt)).rejects.toBeInstanceOf(AuthenticationError)
+  })
+})
+
+describe('AccessTokens expiry', () => {
+  it('stops accepting a token at its expiry, also once it has been verified before', async () => {
+    vi.useFakeTimers({toFake: ['Date']})
+    try {
+      const tokens = new AccessTokens(SECRET, 60)
+      const jwt = await tokens.issue({sub: 'u1', username: 'ana', tenant: 'acme', role: 'editor'})
+      await tokens.verify(jwt)
+      vi.setSystemTime(Date.now() + 61_000)
+      await expect(tokens.verify(jwt)).rejects.toThrow(/expired/)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })
 
