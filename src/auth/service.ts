@@ -207,6 +207,23 @@ export class AuthService {
   }
 
   /**
+   * Changes the caller's own password, given the current one, and ends every login of
+   * theirs (refresh tokens); access tokens already issued run out within their TTL.
+   */
+  async changePassword(
+    context: RequestContext,
+    input: {current_password: string; new_password: string},
+  ): Promise<{changed: true; sessions_revoked: number}> {
+    const user = await this.#caller(context)
+    const row = (await this.store.findUserById(user.id))!
+    if (!(await verifyPassword(input.current_password, row.password_hash)))
+      throw new ForbiddenError('the current password is wrong')
+    assertPassword(input.new_password)
+    await this.store.setPassword(user.id, await hashPassword(input.new_password, this.#scrypt))
+    return {changed: true, sessions_revoked: await this.store.revokeUserRefreshTokens(user.id, this.#iso())}
+  }
+
+  /**
    * The caller of a request from its `Authorization` header: {@link ANONYMOUS} without
    * one; an API token (`mtp_...`) or an access JWT otherwise. Bad credentials throw
    * (401): a request with a broken token is never served as anonymous.
@@ -453,18 +470,8 @@ function assertPassword(password: string): void {
     throw new UsageError(`a password must have at least ${MIN_PASSWORD_LENGTH} characters`)
 }
 
-function info(row: {
-  id: string
-  name: string
-  tenant: string
-  role: Role
-  username: string
-  prefix: string
-  created_at: string
-  expires_at: string | null
-  last_used_at: string | null
-  revoked_at: string | null
-}): ApiTokenInfo {
+/** The listing fields of a token row (never its hash). */
+function info(row: ApiTokenInfo): ApiTokenInfo {
   return {
     id: row.id,
     name: row.name,

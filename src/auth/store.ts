@@ -221,6 +221,17 @@ export class AuthStore {
     return Number(result.numUpdatedRows)
   }
 
+  /** Revokes every refresh token of a user (all their logins, in every tenant). */
+  async revokeUserRefreshTokens(userId: string, now: string): Promise<number> {
+    const result = await this.#db
+      .updateTable('refresh_tokens')
+      .set({revoked_at: now})
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst()
+    return Number(result.numUpdatedRows)
+  }
+
   // API tokens
 
   async insertApiToken(row: Omit<ApiTokenRow, 'id' | 'last_used_at' | 'revoked_at'>): Promise<ApiTokenRow> {

@@ -330,6 +330,16 @@ export class TemplateClient {
     return this.#json('POST', '/api/v1/auth/logout', {json: {refresh_token: refreshToken}})
   }
 
+  /** Changes the caller's password; every login of theirs ends. */
+  changePassword(
+    currentPassword: string,
+    newPassword: string,
+  ): Promise<{changed: true; sessions_revoked: number}> {
+    return this.#json('PUT', '/api/v1/auth/password', {
+      json: {current_password: currentPassword, new_password: newPassword},
+    })
+  }
+
   /** Who the daemon takes this client for. */
   whoami(): Promise<{tenant: string; user: string; role: Role; anonymous: boolean}> {
     return this.#json('GET', '/api/v1/auth/me')

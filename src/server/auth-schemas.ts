@@ -89,5 +89,10 @@ export function authComponents(): Record<string, JsonSchema> {
     User: obj(user),
     UserList: obj({items: {type: 'array', items: {$ref: '#/components/schemas/User'}}}),
     GrantRequest: obj({role: ROLE_SCHEMA}),
+    PasswordChange: obj({
+      current_password: str({minLength: 1, maxLength: 1024}),
+      new_password: str({minLength: 12, maxLength: 1024}),
+    }),
+    PasswordChanged: obj({changed: {type: 'boolean'}, sessions_revoked: {type: 'integer'}}),
   }
 }

@@ -102,6 +102,19 @@ export const AUTH_ROUTES = (): RouteSpec[] => [
       anonymous: req.context.anonymous === true,
     }),
   }),
+  defineRoute<Record<string, never>, Record<string, never>, {current_password: string; new_password: string}>(
+    {
+      method: 'put',
+      path: '/api/v1/auth/password',
+      operationId: 'changePassword',
+      summary: 'Change your password; every login of yours ends (sign in again)',
+      tags: [AUTH],
+      permission: 'user',
+      body: {schema: ref('PasswordChange'), size: 'json'},
+      responses: {'200': {description: 'Changed', schema: ref('PasswordChanged')}},
+      handle: ({req, deps, body}) => authOf(deps).changePassword(req.context, body),
+    },
+  ),
   defineRoute({
     method: 'get',
     path: '/api/v1/auth/tokens',

@@ -174,6 +174,16 @@ const SAMPLES: Record<string, Sample> = {
     }),
   },
   whoami: {kind: 'plain', request: () => ({path: '/api/v1/auth/me'})},
+  changePassword: {
+    kind: 'plain',
+    // A wrong current password: allowed callers get 403 for it and nothing changes; the success path is in auth.test.ts.
+    request: () => ({
+      method: 'PUT',
+      path: '/api/v1/auth/password',
+      json: {current_password: 'not-the-password', new_password: 'another-password-123'},
+    }),
+    outcome: () => 403,
+  },
   listApiTokens: {kind: 'plain', request: () => ({path: '/api/v1/auth/tokens'})},
   createApiToken: {
     kind: 'plain',

@@ -161,6 +161,23 @@ describe('daemon: sign-in and tokens', () => {
     await expectProblem(await refresh(other.refresh_token), 401, 'UNAUTHENTICATED')
   })
 
+  it('changes a password with the current one, and ends every login of that user', async () => {
+    const server = await startAuthServer()
+    const pair = await login(server, 'admin', ADMIN_PASSWORD)
+    const change = (current: string) =>
+      server.api('/api/v1/auth/password', {
+        method: 'PUT',
+        headers: bearer(pair.access_token),
+        json: {current_password: current, new_password: 'a-brand-new-password'},
+      })
+    await expectProblem(await change('wrong-password-1'), 403, 'FORBIDDEN')
+    const res = await change(ADMIN_PASSWORD)
+    expect(await res.json()).toEqual({changed: true, sessions_revoked: 1})
+    const refresh = await server.api('/api/v1/auth/refresh', {json: {refresh_token: pair.refresh_token}})
+    await expectProblem(refresh, 401, 'UNAUTHENTICATED')
+    await login(server, 'admin', 'a-brand-new-password')
+  })
+
   it('lets exactly one of two concurrent refreshes of one token win', async () => {
     const server = await startAuthServer()
     const {refresh_token} = await login(server, 'admin', ADMIN_PASSWORD)
