@@ -13,6 +13,7 @@
  * ```
  */
 import {fork} from 'node:child_process'
+import {randomBytes} from 'node:crypto'
 import type {ChildProcess} from 'node:child_process'
 import {existsSync, mkdtempSync, rmSync} from 'node:fs'
 import {createServer} from 'node:http'
@@ -54,6 +55,8 @@ export interface HttpBenchResult {
   targets: TargetResult[]
   /** GET template by name / express hello-world, requests per second (target ≥ 0.85). */
   getByNameVsExpress: number
+  /** The same GET with a JWT to verify / anonymous. */
+  signedInVsAnonymous: number
   /** express hello-world / bare node:http. */
   expressVsBare: number
 }
@@ -157,12 +160,11 @@ export async function benchHttp(options: HttpBenchOptions = {}): Promise<HttpBen
       url: base + request.path,
       connections,
       method: request.method ?? 'GET',
-      ...(request.body === undefined
-        ? {}
-        : {
-            body: JSON.stringify(request.body),
-            headers: {'content-type': 'application/json', ...request.headers},
-          }),
+      headers: {
+        ...(request.body === undefined ? {} : {'content-type': 'application/json'}),
+        ...request.headers,
+      },
+      ...(request.body === undefined ? {} : {body: JSON.stringify(request.body)}),
     }
     if (warmup > 0) await autocannon({...opts, duration: warmup})
     const r = await autocannon({...opts, duration})
@@ -189,13 +191,30 @@ export async function benchHttp(options: HttpBenchOptions = {}): Promise<HttpBen
 
   const home = mkdtempSync(join(tmpdir(), 'maestro-bench-http-'))
   const {packageRoot} = await import('../src/domain/package-root.js')
+  // As deployed: RBAC on. Anonymous callers read the public catalog; the rest signs in.
+  const adminPassword = randomBytes(18).toString('base64url')
   const {child, url} = await spawnServer('daemon', {
     MAESTRO_HOME: home,
     TEMPLATES_STORAGE_PATH: join(packageRoot(), 'templates_storage'),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    ENABLE_RBAC: 'true',
+    SECRET_KEY: randomBytes(48).toString('base64'),
+    MAESTRO_ADMIN_PASSWORD: adminPassword,
   })
   try {
+    const login = await fetch(`${url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: {'content-type': 'application/json'},
+      body: JSON.stringify({username: 'admin', password: adminPassword}),
+    })
+    const signedIn = {
+      authorization: `Bearer ${((await login.json()) as {access_token: string}).access_token}`,
+    }
     await measure('daemon GET template by name', url, {path: `/api/v1/templates/${template}`})
+    await measure('daemon GET template by name, signed in (JWT)', url, {
+      path: `/api/v1/templates/${template}`,
+      headers: signedIn,
+    })
     await measure('daemon search', url, {
       method: 'POST',
       path: '/api/v1/templates/search',
@@ -205,6 +224,7 @@ export async function benchHttp(options: HttpBenchOptions = {}): Promise<HttpBen
       method: 'POST',
       path: `/api/v1/templates/${template}/instantiate`,
       body: {format: 'tar.gz', answers: {project_name: 'bench-app'}},
+      headers: signedIn,
     })
   } finally {
     await stopServer(child)
@@ -218,6 +238,9 @@ export async function benchHttp(options: HttpBenchOptions = {}): Promise<HttpBen
     node: process.version,
     targets,
     getByNameVsExpress: round(rps('daemon GET template by name') / rps('express hello-world')),
+    signedInVsAnonymous: round(
+      rps('daemon GET template by name, signed in (JWT)') / rps('daemon GET template by name'),
+    ),
     expressVsBare: round(rps('express hello-world') / rps('node:http JSON')),
   }
 }
@@ -253,6 +276,7 @@ async function main(argv: readonly string[]): Promise<void> {
   console.log(
     `GET template by name / express hello-world: ${(result.getByNameVsExpress * 100).toFixed(1)}% (target ≥ 85%)`,
   )
+  console.log(`the same GET signed in (JWT) / anonymous: ${(result.signedInVsAnonymous * 100).toFixed(1)}%`)
 }
 
 const entry = process.argv[1]

@@ -43,6 +43,14 @@ export interface Config {
   readonly eventsClaimIdleMs: number
   /** Approximate length bound of every stream (EVENTS_STREAM_MAXLEN, default 100000). */
   readonly eventsStreamMaxLen: number
+  /** Lifetime of access JWTs (seconds; ACCESS_TOKEN_TTL, default 1800). */
+  readonly accessTokenTtl: number
+  /** Lifetime of refresh tokens (seconds; REFRESH_TOKEN_TTL, default 14 days). */
+  readonly refreshTokenTtl: number
+  /** First-start admin of the daemon (MAESTRO_ADMIN_USERNAME, default `admin`). */
+  readonly adminUsername: string
+  /** Its password (MAESTRO_ADMIN_PASSWORD); unset: one is generated and shown once. Never logged. */
+  readonly adminPassword: string | undefined
 }
 
 /** The catalog shipped in the package, imported into an empty store. */
@@ -115,5 +123,9 @@ export function loadConfig(overrides: NodeJS.ProcessEnv = {}): Config {
     eventsMaxDeliveries: integer(env, 'EVENTS_MAX_DELIVERIES', 5, 1, 1000),
     eventsClaimIdleMs: integer(env, 'EVENTS_CLAIM_IDLE_MS', 60_000, 100, 86_400_000),
     eventsStreamMaxLen: integer(env, 'EVENTS_STREAM_MAXLEN', 100_000, 100, 100_000_000),
+    accessTokenTtl: integer(env, 'ACCESS_TOKEN_TTL', 1800, 30, 86_400),
+    refreshTokenTtl: integer(env, 'REFRESH_TOKEN_TTL', 14 * 86_400, 60, 365 * 86_400),
+    adminUsername: env.MAESTRO_ADMIN_USERNAME || 'admin',
+    adminPassword: env.MAESTRO_ADMIN_PASSWORD || undefined,
   })
 }

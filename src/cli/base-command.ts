@@ -1,6 +1,8 @@
 import {Command, Errors, Flags, type Interfaces} from '@oclif/core'
 
+import type {TemplateClient} from '../client/template-client.js'
 import type {Config} from '../config.js'
+import type {Accounts} from './accounts.js'
 import {isMaestroError} from '../domain/errors.js'
 import type {Registry, RequestContext} from '../registry/types.js'
 
@@ -39,6 +41,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected positionals: string[] = []
   #registry: Registry | undefined
   #config: Config | undefined
+  #clients: {close(): Promise<void>}[] = []
 
   public override async init(): Promise<void> {
     await super.init()
@@ -72,7 +75,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     let registry: Registry
     if (remote) {
       const {RemoteRegistry} = await import('../client/remote-registry.js')
-      registry = new RemoteRegistry({url: remote, token: process.env.MAESTRO_TOKEN})
+      registry = new RemoteRegistry({url: remote, token: await this.bearerToken(remote)})
     } else {
       const {openLocalRegistry} = await import('../registry/local-registry.js')
       const {importProgress} = await import('../ui/progress.js')
@@ -80,6 +83,55 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     }
     this.#registry = registry
     return registry
+  }
+
+  /** MAESTRO_TOKEN, or the sign-in stored by `maestro-tpl login` (renewed when expired). */
+  protected async bearerToken(remote: string): Promise<string | undefined> {
+    const [{bearerToken}, {TemplateClient}] = await Promise.all([
+      import('./credentials.js'),
+      import('../client/template-client.js'),
+    ])
+    return bearerToken(remote, async (refreshToken) => {
+      const client = new TemplateClient({baseUrl: remote})
+      try {
+        return await client.refresh(refreshToken)
+      } finally {
+        await client.close()
+      }
+    })
+  }
+
+  /** A client of the daemon at --remote, signed in; an error when there is no --remote. */
+  protected async remoteClient(): Promise<TemplateClient> {
+    const remote = (this.flags as {remote?: string}).remote
+    if (!remote)
+      this.error('this command talks to a daemon: give --remote URL (or set MAESTRO_REMOTE)', {exit: 2})
+    const {TemplateClient} = await import('../client/template-client.js')
+    const client = new TemplateClient({baseUrl: remote, token: await this.bearerToken(remote)})
+    this.#clients.push(client)
+    return client
+  }
+
+  /**
+   * Tenants and users: on the daemon with --remote (as the signed-in caller), else
+   * directly in the local store's database (as its owner, no sign-in), e.g. to create the
+   * first admin of a daemon that runs on this machine's MAESTRO_HOME or DATABASE_URL.
+   */
+  protected async accounts(): Promise<Accounts> {
+    const {localAccounts, remoteAccounts} = await import('./accounts.js')
+    if ((this.flags as {remote?: string}).remote) return remoteAccounts(await this.remoteClient())
+    const accounts = await localAccounts(await this.maestroConfig())
+    this.#clients.push(accounts)
+    return accounts
+  }
+
+  /** A password from standard input (`--password-stdin`), else typed at the terminal without echo. */
+  protected async readPassword(fromStdin: boolean, question = 'Password: '): Promise<string> {
+    const {promptSecret, readStdinSecret} = await import('./secret-input.js')
+    if (fromStdin) return readStdinSecret()
+    if (!process.stdin.isTTY)
+      this.error('no terminal to ask for the password on: pipe it in with --password-stdin', {exit: 2})
+    return promptSecret(question)
   }
 
   /** Whether a person is at the terminal (prompts and progress are only for people). */
@@ -109,6 +161,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   protected override async finally(err: Error | undefined): Promise<unknown> {
     await this.#registry?.close()
+    for (const client of this.#clients) await client.close()
     return super.finally(err)
   }
 }

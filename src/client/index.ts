@@ -14,7 +14,9 @@ export type {
   ClientInstantiateOptions,
   TemplateClientOptions,
   TemplateSource,
+  TenantInfo,
 } from './template-client.js'
+export type {ApiTokenInfo, CreatedApiToken, TokenPair, UserInfo} from '../auth/service.js'
 export {RemoteRegistry} from './remote-registry.js'
 export {RemoteProtocolError, RemoteUnavailableError, problemToError} from './errors.js'
 export {decodeFiles, encodeFiles} from './wire.js'

@@ -7,6 +7,8 @@ import {create as createTar} from 'tar'
 import {Agent} from 'undici'
 import type {Dispatcher} from 'undici'
 
+import type {Role} from '../auth/policy.js'
+import type {ApiTokenInfo, CreatedApiToken, TokenPair, UserInfo} from '../auth/service.js'
 import type {MaestroError} from '../domain/errors.js'
 import type {Answers, TemplateFiles, VersionInfo} from '../domain/types.js'
 import type {RegistryQualityReport} from '../quality/report.js'
@@ -73,6 +75,13 @@ export interface ArchiveResult {
   commit: string
   /** Where it was written, when `output` was given. */
   output?: string
+}
+
+/** A tenant as the admin endpoints list it. */
+export interface TenantInfo {
+  name: string
+  display_name: string
+  created_at: string
 }
 
 /** Largest file map sent as JSON; bigger ones go as .tar.gz. */
@@ -304,6 +313,93 @@ export class TemplateClient {
 
   reindex(): Promise<ReindexResult> {
     return this.#json('POST', '/api/v1/admin/reindex')
+  }
+
+  /**
+   * Signs in; the answer carries an access JWT and a refresh token.
+   *
+   * @example
+   * ```ts
+   * const pair = await client.login({username: 'ana', password: process.env.PASSWORD!})
+   * const authed = new TemplateClient({baseUrl, token: pair.access_token})
+   * ```
+   */
+  login(input: {username: string; password: string; tenant?: string}): Promise<TokenPair> {
+    return this.#json('POST', '/api/v1/auth/login', {json: input})
+  }
+
+  /** Exchanges a refresh token (single use) for a new pair. */
+  refresh(refreshToken: string): Promise<TokenPair> {
+    return this.#json('POST', '/api/v1/auth/refresh', {json: {refresh_token: refreshToken}})
+  }
+
+  /** Revokes the login a refresh token belongs to. */
+  logout(refreshToken: string): Promise<{revoked: boolean}> {
+    return this.#json('POST', '/api/v1/auth/logout', {json: {refresh_token: refreshToken}})
+  }
+
+  /** Changes the caller's password; every login of theirs ends. */
+  changePassword(
+    currentPassword: string,
+    newPassword: string,
+  ): Promise<{changed: true; sessions_revoked: number}> {
+    return this.#json('PUT', '/api/v1/auth/password', {
+      json: {current_password: currentPassword, new_password: newPassword},
+    })
+  }
+
+  /** Who the daemon takes this client for. */
+  whoami(): Promise<{tenant: string; user: string; role: Role; anonymous: boolean}> {
+    return this.#json('GET', '/api/v1/auth/me')
+  }
+
+  /** Creates an API token in the caller's tenant; `token` (the secret) is in this answer only. */
+  createApiToken(input: {name: string; role?: Role; expires_in_days?: number}): Promise<CreatedApiToken> {
+    return this.#json('POST', '/api/v1/auth/tokens', {json: input})
+  }
+
+  async listApiTokens(): Promise<ApiTokenInfo[]> {
+    return (await this.#json<{items: ApiTokenInfo[]}>('GET', '/api/v1/auth/tokens')).items
+  }
+
+  revokeApiToken(id: string): Promise<ApiTokenInfo> {
+    return this.#json('DELETE', `/api/v1/auth/tokens/${encodeURIComponent(id)}`)
+  }
+
+  async listTenants(): Promise<TenantInfo[]> {
+    return (await this.#json<{items: TenantInfo[]}>('GET', '/api/v1/admin/tenants')).items
+  }
+
+  /** Creates a tenant (platform admins). */
+  createTenant(input: {name: string; display_name?: string}): Promise<TenantInfo> {
+    return this.#json('POST', '/api/v1/admin/tenants', {json: input})
+  }
+
+  async listUsers(opts: {tenant?: string} = {}): Promise<UserInfo[]> {
+    return (
+      await this.#json<{items: UserInfo[]}>('GET', '/api/v1/admin/users', {query: {tenant: opts.tenant}})
+    ).items
+  }
+
+  /** Creates a user, with `role` in the caller's tenant (or `tenant`, for platform admins). */
+  createUser(
+    input: {username: string; password: string; role?: Role},
+    opts: {tenant?: string} = {},
+  ): Promise<UserInfo> {
+    return this.#json('POST', '/api/v1/admin/users', {json: input, query: {tenant: opts.tenant}})
+  }
+
+  grantRole(username: string, role: Role, opts: {tenant?: string} = {}): Promise<UserInfo> {
+    return this.#json('PUT', `/api/v1/admin/users/${encodeURIComponent(username)}/role`, {
+      json: {role},
+      query: {tenant: opts.tenant},
+    })
+  }
+
+  revokeRole(username: string, opts: {tenant?: string} = {}): Promise<UserInfo> {
+    return this.#json('DELETE', `/api/v1/admin/users/${encodeURIComponent(username)}/role`, {
+      query: {tenant: opts.tenant},
+    })
   }
 
   /** The daemon's health; a 503 (a dependency down) is returned, not thrown. */

@@ -5,6 +5,7 @@ import type {Kysely} from 'kysely'
 
 import {createHash} from 'node:crypto'
 
+import {isPlatformAdmin} from '../auth/policy.js'
 import type {Cache} from '../cache/cache.js'
 import {createCache} from '../cache/index.js'
 import type {Config} from '../config.js'
@@ -256,8 +257,12 @@ export class LocalRegistry implements Registry {
   }
 
   #writable(namespace: Namespace): Namespace {
-    if (namespace === PUBLIC_NAMESPACE && this.#context.role !== 'admin') {
-      throw new MaestroError('only admins may change the public catalog', {code: 'FORBIDDEN', status: 403})
+    // Platform admins only (admins of the public tenant, or the store owner): see src/auth/policy.ts.
+    if (namespace === PUBLIC_NAMESPACE && !isPlatformAdmin(this.#context)) {
+      throw new MaestroError('only platform admins may change the public catalog', {
+        code: 'FORBIDDEN',
+        status: 403,
+      })
     }
     if (namespace !== PUBLIC_NAMESPACE && namespace !== this.#context.tenant) {
       throw new MaestroError(`you cannot write to namespace ${namespace}`, {code: 'FORBIDDEN', status: 403})

@@ -16,6 +16,8 @@ export interface RequestContext {
   tenant: Namespace
   user: string
   role: 'admin' | 'editor' | 'viewer'
+  /** Set for a caller without credentials (src/auth/policy.ts ANONYMOUS): reads the public catalog only. */
+  anonymous?: true
 }
 
 /** Orders search can return results in (see `SearchQuery.sort`). */

@@ -5,6 +5,7 @@
 import express from 'express'
 import type {Express, Request} from 'express'
 
+import {RateLimiter} from '../auth/rate-limit.js'
 import {CATEGORIES} from '../domain/manifest.js'
 import type {CacheStats} from '../cache/cache.js'
 import {Metrics} from './metrics.js'
@@ -15,6 +16,7 @@ import {methodsForPath} from './route.js'
 import {
   adminRouter,
   allRoutes,
+  authRouter,
   qualityRouter,
   systemRouter,
   templatesRouter,
@@ -55,6 +57,8 @@ export function createApp(deps: AppDeps): Express {
     events: deps.events,
     startedAt: Date.now(),
     validators: new Validators(apiComponents(limits.listMax)),
+    auth: deps.auth,
+    loginLimiter: new RateLimiter({limit: limits.loginAttempts, windowMs: 60_000}),
   }
   metrics.setSources({
     templatesByCategory: () => templatesByCategory(deps.registry),
@@ -80,6 +84,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(authentication(deps.authenticate ?? authenticateAnonymous))
   app.use(templatesRouter(routerDeps))
   app.use(qualityRouter(routerDeps))
+  app.use(authRouter(routerDeps))
   app.use(adminRouter(routerDeps))
   app.use(workflowsRouter(routerDeps))
   app.use(systemRouter(routerDeps, openapi))

@@ -13,6 +13,14 @@ const problem = (description: string) => ({description, content: PROBLEM_CONTENT
 /** Error answers each kind of operation can give, on top of the ones it declares. */
 function errorResponses(route: RouteSpec): Record<string, unknown> {
   const out: Record<string, unknown> = {}
+  if (route.permission !== 'none') {
+    out['401'] = problem(
+      'A bearer token is needed, or the one sent is not valid (code UNAUTHENTICATED; see WWW-Authenticate)',
+    )
+  }
+  if (route.permission !== 'none' && route.permission !== 'template:read') {
+    out['403'] = problem(`Your role does not allow this; it needs ${route.permission} (code FORBIDDEN)`)
+  }
   const hasInput = route.params !== undefined || route.query !== undefined || route.body !== undefined
   if (hasInput)
     out['400'] = problem(
@@ -114,6 +122,14 @@ export function buildOpenApi(routes: readonly RouteSpec[], info: OpenApiInfo) {
       ...(params.length > 0 ? {parameters: params} : {}),
       ...(body ? {requestBody: body} : {}),
       responses: responses(route),
+      // Anonymous callers may read the public catalog; everything else needs a bearer token.
+      security:
+        route.permission === 'none'
+          ? []
+          : route.permission === 'template:read'
+            ? [{}, {bearerAuth: []}]
+            : [{bearerAuth: []}],
+      'x-maestro-permission': route.permission,
     }
   }
   return {
@@ -129,6 +145,15 @@ export function buildOpenApi(routes: readonly RouteSpec[], info: OpenApiInfo) {
     servers: [{url: '/'}],
     tags: [...tags].map((name) => ({name})),
     paths,
-    components: {schemas: apiComponents(info.listMax)},
+    components: {
+      schemas: apiComponents(info.listMax),
+      securitySchemes: {
+        bearerAuth: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT access token (POST /api/v1/auth/login) or API token (mtp_...)',
+        },
+      },
+    },
   }
 }

@@ -10,6 +10,7 @@ import {STATUS_CODES} from 'node:http'
 import type {ErrorRequestHandler, Request, RequestHandler, Response} from 'express'
 import type {Logger} from 'pino'
 
+import {AuthenticationError, RateLimitedError} from '../auth/errors.js'
 import type {Problem} from '../client/wire.js'
 import {MaestroError, isMaestroError} from '../domain/errors.js'
 import type {Metrics} from './metrics.js'
@@ -228,6 +229,8 @@ export function errorHandler(deps: {logger: Logger; metrics?: Metrics | undefine
       deps.logger.warn({err, req_id: req.id, code: error.code}, error.message)
     }
     if (error instanceof MethodNotAllowedError) res.setHeader('Allow', error.allow.join(', '))
+    if (error instanceof AuthenticationError) res.setHeader('WWW-Authenticate', error.challenge)
+    if (error instanceof RateLimitedError) res.setHeader('Retry-After', String(error.retryAfter))
     deps.metrics?.countError(req, error.code)
     sendProblem(res, toProblem(error, req.originalUrl, req.id))
   }

@@ -10,6 +10,8 @@ import type {ServerResponse} from 'node:http'
 
 import type {Request, RequestHandler, Response, Router} from 'express'
 
+import {authorize} from '../auth/policy.js'
+import type {Permission} from '../auth/policy.js'
 import type {DaemonRegistry, RouterDeps} from './types.js'
 import {RequestValidationError, UnsupportedMediaTypeError} from './problem.js'
 import type {JsonSchema} from './schemas.js'
@@ -62,6 +64,11 @@ export interface RouteSpec<P = Record<string, string>, Q = Record<string, unknow
   summary: string
   description?: string
   tags: string[]
+  /**
+   * What the caller needs (src/auth/policy.ts), checked by `mountRoutes` before anything
+   * else runs. Every route declares one; a test walks the table to hold each to it.
+   */
+  permission: Permission
   /** Schema of each path parameter (all required). */
   params?: Record<string, JsonSchema>
   /** Schema of each query parameter; unknown parameters are refused. */
@@ -152,7 +159,16 @@ export function mountRoutes(
   validators: Validators,
 ): Router {
   for (const spec of routes) {
-    const handlers: RequestHandler[] = []
+    if (!spec.permission) throw new Error(`route ${spec.operationId} declares no permission`)
+    // The hot path answers cache hits before this check runs: only routes every caller may read can be cached.
+    if (spec.cached && spec.permission !== 'template:read')
+      throw new Error(`route ${spec.operationId} is cached but needs ${spec.permission}`)
+    const handlers: RequestHandler[] = [
+      (req, _res, next) => {
+        authorize(req.context, spec.permission)
+        next()
+      },
+    ]
     const params = spec.params
       ? validators.compile<Record<string, string>>(
           'path',

@@ -11,6 +11,7 @@ import {join} from 'node:path'
 import {CATEGORIES} from '../domain/manifest.js'
 import {packageRoot} from '../domain/package-root.js'
 import {SEARCH_SORTS} from '../registry/types.js'
+import {authComponents} from './auth-schemas.js'
 
 export type JsonSchema = Record<string, unknown>
 
@@ -329,6 +330,7 @@ export function apiComponents(listMax: number): Record<string, JsonSchema> {
       uptime_seconds: {type: 'number'},
     }),
     CacheCleared: obj({cleared: {type: 'boolean'}}),
+    ...authComponents(),
   }
 }
 

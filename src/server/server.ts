@@ -12,6 +12,9 @@ import pino from 'pino'
 import type {Logger} from 'pino'
 
 import {createCache} from '../cache/index.js'
+import {openAuth} from '../auth/index.js'
+import type {ScryptParams} from '../auth/passwords.js'
+import {assertStrongSecret} from '../auth/secrets.js'
 import type {Config} from '../config.js'
 import type {EventBus} from '../events/bus.js'
 import type {Delivered} from '../events/consumer.js'
@@ -54,6 +57,8 @@ export interface StartOptions {
   revisionPollMs?: number
   /** Test hook of the request consumer: runs after a request's effect and result, before its XACK. */
   onBeforeAck?: (batch: readonly Delivered[]) => Promise<void> | void
+  /** scrypt parameters of new password hashes (tests lower the cost; see src/auth/passwords.ts). */
+  scrypt?: ScryptParams
 }
 
 export interface RunningServer {
@@ -97,6 +102,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       // its own blocking write); pino flushes what is queued when the process exits.
       pino.destination({dest: 1, sync: false}),
     )
+  // Refuse an unsafe configuration before anything is opened.
+  const rbac = config.enableRbac && options.authenticate === undefined
+  if (rbac) assertStrongSecret(config.secretKey)
   // The registry's cache must know the response cache before the registry exists, and its TTL depends on the registry.
   const late: {responses?: ResponseCache} = {}
   // Adapters chosen by configuration: REDIS_URL → Redis cache and Redis Streams, else in memory and in process.
@@ -175,7 +183,18 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   })
 
   const metrics = new Metrics()
-  const authenticate = options.authenticate ?? authenticateAnonymous
+  let accounts: Awaited<ReturnType<typeof openDaemonAuth>> | undefined
+  try {
+    accounts = rbac ? await openDaemonAuth(config, logger, options.scrypt) : undefined
+  } catch (err) {
+    await registry.close()
+    throw err
+  }
+  if (!rbac && !isLoopback(options.host ?? '127.0.0.1'))
+    logger.warn(
+      'ENABLE_RBAC is off: every caller is the admin of this daemon. Only for a development daemon on loopback.',
+    )
+  const authenticate = options.authenticate ?? accounts?.auth.authenticator() ?? authenticateAnonymous
   const app = createApp({
     registry,
     config,
@@ -187,6 +206,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     authenticate,
     redis: redisHealth,
     events: eventsStats,
+    ...(accounts ? {auth: accounts.auth} : {}),
   })
   // Cache hits of template reads are answered before express runs (see hot-path.ts).
   const server = createServer(
@@ -236,6 +256,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       await publisher?.flush()
       await consumers?.stop({drain: bus?.shared === false})
       await registry.close()
+      await accounts?.close()
       logger.info('stopped')
     })())
 
@@ -360,4 +381,41 @@ function pollRevision(
   }, everyMs)
   timer.unref()
   return () => clearInterval(timer)
+}
+
+/** Whether the daemon listens on this machine only. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.')
+}
+
+/**
+ * The daemon's accounts, with the first-start admin: MAESTRO_ADMIN_USERNAME (default
+ * `admin`) with MAESTRO_ADMIN_PASSWORD, or a generated password written once to stderr
+ * (never to the log; the next start finds a user and prints nothing).
+ */
+async function openDaemonAuth(config: Config, logger: Logger, scrypt: ScryptParams | undefined) {
+  const opened = await openAuth(config, {secretKey: config.secretKey, ...(scrypt ? {scrypt} : {})})
+  try {
+    const created = await opened.auth.bootstrap({
+      username: config.adminUsername,
+      password: config.adminPassword,
+    })
+    if (created) {
+      logger.warn(
+        {username: created.username, tenant: 'public'},
+        created.generatedPassword
+          ? 'first start: created the platform admin with a generated password (shown once on stderr)'
+          : 'first start: created the platform admin with MAESTRO_ADMIN_PASSWORD',
+      )
+      if (created.generatedPassword) {
+        process.stderr.write(
+          `\nmaestro-tpl: first start. Platform admin created:\n  username: ${created.username}\n  password: ${created.generatedPassword}\nThis password is shown once. Sign in with \`maestro-tpl login --remote <url> --username ${created.username}\`.\n\n`,
+        )
+      }
+    }
+  } catch (err) {
+    await opened.close()
+    throw err
+  }
+  return opened
 }

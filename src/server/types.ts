@@ -7,6 +7,8 @@ import type {IncomingMessage} from 'node:http'
 import type {Request} from 'express'
 import type {Logger} from 'pino'
 
+import type {AuthService} from '../auth/service.js'
+import type {RateLimiter} from '../auth/rate-limit.js'
 import type {CacheStats} from '../cache/cache.js'
 import type {Config} from '../config.js'
 import type {Registry, RequestContext} from '../registry/types.js'
@@ -62,6 +64,8 @@ export interface Limits {
   uploadEntries: number
   /** Bytes of an uploaded archive once decompressed. */
   unpackedBytes: number
+  /** Login attempts per minute for one client address and username. */
+  loginAttempts: number
   /** Decompressed/compressed ratio above which an archive counts as a bomb (checked past `ratioFloor`). */
   maxRatio: number
   /** Archives smaller than this once decompressed are never refused for their ratio. */
@@ -73,6 +77,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   upload: 10 * 1024 * 1024,
   listMax: 100,
   uploadEntries: 5000,
+  loginAttempts: 5,
   unpackedBytes: 50 * 1024 * 1024,
   maxRatio: 100,
   ratioFloor: 1024 * 1024,
@@ -89,6 +94,8 @@ export interface AppDeps {
   metrics?: Metrics
   limits?: Partial<Limits>
   authenticate?: Authenticate
+  /** Users, tokens and tenants (RBAC on); without it the auth endpoints answer AUTH_DISABLED. */
+  auth?: AuthService
   responseCache?: ResponseCache
   /** Redis as /health reports it: throws when it is down; default from config. */
   redis?: () => Promise<RedisHealth>
@@ -123,4 +130,6 @@ export interface RouterDeps {
   events: (() => EventsStats) | undefined
   startedAt: number
   validators: Validators
+  auth: AuthService | undefined
+  loginLimiter: RateLimiter
 }

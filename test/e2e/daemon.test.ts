@@ -1,5 +1,3 @@
-import {spawn} from 'node:child_process'
-import type {ChildProcess} from 'node:child_process'
 import {existsSync, mkdtempSync, readFileSync, readdirSync, rmSync} from 'node:fs'
 import {request} from 'node:http'
 import {tmpdir} from 'node:os'
@@ -8,42 +6,9 @@ import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {parse} from 'yaml'
 
-import {BIN, runBin} from '../helpers/command.js'
+import {runBin} from '../helpers/command.js'
+import {exited, startDaemon} from '../helpers/daemon.js'
 import {writeTemplate} from '../helpers/temp.js'
-
-/** Starts the built daemon and resolves with its URL once it prints `listening on URL`. */
-function startDaemon(
-  env: Record<string, string>,
-): Promise<{child: ChildProcess; url: string; output: () => string}> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], {
-    env: {...process.env, NO_COLOR: '1', LOG_LEVEL: 'warn', ...env},
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let output = ''
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the daemon did not start in time:\n${output}`)), 60_000)
-    const check = () => {
-      const match = /listening on (http:\/\/\S+)/.exec(output)
-      if (match) {
-        clearTimeout(timer)
-        child.stdout!.off('data', check)
-        resolve({child, url: match[1]!, output: () => output})
-      }
-    }
-    child.stdout!.on('data', check)
-    child.once('exit', (code) => {
-      clearTimeout(timer)
-      reject(new Error(`the daemon exited with ${code} before listening:\n${output}`))
-    })
-  })
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode)
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code)))
-}
 
 /**
  * The built daemon (`bin/run.js serve`) in its own process, driven by the built CLI with
@@ -67,7 +32,7 @@ describe('maestro-tpl serve (built daemon, end to end)', () => {
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'maestro-daemon-e2e-'))
     // The bundled catalog (TEMPLATES_STORAGE_PATH unset) is imported on the daemon's first start.
-    env = {MAESTRO_HOME: join(work, 'store'), CI: 'true'}
+    env = {MAESTRO_HOME: join(work, 'store'), CI: 'true', ENABLE_RBAC: 'false'}
     daemon = await startDaemon(env)
   }, 120_000)
 

@@ -22,8 +22,14 @@ export function emptyCatalog(): string {
   return tempDir('maestro-empty-catalog-')
 }
 
+/** A config on a fresh store; RBAC is off unless `env` turns it on (test/integration/server/auth-support.ts does). */
 export function testConfig(env: Record<string, string> = {}) {
-  return loadConfig({MAESTRO_HOME: tempDir('maestro-home-'), TEMPLATES_STORAGE_PATH: emptyCatalog(), ...env})
+  return loadConfig({
+    MAESTRO_HOME: tempDir('maestro-home-'),
+    TEMPLATES_STORAGE_PATH: emptyCatalog(),
+    ENABLE_RBAC: 'false',
+    ...env,
+  })
 }
 
 export const LOCAL: RequestContext = {tenant: 'local', user: 'local', role: 'admin'}

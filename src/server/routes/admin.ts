@@ -19,6 +19,7 @@ export const ADMIN_ROUTES = (): RouteSpec[] => [
     operationId: 'adminStats',
     summary: 'Counts of templates, versions and namespaces; cache figures; uptime and memory',
     tags: [TAG],
+    permission: 'admin',
     responses: {'200': {description: 'Statistics', schema: ref('AdminStats')}},
     handle: async ({registry, deps}) => {
       const stats = await registry.stats()
@@ -43,6 +44,7 @@ export const ADMIN_ROUTES = (): RouteSpec[] => [
     operationId: 'adminClearCache',
     summary: "Empty the registry's cache and the daemon's response cache",
     tags: [TAG],
+    permission: 'platform',
     responses: {'200': {description: 'Cleared', schema: ref('CacheCleared')}},
     handle: async ({registry, deps}) => {
       await registry.clearCache()
@@ -56,6 +58,7 @@ export const ADMIN_ROUTES = (): RouteSpec[] => [
     operationId: 'adminReindex',
     summary: 'Rebuild the index from the git repositories (what `maestro-tpl reindex` does)',
     tags: [TAG],
+    permission: 'platform',
     responses: {'200': {description: 'What was indexed, per namespace', schema: ref('ReindexResult')}},
     handle: ({registry}) => registry.reindex(),
   }),
@@ -65,6 +68,7 @@ export const ADMIN_ROUTES = (): RouteSpec[] => [
     operationId: 'adminGitSync',
     summary: 'Pull template repositories from their git remotes (not available yet: answers 501)',
     tags: [TAG],
+    permission: 'platform',
     responses: {},
     handle: () => {
       throw new NotImplementedError(

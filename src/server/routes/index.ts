@@ -4,12 +4,14 @@
  */
 import type {RouteSpec} from '../route.js'
 import {ADMIN_ROUTES} from './admin.js'
+import {AUTH_ROUTES} from './auth.js'
 import {QUALITY_ROUTES} from './quality.js'
 import {SYSTEM_ROUTES} from './system.js'
 import {TEMPLATE_ROUTES} from './templates.js'
 import {WORKFLOW_ROUTES} from './workflows.js'
 
 export {adminRouter} from './admin.js'
+export {authRouter} from './auth.js'
 export {qualityRouter} from './quality.js'
 export {systemRouter} from './system.js'
 export {templatesRouter} from './templates.js'
@@ -27,6 +29,7 @@ export function allRoutes(listMax: number, document: () => string = () => '{}'):
   return [
     ...TEMPLATE_ROUTES(listMax),
     ...QUALITY_ROUTES(),
+    ...AUTH_ROUTES(),
     ...ADMIN_ROUTES(),
     ...WORKFLOW_ROUTES(),
     ...SYSTEM_ROUTES(document),

@@ -66,6 +66,7 @@ export const QUALITY_ROUTES = (): RouteSpec[] => [
     description:
       'Always 200 with a report when the request is well formed: `passed` says whether the score reaches the minimum. `format` gives the report as the CLI would print it (junit and sarif for CI systems).',
     tags: [TAG],
+    permission: 'template:use',
     query: {
       minScore: minScoreQuery,
       format: {type: 'string', enum: ['json', 'text', 'junit', 'sarif', 'github'], default: 'json'},
@@ -100,6 +101,7 @@ export const QUALITY_ROUTES = (): RouteSpec[] => [
     operationId: 'scoreTemplate',
     summary: 'Score a template: the score and whether it passes, without the findings',
     tags: [TAG],
+    permission: 'template:use',
     query: {minScore: minScoreQuery},
     body: validateBody,
     responses: {'200': {description: 'The score', schema: ref('ScoreResult')}},
@@ -115,6 +117,7 @@ export const QUALITY_ROUTES = (): RouteSpec[] => [
     summary:
       'Registry-wide quality: per category the count, mean score and failing templates with their weakest check',
     tags: [TAG],
+    permission: 'template:read',
     query: {minScore: minScoreQuery},
     responses: {'200': {description: 'The registry report', schema: ref('RegistryReport')}},
     handle: ({registry, deps, query}) =>

@@ -95,6 +95,7 @@ export const SYSTEM_ROUTES = (document: () => string): RouteSpec[] => [
     operationId: 'health',
     summary: 'Liveness and dependencies: database, Redis, template count',
     tags: [TAG],
+    permission: 'none',
     responses: {
       '200': {description: 'Healthy', schema: ref('Health')},
       '503': {description: 'The database is down', schema: ref('Health')},
@@ -112,6 +113,7 @@ export const SYSTEM_ROUTES = (document: () => string): RouteSpec[] => [
     summary:
       'Prometheus metrics: request rate, latency, errors, templates by category, cache hit ratio, git sync',
     tags: [TAG],
+    permission: 'none',
     responses: {
       '200': {description: 'Prometheus text exposition format', content: {'text/plain': {type: 'string'}}},
     },
@@ -128,6 +130,7 @@ export const SYSTEM_ROUTES = (document: () => string): RouteSpec[] => [
     operationId: 'openapi',
     summary: 'This API as an OpenAPI 3.1 document',
     tags: [TAG],
+    permission: 'none',
     responses: {'200': {description: 'The OpenAPI document', schema: {type: 'object'}}},
     handle: ({res}) => {
       sendBody(res, 200, 'application/json; charset=utf-8', document(), {cacheControl: 'no-cache'})
@@ -140,6 +143,7 @@ export const SYSTEM_ROUTES = (document: () => string): RouteSpec[] => [
     operationId: 'docs',
     summary: 'Interactive API documentation (Swagger UI, served locally)',
     tags: [TAG],
+    permission: 'none',
     responses: {'200': {description: 'The documentation page', content: {'text/html': {type: 'string'}}}},
     handle: ({res}) => {
       sendDocsPage(res)

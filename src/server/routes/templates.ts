@@ -122,6 +122,7 @@ export const TEMPLATE_ROUTES = (listMax: number): RouteSpec[] => [
     operationId: 'getTemplate',
     summary: 'Get a template: manifest, README, files list, at its latest or a given version',
     tags: [TAG],
+    permission: 'template:read',
     params: {id: templateIdParam},
     query: versionQuery,
     cached: true,
@@ -134,6 +135,7 @@ export const TEMPLATE_ROUTES = (listMax: number): RouteSpec[] => [
     operationId: 'listTemplates',
     summary: 'List templates, filtered and paginated (the query parameters of a search)',
     tags: [TAG],
+    permission: 'template:read',
     query: searchFilters(listMax),
     responses: {'200': ok('A page of templates', ref('SearchResult'))},
     handle: ({registry, query}) => registry.search(query),
@@ -146,6 +148,7 @@ export const TEMPLATE_ROUTES = (listMax: number): RouteSpec[] => [
     description:
       'Like `maestro-tpl create`: validates, commits and indexes. 201 for a new template, 200 for a new version or when this version is already published with the same content.',
     tags: [TAG],
+    permission: 'template:write',
     query: {namespace: versionQuery.namespace!, ...publishQuery},
     body: uploadBody,
     responses: {
@@ -170,6 +173,7 @@ export const TEMPLATE_ROUTES = (listMax: number): RouteSpec[] => [
     operationId: 'searchTemplates',
     summary: 'Search templates by text, category, tags, author and score',
     tags: [TAG],
+    permission: 'template:read',
     body: {schema: ref('SearchQuery'), optional: true, size: 'json'},
     responses: {'200': ok('Ranked results', ref('SearchResult'))},
     handle: ({registry, body}) => registry.search(body),
@@ -182,6 +186,7 @@ export const TEMPLATE_ROUTES = (listMax: number): RouteSpec[] => [
     description:
       'The manifest must name the template of the path; its version must be new (or the same content).',
     tags: [TAG],
+    permission: 'template:write',
     params: {id: templateIdParam},
     query: publishQuery,
     body: uploadBody,
@@ -210,6 +215,7 @@ export const TEMPLATE_ROUTES = (listMax: number): RouteSpec[] => [
     operationId: 'deleteTemplate',
     summary: 'Delete a template (its git history keeps every published version)',
     tags: [TAG],
+    permission: 'template:write',
     params: {id: templateIdParam},
     responses: {'200': ok('Deleted', ref('DeleteResult'))},
     handle: ({registry, params}) => registry.delete(params.id),
@@ -220,6 +226,7 @@ export const TEMPLATE_ROUTES = (listMax: number): RouteSpec[] => [
     operationId: 'listVersions',
     summary: 'Published versions of a template, newest first',
     tags: [TAG],
+    permission: 'template:read',
     params: {id: templateIdParam},
     query: {
       limit: {type: 'integer', minimum: 1, maximum: listMax, default: listMax},
@@ -245,6 +252,7 @@ export const TEMPLATE_ROUTES = (listMax: number): RouteSpec[] => [
     operationId: 'getTemplateVersion',
     summary: 'A template at one version (or the newest matching a range)',
     tags: [TAG],
+    permission: 'template:read',
     params: {id: templateIdParam, version: {type: 'string', minLength: 1, maxLength: 100}},
     cached: true,
     responses: {'200': ok('The template at that version', ref('TemplateDetail'))},
@@ -256,6 +264,7 @@ export const TEMPLATE_ROUTES = (listMax: number): RouteSpec[] => [
     operationId: 'getTemplateFiles',
     summary: 'The template folder itself (manifest.yaml, README.md, files/...), as JSON or .tar.gz',
     tags: [TAG],
+    permission: 'template:read',
     params: {id: templateIdParam},
     query: {...versionQuery, format: {type: 'string', enum: ['json', 'tar.gz'], default: 'json'}},
     responses: {
@@ -283,6 +292,7 @@ export const TEMPLATE_ROUTES = (listMax: number): RouteSpec[] => [
     description:
       'Answers are checked against the template parameters before anything is rendered; unanswered parameters take their defaults unless `useDefaults` is false. The format is the body `format`, else the Accept header (application/gzip, application/zip, application/json), else JSON.',
     tags: [TAG],
+    permission: 'template:use',
     params: {id: templateIdParam},
     query: versionQuery,
     body: {schema: ref('InstantiateRequest'), optional: true, size: 'json'},

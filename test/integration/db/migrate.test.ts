@@ -31,15 +31,32 @@ async function tableNames(db: Kysely<Database>, dialect: TestDialect): Promise<s
 
 const TABLES: Record<TestDialect, string[]> = {
   sqlite: [
+    'api_tokens',
     'blobs',
     'namespaces',
+    'refresh_tokens',
+    'role_grants',
     'template_versions',
     'templates',
     'templates_fts',
     'templates_search_row_delete',
+    'tenants',
+    'users',
     'version_files',
   ],
-  postgres: ['blobs', 'namespaces', 'template_search', 'template_versions', 'templates', 'version_files'],
+  postgres: [
+    'api_tokens',
+    'blobs',
+    'namespaces',
+    'refresh_tokens',
+    'role_grants',
+    'template_search',
+    'template_versions',
+    'templates',
+    'tenants',
+    'users',
+    'version_files',
+  ],
 }
 
 for (const dialect of DIALECTS) {

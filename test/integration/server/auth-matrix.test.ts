@@ -1,0 +1,364 @@
+/**
+ * The authorization matrix: every route of the route table × caller (anonymous, viewer,
+ * editor and admin of acme, and the platform admin) × target (acme's own resource,
+ * globex's, the public catalog's), each asserting allow or deny, no leak of globex in
+ * what is allowed, and no side effect (template store or accounts) of what is denied.
+ *
+ * Driven by the table: a route without a declared permission, or without a sample
+ * request below, fails this file, so routes added later are covered or loudly not.
+ */
+import {join} from 'node:path'
+
+import {sql} from 'kysely'
+import {describe, expect, it} from 'vitest'
+
+import {PERMISSIONS, authorize} from '../../../src/auth/policy.js'
+import type {Permission} from '../../../src/auth/policy.js'
+import {createDb} from '../../../src/db/database.js'
+import type {RequestContext} from '../../../src/registry/types.js'
+import {allRoutes} from '../../../src/server/routes/index.js'
+import {ADMIN_PASSWORD, PASSWORD, SHARED, bearer, buildWorld, login, startAuthServer} from './auth-support.js'
+import type {World} from './auth-support.js'
+import {templateUpload} from './support.js'
+import type {TestServer} from './support.js'
+
+type Caller = 'anonymous' | 'viewer' | 'editor' | 'admin' | 'platform'
+type Target = 'own' | 'another' | 'public'
+type Outcome = 'allow' | 401 | 403 | 404
+
+const CALLERS: Caller[] = ['anonymous', 'viewer', 'editor', 'admin', 'platform']
+const TARGETS: Target[] = ['own', 'another', 'public']
+const NAMESPACE: Record<Target, string> = {own: 'acme', another: 'globex', public: 'public'}
+const VERSION: Record<string, string> = {acme: '1.0.0', globex: '2.0.0', public: '3.0.0'}
+
+const CONTEXT: Record<Caller, RequestContext> = {
+  anonymous: {tenant: 'public', user: 'anonymous', role: 'viewer', anonymous: true},
+  viewer: {tenant: 'acme', user: 'acme-viewer', role: 'viewer'},
+  editor: {tenant: 'acme', user: 'acme-editor', role: 'editor'},
+  admin: {tenant: 'acme', user: 'acme-admin', role: 'admin'},
+  platform: {tenant: 'public', user: 'admin', role: 'admin'},
+}
+
+/**
+ * How a route's target is chosen: a template reference in the path (`template`), the
+ * namespace a template is published to (`publish`), a listing filtered by namespace
+ * (`listing`), `?tenant=` of the account routes (`tenant`), or no target (`plain`).
+ */
+type Kind = 'template' | 'publish' | 'listing' | 'tenant' | 'plain'
+
+interface Request {
+  method?: string
+  path: string
+  json?: unknown
+}
+
+interface Sample {
+  kind: Kind
+  request(ctx: {
+    target: Target
+    ns: string
+    world: World
+    caller: Caller
+    n: number
+  }): Request | Promise<Request>
+  /** Runs before an allowed call (restores what an earlier allowed call consumed). */
+  prepare?(ctx: {target: Target; ns: string; world: World; caller: Caller}): Promise<void>
+  /** The outcome when the permission is held, where the kind's rule is not enough. */
+  outcome?(caller: Caller, target: Target): Outcome
+}
+
+const ref = (ns: string) => encodeURIComponent(`${ns}/${SHARED}`)
+const tenantQuery = (target: Target) => (target === 'own' ? '' : `?tenant=${NAMESPACE[target]}`)
+
+async function freshRefreshToken(world: World): Promise<string> {
+  return (await login(world.server, 'acme-viewer', PASSWORD)).refresh_token
+}
+
+/** Publishes SHARED back into `ns` when an allowed delete took it away. */
+async function republish(world: World, ns: string): Promise<void> {
+  const token = ns === 'public' ? world.tokens.platform : world.tokens.editor
+  await world.server.api(`/api/v1/templates?namespace=${ns}`, {
+    headers: bearer(token),
+    json: templateUpload({name: SHARED, version: VERSION[ns]}),
+  })
+}
+
+const SAMPLES: Record<string, Sample> = {
+  getTemplate: {kind: 'template', request: ({ns}) => ({path: `/api/v1/templates/${ref(ns)}`})},
+  listTemplates: {kind: 'listing', request: ({ns}) => ({path: `/api/v1/templates?namespace=${ns}`})},
+  createTemplate: {
+    kind: 'publish',
+    request: ({ns}) => ({
+      method: 'POST',
+      path: `/api/v1/templates?namespace=${ns}`,
+      json: templateUpload({name: 'matrix-new'}),
+    }),
+  },
+  searchTemplates: {
+    kind: 'listing',
+    request: ({ns}) => ({
+      method: 'POST',
+      path: '/api/v1/templates/search',
+      json: {text: 'shared', namespace: ns},
+    }),
+  },
+  updateTemplate: {
+    kind: 'template',
+    request: ({ns}) => ({
+      method: 'PUT',
+      path: `/api/v1/templates/${ref(ns)}`,
+      json: templateUpload({name: SHARED, version: '9.0.0'}),
+    }),
+  },
+  deleteTemplate: {
+    kind: 'template',
+    request: ({ns}) => ({method: 'DELETE', path: `/api/v1/templates/${ref(ns)}`}),
+    prepare: ({world, ns}) => republish(world, ns),
+  },
+  listVersions: {kind: 'template', request: ({ns}) => ({path: `/api/v1/templates/${ref(ns)}/versions`})},
+  getTemplateVersion: {
+    kind: 'template',
+    request: ({ns}) => ({path: `/api/v1/templates/${ref(ns)}/versions/${VERSION[ns]}`}),
+  },
+  getTemplateFiles: {kind: 'template', request: ({ns}) => ({path: `/api/v1/templates/${ref(ns)}/files`})},
+  instantiateTemplate: {
+    kind: 'template',
+    request: ({ns}) => ({method: 'POST', path: `/api/v1/templates/${ref(ns)}/instantiate`, json: {}}),
+  },
+  validateTemplate: {
+    kind: 'template',
+    request: ({ns}) => ({method: 'POST', path: '/api/v1/quality/validate', json: {ref: `${ns}/${SHARED}`}}),
+  },
+  scoreTemplate: {
+    kind: 'template',
+    request: ({ns}) => ({method: 'POST', path: '/api/v1/quality/score', json: {ref: `${ns}/${SHARED}`}}),
+  },
+  qualityReport: {kind: 'plain', request: () => ({path: '/api/v1/quality/report'})},
+  health: {kind: 'plain', request: () => ({path: '/health'})},
+  metrics: {kind: 'plain', request: () => ({path: '/metrics'})},
+  openapi: {kind: 'plain', request: () => ({path: '/openapi.json'})},
+  docs: {kind: 'plain', request: () => ({path: '/docs'})},
+  listWorkflows: {kind: 'plain', request: () => ({path: '/api/v1/workflows'})},
+  createWorkflow: {kind: 'plain', request: () => ({method: 'POST', path: '/api/v1/workflows'})},
+  getWorkflow: {kind: 'plain', request: () => ({path: '/api/v1/workflows/onboarding'})},
+  executeWorkflow: {
+    kind: 'plain',
+    request: () => ({method: 'POST', path: '/api/v1/workflows/onboarding/execute'}),
+  },
+  adminStats: {kind: 'plain', request: () => ({path: '/api/v1/admin/stats'})},
+  adminClearCache: {kind: 'plain', request: () => ({method: 'POST', path: '/api/v1/admin/cache/clear'})},
+  adminReindex: {kind: 'plain', request: () => ({method: 'POST', path: '/api/v1/admin/reindex'})},
+  adminGitSync: {kind: 'plain', request: () => ({method: 'POST', path: '/api/v1/admin/git/sync'})},
+  login: {
+    kind: 'plain',
+    request: () => ({
+      method: 'POST',
+      path: '/api/v1/auth/login',
+      json: {username: 'admin', password: ADMIN_PASSWORD},
+    }),
+  },
+  refreshToken: {
+    kind: 'plain',
+    request: async ({world}) => ({
+      method: 'POST',
+      path: '/api/v1/auth/refresh',
+      json: {refresh_token: await freshRefreshToken(world)},
+    }),
+  },
+  logout: {
+    kind: 'plain',
+    request: async ({world}) => ({
+      method: 'POST',
+      path: '/api/v1/auth/logout',
+      json: {refresh_token: await freshRefreshToken(world)},
+    }),
+  },
+  whoami: {kind: 'plain', request: () => ({path: '/api/v1/auth/me'})},
+  changePassword: {
+    kind: 'plain',
+    // A wrong current password: allowed callers get 403 for it and nothing changes; the success path is in auth.test.ts.
+    request: () => ({
+      method: 'PUT',
+      path: '/api/v1/auth/password',
+      json: {current_password: 'not-the-password', new_password: 'another-password-123'},
+    }),
+    outcome: () => 403,
+  },
+  listApiTokens: {kind: 'plain', request: () => ({path: '/api/v1/auth/tokens'})},
+  createApiToken: {
+    kind: 'plain',
+    request: () => ({method: 'POST', path: '/api/v1/auth/tokens', json: {name: 'ci'}}),
+  },
+  revokeApiToken: {
+    kind: 'plain',
+    // A token of acme's editor: its creator and acme's admin may revoke it; to anyone else it does not exist.
+    request: async ({world}) => {
+      const res = await world.server.api('/api/v1/auth/tokens', {
+        headers: bearer(world.tokens.editor),
+        json: {name: 'to-revoke'},
+      })
+      const {id} = (await res.json()) as {id: string}
+      return {method: 'DELETE', path: `/api/v1/auth/tokens/${id}`}
+    },
+    outcome: (caller) => (caller === 'editor' || caller === 'admin' ? 'allow' : 404),
+  },
+  listTenants: {kind: 'plain', request: () => ({path: '/api/v1/admin/tenants'})},
+  createTenant: {
+    kind: 'plain',
+    request: ({n}) => ({method: 'POST', path: '/api/v1/admin/tenants', json: {name: `matrix-${n}`}}),
+  },
+  listUsers: {kind: 'tenant', request: ({target}) => ({path: `/api/v1/admin/users${tenantQuery(target)}`})},
+  createUser: {
+    kind: 'tenant',
+    request: ({target, n}) => ({
+      method: 'POST',
+      path: `/api/v1/admin/users${tenantQuery(target)}`,
+      json: {username: `matrix-user-${n}`, password: PASSWORD, role: 'viewer'},
+    }),
+  },
+  grantRole: {
+    kind: 'tenant',
+    request: ({target}) => ({
+      method: 'PUT',
+      path: `/api/v1/admin/users/matrix-victim/role${tenantQuery(target)}`,
+      json: {role: 'viewer'},
+    }),
+  },
+  revokeRole: {
+    kind: 'tenant',
+    request: ({target}) => ({
+      method: 'DELETE',
+      path: `/api/v1/admin/users/matrix-victim/role${tenantQuery(target)}`,
+    }),
+    // The victim holds a role in every tenant before an allowed revocation.
+    prepare: async ({world}) => {
+      for (const tenant of ['acme', 'globex', 'public'])
+        await world.server.api(`/api/v1/admin/users/matrix-victim/role?tenant=${tenant}`, {
+          method: 'PUT',
+          headers: bearer(world.tokens.platform),
+          json: {role: 'viewer'},
+        })
+    },
+  },
+}
+
+function holds(caller: Caller, permission: Permission): boolean {
+  try {
+    authorize(CONTEXT[caller], permission)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** What the caller should get for this route and target. */
+function expected(permission: Permission, sample: Sample, caller: Caller, target: Target): Outcome {
+  if (!holds(caller, permission)) return caller === 'anonymous' ? 401 : 403
+  if (sample.outcome) return sample.outcome(caller, target)
+  const tenant = CONTEXT[caller].tenant
+  const ns = NAMESPACE[target]
+  const platform = caller === 'platform'
+  switch (sample.kind) {
+    case 'template': {
+      // Readable: the caller's tenant and the public catalog; anything else does not exist.
+      if (ns !== tenant && ns !== 'public') return 404
+      const writes = permission === 'template:write'
+      return writes && ns === 'public' && !platform ? 403 : 'allow'
+    }
+    case 'publish':
+      if (ns === 'public') return platform ? 'allow' : 403
+      return ns === tenant ? 'allow' : 403
+    case 'tenant':
+      return target === 'own' || platform ? 'allow' : 403
+    default:
+      return 'allow'
+  }
+}
+
+/** Everything a denied request must leave as it was: the template store and the account tables. */
+async function snapshot(server: TestServer): Promise<string> {
+  const db = createDb({url: `sqlite:${join(server.config.home, 'index.db')}`})
+  try {
+    const tables: Record<string, unknown[]> = {}
+    for (const table of ['tenants', 'users', 'role_grants', 'refresh_tokens', 'api_tokens']) {
+      const {rows} = await sql<
+        Record<string, unknown>
+      >`SELECT * FROM ${sql.table(table)} ORDER BY 1, 2`.execute(db)
+      // When a token was last used is bookkeeping, not an effect of the request.
+      tables[table] = rows.map(({last_used_at: _l, ...row}) => row)
+    }
+    const revision = await (server.registry as unknown as {revision(): Promise<string>}).revision()
+    return JSON.stringify({revision, tables})
+  } finally {
+    await db.destroy()
+  }
+}
+
+const routes = allRoutes(100)
+
+describe('authorization matrix: the route table', () => {
+  it('declares a known permission and has a sample request for every route', () => {
+    for (const route of routes) {
+      expect(PERMISSIONS, `${route.operationId} declares no known permission`).toContain(route.permission)
+      expect(
+        SAMPLES[route.operationId],
+        `add a sample request for ${route.operationId} to ${import.meta.url}`,
+      ).toBeDefined()
+    }
+  })
+})
+
+describe.each(routes.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))(
+  'authorization matrix: %s',
+  (_name, route) => {
+    it('allows or denies each caller on each target, leaks nothing and changes nothing when it denies', async () => {
+      const sample = SAMPLES[route.operationId]
+      if (!sample) throw new Error(`no sample request for ${route.operationId}`)
+      const server = await startAuthServer({limits: {loginAttempts: 10_000}})
+      const world = await buildWorld(server)
+      await server.api('/api/v1/admin/users', {
+        headers: bearer(world.tokens.platform),
+        json: {username: 'matrix-victim', password: PASSWORD},
+      })
+      const globexId = (
+        (await (
+          await server.api(`/api/v1/templates/${SHARED}`, {headers: bearer(world.tokens.globexAdmin)})
+        ).json()) as {id: string}
+      ).id
+      const targets = sample.kind === 'plain' ? (['own'] as Target[]) : TARGETS
+      let n = 0
+      const cases = CALLERS.flatMap((caller) => targets.map((target) => ({caller, target})))
+      // Denials first, on the untouched world; then the allowed calls, least privileged first.
+      const ordered = [
+        ...cases.filter((c) => expected(route.permission, sample, c.caller, c.target) !== 'allow'),
+        ...cases.filter((c) => expected(route.permission, sample, c.caller, c.target) === 'allow'),
+      ]
+      for (const {caller, target} of ordered) {
+        const want = expected(route.permission, sample, caller, target)
+        const ctx = {target, ns: NAMESPACE[target], world, caller, n: n++}
+        if (want === 'allow') await sample.prepare?.(ctx)
+        const request = await sample.request(ctx)
+        const before = want === 'allow' ? '' : await snapshot(server)
+        const res = await server.api(request.path, {
+          method: request.method ?? 'GET',
+          headers: bearer(world.tokens[caller]),
+          ...(request.json === undefined ? {} : {json: request.json}),
+        })
+        const text = await res.text()
+        const label = `${caller} → ${target}: ${request.method ?? 'GET'} ${request.path} answered ${res.status} ${text.slice(0, 300)}`
+        if (want === 'allow') {
+          expect([401, 403, 404], label).not.toContain(res.status)
+          expect(res.status < 400 || res.status === 501, label).toBe(true)
+          if (caller !== 'platform') {
+            expect(text, `${label}: leaks globex`).not.toContain(globexId)
+            expect(text, `${label}: leaks globex`).not.toMatch(/"(namespace|tenant)":"globex"/)
+          }
+        } else {
+          expect(res.status, label).toBe(want)
+          expect(await snapshot(server), `${label}: a denied request changed something`).toBe(before)
+          if (want === 401) expect(res.headers.get('www-authenticate'), label).toMatch(/^Bearer/)
+        }
+      }
+    })
+  },
+)
