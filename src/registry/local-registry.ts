@@ -15,11 +15,13 @@ import {
   MaestroError,
   NotFoundError,
   QualityGateError,
+  RenderLimitError,
   UsageError,
   VersionConflictError,
 } from '../domain/errors.js'
 import type {LoadedTemplate, Namespace, TemplateFiles, VersionInfo} from '../domain/types.js'
 import {PUBLIC_NAMESPACE} from '../domain/types.js'
+import {IN_PROCESS, type RenderHost} from '../render/host.js'
 import {GitStore, type NamespaceRepo} from '../store/index.js'
 import {blobId} from '../store/objects.js'
 import type {QualityReport} from '../quality/types.js'
@@ -55,6 +57,8 @@ export interface LocalRegistryOptions {
   /** Import the bundled catalog into an empty store (default true). */
   importCatalog?: boolean
   cache?: Cache
+  /** Where templates are rendered and scored: this thread (default), or the daemon's worker pool. */
+  renderHost?: RenderHost
 }
 
 /**
@@ -101,6 +105,7 @@ export class LocalRegistry implements Registry {
   readonly #config: Config
   readonly #context: RequestContext
   readonly #cache: Cache
+  readonly #host: RenderHost
 
   readonly #progress: ImportProgress | undefined
   /** Only the registry that opened the database closes it; per-request views share it. */
@@ -113,6 +118,7 @@ export class LocalRegistry implements Registry {
     this.#config = options.config
     this.#context = options.context
     this.#cache = options.cache ?? new MemoryCache()
+    this.#host = options.renderHost ?? IN_PROCESS
     this.#progress = options.onImport
     this.#options = {...options, cache: this.#cache}
     this.#owner = owner
@@ -287,8 +293,7 @@ export class LocalRegistry implements Registry {
     const namespace = this.#writable(input.namespace ?? this.#context.tenant)
     const {template} = input
     const {manifest} = template
-    const {scoreTemplate} = await import('../quality/score.js')
-    const report = await scoreTemplate(template, {minScore: this.#config.minTemplateQualityScore})
+    const report = await this.#host.score({template, minScore: this.#config.minTemplateQualityScore})
     if (this.#config.enableQualityGates && !report.passed) {
       throw new QualityGateError(manifest.name, report.score, report.minScore, report)
     }
@@ -397,17 +402,17 @@ export class LocalRegistry implements Registry {
   }
 
   async instantiate(ref: string, options: InstantiateOptions = {}): Promise<RenderedProject> {
-    const [{manifest, readme, files, detail}, {resolveAnswers}, {answersFile, renderTemplate}] =
-      await Promise.all([
-        this.getFiles(ref),
-        import('../domain/parameters.js'),
-        import('../render/render.js'),
-      ])
-    const answers = await resolveAnswers(manifest.parameters, options.answers ?? {}, {
-      useDefaults: options.useDefaults ?? true,
-    })
+    const [{manifest, readme, files, detail}, {answersFile}] = await Promise.all([
+      this.getFiles(ref),
+      import('../render/render.js'),
+    ])
     const meta = {template: manifest.name, version: manifest.version, commit: detail.commit}
-    const rendered = await renderTemplate({manifest, readme, files}, answers, meta)
+    const {answers, files: rendered} = await this.#host.instantiate({
+      template: {manifest, readme, files},
+      answers: options.answers ?? {},
+      useDefaults: options.useDefaults ?? true,
+      meta,
+    })
     rendered.set('.maestro-answers.yaml', answersFile(meta, answers, manifest.parameters))
     await this.#index.incrementUsage(detail.id)
     return {...meta, answers, files: rendered}
@@ -458,10 +463,7 @@ export class LocalRegistry implements Registry {
 
   async #replay(repo: NamespaceRepo, since: string | null, onProgress?: ImportProgress): Promise<void> {
     const commits = await repo.log({since})
-    const [{parseTemplate}, {scoreTemplate}] = await Promise.all([
-      import('../domain/template.js'),
-      import('../quality/score.js'),
-    ])
+    const {parseTemplate} = await import('../domain/template.js')
     let done = 0
     for (const commit of commits) {
       const {operation, template: name, path} = commit.trailers
@@ -470,7 +472,14 @@ export class LocalRegistry implements Registry {
       } else if ((operation === 'create' || operation === 'update') && path) {
         const files = await repo.readTemplate(commit.oid, path)
         const template = parseTemplate(files, `${repo.namespace}:${path}`)
-        const report = await scoreTemplate(template, {minScore: this.#config.minTemplateQualityScore})
+        // The commit is in git already: a template that cannot be scored within the render
+        // limits is indexed without a score rather than stopping the replay.
+        const report = await this.#host
+          .score({template, minScore: this.#config.minTemplateQualityScore})
+          .catch((err: unknown) => {
+            if (err instanceof RenderLimitError) return null
+            throw err
+          })
         await this.#index
           .recordVersion({
             namespace: repo.namespace,
@@ -481,7 +490,7 @@ export class LocalRegistry implements Registry {
             author: commit.author.name,
             createdAt: new Date(commit.author.timestamp * 1000).toISOString(),
             files: withOids(files),
-            qualityScore: report.score,
+            qualityScore: report?.score ?? null,
             qualityReport: report,
           })
           .catch((err: unknown) => {

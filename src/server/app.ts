@@ -6,6 +6,7 @@ import express from 'express'
 import type {Express, Request} from 'express'
 
 import {CATEGORIES} from '../domain/manifest.js'
+import {IN_PROCESS} from '../render/host.js'
 import type {CacheStats} from '../cache/cache.js'
 import {Metrics} from './metrics.js'
 import {authentication, authenticateAnonymous, observe} from './middleware.js'
@@ -52,6 +53,7 @@ export function createApp(deps: AppDeps): Express {
     redis: deps.redis ?? (async () => (deps.config.redisUrl ? 'configured' : 'not configured')),
     startedAt: Date.now(),
     validators: new Validators(apiComponents(limits.listMax)),
+    renderHost: deps.renderHost ?? IN_PROCESS,
   }
   metrics.setSources({
     templatesByCategory: () => templatesByCategory(deps.registry),

@@ -99,6 +99,8 @@ const TITLES: Record<string, string> = {
   MISSING_ANSWERS: 'Missing answers',
   UNSAFE_PATH: 'Unsafe path',
   RENDER_ERROR: 'Render error',
+  RENDER_LIMIT_EXCEEDED: 'Render limit exceeded',
+  SERVER_BUSY: 'Server busy',
   INVALID_VERSION: 'Invalid version',
   VERSION_EXISTS: 'Version already published',
   QUALITY_GATE_FAILED: 'Quality gate failed',
@@ -228,6 +230,8 @@ export function errorHandler(deps: {logger: Logger; metrics?: Metrics | undefine
       deps.logger.warn({err, req_id: req.id, code: error.code}, error.message)
     }
     if (error instanceof MethodNotAllowedError) res.setHeader('Allow', error.allow.join(', '))
+    if (error.status === 503 && typeof error.data.retryAfter === 'number')
+      res.setHeader('Retry-After', String(error.data.retryAfter))
     deps.metrics?.countError(req, error.code)
     sendProblem(res, toProblem(error, req.originalUrl, req.id))
   }

@@ -15,12 +15,15 @@ import {MemoryCache} from '../cache/cache.js'
 import type {Config} from '../config.js'
 import {packageRoot} from '../domain/package-root.js'
 import type {RequestContext} from '../registry/types.js'
+import type {RenderHost} from '../render/host.js'
+import {RenderPool} from '../render/pool.js'
 import {createApp} from './app.js'
 import {withHotPath} from './hot-path.js'
 import {authenticateAnonymous} from './middleware.js'
 import {Metrics} from './metrics.js'
 import {ResponseCache, notifyingCache} from './response-cache.js'
 import type {Authenticate, DaemonRegistry, Limits} from './types.js'
+import {DEFAULT_LIMITS} from './types.js'
 
 /** Who the daemon itself is when it opens the store (catalog import, reconcile). */
 export const DAEMON_CONTEXT: RequestContext = Object.freeze({
@@ -46,6 +49,8 @@ export interface StartOptions {
   registry?: DaemonRegistry
   /** How often to look for writes by other processes on the same store (ms; 0 to never look). */
   revisionPollMs?: number
+  /** Where templates are rendered and scored; default a RenderPool sized by config (RENDER_*). Closed with the server. */
+  renderHost?: RenderHost
 }
 
 export interface RunningServer {
@@ -87,6 +92,18 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       // its own blocking write); pino flushes what is queued when the process exits.
       pino.destination({dest: 1, sync: false}),
     )
+  // Templates are other people's code: the daemon renders and scores them in worker threads
+  // with a time and heap limit, never on the event loop that serves requests.
+  const limits = {...DEFAULT_LIMITS, ...options.limits}
+  const renderHost =
+    options.renderHost ??
+    new RenderPool({
+      workers: config.renderWorkers,
+      timeoutMs: config.renderTimeoutMs,
+      maxHeapMb: config.renderMaxHeapMb,
+      maxQueue: config.renderQueue,
+      limits: {maxFiles: limits.renderFiles, maxBytes: limits.renderBytes},
+    })
   // The registry's cache must know the response cache before the registry exists, and its TTL depends on the registry.
   const late: {responses?: ResponseCache} = {}
   const registry =
@@ -96,13 +113,17 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       return openLocalRegistry({
         config,
         context: DAEMON_CONTEXT,
+        renderHost,
         // Whatever invalidates the registry's cache (its own writes) invalidates the answers cached here.
         cache: notifyingCache(new MemoryCache(), () => late.responses?.clear()),
         onImport: ({label, done, total}) => {
           if (done === total || done % 25 === 0) logger.info({done, total}, label)
         },
       })
-    })()) as DaemonRegistry)
+    })().catch(async (err: unknown) => {
+      await renderHost.close()
+      throw err
+    })) as DaemonRegistry)
 
   const pollMs = options.revisionPollMs ?? 1000
   const canPoll = pollMs > 0 && typeof (registry as {revision?: unknown}).revision === 'function'
@@ -121,6 +142,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     responseCache: responses,
     ...(options.limits ? {limits: options.limits} : {}),
     authenticate,
+    renderHost,
   })
   // Cache hits of template reads are answered before express runs (see hot-path.ts).
   const server = createServer(
@@ -144,6 +166,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       server.off('error', reject)
       resolve()
     })
+  }).catch(async (err: unknown) => {
+    await renderHost.close()
+    throw err
   })
   const address = server.address() as AddressInfo
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
@@ -160,6 +185,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       stopPolling()
       await shutdown(options.shutdownTimeoutMs ?? 10_000)
       await registry.close()
+      await renderHost.close()
       logger.info('stopped')
     })())
 

@@ -10,6 +10,7 @@ import type {Logger} from 'pino'
 import type {CacheStats} from '../cache/cache.js'
 import type {Config} from '../config.js'
 import type {Registry, RequestContext} from '../registry/types.js'
+import type {RenderHost} from '../render/host.js'
 import type {Metrics} from './metrics.js'
 import type {ResponseCache} from './response-cache.js'
 import type {Validators} from './validation.js'
@@ -66,6 +67,10 @@ export interface Limits {
   maxRatio: number
   /** Archives smaller than this once decompressed are never refused for their ratio. */
   ratioFloor: number
+  /** Files one instantiate may render (422 RENDER_LIMIT_EXCEEDED past it). */
+  renderFiles: number
+  /** Bytes, all rendered files together, one instantiate may produce. */
+  renderBytes: number
 }
 
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
@@ -76,6 +81,8 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   unpackedBytes: 50 * 1024 * 1024,
   maxRatio: 100,
   ratioFloor: 1024 * 1024,
+  renderFiles: 5000,
+  renderBytes: 50 * 1024 * 1024,
 })
 
 /** Everything `createApp` wires; tests pass their own. */
@@ -92,6 +99,8 @@ export interface AppDeps {
   responseCache?: ResponseCache
   /** Whether Redis is in use, as /health reports it; default from config. */
   redis?: () => Promise<string>
+  /** Where uploaded templates are scored (the render worker pool); default this thread. */
+  renderHost?: RenderHost
 }
 
 /** What every router receives. */
@@ -107,4 +116,5 @@ export interface RouterDeps {
   redis: () => Promise<string>
   startedAt: number
   validators: Validators
+  renderHost: RenderHost
 }
