@@ -162,8 +162,9 @@ export class RenderPool implements RenderHost {
   #submit(kind: JobKind, job: unknown): Promise<unknown> {
     if (this.#closed) return Promise.reject(new ServerBusyError('the render pool is closed', 1))
     this.#fill()
-    const idle = [...this.#slots].some((s) => s.ready && !s.running && !s.failure)
-    if (!idle && this.#queue.length >= this.#maxQueue) {
+    // Workers still starting count as free: they take the first jobs that wait.
+    const free = [...this.#slots].filter((s) => !s.running && !s.failure).length
+    if (this.#queue.length >= free + this.#maxQueue) {
       return Promise.reject(
         new ServerBusyError(
           `every render worker is busy and ${this.#queue.length} jobs are waiting; try again shortly`,
