@@ -47,6 +47,13 @@ export interface ScoreJob {
   minScore?: number
 }
 
+/** Pack rendered (or template) files into a downloadable archive, each under `root/`. */
+export interface PackJob {
+  files: ReadonlyMap<string, Uint8Array>
+  format: 'tar.gz' | 'zip'
+  root: string
+}
+
 /**
  * Runs template jobs. Errors are the domain's (RenderError, InvalidAnswersError,
  * RenderLimitError...), wherever the job ran.
@@ -54,6 +61,8 @@ export interface ScoreJob {
 export interface RenderHost {
   instantiate(job: InstantiateJob): Promise<InstantiateOutput>
   score(job: ScoreJob): Promise<QualityReport>
+  /** Compressing up to a render's worth of output takes seconds: off the event loop in the daemon too. */
+  pack(job: PackJob): Promise<Uint8Array>
   /** Stops whatever the host started (workers); jobs still waiting fail. */
   close(): Promise<void>
 }
@@ -91,8 +100,21 @@ export async function runScore(job: ScoreJob): Promise<QualityReport> {
   return scoreTemplate(job.template, job.minScore === undefined ? {} : {minScore: job.minScore})
 }
 
+/**
+ * Packs files as a .tar.gz or .zip: the pack job.
+ *
+ * @example
+ * ```ts
+ * const zip = await runPack({files: project.files, format: 'zip', root: 'billing'})
+ * ```
+ */
+export async function runPack(job: PackJob): Promise<Uint8Array> {
+  const {packTarGz, packZip} = await import('../server/archive.js')
+  return job.format === 'zip' ? packZip(job.files, job.root) : packTarGz(job.files, job.root)
+}
+
 /** The jobs a host runs, by name: what a worker message names. */
-export const JOBS = Object.freeze({instantiate: runInstantiate, score: runScore})
+export const JOBS = Object.freeze({instantiate: runInstantiate, score: runScore, pack: runPack})
 export type JobKind = keyof typeof JOBS
 
 /**
@@ -106,5 +128,6 @@ export type JobKind = keyof typeof JOBS
 export const IN_PROCESS: RenderHost = Object.freeze({
   instantiate: runInstantiate,
   score: runScore,
+  pack: runPack,
   close: async () => {},
 })

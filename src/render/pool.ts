@@ -15,7 +15,7 @@ import {RenderLimitError, ServerBusyError} from '../domain/errors.js'
 import {packageRoot} from '../domain/package-root.js'
 import type {QualityReport} from '../quality/types.js'
 import {DEFAULT_RENDER_POOL} from './host.js'
-import type {InstantiateJob, InstantiateOutput, JobKind, RenderHost, ScoreJob} from './host.js'
+import type {InstantiateJob, InstantiateOutput, JobKind, PackJob, RenderHost, ScoreJob} from './host.js'
 import type {RenderLimits} from './render.js'
 import type {JobMessage, WorkerError, WorkerMessage} from './worker.js'
 
@@ -143,6 +143,10 @@ export class RenderPool implements RenderHost {
 
   score(job: ScoreJob): Promise<QualityReport> {
     return this.#submit('score', job) as Promise<QualityReport>
+  }
+
+  pack(job: PackJob): Promise<Uint8Array> {
+    return this.#submit('pack', job) as Promise<Uint8Array>
   }
 
   /** Terminates the workers; running and waiting jobs fail with ServerBusyError. Idempotent. */

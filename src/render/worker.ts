@@ -66,6 +66,11 @@ if (parentPort) {
     )
   })
   // Warm: load what every job needs now, not on the first request.
-  await Promise.all([import('../domain/parameters.js'), import('./render.js'), import('../quality/score.js')])
+  await Promise.all([
+    import('../domain/parameters.js'),
+    import('./render.js'),
+    import('../quality/score.js'),
+    import('../server/archive.js'),
+  ])
   send({type: 'ready'})
 }

@@ -20,6 +20,7 @@ import type {LoadedTemplate} from '../../../src/domain/types.js'
 import {IN_PROCESS} from '../../../src/render/host.js'
 import {RenderPool} from '../../../src/render/pool.js'
 import type {RenderPoolOptions} from '../../../src/render/pool.js'
+import {unpackTarGz} from '../../../src/server/archive.js'
 
 const META = {template: 'demo', version: '0.1.0', commit: '0'.repeat(40)}
 const encoder = new TextEncoder()
@@ -66,6 +67,22 @@ describe('RenderPool', () => {
     const {durationMs: _a, ...scored} = await workers.score({template, minScore: 70})
     const {durationMs: _b, ...expected} = await IN_PROCESS.score({template, minScore: 70})
     expect(scored).toEqual(expected)
+  })
+
+  it('packs archives off the calling thread, byte for byte as packing here does', async () => {
+    const workers = pool()
+    const {files} = await IN_PROCESS.instantiate(job(demo(), {project_name: 'packed'}))
+    for (const format of ['tar.gz', 'zip'] as const) {
+      const remote = await workers.pack({files, format, root: 'packed'})
+      expect(Buffer.from(remote)).toEqual(Buffer.from(await IN_PROCESS.pack({files, format, root: 'packed'})))
+    }
+    const back = unpackTarGz(await workers.pack({files, format: 'tar.gz', root: ''}), {
+      unpackedBytes: 1 << 20,
+      entries: 100,
+      maxRatio: 1000,
+      ratioFloor: 1 << 20,
+    })
+    expect(back.get('README.md')).toEqual(files.get('README.md'))
   })
 
   it('passes domain errors back with their class, code and data', async () => {
