@@ -8,7 +8,8 @@
  * - publish time per template as a store grows to 483 (full registry publish: validate,
  *   score, commit, index) and the git commit alone;
  * - search median/p99 in-process at 483 and 10,000 templates;
- * - instantiate of a 200-file template (in-process and through the CLI) vs `cp -r`.
+ * - instantiate of a 200-file template (in-process and through the CLI) vs `cp -r`;
+ * - rendering, scoring and packing through the daemon's worker pool vs in this thread.
  *
  * Flags: `--quick` (smaller runs), `--http` (also the daemon's HTTP benchmark),
  * `--search-templates N` (default 10000).
@@ -237,6 +238,11 @@ async function main() {
     say(`CLI instantiate (new process): median ${ms(inst.cli.median)}`)
     say(`cp -r (new process):          median ${ms(inst.cp.median)}`)
     say(`ratio CLI / cp -r: ${(inst.cli.median / inst.cp.median).toFixed(1)}x`)
+
+    say()
+    say('## Rendering in the daemon: worker pool vs this thread (bench/render-pool.ts)')
+    const {benchRenderPool, renderPoolLines} = await import('./render-pool.js')
+    for (const line of renderPoolLines(await benchRenderPool({runs: quick ? 10 : 30}))) say(line)
 
     if (args.includes('--http')) {
       const {benchHttp} = await import('./http.js')
