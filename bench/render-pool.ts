@@ -2,7 +2,7 @@
  * What rendering in the daemon's worker pool costs against rendering in this thread, for
  * a typical catalog template (`fastapi-service`): instantiate (answers + render), quality
  * scoring (which renders with the defaults and every example), and packing a .tar.gz.
- * Each pair is measured in the same run, alternating, on a warm pool of one worker; the
+ * Each pair is measured in the same run, in alternating blocks, on a warm pool of one worker; the
  * ratio pool / in-process is the figure bench/README.md tracks.
  *
  * Also: several jobs submitted at once to two workers against the same jobs one after
@@ -84,16 +84,18 @@ export async function benchRenderPool(opts: {runs?: number} = {}): Promise<Rende
   try {
     const pairs: PairResult[] = []
     for (const job of jobs) {
-      // Warm both sides (module loading, JIT) before measuring.
-      for (let i = 0; i < 5; i++) {
+      // Warm both sides (module loading, and the JIT of each thread: a worker is a V8 isolate of its own).
+      for (let i = 0; i < 30; i++) {
         await job.run(IN_PROCESS)
         await job.run(single)
       }
       const inProcess: number[] = []
       const pool: number[] = []
-      for (let i = 0; i < runs; i++) {
-        inProcess.push(await time(() => job.run(IN_PROCESS)))
-        pool.push(await time(() => job.run(single)))
+      // Blocks of ten, alternating: drift in the machine's load hits both sides, and a
+      // worker woken for each single job would mostly measure the scheduler.
+      for (let i = 0; i < runs; i += 10) {
+        for (let j = 0; j < 10; j++) inProcess.push(await time(() => job.run(IN_PROCESS)))
+        for (let j = 0; j < 10; j++) pool.push(await time(() => job.run(single)))
       }
       const inProcessMs = median(inProcess)
       const poolMs = median(pool)
@@ -102,7 +104,7 @@ export async function benchRenderPool(opts: {runs?: number} = {}): Promise<Rende
 
     const count = 8
     const instantiate = jobs[0]!.run
-    for (let i = 0; i < 4; i++) await Promise.all([instantiate(pair), instantiate(pair)])
+    for (let i = 0; i < 30; i++) await Promise.all([instantiate(pair), instantiate(pair)])
     const sequential: number[] = []
     const concurrent: number[] = []
     for (let i = 0; i < Math.max(3, Math.floor(runs / 5)); i++) {
