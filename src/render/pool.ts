@@ -189,6 +189,9 @@ export class RenderPool implements RenderHost {
   #spawn(): Slot {
     const worker = new Worker(this.#entry, {
       resourceLimits: {maxOldGenerationSizeMb: this.#maxHeapMb, stackSizeMb: 4},
+      // Jobs get everything they need in their message; the daemon's environment holds
+      // SECRET_KEY and database credentials, which code running templates has no use for.
+      env: {},
     })
     // Idle workers must not keep a process alive; a running job's timer does.
     worker.unref()
