@@ -16,6 +16,7 @@ import {parse, stringify} from 'yaml'
 
 import {encodeFiles} from '../../../src/client/wire.js'
 import {GitStore} from '../../../src/store/index.js'
+import {tempDir} from '../../helpers/temp.js'
 import type {TarEntry, TestServer} from './support.js'
 import {entriesOf, expectProblem, startTestServer, tarGz, templateFiles, templateUpload} from './support.js'
 
@@ -308,6 +309,26 @@ describe('hostile templates: render loops and allocations', () => {
     const body = templateUpload({name: 'ranger', files: {'files/range.txt': ATTACKS.range!.source}})
     const problem = await expectRefused(server, publishJson(server, body), 422, 'QUALITY_GATE_FAILED')
     expect(JSON.stringify(problem.report)).toContain('memory alloc limit exceeded')
+  })
+})
+
+describe('hostile templates: already in git', () => {
+  it('indexes a looping template found in git at start-up without a score, and starts', async () => {
+    // Another writer (a git pull, a CLI on the same store) committed it behind the daemon's back.
+    const home = tempDir('maestro-home-')
+    const files = templateFiles({name: 'pulled', files: {'files/loop.txt': ENDLESS}})
+    await new GitStore(join(home, 'git')).repo('local').commit({
+      operation: 'create',
+      name: 'pulled',
+      version: '0.1.0',
+      path: 'backend_developer/pulled',
+      files,
+      author: {name: 'someone', email: 'someone@example.com'},
+    })
+    const server = await hostileServer({env: {MAESTRO_HOME: home, RENDER_TIMEOUT_MS: '1000'}})
+    const detail = await (await server.api('/api/v1/templates/pulled')).json()
+    expect(detail).toMatchObject({name: 'pulled', quality_score: null})
+    expect((await server.api('/health')).status).toBe(200)
   })
 })
 
