@@ -206,6 +206,8 @@ export class RenderPool implements RenderHost {
             )
           : err
     })
+    // A message that cannot be deserialised here would leave its job waiting for the time limit.
+    worker.on('messageerror', (err: Error) => this.#stop(slot, err))
     worker.on('exit', () => this.#onExit(slot))
     return slot
   }

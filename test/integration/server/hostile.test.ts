@@ -15,6 +15,7 @@ import {describe, expect, it} from 'vitest'
 import {parse, stringify} from 'yaml'
 
 import {encodeFiles} from '../../../src/client/wire.js'
+import {RenderPool} from '../../../src/render/pool.js'
 import {GitStore} from '../../../src/store/index.js'
 import {tempDir} from '../../helpers/temp.js'
 import type {TarEntry, TestServer} from './support.js'
@@ -283,6 +284,23 @@ describe('hostile templates: render loops and allocations', () => {
     expect([health.status, list.status, render.status]).toEqual([200, 200, 200])
     expect(settled).toBe(false)
     await expectProblem(await stuck, 422, 'RENDER_LIMIT_EXCEEDED')
+  })
+
+  it('answers 503 SERVER_BUSY with Retry-After when every worker is busy and the queue is full', async () => {
+    const pool = new RenderPool({workers: 1, timeoutMs: 3000, maxQueue: 0})
+    const server = await hostileServer({env: {ENABLE_QUALITY_GATES: 'false'}, renderHost: pool})
+    expect((await server.api('/api/v1/templates', {json: trapTemplate()})).status).toBe(201)
+    const stuck = server.api('/api/v1/templates/trap/instantiate', {
+      json: {answers: {attack: 'nested_loops'}},
+    })
+    while (pool.stats.busy === 0) await new Promise((resolve) => setTimeout(resolve, 20))
+    const busy = await expectRefused(server, instantiate(server, 'trap', {}), 503, 'SERVER_BUSY')
+    expect(busy.retryAfter).toBe(3)
+    const again = await server.api('/api/v1/templates/trap/instantiate', {json: {answers: {}}})
+    expect(again.headers.get('retry-after')).toBe('3')
+    await expectProblem(again, 503, 'SERVER_BUSY')
+    await expectProblem(await stuck, 422, 'RENDER_LIMIT_EXCEEDED')
+    expect((await server.api('/api/v1/templates/trap/instantiate', {json: {answers: {}}})).status).toBe(200)
   })
 
   it('refuses to publish or score a template whose quality check runs past the time limit', async () => {
