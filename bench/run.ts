@@ -10,6 +10,7 @@
  * - search median/p99 in-process at 483 and 10,000 templates;
  * - instantiate of a 200-file template (in-process and through the CLI) vs `cp -r`;
  * - the registry cache, hit against miss, in memory and in Redis (`--redis URL`).
+ * - rendering, scoring and packing through the daemon's worker pool vs in this thread.
  *
  * Flags: `--quick` (smaller runs), `--http` (also the daemon's HTTP benchmark),
  * `--search-templates N` (default 10000).
@@ -248,6 +249,10 @@ async function main() {
       if (!redisUrl) say('(Redis: skipped; pass --redis redis://host:port or set REDIS_URL)')
     }
     say()
+    say()
+    say('## Rendering in the daemon: worker pool vs this thread (bench/render-pool.ts)')
+    const {benchRenderPool, renderPoolLines} = await import('./render-pool.js')
+    for (const line of renderPoolLines(await benchRenderPool({runs: quick ? 10 : 30}))) say(line)
 
     if (args.includes('--http')) {
       const {benchHttp} = await import('./http.js')

@@ -6,6 +6,7 @@ import {DEFAULT_POOL} from './db/pool.js'
 import type {PoolConfig} from './db/pool.js'
 import {UsageError} from './domain/errors.js'
 import {packageRoot} from './domain/package-root.js'
+import {DEFAULT_RENDER_POOL} from './render/host.js'
 
 /**
  * Runtime configuration, from the environment (and a `.env` file in the working
@@ -51,6 +52,14 @@ export interface Config {
   readonly adminUsername: string
   /** Its password (MAESTRO_ADMIN_PASSWORD); unset: one is generated and shown once. Never logged. */
   readonly adminPassword: string | undefined
+  /** Daemon: hard time limit of one render or quality check, ms (RENDER_TIMEOUT_MS). */
+  readonly renderTimeoutMs: number
+  /** Daemon: heap of each render worker, MiB (RENDER_MAX_HEAP_MB). */
+  readonly renderMaxHeapMb: number
+  /** Daemon: render worker threads (RENDER_WORKERS). */
+  readonly renderWorkers: number
+  /** Daemon: renders that may wait for a worker before requests get 503 (RENDER_QUEUE). */
+  readonly renderQueue: number
 }
 
 /** The catalog shipped in the package, imported into an empty store. */
@@ -127,5 +136,9 @@ export function loadConfig(overrides: NodeJS.ProcessEnv = {}): Config {
     refreshTokenTtl: integer(env, 'REFRESH_TOKEN_TTL', 14 * 86_400, 60, 365 * 86_400),
     adminUsername: env.MAESTRO_ADMIN_USERNAME || 'admin',
     adminPassword: env.MAESTRO_ADMIN_PASSWORD || undefined,
+    renderTimeoutMs: integer(env, 'RENDER_TIMEOUT_MS', DEFAULT_RENDER_POOL.timeoutMs, 100, 600_000),
+    renderMaxHeapMb: integer(env, 'RENDER_MAX_HEAP_MB', DEFAULT_RENDER_POOL.maxHeapMb, 16, 16_384),
+    renderWorkers: integer(env, 'RENDER_WORKERS', DEFAULT_RENDER_POOL.workers, 1, 64),
+    renderQueue: integer(env, 'RENDER_QUEUE', DEFAULT_RENDER_POOL.maxQueue, 0, 10_000),
   })
 }

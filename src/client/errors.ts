@@ -15,11 +15,13 @@ import {
   NotFoundError,
   QualityGateError,
   RenderError,
+  RenderLimitError,
+  ServerBusyError,
   UnsafePathError,
   UsageError,
   VersionConflictError,
 } from '../domain/errors.js'
-import type {Issue} from '../domain/errors.js'
+import type {Issue, RenderLimit} from '../domain/errors.js'
 import type {Problem} from './wire.js'
 
 const STANDARD = new Set(['type', 'title', 'status', 'detail', 'instance', 'code', 'request_id'])
@@ -45,6 +47,8 @@ const BUILDERS: Record<string, (d: Record<string, unknown>) => MaestroError> = {
   [UsageError.code]: (d) => new UsageError('', d),
   [LimitExceededError.code]: (d) => new LimitExceededError('', d),
   [ConflictError.code]: (d) => new ConflictError('', d),
+  [RenderLimitError.code]: (d) => new RenderLimitError('', {...d, limit: d.limit as RenderLimit}),
+  [ServerBusyError.code]: (d) => new ServerBusyError('', num(d.retryAfter)),
 }
 
 /**

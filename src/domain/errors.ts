@@ -196,6 +196,39 @@ export class LimitExceededError extends MaestroError {
   }
 }
 
+/** Which limit stopped a render: see {@link RenderLimitError}. */
+export type RenderLimit = 'time' | 'heap' | 'files' | 'bytes' | 'memory' | 'parse' | 'nesting'
+
+/**
+ * Rendering a template went past one of its limits: wall-clock time, the render
+ * worker's heap, the number or total size of rendered files, or one of LiquidJS's
+ * memory, parse-length and nesting limits. `data.limit` names which. The template (or
+ * the answers given to it) is at fault, not the request's size: 422, not 413.
+ *
+ * @example
+ * ```ts
+ * throw new RenderLimitError('rendering took longer than 10000 ms', {limit: 'time', timeoutMs: 10_000})
+ * // err.code === 'RENDER_LIMIT_EXCEEDED', err.status === 422, err.data.limit === 'time'
+ * ```
+ */
+export class RenderLimitError extends MaestroError {
+  static readonly code = 'RENDER_LIMIT_EXCEEDED'
+  constructor(message: string, data: {limit: RenderLimit; file?: string; [key: string]: unknown}) {
+    super(message, {code: RenderLimitError.code, status: 422, data})
+  }
+}
+
+/**
+ * The daemon has no capacity for this request right now (every render worker busy and
+ * the queue full); `data.retryAfter` (seconds) becomes the Retry-After header.
+ */
+export class ServerBusyError extends MaestroError {
+  static readonly code = 'SERVER_BUSY'
+  constructor(message: string, retryAfter: number) {
+    super(message, {code: ServerBusyError.code, status: 503, data: {retryAfter}})
+  }
+}
+
 /** Another writer holds the namespace lock, or a concurrent change won. */
 export class ConflictError extends MaestroError {
   static readonly code = 'CONFLICT'

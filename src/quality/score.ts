@@ -174,7 +174,8 @@ export async function scoreTemplateDir(dir: string, opts: ScoreOptions = {}): Pr
 
 /**
  * Parses template files (an upload, a stored version) and scores them; an invalid
- * template gives `reportForInvalid`. What the daemon's POST /quality/score runs.
+ * template gives `reportForInvalid`. What the daemon's POST /quality/score runs, with
+ * `score` running the checks in its render pool.
  *
  * @example
  * ```ts
@@ -185,6 +186,7 @@ export async function scoreTemplateFiles(
   files: TemplateFiles,
   source = 'template',
   opts: ScoreOptions = {},
+  score: (template: LoadedTemplate, opts: ScoreOptions) => Promise<QualityReport> = scoreTemplate,
 ): Promise<QualityReport> {
   let template: LoadedTemplate
   try {
@@ -194,7 +196,7 @@ export async function scoreTemplateFiles(
       return reportForInvalid(source, err.issues, {...opts, root: source})
     throw err
   }
-  return scoreTemplate(template, opts)
+  return score(template, opts)
 }
 
 /**

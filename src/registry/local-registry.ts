@@ -18,11 +18,13 @@ import {
   MaestroError,
   NotFoundError,
   QualityGateError,
+  RenderLimitError,
   UsageError,
   VersionConflictError,
 } from '../domain/errors.js'
 import type {LoadedTemplate, Namespace, TemplateFiles, VersionInfo} from '../domain/types.js'
 import {PUBLIC_NAMESPACE} from '../domain/types.js'
+import {IN_PROCESS, type RenderHost} from '../render/host.js'
 import {GitStore, type NamespaceRepo} from '../store/index.js'
 import {blobId} from '../store/objects.js'
 import type {QualityReport} from '../quality/types.js'
@@ -70,6 +72,8 @@ export interface LocalRegistryOptions {
    * in-process (nobody else can); a daemon on Redis runs the consumers itself.
    */
   consumeUsage?: boolean
+  /** Where templates are rendered and scored: this thread (default), or the daemon's worker pool. */
+  renderHost?: RenderHost
 }
 
 /**
@@ -129,6 +133,7 @@ export class LocalRegistry implements Registry {
   readonly #cache: Cache
   /** Shared by every per-request view; the owner closes them. */
   readonly #events: SharedEvents
+  readonly #host: RenderHost
 
   readonly #progress: ImportProgress | undefined
   /** Only the registry that opened the database closes it; per-request views share it. */
@@ -154,6 +159,7 @@ export class LocalRegistry implements Registry {
         })
       }
     }
+    this.#host = options.renderHost ?? IN_PROCESS
     this.#progress = options.onImport
     this.#options = {...options, cache: this.#cache, events: this.#events} as LocalRegistryOptions
     this.#owner = owner
@@ -379,8 +385,7 @@ export class LocalRegistry implements Registry {
     const namespace = this.#writable(input.namespace ?? this.#context.tenant)
     const {template} = input
     const {manifest} = template
-    const {scoreTemplate} = await import('../quality/score.js')
-    const report = await scoreTemplate(template, {minScore: this.#config.minTemplateQualityScore})
+    const report = await this.#host.score({template, minScore: this.#config.minTemplateQualityScore})
     if (this.#config.enableQualityGates && !report.passed) {
       throw new QualityGateError(manifest.name, report.score, report.minScore, report)
     }
@@ -508,17 +513,17 @@ export class LocalRegistry implements Registry {
   }
 
   async instantiate(ref: string, options: InstantiateOptions = {}): Promise<RenderedProject> {
-    const [{manifest, readme, files, detail}, {resolveAnswers}, {answersFile, renderTemplate}] =
-      await Promise.all([
-        this.getFiles(ref),
-        import('../domain/parameters.js'),
-        import('../render/render.js'),
-      ])
-    const answers = await resolveAnswers(manifest.parameters, options.answers ?? {}, {
-      useDefaults: options.useDefaults ?? true,
-    })
+    const [{manifest, readme, files, detail}, {answersFile}] = await Promise.all([
+      this.getFiles(ref),
+      import('../render/render.js'),
+    ])
     const meta = {template: manifest.name, version: manifest.version, commit: detail.commit}
-    const rendered = await renderTemplate({manifest, readme, files}, answers, meta)
+    const {answers, files: rendered} = await this.#host.instantiate({
+      template: {manifest, readme, files},
+      answers: options.answers ?? {},
+      useDefaults: options.useDefaults ?? true,
+      meta,
+    })
     rendered.set('.maestro-answers.yaml', answersFile(meta, answers, manifest.parameters))
     this.#used(detail, 'instantiate')
     return {...meta, answers, files: rendered}
@@ -569,10 +574,7 @@ export class LocalRegistry implements Registry {
 
   async #replay(repo: NamespaceRepo, since: string | null, onProgress?: ImportProgress): Promise<void> {
     const commits = await repo.log({since})
-    const [{parseTemplate}, {scoreTemplate}] = await Promise.all([
-      import('../domain/template.js'),
-      import('../quality/score.js'),
-    ])
+    const {parseTemplate} = await import('../domain/template.js')
     let done = 0
     for (const commit of commits) {
       const {operation, template: name, path} = commit.trailers
@@ -581,7 +583,14 @@ export class LocalRegistry implements Registry {
       } else if ((operation === 'create' || operation === 'update') && path) {
         const files = await repo.readTemplate(commit.oid, path)
         const template = parseTemplate(files, `${repo.namespace}:${path}`)
-        const report = await scoreTemplate(template, {minScore: this.#config.minTemplateQualityScore})
+        // The commit is in git already: a template that cannot be scored within the render
+        // limits is indexed without a score rather than stopping the replay.
+        const report = await this.#host
+          .score({template, minScore: this.#config.minTemplateQualityScore})
+          .catch((err: unknown) => {
+            if (err instanceof RenderLimitError) return null
+            throw err
+          })
         await this.#index
           .recordVersion({
             namespace: repo.namespace,
@@ -592,7 +601,7 @@ export class LocalRegistry implements Registry {
             author: commit.author.name,
             createdAt: new Date(commit.author.timestamp * 1000).toISOString(),
             files: withOids(files),
-            qualityScore: report.score,
+            qualityScore: report?.score ?? null,
             qualityReport: report,
           })
           .catch((err: unknown) => {

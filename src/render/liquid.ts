@@ -1,7 +1,8 @@
 import {Liquid} from 'liquidjs'
 import type {FS, LiquidOptions} from 'liquidjs'
 
-import {RenderError} from '../domain/errors.js'
+import {RenderError, RenderLimitError} from '../domain/errors.js'
+import type {RenderLimit} from '../domain/errors.js'
 
 /**
  * Hard ceilings for one engine. Templates come from other people (published to a shared
@@ -179,12 +180,37 @@ export function liquidErrorMessage(err: unknown): string {
   return raw.replace(/(, file:.*?)?, line:\d+, col:\d+$/, '')
 }
 
+/** LiquidJS's Limiter messages (`${resource} limit exceeded`), and V8's for templates nested too deep. */
+const LIQUID_LIMITS_HIT: readonly (readonly [RegExp, RenderLimit])[] = [
+  [/^template render limit exceeded/, 'time'],
+  [/^memory alloc limit exceeded/, 'memory'],
+  [/^parse length limit exceeded/, 'parse'],
+  [/^Maximum call stack size exceeded/, 'nesting'],
+]
+
+/**
+ * Which render limit a LiquidJS error reports, if it reports one: its render-time,
+ * memory and parse-length limits, or a template nested so deep that parsing it ran out
+ * of stack.
+ *
+ * @example
+ * ```ts
+ * liquidLimitHit(err) // 'memory' for "memory alloc limit exceeded, line:1, col:1"
+ * ```
+ */
+export function liquidLimitHit(err: unknown): RenderLimit | undefined {
+  if (!(err instanceof Error)) return undefined
+  const message = liquidErrorMessage(err)
+  return LIQUID_LIMITS_HIT.find(([pattern]) => pattern.test(message))?.[1]
+}
+
 /**
  * Turns a LiquidJS error into a RenderError that names the template file and the
  * line/column of the offending token. `file` is the file being rendered, `text` its
  * source. An error inside an included partial is reported at the partial: LiquidJS
  * tokens carry the source they were cut from, which is looked up in `partials` (name →
- * text), and `partialFile(name)` gives the file name to report.
+ * text), and `partialFile(name)` gives the file name to report. A LiquidJS limit
+ * (render time, memory, parse length, nesting) becomes a RenderLimitError instead.
  *
  * @example
  * ```ts
@@ -196,9 +222,13 @@ export function liquidErrorToRenderError(
   err: unknown,
   file: string,
   opts: {text?: string; partials?: ReadonlyMap<string, string>; partialFile?: (name: string) => string} = {},
-): RenderError {
-  if (err instanceof RenderError) return err
-  if (!isLiquidError(err)) return new RenderError(liquidErrorMessage(err), {file}, err)
+): RenderError | RenderLimitError {
+  if (err instanceof RenderError || err instanceof RenderLimitError) return err
+  const limit = liquidLimitHit(err)
+  if (!isLiquidError(err)) {
+    if (limit) return new RenderLimitError(`${file}: ${liquidErrorMessage(err)}`, {limit, file})
+    return new RenderError(liquidErrorMessage(err), {file}, err)
+  }
   const message = liquidErrorMessage(err)
   const token = err.token!
   const [line, column] = token.getPosition()
@@ -212,9 +242,11 @@ export function liquidErrorToRenderError(
       }
     }
   }
-  if (partial !== undefined) {
-    const where = (opts.partialFile ?? ((name: string) => name))(partial)
-    return new RenderError(`${message} (included from ${file})`, {file: where, line, column}, err)
-  }
-  return new RenderError(message, {file, line, column}, err)
+  const at = (where: string, text: string): RenderError | RenderLimitError =>
+    limit
+      ? new RenderLimitError(`${where}:${line}:${column}: ${text}`, {limit, file: where, line, column})
+      : new RenderError(text, {file: where, line, column}, err)
+  if (partial !== undefined)
+    return at((opts.partialFile ?? ((name: string) => name))(partial), `${message} (included from ${file})`)
+  return at(file, message)
 }

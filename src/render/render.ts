@@ -2,10 +2,16 @@ import picomatch from 'picomatch'
 import {stringify} from 'yaml'
 import type {Liquid} from 'liquidjs'
 
-import {LimitExceededError, RenderError, UnsafePathError} from '../domain/errors.js'
+import {RenderError, RenderLimitError, UnsafePathError} from '../domain/errors.js'
 import {assertSafeRelativePath, isBinary} from '../domain/paths.js'
 import type {Answers, LoadedTemplate, Parameter} from '../domain/types.js'
-import {createLiquid, evalCondition, liquidErrorMessage, liquidErrorToRenderError} from './liquid.js'
+import {
+  createLiquid,
+  evalCondition,
+  liquidErrorMessage,
+  liquidErrorToRenderError,
+  liquidLimitHit,
+} from './liquid.js'
 
 export interface RenderLimits {
   /** Most files one render may produce. */
@@ -126,7 +132,8 @@ export async function renderTemplate(
   const remaining = (file: string): number => {
     const left = deadline - performance.now()
     if (left <= 0)
-      throw new LimitExceededError(`rendering took longer than ${limits.timeoutMs} ms (stopped at ${file})`, {
+      throw new RenderLimitError(`rendering took longer than ${limits.timeoutMs} ms (stopped at ${file})`, {
+        limit: 'time',
         file,
         timeoutMs: limits.timeoutMs,
       })
@@ -175,12 +182,15 @@ export async function renderTemplate(
     }
 
     if (out.size >= limits.maxFiles)
-      throw new LimitExceededError(`the template renders more than ${limits.maxFiles} files`, {
+      throw new RenderLimitError(`the template renders more than ${limits.maxFiles} files`, {
+        limit: 'files',
         maxFiles: limits.maxFiles,
       })
     bytesOut += body.byteLength
     if (bytesOut > limits.maxBytes)
-      throw new LimitExceededError(`the template renders more than ${limits.maxBytes} bytes`, {
+      throw new RenderLimitError(`the template renders more than ${limits.maxBytes} bytes`, {
+        limit: 'bytes',
+        file,
         maxBytes: limits.maxBytes,
       })
     out.set(target, body)
@@ -210,6 +220,9 @@ async function renderPath(
     try {
       rendered = String(await liquid.parseAndRender(segment, context, {renderLimit}))
     } catch (err) {
+      const limit = liquidLimitHit(err)
+      if (limit)
+        throw new RenderLimitError(`${file}: in the file name: ${liquidErrorMessage(err)}`, {limit, file})
       throw new RenderError(`in the file name: ${liquidErrorMessage(err)}`, {file}, err)
     }
     if (rendered === '') return undefined

@@ -7,6 +7,7 @@ import type {Express, Request} from 'express'
 
 import {RateLimiter} from '../auth/rate-limit.js'
 import {CATEGORIES} from '../domain/manifest.js'
+import {IN_PROCESS} from '../render/host.js'
 import type {CacheStats} from '../cache/cache.js'
 import {Metrics} from './metrics.js'
 import {authentication, authenticateAnonymous, observe} from './middleware.js'
@@ -59,6 +60,7 @@ export function createApp(deps: AppDeps): Express {
     validators: new Validators(apiComponents(limits.listMax)),
     auth: deps.auth,
     loginLimiter: new RateLimiter({limit: limits.loginAttempts, windowMs: 60_000}),
+    renderHost: deps.renderHost ?? IN_PROCESS,
   }
   metrics.setSources({
     templatesByCategory: () => templatesByCategory(deps.registry),

@@ -10,6 +10,15 @@ const PROBLEM_CONTENT = {'application/problem+json': {schema: ref('Problem')}}
 
 const problem = (description: string) => ({description, content: PROBLEM_CONTENT})
 
+/** Operations that render or score a template in the render pool (and so can be turned away when it is full). */
+const RENDERING_OPERATIONS = new Set([
+  'createTemplate',
+  'updateTemplate',
+  'instantiateTemplate',
+  'validateTemplate',
+  'scoreTemplate',
+])
+
 /** Error answers each kind of operation can give, on top of the ones it declares. */
 function errorResponses(route: RouteSpec): Record<string, unknown> {
   const out: Record<string, unknown> = {}
@@ -36,7 +45,12 @@ function errorResponses(route: RouteSpec): Record<string, unknown> {
   }
   if (route.body || route.operationId === 'instantiateTemplate') {
     out['422'] = problem(
-      'The template, answers or a path are invalid (code INVALID_TEMPLATE, INVALID_ANSWERS, UNSAFE_PATH...)',
+      'The template, answers or a path are invalid, or rendering went past a limit (code INVALID_TEMPLATE, INVALID_ANSWERS, UNSAFE_PATH, RENDER_LIMIT_EXCEEDED...)',
+    )
+  }
+  if (RENDERING_OPERATIONS.has(route.operationId)) {
+    out['503'] = problem(
+      'Every render worker is busy and the queue is full; retry after the Retry-After header (code SERVER_BUSY)',
     )
   }
   if (route.path.startsWith('/api/v1/workflows') || route.operationId === 'adminGitSync') {

@@ -100,6 +100,8 @@ const TITLES: Record<string, string> = {
   MISSING_ANSWERS: 'Missing answers',
   UNSAFE_PATH: 'Unsafe path',
   RENDER_ERROR: 'Render error',
+  RENDER_LIMIT_EXCEEDED: 'Render limit exceeded',
+  SERVER_BUSY: 'Server busy',
   INVALID_VERSION: 'Invalid version',
   VERSION_EXISTS: 'Version already published',
   QUALITY_GATE_FAILED: 'Quality gate failed',
@@ -231,6 +233,8 @@ export function errorHandler(deps: {logger: Logger; metrics?: Metrics | undefine
     if (error instanceof MethodNotAllowedError) res.setHeader('Allow', error.allow.join(', '))
     if (error instanceof AuthenticationError) res.setHeader('WWW-Authenticate', error.challenge)
     if (error instanceof RateLimitedError) res.setHeader('Retry-After', String(error.retryAfter))
+    if (error.status === 503 && typeof error.data.retryAfter === 'number')
+      res.setHeader('Retry-After', String(error.data.retryAfter))
     deps.metrics?.countError(req, error.code)
     sendProblem(res, toProblem(error, req.originalUrl, req.id))
   }

@@ -23,6 +23,8 @@ import type {EventConsumers} from '../events/index.js'
 import type {EventPublisher} from '../events/usage.js'
 import {packageRoot} from '../domain/package-root.js'
 import type {RequestContext} from '../registry/types.js'
+import type {RenderHost} from '../render/host.js'
+import {RenderPool} from '../render/pool.js'
 import {createApp} from './app.js'
 import {withHotPath} from './hot-path.js'
 import {authenticateAnonymous} from './middleware.js'
@@ -59,6 +61,8 @@ export interface StartOptions {
   onBeforeAck?: (batch: readonly Delivered[]) => Promise<void> | void
   /** scrypt parameters of new password hashes (tests lower the cost; see src/auth/passwords.ts). */
   scrypt?: ScryptParams
+  /** Where templates are rendered and scored; default a RenderPool sized by config (RENDER_*). Closed with the server. */
+  renderHost?: RenderHost
 }
 
 export interface RunningServer {
@@ -105,6 +109,18 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   // Refuse an unsafe configuration before anything is opened.
   const rbac = config.enableRbac && options.authenticate === undefined
   if (rbac) assertStrongSecret(config.secretKey)
+  // Templates are other people's code: the daemon renders and scores them in worker threads
+  // with a time and heap limit, never on the event loop that serves requests.
+  const limits = {...DEFAULT_LIMITS, ...options.limits}
+  const renderHost =
+    options.renderHost ??
+    new RenderPool({
+      workers: config.renderWorkers,
+      timeoutMs: config.renderTimeoutMs,
+      maxHeapMb: config.renderMaxHeapMb,
+      maxQueue: config.renderQueue,
+      limits: {maxFiles: limits.renderFiles, maxBytes: limits.renderBytes},
+    })
   // The registry's cache must know the response cache before the registry exists, and its TTL depends on the registry.
   const late: {responses?: ResponseCache} = {}
   // Adapters chosen by configuration: REDIS_URL → Redis cache and Redis Streams, else in memory and in process.
@@ -116,6 +132,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       return openLocalRegistry({
         config,
         context: DAEMON_CONTEXT,
+        renderHost,
         // Whatever invalidates the registry's cache (its own writes) invalidates the answers cached here.
         cache: notifyingCache(cache!, () => late.responses?.clear()),
         bus: createEventBus(config, {logger}),
@@ -125,7 +142,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
           if (done === total || done % 25 === 0) logger.info({done, total}, label)
         },
       })
-    })()) as DaemonRegistry)
+    })().catch(async (err: unknown) => {
+      await renderHost.close()
+      throw err
+    })) as DaemonRegistry)
 
   const pollMs = options.revisionPollMs ?? 1000
   const canPoll = pollMs > 0 && typeof (registry as {revision?: unknown}).revision === 'function'
@@ -188,6 +208,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     accounts = rbac ? await openDaemonAuth(config, logger, options.scrypt) : undefined
   } catch (err) {
     await registry.close()
+    await renderHost.close()
     throw err
   }
   if (!rbac && !isLoopback(options.host ?? '127.0.0.1'))
@@ -207,6 +228,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     redis: redisHealth,
     events: eventsStats,
     ...(accounts ? {auth: accounts.auth} : {}),
+    renderHost,
   })
   // Cache hits of template reads are answered before express runs (see hot-path.ts).
   const server = createServer(
@@ -230,6 +252,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       server.off('error', reject)
       resolve()
     })
+  }).catch(async (err: unknown) => {
+    await renderHost.close()
+    throw err
   })
   const address = server.address() as AddressInfo
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
@@ -257,6 +282,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       await consumers?.stop({drain: bus?.shared === false})
       await registry.close()
       await accounts?.close()
+      await renderHost.close()
       logger.info('stopped')
     })())
 

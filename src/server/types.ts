@@ -12,6 +12,7 @@ import type {RateLimiter} from '../auth/rate-limit.js'
 import type {CacheStats} from '../cache/cache.js'
 import type {Config} from '../config.js'
 import type {Registry, RequestContext} from '../registry/types.js'
+import type {RenderHost} from '../render/host.js'
 import type {Metrics} from './metrics.js'
 import type {ResponseCache} from './response-cache.js'
 import type {Validators} from './validation.js'
@@ -70,6 +71,10 @@ export interface Limits {
   maxRatio: number
   /** Archives smaller than this once decompressed are never refused for their ratio. */
   ratioFloor: number
+  /** Files one instantiate may render (422 RENDER_LIMIT_EXCEEDED past it). */
+  renderFiles: number
+  /** Bytes, all rendered files together, one instantiate may produce. */
+  renderBytes: number
 }
 
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
@@ -81,6 +86,8 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   unpackedBytes: 50 * 1024 * 1024,
   maxRatio: 100,
   ratioFloor: 1024 * 1024,
+  renderFiles: 5000,
+  renderBytes: 50 * 1024 * 1024,
 })
 
 /** Everything `createApp` wires; tests pass their own. */
@@ -101,6 +108,8 @@ export interface AppDeps {
   redis?: () => Promise<RedisHealth>
   /** The event bus and its consumers' figures, for /admin/stats and /metrics. */
   events?: () => EventsStats
+  /** Where uploaded templates are scored (the render worker pool); default this thread. */
+  renderHost?: RenderHost
 }
 
 /** What /health says of Redis. */
@@ -132,4 +141,5 @@ export interface RouterDeps {
   validators: Validators
   auth: AuthService | undefined
   loginLimiter: RateLimiter
+  renderHost: RenderHost
 }

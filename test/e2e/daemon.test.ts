@@ -1,4 +1,4 @@
-import {existsSync, mkdtempSync, readFileSync, readdirSync, rmSync} from 'node:fs'
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync} from 'node:fs'
 import {request} from 'node:http'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -128,6 +128,37 @@ describe('maestro-tpl serve (built daemon, end to end)', () => {
     expect(((await (await fetch(`${daemon.url}/openapi.json`)).json()) as {openapi: string}).openapi).toBe(
       '3.1.0',
     )
+  })
+
+  it('renders in its bundled worker: a template past RENDER_TIMEOUT_MS is stopped and the daemon serves on', async () => {
+    const home = join(work, 'limited')
+    const catalog = join(work, 'no-catalog')
+    mkdirSync(catalog, {recursive: true})
+    const limitedEnv = {
+      MAESTRO_HOME: home,
+      TEMPLATES_STORAGE_PATH: catalog,
+      RENDER_TIMEOUT_MS: '1000',
+      RENDER_WORKERS: '1',
+      ENABLE_RBAC: 'false',
+    }
+    const limited = await startDaemon(limitedEnv)
+    try {
+      const dir = join(work, 'looper')
+      const loop = '{% for i in (1..100000) %}{% for j in (1..100000) %}{% endfor %}{% endfor %}'
+      await writeTemplate(dir, {name: 'looper', files: {'files/loop.txt': loop}})
+      const refused = runBin(['create', dir, '--json', '--remote', limited.url], limitedEnv)
+      expect(refused.status).toBe(1)
+      expect(JSON.parse(refused.stdout).error).toMatchObject({
+        code: 'RENDER_LIMIT_EXCEEDED',
+        data: {limit: 'time', timeoutMs: 1000},
+      })
+      expect((await fetch(`${limited.url}/health`)).status).toBe(200)
+      const search = runBin(['search', '--json', '--remote', limited.url], limitedEnv)
+      expect(JSON.parse(search.stdout)).toMatchObject({total: 0})
+    } finally {
+      limited.child.kill('SIGTERM')
+      await exited(limited.child)
+    }
   })
 
   it('finishes in-flight requests on SIGTERM, closes the database and exits 0', async () => {

@@ -6,7 +6,7 @@ import express from 'express'
 import type {Router} from 'express'
 
 import type {ScoreResult, TemplateUpload} from '../../client/wire.js'
-import {formatReports, scoreTemplate, scoreTemplateFiles} from '../../quality/index.js'
+import {formatReports, scoreTemplateFiles} from '../../quality/index.js'
 import type {ReportFormat} from '../../quality/index.js'
 import type {QualityReport} from '../../quality/types.js'
 import {defineRoute, mountRoutes, sendBody} from '../route.js'
@@ -40,10 +40,13 @@ async function scoreBody(
   const minScore = ctx.query.minScore ?? ctx.deps.config.minTemplateQualityScore
   const body = ctx.body
   if (!Buffer.isBuffer(body) && 'ref' in body) {
-    const template = await ctx.registry.getFiles(body.ref)
-    return scoreTemplate(template, {minScore})
+    const {manifest, readme, files} = await ctx.registry.getFiles(body.ref)
+    return ctx.deps.renderHost.score({template: {manifest, readme, files}, minScore})
   }
-  return scoreTemplateFiles(uploadedFiles(body, ctx.deps.limits), 'upload', {minScore})
+  // Scoring renders the template: in the render pool, with its time and heap limits.
+  return scoreTemplateFiles(uploadedFiles(body, ctx.deps.limits), 'upload', {minScore}, (template, opts) =>
+    ctx.deps.renderHost.score({template, ...opts}),
+  )
 }
 
 const REPORT_TYPES: Record<Exclude<ReportFormat, 'json'>, string> = {

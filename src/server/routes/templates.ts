@@ -17,13 +17,13 @@ import {UsageError} from '../../domain/errors.js'
 import {assertSafeRelativePath} from '../../domain/paths.js'
 import {parseTemplate} from '../../domain/template.js'
 import type {SearchQuery} from '../../registry/types.js'
-import {packTarGz, packZip} from '../archive.js'
 import {defineRoute, mountRoutes, sendBody} from '../route.js'
 import type {RouteSpec} from '../route.js'
 import {ref, searchFilters, templateIdParam} from '../schemas.js'
 import type {JsonSchema} from '../schemas.js'
 import type {RouterDeps} from '../types.js'
 import {uploadedFiles} from '../upload.js'
+import type {RenderHost} from '../../render/host.js'
 
 const TAG = 'templates'
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -88,14 +88,17 @@ function negotiate(req: Request, format: ArchiveFormat | undefined): ArchiveForm
   return accepted === 'application/gzip' ? 'tar.gz' : accepted === 'application/zip' ? 'zip' : 'json'
 }
 
-function sendArchive(
+async function sendArchive(
   res: Response,
+  host: RenderHost,
   format: 'tar.gz' | 'zip',
   files: ReadonlyMap<string, Uint8Array>,
   root: string,
   meta: {name: string; version: string; commit: string},
-): void {
-  const body = format === 'zip' ? packZip(files, root) : packTarGz(files, root)
+): Promise<void> {
+  // Compressing tens of MiB takes seconds: in the render pool, not on the event loop.
+  const packed = await host.pack({files, format, root})
+  const body = Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength)
   const filename = `${root === '' ? meta.name : root.replaceAll('/', '-')}.${format}`
   sendBody(res, 200, format === 'zip' ? 'application/zip' : 'application/gzip', body, {
     headers: {
@@ -275,10 +278,10 @@ export const TEMPLATE_ROUTES = (listMax: number): RouteSpec[] => [
         headers: archiveHeaders,
       },
     },
-    handle: async ({res, registry, params, query}) => {
+    handle: async ({res, registry, params, query, deps}) => {
       const {files, detail} = await registry.getFiles(refFrom(params.id, query))
       if (query.format === 'tar.gz') {
-        sendArchive(res, 'tar.gz', files, `${detail.name}-${detail.version}`, detail)
+        await sendArchive(res, deps.renderHost, 'tar.gz', files, `${detail.name}-${detail.version}`, detail)
         return undefined
       }
       return {template: detail, files: encodeFiles(files)} satisfies TemplateFilesResponse
@@ -307,7 +310,7 @@ export const TEMPLATE_ROUTES = (listMax: number): RouteSpec[] => [
         headers: archiveHeaders,
       },
     },
-    handle: async ({req, res, registry, params, query, body}) => {
+    handle: async ({req, res, registry, params, query, body, deps}) => {
       const format = negotiate(req, body.format)
       const project = await registry.instantiate(refFrom(params.id, query), {
         ...(body.answers ? {answers: body.answers} : {}),
@@ -326,7 +329,7 @@ export const TEMPLATE_ROUTES = (listMax: number): RouteSpec[] => [
       }
       const root = body.root ?? project.template
       if (root !== '') assertSafeRelativePath(root, 'archive root')
-      sendArchive(res, format, project.files, root, {
+      await sendArchive(res, deps.renderHost, format, project.files, root, {
         name: project.template,
         version: project.version,
         commit: project.commit,

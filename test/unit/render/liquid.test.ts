@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
+import {RenderLimitError} from '../../../src/domain/errors.js'
 import type {RenderError} from '../../../src/domain/errors.js'
 import {createLiquid, evalCondition, liquidErrorToRenderError} from '../../../src/render/liquid.js'
 
@@ -7,7 +8,7 @@ async function renderError(
   template: string,
   scope: object,
   files?: Map<string, string>,
-): Promise<RenderError> {
+): Promise<RenderError | RenderLimitError> {
   try {
     await createLiquid(files ? {files} : {}).parseAndRender(template, scope)
   } catch (err) {
@@ -52,6 +53,47 @@ describe('createLiquid', () => {
   ])('does not reach prototypes: %s is an error', async (template) => {
     const err = await renderError(template, {x: 'abc', list: [1]})
     expect(err.message).toMatch(/undefined variable/)
+  })
+
+  it.each([
+    '{{ "a" | constructor }}',
+    '{{ "a" | prototype }}',
+    '{{ x | __proto__ }}',
+    '{{ x | map: "constructor" | first }}',
+    '{{ list | map: "constructor" | json }}',
+    '{{ list | where: "__proto__" | json }}',
+    '{{ list | sort: "constructor" | json }}',
+    '{{ obj | json }}',
+    '{% for p in obj %}{{ p }}{% endfor %}',
+    '{% assign f = obj.hasOwnProperty %}{{ f }}',
+    '{{ obj.toString }}',
+    '{{ obj.valueOf }}',
+    '{{ x.size }}{{ x.length }}',
+    '{{ "a" | split: "" | map: "__proto__" | json }}',
+  ])('gives templates nothing of JavaScript objects: %s', async (template) => {
+    const scope = {x: 'abc', list: [{a: 1}], obj: {a: 1}}
+    let out: string
+    try {
+      out = String(await createLiquid().parseAndRender(template, scope))
+    } catch (err) {
+      // Strict variables and filters: probing for a member that is not there is an error.
+      expect(liquidErrorToRenderError(err, 'files/t.txt').message).toMatch(/undefined (variable|filter)/)
+      return
+    }
+    expect(out).not.toMatch(/function|native code|prototype|Object/)
+  })
+
+  it('reports LiquidJS limits as RenderLimitError naming the limit', async () => {
+    const cases: [string, string][] = [
+      ['{% for i in (1..100000000) %}{{ i }}{% endfor %}', 'memory'],
+      ['{% assign s = "xy" %}{% for i in (1..40) %}{% assign s = s | append: s %}{% endfor %}', 'memory'],
+      [`${'{% if true %}'.repeat(20_000)}x${'{% endif %}'.repeat(20_000)}`, 'nesting'],
+    ]
+    for (const [template, limit] of cases) {
+      const err = await renderError(template, {})
+      expect(err).toBeInstanceOf(RenderLimitError)
+      expect(err.data).toMatchObject({limit, file: 'files/t.txt'})
+    }
   })
 
   it('includes partials only from its own files, never from disk', async () => {

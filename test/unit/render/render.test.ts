@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 import {parse} from 'yaml'
 
-import {LimitExceededError, RenderError, UnsafePathError} from '../../../src/domain/errors.js'
+import {RenderError, RenderLimitError, UnsafePathError} from '../../../src/domain/errors.js'
 import {resolveAnswers} from '../../../src/domain/parameters.js'
 import {parseTemplate} from '../../../src/domain/template.js'
 import type {Answers, LoadedTemplate} from '../../../src/domain/types.js'
@@ -234,10 +234,14 @@ describe('renderTemplate', () => {
 
   it('enforces file count, size and time limits', async () => {
     const t = template(PARAMS, {'files/a.txt': 'aaaa', 'files/b.txt': 'bbbb'})
-    await expect(render(t, {}, {maxFiles: 1})).rejects.toThrow(LimitExceededError)
-    await expect(render(t, {}, {maxBytes: 6})).rejects.toThrow(LimitExceededError)
+    await expect(render(t, {}, {maxFiles: 1})).rejects.toMatchObject({
+      code: RenderLimitError.code,
+      status: 422,
+      data: {limit: 'files', maxFiles: 1},
+    })
+    await expect(render(t, {}, {maxBytes: 6})).rejects.toMatchObject({data: {limit: 'bytes', maxBytes: 6}})
     const slow = template(PARAMS, {'files/slow.txt': '{% for i in (1..100000000) %}{{ i }}{% endfor %}'})
-    await expect(render(slow, {}, {timeoutMs: 50})).rejects.toThrow(/limit exceeded/)
+    await expect(render(slow, {}, {timeoutMs: 50})).rejects.toThrow(RenderLimitError)
   })
 
   it('is deterministic for the same inputs', async () => {

@@ -1,0 +1,133 @@
+/**
+ * Where a template's Liquid runs. Rendering and quality scoring execute code that
+ * whoever published the template wrote: in the CLI that is the user's own machine and
+ * it runs in this thread ({@link IN_PROCESS}); the daemon runs it in a pool of worker
+ * threads with a hard time and heap limit (see pool.ts), behind the same interface.
+ *
+ * The jobs themselves are the pure functions of render.ts, parameters.ts and
+ * quality/score.ts: a host only decides where they run.
+ */
+import type {Answers, LoadedTemplate} from '../domain/types.js'
+import type {QualityReport} from '../quality/types.js'
+import type {RenderLimits, RenderMeta} from './render.js'
+
+/**
+ * The daemon's render pool unless configured otherwise (RENDER_WORKERS, RENDER_TIMEOUT_MS,
+ * RENDER_MAX_HEAP_MB, RENDER_QUEUE): two warm workers, a job stopped after 10 s or 256 MiB
+ * of heap, and up to 64 jobs waiting before requests are turned away with 503.
+ */
+export const DEFAULT_RENDER_POOL = Object.freeze({
+  workers: 2,
+  timeoutMs: 10_000,
+  maxHeapMb: 256,
+  maxQueue: 64,
+})
+
+/** Render a template for a project: resolve the answers, then render the files. */
+export interface InstantiateJob {
+  template: LoadedTemplate
+  /** Answers as the caller gave them; defaults, `when` and Liquid defaults are worked out in the job. */
+  answers: Answers
+  /** Use defaults for unanswered parameters instead of failing. */
+  useDefaults: boolean
+  meta: RenderMeta
+  limits?: RenderLimits
+}
+
+export interface InstantiateOutput {
+  /** The resolved answers the files were rendered with. */
+  answers: Answers
+  /** Rendered files by POSIX path (without .maestro-answers.yaml). */
+  files: Map<string, Uint8Array>
+}
+
+/** Score a template (which renders it with its defaults and examples). */
+export interface ScoreJob {
+  template: LoadedTemplate
+  minScore?: number
+}
+
+/** Pack rendered (or template) files into a downloadable archive, each under `root/`. */
+export interface PackJob {
+  files: ReadonlyMap<string, Uint8Array>
+  format: 'tar.gz' | 'zip'
+  root: string
+}
+
+/**
+ * Runs template jobs. Errors are the domain's (RenderError, InvalidAnswersError,
+ * RenderLimitError...), wherever the job ran.
+ */
+export interface RenderHost {
+  instantiate(job: InstantiateJob): Promise<InstantiateOutput>
+  score(job: ScoreJob): Promise<QualityReport>
+  /** Compressing up to a render's worth of output takes seconds: off the event loop in the daemon too. */
+  pack(job: PackJob): Promise<Uint8Array>
+  /** Stops whatever the host started (workers); jobs still waiting fail. */
+  close(): Promise<void>
+}
+
+/**
+ * Resolves the answers and renders the files: the instantiate job.
+ *
+ * @example
+ * ```ts
+ * const {answers, files} = await runInstantiate({template, answers: {project_name: 'billing'}, useDefaults: true, meta})
+ * ```
+ */
+export async function runInstantiate(job: InstantiateJob): Promise<InstantiateOutput> {
+  const [{resolveAnswers}, {renderTemplate}] = await Promise.all([
+    import('../domain/parameters.js'),
+    import('./render.js'),
+  ])
+  const answers = await resolveAnswers(job.template.manifest.parameters, job.answers, {
+    useDefaults: job.useDefaults,
+  })
+  const files = await renderTemplate(job.template, answers, job.meta, job.limits ? {limits: job.limits} : {})
+  return {answers, files}
+}
+
+/**
+ * Scores a template: the score job.
+ *
+ * @example
+ * ```ts
+ * const report = await runScore({template, minScore: 70})
+ * ```
+ */
+export async function runScore(job: ScoreJob): Promise<QualityReport> {
+  const {scoreTemplate} = await import('../quality/score.js')
+  return scoreTemplate(job.template, job.minScore === undefined ? {} : {minScore: job.minScore})
+}
+
+/**
+ * Packs files as a .tar.gz or .zip: the pack job.
+ *
+ * @example
+ * ```ts
+ * const zip = await runPack({files: project.files, format: 'zip', root: 'billing'})
+ * ```
+ */
+export async function runPack(job: PackJob): Promise<Uint8Array> {
+  const {packTarGz, packZip} = await import('../server/archive.js')
+  return job.format === 'zip' ? packZip(job.files, job.root) : packTarGz(job.files, job.root)
+}
+
+/** The jobs a host runs, by name: what a worker message names. */
+export const JOBS = Object.freeze({instantiate: runInstantiate, score: runScore, pack: runPack})
+export type JobKind = keyof typeof JOBS
+
+/**
+ * Jobs run in this thread: what the CLI uses (the templates are the user's to run).
+ *
+ * @example
+ * ```ts
+ * const registry = await openLocalRegistry({config, context, renderHost: IN_PROCESS})
+ * ```
+ */
+export const IN_PROCESS: RenderHost = Object.freeze({
+  instantiate: runInstantiate,
+  score: runScore,
+  pack: runPack,
+  close: async () => {},
+})
