@@ -34,9 +34,10 @@ export default class Sync extends BaseCommand<typeof Sync> {
     const {args, flags} = this
     if (flags.remote) throw new UsageError('sync works on a local store; leave out --remote (MAESTRO_REMOTE)')
     const url = flags['remote-url']
-    const [{GitStore}, {authFromEnv, syncNamespace}, config] = await Promise.all([
+    const [{GitStore}, {authFromEnv, syncNamespace}, {remotePolicy}, config] = await Promise.all([
       import('../src/store/git-store.js'),
       import('../src/sync/git-sync.js'),
+      import('../src/sync/remote-policy.js'),
       this.maestroConfig(),
     ])
     const repo = new GitStore(join(config.home, 'git')).repo(args.namespace)
@@ -53,6 +54,8 @@ export default class Sync extends BaseCommand<typeof Sync> {
       ...(flags.pull ? {pull: true} : {}),
       ...(flags.push ? {push: true} : {}),
       auth: authFromEnv(),
+      // A developer may sync with a server on their LAN; MAESTRO_SYNC_ALLOW_PRIVATE=false tightens it.
+      policy: remotePolicy(config, {allowPrivateByDefault: true}),
       ...(reconcile ? {afterPull: () => reconcile()} : {}),
       ...(progress ? {onProgress: progress} : {}),
     })

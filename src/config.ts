@@ -27,6 +27,10 @@ export interface Config {
   readonly enablePerformanceMonitoring: boolean
   readonly minTemplateQualityScore: number
   readonly remote: string | undefined
+  /** MAESTRO_SYNC_ALLOW_PRIVATE: git sync may reach private addresses (unset: the CLI may, the daemon may not). */
+  readonly syncAllowPrivate: boolean | undefined
+  /** MAESTRO_SYNC_ALLOWED_HOSTS: hosts, IPs or CIDR ranges git sync may reach whatever they resolve to. */
+  readonly syncAllowedHosts: readonly string[]
 }
 
 /** The catalog shipped in the package, imported into an empty store. */
@@ -75,5 +79,12 @@ export function loadConfig(overrides: NodeJS.ProcessEnv = {}): Config {
     enablePerformanceMonitoring: flag(env, 'ENABLE_PERFORMANCE_MONITORING', true),
     minTemplateQualityScore: integer(env, 'MIN_TEMPLATE_QUALITY_SCORE', 70, 0, 100),
     remote: env.MAESTRO_REMOTE || undefined,
+    syncAllowPrivate: env.MAESTRO_SYNC_ALLOW_PRIVATE
+      ? flag(env, 'MAESTRO_SYNC_ALLOW_PRIVATE', false)
+      : undefined,
+    syncAllowedHosts: (env.MAESTRO_SYNC_ALLOWED_HOSTS ?? '')
+      .split(',')
+      .map((h) => h.trim())
+      .filter(Boolean),
   })
 }

@@ -21,6 +21,8 @@ import {storeFs as fs} from '../store/fs.js'
 import {parseTrailers} from '../store/message.js'
 import {advanceRef} from '../store/refs.js'
 import {MAIN_REF, type NamespaceRepo} from '../store/namespace-repo.js'
+import {guardedHttpClient} from './guarded-http.js'
+import {parseRemoteUrl, vetRemoteUrl, type RemotePolicy} from './remote-policy.js'
 
 /** Where the remote's `main` is recorded after a fetch. */
 export const REMOTE_MAIN_REF = 'refs/remotes/origin/main'
@@ -45,6 +47,11 @@ export interface SyncOptions {
   /** Push the local `main` to the remote (default: true unless only `pull` is set). */
   push?: boolean
   auth?: SyncAuth
+  /**
+   * Which hosts may be reached (see remote-policy.ts). Default: public addresses only;
+   * the CLI allows private ones unless configured otherwise, the daemon does not.
+   */
+  policy?: RemotePolicy
   /** Called under the namespace lock after the local `main` moved, e.g. to reindex. */
   afterPull?: (change: {from: string | null; to: string}) => Promise<void>
   /** isomorphic-git progress events, for a progress bar on a terminal. */
@@ -144,10 +151,9 @@ export async function syncNamespace(repo: NamespaceRepo, options: SyncOptions): 
   const both = options.pull === undefined && options.push === undefined
   const pull = both || options.pull === true
   const push = both || options.push === true
-  const [{default: git}, {default: http}] = await Promise.all([
-    import('isomorphic-git'),
-    import('isomorphic-git/http/node'),
-  ])
+  const {default: git} = await import('isomorphic-git')
+  const policy = options.policy ?? {allowPrivate: false, allowedHosts: []}
+  const http = guardedHttpClient(policy)
   await repo.init()
   const gitdir = repo.dir
   const recorded = (await git.getConfig({fs, gitdir, path: 'remote.origin.url'})) as string | undefined
@@ -157,7 +163,9 @@ export async function syncNamespace(repo: NamespaceRepo, options: SyncOptions): 
       `namespace ${repo.namespace} has no remote yet: say which git repository to sync with (--remote-url URL)`,
     )
   }
-  const url = checkUrl(given)
+  const url = given
+  // Before anything else: a refused host is never contacted, and its answer never recorded.
+  await vetRemoteUrl(parseRemoteUrl(url), policy)
   const {onAuth, onAuthFailure} = authCallbacks(options.auth)
   const remote = {
     http,
@@ -281,21 +289,6 @@ export async function syncNamespace(repo: NamespaceRepo, options: SyncOptions): 
     }
     return summary
   })
-}
-
-function checkUrl(url: string): string {
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-  } catch {
-    throw new UsageError(
-      `--remote-url must be an http(s) URL of a git repository, not ${JSON.stringify(redactUrl(url))}`,
-    )
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new UsageError(`sync speaks git over HTTP(S) only; ${parsed.protocol} URLs are not supported`)
-  }
-  return url
 }
 
 function authCallbacks(auth: SyncAuth = {}): {onAuth: AuthCallback; onAuthFailure: AuthFailureCallback} {
