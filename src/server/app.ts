@@ -24,6 +24,7 @@ import {apiComponents} from './schemas.js'
 import type {AppDeps, DaemonRegistry, RouterDeps} from './types.js'
 import {DEFAULT_LIMITS} from './types.js'
 import {Validators} from './validation.js'
+import {gitSyncStatuses} from './routes/admin.js'
 
 /**
  * Builds the app: observe → authenticate → routers (templates first: it holds the hot
@@ -60,6 +61,7 @@ export function createApp(deps: AppDeps): Express {
       if (deps.responseCache) out.response = deps.responseCache.stats()
       return out
     },
+    gitSyncStatuses: () => gitSyncStatuses(deps.config),
   })
 
   let document: string | undefined

@@ -299,14 +299,69 @@ export function apiComponents(listMax: number): Record<string, JsonSchema> {
         obj({namespace: str(), templates: int(), versions: int(), commit: {type: ['string', 'null']}}),
       ),
     }),
-    Health: obj({
-      status: str({enum: ['healthy', 'unhealthy']}),
-      service: str(),
-      version: str(),
-      database: str(),
-      redis: str(),
-      templates_count: {type: ['integer', 'null']},
-      uptime_seconds: {type: 'number'},
+    Health: obj(
+      {
+        status: str({enum: ['healthy', 'unhealthy']}),
+        service: str(),
+        version: str(),
+        database: str(),
+        redis: str(),
+        templates_count: {type: ['integer', 'null']},
+        uptime_seconds: {type: 'number'},
+        git_sync: {
+          type: 'object',
+          description:
+            'Per namespace ever synced: its last git sync. A failed sync is reported here but does not make the daemon unhealthy.',
+          additionalProperties: obj({
+            state: str({enum: ['running', 'ok', 'failed']}),
+            last_attempt: str({format: 'date-time'}),
+            last_success: {type: ['string', 'null'], format: 'date-time'},
+          }),
+        },
+      },
+      ['status', 'service', 'version', 'database', 'redis', 'templates_count', 'uptime_seconds'],
+    ),
+    GitSyncRequest: obj(
+      {
+        remote_url: str({
+          minLength: 1,
+          maxLength: 2000,
+          description:
+            "http(s) URL of the git repository, remembered as the namespace's origin (default: the remembered one). No credentials in it: the daemon uses its own.",
+        }),
+        pull: {type: 'boolean', description: 'Fetch and fast-forward (default: pull then push).'},
+        push: {type: 'boolean', description: 'Push (default: pull then push).'},
+      },
+      [],
+    ),
+    GitSyncStatus: obj({
+      namespace: str(),
+      remote: nullable('string'),
+      state: str({enum: ['running', 'ok', 'failed']}),
+      last_attempt: str({format: 'date-time'}),
+      last_success: {type: ['string', 'null'], format: 'date-time'},
+      error: {
+        oneOf: [{type: 'null'}, obj({code: str(), message: str()})],
+      },
+      fetched: int({minimum: 0}),
+      pushed: int({minimum: 0}),
+      head: nullable('string'),
+      successes: int({minimum: 0}),
+      failures: int({minimum: 0}),
+    }),
+    GitSyncStatusResponse: obj({
+      namespace: str(),
+      status: {oneOf: [{type: 'null'}, ref('GitSyncStatus')]},
+    }),
+    GitSyncResult: obj({
+      namespace: str(),
+      remote: str(),
+      fetched: int({minimum: 0, description: 'Commits fetched onto the local main'}),
+      pushed: int({minimum: 0, description: 'Commits pushed onto the remote main'}),
+      templates: obj({added: arrayOf(str()), changed: arrayOf(str()), removed: arrayOf(str())}),
+      head: nullable('string'),
+      remoteHead: nullable('string'),
+      status: ref('GitSyncStatus'),
     }),
     CacheCleared: obj({cleared: {type: 'boolean'}}),
   }
