@@ -16,6 +16,11 @@ export interface RequestContext {
   tenant: Namespace
   user: string
   role: 'admin' | 'editor' | 'viewer'
+  /**
+   * More namespaces this caller may read (never write), after its own and before the
+   * public catalog: the local CLI reads the daemon mirrors of `sync --from-remote`.
+   */
+  reads?: readonly Namespace[]
 }
 
 export interface SearchQuery {
