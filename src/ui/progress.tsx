@@ -50,9 +50,15 @@ export function transferProgress(
   let instance: Instance | undefined
   return {
     update: async (event) => {
-      const [{render}, {ProgressBar}] = await Promise.all([import('ink'), import('./progress-bar.js')])
-      const total = event.total && event.total > 0 ? event.total : Math.max(event.loaded, 1)
-      const node = <ProgressBar label={event.phase} done={event.loaded} total={total} />
+      const [{render, Text}, {ProgressBar}] = await Promise.all([import('ink'), import('./progress-bar.js')])
+      const node =
+        event.total && event.total > 0 ? (
+          <ProgressBar label={event.phase} done={event.loaded} total={event.total} />
+        ) : (
+          <Text>
+            {event.phase} {event.loaded}
+          </Text>
+        )
       if (instance) instance.rerender(node)
       else instance = render(node, {stdout: stream, patchConsole: false})
     },
