@@ -164,7 +164,7 @@ export async function syncNamespace(repo: NamespaceRepo, options: SyncOptions): 
   const given = options.url ?? recorded
   if (!given) {
     throw new UsageError(
-      `namespace ${repo.namespace} has no remote yet: say which git repository to sync with (--remote-url URL)`,
+      `namespace ${repo.namespace} has no remote yet: say which git repository to sync with (--remote-url URL; remote_url in the API)`,
     )
   }
   const url = given
