@@ -37,7 +37,7 @@ export default class Sync extends BaseCommand<typeof Sync> {
       description:
         'URL of a maestro-tpl daemon whose templates (every version) to mirror into the local store; a second run moves only what changed (token: MAESTRO_TOKEN)',
       helpGroup: 'MIRROR',
-      exclusive: ['remote-url', 'pull', 'push'],
+      exclusive: ['pull', 'push'],
     }),
     namespace: Flags.string({
       description: 'with --from-remote: only this namespace of the daemon (default: all the caller can read)',

@@ -133,8 +133,9 @@ export async function mirrorIntoStore(options: {
     context: {tenant: into, user: 'maestro-mirror', role: 'admin'},
   })
   try {
+    // Not initialised here: the first publish creates the repository, so a daemon that cannot be
+    // reached, or has nothing to mirror, leaves no empty mirror namespace behind.
     const repo = new GitStore(join(options.config.home, 'git')).repo(into)
-    await repo.init()
     return await repo.withLock(
       () =>
         mirrorDaemon({
@@ -217,7 +218,6 @@ export async function mirrorDaemon(options: MirrorOptions): Promise<MirrorSummar
     summary.templates.removed.push(name)
     await save()
   }
-  await save()
   for (const list of [summary.templates.added, summary.templates.changed, summary.templates.removed])
     list.sort()
   return summary

@@ -8,7 +8,7 @@ import Search from '../../../commands/search.js'
 import Sync from '../../../commands/sync.js'
 import Versions from '../../../commands/versions.js'
 import type {MirrorSummary} from '../../../src/sync/mirror.js'
-import {mirrorNamespaceFor} from '../../../src/sync/mirror-namespace.js'
+import {mirrorNamespaceFor, mirrorNamespaces} from '../../../src/sync/mirror-namespace.js'
 import {runCommand} from '../../helpers/command.js'
 import {git, tempDir} from '../../helpers/temp.js'
 import {startTestServer, templateUpload, type TestServer} from '../server/support.js'
@@ -200,8 +200,12 @@ describe('sync --from-remote (mirror a daemon into the local store)', () => {
     expect(positional.error?.message).toMatch(/takes no NAMESPACE argument/)
     const mixed = await runCommand(Sync, ['--store', home, '--from-remote', daemon.url, '--push'])
     expect(mixed.exitCode).toBe(2)
+    // A git remote configured in the environment does not get in the way of mirroring.
+    process.env.MAESTRO_GIT_REMOTE = 'http://git.example.com/team.git'
     const down = await runCommand(Sync, ['--store', home, '--from-remote', 'http://127.0.0.1:9', '--json'])
     expect(down.exitCode).toBe(1)
     expect(JSON.parse(down.stdout).error.code).toBe('REMOTE_UNAVAILABLE')
+    // Nothing is left behind: no empty mirror namespace for the CLI to read.
+    expect(mirrorNamespaces(home)).toEqual([])
   })
 })
