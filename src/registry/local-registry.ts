@@ -193,7 +193,7 @@ export class LocalRegistry implements Registry {
     await this.#cache.clear()
   }
 
-  /** Namespaces this caller may read, in precedence order: its own first, then the public catalog. */
+  /** Namespaces this caller may read, in precedence order: its own, then `context.reads` (mirrors), then the public catalog. */
   get #readable(): Namespace[] {
     const {tenant, reads = []} = this.#context
     const own = tenant === PUBLIC_NAMESPACE ? [] : [tenant]
