@@ -60,6 +60,10 @@ export interface Config {
   readonly renderWorkers: number
   /** Daemon: renders that may wait for a worker before requests get 503 (RENDER_QUEUE). */
   readonly renderQueue: number
+  /** MAESTRO_SYNC_ALLOW_PRIVATE: git sync may reach private addresses (unset: the CLI may, the daemon may not). */
+  readonly syncAllowPrivate: boolean | undefined
+  /** MAESTRO_SYNC_ALLOWED_HOSTS: hosts, IPs or CIDR ranges git sync may reach whatever they resolve to. */
+  readonly syncAllowedHosts: readonly string[]
 }
 
 /** The catalog shipped in the package, imported into an empty store. */
@@ -140,5 +144,12 @@ export function loadConfig(overrides: NodeJS.ProcessEnv = {}): Config {
     renderMaxHeapMb: integer(env, 'RENDER_MAX_HEAP_MB', DEFAULT_RENDER_POOL.maxHeapMb, 16, 16_384),
     renderWorkers: integer(env, 'RENDER_WORKERS', DEFAULT_RENDER_POOL.workers, 1, 64),
     renderQueue: integer(env, 'RENDER_QUEUE', DEFAULT_RENDER_POOL.maxQueue, 0, 10_000),
+    syncAllowPrivate: env.MAESTRO_SYNC_ALLOW_PRIVATE
+      ? flag(env, 'MAESTRO_SYNC_ALLOW_PRIVATE', false)
+      : undefined,
+    syncAllowedHosts: (env.MAESTRO_SYNC_ALLOWED_HOSTS ?? '')
+      .split(',')
+      .map((h) => h.trim())
+      .filter(Boolean),
   })
 }

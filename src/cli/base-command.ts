@@ -79,7 +79,10 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     } else {
       const {openLocalRegistry} = await import('../registry/local-registry.js')
       const {importProgress} = await import('../ui/progress.js')
-      registry = await openLocalRegistry({config, context: LOCAL_CONTEXT, onImport: importProgress()})
+      const {mirrorNamespaces} = await import('../sync/mirror-namespace.js')
+      // Daemon mirrors (sync --from-remote) are read after your own templates, before the catalog.
+      const context = {...LOCAL_CONTEXT, reads: mirrorNamespaces(config.home)}
+      registry = await openLocalRegistry({config, context, onImport: importProgress()})
     }
     this.#registry = registry
     return registry

@@ -73,6 +73,11 @@ export interface HealthStatus {
   redis_latency_ms: number | null
   templates_count: number | null
   uptime_seconds: number
+  /** Per namespace ever synced with a git remote: its last sync (a failure does not make the daemon unhealthy). */
+  git_sync?: Record<
+    string,
+    {state: 'running' | 'ok' | 'failed'; last_attempt: string; last_success: string | null}
+  >
 }
 
 /** Answer of `POST /quality/score`. */

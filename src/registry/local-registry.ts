@@ -255,11 +255,11 @@ export class LocalRegistry implements Registry {
     await this.#cache.clear()
   }
 
-  /** Namespaces this caller may read, in precedence order: its own first, then the public catalog. */
+  /** Namespaces this caller may read, in precedence order: its own, then `context.reads` (mirrors), then the public catalog. */
   get #readable(): Namespace[] {
-    return this.#context.tenant === PUBLIC_NAMESPACE
-      ? [PUBLIC_NAMESPACE]
-      : [this.#context.tenant, PUBLIC_NAMESPACE]
+    const {tenant, reads = []} = this.#context
+    const own = tenant === PUBLIC_NAMESPACE ? [] : [tenant]
+    return [...new Set([...own, ...reads, PUBLIC_NAMESPACE])]
   }
 
   #writable(namespace: Namespace): Namespace {

@@ -18,6 +18,11 @@ export interface RequestContext {
   role: 'admin' | 'editor' | 'viewer'
   /** Set for a caller without credentials (src/auth/policy.ts ANONYMOUS): reads the public catalog only. */
   anonymous?: true
+  /**
+   * More namespaces this caller may read (never write), after its own and before the
+   * public catalog: the local CLI reads the daemon mirrors of `sync --from-remote`.
+   */
+  reads?: readonly Namespace[]
 }
 
 /** Orders search can return results in (see `SearchQuery.sort`). */

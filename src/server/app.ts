@@ -27,6 +27,7 @@ import {apiComponents} from './schemas.js'
 import type {AppDeps, DaemonRegistry, RouterDeps} from './types.js'
 import {DEFAULT_LIMITS} from './types.js'
 import {Validators} from './validation.js'
+import {gitSyncStatuses} from './routes/admin.js'
 
 /**
  * Builds the app: observe → authenticate → routers (templates first: it holds the hot
@@ -70,6 +71,7 @@ export function createApp(deps: AppDeps): Express {
       return out
     },
     ...(deps.events ? {eventStats: deps.events} : {}),
+    gitSyncStatuses: () => gitSyncStatuses(deps.config),
   })
 
   let document: string | undefined

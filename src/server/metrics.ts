@@ -5,6 +5,7 @@
 import {Counter, Gauge, Histogram, Registry as PromRegistry, collectDefaultMetrics} from 'prom-client'
 
 import type {CacheStats} from '../cache/cache.js'
+import type {GitSyncStatus} from '../sync/sync-status.js'
 
 /** What a request contributes to its labels: the method and the route template that matched. */
 export interface RequestLabels {
@@ -20,6 +21,8 @@ const SYNC_STATES: GitSyncState[] = ['not_configured', 'idle', 'running', 'ok', 
 export interface MetricSources {
   templatesByCategory(): Promise<Record<string, number>>
   cacheStats(): Promise<Record<string, CacheStats>>
+  /** Recorded git sync status of every namespace that was ever synced. */
+  gitSyncStatuses?(): Promise<GitSyncStatus[]>
   /** The event consumers of this process, when it runs any. */
   eventStats?(): {consumers: Record<string, ConsumerCounts | null>}
 }
@@ -46,6 +49,7 @@ export class Metrics {
   readonly #duration: Histogram<'method' | 'route' | 'status'>
   readonly #errors: Counter<'method' | 'route' | 'code'>
   readonly #sync: Gauge<'state'>
+  readonly #syncs: Counter<'result'>
   #sources: MetricSources | undefined
 
   constructor(opts: {defaultMetrics?: boolean} = {}) {
@@ -163,6 +167,46 @@ export class Metrics {
       registers,
     })
     this.setGitSyncState('not_configured')
+    this.#syncs = new Counter({
+      name: 'maestro_git_sync_total',
+      help: 'Git syncs run by this daemon (POST /api/v1/admin/git/sync), by result (ok, failed)',
+      labelNames: ['result'],
+      registers,
+    })
+    const syncGauge = (name: string, help: string, field: 'last_success' | 'last_attempt') =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['namespace'],
+        registers,
+        async collect() {
+          const statuses =
+            (await sources()
+              ?.gitSyncStatuses?.()
+              .catch(() => undefined)) ?? []
+          this.reset()
+          for (const status of statuses) {
+            const at = status[field]
+            if (at) this.set({namespace: status.namespace}, Date.parse(at) / 1000)
+          }
+        },
+      })
+    syncGauge(
+      'maestro_git_sync_last_success_timestamp_seconds',
+      'When the last successful git sync of each namespace ended (Unix time)',
+      'last_success',
+    )
+    syncGauge(
+      'maestro_git_sync_last_attempt_timestamp_seconds',
+      'When the last git sync of each namespace started, successful or not (Unix time)',
+      'last_attempt',
+    )
+  }
+
+  /** Counts one finished git sync and moves the state gauge to its result. */
+  countGitSync(result: 'ok' | 'failed'): void {
+    this.#syncs.inc({result})
+    this.setGitSyncState(result)
   }
 
   get contentType(): string {

@@ -21,6 +21,8 @@ import {storeFs as fs} from '../store/fs.js'
 import {parseTrailers} from '../store/message.js'
 import {advanceRef} from '../store/refs.js'
 import {MAIN_REF, type NamespaceRepo} from '../store/namespace-repo.js'
+import {guardedHttpClient} from './guarded-http.js'
+import {parseRemoteUrl, vetRemoteUrl, type RemotePolicy} from './remote-policy.js'
 
 /** Where the remote's `main` is recorded after a fetch. */
 export const REMOTE_MAIN_REF = 'refs/remotes/origin/main'
@@ -45,6 +47,13 @@ export interface SyncOptions {
   /** Push the local `main` to the remote (default: true unless only `pull` is set). */
   push?: boolean
   auth?: SyncAuth
+  /**
+   * Which hosts may be reached (see remote-policy.ts). Default: public addresses only;
+   * the CLI allows private ones unless configured otherwise, the daemon does not.
+   */
+  policy?: RemotePolicy
+  /** How long to wait for the namespace's writer lock (default: the store's). */
+  lockTimeoutMs?: number
   /** Called under the namespace lock after the local `main` moved, e.g. to reindex. */
   afterPull?: (change: {from: string | null; to: string}) => Promise<void>
   /** isomorphic-git progress events, for a progress bar on a terminal. */
@@ -61,6 +70,8 @@ export interface TemplateChanges {
 /** What one sync did. */
 export interface SyncSummary {
   namespace: string
+  /** The remote synced with, without credentials. */
+  remote: string
   /** Commits fetched from the remote onto the local `main`. */
   fetched: number
   /** Commits pushed from the local `main` onto the remote. */
@@ -144,20 +155,21 @@ export async function syncNamespace(repo: NamespaceRepo, options: SyncOptions): 
   const both = options.pull === undefined && options.push === undefined
   const pull = both || options.pull === true
   const push = both || options.push === true
-  const [{default: git}, {default: http}] = await Promise.all([
-    import('isomorphic-git'),
-    import('isomorphic-git/http/node'),
-  ])
+  const {default: git} = await import('isomorphic-git')
+  const policy = options.policy ?? {allowPrivate: false, allowedHosts: []}
+  const http = guardedHttpClient(policy)
   await repo.init()
   const gitdir = repo.dir
   const recorded = (await git.getConfig({fs, gitdir, path: 'remote.origin.url'})) as string | undefined
   const given = options.url ?? recorded
   if (!given) {
     throw new UsageError(
-      `namespace ${repo.namespace} has no remote yet: say which git repository to sync with (--remote-url URL)`,
+      `namespace ${repo.namespace} has no remote yet: say which git repository to sync with (--remote-url URL; remote_url in the API)`,
     )
   }
-  const url = checkUrl(given)
+  const url = given
+  // Before anything else: a refused host is never contacted, and its answer never recorded.
+  await vetRemoteUrl(parseRemoteUrl(url), policy)
   const {onAuth, onAuthFailure} = authCallbacks(options.auth)
   const remote = {
     http,
@@ -168,134 +180,123 @@ export async function syncNamespace(repo: NamespaceRepo, options: SyncOptions): 
   }
   const shown = redactUrl(url)
 
-  return repo.withLock(async () => {
-    const cache = {}
-    const summary: SyncSummary = {
-      namespace: repo.namespace,
-      fetched: 0,
-      pushed: 0,
-      templates: {added: [], changed: [], removed: []},
-      head: await repo.head(),
-      remoteHead: null,
-    }
+  return repo.withLock(
+    async () => {
+      const cache = {}
+      const summary: SyncSummary = {
+        namespace: repo.namespace,
+        remote: shown,
+        fetched: 0,
+        pushed: 0,
+        templates: {added: [], changed: [], removed: []},
+        head: await repo.head(),
+        remoteHead: null,
+      }
 
-    // 1. Learn the remote's main and fetch its objects (never touches refs/heads/main).
-    const info = await remoteCall(shown, () =>
-      git.getRemoteInfo2({http, url, onAuth, onAuthFailure, protocolVersion: 1}),
-    )
-    const advertised = info.refs?.find((r) => r.ref === MAIN_REF)?.oid ?? null
-    // The remote answered: record it (never its credentials) as origin, which also tells
-    // fetch where remote-tracking refs go.
-    if (recorded !== shown) await git.addRemote({fs, gitdir, remote: 'origin', url: shown, force: true})
-
-    let remoteHead = advertised
-    if (advertised === null) await fsp.rm(join(gitdir, ...REMOTE_MAIN_REF.split('/')), {force: true})
-    else {
-      const fetched = await remoteCall(shown, () =>
-        git.fetch({
-          fs,
-          gitdir,
-          cache,
-          ...remote,
-          remote: 'origin',
-          ref: 'main',
-          remoteRef: 'main',
-          singleBranch: true,
-          tags: false,
-        }),
+      // 1. Learn the remote's main and fetch its objects (never touches refs/heads/main).
+      const info = await remoteCall(shown, () =>
+        git.getRemoteInfo2({http, url, onAuth, onAuthFailure, protocolVersion: 1}),
       )
-      // The remote may have moved since it advertised: what was fetched is what counts.
-      remoteHead = fetched.fetchHead ?? advertised
-    }
-    summary.remoteHead = remoteHead
-    const localHead = summary.head
+      const advertised = info.refs?.find((r) => r.ref === MAIN_REF)?.oid ?? null
+      // The remote answered: record it (never its credentials) as origin, which also tells
+      // fetch where remote-tracking refs go.
+      if (recorded !== shown) await git.addRemote({fs, gitdir, remote: 'origin', url: shown, force: true})
 
-    // 2. Where the two stand.
-    const isAncestor = async (ancestor: string | null, of: string | null): Promise<boolean> => {
-      if (ancestor === null || ancestor === of) return true
-      if (of === null) return false
-      return git.isDescendent({fs, gitdir, cache, oid: of, ancestor, depth: -1})
-    }
-    const remoteContainsLocal = await isAncestor(localHead, remoteHead)
-    const localContainsRemote = await isAncestor(remoteHead, localHead)
-    if (!remoteContainsLocal && !localContainsRemote) {
-      const base = await mergeBase(git, gitdir, cache, localHead!, remoteHead!)
-      const onlyLocal = await commitsBetween(git, gitdir, cache, localHead!, base)
-      const onlyRemote = await commitsBetween(git, gitdir, cache, remoteHead!, base)
-      const localNames = templatesTouched(onlyLocal)
-      const remoteNames = templatesTouched(onlyRemote)
-      throw new SyncDivergedError(
-        `namespace ${repo.namespace} and ${shown} have diverged: ${onlyLocal.length} local commit(s) ` +
-          `(${localNames.join(', ') || 'no template'}) and ${onlyRemote.length} remote commit(s) ` +
-          `(${remoteNames.join(', ') || 'no template'}) are not on the other side. Nothing was changed. ` +
-          `To compare: git --git-dir ${gitdir} log --oneline main...${REMOTE_MAIN_REF}. ` +
-          `To keep the remote's history, save your local templates (maestro-tpl get), move main to ` +
-          `${REMOTE_MAIN_REF} with git update-ref, run maestro-tpl reindex, re-publish them and sync again; ` +
-          `to keep yours, replace the remote's main with git itself.`,
-        {
-          namespace: repo.namespace,
-          local: localHead,
-          remote: remoteHead,
-          base,
-          localOnly: onlyLocal.length,
-          remoteOnly: onlyRemote.length,
-          localTemplates: localNames,
-          remoteTemplates: remoteNames,
-        },
-      )
-    }
-    if (push && !pull && !localContainsRemote) {
-      const behind = (await commitsBetween(git, gitdir, cache, remoteHead!, localHead)).length
-      throw new SyncDivergedError(
-        `the remote ${shown} has ${behind} commit(s) that namespace ${repo.namespace} lacks: ` +
-          `pushing would overwrite them. Pull first (maestro-tpl sync ${repo.namespace} --pull), then push.`,
-        {namespace: repo.namespace, local: localHead, remote: remoteHead, localOnly: 0, remoteOnly: behind},
-      )
-    }
+      let remoteHead = advertised
+      if (advertised === null) await fsp.rm(join(gitdir, ...REMOTE_MAIN_REF.split('/')), {force: true})
+      else {
+        const fetched = await remoteCall(shown, () =>
+          git.fetch({
+            fs,
+            gitdir,
+            cache,
+            ...remote,
+            remote: 'origin',
+            ref: 'main',
+            remoteRef: 'main',
+            singleBranch: true,
+            tags: false,
+          }),
+        )
+        // The remote may have moved since it advertised: what was fetched is what counts.
+        remoteHead = fetched.fetchHead ?? advertised
+      }
+      summary.remoteHead = remoteHead
+      const localHead = summary.head
 
-    // 3. Pull: fast-forward main to the remote.
-    if (pull && remoteHead !== null && remoteHead !== localHead && !localContainsRemote) {
-      summary.fetched = (await commitsBetween(git, gitdir, cache, remoteHead, localHead)).length
-      summary.templates = await templateChanges(repo, localHead, remoteHead)
-      await advanceRef(gitdir, MAIN_REF, localHead, remoteHead, {namespace: repo.namespace})
-      summary.head = remoteHead
-      await options.afterPull?.({from: localHead, to: remoteHead})
-    }
-
-    // 4. Push: the remote's main is an ancestor of ours (checked above); send the rest.
-    const head = summary.head
-    if (push && head !== null && head !== remoteHead) {
-      summary.pushed = (await commitsBetween(git, gitdir, cache, head, remoteHead)).length
-      const result = await remoteCall(shown, () =>
-        git.push({fs, gitdir, cache, ...remote, ref: 'main', remoteRef: 'main', force: false}),
-      )
-      const status = result.refs[MAIN_REF]
-      if (!result.ok || (status && !status.ok)) {
-        throw new SyncRemoteError(
-          `${shown} refused the push of namespace ${repo.namespace}: ${status?.error ?? result.error ?? 'unknown reason'}`,
-          {namespace: repo.namespace},
+      // 2. Where the two stand.
+      const isAncestor = async (ancestor: string | null, of: string | null): Promise<boolean> => {
+        if (ancestor === null || ancestor === of) return true
+        if (of === null) return false
+        return git.isDescendent({fs, gitdir, cache, oid: of, ancestor, depth: -1})
+      }
+      const remoteContainsLocal = await isAncestor(localHead, remoteHead)
+      const localContainsRemote = await isAncestor(remoteHead, localHead)
+      if (!remoteContainsLocal && !localContainsRemote) {
+        const base = await mergeBase(git, gitdir, cache, localHead!, remoteHead!)
+        const onlyLocal = await commitsBetween(git, gitdir, cache, localHead!, base)
+        const onlyRemote = await commitsBetween(git, gitdir, cache, remoteHead!, base)
+        const localNames = templatesTouched(onlyLocal)
+        const remoteNames = templatesTouched(onlyRemote)
+        throw new SyncDivergedError(
+          `namespace ${repo.namespace} and ${shown} have diverged: ${onlyLocal.length} local commit(s) ` +
+            `(${localNames.join(', ') || 'no template'}) and ${onlyRemote.length} remote commit(s) ` +
+            `(${remoteNames.join(', ') || 'no template'}) are not on the other side. Nothing was changed. ` +
+            `To compare: git --git-dir ${gitdir} log --oneline main...${REMOTE_MAIN_REF}. ` +
+            `To keep the remote's history, save your local templates (maestro-tpl get), move main to ` +
+            `${REMOTE_MAIN_REF} with git update-ref, run maestro-tpl reindex, re-publish them and sync again; ` +
+            `to keep yours, replace the remote's main with git itself.`,
+          {
+            namespace: repo.namespace,
+            local: localHead,
+            remote: remoteHead,
+            base,
+            localOnly: onlyLocal.length,
+            remoteOnly: onlyRemote.length,
+            localTemplates: localNames,
+            remoteTemplates: remoteNames,
+          },
         )
       }
-      await advanceRef(gitdir, REMOTE_MAIN_REF, remoteHead, head, {namespace: repo.namespace, force: true})
-      summary.remoteHead = head
-    }
-    return summary
-  })
-}
+      if (push && !pull && !localContainsRemote) {
+        const behind = (await commitsBetween(git, gitdir, cache, remoteHead!, localHead)).length
+        throw new SyncDivergedError(
+          `the remote ${shown} has ${behind} commit(s) that namespace ${repo.namespace} lacks: ` +
+            `pushing would overwrite them. Pull first (maestro-tpl sync ${repo.namespace} --pull), then push.`,
+          {namespace: repo.namespace, local: localHead, remote: remoteHead, localOnly: 0, remoteOnly: behind},
+        )
+      }
 
-function checkUrl(url: string): string {
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-  } catch {
-    throw new UsageError(
-      `--remote-url must be an http(s) URL of a git repository, not ${JSON.stringify(redactUrl(url))}`,
-    )
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new UsageError(`sync speaks git over HTTP(S) only; ${parsed.protocol} URLs are not supported`)
-  }
-  return url
+      // 3. Pull: fast-forward main to the remote.
+      if (pull && remoteHead !== null && remoteHead !== localHead && !localContainsRemote) {
+        summary.fetched = (await commitsBetween(git, gitdir, cache, remoteHead, localHead)).length
+        summary.templates = await templateChanges(repo, localHead, remoteHead)
+        await advanceRef(gitdir, MAIN_REF, localHead, remoteHead, {namespace: repo.namespace})
+        summary.head = remoteHead
+        await options.afterPull?.({from: localHead, to: remoteHead})
+      }
+
+      // 4. Push: the remote's main is an ancestor of ours (checked above); send the rest.
+      const head = summary.head
+      if (push && head !== null && head !== remoteHead) {
+        summary.pushed = (await commitsBetween(git, gitdir, cache, head, remoteHead)).length
+        const result = await remoteCall(shown, () =>
+          git.push({fs, gitdir, cache, ...remote, ref: 'main', remoteRef: 'main', force: false}),
+        )
+        const status = result.refs[MAIN_REF]
+        if (!result.ok || (status && !status.ok)) {
+          throw new SyncRemoteError(
+            `${shown} refused the push of namespace ${repo.namespace}: ${status?.error ?? result.error ?? 'unknown reason'}`,
+            {namespace: repo.namespace},
+          )
+        }
+        await advanceRef(gitdir, REMOTE_MAIN_REF, remoteHead, head, {namespace: repo.namespace, force: true})
+        summary.remoteHead = head
+      }
+      return summary
+    },
+    options.lockTimeoutMs === undefined ? {} : {timeoutMs: options.lockTimeoutMs},
+  )
 }
 
 function authCallbacks(auth: SyncAuth = {}): {onAuth: AuthCallback; onAuthFailure: AuthFailureCallback} {

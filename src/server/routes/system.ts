@@ -14,6 +14,7 @@ import {defineRoute, mountRoutes, sendBody} from '../route.js'
 import type {RouteSpec} from '../route.js'
 import {ref} from '../schemas.js'
 import type {RouterDeps} from '../types.js'
+import {gitSyncStatuses} from './admin.js'
 
 const TAG = 'system'
 
@@ -73,6 +74,10 @@ async function health(deps: RouterDeps): Promise<{healthy: boolean; status: Heal
   // does not take every daemon out at once.
   const healthy = database === 'connected'
   const degraded = healthy && redis.startsWith('unavailable')
+  // A failed git sync is shown, not counted against health: serving templates does not depend on it.
+  const gitSync: NonNullable<HealthStatus['git_sync']> = {}
+  for (const s of await gitSyncStatuses(deps.config).catch(() => []))
+    gitSync[s.namespace] = {state: s.state, last_attempt: s.last_attempt, last_success: s.last_success}
   return {
     healthy,
     status: {
@@ -84,6 +89,7 @@ async function health(deps: RouterDeps): Promise<{healthy: boolean; status: Heal
       redis_latency_ms: latency,
       templates_count: count,
       uptime_seconds: Math.round((Date.now() - deps.startedAt) / 1000),
+      ...(Object.keys(gitSync).length > 0 ? {git_sync: gitSync} : {}),
     },
   }
 }

@@ -130,17 +130,6 @@ describe('daemon: admin', () => {
       expect.arrayContaining([expect.objectContaining({namespace: 'local', templates: 1})]),
     )
   })
-
-  it('answers git sync with 501 and a problem that says what to do meanwhile', async () => {
-    const server = await startTestServer()
-    const problem = await expectProblem(
-      await server.api('/api/v1/admin/git/sync', {method: 'POST'}),
-      501,
-      'NOT_IMPLEMENTED',
-    )
-    expect(problem.detail).toMatch(/git sync is not available yet/)
-    expect(problem.feature).toBe('git-sync')
-  })
 })
 
 describe('daemon: workflows', () => {

@@ -25,6 +25,8 @@ export interface GitHttpServer {
   createRepo(name: string): string
   /** Authorization headers seen, for checking what the client sent. */
   authorizations: string[]
+  /** Request lines seen (`GET /team.git/info/refs?service=...`), for checking what reached the server. */
+  requests: string[]
   close(): Promise<void>
 }
 
@@ -32,7 +34,9 @@ export interface GitHttpServer {
 export async function startGitHttpServer(opts: {token?: string} = {}): Promise<GitHttpServer> {
   const root = mkdtempSync(join(tmpdir(), 'maestro-git-http-'))
   const authorizations: string[] = []
+  const requests: string[] = []
   const server = createServer((req, res) => {
+    requests.push(`${req.method} ${req.url}`)
     const auth = req.headers.authorization
     if (auth) authorizations.push(auth)
     if (opts.token) {
@@ -106,6 +110,7 @@ export async function startGitHttpServer(opts: {token?: string} = {}): Promise<G
     root,
     base,
     authorizations,
+    requests,
     createRepo(name) {
       const dir = join(root, `${name}.git`)
       execFileSync('git', ['init', '--quiet', '--bare', '--initial-branch=main', dir])

@@ -13,9 +13,13 @@ import {
   syncNamespace,
   type SyncSummary,
 } from '../../../src/sync/git-sync.js'
+import type {RemotePolicy} from '../../../src/sync/remote-policy.js'
 import {runCommand} from '../../helpers/command.js'
 import {LOCAL, git, tempDir, testConfig, writeTemplate} from '../../helpers/temp.js'
 import {startGitHttpServer, type GitHttpServer} from './git-http-server.js'
+
+/** The test server listens on loopback: these tests opt in to it, as a deployment would with MAESTRO_SYNC_ALLOWED_HOSTS. */
+const LOOPBACK: RemotePolicy = {allowPrivate: false, allowedHosts: ['127.0.0.1']}
 
 /** A local store with no catalog, its registry, and the path of its `local` repository. */
 async function openStore() {
@@ -100,16 +104,20 @@ describe('sync (git over HTTP with a real git http-backend)', () => {
     const b = await openStore()
     await publish(a.registry, 'orders-api')
     await publish(a.registry, 'billing-api')
-    await syncNamespace(a.repo, {url, push: true})
-    await syncNamespace(b.repo, {url, pull: true, afterPull: () => b.registry.reconcile()})
+    await syncNamespace(a.repo, {policy: LOOPBACK, url, push: true})
+    await syncNamespace(b.repo, {policy: LOOPBACK, url, pull: true, afterPull: () => b.registry.reconcile()})
 
     await publish(a.registry, 'orders-api', '0.2.0', 'second version')
     await a.registry.delete('billing-api')
     await publish(a.registry, 'shipping-api')
-    const pushed = await syncNamespace(a.repo, {url})
+    const pushed = await syncNamespace(a.repo, {policy: LOOPBACK, url})
     expect(pushed).toMatchObject({fetched: 0, pushed: 3})
 
-    const pulled = await syncNamespace(b.repo, {url, afterPull: () => b.registry.reconcile()})
+    const pulled = await syncNamespace(b.repo, {
+      policy: LOOPBACK,
+      url,
+      afterPull: () => b.registry.reconcile(),
+    })
     expect(pulled).toMatchObject({
       fetched: 3,
       pushed: 0,
@@ -128,12 +136,12 @@ describe('sync (git over HTTP with a real git http-backend)', () => {
     const a = await openStore()
     const b = await openStore()
     await publish(a.registry, 'orders-api')
-    await syncNamespace(a.repo, {url})
-    await syncNamespace(b.repo, {url, afterPull: () => b.registry.reconcile()})
+    await syncNamespace(a.repo, {policy: LOOPBACK, url})
+    await syncNamespace(b.repo, {policy: LOOPBACK, url, afterPull: () => b.registry.reconcile()})
 
     // Each side commits on its own; A gets to the remote first.
     await publish(a.registry, 'billing-api')
-    await syncNamespace(a.repo, {url})
+    await syncNamespace(a.repo, {policy: LOOPBACK, url})
     await publish(b.registry, 'shipping-api')
     await publish(b.registry, 'payments-api')
 
@@ -159,7 +167,9 @@ describe('sync (git over HTTP with a real git http-backend)', () => {
     })
 
     // Push alone is refused the same way (not a fast-forward of the remote).
-    await expect(syncNamespace(b.repo, {url, push: true})).rejects.toBeInstanceOf(SyncDivergedError)
+    await expect(syncNamespace(b.repo, {policy: LOOPBACK, url, push: true})).rejects.toBeInstanceOf(
+      SyncDivergedError,
+    )
     // Human output names the problem and exits 1.
     const human = await runCommand(Sync, ['--store', b.config.home, '--remote-url', url, '--pull'])
     expect(human.exitCode).toBe(1)
@@ -180,12 +190,12 @@ describe('sync (git over HTTP with a real git http-backend)', () => {
     const a = await openStore()
     const b = await openStore()
     await publish(a.registry, 'orders-api')
-    await syncNamespace(a.repo, {url})
-    await syncNamespace(b.repo, {url})
+    await syncNamespace(a.repo, {policy: LOOPBACK, url})
+    await syncNamespace(b.repo, {policy: LOOPBACK, url})
     await publish(a.registry, 'billing-api')
-    await syncNamespace(a.repo, {url})
+    await syncNamespace(a.repo, {policy: LOOPBACK, url})
     const before = remoteHead(server, 'team')
-    const err = await syncNamespace(b.repo, {url, push: true}).catch((e: unknown) => e)
+    const err = await syncNamespace(b.repo, {policy: LOOPBACK, url, push: true}).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(SyncDivergedError)
     expect((err as Error).message).toMatch(/1 commit\(s\) that namespace local lacks.*Pull first/)
     expect(remoteHead(server, 'team')).toBe(before)
