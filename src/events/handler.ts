@@ -9,7 +9,8 @@
  * public catalog is never written through the stream (`tenant_id: public` writes are
  * refused with FORBIDDEN): changing it stays an admin's act through the API or the CLI.
  *
- * Idempotency: after the effect, the result is recorded under
+ * Idempotency (create, update, delete; a retrieve has no effect and is simply run again):
+ * after the effect, the result is recorded under
  * `<prefix>events:processed:<request_id>` (SET NX, kept `resultTtlMs`), then written to
  * the results stream, then the entry is acknowledged. A redelivered request finds the
  * record and re-sends the recorded result (only if it was not written yet) instead of
@@ -164,15 +165,17 @@ export function requestProcessor(
       )
       await writeDeadLetter(
         bus,
-        {stream: bus.streams.requests, ...options},
+        {stream: bus.streams.requests, group: options.group, consumer: options.consumer},
         entry,
         `malformed: ${err.message}`,
       )
       options.logger?.warn({id: entry.id, reason: err.message}, 'events: malformed request')
       return
     }
+    // Reads have no effect to protect: run again if redelivered, and remember nothing.
+    const writes = request.operation !== 'retrieve'
     const key = recordKey(request.request_id)
-    const previous = await recall(key)
+    const previous = writes ? await recall(key) : undefined
     if (previous) return send(previous, key)
 
     const started = performance.now()
@@ -192,6 +195,10 @@ export function requestProcessor(
       // A domain error is the answer (the same request would fail the same way); anything else is retried.
       if (!isMaestroError(err)) throw err
       result = errorResult(request.request_id, request.template_id, err, performance.now() - started)
+    }
+    if (!writes) {
+      await bus.add(bus.streams.results, encodeResult(result))
+      return
     }
     const record: ProcessedRecord = {result: JSON.parse(JSON.stringify(result)) as TemplateResult}
     const existing = await bus.setIfAbsent(key, JSON.stringify(record), ttlMs)

@@ -47,7 +47,8 @@ export class InProcessBus implements EventBus {
   readonly #maxLen: number
   readonly #streams = new Map<string, Stream>()
   readonly #records = new Map<string, {value: string; expires: number}>()
-  readonly #waiters = new Set<() => void>()
+  /** Blocked readers, by stream: an append wakes only the readers of its stream. */
+  readonly #waiters = new Map<string, Set<() => void>>()
   #lastMs = 0
   #seq = 0
   #closed = false
@@ -74,17 +75,28 @@ export class InProcessBus implements EventBus {
   }
 
   async add(stream: string, fields: Fields): Promise<string> {
+    const id = this.#append(stream, fields)
+    this.#wakeReaders(stream)
+    return id
+  }
+
+  async addMany(stream: string, entries: readonly Fields[]): Promise<void> {
+    for (const fields of entries) this.#append(stream, fields)
+    this.#wakeReaders(stream)
+  }
+
+  #append(stream: string, fields: Fields): string {
     const s = this.#stream(stream)
     const id = this.#nextId()
     s.entries.push({id, fields: {...fields}})
     // Like MAXLEN ~: trim in chunks once the bound is passed by a tenth.
     if (s.entries.length > this.#maxLen * 1.1) s.entries.splice(0, s.entries.length - this.#maxLen)
-    for (const wake of [...this.#waiters]) wake()
     return id
   }
 
-  async addMany(stream: string, entries: readonly Fields[]): Promise<void> {
-    for (const fields of entries) await this.add(stream, fields)
+  #wakeReaders(stream?: string): void {
+    const sets = stream === undefined ? [...this.#waiters.values()] : [this.#waiters.get(stream)]
+    for (const set of sets) for (const wake of [...(set ?? [])]) wake()
   }
 
   async createGroup(stream: string, group: string): Promise<void> {
@@ -149,7 +161,7 @@ export class InProcessBus implements EventBus {
     const start = this.#firstAfter(entries, g.lastDelivered)
     const fresh = entries.slice(start, start + opts.count)
     if (fresh.length === 0 && opts.blockMs && !this.#closed) {
-      await this.#wait(opts.blockMs)
+      await this.#wait(stream, opts.blockMs)
       return this.readGroup(stream, group, consumer, from, {count: opts.count})
     }
     for (const e of fresh) g.pending.set(e.id, {consumer, deliveredAt: now, deliveries: 1})
@@ -157,15 +169,18 @@ export class InProcessBus implements EventBus {
     return fresh.map((e) => ({id: e.id, fields: {...e.fields}}))
   }
 
-  #wait(ms: number): Promise<void> {
+  #wait(stream: string, ms: number): Promise<void> {
+    let set = this.#waiters.get(stream)
+    if (!set) this.#waiters.set(stream, (set = new Set()))
+    const waiters = set
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer)
-        this.#waiters.delete(done)
+        waiters.delete(done)
         resolve()
       }
       const timer = setTimeout(done, ms)
-      this.#waiters.add(done)
+      waiters.add(done)
     })
   }
 
@@ -241,7 +256,7 @@ export class InProcessBus implements EventBus {
   }
 
   wake(): void {
-    for (const wake of [...this.#waiters]) wake()
+    this.#wakeReaders()
   }
 
   async ping(): Promise<number> {
@@ -250,6 +265,6 @@ export class InProcessBus implements EventBus {
 
   async close(): Promise<void> {
     this.#closed = true
-    for (const wake of [...this.#waiters]) wake()
+    this.#wakeReaders()
   }
 }

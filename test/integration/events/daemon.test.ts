@@ -8,7 +8,7 @@ import {describe, expect, it} from 'vitest'
 import {streamNames} from '../../../src/events/bus.js'
 import {decodeResult} from '../../../src/events/messages.js'
 import {startTestServer} from '../server/support.js'
-import {REDIS_URL, createParameters, plainClient, testPrefix, waitFor} from './support.js'
+import {REDIS_URL, createParameters, plainClient, startOwnRedis, testPrefix, waitFor} from './support.js'
 
 describe.skipIf(!REDIS_URL)('daemon with REDIS_URL', () => {
   it('answers stream requests and reports Redis, the cache and the events', async () => {
@@ -82,5 +82,44 @@ describe.skipIf(!REDIS_URL)('daemon with REDIS_URL', () => {
     expect(left).toEqual([])
     await server.close()
     expect(server.consumers!.stats().requests).toMatchObject({processed: 1, failed: 0})
+  })
+
+  it('keeps answering while Redis is down, says so in /health, and recovers', async () => {
+    const redis = await startOwnRedis()
+    const server = await startTestServer({
+      env: {REDIS_URL: redis.url, REDIS_KEY_PREFIX: testPrefix(redis.url)},
+    })
+    await waitFor(async () => (await (await server.api('/health')).json()).redis === 'connected')
+    const upload = {
+      files: Object.fromEntries(
+        Object.entries(createParameters('billing-service').files).map(([p, c]) => [
+          p,
+          {content: c, encoding: 'utf8'},
+        ]),
+      ),
+    }
+    expect((await server.api('/api/v1/templates', {json: upload})).status).toBe(201)
+    expect((await server.api('/api/v1/templates/search', {json: {text: 'billing'}})).status).toBe(200)
+
+    await redis.kill()
+    const down = await server.api('/health')
+    expect(down.status).toBe(200)
+    expect(await down.json()).toMatchObject({
+      status: 'degraded',
+      redis: expect.stringMatching(/^unavailable: /),
+      redis_latency_ms: null,
+    })
+    const search = await server.api('/api/v1/templates/search', {json: {text: 'billing'}})
+    expect(search.status).toBe(200)
+    expect((await search.json()).total).toBe(1)
+    expect((await server.api('/api/v1/templates/billing-service/versions')).status).toBe(200)
+
+    await redis.start()
+    const up = await waitFor(async () => {
+      const body = await (await server.api('/health')).json()
+      return body.status === 'healthy' && body
+    })
+    expect(up.redis).toBe('connected')
+    expect((await server.api('/api/v1/templates/search', {json: {text: 'billing'}})).status).toBe(200)
   })
 })
