@@ -404,6 +404,21 @@ export class AuthService {
     return this.#userInfo(user.id, context, target)
   }
 
+  /**
+   * Sets another user's password (platform admins, and the store owner: the way back
+   * for a forgotten password) and ends every login of theirs.
+   */
+  async resetPassword(context: RequestContext, username: string, password: string): Promise<UserInfo> {
+    if (!isPlatformAdmin(context))
+      throw new ForbiddenError("only platform admins may set another user's password")
+    const user = await this.store.findUser(username)
+    if (!user) throw new NotFoundError('user', username)
+    assertPassword(password)
+    await this.store.setPassword(user.id, await hashPassword(password, this.#scrypt))
+    await this.store.revokeUserRefreshTokens(user.id, this.#iso())
+    return this.#userInfo(user.id, context, context.tenant)
+  }
+
   /** Takes a user's role in the target tenant away (its tokens there stop working). */
   async revoke(context: RequestContext, username: string, tenant?: string): Promise<UserInfo> {
     const target = await this.#targetTenant(context, tenant)

@@ -93,6 +93,7 @@ export function authComponents(): Record<string, JsonSchema> {
       current_password: str({minLength: 1, maxLength: 1024}),
       new_password: str({minLength: 12, maxLength: 1024}),
     }),
+    PasswordReset: obj({password: str({minLength: 12, maxLength: 1024})}),
     PasswordChanged: obj({changed: {type: 'boolean'}, sessions_revoked: {type: 'integer'}}),
   }
 }

@@ -73,7 +73,7 @@ const DIALECTS: Dialect[] = [
 
 for (const dialect of DIALECTS) {
   describe.skipIf(dialect.skip)(`AuthService (${dialect.name})`, () => {
-    let close: () => Promise<void>
+    let close: (() => Promise<void>) | undefined
     let auth: AuthService
     let platform: RequestContext
 
@@ -91,7 +91,9 @@ for (const dialect of DIALECTS) {
       await auth.createUser(platform, {username: 'ana', password: PASSWORD, role: 'editor'}, 'acme')
       await auth.createUser(platform, {username: 'gil', password: PASSWORD, role: 'admin'}, 'globex')
     })
-    afterEach(() => close())
+    afterEach(async () => {
+      await close?.()
+    })
 
     it('bootstraps once: a second call creates nothing', async () => {
       expect(await auth.bootstrap({username: 'other'})).toBeNull()
@@ -165,6 +167,22 @@ for (const dialect of DIALECTS) {
         {name: 'old', expires_in_days: 1},
       )
       await expect(auth.authenticate(`Bearer ${created.token}`)).rejects.toThrow(/expired/)
+    })
+
+    it("lets platform admins set a password, ending that user's logins; no one else", async () => {
+      const pair = await auth.login({username: 'ana', password: PASSWORD})
+      const gil: RequestContext = {tenant: 'globex', user: 'gil', role: 'admin'}
+      await expect(auth.resetPassword(gil, 'ana', 'taken-over-password')).rejects.toBeInstanceOf(
+        ForbiddenError,
+      )
+      await auth.resetPassword(platform, 'ana', 'a-new-password-456')
+      await expect(auth.refresh(pair.refresh_token)).rejects.toBeInstanceOf(AuthenticationError)
+      await expect(auth.login({username: 'ana', password: PASSWORD})).rejects.toBeInstanceOf(
+        AuthenticationError,
+      )
+      expect(await auth.login({username: 'ana', password: 'a-new-password-456'})).toMatchObject({
+        tenant: 'acme',
+      })
     })
 
     it('keeps the last admin of a tenant', async () => {
