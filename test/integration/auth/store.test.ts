@@ -7,7 +7,7 @@ import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {sql} from 'kysely'
+import {Migrator, sql} from 'kysely'
 import type {Kysely} from 'kysely'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
@@ -16,7 +16,7 @@ import type {AuthDatabase} from '../../../src/auth/schema.js'
 import {AuthService} from '../../../src/auth/service.js'
 import {AuthStore} from '../../../src/auth/store.js'
 import {createDb} from '../../../src/db/database.js'
-import {migrateToLatest} from '../../../src/db/migrate.js'
+import {MIGRATIONS, migrateToLatest} from '../../../src/db/migrate.js'
 import type {RequestContext} from '../../../src/registry/types.js'
 
 const SECRET = 'Vq7#pL2!xR9@mK4$wT6^zN8&bH3*cJ5(dF1)gS0-'
@@ -58,7 +58,15 @@ const DIALECTS: Dialect[] = [
       const url = new URL(postgresUrl!)
       url.searchParams.set('options', `-c search_path=${schema}`)
       const db = createDb({url: url.toString()})
-      await migrateToLatest(db)
+      // kysely's Migrator looks for its own tables in every schema unless told which one:
+      // other suites' schemas on the shared server would fool it.
+      const migrator = new Migrator({
+        db,
+        provider: {getMigrations: async () => ({...MIGRATIONS})},
+        migrationTableSchema: schema,
+      })
+      const {error} = await migrator.migrateToLatest()
+      if (error) throw error
       return {
         db: db as unknown as Kysely<AuthDatabase>,
         close: async () => {
