@@ -65,16 +65,17 @@ const DIALECTS: Dialect[] = [
         provider: {getMigrations: async () => ({...MIGRATIONS})},
         migrationTableSchema: schema,
       })
-      const {error} = await migrator.migrateToLatest()
-      if (error) throw error
-      return {
-        db: db as unknown as Kysely<AuthDatabase>,
-        close: async () => {
-          await db.destroy()
-          await sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(admin)
-          await admin.destroy()
-        },
+      const close = async () => {
+        await db.destroy()
+        await sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(admin)
+        await admin.destroy()
       }
+      const {error} = await migrator.migrateToLatest()
+      if (error) {
+        await close()
+        throw error
+      }
+      return {db: db as unknown as Kysely<AuthDatabase>, close}
     },
   },
 ]
