@@ -25,7 +25,8 @@ import {API_TOKEN_PREFIX, REFRESH_TOKEN_PREFIX, newOpaqueToken, tokenHash} from 
 import type {AuthStore} from './store.js'
 
 export const TENANT_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/
-export const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$/
+/** Lowercase, so `Ana` and `ana` can never be two people. */
+export const USERNAME = /^[a-z0-9][a-z0-9._@-]{0,99}$/
 export const MIN_PASSWORD_LENGTH = 12
 
 /** What login and refresh answer. */
@@ -118,7 +119,7 @@ export class AuthService {
    * password, in the same time.
    */
   async login(input: {username: string; password: string; tenant?: string | undefined}): Promise<TokenPair> {
-    const user = await this.store.findUser(input.username)
+    const user = await this.store.findUser(input.username.toLowerCase())
     // An unknown user costs the same scrypt as a known one: timing does not tell them apart.
     const ok = await verifyPassword(input.password, user?.password_hash ?? (await decoyHash(this.#scrypt)))
     if (!user || !ok || user.disabled) throw new AuthenticationError('wrong username or password')
@@ -378,7 +379,7 @@ export class AuthService {
     const target = await this.#targetTenant(context, tenant)
     if (!USERNAME.test(input.username))
       throw new UsageError(
-        'a username is 1-100 letters, digits, ., _, @ or -, starting with a letter or digit',
+        'a username is 1-100 lowercase letters, digits, ., _, @ or -, starting with a letter or digit',
       )
     assertPassword(input.password)
     const user = await this.store.createUser(input.username, await hashPassword(input.password, this.#scrypt))
@@ -402,6 +403,21 @@ export class AuthService {
     if (before === 'admin' && role !== 'admin') await this.#keepAnAdmin(target)
     await this.store.setGrant(target, user.id, role)
     return this.#userInfo(user.id, context, target)
+  }
+
+  /**
+   * Sets another user's password (platform admins, and the store owner: the way back
+   * for a forgotten password) and ends every login of theirs.
+   */
+  async resetPassword(context: RequestContext, username: string, password: string): Promise<UserInfo> {
+    if (!isPlatformAdmin(context))
+      throw new ForbiddenError("only platform admins may set another user's password")
+    const user = await this.store.findUser(username)
+    if (!user) throw new NotFoundError('user', username)
+    assertPassword(password)
+    await this.store.setPassword(user.id, await hashPassword(password, this.#scrypt))
+    await this.store.revokeUserRefreshTokens(user.id, this.#iso())
+    return this.#userInfo(user.id, context, context.tenant)
   }
 
   /** Takes a user's role in the target tenant away (its tokens there stop working). */
@@ -455,6 +471,10 @@ export class AuthService {
     generatedPassword: string | null
   } | null> {
     if ((await this.store.countUsers()) > 0) return null
+    if (!USERNAME.test(input.username))
+      throw new UsageError(
+        `MAESTRO_ADMIN_USERNAME ${JSON.stringify(input.username)} is not a valid username: lowercase letters, digits, ., _, @ or -`,
+      )
     const generated = input.password ? null : randomBytes(18).toString('base64url')
     const password = input.password ?? generated!
     assertPassword(password)

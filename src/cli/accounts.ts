@@ -18,6 +18,7 @@ export interface Accounts {
   createUser(input: {username: string; password: string; role?: Role}, tenant?: string): Promise<UserInfo>
   grant(username: string, role: Role, tenant?: string): Promise<UserInfo>
   revoke(username: string, tenant?: string): Promise<UserInfo>
+  resetPassword(username: string, password: string): Promise<UserInfo>
   close(): Promise<void>
 }
 
@@ -32,6 +33,7 @@ export function remoteAccounts(client: TemplateClient): Accounts {
     createUser: (input, tenant) => client.createUser(input, opt(tenant)),
     grant: (username, role, tenant) => client.grantRole(username, role, opt(tenant)),
     revoke: (username, tenant) => client.revokeRole(username, opt(tenant)),
+    resetPassword: (username, password) => client.resetPassword(username, password),
     close: async () => {},
   }
 }
@@ -62,6 +64,7 @@ export async function localAccounts(config: Config): Promise<Accounts> {
     createUser: (input, tenant) => auth.createUser(OWNER, input, target(tenant)),
     grant: (username, role, tenant) => auth.grant(OWNER, username, role, target(tenant)),
     revoke: (username, tenant) => auth.revoke(OWNER, username, target(tenant)),
+    resetPassword: (username, password) => auth.resetPassword(OWNER, username, password),
     close,
   }
 }

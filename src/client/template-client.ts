@@ -396,6 +396,13 @@ export class TemplateClient {
     })
   }
 
+  /** Sets a user's password (platform admins). */
+  resetPassword(username: string, password: string): Promise<UserInfo> {
+    return this.#json('PUT', `/api/v1/admin/users/${encodeURIComponent(username)}/password`, {
+      json: {password},
+    })
+  }
+
   revokeRole(username: string, opts: {tenant?: string} = {}): Promise<UserInfo> {
     return this.#json('DELETE', `/api/v1/admin/users/${encodeURIComponent(username)}/role`, {
       query: {tenant: opts.tenant},

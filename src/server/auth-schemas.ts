@@ -16,7 +16,7 @@ const nullableString: JsonSchema = {type: ['string', 'null']}
 
 export const ROLE_SCHEMA: JsonSchema = str({enum: ['viewer', 'editor', 'admin']})
 export const TENANT_SCHEMA: JsonSchema = str({pattern: '^[a-z0-9][a-z0-9_-]{0,62}$'})
-export const USERNAME_SCHEMA: JsonSchema = str({pattern: '^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$'})
+export const USERNAME_SCHEMA: JsonSchema = str({pattern: '^[a-z0-9][a-z0-9._@-]{0,99}$'})
 
 export function authComponents(): Record<string, JsonSchema> {
   const apiToken = {
@@ -93,6 +93,7 @@ export function authComponents(): Record<string, JsonSchema> {
       current_password: str({minLength: 1, maxLength: 1024}),
       new_password: str({minLength: 12, maxLength: 1024}),
     }),
+    PasswordReset: obj({password: str({minLength: 12, maxLength: 1024})}),
     PasswordChanged: obj({changed: {type: 'boolean'}, sessions_revoked: {type: 'integer'}}),
   }
 }

@@ -222,6 +222,19 @@ export const AUTH_ROUTES = (): RouteSpec[] => [
     handle: ({req, deps, params, query, body}) =>
       authOf(deps).grant(req.context, params.username, body.role, query.tenant),
   }),
+  defineRoute<{username: string}, Record<string, never>, {password: string}>({
+    method: 'put',
+    path: '/api/v1/admin/users/{username}/password',
+    operationId: 'resetPassword',
+    summary: "Set a user's password (platform admins); every login of theirs ends",
+    tags: [ACCOUNTS],
+    permission: 'platform',
+    params: usernameParam,
+    body: {schema: ref('PasswordReset'), size: 'json'},
+    responses: {'200': {description: 'The user', schema: ref('User')}},
+    handle: ({req, deps, params, body}) =>
+      authOf(deps).resetPassword(req.context, params.username, body.password),
+  }),
   defineRoute<{username: string}, {tenant?: string}>({
     method: 'delete',
     path: '/api/v1/admin/users/{username}/role',

@@ -7,7 +7,7 @@ import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {sql} from 'kysely'
+import {Migrator, sql} from 'kysely'
 import type {Kysely} from 'kysely'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
@@ -16,7 +16,7 @@ import type {AuthDatabase} from '../../../src/auth/schema.js'
 import {AuthService} from '../../../src/auth/service.js'
 import {AuthStore} from '../../../src/auth/store.js'
 import {createDb} from '../../../src/db/database.js'
-import {migrateToLatest} from '../../../src/db/migrate.js'
+import {MIGRATIONS, migrateToLatest} from '../../../src/db/migrate.js'
 import type {RequestContext} from '../../../src/registry/types.js'
 
 const SECRET = 'Vq7#pL2!xR9@mK4$wT6^zN8&bH3*cJ5(dF1)gS0-'
@@ -58,22 +58,31 @@ const DIALECTS: Dialect[] = [
       const url = new URL(postgresUrl!)
       url.searchParams.set('options', `-c search_path=${schema}`)
       const db = createDb({url: url.toString()})
-      await migrateToLatest(db)
-      return {
-        db: db as unknown as Kysely<AuthDatabase>,
-        close: async () => {
-          await db.destroy()
-          await sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(admin)
-          await admin.destroy()
-        },
+      // kysely's Migrator looks for its own tables in every schema unless told which one:
+      // other suites' schemas on the shared server would fool it.
+      const migrator = new Migrator({
+        db,
+        provider: {getMigrations: async () => ({...MIGRATIONS})},
+        migrationTableSchema: schema,
+      })
+      const close = async () => {
+        await db.destroy()
+        await sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(admin)
+        await admin.destroy()
       }
+      const {error} = await migrator.migrateToLatest()
+      if (error) {
+        await close()
+        throw error
+      }
+      return {db: db as unknown as Kysely<AuthDatabase>, close}
     },
   },
 ]
 
 for (const dialect of DIALECTS) {
   describe.skipIf(dialect.skip)(`AuthService (${dialect.name})`, () => {
-    let close: () => Promise<void>
+    let close: (() => Promise<void>) | undefined
     let auth: AuthService
     let platform: RequestContext
 
@@ -91,7 +100,9 @@ for (const dialect of DIALECTS) {
       await auth.createUser(platform, {username: 'ana', password: PASSWORD, role: 'editor'}, 'acme')
       await auth.createUser(platform, {username: 'gil', password: PASSWORD, role: 'admin'}, 'globex')
     })
-    afterEach(() => close())
+    afterEach(async () => {
+      await close?.()
+    })
 
     it('bootstraps once: a second call creates nothing', async () => {
       expect(await auth.bootstrap({username: 'other'})).toBeNull()
@@ -165,6 +176,22 @@ for (const dialect of DIALECTS) {
         {name: 'old', expires_in_days: 1},
       )
       await expect(auth.authenticate(`Bearer ${created.token}`)).rejects.toThrow(/expired/)
+    })
+
+    it("lets platform admins set a password, ending that user's logins; no one else", async () => {
+      const pair = await auth.login({username: 'ana', password: PASSWORD})
+      const gil: RequestContext = {tenant: 'globex', user: 'gil', role: 'admin'}
+      await expect(auth.resetPassword(gil, 'ana', 'taken-over-password')).rejects.toBeInstanceOf(
+        ForbiddenError,
+      )
+      await auth.resetPassword(platform, 'ana', 'a-new-password-456')
+      await expect(auth.refresh(pair.refresh_token)).rejects.toBeInstanceOf(AuthenticationError)
+      await expect(auth.login({username: 'ana', password: PASSWORD})).rejects.toBeInstanceOf(
+        AuthenticationError,
+      )
+      expect(await auth.login({username: 'ana', password: 'a-new-password-456'})).toMatchObject({
+        tenant: 'acme',
+      })
     })
 
     it('keeps the last admin of a tenant', async () => {

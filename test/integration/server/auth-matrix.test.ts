@@ -224,6 +224,14 @@ const SAMPLES: Record<string, Sample> = {
       json: {role: 'viewer'},
     }),
   },
+  resetPassword: {
+    kind: 'plain',
+    request: () => ({
+      method: 'PUT',
+      path: '/api/v1/admin/users/matrix-victim/password',
+      json: {password: 'a-reset-password-123'},
+    }),
+  },
   revokeRole: {
     kind: 'tenant',
     request: ({target}) => ({
