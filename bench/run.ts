@@ -13,7 +13,8 @@
  * - rendering, scoring and packing through the daemon's worker pool vs in this thread.
  *
  * Flags: `--quick` (smaller runs), `--http` (also the daemon's HTTP benchmark),
- * `--search-templates N` (default 10000).
+ * `--search-templates N` (default 10000), `--postgres URL` (also search on PostgreSQL;
+ * env `MAESTRO_BENCH_POSTGRES_URL`).
  */
 import {execFileSync, spawnSync} from 'node:child_process'
 import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
@@ -35,6 +36,9 @@ const BIN = join(ROOT, 'bin', 'run.js')
 const args = process.argv.slice(2)
 const quick = args.includes('--quick')
 const searchTemplates = Number(args[args.indexOf('--search-templates') + 1]) || (quick ? 2000 : 10_000)
+const postgresUrl =
+  (args.includes('--postgres') ? args[args.indexOf('--postgres') + 1] : undefined) ??
+  process.env.MAESTRO_BENCH_POSTGRES_URL
 const encoder = new TextEncoder()
 
 export function stats(samples: number[]): {median: number; p99: number; min: number} {
@@ -220,10 +224,18 @@ async function main() {
     say()
 
     say('## Search in-process (TemplateIndex.search over a mix of queries)')
-    for (const templates of [483, searchTemplates]) {
-      const result = await benchSearch({templates, dbPath: join(work, `search-${templates}.db`)})
+    const targets = [
+      ...[483, searchTemplates].map((templates) => ({templates, dialect: 'SQLite', postgresUrl: undefined})),
+      ...(postgresUrl ? [{templates: searchTemplates, dialect: 'PostgreSQL', postgresUrl}] : []),
+    ]
+    for (const {templates, dialect, postgresUrl} of targets) {
+      const result = await benchSearch({
+        templates,
+        dbPath: join(work, `search-${templates}.db`),
+        ...(postgresUrl ? {postgresUrl} : {}),
+      })
       say(
-        `${String(templates).padStart(6)} templates: median ${ms(result.median)}, p99 ${ms(result.p99)}, max ${ms(result.max)} (built in ${(result.buildMs / 1000).toFixed(1)} s)`,
+        `${dialect.padEnd(10)} ${String(templates).padStart(6)} templates: median ${ms(result.median)}, p99 ${ms(result.p99)}, max ${ms(result.max)} (built in ${(result.buildMs / 1000).toFixed(1)} s)`,
       )
       for (const q of result.queries) {
         say(

@@ -33,6 +33,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('metadata', sql`tsvector`, (c) => c.notNull())
     .addColumn('filters', sql`tsvector`, (c) => c.notNull())
     .execute()
+  // The document vector (README included, often kilobytes) is kept out of line and
+  // uncompressed: the table stays narrow for the scans that do not need it, and
+  // reading it for ranking costs no decompression.
+  await sql`ALTER TABLE template_search ALTER COLUMN document SET STORAGE EXTERNAL`.execute(db)
   for (const column of ['document', 'metadata', 'filters']) {
     await sql`CREATE INDEX ${sql.id(`template_search_${column}`)} ON template_search USING gin (${sql.id(column)})`.execute(
       db,

@@ -136,17 +136,20 @@ export class PostgresSearch implements SearchBackend {
       sql` OR `,
     )
     const conditions: RawBuilder<unknown>[] = [sql`(${ranges})`]
-    if (text !== undefined) conditions.push(sql`s.document @@ ${text}::tsquery`)
     if (filters !== undefined) conditions.push(sql`s.filters @@ ${filters}::tsquery`)
     if (check !== undefined) conditions.push(sql`t.quality_score >= ${check}`)
-    const where = sql.join(conditions, sql` AND `)
+    const scope = sql.join(conditions, sql` AND `)
+    const where = text === undefined ? scope : sql`${scope} AND s.document @@ ${text}::tsquery`
     // The templates are joined only where their columns are needed.
     const from = check === undefined ? SEARCH_ONLY : WITH_TEMPLATES
 
-    if (text !== undefined && q.sort === 'relevance') return this.#ranked(db, q, from, where, text)
+    if (text !== undefined && q.sort === 'relevance')
+      return withIndexScans(db, (trx) => this.#ranked(trx, q, from, scope, text))
     const sort = q.sort === 'relevance' ? 'name' : q.sort
     if (text === undefined && filters === undefined && check === undefined) return this.#listAll(db, q, sort)
-    return this.#listMatches(db, q, where, sort)
+    return text === undefined
+      ? this.#listMatches(db, q, where, sort)
+      : withIndexScans(db, (trx) => this.#listMatches(trx, q, where, sort))
   }
 
   /** Text queries, best first, in the tiers described at the top of this file. */
@@ -154,12 +157,13 @@ export class PostgresSearch implements SearchBackend {
     db: Kysely<Database>,
     q: BackendQuery,
     from: RawBuilder<unknown>,
-    where: RawBuilder<unknown>,
+    scope: RawBuilder<unknown>,
     text: string,
   ): Promise<Result> {
+    const query = sql`${text}::tsquery`
+    const where = sql`${scope} AND s.document @@ ${query}`
     const total = await count(db, from, where)
     if (total === 0 || q.offset >= total || q.limit === 0) return {items: [], total}
-    const query = sql`${text}::tsquery`
     const headScore = sql`ts_rank(${RANK_WEIGHTS}, s.metadata, ${query}, ${RANK_NORMALIZATION})`
     const tailScore = sql`ts_rank(${RANK_WEIGHTS}, s.document, ${query}, ${RANK_NORMALIZATION})`
     const inHead = sql`s.metadata @@ ${query}`
@@ -174,7 +178,8 @@ export class PostgresSearch implements SearchBackend {
 
     // Many matches: rank the head alone, and the tail only when a page reaches it, so a
     // common word does not rank every README that holds it.
-    const head = sql`${where} AND ${inHead}`
+    // Metadata is part of the document: the head needs no look at the (large) document.
+    const head = sql`${scope} AND ${inHead}`
     const {rows: hits} = await sql<Hit>`
       SELECT s.seq, ${headScore} AS score FROM ${from} WHERE ${head}
       ORDER BY score DESC, s.seq LIMIT ${q.limit} OFFSET ${q.offset}`.execute(db)
@@ -222,6 +227,25 @@ export class PostgresSearch implements SearchBackend {
 }
 
 type Hit = {seq: string | number; score: number}
+
+/**
+ * Runs `fn` with the planner told what a text match costs. Testing `document @@ query`
+ * row by row unpacks the row's (large, TOASTed) document vector; the GIN index answers
+ * plain words and prefixes without looking at the rows. The planner counts neither, so
+ * for a word most templates hold it would read the whole table, and with a filter it
+ * would take the filter's index and test the text row by row: ten to twenty times
+ * slower. Sequential scans off and a tenfold operator cost keep the text and the
+ * filters in their indexes (a BitmapAnd). (Inside a caller's transaction the settings
+ * would outlive the search: they are skipped there.)
+ */
+async function withIndexScans<T>(db: Kysely<Database>, fn: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+  if (db.isTransaction) return fn(db)
+  return db.transaction().execute(async (trx) => {
+    await sql`SET LOCAL enable_seqscan = off`.execute(trx)
+    await sql`SET LOCAL cpu_operator_cost = 0.025`.execute(trx)
+    return fn(trx)
+  })
+}
 
 const SEARCH_ONLY = sql`template_search AS s`
 /** Search rows with their templates (the exact score check and the listings need both). */

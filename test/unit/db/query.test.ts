@@ -1,11 +1,14 @@
 import {describe, expect, it} from 'vitest'
 
 import {
+  filterGroups,
   filterMatch,
   filtersText,
   filterToken,
+  parseQueryWords,
   quoteTerm,
   scoreFilter,
+  searchTokens,
   textMatch,
 } from '../../../src/db/search/query.js'
 
@@ -105,5 +108,43 @@ describe('filter tokens', () => {
         `${quoteTerm(filterToken('author', 'x'))} AND "qs70")`,
     )
     expect(filterMatch({tags: [' '], author: ''})).toBeUndefined()
+  })
+})
+
+describe('parseQueryWords and searchTokens', () => {
+  it('split words into the tokens SQLite indexes: letters and digits, folded', () => {
+    expect(searchTokens('Café backend_developer v1.2 fastapi-service')).toEqual([
+      'cafe',
+      'backend',
+      'developer',
+      'v1',
+      '2',
+      'fastapi',
+      'service',
+    ])
+    expect(searchTokens('ÉCOLE Ünïcode Straße')).toEqual(['ecole', 'unicode', 'straße'])
+    expect(searchTokens('" * ( -')).toEqual([])
+  })
+
+  it('mark only the last word as a prefix, from three letters of its last run', () => {
+    expect(parseQueryWords('fastapi-serv docker')).toEqual([
+      {text: 'fastapi-serv', tokens: ['fastapi', 'serv'], prefix: false},
+      {text: 'docker', tokens: ['docker'], prefix: true},
+    ])
+    expect(parseQueryWords('fastapi-s').at(-1)?.prefix).toBe(false)
+    expect(parseQueryWords('ai')).toEqual([{text: 'ai', tokens: ['ai'], prefix: false}])
+    expect(parseQueryWords(' " * ')).toEqual([])
+  })
+})
+
+describe('filterGroups', () => {
+  it('gives one group per filter, several tokens only for a score between tens', () => {
+    expect(filterGroups({category: 'c', tags: ['t', ' '], author: 'A', minScore: 77})).toEqual([
+      [filterToken('category', 'c')],
+      [filterToken('tag', 't')],
+      [filterToken('author', 'a')],
+      ['qs80', 'qv77', 'qv78', 'qv79'],
+    ])
+    expect(filterGroups({})).toEqual([])
   })
 })
