@@ -24,7 +24,7 @@ import type {TestServer} from './support.js'
 
 type Caller = 'anonymous' | 'viewer' | 'editor' | 'admin' | 'platform'
 type Target = 'own' | 'another' | 'public'
-type Outcome = 'allow' | 401 | 403 | 404
+type Outcome = 'allow' | 400 | 401 | 403 | 404
 
 const CALLERS: Caller[] = ['anonymous', 'viewer', 'editor', 'admin', 'platform']
 const TARGETS: Target[] = ['own', 'another', 'public']
@@ -148,7 +148,15 @@ const SAMPLES: Record<string, Sample> = {
   adminStats: {kind: 'plain', request: () => ({path: '/api/v1/admin/stats'})},
   adminClearCache: {kind: 'plain', request: () => ({method: 'POST', path: '/api/v1/admin/cache/clear'})},
   adminReindex: {kind: 'plain', request: () => ({method: 'POST', path: '/api/v1/admin/reindex'})},
-  adminGitSync: {kind: 'plain', request: () => ({method: 'POST', path: '/api/v1/admin/git/sync'})},
+  adminGitSync: {
+    kind: 'plain',
+    // The public catalog's repository has no remote here: an allowed caller gets past the
+    // permission check to 400 USAGE_ERROR ("no remote yet"), and nothing changes. The
+    // success path is in git-sync.test.ts.
+    request: () => ({method: 'POST', path: '/api/v1/admin/git/sync'}),
+    outcome: () => 400,
+  },
+  adminGitSyncStatus: {kind: 'plain', request: () => ({path: '/api/v1/admin/git/sync'})},
   login: {
     kind: 'plain',
     request: () => ({
