@@ -67,6 +67,8 @@ export interface HealthStatus {
   service: string
   version: string
   database: string
+  /** Which database the index is on (DATABASE_URL). */
+  database_kind: 'sqlite' | 'postgres'
   /** connected, not configured, or unavailable: <why> */
   redis: string
   /** Round trip to Redis when connected. */

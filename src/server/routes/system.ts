@@ -14,6 +14,7 @@ import {defineRoute, mountRoutes, sendBody} from '../route.js'
 import type {RouteSpec} from '../route.js'
 import {ref} from '../schemas.js'
 import type {RouterDeps} from '../types.js'
+import {parseDbUrl} from '../../db/database.js'
 import {gitSyncStatuses} from './admin.js'
 
 const TAG = 'system'
@@ -85,6 +86,7 @@ async function health(deps: RouterDeps): Promise<{healthy: boolean; status: Heal
       service: 'maestro-tpl',
       version: deps.version,
       database,
+      database_kind: parseDbUrl(deps.config.databaseUrl).dialect,
       redis,
       redis_latency_ms: latency,
       templates_count: count,

@@ -1,11 +1,12 @@
 import {Validator} from '@seriousme/openapi-schema-validator'
 import type {Express} from 'express'
-import {describe, expect, it} from 'vitest'
+import {describe, expect, it, onTestFinished} from 'vitest'
 
 import {MaestroError} from '../../../src/domain/errors.js'
 import {createApp} from '../../../src/server/app.js'
 import type {DaemonRegistry} from '../../../src/server/types.js'
 import {testConfig} from '../../helpers/temp.js'
+import {createTestDatabase, unavailable} from '../db/helpers.js'
 import {expectProblem, expectSchema, silent, startTestServer, templateUpload} from './support.js'
 
 /** A registry whose database is gone: every call fails as a dropped connection would. */
@@ -122,11 +123,35 @@ describe('daemon: /health', () => {
       status: 'healthy',
       service: 'maestro-tpl',
       database: 'connected',
+      database_kind: 'sqlite',
       redis: 'not configured',
       templates_count: 0,
     })
     expect(body.version).toMatch(/^\d+\.\d+\.\d+/)
   })
+
+  it.skipIf(unavailable('postgres'))(
+    'reports PostgreSQL when the index is on it, and serves from it',
+    async () => {
+      const database = await createTestDatabase('postgres')
+      onTestFinished(() => database.drop())
+      const server = await startTestServer({env: {DATABASE_URL: database.url}})
+      const published = await server.api('/api/v1/templates', {json: templateUpload({name: 'on-postgres'})})
+      expect(published.status).toBe(201)
+      const res = await server.api('/health')
+      expect(res.status).toBe(200)
+      const body = await res.json()
+      expectSchema(body, 'Health')
+      expect(body).toMatchObject({
+        status: 'healthy',
+        database: 'connected',
+        database_kind: 'postgres',
+        templates_count: 1,
+      })
+      const found = await (await server.api('/api/v1/templates?text=postgres')).json()
+      expect(found.items.map((t: {name: string}) => t.name)).toEqual(['on-postgres'])
+    },
+  )
 
   it('answers 503 when the database is down', async () => {
     const server = await startTestServer({registry: brokenRegistry()})
