@@ -3,10 +3,10 @@ import {join} from 'node:path'
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../src/cli/base-command.js'
+import {formatGitSync, formatMirror} from '../src/cli/sync-output.js'
 import {UsageError} from '../src/domain/errors.js'
 import type {SyncSummary} from '../src/sync/git-sync.js'
 import type {MirrorSummary} from '../src/sync/mirror.js'
-import {table} from '../src/ui/table.js'
 
 const MIRROR = 'mirror a daemon (--from-remote)'
 
@@ -98,34 +98,7 @@ export default class Sync extends BaseCommand<typeof Sync> {
       },
       onProgress: this.interactive ? importProgress() : undefined,
     })
-    if (!this.jsonEnabled()) {
-      const {added, changed, removed, unchanged} = summary.templates
-      this.log(
-        table(
-          [
-            {
-              namespace: summary.namespace,
-              added: added.length,
-              changed: changed.length,
-              removed: removed.length,
-              unchanged,
-              versions: summary.versions,
-              bytes: summary.bytes,
-            },
-          ],
-          [
-            {key: 'namespace', header: 'NAMESPACE'},
-            {key: 'added', header: 'ADDED', align: 'right'},
-            {key: 'changed', header: 'CHANGED', align: 'right'},
-            {key: 'removed', header: 'REMOVED', align: 'right'},
-            {key: 'unchanged', header: 'UNCHANGED', align: 'right'},
-            {key: 'versions', header: 'VERSIONS', align: 'right'},
-            {key: 'bytes', header: 'BYTES', align: 'right'},
-          ],
-        ),
-      )
-      this.listChanges(summary.templates)
-    }
+    if (!this.jsonEnabled()) this.log(formatMirror(summary))
     return summary
   }
 
@@ -156,45 +129,10 @@ export default class Sync extends BaseCommand<typeof Sync> {
         ...(progress ? {onProgress: progress.update} : {}),
       })
       progress?.done()
-      if (!this.jsonEnabled()) this.printGitSync(summary)
+      if (!this.jsonEnabled()) this.log(formatGitSync(summary))
       return summary
     } finally {
       progress?.done()
-    }
-  }
-
-  printGitSync(summary: SyncSummary): void {
-    const {added, changed, removed} = summary.templates
-    this.log(
-      table(
-        [
-          {
-            namespace: summary.namespace,
-            fetched: summary.fetched,
-            pushed: summary.pushed,
-            added: added.length,
-            changed: changed.length,
-            removed: removed.length,
-            head: summary.head?.slice(0, 12) ?? '-',
-          },
-        ],
-        [
-          {key: 'namespace', header: 'NAMESPACE'},
-          {key: 'fetched', header: 'FETCHED', align: 'right'},
-          {key: 'pushed', header: 'PUSHED', align: 'right'},
-          {key: 'added', header: 'ADDED', align: 'right'},
-          {key: 'changed', header: 'CHANGED', align: 'right'},
-          {key: 'removed', header: 'REMOVED', align: 'right'},
-          {key: 'head', header: 'HEAD'},
-        ],
-      ),
-    )
-    this.listChanges(summary.templates)
-  }
-
-  listChanges(templates: {added: string[]; changed: string[]; removed: string[]}): void {
-    for (const [label, names] of Object.entries(templates)) {
-      if (Array.isArray(names) && names.length > 0) this.log(`${label}: ${names.join(', ')}`)
     }
   }
 }
