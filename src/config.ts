@@ -97,11 +97,20 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   return value
 }
 
+/**
+ * A path with a leading `~` taken from the user's home, as a shell would: a `.env` file
+ * (`MAESTRO_HOME=~/.maestro`, as in .env.example) is not expanded by any shell.
+ */
+function expandHome(path: string): string {
+  if (path === '~' || path.startsWith('~/')) return join(homedir(), path.slice(1))
+  return resolve(path)
+}
+
 export function loadConfig(overrides: NodeJS.ProcessEnv = {}): Config {
   if (Object.keys(overrides).length === 0) loadDotenv()
   const env = {...process.env, ...overrides}
   return Object.freeze({
-    home: resolve(env.MAESTRO_HOME || join(homedir(), '.maestro')),
+    home: expandHome(env.MAESTRO_HOME || join(homedir(), '.maestro')),
     databaseUrl: env.DATABASE_URL || undefined,
     databasePool: Object.freeze({
       max: integer(env, 'DATABASE_POOL_MAX', DEFAULT_POOL.max, 1, 10_000),
