@@ -11,7 +11,7 @@
  *
  * Idempotency (create, update, delete; a retrieve has no effect and is simply run again):
  * after the effect, the result is recorded under
- * `<prefix>events:processed:<request_id>` (SET NX, kept `resultTtlMs`), then written to
+ * `<prefix>events:processed:<tenant_id>:<request_id>` (SET NX, kept `resultTtlMs`), then written to
  * the results stream, then the entry is acknowledged. A redelivered request finds the
  * record and re-sends the recorded result (only if it was not written yet) instead of
  * repeating the effect. Two consumers racing on one request (one claimed it from the
@@ -144,7 +144,10 @@ export function requestProcessor(
 ): Pick<StreamConsumerOptions, 'handle' | 'onDeadLetter'> {
   const {bus, registry} = options
   const ttlMs = options.resultTtlMs ?? 24 * 3600_000
-  const recordKey = (requestId: string) => `${bus.keyPrefix}events:processed:${requestId}`
+  // Scoped by tenant: a request id is the producer's choice, and one tenant's id must
+  // neither replay another tenant's result nor suppress its own effect.
+  const recordKey = (request: Pick<TemplateRequest, 'tenant_id' | 'request_id'>) =>
+    `${bus.keyPrefix}events:processed:${request.tenant_id}:${request.request_id}`
 
   const send = async (record: ProcessedRecord, key: string): Promise<void> => {
     if (record.result_id) return
@@ -174,7 +177,7 @@ export function requestProcessor(
     }
     // Reads have no effect to protect: run again if redelivered, and remember nothing.
     const writes = request.operation !== 'retrieve'
-    const key = recordKey(request.request_id)
+    const key = recordKey(request)
     const previous = writes ? await recall(key) : undefined
     if (previous) return send(previous, key)
 

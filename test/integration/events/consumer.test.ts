@@ -6,7 +6,7 @@ import {createDb} from '../../../src/db/database.js'
 import {TemplateIndex} from '../../../src/db/template-index.js'
 import {join} from 'node:path'
 
-import {describe, expect, it} from 'vitest'
+import {describe, expect, it, onTestFinished} from 'vitest'
 
 import {deadLetterStream} from '../../../src/events/bus.js'
 import type {EventBus, Fields} from '../../../src/events/bus.js'
@@ -72,10 +72,14 @@ for (const {name: kind, enabled} of BUSES) {
         (await bus.range(bus.streams.results, '-', '+'))
           .map((e) => decodeResult(e.fields!))
           .filter((r) => r.request_id === requestId)
-      const cleanup = async () => {
-        for (const c of consumers) await c.stop()
-        await registry.close()
-      }
+      let closed: Promise<void> | undefined
+      const cleanup = () =>
+        (closed ??= (async () => {
+          for (const c of consumers) await c.stop()
+          await registry.close()
+        })())
+      // Also when an assertion fails first: running consumers would keep the worker alive.
+      onTestFinished(cleanup)
       /** A consumer that dies after its first effect, before acknowledging it. */
       const crashingConsumer = (name: string, opts: {claimIdleMs?: number} = {}) => {
         let crashed = false
@@ -232,6 +236,33 @@ for (const {name: kind, enabled} of BUSES) {
         status: 'success',
         result: {name: 'billing-service', namespace: 'acme'},
       })
+      await t.cleanup()
+    })
+
+    it('keeps request ids apart per tenant: the same id from two tenants runs both', async () => {
+      const t = await setup()
+      t.consumer('daemon-1')
+      const request = (tenant: string) => ({
+        request_id: 'req-same-id',
+        template_id: 'shared-name',
+        operation: 'create',
+        tenant_id: tenant,
+        parameters: JSON.stringify(createParameters('shared-name')),
+      })
+      await t.produce(t.bus.streams.requests, request('acme'))
+      await waitFor(() => t.results('req-same-id').then((r) => r.length > 0))
+      await t.produce(t.bus.streams.requests, request('globex'))
+      await waitFor(() => t.results('req-same-id').then((r) => r.length > 1))
+      const results = await t.results('req-same-id')
+      expect(results.map((r) => (r.result as {template: {namespace: string}}).template.namespace)).toEqual([
+        'acme',
+        'globex',
+      ])
+      expect(t.runs.count).toBe(2)
+      for (const tenant of ['acme', 'globex']) {
+        const seen = t.registry.withContext({tenant, user: 'test', role: 'viewer'})
+        expect((await seen.get('shared-name')).namespace).toBe(tenant)
+      }
       await t.cleanup()
     })
 
