@@ -35,7 +35,7 @@ export default class Sync extends BaseCommand<typeof Sync> {
     push: Flags.boolean({description: 'push the local repository to the remote (default: pull then push)'}),
     'from-remote': Flags.string({
       description:
-        'URL of a maestro-tpl daemon whose templates (every version) to mirror into the local store; a second run moves only what changed (token: MAESTRO_TOKEN)',
+        'URL of a maestro-tpl daemon whose templates (every version) to mirror into the local store; a second run moves only what changed (token: MAESTRO_TOKEN, or your `login` to that daemon)',
       helpGroup: 'MIRROR',
       exclusive: ['pull', 'push'],
     }),
@@ -88,7 +88,8 @@ export default class Sync extends BaseCommand<typeof Sync> {
     const summary = await mirrorIntoStore({
       config,
       url,
-      token: process.env.MAESTRO_TOKEN,
+      // MAESTRO_TOKEN, else the sign-in `maestro-tpl login --remote URL` stored for this daemon.
+      token: await this.bearerToken(url),
       into: flags.into,
       filter: {
         ...(flags.query ? {text: flags.query} : {}),

@@ -92,6 +92,13 @@ describe('e2e: sign-in and tokens with the built CLI and daemon', () => {
     expect(renewed.refresh_token).not.toBe(entry.refresh_token)
     expect(Date.parse(renewed.access_expires_at)).toBeGreaterThan(Date.now())
 
+    // Mirroring the daemon signs in with the stored login too: acme's template comes along.
+    const mirrored = cli(['sync', '--from-remote', daemon.url, '--json'], undefined, {
+      MAESTRO_HOME: join(work, 'laptop'),
+    })
+    expect(mirrored.status, mirrored.stderr).toBe(0)
+    expect(JSON.parse(mirrored.stdout).templates.added).toEqual(['acme-service'])
+
     const out = cli(['logout', '--remote', daemon.url])
     expect(out.status, out.stderr).toBe(0)
     expect(JSON.parse(readFileSync(credentialsFile(), 'utf8')).remotes[daemon.url]).toBeUndefined()
