@@ -48,7 +48,7 @@ export interface SearchQuery {
 }
 
 export interface SearchHit extends TemplateSummary {
-  /** Relevance (higher is better); 0 when the query had no text. */
+  /** Relevance (higher is better); 0 when the query had no text or was sorted other than by relevance. */
   rank: number
 }
 
