@@ -30,7 +30,7 @@ import {sql} from 'kysely'
 import type {Kysely, RawBuilder} from 'kysely'
 
 import type {SearchHit, SearchSort} from '../../registry/types.js'
-import {seqRange} from '../keys.js'
+import {namespaceKeys, seqRange} from '../keys.js'
 import {chunks, SUMMARY_COLUMNS, toSummary} from '../rows.js'
 import type {SummaryRow} from '../rows.js'
 import type {Database} from '../schema.js'
@@ -117,12 +117,7 @@ export class PostgresSearch implements SearchBackend {
   }
 
   async search(db: Kysely<Database>, q: BackendQuery): Promise<Result> {
-    const spaces = await db
-      .selectFrom('namespaces')
-      .select(['name', 'key'])
-      .where('name', 'in', q.namespaces)
-      .orderBy('key')
-      .execute()
+    const spaces = await namespaceKeys(db, q.namespaces)
     if (spaces.length === 0) return {items: [], total: 0}
     const text = textQuery(parseQueryWords(q.text))
     const filters = filterQuery(q)

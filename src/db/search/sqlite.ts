@@ -9,7 +9,7 @@ import {sql} from 'kysely'
 import type {Kysely, RawBuilder} from 'kysely'
 
 import type {SearchHit, SearchSort} from '../../registry/types.js'
-import {seqRange} from '../keys.js'
+import {namespaceKeys, seqRange} from '../keys.js'
 import {chunks, SUMMARY_COLUMNS, toSummary} from '../rows.js'
 import type {SummaryRow} from '../rows.js'
 import type {Database} from '../schema.js'
@@ -61,12 +61,7 @@ export class SqliteSearch implements SearchBackend {
   }
 
   async search(db: Kysely<Database>, q: BackendQuery): Promise<Result> {
-    const spaces = await db
-      .selectFrom('namespaces')
-      .select(['name', 'key'])
-      .where('name', 'in', q.namespaces)
-      .orderBy('key')
-      .execute()
+    const spaces = await namespaceKeys(db, q.namespaces)
     if (spaces.length === 0) return {items: [], total: 0}
     const text = textMatch(q.text)
     const filters = filterMatch(q)
