@@ -50,6 +50,8 @@ const EXTERNAL = [
   'better-sqlite3/build/*',
   'pg',
   'pg-native',
+  // Loaded on demand by src/cache/redis-connection.ts, only with REDIS_URL.
+  'redis',
   'swagger-ui-dist',
   'pino',
   'thread-stream',

@@ -21,9 +21,7 @@ import type {Logger} from 'pino'
 
 import type {WireFiles} from '../client/wire.js'
 import {MaestroError, UsageError, isMaestroError} from '../domain/errors.js'
-import {parseTemplate} from '../domain/template.js'
 import type {Registry, RequestContext} from '../registry/types.js'
-import {uploadedFiles} from '../server/upload.js'
 import type {Limits} from '../server/types.js'
 import {DEFAULT_LIMITS} from '../server/types.js'
 import type {EventBus} from './bus.js'
@@ -62,6 +60,12 @@ export async function executeRequest(
     }
     case 'create':
     case 'update': {
+      // Loaded for writes only: every CLI command opens a bus, and these pull in the
+      // manifest schema (ajv, yaml) and the upload code.
+      const [{parseTemplate}, {uploadedFiles}] = await Promise.all([
+        import('../domain/template.js'),
+        import('../server/upload.js'),
+      ])
       const template = parseTemplate(uploadedFiles(uploadOf(params), limits), `request ${request.request_id}`)
       const name = request.template_id.split('@')[0]!.split('/').pop()!
       if (request.operation === 'update') {
