@@ -48,6 +48,15 @@ export interface BenchOptions {
   runs?: number
   /** Keep the database file afterwards. Default false. */
   keep?: boolean
+  /**
+   * Time searches against the index a kept earlier run built (the same file, or the
+   * PostgreSQL schema named `schema`) instead of building a new one. Default false.
+   */
+  reuse?: boolean
+  /** PostgreSQL: the schema to build in (default `maestro_bench_<pid>_<random>`). */
+  schema?: string
+  /** Time only the query shapes whose name contains this. */
+  only?: string
 }
 
 export interface QueryTiming {
@@ -289,14 +298,15 @@ export async function benchSearch(options: BenchOptions): Promise<BenchResult> {
     const index = new TemplateIndex(db)
 
     const started = performance.now()
-    await seed(db, options.templates)
-    const buildMs = performance.now() - started
+    if (!target.reused) await seed(db, options.templates)
+    const buildMs = target.reused ? 0 : performance.now() - started
 
     const namespaces = ['acme', 'public']
     const all: number[] = []
     const allCpu: number[] = []
     const queries: QueryTiming[] = []
-    for (const {name, query} of QUERIES) {
+    const shapes = QUERIES.filter((shape) => options.only === undefined || shape.name.includes(options.only))
+    for (const {name, query} of shapes) {
       for (let i = 0; i < 10; i++) await index.search(namespaces, query)
       const times: number[] = []
       const cpu: number[] = []
@@ -346,17 +356,18 @@ export async function benchSearch(options: BenchOptions): Promise<BenchResult> {
 async function benchDatabase(
   options: BenchOptions,
   dbPath: string,
-): Promise<{url: string; drop: () => Promise<void>}> {
+): Promise<{url: string; drop: () => Promise<void>; reused: boolean}> {
   if (options.postgresUrl === undefined) {
     mkdirSync(dirname(dbPath), {recursive: true})
     const drop = async () => {
       for (const suffix of ['', '-wal', '-shm']) rmSync(dbPath + suffix, {force: true})
     }
-    await drop()
-    return {url: `sqlite:${dbPath}`, drop}
+    const reused = options.reuse === true && existsSync(dbPath)
+    if (!reused) await drop()
+    return {url: `sqlite:${dbPath}`, drop, reused}
   }
   const server = options.postgresUrl
-  const schema = `maestro_bench_${process.pid}_${randomUUID().slice(0, 8)}`
+  const schema = options.schema ?? `maestro_bench_${process.pid}_${randomUUID().slice(0, 8)}`
   const admin = async (statement: RawBuilder<unknown>) => {
     const db = createDb({url: server})
     try {
@@ -365,11 +376,29 @@ async function benchDatabase(
       await db.destroy()
     }
   }
-  await admin(sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`)
-  await admin(sql`CREATE SCHEMA ${sql.id(schema)}`)
+  const exists = async () => {
+    const db = createDb({url: server})
+    try {
+      const {rows} = await sql<{n: string}>`
+        SELECT count(*) AS n FROM information_schema.tables
+        WHERE table_schema = ${schema} AND table_name = 'template_search'`.execute(db)
+      return Number(rows[0]?.n) > 0
+    } finally {
+      await db.destroy()
+    }
+  }
+  const reused = options.reuse === true && (await exists())
+  if (!reused) {
+    await admin(sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`)
+    await admin(sql`CREATE SCHEMA ${sql.id(schema)}`)
+  }
   const url = new URL(server)
   url.searchParams.set('options', `-c search_path=${schema}`)
-  return {url: url.toString(), drop: () => admin(sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`)}
+  return {
+    url: url.toString(),
+    drop: () => admin(sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`),
+    reused,
+  }
 }
 
 /** Templates per bulk-load transaction. */
@@ -444,11 +473,14 @@ async function main(argv: readonly string[]): Promise<void> {
     dbPath,
     ...(postgresUrl ? {postgresUrl} : {}),
     runs: Number(arg('--runs') ?? 200),
-    keep: argv.includes('--keep'),
+    // --reuse times the index a run with --keep left (same --db, or same --schema).
+    keep: argv.includes('--keep') || argv.includes('--reuse'),
+    reuse: argv.includes('--reuse'),
+    ...(arg('--schema') ? {schema: arg('--schema') as string} : {}),
+    ...(arg('--only') ? {only: arg('--only') as string} : {}),
   })
-  console.log(
-    `${postgresUrl ? 'PostgreSQL' : 'SQLite'}, templates: ${result.templates}, build: ${(result.buildMs / 1000).toFixed(1)} s`,
-  )
+  const build = result.buildMs === 0 ? 'reused' : `${(result.buildMs / 1000).toFixed(1)} s`
+  console.log(`${postgresUrl ? 'PostgreSQL' : 'SQLite'}, templates: ${result.templates}, build: ${build}`)
   console.log(`all searches, wall: median ${result.median} ms, p99 ${result.p99} ms, max ${result.max} ms`)
   console.log(`all searches, cpu:  median ${result.cpuMedian} ms, p99 ${result.cpuP99} ms`)
   console.table(

@@ -37,6 +37,10 @@ export default class Search extends BaseCommand<typeof Search> {
     })(),
     limit: Flags.integer({char: 'n', description: 'how many results', default: 20, min: 1, max: 100}),
     offset: Flags.integer({description: 'skip this many results', default: 0, min: 0}),
+    'exact-total': Flags.boolean({
+      description: 'count every match (by default the count stops at 10,000 and shows "10,000+")',
+      default: false,
+    }),
   }
 
   async run(): Promise<SearchResult> {
@@ -51,6 +55,7 @@ export default class Search extends BaseCommand<typeof Search> {
       ...(flags.sort ? {sort: flags.sort} : {}),
       limit: flags.limit,
       offset: flags.offset,
+      ...(flags['exact-total'] ? {exactTotal: true} : {}),
     })
     if (!this.jsonEnabled()) this.log(printSearchResult(result))
     return result

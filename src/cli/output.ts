@@ -7,7 +7,9 @@ import {table} from '../ui/table.js'
 export function printSearchResult(result: SearchResult): string {
   if (result.items.length === 0) return 'No templates found. Try fewer words or filters.'
   const rows = result.items.map((t) => ({...t, score: t.quality_score ?? '-', tags: t.tags.join(',')}))
-  const shown = `${result.offset + 1}-${result.offset + result.items.length} of ${result.total}`
+  // A count that stopped early is a lower bound: "of 10,000+".
+  const total = `${result.total.toLocaleString('en-US')}${result.total_exact === false ? '+' : ''}`
+  const shown = `${result.offset + 1}-${result.offset + result.items.length} of ${total}`
   return [
     table(rows, [
       {key: 'name', header: 'NAME'},

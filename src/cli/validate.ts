@@ -54,6 +54,7 @@ async function allTemplateRefs(registry: Registry): Promise<string[]> {
   for (let offset = 0; ; offset += 100) {
     const page = await registry.search({limit: 100, offset})
     refs.push(...page.items.map((t) => `${t.namespace}/${t.name}`))
-    if (page.items.length < 100 || refs.length >= page.total) return refs
+    // A total past 10,000 is a lower bound (total_exact false): only a short page ends it then.
+    if (page.items.length < 100 || (page.total_exact && refs.length >= page.total)) return refs
   }
 }

@@ -13,12 +13,14 @@ import {withRetry} from './retry.js'
 import * as initial from './migrations/2026_11_26_0001_initial.js'
 import * as postgresSearch from './migrations/2026_12_01_0001_postgres_search.js'
 import * as auth from './migrations/2026_12_01_0003_auth.js'
+import * as sortIndexes from './migrations/2026_12_01_0004_sort_indexes.js'
 
 /** Every migration, by name; kysely applies them in name order. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '2026_11_26_0001_initial': initial,
   '2026_12_01_0001_postgres_search': postgresSearch,
   '2026_12_01_0003_auth': auth,
+  '2026_12_01_0004_sort_indexes': sortIndexes,
 })
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -15,7 +15,7 @@ import {
 } from '../domain/errors.js'
 import type {Manifest, Namespace, TemplateFiles, TemplateSummary, VersionInfo} from '../domain/types.js'
 import {SEARCH_SORTS} from '../registry/types.js'
-import type {SearchHit, SearchQuery, SearchSort, TemplateFileEntry} from '../registry/types.js'
+import type {SearchQuery, SearchSort, TemplateFileEntry} from '../registry/types.js'
 import {isBinary} from '../domain/paths.js'
 import {contentHash} from './content.js'
 import {MAX_NAMESPACE_KEY, seqRange} from './keys.js'
@@ -23,7 +23,8 @@ import {runTransaction} from './retry.js'
 import {chunks, SUMMARY_COLUMNS, toSummary} from './rows.js'
 import type {Database, TemplatesTable, TemplateVersionsTable} from './schema.js'
 import {searchBackendFor} from './search/backend.js'
-import type {SearchBackend, SearchDocument} from './search/backend.js'
+import type {BackendResult, SearchBackend, SearchDocument} from './search/backend.js'
+import {EXACT_TOTAL_UP_TO} from './search/count.js'
 import {parseQueryWords} from './search/query.js'
 
 export const DEFAULT_SEARCH_LIMIT = 20
@@ -160,20 +161,19 @@ export class TemplateIndex {
    * `minScore` (quality score at least). `sort`: see `SearchQuery.sort`. `limit`
    * defaults to 20, at most 100. On PostgreSQL the ranking is `ts_rank` over a weighted
    * tsvector instead (src/db/search/postgres.ts), with the same matches and tiers.
+   * Matches are counted up to EXACT_TOTAL_UP_TO (`totalExact` false beyond), all of
+   * them with `exactTotal`.
    *
    * @example
    * ```ts
    * await index.search(['acme', 'public'], {text: 'fast api', tags: ['python'], minScore: 70, limit: 10})
-   * // {items: [{name: 'fastapi-service', rank: 12.3, ...}], total: 1}
+   * // {items: [{name: 'fastapi-service', rank: 12.3, ...}], total: 1, totalExact: true}
    * ```
    */
-  async search(
-    namespaces: readonly Namespace[],
-    q: SearchQuery,
-  ): Promise<{items: SearchHit[]; total: number}> {
+  async search(namespaces: readonly Namespace[], q: SearchQuery): Promise<BackendResult> {
     let scope = [...new Set(namespaces)]
     if (q.namespace !== undefined) scope = scope.includes(q.namespace) ? [q.namespace] : []
-    if (scope.length === 0) return {items: [], total: 0}
+    if (scope.length === 0) return {items: [], total: 0, totalExact: true}
     return this.#search.search(this.#db, {
       namespaces: scope,
       text: q.text,
@@ -184,6 +184,7 @@ export class TemplateIndex {
       sort: searchSort(q),
       limit: clamp(q.limit, DEFAULT_SEARCH_LIMIT, 0, MAX_SEARCH_LIMIT),
       offset: clamp(q.offset, 0, 0, Number.MAX_SAFE_INTEGER),
+      countUpTo: q.exactTotal === true ? undefined : EXACT_TOTAL_UP_TO,
     })
   }
 

@@ -283,12 +283,15 @@ export class LocalRegistry implements Registry {
     const limit = Math.min(Math.max(query.limit ?? 20, 1), 100)
     const offset = Math.max(query.offset ?? 0, 0)
     const namespaces = query.namespace ? this.#readable.filter((n) => n === query.namespace) : this.#readable
-    if (namespaces.length === 0) return {items: [], total: 0, limit, offset}
+    if (namespaces.length === 0) return {items: [], total: 0, total_exact: true, limit, offset}
     const normalized = {...query, limit, offset}
     const result = await this.#cache.getOrLoad(
       this.#readable,
       this.#cacheKey('search', stableJson(normalized)),
-      async () => ({...(await this.#index.search(namespaces, normalized)), limit, offset}),
+      async () => {
+        const {items, total, totalExact} = await this.#index.search(namespaces, normalized)
+        return {items, total, total_exact: totalExact, limit, offset}
+      },
     )
     for (const hit of result.items) this.#used(hit, 'search_hit')
     return result

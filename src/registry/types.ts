@@ -45,6 +45,12 @@ export interface SearchQuery {
   sort?: SearchSort
   limit?: number
   offset?: number
+  /**
+   * Count every match. Without it a search counts up to 10,000 and reports more as
+   * `total: 10000, total_exact: false`: counting every match of a word most templates
+   * hold costs more than the page.
+   */
+  exactTotal?: boolean
 }
 
 export interface SearchHit extends TemplateSummary {
@@ -54,7 +60,10 @@ export interface SearchHit extends TemplateSummary {
 
 export interface SearchResult {
   items: SearchHit[]
+  /** How many templates match; when `total_exact` is false, at least this many. */
   total: number
+  /** False when the count stopped at 10,000 (ask with `exactTotal` for every match). */
+  total_exact: boolean
   limit: number
   offset: number
 }

@@ -105,7 +105,7 @@ async function templatesByCategory(registry: DaemonRegistry): Promise<Record<str
   for (const category of CATEGORIES) {
     out[category] = stats.categories
       ? (stats.categories[category] ?? 0)
-      : (await registry.search({category, limit: 1})).total
+      : (await registry.search({category, limit: 1, exactTotal: true})).total
   }
   return {...stats.categories, ...out}
 }

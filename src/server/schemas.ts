@@ -129,6 +129,12 @@ export const searchFilters = (listMax: number): Record<string, JsonSchema> => ({
   }),
   limit: int({minimum: 1, maximum: listMax, default: 20}),
   offset: int({minimum: 0, maximum: 1_000_000, default: 0}),
+  exactTotal: {
+    type: 'boolean',
+    default: false,
+    description:
+      'Count every match. Without it, matches are counted up to 10,000 and more are reported as total 10000 with total_exact false.',
+  },
 })
 
 const check: JsonSchema = obj({
@@ -180,7 +186,11 @@ export function apiComponents(listMax: number): Record<string, JsonSchema> {
     SearchQuery: obj(searchFilters(listMax), []),
     SearchResult: obj({
       items: arrayOf(ref('SearchHit')),
-      total: int({minimum: 0}),
+      total: int({minimum: 0, description: 'Matches; at least this many when total_exact is false.'}),
+      total_exact: {
+        type: 'boolean',
+        description: 'False when the count stopped at 10,000 (set exactTotal to count every match).',
+      },
       limit: int(),
       offset: int(),
     }),

@@ -240,7 +240,8 @@ async function listTemplates(client: TemplateClient, filter: MirrorFilter): Prom
       if (!seen || (seen.namespace === PUBLIC_NAMESPACE && item.namespace !== PUBLIC_NAMESPACE))
         byName.set(item.name, item)
     }
-    if (page.items.length < PAGE || offset + PAGE >= page.total) break
+    // Beyond 10,000 the total is a lower bound (total_exact false): a short page ends it.
+    if (page.items.length < PAGE || (page.total_exact && offset + PAGE >= page.total)) break
   }
   return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name))
 }

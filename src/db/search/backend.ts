@@ -7,6 +7,7 @@ import type {Kysely} from 'kysely'
 import type {SearchHit, SearchSort} from '../../registry/types.js'
 import {dialectOf} from '../database.js'
 import type {Database} from '../schema.js'
+import type {Counted} from './count.js'
 import {PostgresSearch} from './postgres.js'
 import {SqliteSearch} from './sqlite.js'
 
@@ -36,6 +37,16 @@ export interface BackendQuery {
   sort: SearchSort
   limit: number
   offset: number
+  /**
+   * Count matches up to this many, then stop: `total` is then a lower bound and
+   * `totalExact` false. Undefined counts them all.
+   */
+  countUpTo: number | undefined
+}
+
+/** A page of matches and how many there are. */
+export interface BackendResult extends Counted {
+  items: SearchHit[]
 }
 
 export interface SearchBackend {
@@ -49,7 +60,7 @@ export interface SearchBackend {
    * statements: for bulk loads (bench/ seeds 100,000 templates with it).
    */
   insertMany(db: Kysely<Database>, docs: readonly SearchDocument[]): Promise<void>
-  search(db: Kysely<Database>, query: BackendQuery): Promise<{items: SearchHit[]; total: number}>
+  search(db: Kysely<Database>, query: BackendQuery): Promise<BackendResult>
 }
 
 const backends = {sqlite: new SqliteSearch(), postgres: new PostgresSearch()} as const

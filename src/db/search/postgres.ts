@@ -34,7 +34,9 @@ import {namespaceKeys, seqRange} from '../keys.js'
 import {chunks, SUMMARY_COLUMNS, toSummary} from '../rows.js'
 import type {SummaryRow} from '../rows.js'
 import type {Database} from '../schema.js'
-import type {BackendQuery, SearchBackend, SearchDocument} from './backend.js'
+import type {BackendQuery, BackendResult, SearchBackend, SearchDocument} from './backend.js'
+import {countedTotal, countLimit, pastTheEnd} from './count.js'
+import type {Counted} from './count.js'
 import {orderBy} from './order.js'
 import {
   COLUMN_WEIGHTS,
@@ -90,7 +92,7 @@ const ONE_PASS_AT_MOST = 1000
 
 const COLUMNS = sql.join(SUMMARY_COLUMNS.map((column) => sql.ref(`t.${column}`)))
 
-type Result = {items: SearchHit[]; total: number}
+type Result = BackendResult
 type ListSort = Exclude<SearchSort, 'relevance'>
 
 export class PostgresSearch implements SearchBackend {
@@ -118,7 +120,7 @@ export class PostgresSearch implements SearchBackend {
 
   async search(db: Kysely<Database>, q: BackendQuery): Promise<Result> {
     const spaces = await namespaceKeys(db, q.namespaces)
-    if (spaces.length === 0) return {items: [], total: 0}
+    if (spaces.length === 0) return {items: [], total: 0, totalExact: true}
     const text = textQuery(parseQueryWords(q.text))
     const filters = filterQuery(q)
     // Between whole numbers the score tokens only narrow the set; the score decides.
@@ -143,8 +145,8 @@ export class PostgresSearch implements SearchBackend {
     const sort = q.sort === 'relevance' ? 'name' : q.sort
     if (text === undefined && filters === undefined && check === undefined) return this.#listAll(db, q, sort)
     return text === undefined
-      ? this.#listMatches(db, q, where, sort)
-      : withIndexScans(db, (trx) => this.#listMatches(trx, q, where, sort))
+      ? this.#listMatches(db, q, from, where, sort)
+      : withIndexScans(db, (trx) => this.#listMatches(trx, q, from, where, sort))
   }
 
   /** Text queries, best first, in the tiers described at the top of this file. */
@@ -157,18 +159,18 @@ export class PostgresSearch implements SearchBackend {
   ): Promise<Result> {
     const query = sql`${text}::tsquery`
     const where = sql`${scope} AND s.document @@ ${query}`
-    const total = await count(db, from, where)
-    if (total === 0 || q.offset >= total || q.limit === 0) return {items: [], total}
+    const counted = await count(db, from, where, q.countUpTo)
+    if (counted.total === 0 || pastTheEnd(q, counted)) return {items: [], ...counted}
     const headScore = sql`ts_rank(${RANK_WEIGHTS}, s.metadata, ${query}, ${RANK_NORMALIZATION})`
     const tailScore = sql`ts_rank(${RANK_WEIGHTS}, s.document, ${query}, ${RANK_NORMALIZATION})`
     const inHead = sql`s.metadata @@ ${query}`
 
-    if (total <= ONE_PASS_AT_MOST) {
+    if (counted.totalExact && counted.total <= ONE_PASS_AT_MOST) {
       const {rows} = await sql<Hit>`
         SELECT s.seq, CASE WHEN ${inHead} THEN ${headScore} ELSE ${tailScore} END AS score
         FROM ${from} WHERE ${where}
         ORDER BY (${inHead}) DESC, score DESC, s.seq LIMIT ${q.limit} OFFSET ${q.offset}`.execute(db)
-      return {items: await summaries(db, q, rows), total}
+      return {items: await summaries(db, q, rows), ...counted}
     }
 
     // Many matches: rank the head alone, and the tail only when a page reaches it, so a
@@ -179,8 +181,8 @@ export class PostgresSearch implements SearchBackend {
       SELECT s.seq, ${headScore} AS score FROM ${from} WHERE ${head}
       ORDER BY score DESC, s.seq LIMIT ${q.limit} OFFSET ${q.offset}`.execute(db)
     if (hits.length < q.limit) {
-      const headCount = hits.length > 0 ? q.offset + hits.length : await count(db, from, head)
-      if (headCount < total) {
+      const headCount = hits.length > 0 ? q.offset + hits.length : (await count(db, from, head)).total
+      if (!counted.totalExact || headCount < counted.total) {
         const {rows} = await sql<Hit>`
           SELECT s.seq, ${tailScore} AS score FROM ${from} WHERE ${where} AND NOT (${inHead})
           ORDER BY score DESC, s.seq
@@ -188,36 +190,34 @@ export class PostgresSearch implements SearchBackend {
         hits.push(...rows)
       }
     }
-    return {items: await summaries(db, q, hits), total}
+    return {items: await summaries(db, q, hits), ...counted}
   }
 
   /** Filters, or text sorted other than by relevance: the matches in `sort` order. */
   async #listMatches(
     db: Kysely<Database>,
     q: BackendQuery,
+    from: RawBuilder<unknown>,
     where: RawBuilder<unknown>,
     sort: ListSort,
   ): Promise<Result> {
-    const total = await count(db, WITH_TEMPLATES, where)
-    if (q.offset >= total || q.limit === 0) return {items: [], total}
+    const counted = await count(db, from, where, q.countUpTo)
+    if (pastTheEnd(q, counted)) return {items: [], ...counted}
     const {rows} = await sql<SummaryRow>`
       SELECT ${COLUMNS} FROM ${WITH_TEMPLATES} WHERE ${where}
       ORDER BY ${orderBy(sort, 'postgres')} LIMIT ${q.limit} OFFSET ${q.offset}`.execute(db)
-    return {items: visible(q, rows).map((row) => ({...toSummary(row), rank: 0})), total}
+    return {items: visible(q, rows).map((row) => ({...toSummary(row), rank: 0})), ...counted}
   }
 
   /** No text, no filter: every template of the namespaces, in `sort` order. */
   async #listAll(db: Kysely<Database>, q: BackendQuery, sort: ListSort): Promise<Result> {
     const scope = sql`t.namespace IN (${sql.join(q.namespaces)})`
-    const {rows: counted} = await sql<{
-      n: string
-    }>`SELECT count(*) AS n FROM templates AS t WHERE ${scope}`.execute(db)
-    const total = Number(counted[0]?.n ?? 0)
-    if (q.offset >= total || q.limit === 0) return {items: [], total}
+    const counted = await count(db, sql`templates AS t`, scope, q.countUpTo)
+    if (pastTheEnd(q, counted)) return {items: [], ...counted}
     const {rows} = await sql<SummaryRow>`
       SELECT ${COLUMNS} FROM templates AS t WHERE ${scope}
       ORDER BY ${orderBy(sort, 'postgres')} LIMIT ${q.limit} OFFSET ${q.offset}`.execute(db)
-    return {items: rows.map((row) => ({...toSummary(row), rank: 0})), total}
+    return {items: rows.map((row) => ({...toSummary(row), rank: 0})), ...counted}
   }
 }
 
@@ -230,14 +230,17 @@ type Hit = {seq: string | number; score: number}
  * for a word most templates hold it would read the whole table, and with a filter it
  * would take the filter's index and test the text row by row: ten to twenty times
  * slower. Sequential scans off and a tenfold operator cost keep the text and the
- * filters in their indexes (a BitmapAnd). (Inside a caller's transaction the settings
- * would outlive the search: they are skipped there.)
+ * filters in their indexes (a BitmapAnd). No parallel workers: starting them costs
+ * more than the few thousand rows a capped count or a page reads, and a search
+ * running beside others on the server would only take their cores. One statement sets
+ * all three (each is a round trip). (Inside a caller's transaction the settings would
+ * outlive the search: they are skipped there.)
  */
 async function withIndexScans<T>(db: Kysely<Database>, fn: (db: Kysely<Database>) => Promise<T>): Promise<T> {
   if (db.isTransaction) return fn(db)
   return db.transaction().execute(async (trx) => {
-    await sql`SET LOCAL enable_seqscan = off`.execute(trx)
-    await sql`SET LOCAL cpu_operator_cost = 0.025`.execute(trx)
+    await sql`SELECT set_config('enable_seqscan', 'off', true), set_config('cpu_operator_cost', '0.025', true),
+                     set_config('max_parallel_workers_per_gather', '0', true)`.execute(trx)
     return fn(trx)
   })
 }
@@ -246,13 +249,20 @@ const SEARCH_ONLY = sql`template_search AS s`
 /** Search rows with their templates (the exact score check and the listings need both). */
 const WITH_TEMPLATES = sql`template_search AS s JOIN templates AS t ON t.seq = s.seq`
 
+/** Rows of `from` where `where` holds, counted up to `countUpTo` (all when undefined). */
 async function count(
   db: Kysely<Database>,
   from: RawBuilder<unknown>,
   where: RawBuilder<unknown>,
-): Promise<number> {
-  const {rows} = await sql<{n: string}>`SELECT count(*) AS n FROM ${from} WHERE ${where}`.execute(db)
-  return Number(rows[0]?.n ?? 0)
+  countUpTo?: number,
+): Promise<Counted> {
+  const limit = countLimit(countUpTo)
+  const statement =
+    limit === undefined
+      ? sql<{n: string}>`SELECT count(*) AS n FROM ${from} WHERE ${where}`
+      : sql<{n: string}>`SELECT count(*) AS n FROM (SELECT 1 FROM ${from} WHERE ${where} LIMIT ${limit}) AS m`
+  const {rows} = await statement.execute(db)
+  return countedTotal(Number(rows[0]?.n ?? 0), countUpTo)
 }
 
 /**

@@ -13,22 +13,36 @@ import {namespaceKeys, seqRange} from '../keys.js'
 import {chunks, SUMMARY_COLUMNS, toSummary} from '../rows.js'
 import type {SummaryRow} from '../rows.js'
 import type {Database} from '../schema.js'
-import type {BackendQuery, SearchBackend, SearchDocument} from './backend.js'
+import type {BackendQuery, BackendResult, SearchBackend, SearchDocument} from './backend.js'
+import {countedTotal, countLimit, pastTheEnd} from './count.js'
+import type {Counted} from './count.js'
 import {orderBy} from './order.js'
 import {COLUMN_WEIGHTS, filterMatch, filtersText, scoreFilter, textMatch} from './query.js'
 
 const BM25 = sql.raw(`bm25(f.templates_fts, ${COLUMN_WEIGHTS.map((w) => w.toFixed(1)).join(', ')})`)
 const COLUMNS = sql.join(SUMMARY_COLUMNS.map((column) => sql.ref(`t.${column}`)))
 
-/** Up to this many matches, a listing sorts them; beyond, it walks the name index. */
+/** Up to this many matches, a listing sorts them; beyond, it walks its sort's index. */
 const SORT_AT_MOST = 2000
+
+/**
+ * The index that holds the templates in each listing order (src/db/search/order.ts).
+ * Walking it and keeping the matches stops after one page; when matches are few, it
+ * would walk far before finding a page, and sorting them is cheaper.
+ */
+const SORT_INDEX: Record<ListSort, RawBuilder<unknown>> = {
+  name: sql.raw('templates_name_namespace'),
+  usage: sql.raw('templates_usage'),
+  score: sql.raw('templates_score'),
+  updated: sql.raw('templates_updated'),
+}
 
 /** Up to this many matches, a text query ranks them all in one statement. */
 const ONE_PASS_AT_MOST = 1000
 
 type Space = {name: string; key: number}
 type ListSort = Exclude<SearchSort, 'relevance'>
-type Result = {items: SearchHit[]; total: number}
+type Result = BackendResult
 
 /**
  * How much of a README is indexed. Its beginning says what the template is; indexing
@@ -62,7 +76,7 @@ export class SqliteSearch implements SearchBackend {
 
   async search(db: Kysely<Database>, q: BackendQuery): Promise<Result> {
     const spaces = await namespaceKeys(db, q.namespaces)
-    if (spaces.length === 0) return {items: [], total: 0}
+    if (spaces.length === 0) return {items: [], total: 0, totalExact: true}
     const text = textMatch(q.text)
     const filters = filterMatch(q)
     // Between whole numbers the score tokens only narrow the set; the score decides.
@@ -92,28 +106,30 @@ export class SqliteSearch implements SearchBackend {
   ): Promise<Result> {
     const and = (part: string) => (filters === undefined ? part : `${filters} AND ${part}`)
     const all = scan.where(and(text.all))
-    const total = await scan.count(db, all)
-    if (total === 0 || q.offset >= total || q.limit === 0) return {items: [], total}
+    const counted = await scan.count(db, all, q.countUpTo)
+    if (counted.total === 0 || pastTheEnd(q, counted)) return {items: [], ...counted}
 
-    if (total <= ONE_PASS_AT_MOST) {
+    if (counted.totalExact && counted.total <= ONE_PASS_AT_MOST) {
       // Few matches: rank them all in one statement, the tier as the first sort key.
-      // Each ranking statement pays for bm25's statistics, so one beats two here.
-      const inHead = sql`f.rowid IN (SELECT rowid FROM templates_fts WHERE templates_fts MATCH ${text.metadata})`
-      return {items: await summaries(db, q, await scan.rank(db, all, q.limit, q.offset, inHead)), total}
+      // Each ranking statement pays for bm25's statistics, so one beats two here. The
+      // tier's set carries the filters too: a common word alone would fill it with
+      // every template that says it.
+      const inHead = sql`f.rowid IN (SELECT rowid FROM templates_fts WHERE templates_fts MATCH ${and(text.metadata)})`
+      return {items: await summaries(db, q, await scan.rank(db, all, q.limit, q.offset, inHead)), ...counted}
     }
 
     const head = scan.where(and(text.metadata))
     const hits = await scan.rank(db, head, q.limit, q.offset)
     if (hits.length < q.limit) {
       // The head ran out on this page (or before it): the tail continues where it ended.
-      const inHead = hits.length > 0 ? q.offset + hits.length : await scan.count(db, head)
-      if (inHead < total) {
+      const inHead = hits.length > 0 ? q.offset + hits.length : (await scan.count(db, head)).total
+      if (!counted.totalExact || inHead < counted.total) {
         const tail = scan.where(`(${and(text.all)}) NOT ${text.metadata}`)
         const offset = Math.max(0, q.offset - inHead)
         hits.push(...(await scan.rank(db, tail, q.limit - hits.length, offset)))
       }
     }
-    return {items: await summaries(db, q, hits), total}
+    return {items: await summaries(db, q, hits), ...counted}
   }
 
   /** Filters (or text sorted other than by relevance): the matching rows, in `sort` order. */
@@ -125,45 +141,56 @@ export class SqliteSearch implements SearchBackend {
     sort: ListSort,
   ): Promise<Result> {
     const where = scan.where(match)
-    const total = await scan.count(db, where)
-    if (q.offset >= total || q.limit === 0) return {items: [], total}
+    const counted = await scan.count(db, where, q.countUpTo)
+    if (pastTheEnd(q, counted)) return {items: [], ...counted}
     const matches = sql`SELECT f.rowid AS seq FROM ${scan.from} WHERE ${where}`
     const scope = sql`t.namespace IN (${sql.join(q.namespaces)})`
     const order = orderBy(sort, 'sqlite')
     const page =
-      total <= SORT_AT_MOST || sort !== 'name'
+      counted.totalExact && counted.total <= SORT_AT_MOST
         ? sql<SummaryRow>`
             SELECT ${COLUMNS} FROM (${matches}) AS m CROSS JOIN templates AS t ON t.seq = m.seq
             WHERE ${scope} ORDER BY ${order} LIMIT ${q.limit} OFFSET ${q.offset}`
         : sql<SummaryRow>`
-            SELECT ${COLUMNS} FROM templates AS t INDEXED BY templates_name_namespace
+            SELECT ${COLUMNS} FROM templates AS t INDEXED BY ${SORT_INDEX[sort]}
             WHERE t.seq IN (${matches}) AND ${scope}
             ORDER BY ${order} LIMIT ${q.limit} OFFSET ${q.offset}`
     const {rows} = await page.execute(db)
-    return {items: rows.map((row) => ({...toSummary(row), rank: 0})), total}
+    return {items: rows.map((row) => ({...toSummary(row), rank: 0})), ...counted}
   }
 
   /** No text, no filter: every template of the namespaces, in `sort` order. */
   async #listAll(db: Kysely<Database>, q: BackendQuery, sort: ListSort): Promise<Result> {
-    const counted = await db
-      .selectFrom('templates')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('namespace', 'in', q.namespaces)
-      .executeTakeFirst()
-    const total = Number(counted?.n ?? 0)
-    if (q.offset >= total || q.limit === 0) return {items: [], total}
     const scope = sql`t.namespace IN (${sql.join(q.namespaces)})`
+    const counted = await countRows(db, sql`templates AS t`, scope, q.countUpTo)
+    if (pastTheEnd(q, counted)) return {items: [], ...counted}
     // Few rows: the (namespace, name) index finds them, a sort orders them. Many: walk
-    // the name index and stop after the page.
+    // the sort's index and stop after the page.
     const table =
-      total <= SORT_AT_MOST || sort !== 'name'
+      counted.totalExact && counted.total <= SORT_AT_MOST
         ? sql`templates AS t`
-        : sql`templates AS t INDEXED BY templates_name_namespace`
+        : sql`templates AS t INDEXED BY ${SORT_INDEX[sort]}`
     const {rows} = await sql<SummaryRow>`
       SELECT ${COLUMNS} FROM ${table} WHERE ${scope}
       ORDER BY ${orderBy(sort, 'sqlite')} LIMIT ${q.limit} OFFSET ${q.offset}`.execute(db)
-    return {items: rows.map((row) => ({...toSummary(row), rank: 0})), total}
+    return {items: rows.map((row) => ({...toSummary(row), rank: 0})), ...counted}
   }
+}
+
+/** Rows of `from` where `where` holds, counted up to `countUpTo` (all when undefined). */
+async function countRows(
+  db: Kysely<Database>,
+  from: RawBuilder<unknown>,
+  where: RawBuilder<unknown>,
+  countUpTo: number | undefined,
+): Promise<Counted> {
+  const limit = countLimit(countUpTo)
+  const statement =
+    limit === undefined
+      ? sql<{n: number}>`SELECT count(*) AS n FROM ${from} WHERE ${where}`
+      : sql<{n: number}>`SELECT count(*) AS n FROM (SELECT 1 FROM ${from} WHERE ${where} LIMIT ${limit})`
+  const {rows} = await statement.execute(db)
+  return countedTotal(Number(rows[0]?.n ?? 0), countUpTo)
 }
 
 /** The templates of `hits`, in the order of `hits`, with their rank. */
@@ -224,9 +251,9 @@ class Scan {
     return this.#check === undefined ? base : sql`${base} AND s.quality_score >= ${this.#check}`
   }
 
-  async count(db: Kysely<Database>, where: RawBuilder<unknown>): Promise<number> {
-    const {rows} = await sql<{n: number}>`SELECT count(*) AS n FROM ${this.from} WHERE ${where}`.execute(db)
-    return Number(rows[0]?.n ?? 0)
+  /** Matches of `where`, counted up to `countUpTo` (all when undefined). */
+  count(db: Kysely<Database>, where: RawBuilder<unknown>, countUpTo?: number): Promise<Counted> {
+    return countRows(db, this.from, where, countUpTo)
   }
 
   /** Best matches first by bm25, after `first` (a boolean expression) when given. */

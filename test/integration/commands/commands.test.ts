@@ -43,6 +43,9 @@ describe.each(Object.entries(MODES))('commands (%s)', (_mode, open) => {
 
     const search = await runCommand(Search, ['orders', ...s, '--json'])
     expect(JSON.parse(search.stdout).items.map((i: {name: string}) => i.name)).toEqual(['orders-api'])
+    expect(JSON.parse(search.stdout)).toMatchObject({total: 1, total_exact: true})
+    const exact = await runCommand(Search, ['orders', '--exact-total', ...s, '--json'])
+    expect(JSON.parse(exact.stdout)).toMatchObject({total: 1, total_exact: true})
     const table = await runCommand(Search, ['orders', ...s])
     expect(table.stdout).toMatch(/orders-api\s+0\.1\.0\s+backend_developer/)
     const sorted = await runCommand(Search, ['--sort', 'usage', ...s, '--json'])

@@ -1,6 +1,9 @@
 import {sql} from 'kysely'
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 
+import {searchBackendFor} from '../../../src/db/search/backend.js'
+import type {BackendQuery} from '../../../src/db/search/backend.js'
+import {EXACT_TOTAL_UP_TO} from '../../../src/db/search/count.js'
 import {DIALECTS, openTestDb, unavailable, version} from './helpers.js'
 import type {TestDb} from './helpers.js'
 
@@ -277,12 +280,109 @@ for (const dialect of DIALECTS) {
       it('clamps limit and offset', async () => {
         expect((await t.index.search(['public'], {})).items).toHaveLength(20)
         expect((await t.index.search(['public'], {limit: 1000})).items).toHaveLength(25)
-        expect(await t.index.search(['public'], {limit: 0})).toEqual({items: [], total: 25})
+        expect(await t.index.search(['public'], {limit: 0})).toEqual({items: [], total: 25, totalExact: true})
         expect((await t.index.search(['public'], {limit: 3, offset: -4})).items.map((i) => i.name)).toEqual([
           'svc-00',
           'svc-01',
           'svc-02',
         ])
+      })
+    })
+
+    describe('counting', () => {
+      // 25 templates say "service" in their description (the ranking's first tier), 5
+      // more only in their README (the second tier), 3 do not say it at all.
+      beforeEach(async () => {
+        await t.index.transaction(async (tx) => {
+          for (let i = 0; i < 25; i++) {
+            const name = `svc-${String(i).padStart(2, '0')}`
+            await tx.recordVersion(version({name, description: `Service number ${i}`, author: 'Ops'}))
+          }
+          for (let i = 0; i < 5; i++) {
+            const name = `doc-${i}`
+            const readme = `# ${name}\n\nRuns as a service.\n`
+            await tx.recordVersion(version({name, description: 'Worker', readme, author: 'Ops'}))
+          }
+          for (let i = 0; i < 3; i++)
+            await tx.recordVersion(version({name: `other-${i}`, description: 'Other'}))
+        })
+      })
+
+      /** The backend itself, to count up to fewer than EXACT_TOTAL_UP_TO. */
+      const search = (q: Partial<BackendQuery>) =>
+        searchBackendFor(t.db).search(t.db, {
+          namespaces: ['public'],
+          sort: q.text === undefined ? 'name' : 'relevance',
+          limit: 10,
+          offset: 0,
+          countUpTo: undefined,
+          ...q,
+        })
+
+      const shapes: {name: string; query: Partial<BackendQuery>; matches: number}[] = [
+        {name: 'ranked text', query: {text: 'service'}, matches: 30},
+        {name: 'text by name', query: {text: 'service', sort: 'name'}, matches: 30},
+        {name: 'a filter', query: {author: 'Ops'}, matches: 30},
+        {name: 'everything', query: {}, matches: 33},
+      ]
+      for (const {name, query, matches} of shapes) {
+        it(`${name}: counts exactly up to the cap, then reports a lower bound`, async () => {
+          expect(await search({...query, countUpTo: undefined})).toMatchObject({
+            total: matches,
+            totalExact: true,
+          })
+          expect(await search({...query, countUpTo: matches})).toMatchObject({
+            total: matches,
+            totalExact: true,
+          })
+          expect(await search({...query, countUpTo: matches - 1})).toMatchObject({
+            total: matches - 1,
+            totalExact: false,
+          })
+          expect(await search({...query, countUpTo: 7})).toMatchObject({total: 7, totalExact: false})
+        })
+
+        it(`${name}: pages past a capped count, every match once`, async () => {
+          const pages = async (countUpTo: number | undefined) => {
+            const seen: string[] = []
+            for (let offset = 0; ; offset += 10) {
+              const page = await search({...query, countUpTo, offset})
+              seen.push(...page.items.map((i) => i.name))
+              if (page.items.length < 10) return seen
+            }
+          }
+          const exact = await pages(undefined)
+          const capped = await pages(7)
+          expect(new Set(capped).size).toBe(matches)
+          expect([...capped].sort()).toEqual([...exact].sort())
+          // (A small result set is ranked in one statement, a large one tier by tier, so
+          // scores may differ between the two; the tiers may not.)
+          if (query.text !== undefined && query.sort === undefined)
+            expect(capped.slice(0, 25).every((n) => n.startsWith('svc-'))).toBe(true)
+        })
+      }
+
+      it('a page past the last match is empty, with or without an exact count', async () => {
+        expect(await search({text: 'service', offset: 40})).toEqual({items: [], total: 30, totalExact: true})
+        expect(await search({text: 'service', offset: 40, countUpTo: 7})).toEqual({
+          items: [],
+          total: 7,
+          totalExact: false,
+        })
+      })
+
+      it('counts every match when asked (exactTotal), up to 10,000 otherwise', async () => {
+        expect(await t.index.search(['public'], {text: 'service', limit: 1})).toMatchObject({
+          total: 30,
+          totalExact: true,
+        })
+        expect(await t.index.search(['public'], {text: 'service', limit: 1, exactTotal: true})).toMatchObject(
+          {
+            total: 30,
+            totalExact: true,
+          },
+        )
+        expect(EXACT_TOTAL_UP_TO).toBe(10_000)
       })
     })
 

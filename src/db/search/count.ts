@@ -1,0 +1,47 @@
+/**
+ * How a search counts its matches: exactly up to a cap, then "at least that many".
+ * Shared by both dialects (sqlite.ts, postgres.ts).
+ */
+import type {BackendQuery} from './backend.js'
+
+/** How many templates match. */
+export interface Counted {
+  /** Every match when `totalExact`; otherwise the query's `countUpTo`, a lower bound. */
+  total: number
+  totalExact: boolean
+}
+
+/**
+ * How far a search counts its matches unless asked for the exact number. Counting
+ * visits every match, which for a word most templates hold costs more than finding and
+ * ranking the page; past this many, "10,000+" tells a person as much.
+ */
+export const EXACT_TOTAL_UP_TO = 10_000
+
+/**
+ * The total of a count that stopped after `countUpTo + 1` rows (see `countLimit`).
+ *
+ * @example
+ * ```ts
+ * countedTotal(10_001, 10_000) // {total: 10_000, totalExact: false}
+ * countedTotal(42, 10_000)     // {total: 42, totalExact: true}
+ * ```
+ */
+export function countedTotal(counted: number, countUpTo: number | undefined): Counted {
+  return countUpTo !== undefined && counted > countUpTo
+    ? {total: countUpTo, totalExact: false}
+    : {total: counted, totalExact: true}
+}
+
+/** Rows a count reads: one past `countUpTo`, to tell "exactly that many" from "more". */
+export function countLimit(countUpTo: number | undefined): number | undefined {
+  return countUpTo === undefined ? undefined : countUpTo + 1
+}
+
+/**
+ * Whether `offset` is past the last match: only a total that is exact can say so (a
+ * page beyond a capped count may still hold matches).
+ */
+export function pastTheEnd(q: BackendQuery, counted: Counted): boolean {
+  return q.limit === 0 || (counted.totalExact && q.offset >= counted.total)
+}
