@@ -14,6 +14,7 @@ import * as initial from './migrations/2026_11_26_0001_initial.js'
 import * as postgresSearch from './migrations/2026_12_01_0001_postgres_search.js'
 import * as auth from './migrations/2026_12_01_0003_auth.js'
 import * as sortIndexes from './migrations/2026_12_01_0004_sort_indexes.js'
+import * as postgresFilterLexemes from './migrations/2026_12_01_0005_postgres_filter_lexemes.js'
 
 /** Every migration, by name; kysely applies them in name order. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
@@ -21,6 +22,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '2026_12_01_0001_postgres_search': postgresSearch,
   '2026_12_01_0003_auth': auth,
   '2026_12_01_0004_sort_indexes': sortIndexes,
+  '2026_12_01_0005_postgres_filter_lexemes': postgresFilterLexemes,
 })
 
 class StaticMigrationProvider implements MigrationProvider {
@@ -95,12 +97,36 @@ export async function migrationSchema<DB>(db: Kysely<DB>): Promise<string | unde
  * ```
  */
 export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<string[]> {
-  const schema = await withRetry(() => migrationSchema(db))
-  const {error, results} = await withRetry(() => createMigrator(db, schema).migrateToLatest())
+  const {error, results} = await withRetry(() =>
+    withoutStatementTimeout(db, async (conn) =>
+      createMigrator(conn, await migrationSchema(conn)).migrateToLatest(),
+    ),
+  )
   if (error === undefined)
     return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
   const failed = results?.find((r) => r.status === 'Error')
   throw new MigrationError(failed?.migrationName, error)
+}
+
+/**
+ * Runs `fn` on one connection without the pool's statement timeout
+ * (DATABASE_STATEMENT_TIMEOUT_MS bounds a request's queries; a migration that rewrites
+ * a large table, or waits for another process's migration lock, takes as long as it
+ * takes). The connection gets the pool's setting back afterwards.
+ */
+async function withoutStatementTimeout<DB, T>(
+  db: Kysely<DB>,
+  fn: (db: Kysely<DB>) => Promise<T>,
+): Promise<T> {
+  if (dialectOf(db) !== 'postgres') return fn(db)
+  return db.connection().execute(async (conn) => {
+    await sql`SET statement_timeout = 0`.execute(conn)
+    try {
+      return await fn(conn)
+    } finally {
+      await sql`RESET statement_timeout`.execute(conn)
+    }
+  })
 }
 
 export interface MigrateResult {

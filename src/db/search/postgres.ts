@@ -3,7 +3,9 @@
  * tsvectors per template, built here from the tokens SQLite's FTS5 table indexes
  * (`searchTokens`), so both dialects find the same templates for the same query. A
  * namespace is a `seq` range (src/db/keys.ts); category, tags, author and score are
- * tokens of the `filters` vector, the same tokens as SQLite's `filters` column.
+ * tokens of the `filters` vector, the same tokens as SQLite's `filters` column (marked
+ * with `~`, see `filterLexeme`), and of the document vector too, so that text and
+ * filters are one condition on one GIN index.
  *
  * Weights. FTS5 weighs six columns (COLUMN_WEIGHTS: name 10, tags 5, category 3,
  * description 2, README 1, author 1); a tsvector has four weights, each at most 1:
@@ -79,6 +81,9 @@ const RANK_WEIGHTS = (() => {
 /** ts_rank normalisation: divide by 1 + log(document length), as bm25 discounts long documents. */
 const RANK_NORMALIZATION = sql.raw('1')
 
+/** Marks filter lexemes apart from words (see `filterLexeme`; migration 2026_12_01_0005 wrote it too). */
+const FILTER_MARK = '~'
+
 /** tsvector positions stop at 16383; later words keep the last position. */
 const MAX_POSITION = 16_383
 /** tsvector keeps at most 256 positions per lexeme. */
@@ -86,9 +91,6 @@ const MAX_POSITIONS_PER_LEXEME = 256
 
 /** As on SQLite: the README's beginning says what the template is. */
 const README_INDEXED_CHARS = 16_000
-
-/** Up to this many matches, a text query ranks them all in one statement. */
-const ONE_PASS_AT_MOST = 1000
 
 const COLUMNS = sql.join(SUMMARY_COLUMNS.map((column) => sql.ref(`t.${column}`)))
 
@@ -133,62 +135,82 @@ export class PostgresSearch implements SearchBackend {
       sql` OR `,
     )
     const conditions: RawBuilder<unknown>[] = [sql`(${ranges})`]
-    if (filters !== undefined) conditions.push(sql`s.filters @@ ${filters}::tsquery`)
     if (check !== undefined) conditions.push(sql`t.quality_score >= ${check}`)
     const scope = sql.join(conditions, sql` AND `)
-    const where = text === undefined ? scope : sql`${scope} AND s.document @@ ${text}::tsquery`
     // The templates are joined only where their columns are needed.
     const from = check === undefined ? SEARCH_ONLY : WITH_TEMPLATES
-
-    if (text !== undefined && q.sort === 'relevance')
-      return withIndexScans(db, (trx) => this.#ranked(trx, q, from, scope, text))
     const sort = q.sort === 'relevance' ? 'name' : q.sort
-    if (text === undefined && filters === undefined && check === undefined) return this.#listAll(db, q, sort)
-    return text === undefined
-      ? this.#listMatches(db, q, from, where, sort)
-      : withIndexScans(db, (trx) => this.#listMatches(trx, q, from, where, sort))
+
+    if (text === undefined) {
+      if (filters === undefined && check === undefined) return this.#listAll(db, q, sort)
+      const where = filters === undefined ? scope : sql`${scope} AND s.filters @@ ${filters}::tsquery`
+      return this.#listMatches(db, q, from, where, sort)
+    }
+    // The document vector carries the filter tokens too, so text and filters are one
+    // condition that one GIN index answers (tested row by row instead, the document
+    // would be unpacked from TOAST for every row the filters let through).
+    const match = filters === undefined ? text : `(${text}) & ${filters}`
+    if (q.sort === 'relevance')
+      return withIndexScans(db, (trx) => this.#ranked(trx, q, from, scope, text, match, filters))
+    const where = sql`${scope} AND s.document @@ ${match}::tsquery`
+    return withIndexScans(db, (trx) => this.#listMatches(trx, q, from, where, sort))
   }
 
-  /** Text queries, best first, in the tiers described at the top of this file. */
+  /**
+   * Text queries, best first, in the tiers described at the top of this file. `match`
+   * is `text` with the `filters`; ranks are computed over `text` alone.
+   *
+   * The head's page comes first, with the head's size (a window count: ranking visits
+   * every head row anyway). A head larger than the count's cap answers the total, so a
+   * word most templates hold is never counted over the whole document index; otherwise
+   * the matches are counted, and the tail ranked only when the page reaches it, so a
+   * common word does not rank every README that holds it.
+   */
   async #ranked(
     db: Kysely<Database>,
     q: BackendQuery,
     from: RawBuilder<unknown>,
     scope: RawBuilder<unknown>,
     text: string,
+    match: string,
+    filters: string | undefined,
   ): Promise<Result> {
-    const query = sql`${text}::tsquery`
-    const where = sql`${scope} AND s.document @@ ${query}`
-    const counted = await count(db, from, where, q.countUpTo)
-    if (counted.total === 0 || pastTheEnd(q, counted)) return {items: [], ...counted}
-    const headScore = sql`ts_rank(${RANK_WEIGHTS}, s.metadata, ${query}, ${RANK_NORMALIZATION})`
-    const tailScore = sql`ts_rank(${RANK_WEIGHTS}, s.document, ${query}, ${RANK_NORMALIZATION})`
-    const inHead = sql`s.metadata @@ ${query}`
-
-    if (counted.totalExact && counted.total <= ONE_PASS_AT_MOST) {
-      const {rows} = await sql<Hit>`
-        SELECT s.seq, CASE WHEN ${inHead} THEN ${headScore} ELSE ${tailScore} END AS score
-        FROM ${from} WHERE ${where}
-        ORDER BY (${inHead}) DESC, score DESC, s.seq LIMIT ${q.limit} OFFSET ${q.offset}`.execute(db)
-      return {items: await summaries(db, q, rows), ...counted}
-    }
-
-    // Many matches: rank the head alone, and the tail only when a page reaches it, so a
-    // common word does not rank every README that holds it.
-    // Metadata is part of the document: the head needs no look at the (large) document.
-    const head = sql`${scope} AND ${inHead}`
-    const {rows: hits} = await sql<Hit>`
-      SELECT s.seq, ${headScore} AS score FROM ${from} WHERE ${head}
-      ORDER BY score DESC, s.seq LIMIT ${q.limit} OFFSET ${q.offset}`.execute(db)
-    if (hits.length < q.limit) {
-      const headCount = hits.length > 0 ? q.offset + hits.length : (await count(db, from, head)).total
-      if (!counted.totalExact || headCount < counted.total) {
-        const {rows} = await sql<Hit>`
-          SELECT s.seq, ${tailScore} AS score FROM ${from} WHERE ${where} AND NOT (${inHead})
-          ORDER BY score DESC, s.seq
-          LIMIT ${q.limit - hits.length} OFFSET ${Math.max(0, q.offset - headCount)}`.execute(db)
-        hits.push(...rows)
+    if (q.limit === 0)
+      return {
+        items: [],
+        ...(await count(db, from, sql`${scope} AND s.document @@ ${match}::tsquery`, q.countUpTo)),
       }
+    const query = sql`${text}::tsquery`
+    const headScore = sql`ts_rank(${RANK_WEIGHTS}, s.metadata, ${query}, ${RANK_NORMALIZATION})`
+    // Metadata is part of the document: the head needs no look at the (large) document.
+    // Its vector stays small, and the filters' (smaller still) is tested beside it.
+    const withFilters = filters === undefined ? sql`` : sql` AND s.filters @@ ${filters}::tsquery`
+    const head = sql`${scope} AND s.metadata @@ ${query}${withFilters}`
+    // The window counts (seq, score) pairs. OFFSET 0 keeps the planner from pulling the
+    // rank above the window, which would then hold whole rows (and spill them to disk).
+    const {rows} = await sql<Hit & {head: string}>`
+      SELECT seq, score, count(*) OVER () AS head
+      FROM (SELECT s.seq, ${headScore} AS score FROM ${from} WHERE ${head} OFFSET 0) AS h
+      ORDER BY score DESC, seq LIMIT ${q.limit} OFFSET ${q.offset}`.execute(db)
+    const hits: Hit[] = rows.map(({seq, score}) => ({seq, score}))
+    // No row at offset 0: the head is empty. Past it, only a count says where it ended.
+    const headCount =
+      rows.length > 0 ? Number(rows[0]?.head) : q.offset === 0 ? 0 : (await count(db, from, head)).total
+
+    const where = sql`${scope} AND s.document @@ ${match}::tsquery`
+    const counted: Counted =
+      q.countUpTo !== undefined && headCount > q.countUpTo
+        ? {total: q.countUpTo, totalExact: false}
+        : await count(db, from, where, q.countUpTo)
+    if (hits.length < q.limit && (!counted.totalExact || headCount < counted.total)) {
+      const tailScore = sql`ts_rank(${RANK_WEIGHTS}, s.document, ${query}, ${RANK_NORMALIZATION})`
+      // Row by row, on rows that already match the filters.
+      const inHead = sql`s.metadata @@ ${query}`
+      const {rows: tail} = await sql<Hit>`
+        SELECT s.seq, ${tailScore} AS score FROM ${from} WHERE ${where} AND NOT (${inHead})
+        ORDER BY score DESC, s.seq
+        LIMIT ${q.limit - hits.length} OFFSET ${Math.max(0, q.offset - headCount)}`.execute(db)
+      hits.push(...tail)
     }
     return {items: await summaries(db, q, hits), ...counted}
   }
@@ -303,12 +325,26 @@ function searchRow(doc: SearchDocument): {seq: number; document: string; metadat
     {text: doc.author, weight: COLUMN_WEIGHT_CLASS.author},
   ]
   const readme = {text: doc.readme.slice(0, README_INDEXED_CHARS), weight: COLUMN_WEIGHT_CLASS.readme}
+  // Without positions: they match, but a rank over the text's words never counts them.
+  const filters = filterTokens(doc)
+    .map((token) => quoteLexeme(filterLexeme(token)))
+    .join(' ')
   return {
     seq: doc.seq,
-    document: tsvector([...metadata, readme]),
+    document: `${tsvector([...metadata, readme])} ${filters}`,
     metadata: tsvector(metadata),
-    filters: filterTokens(doc).map(quoteLexeme).join(' '),
+    filters,
   }
+}
+
+/**
+ * A filter token as a lexeme: marked with a character no text token holds (text tokens
+ * are runs of letters and digits), since the document and metadata vectors carry the
+ * filter tokens beside the words: a search for "qs6" must not find every template
+ * whose score token is `qs60`.
+ */
+function filterLexeme(token: string): string {
+  return `${FILTER_MARK}${token}`
 }
 
 interface Field {
@@ -369,9 +405,10 @@ export function textQuery(words: readonly QueryWord[]): string | undefined {
 
 /** The tsquery of the filters (see `filterGroups`), undefined without filters. */
 function filterQuery(q: BackendQuery): string | undefined {
-  const groups = filterGroups(q).map((group) =>
-    group.length === 1 ? quoteLexeme(group[0] as string) : `(${group.map(quoteLexeme).join(' | ')})`,
-  )
+  const groups = filterGroups(q).map((group) => {
+    const lexemes = group.map((token) => quoteLexeme(filterLexeme(token)))
+    return lexemes.length === 1 ? (lexemes[0] as string) : `(${lexemes.join(' | ')})`
+  })
   return groups.length === 0 ? undefined : groups.join(' & ')
 }
 

@@ -31,5 +31,28 @@ for (const dialect of DIALECTS) {
         rmSync(dir, {recursive: true, force: true})
       }
     })
+
+    it('keeps the index it built and times it again without rebuilding (--keep, --reuse, --only)', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'maestro-bench-'))
+      const target = {
+        dbPath: join(dir, 'bench.db'),
+        ...(dialect === 'postgres'
+          ? {postgresUrl: POSTGRES_URL, schema: `maestro_bench_test_${process.pid}`}
+          : {}),
+      }
+      try {
+        const built = await benchSearch({...target, templates: 200, runs: 1, keep: true, only: 'selective'})
+        expect(built.buildMs).toBeGreaterThan(0)
+        expect(built.queries.map((q) => q.name)).toEqual(['selective word'])
+        // Asked for more templates, a reused index still has the 200 it was built with.
+        const reused = await benchSearch({...target, templates: 1000, runs: 1, reuse: true, only: 'list all'})
+        expect(reused.buildMs).toBe(0)
+        expect(reused.queries.find((q) => q.name === 'list all (page 1)')?.total).toBe(180)
+        // Without keep, the last run drops what it timed.
+        await benchSearch({...target, templates: 200, runs: 1, reuse: true, only: 'selective'})
+      } finally {
+        rmSync(dir, {recursive: true, force: true})
+      }
+    })
   })
 }

@@ -112,6 +112,54 @@ for (const dialect of DIALECTS) {
       },
     )
 
+    it.skipIf(dialect === 'sqlite')(
+      'moves the filter tokens of existing search rows into the text vectors, and back down',
+      async () => {
+        await migrateToLatest(db)
+        const index = new TemplateIndex(db)
+        await index.recordVersion(version({name: 'py-api', tags: ['python'], description: 'An api'}))
+        await index.recordVersion(
+          version({name: 'go-api', tags: ['go'], description: 'An api', qualityScore: 65}),
+        )
+        const vectors = async () =>
+          (
+            await sql<{document: string; filters: string}>`
+              SELECT document::text, filters::text FROM template_search ORDER BY seq`.execute(db)
+          ).rows
+        const current = await vectors()
+
+        const migrator = createMigrator(db, await migrationSchema(db))
+        expect((await migrator.migrateTo('2026_12_01_0004_sort_indexes')).error).toBeUndefined()
+        for (const row of await vectors()) {
+          expect(row.filters).not.toContain("'~")
+          expect(row.document).not.toContain("'~")
+        }
+
+        expect(await migrateToLatest(db)).toEqual(['2026_12_01_0005_postgres_filter_lexemes'])
+        expect(await vectors()).toEqual(current)
+        const names = async (q: Parameters<TemplateIndex['search']>[1]) =>
+          (await index.search(['public'], q)).items.map((i) => i.name)
+        expect(await names({text: 'api', tags: ['python']})).toEqual(['py-api'])
+        expect(await names({text: 'api', minScore: 60})).toEqual(['go-api'])
+        // A word is never a filter token: "qs6" is no prefix of the score tokens.
+        expect(await names({text: 'qs6'})).toEqual([])
+      },
+    )
+
+    // DATABASE_STATEMENT_TIMEOUT_MS bounds a request's queries; a migration rewriting a
+    // large table runs as long as it needs.
+    it.skipIf(dialect === 'sqlite')('runs migrations without the statement timeout of the pool', async () => {
+      const hurried = createDb({url: database.url, pool: {statementTimeoutMs: 1}})
+      try {
+        await expect(sql`SELECT pg_sleep(0.05)`.execute(hurried)).rejects.toThrow(/statement timeout/)
+        expect(await migrateToLatest(hurried)).toEqual(Object.keys(MIGRATIONS))
+        // The connection that migrated goes back to the pool with its timeout.
+        await expect(sql`SELECT pg_sleep(0.05)`.execute(hurried)).rejects.toThrow(/statement timeout/)
+      } finally {
+        await hurried.destroy()
+      }
+    })
+
     it('names the migration that failed and leaves the schema as it was', async () => {
       await sql`CREATE TABLE blobs (x integer)`.execute(db)
       const error = await migrateToLatest(db).catch((e: unknown) => e)

@@ -261,7 +261,10 @@ describe('daemon: templates', () => {
     expectSchema(found, 'SearchResult')
     expect(found.items.map((i: {name: string}) => i.name)).toEqual(['alpha-api'])
     const all = await (await server.api('/api/v1/templates/search', {method: 'POST'})).json()
-    expect(all.total).toBe(3)
+    expect(all).toMatchObject({total: 3, total_exact: true})
+    const exact = await (await server.api('/api/v1/templates?exactTotal=true&limit=1')).json()
+    expect(exact).toMatchObject({total: 3, total_exact: true})
+    expect(exact.items).toHaveLength(1)
 
     const updated = await (await server.api('/api/v1/templates?sort=updated')).json()
     expect(updated.items.map((i: {name: string}) => i.name)).toEqual(['gamma-web', 'beta-api', 'alpha-api'])
@@ -271,6 +274,7 @@ describe('daemon: templates', () => {
     await expectProblem(await server.api('/api/v1/templates?limit=101'), 400, 'VALIDATION_ERROR')
     await expectProblem(await server.api('/api/v1/templates?minScore=101'), 400, 'VALIDATION_ERROR')
     await expectProblem(await server.api('/api/v1/templates?sort=popular'), 400, 'VALIDATION_ERROR')
+    await expectProblem(await server.api('/api/v1/templates?exactTotal=maybe'), 400, 'VALIDATION_ERROR')
     await expectProblem(
       await server.api('/api/v1/templates/search', {json: {sort: 'random'}}),
       400,
