@@ -2,6 +2,10 @@
  * How a search counts its matches: exactly up to a cap, then "at least that many".
  * Shared by both dialects (sqlite.ts, postgres.ts).
  */
+import {sql} from 'kysely'
+import type {Kysely, RawBuilder} from 'kysely'
+
+import type {Database} from '../schema.js'
 import type {BackendQuery} from './backend.js'
 
 /** How many templates match. */
@@ -27,14 +31,14 @@ export const EXACT_TOTAL_UP_TO = 10_000
  * countedTotal(42, 10_000)     // {total: 42, totalExact: true}
  * ```
  */
-export function countedTotal(counted: number, countUpTo: number | undefined): Counted {
+function countedTotal(counted: number, countUpTo: number | undefined): Counted {
   return countUpTo !== undefined && counted > countUpTo
     ? {total: countUpTo, totalExact: false}
     : {total: counted, totalExact: true}
 }
 
 /** Rows a count reads: one past `countUpTo`, to tell "exactly that many" from "more". */
-export function countLimit(countUpTo: number | undefined): number | undefined {
+function countLimit(countUpTo: number | undefined): number | undefined {
   return countUpTo === undefined ? undefined : countUpTo + 1
 }
 
@@ -44,4 +48,31 @@ export function countLimit(countUpTo: number | undefined): number | undefined {
  */
 export function pastTheEnd(q: BackendQuery, counted: Counted): boolean {
   return q.limit === 0 || (counted.totalExact && q.offset >= counted.total)
+}
+
+/**
+ * Rows of `from` where `where` holds, counted up to `countUpTo` (all when undefined):
+ * the same statement on both dialects.
+ *
+ * @example
+ * ```ts
+ * await countRows(db, sql`templates AS t`, sql`t.namespace = ${'acme'}`, 10_000)
+ * // {total: 42, totalExact: true}
+ * ```
+ */
+export async function countRows(
+  db: Kysely<Database>,
+  from: RawBuilder<unknown>,
+  where: RawBuilder<unknown>,
+  countUpTo?: number,
+): Promise<Counted> {
+  const limit = countLimit(countUpTo)
+  const statement =
+    limit === undefined
+      ? sql<{n: number | string}>`SELECT count(*) AS n FROM ${from} WHERE ${where}`
+      : sql<{
+          n: number | string
+        }>`SELECT count(*) AS n FROM (SELECT 1 FROM ${from} WHERE ${where} LIMIT ${limit}) AS m`
+  const {rows} = await statement.execute(db)
+  return countedTotal(Number(rows[0]?.n ?? 0), countUpTo)
 }

@@ -37,7 +37,7 @@ import {chunks, SUMMARY_COLUMNS, toSummary} from '../rows.js'
 import type {SummaryRow} from '../rows.js'
 import type {Database} from '../schema.js'
 import type {BackendQuery, BackendResult, SearchBackend, SearchDocument} from './backend.js'
-import {countedTotal, countLimit, pastTheEnd} from './count.js'
+import {countRows, pastTheEnd} from './count.js'
 import type {Counted} from './count.js'
 import {orderBy} from './order.js'
 import {
@@ -178,7 +178,7 @@ export class PostgresSearch implements SearchBackend {
     if (q.limit === 0)
       return {
         items: [],
-        ...(await count(db, from, sql`${scope} AND s.document @@ ${match}::tsquery`, q.countUpTo)),
+        ...(await countRows(db, from, sql`${scope} AND s.document @@ ${match}::tsquery`, q.countUpTo)),
       }
     const query = sql`${text}::tsquery`
     const headScore = sql`ts_rank(${RANK_WEIGHTS}, s.metadata, ${query}, ${RANK_NORMALIZATION})`
@@ -195,13 +195,13 @@ export class PostgresSearch implements SearchBackend {
     const hits: Hit[] = rows.map(({seq, score}) => ({seq, score}))
     // No row at offset 0: the head is empty. Past it, only a count says where it ended.
     const headCount =
-      rows.length > 0 ? Number(rows[0]?.head) : q.offset === 0 ? 0 : (await count(db, from, head)).total
+      rows.length > 0 ? Number(rows[0]?.head) : q.offset === 0 ? 0 : (await countRows(db, from, head)).total
 
     const where = sql`${scope} AND s.document @@ ${match}::tsquery`
     const counted: Counted =
       q.countUpTo !== undefined && headCount > q.countUpTo
         ? {total: q.countUpTo, totalExact: false}
-        : await count(db, from, where, q.countUpTo)
+        : await countRows(db, from, where, q.countUpTo)
     if (hits.length < q.limit && (!counted.totalExact || headCount < counted.total)) {
       const tailScore = sql`ts_rank(${RANK_WEIGHTS}, s.document, ${query}, ${RANK_NORMALIZATION})`
       // Row by row, on rows that already match the filters.
@@ -223,7 +223,7 @@ export class PostgresSearch implements SearchBackend {
     where: RawBuilder<unknown>,
     sort: ListSort,
   ): Promise<Result> {
-    const counted = await count(db, from, where, q.countUpTo)
+    const counted = await countRows(db, from, where, q.countUpTo)
     if (pastTheEnd(q, counted)) return {items: [], ...counted}
     const {rows} = await sql<SummaryRow>`
       SELECT ${COLUMNS} FROM ${WITH_TEMPLATES} WHERE ${where}
@@ -234,7 +234,7 @@ export class PostgresSearch implements SearchBackend {
   /** No text, no filter: every template of the namespaces, in `sort` order. */
   async #listAll(db: Kysely<Database>, q: BackendQuery, sort: ListSort): Promise<Result> {
     const scope = sql`t.namespace IN (${sql.join(q.namespaces)})`
-    const counted = await count(db, sql`templates AS t`, scope, q.countUpTo)
+    const counted = await countRows(db, sql`templates AS t`, scope, q.countUpTo)
     if (pastTheEnd(q, counted)) return {items: [], ...counted}
     const {rows} = await sql<SummaryRow>`
       SELECT ${COLUMNS} FROM templates AS t WHERE ${scope}
@@ -270,22 +270,6 @@ async function withIndexScans<T>(db: Kysely<Database>, fn: (db: Kysely<Database>
 const SEARCH_ONLY = sql`template_search AS s`
 /** Search rows with their templates (the exact score check and the listings need both). */
 const WITH_TEMPLATES = sql`template_search AS s JOIN templates AS t ON t.seq = s.seq`
-
-/** Rows of `from` where `where` holds, counted up to `countUpTo` (all when undefined). */
-async function count(
-  db: Kysely<Database>,
-  from: RawBuilder<unknown>,
-  where: RawBuilder<unknown>,
-  countUpTo?: number,
-): Promise<Counted> {
-  const limit = countLimit(countUpTo)
-  const statement =
-    limit === undefined
-      ? sql<{n: string}>`SELECT count(*) AS n FROM ${from} WHERE ${where}`
-      : sql<{n: string}>`SELECT count(*) AS n FROM (SELECT 1 FROM ${from} WHERE ${where} LIMIT ${limit}) AS m`
-  const {rows} = await statement.execute(db)
-  return countedTotal(Number(rows[0]?.n ?? 0), countUpTo)
-}
 
 /**
  * The ranges already scope by namespace; checking the rows too means a search row that

@@ -14,7 +14,7 @@ import {chunks, SUMMARY_COLUMNS, toSummary} from '../rows.js'
 import type {SummaryRow} from '../rows.js'
 import type {Database} from '../schema.js'
 import type {BackendQuery, BackendResult, SearchBackend, SearchDocument} from './backend.js'
-import {countedTotal, countLimit, pastTheEnd} from './count.js'
+import {countRows, pastTheEnd} from './count.js'
 import type {Counted} from './count.js'
 import {orderBy} from './order.js'
 import {COLUMN_WEIGHTS, filterMatch, filtersText, scoreFilter, textMatch} from './query.js'
@@ -175,22 +175,6 @@ export class SqliteSearch implements SearchBackend {
       ORDER BY ${orderBy(sort, 'sqlite')} LIMIT ${q.limit} OFFSET ${q.offset}`.execute(db)
     return {items: rows.map((row) => ({...toSummary(row), rank: 0})), ...counted}
   }
-}
-
-/** Rows of `from` where `where` holds, counted up to `countUpTo` (all when undefined). */
-async function countRows(
-  db: Kysely<Database>,
-  from: RawBuilder<unknown>,
-  where: RawBuilder<unknown>,
-  countUpTo: number | undefined,
-): Promise<Counted> {
-  const limit = countLimit(countUpTo)
-  const statement =
-    limit === undefined
-      ? sql<{n: number}>`SELECT count(*) AS n FROM ${from} WHERE ${where}`
-      : sql<{n: number}>`SELECT count(*) AS n FROM (SELECT 1 FROM ${from} WHERE ${where} LIMIT ${limit})`
-  const {rows} = await statement.execute(db)
-  return countedTotal(Number(rows[0]?.n ?? 0), countUpTo)
 }
 
 /** The templates of `hits`, in the order of `hits`, with their rank. */
