@@ -32,17 +32,16 @@ describe.skipIf(unavailable('postgres'))('SQLite and PostgreSQL agree on the sam
       await t.index.transaction(async (tx) => {
         for (let i = 0; i < COUNT; i++) await tx.recordVersion(synthetic(i, random))
         // Unambiguous queries: one template holds the word in its name, others only in
-        // their READMEs or descriptions.
-        await tx.recordVersion(
+        // their READMEs or descriptions. Published at the same moments in both
+        // databases (version() alone would stamp each call later), for sorts by update.
+        const extras = [
           version({name: 'quokka-gateway', description: 'An edge gateway', tags: ['proxy']}),
-        )
-        await tx.recordVersion(
           version({name: 'plain-proxy', description: 'Routes quokka traffic', tags: ['proxy']}),
-        )
-        await tx.recordVersion(version({name: 'other-thing', readme: '# other\n\nMentions quokka once.\n'}))
-        await tx.recordVersion(
+          version({name: 'other-thing', readme: '# other\n\nMentions quokka once.\n'}),
           version({name: 'café-menu', description: 'Crème brûlée recipes', tags: ['Dessert']}),
-        )
+        ]
+        for (const [n, extra] of extras.entries())
+          await tx.recordVersion({...extra, createdAt: new Date(Date.UTC(2026, 5, 1, 0, 0, n))})
       })
     }
   }, 180_000)
