@@ -31,7 +31,7 @@
 import {sql} from 'kysely'
 import type {Kysely, RawBuilder} from 'kysely'
 
-import type {SearchHit, SearchSort} from '../../registry/types.js'
+import type {SearchSort} from '../../registry/types.js'
 import {namespaceKeys, seqRange} from '../keys.js'
 import {chunks, SUMMARY_COLUMNS, toSummary} from '../rows.js'
 import type {SummaryRow} from '../rows.js'
@@ -40,6 +40,7 @@ import type {BackendQuery, BackendResult, SearchBackend, SearchDocument} from '.
 import {countRows, pastTheEnd} from './count.js'
 import type {Counted} from './count.js'
 import {orderBy} from './order.js'
+import {summaries, visible} from './summaries.js'
 import {
   COLUMN_WEIGHTS,
   filterGroups,
@@ -212,7 +213,14 @@ export class PostgresSearch implements SearchBackend {
         LIMIT ${q.limit - hits.length} OFFSET ${Math.max(0, q.offset - headCount)}`.execute(db)
       hits.push(...tail)
     }
-    return {items: await summaries(db, q, hits), ...counted}
+    return {
+      items: await summaries(
+        db,
+        q.namespaces,
+        hits.map(({seq, score}) => ({seq, rank: Number(score)})),
+      ),
+      ...counted,
+    }
   }
 
   /** Filters, or text sorted other than by relevance: the matches in `sort` order. */
@@ -228,7 +236,7 @@ export class PostgresSearch implements SearchBackend {
     const {rows} = await sql<SummaryRow>`
       SELECT ${COLUMNS} FROM ${WITH_TEMPLATES} WHERE ${where}
       ORDER BY ${orderBy(sort, 'postgres')} LIMIT ${q.limit} OFFSET ${q.offset}`.execute(db)
-    return {items: visible(q, rows).map((row) => ({...toSummary(row), rank: 0})), ...counted}
+    return {items: visible(q.namespaces, rows).map((row) => ({...toSummary(row), rank: 0})), ...counted}
   }
 
   /** No text, no filter: every template of the namespaces, in `sort` order. */
@@ -270,34 +278,6 @@ async function withIndexScans<T>(db: Kysely<Database>, fn: (db: Kysely<Database>
 const SEARCH_ONLY = sql`template_search AS s`
 /** Search rows with their templates (the exact score check and the listings need both). */
 const WITH_TEMPLATES = sql`template_search AS s JOIN templates AS t ON t.seq = s.seq`
-
-/**
- * The ranges already scope by namespace; checking the rows too means a search row that
- * somehow disagreed with its template could still not leak.
- */
-function visible<T extends {namespace: string}>(q: BackendQuery, rows: readonly T[]): T[] {
-  const allowed = new Set(q.namespaces)
-  return rows.filter((row) => allowed.has(row.namespace))
-}
-
-/** The templates of `hits`, in the order of `hits`, with their rank. */
-async function summaries(db: Kysely<Database>, q: BackendQuery, hits: readonly Hit[]): Promise<SearchHit[]> {
-  if (hits.length === 0) return []
-  const rows = await db
-    .selectFrom('templates')
-    .select(['seq', ...SUMMARY_COLUMNS])
-    .where(
-      'seq',
-      'in',
-      hits.map((hit) => Number(hit.seq)),
-    )
-    .execute()
-  const bySeq = new Map(visible(q, rows).map((row) => [Number(row.seq), row]))
-  return hits.flatMap((hit) => {
-    const row = bySeq.get(Number(hit.seq))
-    return row ? [{...toSummary(row), rank: Number(hit.score)}] : []
-  })
-}
 
 /** The three tsvectors (as literals) of one template's search row. */
 function searchRow(doc: SearchDocument): {seq: number; document: string; metadata: string; filters: string} {

@@ -17,6 +17,7 @@ import type {BackendQuery, BackendResult, SearchBackend, SearchDocument} from '.
 import {countRows, pastTheEnd} from './count.js'
 import type {Counted} from './count.js'
 import {orderBy} from './order.js'
+import {summaries} from './summaries.js'
 import {COLUMN_WEIGHTS, filterMatch, filtersText, scoreFilter, textMatch} from './query.js'
 
 const BM25 = sql.raw(`bm25(f.templates_fts, ${COLUMN_WEIGHTS.map((w) => w.toFixed(1)).join(', ')})`)
@@ -115,7 +116,7 @@ export class SqliteSearch implements SearchBackend {
       // tier's set carries the filters too: a common word alone would fill it with
       // every template that says it.
       const inHead = sql`f.rowid IN (SELECT rowid FROM templates_fts WHERE templates_fts MATCH ${and(text.metadata)})`
-      return {items: await summaries(db, q, await scan.rank(db, all, q.limit, q.offset, inHead)), ...counted}
+      return {items: await ranked(db, q, await scan.rank(db, all, q.limit, q.offset, inHead)), ...counted}
     }
 
     const head = scan.where(and(text.metadata))
@@ -129,7 +130,7 @@ export class SqliteSearch implements SearchBackend {
         hits.push(...(await scan.rank(db, tail, q.limit - hits.length, offset)))
       }
     }
-    return {items: await summaries(db, q, hits), ...counted}
+    return {items: await ranked(db, q, hits), ...counted}
   }
 
   /** Filters (or text sorted other than by relevance): the matching rows, in `sort` order. */
@@ -177,31 +178,17 @@ export class SqliteSearch implements SearchBackend {
   }
 }
 
-/** The templates of `hits`, in the order of `hits`, with their rank. */
-async function summaries(
+/** The summaries of bm25 hits: bm25 is lower for better matches, a rank higher. */
+function ranked(
   db: Kysely<Database>,
   q: BackendQuery,
   hits: readonly {seq: number; score: number}[],
 ): Promise<SearchHit[]> {
-  if (hits.length === 0) return []
-  const rows = await db
-    .selectFrom('templates')
-    .select(['seq', ...SUMMARY_COLUMNS])
-    .where(
-      'seq',
-      'in',
-      hits.map((hit) => hit.seq),
-    )
-    .execute()
-  // The ranges already scope by namespace; checking the rows too means a search row
-  // that somehow disagreed with its template could still not leak. (In JavaScript: in
-  // SQL the planner would scan the namespace index instead of looking up a page.)
-  const visible = new Set(q.namespaces)
-  const bySeq = new Map(rows.filter((row) => visible.has(row.namespace)).map((row) => [Number(row.seq), row]))
-  return hits.flatMap((hit) => {
-    const row = bySeq.get(Number(hit.seq))
-    return row ? [{...toSummary(row), rank: -hit.score}] : []
-  })
+  return summaries(
+    db,
+    q.namespaces,
+    hits.map(({seq, score}) => ({seq, rank: -score})),
+  )
 }
 
 /**
