@@ -24,6 +24,7 @@ import type {Logger} from 'pino'
 import {OWNER_TENANT, RESERVED_TENANTS} from '../auth/policy.js'
 import type {WireFiles} from '../client/wire.js'
 import {MaestroError, UsageError, isMaestroError} from '../domain/errors.js'
+import {ownRecord} from '../domain/records.js'
 import type {Registry, RequestContext} from '../registry/types.js'
 import type {Limits} from '../server/types.js'
 import {DEFAULT_LIMITS} from '../server/types.js'
@@ -117,7 +118,7 @@ function uploadOf(params: Record<string, unknown>): {files: WireFiles; manifest?
   if (typeof files !== 'object' || files === null || Array.isArray(files)) {
     throw new UsageError('parameters.files must be an object of path → content')
   }
-  const wire: WireFiles = {}
+  const wire: WireFiles = ownRecord()
   for (const [path, file] of Object.entries(files as Record<string, unknown>)) {
     if (typeof file === 'string') wire[path] = {content: file, encoding: 'utf8'}
     else if (

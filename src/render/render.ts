@@ -4,6 +4,7 @@ import type {Liquid} from 'liquidjs'
 
 import {RenderError, RenderLimitError, UnsafePathError} from '../domain/errors.js'
 import {assertSafeRelativePath, isBinary} from '../domain/paths.js'
+import {ownRecord} from '../domain/records.js'
 import type {Answers, LoadedTemplate, Parameter} from '../domain/types.js'
 import {
   createLiquid,
@@ -257,7 +258,7 @@ async function renderText(
  * ```
  */
 export function answersFile(meta: RenderMeta, answers: Answers, params: Parameter[]): Uint8Array {
-  const kept: Record<string, unknown> = {}
+  const kept = ownRecord()
   for (const p of params) {
     if (p.secret === true || !Object.hasOwn(answers, p.name)) continue
     kept[p.name] = answers[p.name]
