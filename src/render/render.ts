@@ -3,7 +3,7 @@ import {stringify} from 'yaml'
 import type {Liquid} from 'liquidjs'
 
 import {RenderError, RenderLimitError, UnsafePathError} from '../domain/errors.js'
-import {assertSafeRelativePath, isBinary} from '../domain/paths.js'
+import {PathCollisions, assertSafeRelativePath, isBinary} from '../domain/paths.js'
 import {ownRecord} from '../domain/records.js'
 import type {Answers, LoadedTemplate, Parameter} from '../domain/types.js'
 import {
@@ -128,6 +128,8 @@ export async function renderTemplate(
   const rules = manifest.files.map((rule) => ({rule, matches: globMatcher([rule.path])}))
   const out = new Map<string, Uint8Array>()
   const origin = new Map<string, string>()
+  const collisions = new PathCollisions('rendered path')
+  collisions.add(ANSWERS_FILE)
   let bytesOut = 0
 
   const remaining = (file: string): number => {
@@ -173,6 +175,7 @@ export async function renderTemplate(
     const earlier = origin.get(target)
     if (earlier !== undefined)
       throw new RenderError(`${FILES_PREFIX}${earlier} and ${file} both render to ${target}`, {file})
+    collisions.add(target)
 
     let body = bytes
     const raw = matching.some((rule) => rule.raw === true)
