@@ -47,6 +47,10 @@ describe.skipIf(!REDIS_URL)('request stream tenants (Redis)', () => {
     })
 
     const redis = await plainClient(REDIS_URL!)
+    // A file named `__proto__` too: the stream's file map keeps it like any other.
+    const parameters = createParameters('billing-service')
+    Object.defineProperty(parameters.files, 'files/__proto__', {value: 'kept', enumerable: true})
+    Object.defineProperty(parameters.files, '__proto__', {value: 'kept too', enumerable: true})
     const send = (tenant: string, operation = 'create') =>
       redis.xAdd(bus.streams.requests, '*', {
         request_id: `req-${tenant}-${operation}`,
@@ -54,7 +58,7 @@ describe.skipIf(!REDIS_URL)('request stream tenants (Redis)', () => {
         operation,
         tenant_id: tenant,
         user_id: 'ci-bot',
-        parameters: JSON.stringify(createParameters('billing-service')),
+        parameters: JSON.stringify(parameters),
         timestamp: String(Date.now()),
       })
     const resultOf = (tenant: string, operation = 'create') =>
@@ -78,6 +82,11 @@ describe.skipIf(!REDIS_URL)('request stream tenants (Redis)', () => {
     expect(await resultOf('public')).toMatchObject({status: 'error', error_code: 'FORBIDDEN'})
     // A registered tenant is written as before.
     expect(await resultOf('acme')).toMatchObject({status: 'success', result: {status: 'created'}})
+
+    const stored = await registry
+      .withContext({tenant: 'acme', user: 'test', role: 'viewer'})
+      .getFiles('billing-service')
+    expect([...stored.files.keys()]).toEqual(expect.arrayContaining(['files/__proto__', '__proto__']))
 
     const git = join(config.home, 'git')
     expect(existsSync(join(git, 'acme.git'))).toBe(true)
