@@ -7,6 +7,7 @@
  * Driven by the table: a route without a declared permission, or without a sample
  * request below, fails this file, so routes added later are covered or loudly not.
  */
+import {existsSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {sql} from 'kysely'
@@ -15,11 +16,12 @@ import {describe, expect, it} from 'vitest'
 import {PERMISSIONS, authorize} from '../../../src/auth/policy.js'
 import type {Permission} from '../../../src/auth/policy.js'
 import {createDb} from '../../../src/db/database.js'
+import {executeRequest} from '../../../src/events/handler.js'
 import type {RequestContext} from '../../../src/registry/types.js'
 import {allRoutes} from '../../../src/server/routes/index.js'
 import {ADMIN_PASSWORD, PASSWORD, SHARED, bearer, buildWorld, login, startAuthServer} from './auth-support.js'
 import type {World} from './auth-support.js'
-import {templateUpload} from './support.js'
+import {templateFiles, templateUpload} from './support.js'
 import type {TestServer} from './support.js'
 
 type Caller = 'anonymous' | 'viewer' | 'editor' | 'admin' | 'platform'
@@ -485,5 +487,57 @@ describe('authorization matrix: users and roles across tenants', () => {
     }
     const unknown = await send(world, world.tokens.platform, ROUTES[0]!.request('no-such-user'))
     expect(unknown.status).toBe(404)
+  })
+})
+
+/**
+ * The request stream's tenants, in the same world: the stream acts as whichever tenant a
+ * request names (see src/events/handler.ts), so it must write only tenants the platform
+ * registered (acme, globex), never a reserved one, and never create one.
+ */
+describe('authorization matrix: the request stream across tenants', () => {
+  it('writes registered tenants only, refuses reserved and unknown ones, and creates no repository', async () => {
+    const server = await startAuthServer()
+    await buildWorld(server)
+    const files = Object.fromEntries(
+      [...templateFiles({name: 'stream-made'})].map(([path, bytes]) => [
+        path,
+        new TextDecoder().decode(bytes),
+      ]),
+    )
+    const request = (tenant: string, operation: 'create' | 'delete' | 'retrieve') => ({
+      request_id: `matrix-${tenant}-${operation}`,
+      template_id: operation === 'retrieve' ? SHARED : 'stream-made',
+      operation,
+      tenant_id: tenant,
+      user_id: 'ci-bot',
+      parameters: operation === 'create' ? {files} : {},
+      timestamp: String(Date.now()),
+    })
+    const outcome = async (tenant: string, operation: 'create' | 'delete' | 'retrieve') => {
+      try {
+        await executeRequest(server.registry, request(tenant, operation))
+        return 'ok'
+      } catch (err) {
+        return (err as {code?: string}).code ?? String(err)
+      }
+    }
+    const git = join(server.config.home, 'git')
+    for (const tenant of ['nosuchtenant', 'local', 'public']) {
+      const want = tenant === 'nosuchtenant' ? 'UNKNOWN_TENANT' : 'FORBIDDEN'
+      const before = await snapshot(server)
+      expect(await outcome(tenant, 'create'), tenant).toBe(want)
+      expect(await outcome(tenant, 'delete'), tenant).toBe(want)
+      expect(await snapshot(server), tenant).toBe(before)
+    }
+    expect(existsSync(join(git, 'nosuchtenant.git'))).toBe(false)
+    expect(existsSync(join(git, 'local.git'))).toBe(false)
+    // Registered tenants are written, each in its own repository; reads stay per tenant.
+    for (const tenant of ['acme', 'globex']) {
+      expect(await outcome(tenant, 'create'), tenant).toBe('ok')
+      expect(await outcome(tenant, 'retrieve'), tenant).toBe('ok')
+    }
+    const acme = server.registry.withContext({tenant: 'acme', user: 'x', role: 'viewer'})
+    expect((await acme.get('stream-made')).namespace).toBe('acme')
   })
 })
