@@ -73,6 +73,11 @@ describe('render limits on the CLI (built bin/run.js)', () => {
     expect(run.stderr).not.toMatch(/\n\s+at /)
     expect(run.seconds).toBeLessThan(20)
     expect(run.rssMb).toBeLessThan(400)
+    // Scoring a folder (the CI quality gate) is held to the same limit.
+    const validated = timedBin(['validate', dir, '--json'], env())
+    expect(validated.status, validated.stdout + validated.stderr).toBe(1)
+    expect(JSON.parse(validated.stdout).error).toMatchObject({code: 'RENDER_LIMIT_EXCEEDED'})
+    expect(validated.seconds).toBeLessThan(20)
   })
 
   it('stops a looping or greedy render when a project is instantiated, and says so without --json', async () => {
