@@ -51,6 +51,7 @@ export default class Validate extends BaseCommand<typeof Validate> {
       all: flags.all,
       minScore: flags['min-score'] ?? config.minTemplateQualityScore,
       registry: () => this.registry(),
+      host: await this.renderHost(),
     })
     if (!this.jsonEnabled()) {
       process.stdout.write(

@@ -52,9 +52,9 @@ export interface Config {
   readonly adminUsername: string
   /** Its password (MAESTRO_ADMIN_PASSWORD); unset: one is generated and shown once. Never logged. */
   readonly adminPassword: string | undefined
-  /** Daemon: hard time limit of one render or quality check, ms (RENDER_TIMEOUT_MS). */
+  /** Daemon and CLI: hard time limit of one render or quality check, ms (RENDER_TIMEOUT_MS). */
   readonly renderTimeoutMs: number
-  /** Daemon: heap of each render worker, MiB (RENDER_MAX_HEAP_MB). */
+  /** Daemon and CLI: heap of each render worker, MiB (RENDER_MAX_HEAP_MB). */
   readonly renderMaxHeapMb: number
   /** Daemon: render worker threads (RENDER_WORKERS). */
   readonly renderWorkers: number

@@ -370,7 +370,10 @@ export class AuthService {
     return [...byName.values()]
   }
 
-  /** Creates a user, and grants it `role` in the target tenant when given. */
+  /**
+   * Creates a user, and grants it `role` in the target tenant when given; a tenant admin's
+   * new user always gets a role in its tenant (viewer unless `role` says otherwise).
+   */
   async createUser(
     context: RequestContext,
     input: {username: string; password: string; role?: Role | undefined},
@@ -382,8 +385,10 @@ export class AuthService {
         'a username is 1-100 lowercase letters, digits, ., _, @ or -, starting with a letter or digit',
       )
     assertPassword(input.password)
+    // A tenant admin's users belong to its tenant: without a role they would be out of its reach.
+    const role = input.role ?? (isPlatformAdmin(context) ? undefined : 'viewer')
     const user = await this.store.createUser(input.username, await hashPassword(input.password, this.#scrypt))
-    if (input.role) await this.store.setGrant(target, user.id, input.role)
+    if (role) await this.store.setGrant(target, user.id, role)
     return (
       (await this.listUsers(context, target)).find((u) => u.username === user.username) ?? {
         username: user.username,
@@ -394,12 +399,17 @@ export class AuthService {
     )
   }
 
-  /** Gives (or changes) a user's role in the target tenant. */
+  /**
+   * Gives (or changes) a user's role in the target tenant. A platform admin may grant to
+   * any user; a tenant admin only to users who already hold a role in its tenant (new
+   * members come in through {@link createUser}). Anyone else, whether the account exists
+   * or not, gets the same 404: a tenant admin learns nothing about other tenants' users.
+   */
   async grant(context: RequestContext, username: string, role: Role, tenant?: string): Promise<UserInfo> {
     const target = await this.#targetTenant(context, tenant)
     const user = await this.store.findUser(username)
-    if (!user) throw new NotFoundError('user', username)
-    const before = await this.store.grantOf(target, user.id)
+    const before = user ? await this.store.grantOf(target, user.id) : undefined
+    if (!user || (!before && !isPlatformAdmin(context))) throw notInTenant(username, target)
     if (before === 'admin' && role !== 'admin') await this.#keepAnAdmin(target)
     await this.store.setGrant(target, user.id, role)
     return this.#userInfo(user.id, context, target)
@@ -425,7 +435,7 @@ export class AuthService {
     const target = await this.#targetTenant(context, tenant)
     const user = await this.store.findUser(username)
     const before = user ? await this.store.grantOf(target, user.id) : undefined
-    if (!user || !before) throw new NotFoundError('role of user', `${username} in ${target}`)
+    if (!user || !before) throw notInTenant(username, target)
     if (before === 'admin') await this.#keepAnAdmin(target)
     await this.store.removeGrant(target, user.id)
     return this.#userInfo(user.id, context, target)
@@ -483,6 +493,11 @@ export class AuthService {
     await this.store.setGrant(PLATFORM_TENANT, user.id, 'admin')
     return {username: user.username, generatedPassword: generated}
   }
+}
+
+/** One answer for a name that is unknown and for one that belongs to another tenant. */
+function notInTenant(username: string, tenant: string): NotFoundError {
+  return new NotFoundError('user', username, `No user of that name has a role in tenant ${tenant}`)
 }
 
 function assertPassword(password: string): void {

@@ -5,6 +5,7 @@ import type {Config} from '../config.js'
 import type {Accounts} from './accounts.js'
 import {isMaestroError} from '../domain/errors.js'
 import type {Registry, RequestContext} from '../registry/types.js'
+import type {RenderHost} from '../render/host.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof BaseCommand)['baseFlags'] & T['flags']
@@ -42,6 +43,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   #registry: Registry | undefined
   #config: Config | undefined
   #clients: {close(): Promise<void>}[] = []
+  #renderHost: RenderHost | undefined
 
   public override async init(): Promise<void> {
     await super.init()
@@ -82,10 +84,27 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       const {mirrorNamespaces} = await import('../sync/mirror-namespace.js')
       // Daemon mirrors (sync --from-remote) are read after your own templates, before the catalog.
       const context = {...LOCAL_CONTEXT, reads: mirrorNamespaces(config.home)}
-      registry = await openLocalRegistry({config, context, onImport: importProgress()})
+      registry = await openLocalRegistry({
+        config,
+        context,
+        onImport: importProgress(),
+        renderHost: await this.renderHost(),
+      })
     }
     this.#registry = registry
     return registry
+  }
+
+  /**
+   * Where this command runs templates' Liquid: one worker thread with the daemon's time
+   * and heap limits (RENDER_TIMEOUT_MS, RENDER_MAX_HEAP_MB), started at the first render.
+   */
+  protected async renderHost(): Promise<RenderHost> {
+    if (!this.#renderHost) {
+      const {localRenderHost} = await import('../render/local-host.js')
+      this.#renderHost = localRenderHost(await this.maestroConfig())
+    }
+    return this.#renderHost
   }
 
   /** MAESTRO_TOKEN, or the sign-in stored by `maestro-tpl login` (renewed when expired). */
@@ -164,6 +183,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   protected override async finally(err: Error | undefined): Promise<unknown> {
     await this.#registry?.close()
+    await this.#renderHost?.close()
     for (const client of this.#clients) await client.close()
     return super.finally(err)
   }

@@ -1,9 +1,10 @@
 import {stat} from 'node:fs/promises'
 
 import {UsageError} from '../domain/errors.js'
-import {resolveMinScore, scoreTemplate, scoreTemplateDir} from '../quality/index.js'
+import {resolveMinScore, scoreTemplateDir} from '../quality/index.js'
 import type {QualityReport} from '../quality/types.js'
 import type {Registry} from '../registry/types.js'
+import type {RenderHost} from '../render/host.js'
 
 /**
  * Scores each target: a folder on disk (validated from its files) or a published
@@ -16,6 +17,8 @@ export async function validateTargets(opts: {
   all: boolean
   minScore: number
   registry: () => Promise<Registry>
+  /** Where folders and published templates are scored (the CLI: a worker with render limits). */
+  host: RenderHost
 }): Promise<{passed: boolean; minScore: number; reports: QualityReport[]; sources: Map<string, string>}> {
   const minScore = resolveMinScore(opts.minScore)
   const reports: QualityReport[] = []
@@ -27,7 +30,9 @@ export async function validateTargets(opts: {
       () => false,
     )
     if (isDir) {
-      const report = await scoreTemplateDir(target, {minScore})
+      const report = await scoreTemplateDir(target, {minScore}, (template, scoring) =>
+        opts.host.score({template, ...scoring}),
+      )
       sources.set(report.template, target)
       reports.push(report)
     } else if (looksLikePath(target)) {
@@ -37,7 +42,8 @@ export async function validateTargets(opts: {
   if (opts.all || refs.length > 0) {
     const registry = await opts.registry()
     if (opts.all) refs.push(...(await allTemplateRefs(registry)))
-    for (const ref of refs) reports.push(await scoreTemplate(await registry.getFiles(ref), {minScore}))
+    for (const ref of refs)
+      reports.push(await opts.host.score({template: await registry.getFiles(ref), minScore}))
   }
   return {passed: reports.every((r) => r.passed), minScore, reports, sources}
 }

@@ -3,6 +3,7 @@
  * with the same class, code, message and exit code as it would locally.
  */
 import {
+  NameCollisionError,
   AlreadyExistsError,
   ConflictError,
   DestinationNotEmptyError,
@@ -22,6 +23,7 @@ import {
   VersionConflictError,
 } from '../domain/errors.js'
 import type {Issue, RenderLimit} from '../domain/errors.js'
+import {ownRecord, ownValue} from '../domain/records.js'
 import type {Problem} from './wire.js'
 
 const STANDARD = new Set(['type', 'title', 'status', 'detail', 'instance', 'code', 'request_id'])
@@ -49,6 +51,10 @@ const BUILDERS: Record<string, (d: Record<string, unknown>) => MaestroError> = {
   [ConflictError.code]: (d) => new ConflictError('', d),
   [RenderLimitError.code]: (d) => new RenderLimitError('', {...d, limit: d.limit as RenderLimit}),
   [ServerBusyError.code]: (d) => new ServerBusyError('', num(d.retryAfter)),
+  [NameCollisionError.code]: (d) => {
+    const [first = '', second = ''] = Array.isArray(d.paths) ? (d.paths as string[]) : []
+    return new NameCollisionError(first, second)
+  },
 }
 
 /**
@@ -65,9 +71,10 @@ const BUILDERS: Record<string, (d: Record<string, unknown>) => MaestroError> = {
  * ```
  */
 export function problemToError(problem: Problem): MaestroError {
-  const data: Record<string, unknown> = {}
+  const data = ownRecord()
   for (const [key, value] of Object.entries(problem)) if (!STANDARD.has(key)) data[key] = value
-  const build = BUILDERS[problem.code]
+  // Own builders only: a code such as `constructor` must not find Object.prototype's.
+  const build = ownValue(BUILDERS, problem.code)
   const err =
     build?.(data) ??
     new MaestroError(problem.detail, {

@@ -4,6 +4,7 @@
  * use this module, so a file map survives a round trip byte for byte.
  */
 import type {Answers, TemplateFiles, VersionInfo} from '../domain/types.js'
+import {ownRecord} from '../domain/records.js'
 import type {TemplateDetail} from '../registry/types.js'
 
 /** One file in a JSON body: text as `utf8`, anything else as `base64`. */
@@ -117,7 +118,7 @@ const encoder = new TextEncoder()
  * ```
  */
 export function encodeFiles(files: ReadonlyMap<string, Uint8Array>): WireFiles {
-  const out: WireFiles = {}
+  const out: WireFiles = ownRecord()
   for (const [path, bytes] of files) {
     let text: string | undefined
     try {

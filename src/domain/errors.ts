@@ -123,6 +123,20 @@ export class UnsafePathError extends MaestroError {
   }
 }
 
+/**
+ * Two paths that are different here but name one file on macOS or Windows (case-insensitive,
+ * Unicode-normalising file systems): there one would silently overwrite the other.
+ */
+export class NameCollisionError extends MaestroError {
+  static readonly code = 'NAME_COLLISION'
+  constructor(first: string, second: string, what = 'path') {
+    super(
+      `${what}s ${JSON.stringify(first)} and ${JSON.stringify(second)} differ only in letter case or Unicode normalisation: on macOS and Windows they are one file and one would overwrite the other; rename one`,
+      {code: NameCollisionError.code, status: 422, data: {paths: [first, second]}},
+    )
+  }
+}
+
 /** Rendering failed (syntax error, unknown variable, limit exceeded). */
 export class RenderError extends MaestroError {
   static readonly code = 'RENDER_ERROR'

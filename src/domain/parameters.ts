@@ -3,6 +3,7 @@ import type {ErrorObject, ValidateFunction} from 'ajv/dist/2020.js'
 
 import {createLiquid, evalCondition, liquidErrorMessage} from '../render/liquid.js'
 import {InvalidAnswersError, MissingAnswersError, RenderError, UsageError} from './errors.js'
+import {ownRecord, ownValue} from './records.js'
 import type {Issue} from './errors.js'
 import type {AnswerValue, Answers, Parameter} from './types.js'
 
@@ -122,7 +123,7 @@ const TYPE_WORDS: Record<string, string> = {
 function answerIssue(err: ErrorObject, answers: Record<string, unknown>, names: string[]): Issue {
   const params = err.params as Record<string, unknown>
   const [, name = '', index] = err.instancePath.split('/')
-  const value = answers[name]
+  const value = ownValue(answers, name)
   const shown = index === undefined ? describe(value) : describe((value as unknown[])[Number(index)])
   const path = err.instancePath
   switch (err.keyword) {
@@ -231,7 +232,7 @@ export function coerceValue(param: Parameter, value: unknown): unknown {
  */
 export function coerceAnswers(params: Parameter[], raw: Record<string, unknown>): Answers {
   const byName = new Map(params.map((p) => [p.name, p]))
-  const out: Record<string, unknown> = {}
+  const out = ownRecord()
   for (const [name, value] of Object.entries(raw)) {
     if (value === null || value === undefined) continue
     const param = byName.get(name)
@@ -252,7 +253,7 @@ export function coerceAnswers(params: Parameter[], raw: Record<string, unknown>)
  * ```
  */
 export function parseAssignments(sets: string[]): Answers {
-  const out: Record<string, unknown> = {}
+  const out = ownRecord()
   for (const set of sets) {
     const eq = set.indexOf('=')
     if (eq < 0) throw new UsageError(`--set ${JSON.stringify(set)} must look like NAME=VALUE`, {set})
@@ -273,7 +274,8 @@ export function parseAssignments(sets: string[]): Answers {
  * ```
  */
 export function validateAnswer(param: Parameter, value: AnswerValue): string | undefined {
-  const answers = {[param.name]: value}
+  const answers = ownRecord()
+  answers[param.name] = value
   const validate = answersValidator([param])
   if (validate(answers)) return undefined
   return validate.errors!.map((e) => answerIssue(e, answers, [param.name]).message).join('; ')
@@ -329,10 +331,11 @@ export async function resolveAnswers(
   const input = coerceAnswers(params, provided)
   const ask = opts.interactive === false ? undefined : opts.ask
   const liquid = createLiquid()
-  const result: Record<string, unknown> = {}
+  // Without a prototype: ajv's checks read `answers.constructor` too, and must find nothing there.
+  const result = ownRecord()
   // What conditions and defaults see: earlier answers, and nil for parameters skipped or
   // left empty, so `{% if pool_size %}` works but a misspelt name is still an error.
-  const scope: Record<string, unknown> = {}
+  const scope = ownRecord()
   const missing: string[] = []
 
   for (const param of params) {
@@ -348,7 +351,7 @@ export async function resolveAnswers(
         continue
       }
     }
-    let value: unknown = input[param.name]
+    let value: unknown = ownValue(input, param.name)
     if (value === undefined) {
       let suggested: unknown = param.default
       if (isLiquidText(suggested) && param.type === 'string') {

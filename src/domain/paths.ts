@@ -1,4 +1,4 @@
-import {UnsafePathError} from './errors.js'
+import {NameCollisionError, UnsafePathError} from './errors.js'
 
 /** Longest file name most file systems accept (ext4, APFS, NTFS all cap a name at 255). */
 const MAX_SEGMENT_BYTES = 255
@@ -18,7 +18,8 @@ const utf8 = new TextEncoder()
  * Refused: empty paths, absolute paths (`/x`, `C:\x`, `C:/x`), backslashes, NUL and
  * other control characters, `.` and `..` segments, empty segments (`a//b`, `a/`),
  * `.git` components in any case (also `.git.` and `.git ` that Windows folds to `.git`),
- * and segments longer than 255 bytes.
+ * segments longer than 255 bytes, names that are not valid UTF-8 (lone surrogates, U+FFFD)
+ * and bidirectional control characters (U+202A-U+202E, U+2066-U+2069).
  *
  * @example
  * ```ts
@@ -35,6 +36,13 @@ export function assertSafeRelativePath(path: string, what = 'path'): string {
   if (path.includes('\0')) refuse('contains a NUL byte')
   // eslint-disable-next-line no-control-regex
   if (/[\x00-\x1f\x7f]/.test(path)) refuse('contains a control character')
+  // A lone surrogate (from JSON) or U+FFFD (what a decoder makes of bytes that are not UTF-8).
+  if (/\p{Surrogate}|\uFFFD/u.test(path)) refuse('is not valid UTF-8')
+  const bidi = /[\u202A-\u202E\u2066-\u2069]/.exec(path)
+  if (bidi)
+    refuse(
+      `contains the bidirectional control character U+${bidi[0].codePointAt(0)!.toString(16).toUpperCase()}, which makes a name read differently from what it is`,
+    )
   if (path.includes('\\')) refuse('contains a backslash (use / as the separator)')
   if (path.startsWith('/')) refuse('is absolute')
   if (/^[A-Za-z]:/.test(path)) refuse('starts with a drive letter')
@@ -48,6 +56,43 @@ export function assertSafeRelativePath(path: string, what = 'path'): string {
       refuse(`has a segment longer than ${MAX_SEGMENT_BYTES} bytes`)
   }
   return path
+}
+
+/** What a case-insensitive, Unicode-normalising file system (macOS, Windows) makes of a name. */
+function foldName(path: string): string {
+  return path.normalize('NFC').toLowerCase()
+}
+
+/**
+ * Collects paths and refuses one that names the same file or folder as an earlier one on
+ * macOS or Windows (`README.md` and `readme.md`; `café` in NFC and in NFD; `Docs/a` and
+ * `docs/b`), with a NameCollisionError that names the pair.
+ *
+ * @example
+ * ```ts
+ * const paths = new PathCollisions('template path')
+ * paths.add('README.md')
+ * paths.add('readme.md') // throws NameCollisionError
+ * ```
+ */
+export class PathCollisions {
+  readonly #seen = new Map<string, string>()
+  readonly #what: string
+
+  constructor(what = 'path') {
+    this.#what = what
+  }
+
+  add(path: string): void {
+    let prefix = ''
+    for (const segment of path.split('/')) {
+      prefix = prefix === '' ? segment : `${prefix}/${segment}`
+      const key = foldName(prefix)
+      const earlier = this.#seen.get(key)
+      if (earlier === undefined) this.#seen.set(key, prefix)
+      else if (earlier !== prefix) throw new NameCollisionError(earlier, prefix, this.#what)
+    }
+  }
 }
 
 /** Git looks this far into a file for a NUL byte to decide it is binary. */

@@ -10,7 +10,7 @@ import {
   UsageError,
 } from './errors.js'
 import {parseManifest} from './manifest.js'
-import {assertSafeRelativePath} from './paths.js'
+import {PathCollisions, assertSafeRelativePath} from './paths.js'
 import type {LoadedTemplate, TemplateFiles} from './types.js'
 
 /** Ceilings on a template folder: bigger than any real template, small enough for a daemon. */
@@ -90,7 +90,11 @@ export async function loadTemplateDir(
  * ```
  */
 export function parseTemplate(files: TemplateFiles, source?: string): LoadedTemplate {
-  for (const path of files.keys()) assertSafeRelativePath(path, 'template path')
+  const collisions = new PathCollisions('template path')
+  for (const path of files.keys()) {
+    assertSafeRelativePath(path, 'template path')
+    collisions.add(path)
+  }
   const manifestFile = source === undefined ? 'manifest.yaml' : `${source}/manifest.yaml`
   const raw = files.get('manifest.yaml')
   if (raw === undefined) {

@@ -6,8 +6,10 @@
  * it can act as any tenant, like whoever holds the database password). `tenant_id`
  * decides the namespace: a request reads what that tenant reads (its namespace, then
  * `public`) and writes only to that tenant's namespace, with the editor role. The
- * public catalog is never written through the stream (`tenant_id: public` writes are
- * refused with FORBIDDEN): changing it stays an admin's act through the API or the CLI.
+ * public catalog and the store owner's `local` are never written through the stream
+ * (`tenant_id: public` or `local` writes are refused with FORBIDDEN): changing them stays
+ * an admin's act through the API or the CLI. Writes for a tenant that is not registered
+ * are refused with UNKNOWN_TENANT: a request never creates a tenant's repository.
  *
  * Idempotency (create, update, delete; a retrieve has no effect and is simply run again):
  * after the effect, the result is recorded under
@@ -19,8 +21,10 @@
  */
 import type {Logger} from 'pino'
 
+import {OWNER_TENANT, RESERVED_TENANTS} from '../auth/policy.js'
 import type {WireFiles} from '../client/wire.js'
 import {MaestroError, UsageError, isMaestroError} from '../domain/errors.js'
+import {ownRecord} from '../domain/records.js'
 import type {Registry, RequestContext} from '../registry/types.js'
 import type {Limits} from '../server/types.js'
 import {DEFAULT_LIMITS} from '../server/types.js'
@@ -33,6 +37,25 @@ import {MalformedRequest, decodeRequest, encodeResult} from './messages.js'
 /** The registry the handler runs requests on, seen as each request's tenant. */
 export interface TenantRegistries {
   withContext(context: RequestContext): Registry
+  /** Whether `name` is a registered tenant: writes go to those only. */
+  isRegisteredTenant(name: string): Promise<boolean>
+}
+
+/**
+ * Refuses a write for a tenant that is reserved (`public`, `local`: the stream never
+ * writes them) or not registered (a typo must not create a repository of its own).
+ */
+async function assertWritableTenant(registries: TenantRegistries, tenant: string): Promise<void> {
+  if (RESERVED_TENANTS.includes(tenant))
+    throw new MaestroError(
+      `tenant_id ${JSON.stringify(tenant)} is reserved (${tenant === OWNER_TENANT ? "the store owner's namespace" : 'the public catalog'}): the request stream never writes to it`,
+      {code: 'FORBIDDEN', status: 403, data: {tenant}},
+    )
+  if (!(await registries.isRegisteredTenant(tenant)))
+    throw new MaestroError(
+      `tenant_id ${JSON.stringify(tenant)} is not a registered tenant: create it first (\`maestro-tpl tenant create ${tenant}\` or POST /api/v1/admin/tenants)`,
+      {code: 'UNKNOWN_TENANT', status: 404, data: {tenant}},
+    )
 }
 
 /**
@@ -50,6 +73,7 @@ export async function executeRequest(
 ): Promise<unknown> {
   const registry = registries.withContext({tenant: request.tenant_id, user: request.user_id, role: 'editor'})
   const params = request.parameters
+  if (request.operation !== 'retrieve') await assertWritableTenant(registries, request.tenant_id)
   switch (request.operation) {
     case 'retrieve': {
       const version = params.version
@@ -94,7 +118,7 @@ function uploadOf(params: Record<string, unknown>): {files: WireFiles; manifest?
   if (typeof files !== 'object' || files === null || Array.isArray(files)) {
     throw new UsageError('parameters.files must be an object of path → content')
   }
-  const wire: WireFiles = {}
+  const wire: WireFiles = ownRecord()
   for (const [path, file] of Object.entries(files as Record<string, unknown>)) {
     if (typeof file === 'string') wire[path] = {content: file, encoding: 'utf8'}
     else if (

@@ -160,7 +160,11 @@ export function reportForInvalid(
  * process.exitCode = report.passed ? 0 : 1
  * ```
  */
-export async function scoreTemplateDir(dir: string, opts: ScoreOptions = {}): Promise<QualityReport> {
+export async function scoreTemplateDir(
+  dir: string,
+  opts: ScoreOptions = {},
+  score: (template: LoadedTemplate, opts: ScoreOptions) => Promise<QualityReport> = scoreTemplate,
+): Promise<QualityReport> {
   let template: LoadedTemplate
   try {
     template = await loadTemplateDir(dir)
@@ -169,7 +173,7 @@ export async function scoreTemplateDir(dir: string, opts: ScoreOptions = {}): Pr
       return reportForInvalid(basename(resolve(dir)), err.issues, {...opts, root: dir})
     throw err
   }
-  return scoreTemplate(template, opts)
+  return score(template, opts)
 }
 
 /**

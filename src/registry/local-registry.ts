@@ -6,6 +6,7 @@ import type {Kysely} from 'kysely'
 import {createHash} from 'node:crypto'
 
 import {isPlatformAdmin} from '../auth/policy.js'
+import type {AuthDatabase} from '../auth/schema.js'
 import type {Cache} from '../cache/cache.js'
 import {createCache} from '../cache/index.js'
 import type {Config} from '../config.js'
@@ -197,6 +198,12 @@ export class LocalRegistry implements Registry {
    */
   withContext(context: RequestContext): LocalRegistry {
     return new LocalRegistry(this.#db, this.#store, {...this.#options, context}, false)
+  }
+
+  /** Whether `name` is a registered tenant (created with `tenant create` or POST /admin/tenants). */
+  async isRegisteredTenant(name: string): Promise<boolean> {
+    const {AuthStore} = await import('../auth/store.js')
+    return (await new AuthStore(this.#db as unknown as Kysely<AuthDatabase>).getTenant(name)) !== undefined
   }
 
   /** Counts for the admin stats endpoint. */

@@ -3,7 +3,8 @@ import {stringify} from 'yaml'
 import type {Liquid} from 'liquidjs'
 
 import {RenderError, RenderLimitError, UnsafePathError} from '../domain/errors.js'
-import {assertSafeRelativePath, isBinary} from '../domain/paths.js'
+import {PathCollisions, assertSafeRelativePath, isBinary} from '../domain/paths.js'
+import {ownRecord} from '../domain/records.js'
 import type {Answers, LoadedTemplate, Parameter} from '../domain/types.js'
 import {
   createLiquid,
@@ -127,6 +128,8 @@ export async function renderTemplate(
   const rules = manifest.files.map((rule) => ({rule, matches: globMatcher([rule.path])}))
   const out = new Map<string, Uint8Array>()
   const origin = new Map<string, string>()
+  const collisions = new PathCollisions('rendered path')
+  collisions.add(ANSWERS_FILE)
   let bytesOut = 0
 
   const remaining = (file: string): number => {
@@ -172,6 +175,7 @@ export async function renderTemplate(
     const earlier = origin.get(target)
     if (earlier !== undefined)
       throw new RenderError(`${FILES_PREFIX}${earlier} and ${file} both render to ${target}`, {file})
+    collisions.add(target)
 
     let body = bytes
     const raw = matching.some((rule) => rule.raw === true)
@@ -257,7 +261,7 @@ async function renderText(
  * ```
  */
 export function answersFile(meta: RenderMeta, answers: Answers, params: Parameter[]): Uint8Array {
-  const kept: Record<string, unknown> = {}
+  const kept = ownRecord()
   for (const p of params) {
     if (p.secret === true || !Object.hasOwn(answers, p.name)) continue
     kept[p.name] = answers[p.name]

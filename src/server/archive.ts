@@ -5,7 +5,7 @@
  */
 import {gunzipSync, gzipSync} from 'node:zlib'
 
-import {zipSync} from 'fflate'
+import {Zip, ZipDeflate} from 'fflate'
 import {Header, Parser, Pax} from 'tar'
 import type {ReadEntry} from 'tar'
 
@@ -89,13 +89,23 @@ export function packZip(
   root: string,
   mtime = new Date(1980, 0, 1),
 ): Buffer {
-  const tree: Record<string, [Uint8Array, {mtime: Date; os: number; attrs: number}]> = {}
+  // File by file rather than zipSync's object of paths: a file named `__proto__` must stay a file.
+  const chunks: Uint8Array[] = []
+  const zip = new Zip((err, chunk) => {
+    if (err) throw err
+    chunks.push(chunk)
+  })
   for (const [path, data] of sortedEntries(files, root)) {
+    const entry = new ZipDeflate(path, {level: 6})
+    entry.mtime = mtime
     // os 3 = Unix: the upper 16 bits of attrs are st_mode, which unzip(1) restores.
-    tree[path] = [data, {mtime, os: 3, attrs: ((0o100000 | modeFor(data)) << 16) >>> 0}]
+    entry.os = 3
+    entry.attrs = ((0o100000 | modeFor(data)) << 16) >>> 0
+    zip.add(entry)
+    entry.push(data, true)
   }
-  const zipped = zipSync(tree, {level: 6})
-  return Buffer.from(zipped.buffer, zipped.byteOffset, zipped.byteLength)
+  zip.end()
+  return Buffer.concat(chunks)
 }
 
 export interface UnpackLimits {

@@ -45,7 +45,7 @@ function errorResponses(route: RouteSpec): Record<string, unknown> {
   }
   if (route.body || route.operationId === 'instantiateTemplate') {
     out['422'] = problem(
-      'The template, answers or a path are invalid, or rendering went past a limit (code INVALID_TEMPLATE, INVALID_ANSWERS, UNSAFE_PATH, RENDER_LIMIT_EXCEEDED...)',
+      'The template, answers or a path are invalid, or rendering went past a limit (code INVALID_TEMPLATE, INVALID_ANSWERS, UNSAFE_PATH, NAME_COLLISION, RENDER_LIMIT_EXCEEDED...)',
     )
   }
   if (RENDERING_OPERATIONS.has(route.operationId)) {

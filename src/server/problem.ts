@@ -99,6 +99,7 @@ const TITLES: Record<string, string> = {
   INVALID_ANSWERS: 'Invalid answers',
   MISSING_ANSWERS: 'Missing answers',
   UNSAFE_PATH: 'Unsafe path',
+  NAME_COLLISION: 'Names collide on other systems',
   RENDER_ERROR: 'Render error',
   RENDER_LIMIT_EXCEEDED: 'Render limit exceeded',
   SERVER_BUSY: 'Server busy',

@@ -36,6 +36,8 @@ declare module 'express-serve-static-core' {
  */
 export interface DaemonRegistry extends Registry {
   withContext(context: RequestContext): DaemonRegistry
+  /** Whether `name` is a registered tenant: the request stream writes to those only. */
+  isRegisteredTenant(name: string): Promise<boolean>
   stats(): Promise<{
     templates: number
     versions: number

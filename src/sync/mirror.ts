@@ -36,6 +36,7 @@ import type {Registry} from '../registry/types.js'
 import {GitStore} from '../store/index.js'
 import {blobId} from '../store/objects.js'
 import {assertMirrorNamespace, mirrorNamespaceFor} from './mirror-namespace.js'
+import {ownValue} from '../domain/records.js'
 
 const STATE_FILE = 'maestro-mirror.json'
 const PAGE = 100
@@ -257,7 +258,8 @@ async function mirrorTemplate(
   const {name} = remoteRow
   const remoteRef = `${remoteRow.namespace}/${name}`
   const local = await localVersions(registry, into, name)
-  const mirrored = state.templates[name]
+  // Own entries only: a template named `constructor` has no record before its first mirror.
+  const mirrored = ownValue(state.templates, name)
   // Nothing moved on the daemon (same id, update time and latest) and the local versions are the recorded ones.
   if (
     mirrored &&

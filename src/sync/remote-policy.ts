@@ -5,7 +5,8 @@
  * public unicast one (loopback, private, link-local incl. cloud metadata, CGNAT,
  * unspecified, multicast, reserved, and the IPv4-mapped, IPv4-compatible, NAT64 and
  * 6to4 IPv6 forms of those), unless the policy allows private addresses or names the
- * host. Every resolved address is checked, not just the first, and the HTTP client of
+ * host. Link-local and cloud metadata addresses (and metadata service names) are refused
+ * even when private addresses are allowed: only naming them lets them through. Every resolved address is checked, not just the first, and the HTTP client of
  * {@link guardedHttpClient} connects only to the addresses it checked (the check *is*
  * the DNS lookup the socket uses), so a DNS answer that changes between check and
  * connect, or a redirect to another host, cannot get past it.
@@ -18,14 +19,42 @@ import {MaestroError, UsageError} from '../domain/errors.js'
 
 /** What kind of address an IP is; only `public` may be reached without an opt-in. */
 export type AddressClass =
-  'public' | 'loopback' | 'private' | 'link-local' | 'unspecified' | 'cgnat' | 'multicast' | 'reserved'
+  | 'public'
+  | 'loopback'
+  | 'private'
+  | 'link-local'
+  | 'metadata'
+  | 'unspecified'
+  | 'cgnat'
+  | 'multicast'
+  | 'reserved'
+
+/**
+ * Classes never reached without naming them in `allowedHosts`, even when private addresses
+ * are allowed: no git server lives on a link-local address, and a cloud metadata service
+ * hands out the machine's credentials.
+ */
+const NEVER_BY_DEFAULT: ReadonlySet<AddressClass> = new Set(['link-local', 'metadata'])
+
+/** Names of cloud metadata services (GCP, Azure, AWS, OpenStack...): refused before any lookup. */
+const METADATA_HOSTNAMES: ReadonlySet<string> = new Set([
+  'metadata.google.internal',
+  'metadata.goog',
+  'metadata',
+  'metadata.azure.com',
+  'instance-data',
+  'instance-data.ec2.internal',
+])
 
 /** Resolves a host name to every address it has (dns.lookup with `all`, by default). */
 export type Resolver = (hostname: string) => Promise<LookupAddress[]>
 
 /** Which remotes a sync may reach. */
 export interface RemotePolicy {
-  /** Allow every address, private ones included (the local CLI's default). */
+  /**
+   * Allow private, loopback and other non-public addresses (the local CLI's default); never
+   * link-local or cloud metadata ones, which only `allowedHosts` lets through.
+   */
   readonly allowPrivate: boolean
   /**
    * Hosts allowed whatever they resolve to: host names (exact, case-insensitive), IP
@@ -41,8 +70,10 @@ export class SyncRemoteNotAllowedError extends MaestroError {
   static readonly code = 'SYNC_REMOTE_NOT_ALLOWED'
   constructor(host: string, address: string, kind: AddressClass) {
     super(
-      `refusing to sync with ${host}: it ${host === address ? 'is' : `resolves to ${address}, which is`} a ${kind} address. ` +
-        `Allow it with MAESTRO_SYNC_ALLOWED_HOSTS=${host} (or MAESTRO_SYNC_ALLOW_PRIVATE=true for every private address).`,
+      `refusing to sync with ${host}: it ${host === address ? 'is' : `resolves to ${address}, which is`} a ${kind === 'metadata' ? 'cloud metadata' : kind} address. ` +
+        (NEVER_BY_DEFAULT.has(kind)
+          ? `No git server lives there; if this one does, name it in MAESTRO_SYNC_ALLOWED_HOSTS=${host}.`
+          : `Allow it with MAESTRO_SYNC_ALLOWED_HOSTS=${host} (or MAESTRO_SYNC_ALLOW_PRIVATE=true for every private address).`),
       {code: SyncRemoteNotAllowedError.code, status: 422, exitCode: 1, data: {host, address, kind}},
     )
   }
@@ -104,16 +135,20 @@ export function parseRemoteUrl(url: string): URL {
  */
 export async function vetHost(hostname: string, policy: RemotePolicy): Promise<LookupAddress[]> {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase()
+  const named = policy.allowedHosts.some((h) => h.toLowerCase() === host)
+  if (!named && METADATA_HOSTNAMES.has(host.replace(/\.$/, '')))
+    throw new SyncRemoteNotAllowedError(host, host, 'metadata')
   const literal = isIP(host)
   const addresses: LookupAddress[] = literal
     ? [{address: host, family: literal}]
     : await (policy.resolve ?? defaultResolve)(host)
   if (addresses.length === 0) throw new UsageError(`${host} has no address`)
-  if (policy.allowPrivate || policy.allowedHosts.some((h) => h.toLowerCase() === host)) return addresses
+  if (named) return addresses
   for (const {address} of addresses) {
     const kind = classifyAddress(address)
-    if (kind !== 'public' && !policy.allowedHosts.some((entry) => inRange(address, entry)))
-      throw new SyncRemoteNotAllowedError(host, address, kind)
+    if (kind === 'public' || policy.allowedHosts.some((entry) => inRange(address, entry))) continue
+    if (policy.allowPrivate && !NEVER_BY_DEFAULT.has(kind)) continue
+    throw new SyncRemoteNotAllowedError(host, address, kind)
   }
   return addresses
 }
@@ -142,9 +177,15 @@ export function classifyAddress(address: string): AddressClass {
   return classifyIPv6(v6)
 }
 
+/** Cloud metadata services on IPv4: AWS/GCP/Azure/OpenStack, AWS ECS task metadata, Alibaba Cloud. */
+const METADATA_IPV4: readonly number[] = ['169.254.169.254', '169.254.170.2', '100.100.100.200'].map((text) =>
+  parseIPv4(text)!,
+)
+
 function classifyIPv4(ip: number): AddressClass {
   const a = ip >>> 24
   const b = (ip >>> 16) & 0xff
+  if (METADATA_IPV4.includes(ip)) return 'metadata'
   if (a === 0) return 'unspecified'
   if (a === 127) return 'loopback'
   if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168)) return 'private'
@@ -176,6 +217,17 @@ function classifyIPv6(words: number[]): AddressClass {
   ]
   const embedded = ((w6 << 16) | w7) >>> 0
   const zeroTo = (n: number) => words.slice(0, n).every((w) => w === 0)
+  if (
+    w0 === 0xfd00 &&
+    w1 === 0x0ec2 &&
+    w2 === 0 &&
+    w3 === 0 &&
+    w4 === 0 &&
+    w5 === 0 &&
+    w6 === 0 &&
+    w7 === 0x254
+  )
+    return 'metadata' // fd00:ec2::254, AWS's IPv6 instance metadata
   if (zeroTo(8)) return 'unspecified'
   if (zeroTo(7) && w7 === 1) return 'loopback'
   if (zeroTo(5) && w5 === 0xffff) return classifyIPv4(embedded) // ::ffff:a.b.c.d (mapped)

@@ -196,7 +196,8 @@ export const AUTH_ROUTES = (): RouteSpec[] => [
     method: 'post',
     path: '/api/v1/admin/users',
     operationId: 'createUser',
-    summary: 'Create a user, with a role in your tenant (or ?tenant=, platform admins) when `role` is given',
+    summary:
+      'Create a user with a role in your tenant (viewer unless `role` says); platform admins: ?tenant=, role optional',
     tags: [ACCOUNTS],
     permission: 'admin',
     query: tenantQuery,
@@ -212,7 +213,8 @@ export const AUTH_ROUTES = (): RouteSpec[] => [
     method: 'put',
     path: '/api/v1/admin/users/{username}/role',
     operationId: 'grantRole',
-    summary: "Give or change a user's role in your tenant (or ?tenant=, platform admins)",
+    summary:
+      "Change the role of a user of your tenant; platform admins: any user, and ?tenant= (others' users answer 404)",
     tags: [ACCOUNTS],
     permission: 'admin',
     params: usernameParam,

@@ -15,6 +15,7 @@ import type {
 import {encodeFiles, toBase64} from '../../client/wire.js'
 import {UsageError} from '../../domain/errors.js'
 import {assertSafeRelativePath} from '../../domain/paths.js'
+import {ownRecord} from '../../domain/records.js'
 import {parseTemplate} from '../../domain/template.js'
 import type {SearchQuery} from '../../registry/types.js'
 import {defineRoute, mountRoutes, sendBody} from '../route.js'
@@ -317,7 +318,7 @@ export const TEMPLATE_ROUTES = (listMax: number): RouteSpec[] => [
         useDefaults: body.useDefaults ?? true,
       })
       if (format === 'json') {
-        const files: Record<string, string> = {}
+        const files = ownRecord<string>()
         for (const [path, bytes] of project.files) files[path] = toBase64(bytes)
         return {
           template: project.template,

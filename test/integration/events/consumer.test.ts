@@ -8,6 +8,7 @@ import {join} from 'node:path'
 
 import {describe, expect, it, onTestFinished} from 'vitest'
 
+import {openAuth} from '../../../src/auth/index.js'
 import {deadLetterStream} from '../../../src/events/bus.js'
 import type {EventBus, Fields} from '../../../src/events/bus.js'
 import {StreamConsumer} from '../../../src/events/consumer.js'
@@ -30,6 +31,10 @@ for (const {name: kind, enabled} of BUSES) {
       const bus = makeBus(kind, prefix)
       const config = testConfig()
       const registry = await openLocalRegistry({config, context: ADMIN, bus, consumeUsage: false})
+      // The stream writes registered tenants only.
+      const accounts = await openAuth(config)
+      for (const name of ['acme', 'globex']) await accounts.auth.createTenant({name})
+      await accounts.close()
       // The real registry, counting how many times a request is run against it.
       const runs = {count: 0}
       const counted: TenantRegistries = {
@@ -37,6 +42,7 @@ for (const {name: kind, enabled} of BUSES) {
           runs.count++
           return registry.withContext(context)
         },
+        isRegisteredTenant: (name) => registry.isRegisteredTenant(name),
       }
       const consumers: StreamConsumer[] = []
       const consumer = (

@@ -7,7 +7,8 @@ import {describe, expect, it} from 'vitest'
 
 import {streamNames} from '../../../src/events/bus.js'
 import {decodeResult} from '../../../src/events/messages.js'
-import {startTestServer} from '../server/support.js'
+import {openAuth} from '../../../src/auth/index.js'
+import {startTestServer, templateUpload} from '../server/support.js'
 import {REDIS_URL, createParameters, plainClient, startOwnRedis, testPrefix, waitFor} from './support.js'
 
 describe.skipIf(!REDIS_URL)('daemon with REDIS_URL', () => {
@@ -16,11 +17,15 @@ describe.skipIf(!REDIS_URL)('daemon with REDIS_URL', () => {
     const server = await startTestServer({env: {REDIS_URL: REDIS_URL!, REDIS_KEY_PREFIX: prefix}})
     const streams = streamNames(prefix)
     const redis = await plainClient(REDIS_URL!)
+    // The stream writes registered tenants only (never the owner's `local`).
+    const {auth, close} = await openAuth(server.config)
+    await auth.createTenant({name: 'acme'})
+    await close()
     await redis.xAdd(streams.requests, '*', {
       request_id: 'daemon-create',
       template_id: 'billing-service',
       operation: 'create',
-      tenant_id: 'local',
+      tenant_id: 'acme',
       user_id: 'ci-bot',
       parameters: JSON.stringify(createParameters('billing-service')),
       timestamp: String(Date.now()),
@@ -39,10 +44,13 @@ describe.skipIf(!REDIS_URL)('daemon with REDIS_URL', () => {
       expect.objectContaining({
         name: 'billing-service',
         operation: 'create',
-        namespace: 'local',
+        namespace: 'acme',
         user_id: 'ci-bot',
       }),
     )
+    // The API's caller is the store owner (no RBAC): it reads its own copy.
+    const published = await server.api('/api/v1/templates', {json: templateUpload({name: 'billing-service'})})
+    expect(published.status).toBe(201)
 
     // Reads through the API: the second search is a registry cache hit (Redis).
     await server.api('/api/v1/templates/search', {json: {text: 'billing'}})

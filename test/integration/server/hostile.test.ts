@@ -10,6 +10,7 @@
  */
 import {existsSync, readdirSync} from 'node:fs'
 import {join} from 'node:path'
+import {gunzipSync, gzipSync} from 'node:zlib'
 
 import {describe, expect, it} from 'vitest'
 import {parse, stringify} from 'yaml'
@@ -411,5 +412,105 @@ describe('hostile requests: masses of answers and parameters, large output', () 
     expect((await server.api('/api/v1/templates', {json: loud})).status).toBe(201)
     const bytes = await expectRefused(server, instantiate(server, 'loud', {}), 422, 'RENDER_LIMIT_EXCEEDED')
     expect(bytes).toMatchObject({limit: 'bytes', maxBytes: 64 * 1024})
+  })
+})
+
+/** A .tar.gz of one template whose entry `raw` has a name made of these bytes (not necessarily UTF-8). */
+function tarWithRawName(name: string, raw: Buffer): Buffer {
+  const gz = tarGz([...entriesOf(templateFiles({name})), {path: 'files/PLACEHOLDER', content: 'x'}])
+  const tar = gunzipSync(gz)
+  // Find the placeholder's header, write the raw name, and recompute the header checksum.
+  const at = tar.indexOf('files/PLACEHOLDER')
+  tar.fill(0, at, at + 100)
+  raw.copy(tar, at)
+  tar.fill(0x20, at + 148, at + 156)
+  let sum = 0
+  for (let i = at; i < at + 512; i++) sum += tar[i]!
+  tar.write(`${sum.toString(8).padStart(6, '0')}\0 `, at + 148, 'latin1')
+  return gzipSync(tar)
+}
+
+describe('hostile templates: names that collide or mislead on other systems', () => {
+  const withFiles = (name: string, extra: Record<string, string>) => {
+    const files = templateFiles({name})
+    for (const [path, content] of Object.entries(extra)) files.set(path, new TextEncoder().encode(content))
+    return files
+  }
+  const PAIRS: [string, string, string][] = [
+    ['case', 'files/README.md', 'files/readme.md'],
+    ['normalisation', 'files/caf\u00e9.txt', 'files/cafe\u0301.txt'],
+    ['folder case', 'files/Docs/a.md', 'files/docs/b.md'],
+  ]
+
+  it('refuses a template holding two names that are one file on macOS or Windows, naming the pair', async () => {
+    const server = await hostileServer()
+    for (const [kind, first, second] of PAIRS) {
+      const files = withFiles(`collide-${kind.replace(' ', '-')}`, {[first]: '1', [second]: '2'})
+      for (const send of [
+        publishJson(server, {files: encodeFiles(files)}),
+        publishTar(server, tarGz(entriesOf(files))),
+        validateJson(server, {files: encodeFiles(files)}),
+      ]) {
+        const problem = await expectRefused(server, send, 422, 'NAME_COLLISION')
+        const pair = (problem.paths as string[]).map((p) => p.normalize('NFC').toLowerCase())
+        expect(pair[0], kind).toBe(pair[1])
+        for (const path of problem.paths as string[])
+          expect(problem.detail, kind).toContain(JSON.stringify(path))
+      }
+    }
+  })
+
+  it('refuses names that are not UTF-8 or hold bidirectional controls, with 422 UNSAFE_PATH', async () => {
+    const server = await hostileServer()
+    const badUtf8 = tarWithRawName(
+      'bad-utf8',
+      Buffer.from([...Buffer.from('files/'), 0xff, 0xfe, 0x2e, 0x74]),
+    )
+    const problem = await expectRefused(server, publishTar(server, badUtf8), 422, 'UNSAFE_PATH')
+    expect(problem.detail).toMatch(/not valid UTF-8/)
+    // A lone surrogate can only come through JSON.
+    const lone = encodeFiles(withFiles('lone-surrogate', {'files/x\ud800.txt': 'x'}))
+    expect(await expectRefused(server, publishJson(server, {files: lone}), 422, 'UNSAFE_PATH')).toMatchObject(
+      {
+        detail: expect.stringMatching(/not valid UTF-8/),
+      },
+    )
+    for (const control of ['\u202a', '\u202e', '\u2066', '\u2069']) {
+      const files = withFiles('bidi', {[`files/invoice${control}fdp.exe`]: 'x'})
+      const refused = await expectRefused(
+        server,
+        publishJson(server, {files: encodeFiles(files)}),
+        422,
+        'UNSAFE_PATH',
+      )
+      expect(refused.detail).toMatch(/bidirectional control character U\+20[26]/)
+    }
+  })
+
+  it('refuses to render two paths that collide case-insensitively', async () => {
+    const server = await hostileServer()
+    const files = withFiles('renders-twice', {'files/{{ first }}.md': 'a', 'files/{{ second }}.md': 'b'})
+    files.set(
+      'manifest.yaml',
+      new TextEncoder().encode(
+        manifestWith('renders-twice', {
+          parameters: [
+            {name: 'first', type: 'string', default: 'notes'},
+            {name: 'second', type: 'string', default: 'other'},
+          ],
+        }),
+      ),
+    )
+    expect((await server.api('/api/v1/templates', {json: {files: encodeFiles(files)}})).status).toBe(201)
+    const problem = await expectRefused(
+      server,
+      instantiate(server, 'renders-twice', {first: 'Notes', second: 'NOTES'}),
+      422,
+      'NAME_COLLISION',
+    )
+    expect(problem.paths).toEqual(['Notes.md', 'NOTES.md'])
+    // Different names still render.
+    const fine = await instantiate(server, 'renders-twice', {first: 'a', second: 'b'})()
+    expect(fine.status).toBe(200)
   })
 })

@@ -130,6 +130,18 @@ describe('sync --from-remote (mirror a daemon into the local store)', () => {
     git(repo, 'fsck', '--strict')
   })
 
+  it('mirrors templates named after members of Object.prototype like any other', async () => {
+    await publish(daemon, 'constructor', '0.1.0')
+    await publish(daemon, 'prototype', '0.1.0')
+    const first = await mirror()
+    expect(first.templates).toMatchObject({added: ['constructor', 'prototype'], changed: [], unchanged: 0})
+    const second = await mirror()
+    expect(second).toMatchObject({
+      templates: {added: [], changed: [], removed: [], unchanged: 2},
+      versions: 0,
+    })
+  })
+
   it('follows the daemon when a version was published again with other content', async () => {
     await publish(daemon, 'orders-api', '0.1.0', 'first content')
     await publish(daemon, 'orders-api', '0.2.0')

@@ -156,3 +156,31 @@ describe('TemplateClient', () => {
     expect((await client.health()).status).toBe('unhealthy')
   })
 })
+
+describe('names of Object.prototype members in what the client decodes', () => {
+  it('keeps a file named __proto__ through encodeFiles and decodeFiles, and JSON', () => {
+    const files = new Map([
+      ['__proto__', new TextEncoder().encode('a')],
+      ['constructor', new TextEncoder().encode('b')],
+      ['toString', Uint8Array.of(0, 1)],
+    ])
+    const wire = JSON.parse(JSON.stringify(encodeFiles(files))) as ReturnType<typeof encodeFiles>
+    expect(Object.keys(wire).sort()).toEqual(['__proto__', 'constructor', 'toString'])
+    expect(decodeFiles(wire)).toEqual(files)
+  })
+
+  it('rebuilds a problem whose code or members are such names as a plain MaestroError', () => {
+    for (const code of ['constructor', 'toString', 'hasOwnProperty', '__proto__', 'prototype']) {
+      const err = problemToError({type: '', title: 'x', status: 422, detail: `odd ${code}`, code})
+      expect(err, code).toBeInstanceOf(MaestroError)
+      expect(err.code, code).toBe(code)
+      expect(err.message, code).toBe(`odd ${code}`)
+    }
+    const problem = JSON.parse(
+      '{"type":"","title":"x","status":422,"detail":"d","code":"X","__proto__":{"polluted":1}}',
+    )
+    const err = problemToError(problem as Problem)
+    expect((err.data as Record<string, unknown>).__proto__).toEqual({polluted: 1})
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+  })
+})

@@ -86,8 +86,11 @@ describe('parseAssignments', () => {
 
   it('stores __proto__ as a plain key instead of changing the prototype', () => {
     const answers = parseAssignments(['__proto__=x'])
-    expect(Object.getPrototypeOf(answers)).toBe(Object.prototype)
+    // No prototype at all: `__proto__` is an ordinary key and `constructor` reads nothing.
+    expect(Object.getPrototypeOf(answers)).toBeNull()
     expect(Object.keys(answers)).toEqual(['__proto__'])
+    expect(answers.__proto__).toBe('x')
+    expect(answers.constructor).toBeUndefined()
   })
 })
 

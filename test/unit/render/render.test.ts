@@ -1,7 +1,12 @@
 import {describe, expect, it} from 'vitest'
 import {parse} from 'yaml'
 
-import {RenderError, RenderLimitError, UnsafePathError} from '../../../src/domain/errors.js'
+import {
+  NameCollisionError,
+  RenderError,
+  RenderLimitError,
+  UnsafePathError,
+} from '../../../src/domain/errors.js'
 import {resolveAnswers} from '../../../src/domain/parameters.js'
 import {parseTemplate} from '../../../src/domain/template.js'
 import type {Answers, LoadedTemplate} from '../../../src/domain/types.js'
@@ -196,6 +201,20 @@ describe('renderTemplate', () => {
     const out = await render(t, {name: 'shop'})
     expect([...out.keys()]).toEqual(['README.md'])
     expect(decode(out.get('README.md'))).toBe('# SHOP\nbody\n')
+  })
+
+  it('refuses two files whose rendered paths are one file on macOS or Windows, naming the pair', async () => {
+    const t = template(PARAMS, {'files/{{ name }}.txt': 'a', 'files/app.txt': 'b'})
+    for (const name of ['APP', 'App']) {
+      const err = await failure(render(t, {name}))
+      expect(err).toBeInstanceOf(NameCollisionError)
+      expect((err as NameCollisionError).data).toEqual({paths: ['app.txt', `${name}.txt`]})
+    }
+    // NFD against NFC, and the answers file written beside the project.
+    const nfd = template(PARAMS, {'files/{{ name }}.txt': 'a', 'files/caf\u00e9.txt': 'b'})
+    expect(await failure(render(nfd, {name: 'cafe\u0301'}))).toBeInstanceOf(NameCollisionError)
+    const answers = template(PARAMS, {'files/{{ name }}': 'a'})
+    expect(await failure(render(answers, {name: '.MAESTRO-answers.yaml'}))).toBeInstanceOf(NameCollisionError)
   })
 
   it('refuses two files that render to the same path', async () => {

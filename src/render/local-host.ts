@@ -1,0 +1,49 @@
+/**
+ * The CLI's render host: the daemon's time and heap limits for local instantiation and
+ * scoring. A template is someone else's code even on your own machine: a render that
+ * loops or allocates without end is stopped after RENDER_TIMEOUT_MS, or at
+ * RENDER_MAX_HEAP_MB of heap, instead of holding the terminal for minutes.
+ */
+import type {InstantiateJob, PackJob, RenderHost, ScoreJob} from './host.js'
+import {runPack} from './host.js'
+import {RenderPool} from './pool.js'
+
+export interface LocalRenderLimits {
+  /** Hard wall-clock limit of one job (one instantiation, or one scoring with all its renders). */
+  renderTimeoutMs: number
+  /** Heap of the worker that renders, MiB. */
+  renderMaxHeapMb: number
+}
+
+/**
+ * A render host that runs jobs one at a time in a single worker thread, started at the
+ * first job (commands that render nothing start nothing). Packing runs in this thread:
+ * it runs no template code.
+ *
+ * @example
+ * ```ts
+ * const host = localRenderHost(config)
+ * const registry = await openLocalRegistry({config, context, renderHost: host})
+ * // ...
+ * await host.close()
+ * ```
+ */
+export function localRenderHost(limits: LocalRenderLimits): RenderHost {
+  let pool: RenderPool | undefined
+  const started = (): RenderPool =>
+    (pool ??= new RenderPool({
+      workers: 1,
+      timeoutMs: limits.renderTimeoutMs,
+      maxHeapMb: limits.renderMaxHeapMb,
+      // One command's jobs wait their turn; none is turned away as a busy daemon's would be.
+      maxQueue: 10_000,
+    }))
+  return {
+    instantiate: (job: InstantiateJob) => started().instantiate(job),
+    score: (job: ScoreJob) => started().score(job),
+    pack: (job: PackJob) => runPack(job),
+    close: async () => {
+      await pool?.close()
+    },
+  }
+}
