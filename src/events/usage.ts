@@ -158,6 +158,23 @@ export class EventPublisher {
 
 /** Usage kinds that count as a use of the template; search hits are published but not counted. */
 const COUNTED = new Set(['get', 'instantiate'])
+const KINDS = new Set(['get', 'instantiate', 'search_hit'])
+
+/**
+ * The `malformed` check of the usage stream's consumer: why an entry is not a usage event.
+ *
+ * @example
+ * ```ts
+ * malformedUsage({kind: 'get'}) // 'template_id is missing'
+ * ```
+ */
+export function malformedUsage(fields: Fields): string | undefined {
+  if (!fields.template_id) return 'template_id is missing'
+  if (fields.template_id.length > 300) return 'template_id is longer than 300 characters'
+  if (!KINDS.has(fields.kind ?? ''))
+    return `kind must be one of ${[...KINDS].join(', ')}, got ${JSON.stringify(fields.kind ?? null)}`
+  return undefined
+}
 
 /**
  * The `handle` of the usage stream's consumer: adds each batch's gets and instantiations

@@ -23,14 +23,17 @@ export interface MetricSources {
   cacheStats(): Promise<Record<string, CacheStats>>
   /** Recorded git sync status of every namespace that was ever synced. */
   gitSyncStatuses?(): Promise<GitSyncStatus[]>
-  /** The event consumers of this process, when it runs any. */
-  eventStats?(): {consumers: Record<string, ConsumerCounts | null>}
+  /** The event consumers of this process, when it runs any, and their streams' figures. */
+  eventStats?(): Promise<{consumers: Record<string, ConsumerCounts | null>}>
 }
 
 interface ConsumerCounts {
   processed: number
   failed: number
-  dead_lettered: number
+  /** Read from the stream (every daemon's), null when the bus did not answer. */
+  dead_lettered: number | null
+  pending: number | null
+  lag: number | null
 }
 
 /**
@@ -131,20 +134,42 @@ export class Metrics {
       'Cache operations that failed (Redis down) and fell back to the database',
       (s) => s.errors,
     )
-    const eventCounter = (name: string, help: string, pick: (c: ConsumerCounts) => number) =>
-      new Counter({
+    // One read of the streams per scrape, shared by the event metrics below.
+    let eventsRead: {at: number; value: Promise<Record<string, ConsumerCounts | null>>} | undefined
+    const eventConsumers = () => {
+      if (!eventsRead || Date.now() - eventsRead.at > 500) {
+        const value = (sources()?.eventStats?.() ?? Promise.resolve({consumers: {}})).then(
+          (s) => s.consumers,
+          () => ({}),
+        )
+        eventsRead = {at: Date.now(), value}
+      }
+      return eventsRead.value
+    }
+    const eventMetric = (
+      Kind: typeof Counter | typeof Gauge,
+      name: string,
+      help: string,
+      pick: (c: ConsumerCounts) => number | null,
+    ) =>
+      new Kind({
         name,
         help,
         labelNames: ['stream'],
         registers,
-        collect() {
+        async collect() {
+          const consumers = await eventConsumers()
           this.reset()
-          const consumers = sources()?.eventStats?.().consumers ?? {}
           for (const [stream, counts] of Object.entries(consumers)) {
-            if (counts) this.inc({stream}, pick(counts))
+            const value = counts ? pick(counts) : null
+            if (value === null) continue
+            if (this instanceof Counter) this.inc({stream}, value)
+            else (this as Gauge<'stream'>).set({stream}, value)
           }
         },
       })
+    const eventCounter = (name: string, help: string, pick: (c: ConsumerCounts) => number | null) =>
+      eventMetric(Counter, name, help, pick)
     eventCounter(
       'maestro_events_processed_total',
       'Stream entries processed and acknowledged by this daemon, by stream',
@@ -157,8 +182,20 @@ export class Metrics {
     )
     eventCounter(
       'maestro_events_dead_lettered_total',
-      'Entries moved to the dead-letter stream by this daemon, by stream',
+      'Entries ever written to the dead-letter stream <stream>:dead, by any daemon (read from the stream), by stream',
       (c) => c.dead_lettered,
+    )
+    eventMetric(
+      Gauge,
+      'maestro_events_consumer_lag',
+      'Entries of the stream not yet delivered to the consumer group (XINFO GROUPS lag), by stream',
+      (c) => c.lag,
+    )
+    eventMetric(
+      Gauge,
+      'maestro_events_pending',
+      'Entries delivered to the consumer group and not acknowledged yet, by stream',
+      (c) => c.pending,
     )
     this.#sync = new Gauge({
       name: 'maestro_git_sync_status',

@@ -107,7 +107,7 @@ export interface AppDeps {
   /** Redis as /health reports it: throws when it is down; default from config. */
   redis?: () => Promise<RedisHealth>
   /** The event bus and its consumers' figures, for /admin/stats and /metrics. */
-  events?: () => EventsStats
+  events?: () => Promise<EventsStats>
   /** Where uploaded templates are scored (the render worker pool); default this thread. */
   renderHost?: RenderHost
 }
@@ -119,10 +119,23 @@ export interface RedisHealth {
   latency_ms: number | null
 }
 
-/** The bus in use and, per stream consumed here, what its consumer did. */
+/**
+ * The bus in use and, per stream consumed here, what its consumer in this daemon did
+ * (processed, failed) and where the stream stands for every daemon: entries ever
+ * dead-lettered (read from the dead-letter stream, so right across restarts and
+ * daemons), pending and lag (null when the bus did not answer).
+ */
 export interface EventsStats {
   bus: 'in-process' | 'redis'
-  consumers: Record<string, {processed: number; failed: number; dead_lettered: number} | null>
+  consumers: Record<string, ConsumerFigures | null>
+}
+
+export interface ConsumerFigures {
+  processed: number
+  failed: number
+  dead_lettered: number | null
+  pending: number | null
+  lag: number | null
 }
 
 /** What every router receives. */
@@ -136,7 +149,7 @@ export interface RouterDeps {
   metrics: Metrics | undefined
   responseCache: ResponseCache | undefined
   redis: () => Promise<RedisHealth>
-  events: (() => EventsStats) | undefined
+  events: (() => Promise<EventsStats>) | undefined
   startedAt: number
   validators: Validators
   auth: AuthService | undefined
