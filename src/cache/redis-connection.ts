@@ -167,15 +167,15 @@ function probe(client: RedisConnection, state: LinkState): void {
 }
 
 /**
- * Why a Redis call failed, as one line that is never empty (some client errors have no
+ * Why a call failed (Redis, the database), as one line that is never empty (some client errors have no
  * message): what /health shows after "unavailable: ".
  *
  * @example
  * ```ts
- * redisFailureReason(new Error('')) // 'Error (no message)'
+ * failureReason(new Error('')) // 'Error (no message)'
  * ```
  */
-export function redisFailureReason(err: unknown): string {
+export function failureReason(err: unknown): string {
   if (err instanceof Error) {
     const code = (err as {code?: unknown}).code
     const message = err.message.trim()
