@@ -167,26 +167,6 @@ function probe(client: RedisConnection, state: LinkState): void {
 }
 
 /**
- * Why a call failed (Redis, the database), as one line that is never empty (some client errors have no
- * message): what /health shows after "unavailable: ".
- *
- * @example
- * ```ts
- * failureReason(new Error('')) // 'Error (no message)'
- * ```
- */
-export function failureReason(err: unknown): string {
-  if (err instanceof Error) {
-    const code = (err as {code?: unknown}).code
-    const message = err.message.trim()
-    if (message) return typeof code === 'string' && !message.includes(code) ? `${code}: ${message}` : message
-    return typeof code === 'string' ? `${err.name} ${code}` : `${err.name} (no message)`
-  }
-  const text = String(err ?? '').trim()
-  return text || 'unknown failure'
-}
-
-/**
  * Waits (at most `timeoutMs`) for a client's *first* connection, so a short-lived process
  * (a CLI command) does not skip an invalidation or an event because it asked before the
  * connection was up. Once the first attempt has succeeded or failed, it never waits:

@@ -16,7 +16,7 @@ import {ref} from '../schemas.js'
 import type {RouterDeps} from '../types.js'
 import {parseDbUrl} from '../../db/database.js'
 import {gitSyncStatuses} from './admin.js'
-import {failureReason} from '../../cache/redis-connection.js'
+import {failureReason} from '../problem.js'
 
 const TAG = 'system'
 
@@ -53,10 +53,25 @@ function sendDocsPage(res: ServerResponse): void {
   })
 }
 
+/** How long /health waits for the database (a stalled one would otherwise hold it for the pool's connect timeout). */
+const DATABASE_HEALTH_MS = 2000
+
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer from ${what} within ${ms} ms`)), ms)
+  })
+  promise.catch(() => {})
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer))
+}
+
 /** Checks the registry's database and Redis; 503 when the database is down, `degraded` when Redis is. */
 async function health(deps: RouterDeps): Promise<{healthy: boolean; status: HealthStatus}> {
   // Both at once: each has its own deadline, and /health must answer within a second.
-  const [db, cache] = await Promise.allSettled([deps.registry.stats(), deps.redis()])
+  const [db, cache] = await Promise.allSettled([
+    within(deps.registry.stats(), DATABASE_HEALTH_MS, 'the database'),
+    deps.redis(),
+  ])
   const database = db.status === 'fulfilled' ? 'connected' : `unavailable: ${failureReason(db.reason)}`
   const count = db.status === 'fulfilled' ? db.value.templates : null
   const redis =
