@@ -99,10 +99,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     isTransientError(error) ||
     someCause(error, (e) => {
       const code = (e as {code?: unknown}).code
-      return (
-        (typeof code === 'string' && (SQLITE_LOCKED.test(code) || code === 'ENOTFOUND')) ||
-        /^57P0[1-3]$/.test(String(code))
-      )
+      return (typeof code === 'string' && SQLITE_LOCKED.test(code)) || /^57P0[1-3]$/.test(String(code))
     })
   )
 }
