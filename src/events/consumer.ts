@@ -49,7 +49,10 @@ export interface StreamConsumerOptions {
    * dead-lettered with that reason at once (retrying cannot fix it).
    */
   malformed?(fields: Fields): string | undefined
-  /** Called for an entry given up on, before it is written to the dead-letter stream. */
+  /**
+   * Called for an entry given up on, before it is written to the dead-letter stream
+   * (with no fields when the entry was gone from the stream).
+   */
   onDeadLetter?(entry: Delivered, reason: string): Promise<void>
   maxDeliveries: number
   claimIdleMs: number
@@ -255,7 +258,8 @@ export class StreamConsumer {
 
   async #deadLetter(entry: DeadEntry, reason: string): Promise<void> {
     const o = this.#o
-    if (entry.fields !== null) await o.onDeadLetter?.({...entry, fields: entry.fields}, reason)
+    // An entry gone from the stream is announced too (a request's result names its entry id).
+    await o.onDeadLetter?.({...entry, fields: entry.fields ?? {}}, reason)
     await writeDeadLetter(o.bus, o, entry, reason)
     this.#stats.dead_lettered++
     o.logger?.warn({stream: o.stream, id: entry.id, reason}, 'events: entry moved to the dead-letter stream')
