@@ -114,10 +114,10 @@ export class RedisDeadlineError extends Error {
 export async function callRedis<T>(
   client: RedisConnection,
   call: (client: RedisConnection) => Promise<T>,
-  opts: {timeoutMs?: number} = {},
+  opts: {timeoutMs?: number; waitForFirstConnection?: boolean} = {},
 ): Promise<T> {
   // A short-lived process asks right after start: give the first connection its chance.
-  await firstConnection(client)
+  if (opts.waitForFirstConnection !== false) await firstConnection(client)
   if (!client.isReady) throw new Error('not connected')
   const state = links.get(client) ?? {timeoutMs: 1000, probing: false}
   if (state.stalledSince !== undefined) {
@@ -238,6 +238,7 @@ export function rateLimitedWarning(
  */
 export async function pingRedis(client: RedisConnection, timeoutMs = 500): Promise<number> {
   const started = process.hrtime.bigint()
-  await callRedis(client, (c) => c.ping(), {timeoutMs})
+  // A health check says how Redis is now: it does not wait for a first connection.
+  await callRedis(client, (c) => c.ping(), {timeoutMs, waitForFirstConnection: false})
   return Number(process.hrtime.bigint() - started) / 1e6
 }
