@@ -138,8 +138,14 @@ export async function callRedis<T>(
   try {
     return await Promise.race([pending, deadline])
   } catch (err) {
-    // node-redis's own timeout: the command could not even be written.
-    if ((err as Error)?.name === 'TimeoutError') state.stalledSince ??= Date.now() - timeoutMs
+    // node-redis's own timeout (a TimeoutError without a message): the command could not
+    // even be written. Said in words, since /health shows it.
+    if ((err as Error)?.constructor?.name === 'TimeoutError') {
+      state.stalledSince ??= Date.now() - timeoutMs
+      throw new RedisDeadlineError(`stalled: the command could not be sent to Redis within ${timeoutMs} ms`, {
+        cause: err,
+      })
+    }
     throw err
   } finally {
     clearTimeout(timer)

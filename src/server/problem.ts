@@ -169,7 +169,9 @@ export function failureReason(err: unknown): string {
     const code = (err as {code?: unknown}).code
     const message = err.message.trim()
     if (message) return typeof code === 'string' && !message.includes(code) ? `${code}: ${message}` : message
-    return typeof code === 'string' ? `${err.name} ${code}` : `${err.name} (no message)`
+    // node-redis's TimeoutError has neither a message nor a name of its own: its class says it.
+    const kind = err.name !== 'Error' ? err.name : err.constructor?.name || 'Error'
+    return typeof code === 'string' ? `${kind} ${code}` : `${kind} (no message)`
   }
   const text = String(err ?? '').trim()
   return text || 'unknown failure'
