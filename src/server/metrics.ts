@@ -24,7 +24,10 @@ export interface MetricSources {
   /** Recorded git sync status of every namespace that was ever synced. */
   gitSyncStatuses?(): Promise<GitSyncStatus[]>
   /** The event consumers of this process, when it runs any, and their streams' figures. */
-  eventStats?(): Promise<{consumers: Record<string, ConsumerCounts | null>}>
+  eventStats?(): Promise<{
+    consumers: Record<string, ConsumerCounts | null>
+    publisher?: {published: number; buffered: number; dropped: number}
+  }>
 }
 
 interface ConsumerCounts {
@@ -135,17 +138,18 @@ export class Metrics {
       (s) => s.errors,
     )
     // One read of the streams per scrape, shared by the event metrics below.
-    let eventsRead: {at: number; value: Promise<Record<string, ConsumerCounts | null>>} | undefined
-    const eventConsumers = () => {
+    type EventFigures = Awaited<ReturnType<NonNullable<MetricSources['eventStats']>>>
+    let eventsRead: {at: number; value: Promise<EventFigures>} | undefined
+    const eventFigures = () => {
       if (!eventsRead || Date.now() - eventsRead.at > 500) {
-        const value = (sources()?.eventStats?.() ?? Promise.resolve({consumers: {}})).then(
-          (s) => s.consumers,
-          () => ({}),
-        )
+        const value = (sources()?.eventStats?.() ?? Promise.resolve({consumers: {}})).catch(() => ({
+          consumers: {},
+        }))
         eventsRead = {at: Date.now(), value}
       }
       return eventsRead.value
     }
+    const eventConsumers = async () => (await eventFigures()).consumers
     const eventMetric = (
       Kind: typeof Counter | typeof Gauge,
       name: string,
@@ -190,6 +194,42 @@ export class Metrics {
       'maestro_events_consumer_lag',
       'Entries of the stream not yet delivered to the consumer group (XINFO GROUPS lag), by stream',
       (c) => c.lag,
+    )
+    const publisherMetric = (
+      Kind: typeof Counter | typeof Gauge,
+      name: string,
+      help: string,
+      pick: (p: NonNullable<EventFigures['publisher']>) => number,
+    ) =>
+      new Kind({
+        name,
+        help,
+        registers,
+        async collect() {
+          const publisher = (await eventFigures()).publisher
+          this.reset()
+          if (!publisher) return
+          if (this instanceof Counter) this.inc(pick(publisher))
+          else (this as Gauge).set(pick(publisher))
+        },
+      })
+    publisherMetric(
+      Counter,
+      'maestro_events_published_total',
+      'Usage and change events this daemon appended to the bus',
+      (p) => p.published,
+    )
+    publisherMetric(
+      Gauge,
+      'maestro_events_buffered',
+      'Usage and change events waiting in this daemon for the bus (Redis down or stalled)',
+      (p) => p.buffered,
+    )
+    publisherMetric(
+      Counter,
+      'maestro_events_dropped_total',
+      'Usage and change events this daemon dropped because its buffer was full while the bus was away',
+      (p) => p.dropped,
     )
     eventMetric(
       Gauge,

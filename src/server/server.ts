@@ -198,7 +198,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     return {status: 'connected', latency_ms: latency}
   }
   const eventsStats = async (): Promise<EventsStats> => {
-    if (!consumers) return {bus: bus?.kind ?? 'in-process', consumers: {}}
+    const published = publisher ? {publisher: publisher.stats()} : {}
+    if (!consumers) return {bus: bus?.kind ?? 'in-process', consumers: {}, ...published}
     // Redis down: this daemon's own counts still answer, the shared figures are null.
     const status = await consumers.status().catch(() => ({requests: null, usage: null}))
     const out: EventsStats['consumers'] = {}
@@ -215,7 +216,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         lag: shared?.lag ?? null,
       }
     }
-    return {bus: bus?.kind ?? 'in-process', consumers: out}
+    return {bus: bus?.kind ?? 'in-process', consumers: out, ...published}
   }
 
   const metrics = new Metrics()

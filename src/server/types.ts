@@ -128,6 +128,8 @@ export interface RedisHealth {
 export interface EventsStats {
   bus: 'in-process' | 'redis'
   consumers: Record<string, ConsumerFigures | null>
+  /** This daemon's usage and change events: appended, waiting for the bus, dropped (buffer full). */
+  publisher?: {published: number; buffered: number; dropped: number}
 }
 
 export interface ConsumerFigures {

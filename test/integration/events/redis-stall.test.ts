@@ -64,6 +64,15 @@ describe.skipIf(!REDIS_URL)('daemon with a stalled Redis', () => {
     const found = await server.api('/api/v1/templates/search', {json: {text: 'during'}, signal: signal()})
     expect((await found.json()).total).toBe(1)
 
+    // The publish's change event waits in the daemon, counted, while Redis answers nothing.
+    const metrics = await timed(async () => {
+      const response = await server.api('/metrics', {signal: signal()})
+      return new Response(JSON.stringify(await response.text()))
+    }, 2000)
+    expect(metrics.ms).toBeLessThan(2000)
+    expect(metrics.body).toMatch(/maestro_events_buffered [1-9]/)
+    expect(metrics.body).toMatch(/maestro_events_dropped_total 0/)
+
     redis.resume()
     await waitFor(async () => (await (await server.api('/health')).json()).status === 'healthy', 10_000)
     // The search cached before the stall is not served stale: the deferred invalidation ran.
@@ -76,5 +85,10 @@ describe.skipIf(!REDIS_URL)('daemon with a stalled Redis', () => {
       return entries.some((e) => e?.message.name === 'during-stall') && entries
     }, 10_000)
     expect(changes.length).toBeGreaterThanOrEqual(2)
+    const drained = await waitFor(async () => {
+      const text = await (await server.api('/metrics')).text()
+      return /maestro_events_buffered 0\n/.test(text) && text
+    }, 10_000)
+    expect(drained).toMatch(/maestro_events_published_total [1-9]/)
   })
 })
