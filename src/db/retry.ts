@@ -83,6 +83,16 @@ function someCause(error: unknown, test: (e: Error) => boolean, depth = 0): bool
 /** SQLite's "the database is locked by another connection" family (SQLITE_BUSY_SNAPSHOT...). */
 const SQLITE_LOCKED = /^SQLITE_(BUSY|LOCKED)/
 
+/** Tries of a transaction that keeps finding the SQLite file locked by another process. */
+const SQLITE_BUSY_ATTEMPTS = 2
+
+function isSqliteBusy(error: unknown): boolean {
+  return someCause(error, (e) => {
+    const code = (e as {code?: unknown}).code
+    return typeof code === 'string' && code.startsWith('SQLITE_BUSY')
+  })
+}
+
 /**
  * Whether `error` says the database could not serve the request right now (down,
  * restarting, unreachable, out of connections, locked by another process) rather than
@@ -127,6 +137,8 @@ export async function withRetry<T>(
       return await fn(attempt)
     } catch (error) {
       if (attempt >= attempts || !isTransientError(error)) throw error
+      // SQLite waited busy_timeout (5 s) for the lock already: one more wait, not four.
+      if (attempt >= SQLITE_BUSY_ATTEMPTS && isSqliteBusy(error)) throw error
       const delay = Math.random() * Math.min(max, base * 2 ** (attempt - 1))
       options.onRetry?.(error, attempt, delay)
       await new Promise((resolve) => setTimeout(resolve, delay))
