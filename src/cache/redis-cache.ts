@@ -12,8 +12,9 @@
  * blocks the server. Tokens are random rather than counters so that a generation key
  * lost to eviction or a restart never brings old entries back.
  *
- * Redis down: reads load from the database (a rate-limited warning is logged); a failed
- * invalidation is remembered and retried before this process reads the cache again.
+ * Redis down or stalled (every call has a deadline, see {@link callRedis}): reads load
+ * from the database (a rate-limited warning is logged); a failed invalidation is
+ * remembered and retried before this process reads the cache again.
  */
 import {randomBytes} from 'node:crypto'
 
@@ -22,6 +23,7 @@ import type {Logger} from 'pino'
 import type {Cache, CacheStats} from './cache.js'
 import {DEFAULT_CACHE_TTL_MS} from './cache.js'
 import {
+  callRedis,
   connectRedis,
   disconnectRedis,
   firstConnection,
@@ -103,13 +105,14 @@ export class RedisCache implements Cache {
   async getOrLoad<T>(scope: readonly string[], key: string, load: () => Promise<T>): Promise<T> {
     let entryKey: string
     try {
-      if (!this.#client.isReady) throw new Error('not connected')
       await this.#flushPending()
       // One round trip: the tokens of the scope (created when missing), then the entry under them.
-      const reply = (await this.#client.eval(READ_ENTRY, {
-        keys: [this.#epochKey, ...scope.map((ns) => this.#generationKey(ns))],
-        arguments: [token(), `${this.#prefix}cache:entry:${scope.join(',')}:`, `:${key}`],
-      })) as [string, string?]
+      const reply = (await callRedis(this.#client, (c) =>
+        c.eval(READ_ENTRY, {
+          keys: [this.#epochKey, ...scope.map((ns) => this.#generationKey(ns))],
+          arguments: [token(), `${this.#prefix}cache:entry:${scope.join(',')}:`, `:${key}`],
+        }),
+      )) as [string, string?]
       entryKey = reply[0]
       if (typeof reply[1] === 'string') {
         this.#hits++
@@ -124,12 +127,12 @@ export class RedisCache implements Cache {
     this.#misses++
     const value = await load()
     // Not awaited by the caller's answer: a failed store only costs a later miss.
-    this.#client
-      .set(entryKey, JSON.stringify(value), {expiration: {type: 'PX', value: this.#ttlMs}})
-      .catch((err: unknown) => {
-        this.#errors++
-        this.#warn(err, 'cache unavailable: could not store an entry')
-      })
+    callRedis(this.#client, (c) =>
+      c.set(entryKey, JSON.stringify(value), {expiration: {type: 'PX', value: this.#ttlMs}}),
+    ).catch((err: unknown) => {
+      this.#errors++
+      this.#warn(err, 'cache unavailable: could not store an entry')
+    })
     return value
   }
 
@@ -146,7 +149,8 @@ export class RedisCache implements Cache {
 
   async #flushPending(): Promise<void> {
     for (const namespace of [...this.#pending]) {
-      await this.#client.set(namespace === '*' ? this.#epochKey : this.#generationKey(namespace), token())
+      const key = namespace === '*' ? this.#epochKey : this.#generationKey(namespace)
+      await callRedis(this.#client, (c) => c.set(key, token()))
       this.#pending.delete(namespace)
     }
   }
@@ -161,9 +165,12 @@ export class RedisCache implements Cache {
       await firstConnection(this.#client)
       await this.#flushPending()
       const match = `${this.#prefix}cache:entry:*`
-      for await (const keys of this.#client.scanIterator({MATCH: match, COUNT: 1000})) {
-        if (keys.length > 0) await this.#client.unlink(keys)
-      }
+      let cursor = '0'
+      do {
+        const page = await callRedis(this.#client, (c) => c.scan(cursor, {MATCH: match, COUNT: 1000}))
+        cursor = String(page.cursor)
+        if (page.keys.length > 0) await callRedis(this.#client, (c) => c.unlink(page.keys))
+      } while (cursor !== '0')
     } catch (err) {
       this.#errors++
       this.#warn(err, 'cache unavailable: clear deferred until Redis answers')

@@ -3,6 +3,13 @@
  * Redis is unreachable (no offline queue, a command timeout) instead of hanging a
  * request, the client reconnects by itself with a capped backoff, and connection errors
  * become rate-limited warnings rather than unhandled `error` events.
+ *
+ * node-redis's command timeout only covers a command until it is written: a Redis that
+ * stopped answering on an open socket (SIGSTOP, a frozen VM, a full network buffer) would
+ * hold every written command forever. Every call therefore goes through
+ * {@link callRedis}, whose deadline also fires on a written command; the first missed
+ * deadline marks the connection stalled, and further calls fail at once (one PING stays
+ * outstanding as a probe) until Redis answers again.
  */
 import {createRequire} from 'node:module'
 
@@ -53,10 +60,14 @@ export function connectRedis(options: RedisConnectionOptions): RedisConnection {
   const warn = rateLimitedWarning(options.logger, `redis (${options.role})`)
   const client = newClient(options.url, options.commandTimeoutMs ?? 1000)
   let wasReady = false
+  const state: LinkState = {timeoutMs: options.commandTimeoutMs ?? 1000, probing: false}
+  links.set(client, state)
   client.on('error', (err: Error) => warn(err))
   client.on('ready', () => {
     if (wasReady) options.logger?.info({role: options.role}, 'redis: reconnected')
     wasReady = true
+    // A new socket: whatever stalled the old one is behind us.
+    state.stalledSince = undefined
   })
   const firstConnection = new Promise<void>((resolve) => {
     client.once('ready', () => resolve())
@@ -69,6 +80,97 @@ export function connectRedis(options: RedisConnectionOptions): RedisConnection {
 }
 
 const firstConnections = new WeakMap<RedisConnection, Promise<void>>()
+
+interface LinkState {
+  /** The deadline of a call (ms): the connection's command timeout. */
+  timeoutMs: number
+  /** Set when a call missed its deadline; cleared when Redis answers again. */
+  stalledSince?: number | undefined
+  /** Whether the probe PING of a stalled connection is outstanding. */
+  probing: boolean
+}
+
+const links = new WeakMap<RedisConnection, LinkState>()
+
+/** A call to Redis that got no answer within its deadline. */
+export class RedisDeadlineError extends Error {
+  override readonly name = 'RedisDeadlineError'
+}
+
+/**
+ * Runs one call (a command, a MULTI's exec, a script) on `client` with a deadline that
+ * also fires when the command was written and Redis never answers. Throws at once when
+ * the client is not connected, or while the connection is stalled.
+ *
+ * A call given up on is not cancelled: if Redis answers later its effect happens (an XADD
+ * is appended). Callers retry what matters, so the effect is at least once.
+ *
+ * @example
+ * ```ts
+ * const id = await callRedis(client, (c) => c.xAdd(stream, '*', fields))
+ * const value = await callRedis(client, (c) => c.get(key), {timeoutMs: 300})
+ * ```
+ */
+export async function callRedis<T>(
+  client: RedisConnection,
+  call: (client: RedisConnection) => Promise<T>,
+  opts: {timeoutMs?: number; waitForFirstConnection?: boolean} = {},
+): Promise<T> {
+  // A short-lived process asks right after start: give the first connection its chance.
+  if (opts.waitForFirstConnection !== false) await firstConnection(client)
+  if (!client.isReady) throw new Error('not connected')
+  const state = links.get(client) ?? {timeoutMs: 1000, probing: false}
+  if (state.stalledSince !== undefined) {
+    probe(client, state)
+    throw new RedisDeadlineError(stalledReason(state))
+  }
+  const timeoutMs = opts.timeoutMs ?? state.timeoutMs
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      state.stalledSince ??= Date.now() - timeoutMs
+      reject(new RedisDeadlineError(`stalled: no answer from Redis within ${timeoutMs} ms`))
+    }, timeoutMs)
+  })
+  const pending = call(client)
+  // A call given up on may still fail later: that is not an unhandled rejection.
+  pending.catch(() => {})
+  try {
+    return await Promise.race([pending, deadline])
+  } catch (err) {
+    // node-redis's own timeout (a TimeoutError without a message): the command could not
+    // even be written. Said in words, since /health shows it.
+    if ((err as Error)?.constructor?.name === 'TimeoutError') {
+      state.stalledSince ??= Date.now() - timeoutMs
+      throw new RedisDeadlineError(`stalled: the command could not be sent to Redis within ${timeoutMs} ms`, {
+        cause: err,
+      })
+    }
+    throw err
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+function stalledReason(state: LinkState): string {
+  const seconds = ((Date.now() - (state.stalledSince ?? Date.now())) / 1000).toFixed(1)
+  return `stalled: no answer from Redis for ${seconds} s`
+}
+
+/** One PING at a time on a stalled connection; its answer ends the stall. */
+function probe(client: RedisConnection, state: LinkState): void {
+  if (state.probing) return
+  state.probing = true
+  client.ping().then(
+    () => {
+      state.probing = false
+      state.stalledSince = undefined
+    },
+    () => {
+      state.probing = false
+    },
+  )
+}
 
 /**
  * Waits (at most `timeoutMs`) for a client's *first* connection, so a short-lived process
@@ -132,16 +234,17 @@ export function rateLimitedWarning(
 }
 
 /**
- * Round trip to Redis in milliseconds; throws when it does not answer.
+ * Round trip to Redis in milliseconds; throws when it does not answer within `timeoutMs`
+ * (short: /health must answer within a second whatever Redis does).
  *
  * @example
  * ```ts
  * const ms = await pingRedis(client) // 0.31
  * ```
  */
-export async function pingRedis(client: RedisConnection): Promise<number> {
-  if (!client.isReady) throw new Error('not connected')
+export async function pingRedis(client: RedisConnection, timeoutMs = 500): Promise<number> {
   const started = process.hrtime.bigint()
-  await client.ping()
+  // A health check says how Redis is now: it does not wait for a first connection.
+  await callRedis(client, (c) => c.ping(), {timeoutMs, waitForFirstConnection: false})
   return Number(process.hrtime.bigint() - started) / 1e6
 }

@@ -90,6 +90,14 @@ export interface ScoreResult {
   score: number
   minScore: number
   passed: boolean
+  /** The original service's fields, for its clients: the template's name, ... */
+  template_id: string
+  /** ... the score, ... */
+  quality_score: number
+  /** ... each check's status by check id, ... */
+  checks: Record<string, 'pass' | 'warning' | 'fail'>
+  /** ... and every check's recommendations, in check order. */
+  recommendations: string[]
 }
 
 /** An RFC 9457 problem document, as the daemon sends every error. */

@@ -63,13 +63,55 @@ export interface RetryOptions {
  * ```
  */
 export function isTransientError(error: unknown): boolean {
-  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+  return someCause(error, (e) => {
     const code = (e as {code?: unknown}).code
     if (typeof code === 'string' && (TRANSIENT_SQLSTATES.has(code) || TRANSIENT_SOCKET_CODES.has(code)))
       return true
-    if (code === undefined && TRANSIENT_MESSAGES.test(e.message)) return true
-  }
-  return false
+    return code === undefined && TRANSIENT_MESSAGES.test(e.message)
+  })
+}
+
+/** Whether `test` holds for `error`, an error it wraps (`cause`), or one of an AggregateError's. */
+function someCause(error: unknown, test: (e: Error) => boolean, depth = 0): boolean {
+  if (!(error instanceof Error) || depth > 5) return false
+  if (test(error)) return true
+  // pg connecting to `localhost` tries ::1 and 127.0.0.1: both refusals come in an AggregateError.
+  if (error instanceof AggregateError && error.errors.some((e) => someCause(e, test, depth + 1))) return true
+  return someCause(error.cause, test, depth + 1)
+}
+
+/** SQLite's "the database is locked by another connection" family (SQLITE_BUSY_SNAPSHOT...). */
+const SQLITE_LOCKED = /^SQLITE_(BUSY|LOCKED)/
+
+/** Tries of a transaction that keeps finding the SQLite file locked by another process. */
+const SQLITE_BUSY_ATTEMPTS = 2
+
+function isSqliteBusy(error: unknown): boolean {
+  return someCause(error, (e) => {
+    const code = (e as {code?: unknown}).code
+    return typeof code === 'string' && code.startsWith('SQLITE_BUSY')
+  })
+}
+
+/**
+ * Whether `error` says the database could not serve the request right now (down,
+ * restarting, unreachable, out of connections, locked by another process) rather than
+ * that the request or the code is wrong: the API answers it with 503 and Retry-After.
+ *
+ * @example
+ * ```ts
+ * isDatabaseUnavailable(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), {code: 'ECONNREFUSED'})) // true
+ * isDatabaseUnavailable(Object.assign(new Error('database is locked'), {code: 'SQLITE_BUSY'}))                  // true
+ * ```
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  return (
+    isTransientError(error) ||
+    someCause(error, (e) => {
+      const code = (e as {code?: unknown}).code
+      return (typeof code === 'string' && SQLITE_LOCKED.test(code)) || /^57P0[1-3]$/.test(String(code))
+    })
+  )
 }
 
 /**
@@ -95,6 +137,8 @@ export async function withRetry<T>(
       return await fn(attempt)
     } catch (error) {
       if (attempt >= attempts || !isTransientError(error)) throw error
+      // SQLite waited busy_timeout (5 s) for the lock already: one more wait, not four.
+      if (attempt >= SQLITE_BUSY_ATTEMPTS && isSqliteBusy(error)) throw error
       const delay = Math.random() * Math.min(max, base * 2 ** (attempt - 1))
       options.onRetry?.(error, attempt, delay)
       await new Promise((resolve) => setTimeout(resolve, delay))

@@ -49,6 +49,18 @@ export interface StreamEntry {
   fields: Fields | null
 }
 
+/** Where a consumer group stands on its stream, and what its dead-letter stream holds. */
+export interface GroupStatus {
+  /** Entries in the stream. */
+  length: number
+  /** Entries delivered to the group and not acknowledged yet. */
+  pending: number
+  /** Entries not yet delivered to the group; null when the bus cannot tell. */
+  lag: number | null
+  /** Entries ever written to the stream's dead-letter stream, by any process (0 without one). */
+  dead_letters: number
+}
+
 export interface EventBus {
   readonly kind: 'in-process' | 'redis'
   /** Whether other processes see these streams (Redis) or only this one (in-process). */
@@ -87,6 +99,8 @@ export interface EventBus {
   ack(stream: string, group: string, ids: readonly string[]): Promise<void>
   /** XRANGE, for readers of the results stream and tests. */
   range(stream: string, start: string, end: string, count?: number): Promise<StreamEntry[]>
+  /** XINFO GROUPS / XLEN / XINFO STREAM of the dead-letter stream: the figures of metrics and stats. */
+  groupStatus(stream: string, group: string): Promise<GroupStatus>
   /** SET NX GET with a TTL: stores `value` unless the key exists; returns the value already there, or null. */
   setIfAbsent(key: string, value: string, ttlMs: number): Promise<string | null>
   set(key: string, value: string, ttlMs: number): Promise<void>

@@ -13,10 +13,16 @@
  * `maxDeliveries` times without success (XPENDING's delivery count) is written to the
  * dead-letter stream `<stream>:dead` and acknowledged. `stop()` lets the batch in hand
  * finish and leaves anything not started pending for the next consumer.
+ *
+ * Nothing stops it for good: an entry trimmed from the stream (MAXLEN) while pending
+ * comes back without fields and is dead-lettered as gone; an entry `malformed` rejects is
+ * dead-lettered at once; when a batch fails, its entries are retried one by one, so a
+ * poison entry is dead-lettered alone after `maxDeliveries` and its batch goes through.
  */
 import type {Logger} from 'pino'
 
 import {rateLimitedWarning} from '../cache/redis-connection.js'
+import {isTransientError} from '../db/retry.js'
 import type {EventBus, Fields, StreamEntry} from './bus.js'
 import {deadLetterStream} from './bus.js'
 
@@ -27,6 +33,9 @@ export interface Delivered {
   deliveries: number
 }
 
+/** An entry given up on: `fields` is null when it was gone from the stream. */
+export type DeadEntry = Omit<Delivered, 'fields'> & {fields: Fields | null}
+
 export interface StreamConsumerOptions {
   bus: EventBus
   stream: string
@@ -35,7 +44,15 @@ export interface StreamConsumerOptions {
   consumer: string
   /** Runs the effects of a batch; throwing leaves the whole batch pending for a retry. */
   handle(batch: Delivered[]): Promise<void>
-  /** Called for an entry given up on, before it is written to the dead-letter stream. */
+  /**
+   * Why an entry cannot be processed, or undefined when it can: a malformed entry is
+   * dead-lettered with that reason at once (retrying cannot fix it).
+   */
+  malformed?(fields: Fields): string | undefined
+  /**
+   * Called for an entry given up on, before it is written to the dead-letter stream
+   * (with no fields when the entry was gone from the stream).
+   */
   onDeadLetter?(entry: Delivered, reason: string): Promise<void>
   maxDeliveries: number
   claimIdleMs: number
@@ -58,8 +75,12 @@ export interface ConsumerStats {
   processed: number
   /** Handler failures (the entries stayed pending). */
   failed: number
-  /** Entries written to the dead-letter stream. */
+  /** Entries written to the dead-letter stream by this consumer (trimmed, malformed, poison). */
   dead_lettered: number
+  /** Of those, entries trimmed or deleted from the stream while pending. */
+  gone: number
+  /** Of those, entries `malformed` rejected. */
+  malformed: number
 }
 
 /**
@@ -74,7 +95,7 @@ export interface ConsumerStats {
 export class StreamConsumer {
   readonly #o: StreamConsumerOptions
   readonly #warn: (err: unknown, message?: string) => void
-  readonly #stats: ConsumerStats = {processed: 0, failed: 0, dead_lettered: 0}
+  readonly #stats: ConsumerStats = {processed: 0, failed: 0, dead_lettered: 0, gone: 0, malformed: 0}
   #running: Promise<void> | undefined
   #stopping = false
   #draining = false
@@ -164,8 +185,16 @@ export class StreamConsumer {
 
   async #process(entries: StreamEntry[], firstDelivery: boolean): Promise<void> {
     const o = this.#o
-    // Entries trimmed or deleted while pending have nothing left to do.
-    const gone = entries.filter((e) => e.fields === null).map((e) => e.id)
+    const done: Delivered[] = []
+    // Entries trimmed or deleted while pending: their content is lost; say so, once.
+    for (const entry of entries.filter((e) => e.fields === null)) {
+      await this.#deadLetter(
+        {id: entry.id, fields: null, deliveries: 0},
+        'gone from the stream (trimmed by MAXLEN or deleted) before it was processed',
+      )
+      this.#stats.gone++
+      done.push({id: entry.id, fields: {}, deliveries: 0})
+    }
     const live = entries.filter((e): e is StreamEntry & {fields: Fields} => e.fields !== null)
     const counts = firstDelivery
       ? new Map<string, number>()
@@ -174,35 +203,63 @@ export class StreamConsumer {
           o.group,
           live.map((e) => e.id),
         )
-    const delivered = live.map((e) => ({id: e.id, fields: e.fields, deliveries: counts.get(e.id) ?? 1}))
-    const exhausted = delivered.filter((d) => d.deliveries > o.maxDeliveries)
-    const batch = delivered.filter((d) => d.deliveries <= o.maxDeliveries)
-    for (const entry of exhausted) {
-      await this.#deadLetter(entry, `delivered ${entry.deliveries} times without being processed`)
+    const batch: Delivered[] = []
+    for (const e of live) {
+      const entry = {id: e.id, fields: e.fields, deliveries: counts.get(e.id) ?? 1}
+      const invalid = o.malformed?.(entry.fields)
+      if (invalid !== undefined) {
+        await this.#deadLetter(entry, `malformed: ${invalid}`)
+        this.#stats.malformed++
+        done.push(entry)
+      } else if (entry.deliveries > o.maxDeliveries) {
+        await this.#deadLetter(entry, `delivered ${entry.deliveries} times without being processed`)
+        done.push(entry)
+      } else batch.push(entry)
     }
-    const done = [...exhausted]
-    if (batch.length > 0) {
-      try {
-        await o.handle(batch)
-        done.push(...batch)
-        this.#stats.processed += batch.length
-      } catch (err) {
-        this.#stats.failed += batch.length
-        this.#warn(err, 'events consumer: handler failed; entries stay pending for a retry')
-        for (const entry of batch.filter((d) => d.deliveries >= o.maxDeliveries)) {
-          await this.#deadLetter(entry, `failed ${entry.deliveries} times: ${(err as Error).message}`)
-          done.push(entry)
-        }
-      }
-    }
-    if (done.length === 0 && gone.length === 0) return
+    if (batch.length > 0) done.push(...(await this.#handle(batch)))
+    if (done.length === 0) return
     await o.onBeforeAck?.(done)
-    await o.bus.ack(o.stream, o.group, [...gone, ...done.map((d) => d.id)])
+    await o.bus.ack(
+      o.stream,
+      o.group,
+      done.map((d) => d.id),
+    )
   }
 
-  async #deadLetter(entry: Delivered, reason: string): Promise<void> {
+  /**
+   * Runs the handler on a batch; returns the entries to acknowledge. A failed batch is
+   * retried entry by entry, so one poison entry cannot hold (or dead-letter) the others.
+   */
+  async #handle(batch: Delivered[]): Promise<Delivered[]> {
     const o = this.#o
-    await o.onDeadLetter?.(entry, reason)
+    try {
+      await o.handle(batch)
+      this.#stats.processed += batch.length
+      return batch
+    } catch (err) {
+      // A database that is down fails every entry alike: splitting would only multiply the failures.
+      if (batch.length > 1 && !isTransientError(err)) {
+        const done: Delivered[] = []
+        for (const entry of batch) done.push(...(await this.#handle([entry])))
+        return done
+      }
+      this.#stats.failed += batch.length
+      this.#warn(err, 'events consumer: handler failed; entries stay pending for a retry')
+      const exhausted = batch.filter((d) => d.deliveries >= o.maxDeliveries)
+      for (const entry of exhausted) {
+        await this.#deadLetter(
+          entry,
+          `failed ${entry.deliveries} times: ${(err as Error)?.message || String(err)}`,
+        )
+      }
+      return exhausted
+    }
+  }
+
+  async #deadLetter(entry: DeadEntry, reason: string): Promise<void> {
+    const o = this.#o
+    // An entry gone from the stream is announced too (a request's result names its entry id).
+    await o.onDeadLetter?.({...entry, fields: entry.fields ?? {}}, reason)
     await writeDeadLetter(o.bus, o, entry, reason)
     this.#stats.dead_lettered++
     o.logger?.warn({stream: o.stream, id: entry.id, reason}, 'events: entry moved to the dead-letter stream')
@@ -231,7 +288,7 @@ export class StreamConsumer {
 export async function writeDeadLetter(
   bus: EventBus,
   where: {stream: string; group: string; consumer: string},
-  entry: Delivered,
+  entry: DeadEntry,
   reason: string,
 ): Promise<string> {
   return bus.add(deadLetterStream(where.stream), {

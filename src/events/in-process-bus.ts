@@ -5,8 +5,8 @@
  * MAXLEN trimming and key/value records with a TTL. The embedded default: nothing to
  * install, and the same consumers run on it as on Redis.
  */
-import type {EventBus, Fields, StreamEntry, StreamNames} from './bus.js'
-import {streamNames} from './bus.js'
+import type {EventBus, Fields, GroupStatus, StreamEntry, StreamNames} from './bus.js'
+import {deadLetterStream, streamNames} from './bus.js'
 
 interface PendingEntry {
   consumer: string
@@ -21,6 +21,8 @@ interface Group {
 
 interface Stream {
   entries: {id: string; fields: Fields}[]
+  /** Entries ever appended (trimming does not lower it), like XINFO's entries-added. */
+  added: number
   groups: Map<string, Group>
 }
 
@@ -61,7 +63,7 @@ export class InProcessBus implements EventBus {
 
   #stream(name: string): Stream {
     let stream = this.#streams.get(name)
-    if (!stream) this.#streams.set(name, (stream = {entries: [], groups: new Map()}))
+    if (!stream) this.#streams.set(name, (stream = {entries: [], added: 0, groups: new Map()}))
     return stream
   }
 
@@ -89,6 +91,7 @@ export class InProcessBus implements EventBus {
     const s = this.#stream(stream)
     const id = this.#nextId()
     s.entries.push({id, fields: {...fields}})
+    s.added++
     // Like MAXLEN ~: trim in chunks once the bound is passed by a tenth.
     if (s.entries.length > this.#maxLen * 1.1) s.entries.splice(0, s.entries.length - this.#maxLen)
     return id
@@ -233,6 +236,18 @@ export class InProcessBus implements EventBus {
       .filter((e) => compareIds(e.id, lo) >= 0 && (end === '+' || compareIds(e.id, end) <= 0))
       .slice(0, count)
       .map((e) => ({id: e.id, fields: {...e.fields}}))
+  }
+
+  async groupStatus(stream: string, group: string): Promise<GroupStatus> {
+    const s = this.#streams.get(stream)
+    const g = s?.groups.get(group)
+    const entries = s?.entries ?? []
+    return {
+      length: entries.length,
+      pending: g?.pending.size ?? 0,
+      lag: entries.length - (g ? this.#firstAfter(entries, g.lastDelivered) : 0),
+      dead_letters: this.#streams.get(deadLetterStream(stream))?.added ?? 0,
+    }
   }
 
   async setIfAbsent(key: string, value: string, ttlMs: number): Promise<string | null> {

@@ -8,23 +8,23 @@ import type {Logger} from 'pino'
 
 import type {Config} from '../config.js'
 import type {Limits} from '../server/types.js'
-import type {EventBus} from './bus.js'
+import type {EventBus, GroupStatus} from './bus.js'
 import {StreamConsumer} from './consumer.js'
 import type {ConsumerStats, Delivered} from './consumer.js'
 import {requestProcessor} from './handler.js'
 import type {TenantRegistries} from './handler.js'
 import {InProcessBus} from './in-process-bus.js'
 import {RedisStreamsBus} from './redis-streams-bus.js'
-import {usageCounter} from './usage.js'
+import {malformedUsage, usageCounter} from './usage.js'
 
-export type {EventBus, Fields, StreamEntry, StreamNames} from './bus.js'
+export type {EventBus, Fields, GroupStatus, StreamEntry, StreamNames} from './bus.js'
 export {deadLetterStream, streamNames} from './bus.js'
 export {StreamConsumer} from './consumer.js'
 export type {ConsumerStats, Delivered} from './consumer.js'
 export {executeRequest, requestProcessor} from './handler.js'
 export {InProcessBus} from './in-process-bus.js'
 export {RedisStreamsBus} from './redis-streams-bus.js'
-export {EventPublisher, usageCounter} from './usage.js'
+export {EventPublisher, malformedUsage, usageCounter} from './usage.js'
 export * from './messages.js'
 
 /** The consumer group every maestro-tpl daemon joins, on each stream. */
@@ -69,7 +69,10 @@ export interface EventConsumersOptions {
 }
 
 export interface EventConsumers {
+  /** What this process's consumers did, per stream (null: not consumed here). */
   stats(): Record<'requests' | 'usage', ConsumerStats | null>
+  /** Where the group stands on each consumed stream (shared by every daemon): lag, pending, dead letters. */
+  status(): Promise<Record<'requests' | 'usage', GroupStatus | null>>
   /** Lets the message in hand finish; `drain` also processes what is already queued. */
   stop(opts?: {drain?: boolean}): Promise<void>
 }
@@ -113,13 +116,23 @@ export function startEventConsumers(options: EventConsumersOptions): EventConsum
         ...common,
         stream: bus.streams.usage,
         count: 500,
+        malformed: malformedUsage,
         handle: usageCounter(options.incrementUsage),
       })
     : undefined
   requests?.start()
   usage?.start()
+  const status = (consumer: StreamConsumer | undefined, stream: string) =>
+    consumer ? bus.groupStatus(stream, CONSUMER_GROUP) : Promise.resolve(null)
   return {
     stats: () => ({requests: requests?.stats ?? null, usage: usage?.stats ?? null}),
+    async status() {
+      const [req, use] = await Promise.all([
+        status(requests, bus.streams.requests),
+        status(usage, bus.streams.usage),
+      ])
+      return {requests: req, usage: use}
+    },
     async stop(opts) {
       await Promise.all([requests?.stop(opts), usage?.stop(opts)])
     },

@@ -11,7 +11,10 @@
  *   tenant_id    string, the tenant whose namespace is read and written
  *   user_id?     string, recorded as the commit author (default `events`)
  *   parameters?  JSON object: create/update {files, manifest?, message?}; retrieve {version?}
- *   timestamp?   ISO 8601 or epoch milliseconds
+ *   timestamp?   ISO 8601 (without an offset: UTC), epoch seconds (may have a fraction) or epoch milliseconds
+ *
+ * The original service's clients send the same request as one JSON object in a `data`
+ * field (`XADD ... data '{"template_id": ..., "parameters": {...}}'`): read as well.
  *
  * Result (`...:results`): request_id, template_id, status (success | error),
  * result (JSON, `null` on error), error (message, empty on success), error_code,
@@ -84,7 +87,8 @@ export class MalformedRequest extends Error {
  * // {request_id: '1700000000000-0', operation: 'retrieve', user_id: 'events', parameters: {}, ...}
  * ```
  */
-export function decodeRequest(entryId: string, fields: Fields): TemplateRequest {
+export function decodeRequest(entryId: string, entry: Fields): TemplateRequest {
+  const fields = unwrapData(entryId, entry)
   const requestId =
     typeof fields.request_id === 'string' && fields.request_id !== '' ? fields.request_id : entryId
   const templateId = fields.template_id ?? ''
@@ -114,11 +118,12 @@ export function decodeRequest(entryId: string, fields: Fields): TemplateRequest 
   }
   let timestamp = new Date().toISOString()
   if (fields.timestamp) {
-    const raw = fields.timestamp
-    const parsed = /^\d+$/.test(raw) ? new Date(Number(raw)) : new Date(raw)
-    if (Number.isNaN(parsed.getTime()))
-      fail(`timestamp must be ISO 8601 or epoch milliseconds, got ${JSON.stringify(raw)}`)
-    timestamp = parsed.toISOString()
+    const parsed = parseTimestamp(fields.timestamp)
+    if (parsed === undefined)
+      fail(
+        `timestamp must be ISO 8601 or epoch seconds or milliseconds, got ${JSON.stringify(fields.timestamp)}`,
+      )
+    timestamp = parsed!.toISOString()
   }
   return {
     request_id: requestId,
@@ -129,6 +134,58 @@ export function decodeRequest(entryId: string, fields: Fields): TemplateRequest 
     parameters: parameters as Record<string, unknown>,
     timestamp,
   }
+}
+
+/** Epoch values below this are seconds (10^11 s is the year 5138; 10^11 ms is 1973). */
+const EPOCH_SECONDS_BELOW = 1e11
+
+/**
+ * A request's timestamp: ISO 8601 (an ISO date-time without an offset, as Python's
+ * `datetime.utcnow().isoformat()` writes it, is UTC), epoch seconds with or without a
+ * fraction (`time.time()`), or epoch milliseconds (`Date.now()`).
+ *
+ * @example
+ * ```ts
+ * parseTimestamp('1700000000')?.toISOString()                 // '2023-11-14T22:13:20.000Z'
+ * parseTimestamp('2025-10-26T12:00:00.123456')?.toISOString() // '2025-10-26T12:00:00.123Z'
+ * ```
+ */
+export function parseTimestamp(raw: string): Date | undefined {
+  const text = raw.trim()
+  let date: Date
+  if (/^\d+(\.\d+)?$/.test(text)) {
+    const n = Number(text)
+    date = new Date(n < EPOCH_SECONDS_BELOW ? n * 1000 : n)
+  } else {
+    // Without Z or an offset, JavaScript would read local time: the original service meant UTC.
+    const zoned = /^\d{4}-\d{2}-\d{2}T[\d:.]+$/.test(text) ? `${text}Z` : text
+    date = new Date(zoned)
+  }
+  return Number.isNaN(date.getTime()) ? undefined : date
+}
+
+/**
+ * The fields of a request sent the original service's way, as one JSON object in a
+ * `data` field, flattened to the documented fields (`parameters` back to JSON text).
+ * Entries with the fields themselves are returned as they are.
+ */
+function unwrapData(entryId: string, entry: Fields): Fields {
+  if (entry.data === undefined || entry.operation !== undefined) return entry
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(entry.data)
+  } catch {
+    parsed = undefined
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new MalformedRequest('data must be a JSON object holding the request', entryId, '')
+  }
+  const fields: Fields = {}
+  for (const [key, value] of Object.entries(parsed as Record<string, unknown>)) {
+    if (value === null || value === undefined) continue
+    fields[key] = typeof value === 'string' ? value : JSON.stringify(value)
+  }
+  return fields
 }
 
 /**

@@ -23,14 +23,20 @@ export interface MetricSources {
   cacheStats(): Promise<Record<string, CacheStats>>
   /** Recorded git sync status of every namespace that was ever synced. */
   gitSyncStatuses?(): Promise<GitSyncStatus[]>
-  /** The event consumers of this process, when it runs any. */
-  eventStats?(): {consumers: Record<string, ConsumerCounts | null>}
+  /** The event consumers of this process, when it runs any, and their streams' figures. */
+  eventStats?(): Promise<{
+    consumers: Record<string, ConsumerCounts | null>
+    publisher?: {published: number; buffered: number; dropped: number}
+  }>
 }
 
 interface ConsumerCounts {
   processed: number
   failed: number
-  dead_lettered: number
+  /** Read from the stream (every daemon's), null when the bus did not answer. */
+  dead_lettered: number | null
+  pending: number | null
+  lag: number | null
 }
 
 /**
@@ -131,20 +137,43 @@ export class Metrics {
       'Cache operations that failed (Redis down) and fell back to the database',
       (s) => s.errors,
     )
-    const eventCounter = (name: string, help: string, pick: (c: ConsumerCounts) => number) =>
-      new Counter({
+    // One read of the streams per scrape, shared by the event metrics below.
+    type EventFigures = Awaited<ReturnType<NonNullable<MetricSources['eventStats']>>>
+    let eventsRead: {at: number; value: Promise<EventFigures>} | undefined
+    const eventFigures = () => {
+      if (!eventsRead || Date.now() - eventsRead.at > 500) {
+        const value = (sources()?.eventStats?.() ?? Promise.resolve({consumers: {}})).catch(() => ({
+          consumers: {},
+        }))
+        eventsRead = {at: Date.now(), value}
+      }
+      return eventsRead.value
+    }
+    const eventConsumers = async () => (await eventFigures()).consumers
+    const eventMetric = (
+      Kind: typeof Counter | typeof Gauge,
+      name: string,
+      help: string,
+      pick: (c: ConsumerCounts) => number | null,
+    ) =>
+      new Kind({
         name,
         help,
         labelNames: ['stream'],
         registers,
-        collect() {
+        async collect() {
+          const consumers = await eventConsumers()
           this.reset()
-          const consumers = sources()?.eventStats?.().consumers ?? {}
           for (const [stream, counts] of Object.entries(consumers)) {
-            if (counts) this.inc({stream}, pick(counts))
+            const value = counts ? pick(counts) : null
+            if (value === null) continue
+            if (this instanceof Counter) this.inc({stream}, value)
+            else (this as Gauge<'stream'>).set({stream}, value)
           }
         },
       })
+    const eventCounter = (name: string, help: string, pick: (c: ConsumerCounts) => number | null) =>
+      eventMetric(Counter, name, help, pick)
     eventCounter(
       'maestro_events_processed_total',
       'Stream entries processed and acknowledged by this daemon, by stream',
@@ -157,8 +186,56 @@ export class Metrics {
     )
     eventCounter(
       'maestro_events_dead_lettered_total',
-      'Entries moved to the dead-letter stream by this daemon, by stream',
+      'Entries ever written to the dead-letter stream <stream>:dead, by any daemon (read from the stream), by stream',
       (c) => c.dead_lettered,
+    )
+    eventMetric(
+      Gauge,
+      'maestro_events_consumer_lag',
+      'Entries of the stream not yet delivered to the consumer group (XINFO GROUPS lag), by stream',
+      (c) => c.lag,
+    )
+    const publisherMetric = (
+      Kind: typeof Counter | typeof Gauge,
+      name: string,
+      help: string,
+      pick: (p: NonNullable<EventFigures['publisher']>) => number,
+    ) =>
+      new Kind({
+        name,
+        help,
+        registers,
+        async collect() {
+          const publisher = (await eventFigures()).publisher
+          this.reset()
+          if (!publisher) return
+          if (this instanceof Counter) this.inc(pick(publisher))
+          else (this as Gauge).set(pick(publisher))
+        },
+      })
+    publisherMetric(
+      Counter,
+      'maestro_events_published_total',
+      'Usage and change events this daemon appended to the bus',
+      (p) => p.published,
+    )
+    publisherMetric(
+      Gauge,
+      'maestro_events_buffered',
+      'Usage and change events waiting in this daemon for the bus (Redis down or stalled)',
+      (p) => p.buffered,
+    )
+    publisherMetric(
+      Counter,
+      'maestro_events_dropped_total',
+      'Usage and change events this daemon dropped because its buffer was full while the bus was away',
+      (p) => p.dropped,
+    )
+    eventMetric(
+      Gauge,
+      'maestro_events_pending',
+      'Entries delivered to the consumer group and not acknowledged yet, by stream',
+      (c) => c.pending,
     )
     this.#sync = new Gauge({
       name: 'maestro_git_sync_status',

@@ -13,6 +13,7 @@ import type {Logger} from 'pino'
 import {AuthenticationError, RateLimitedError} from '../auth/errors.js'
 import type {Problem} from '../client/wire.js'
 import {MaestroError, isMaestroError} from '../domain/errors.js'
+import {isDatabaseUnavailable} from '../db/retry.js'
 import type {Metrics} from './metrics.js'
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8'
@@ -116,6 +117,7 @@ const TITLES: Record<string, string> = {
   METHOD_NOT_ALLOWED: 'Method not allowed',
   NOT_IMPLEMENTED: 'Not implemented',
   INTERNAL: 'Internal server error',
+  DATABASE_UNAVAILABLE: 'Database unavailable',
 }
 
 /** Members a problem's extensions may not overwrite. */
@@ -152,6 +154,48 @@ export function sendProblem(res: Response, problem: Problem): void {
   res.setHeader('Content-Length', Buffer.byteLength(body))
   res.setHeader('Cache-Control', 'no-store')
   res.end(body)
+}
+
+/**
+ * Why a call failed (Redis, the database), as one line that is never empty (some client errors have no
+ * message): what /health shows after "unavailable: ".
+ *
+ * @example
+ * ```ts
+ * failureReason(new Error('')) // 'Error (no message)'
+ * ```
+ */
+export function failureReason(err: unknown): string {
+  if (err instanceof Error) {
+    const code = (err as {code?: unknown}).code
+    const message = err.message.trim()
+    if (message) return typeof code === 'string' && !message.includes(code) ? `${code}: ${message}` : message
+    // node-redis's TimeoutError has neither a message nor a name of its own: its class says it.
+    const kind = err.name !== 'Error' ? err.name : err.constructor?.name || 'Error'
+    return typeof code === 'string' ? `${kind} ${code}` : `${kind} (no message)`
+  }
+  const text = String(err ?? '').trim()
+  return text || 'unknown failure'
+}
+
+/** Seconds a client is asked to wait after a database outage answer. */
+export const DATABASE_RETRY_AFTER_S = 5
+
+/**
+ * 503 DATABASE_UNAVAILABLE, with Retry-After: the database could not serve the request
+ * (down, restarting, unreachable, out of connections, locked). The reason is kept for the
+ * log; the answer names the condition, not the driver's message.
+ */
+export class DatabaseUnavailableError extends MaestroError {
+  static readonly code = 'DATABASE_UNAVAILABLE'
+  constructor(cause: unknown) {
+    super(`the database is unavailable (${failureReason(cause)}); retry in a few seconds`, {
+      code: DatabaseUnavailableError.code,
+      status: 503,
+      data: {retryAfter: DATABASE_RETRY_AFTER_S},
+      cause,
+    })
+  }
 }
 
 /** body-parser's error types, as the caller's mistakes they are. */
@@ -192,6 +236,8 @@ function fromBodyParser(err: {
  */
 export function classify(err: unknown): MaestroError | undefined {
   if (isMaestroError(err)) return err
+  // The database down, restarting or locked: not the caller's mistake, nor a bug; retry later.
+  if (isDatabaseUnavailable(err)) return new DatabaseUnavailableError(err)
   if (err && typeof err === 'object') {
     const e = err as {type?: string; status?: number; statusCode?: number; expose?: boolean; message: string}
     const parsed = fromBodyParser(e)

@@ -288,6 +288,14 @@ export function apiComponents(listMax: number): Record<string, JsonSchema> {
       score: int({minimum: 0, maximum: 100}),
       minScore: int({minimum: 0, maximum: 100}),
       passed: {type: 'boolean'},
+      template_id: str({description: "The template's name (the original service's field)"}),
+      quality_score: int({minimum: 0, maximum: 100, description: "The score (the original service's field)"}),
+      checks: {
+        type: 'object',
+        description: "Each check's status by check id (the original service's field)",
+        additionalProperties: str({enum: ['pass', 'warning', 'fail']}),
+      },
+      recommendations: arrayOf(str()),
     }),
     ValidateRequest: {
       description: 'A template to score: its files (as for create), or a published template by reference.',

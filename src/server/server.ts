@@ -19,7 +19,7 @@ import type {Config} from '../config.js'
 import type {EventBus} from '../events/bus.js'
 import type {Delivered} from '../events/consumer.js'
 import {createEventBus, defaultConsumerName, startEventConsumers} from '../events/index.js'
-import type {EventConsumers} from '../events/index.js'
+import type {ConsumerStats, EventConsumers} from '../events/index.js'
 import type {EventPublisher} from '../events/usage.js'
 import {packageRoot} from '../domain/package-root.js'
 import type {RequestContext} from '../registry/types.js'
@@ -197,10 +197,27 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     const latency = await (bus ?? cache)!.ping()
     return {status: 'connected', latency_ms: latency}
   }
-  const eventsStats = (): EventsStats => ({
-    bus: bus?.kind ?? 'in-process',
-    consumers: consumers?.stats() ?? {},
-  })
+  const eventsStats = async (): Promise<EventsStats> => {
+    const published = publisher ? {publisher: publisher.stats()} : {}
+    if (!consumers) return {bus: bus?.kind ?? 'in-process', consumers: {}, ...published}
+    // Redis down: this daemon's own counts still answer, the shared figures are null.
+    const status = await consumers.status().catch(() => ({requests: null, usage: null}))
+    const out: EventsStats['consumers'] = {}
+    for (const [stream, own] of Object.entries(consumers.stats()) as [
+      keyof typeof status,
+      ConsumerStats | null,
+    ][]) {
+      const shared = status[stream]
+      out[stream] = own && {
+        processed: own.processed,
+        failed: own.failed,
+        dead_lettered: shared?.dead_letters ?? null,
+        pending: shared?.pending ?? null,
+        lag: shared?.lag ?? null,
+      }
+    }
+    return {bus: bus?.kind ?? 'in-process', consumers: out, ...published}
+  }
 
   const metrics = new Metrics()
   let accounts: Awaited<ReturnType<typeof openDaemonAuth>> | undefined

@@ -109,7 +109,7 @@ export interface AppDeps {
   /** Redis as /health reports it: throws when it is down; default from config. */
   redis?: () => Promise<RedisHealth>
   /** The event bus and its consumers' figures, for /admin/stats and /metrics. */
-  events?: () => EventsStats
+  events?: () => Promise<EventsStats>
   /** Where uploaded templates are scored (the render worker pool); default this thread. */
   renderHost?: RenderHost
 }
@@ -121,10 +121,25 @@ export interface RedisHealth {
   latency_ms: number | null
 }
 
-/** The bus in use and, per stream consumed here, what its consumer did. */
+/**
+ * The bus in use and, per stream consumed here, what its consumer in this daemon did
+ * (processed, failed) and where the stream stands for every daemon: entries ever
+ * dead-lettered (read from the dead-letter stream, so right across restarts and
+ * daemons), pending and lag (null when the bus did not answer).
+ */
 export interface EventsStats {
   bus: 'in-process' | 'redis'
-  consumers: Record<string, {processed: number; failed: number; dead_lettered: number} | null>
+  consumers: Record<string, ConsumerFigures | null>
+  /** This daemon's usage and change events: appended, waiting for the bus, dropped (buffer full). */
+  publisher?: {published: number; buffered: number; dropped: number}
+}
+
+export interface ConsumerFigures {
+  processed: number
+  failed: number
+  dead_lettered: number | null
+  pending: number | null
+  lag: number | null
 }
 
 /** What every router receives. */
@@ -138,7 +153,7 @@ export interface RouterDeps {
   metrics: Metrics | undefined
   responseCache: ResponseCache | undefined
   redis: () => Promise<RedisHealth>
-  events: (() => EventsStats) | undefined
+  events: (() => Promise<EventsStats>) | undefined
   startedAt: number
   validators: Validators
   auth: AuthService | undefined

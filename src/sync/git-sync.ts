@@ -12,6 +12,7 @@ import {join} from 'node:path'
 import type {
   AuthCallback,
   AuthFailureCallback,
+  HttpClient,
   default as IsomorphicGit,
   ProgressCallback,
 } from 'isomorphic-git'
@@ -168,8 +169,10 @@ export async function syncNamespace(repo: NamespaceRepo, options: SyncOptions): 
     )
   }
   const url = given
+  const shown = redactUrl(url)
   // Before anything else: a refused host is never contacted, and its answer never recorded.
-  await vetRemoteUrl(parseRemoteUrl(url), policy)
+  // A name that does not resolve is an unreachable remote (502), not a bug of ours.
+  await remoteCall(shown, () => vetRemoteUrl(parseRemoteUrl(url), policy))
   const {onAuth, onAuthFailure} = authCallbacks(options.auth)
   const remote = {
     http,
@@ -178,7 +181,6 @@ export async function syncNamespace(repo: NamespaceRepo, options: SyncOptions): 
     onAuthFailure,
     ...(options.onProgress ? {onProgress: options.onProgress} : {}),
   }
-  const shown = redactUrl(url)
 
   return repo.withLock(
     async () => {
@@ -205,19 +207,35 @@ export async function syncNamespace(repo: NamespaceRepo, options: SyncOptions): 
       let remoteHead = advertised
       if (advertised === null) await fsp.rm(join(gitdir, ...REMOTE_MAIN_REF.split('/')), {force: true})
       else {
-        const fetched = await remoteCall(shown, () =>
-          git.fetch({
-            fs,
-            gitdir,
-            cache,
-            ...remote,
-            remote: 'origin',
-            ref: 'main',
-            remoteRef: 'main',
-            singleBranch: true,
-            tags: false,
-          }),
-        )
+        const tracked = await readRef(gitdir, REMOTE_MAIN_REF)
+        const packsBefore = await packFiles(gitdir)
+        const fetched = await remoteCall(shown, async () => {
+          try {
+            return await git.fetch({
+              fs,
+              gitdir,
+              cache,
+              ...remote,
+              http: withHeadSymref(http),
+              remote: 'origin',
+              ref: 'main',
+              remoteRef: 'main',
+              singleBranch: true,
+              tags: false,
+            })
+          } catch (err) {
+            // isomorphic-git moves the tracking ref before it stores the pack: a fetch that
+            // failed must leave neither a ref to missing objects nor half a pack behind.
+            await restoreAfterFailedFetch(gitdir, tracked, packsBefore)
+            throw err instanceof MaestroError || isNetworkError(err)
+              ? err
+              : new SyncRemoteError(
+                  `${shown} sent a malformed or incomplete pack (${(err as Error)?.message ?? String(err)}); nothing was changed locally`,
+                  {},
+                  err,
+                )
+          }
+        })
         // The remote may have moved since it advertised: what was fetched is what counts.
         remoteHead = fetched.fetchHead ?? advertised
       }
@@ -314,13 +332,39 @@ function authCallbacks(auth: SyncAuth = {}): {onAuth: AuthCallback; onAuthFailur
   return {onAuth, onAuthFailure}
 }
 
+/** Socket and DNS failures: the remote could not be reached. */
+const NETWORK_CODES = new Set([
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EAI_FAIL',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+])
+
+function isNetworkError(err: unknown): boolean {
+  const code = (err as {code?: unknown})?.code
+  return typeof code === 'string' && NETWORK_CODES.has(code)
+}
+
 /** Runs a network call, turning isomorphic-git's errors into SyncRemoteError without secrets. */
 async function remoteCall<T>(shown: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn()
   } catch (err) {
     if (err instanceof MaestroError) throw err
-    const e = err as {code?: string; message?: string; data?: {statusCode?: number}}
+    const e = err as {code?: string; message?: string; hostname?: string; data?: {statusCode?: number}}
+    if (e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN' || e.code === 'EAI_FAIL') {
+      const host = e.hostname ?? parseRemoteHost(shown)
+      throw new SyncRemoteError(
+        `could not sync with ${shown}: the host name ${host} does not resolve (${e.code}); check the URL and this machine's DNS`,
+        {host, reason: e.code},
+        err,
+      )
+    }
     if (e.code === 'UserCanceledError' || e.code === 'HttpError') {
       const status = e.data?.statusCode
       const hint =
@@ -335,6 +379,84 @@ async function remoteCall<T>(shown: string, fn: () => Promise<T>): Promise<T> {
     }
     throw new SyncRemoteError(`could not sync with ${shown}: ${e.message ?? String(err)}`, {}, err)
   }
+}
+
+function parseRemoteHost(shown: string): string {
+  try {
+    return new URL(shown).hostname
+  } catch {
+    return shown
+  }
+}
+
+/** A ref's value from its loose file, or null (the tracking ref is only ever written loose here). */
+async function readRef(gitdir: string, ref: string): Promise<string | null> {
+  const text = await fsp.readFile(join(gitdir, ...ref.split('/')), 'utf8').catch(() => null)
+  return text?.trim() || null
+}
+
+async function packFiles(gitdir: string): Promise<Set<string>> {
+  return new Set(await fsp.readdir(join(gitdir, 'objects', 'pack')).catch(() => []))
+}
+
+/** Puts the tracking ref back and removes the pack files a failed fetch wrote. */
+async function restoreAfterFailedFetch(
+  gitdir: string,
+  tracked: string | null,
+  before: Set<string>,
+): Promise<void> {
+  const refFile = join(gitdir, ...REMOTE_MAIN_REF.split('/'))
+  if (tracked === null) await fsp.rm(refFile, {force: true})
+  else await fsp.writeFile(refFile, `${tracked}\n`)
+  const dir = join(gitdir, 'objects', 'pack')
+  for (const name of await packFiles(gitdir)) {
+    if (!before.has(name)) await fsp.rm(join(dir, name), {force: true})
+  }
+}
+
+/**
+ * The HTTP client for a fetch, adding `symref=HEAD:refs/heads/main` to the ref
+ * advertisement when the remote announces no HEAD. A bare repository whose HEAD names a
+ * branch that does not exist (a default branch renamed) advertises no HEAD, and
+ * isomorphic-git then fails with "Could not find HEAD" after the refs, before the pack,
+ * although only `main` is fetched. The capability only names what HEAD points to; with a
+ * single-branch fetch of main it changes nothing else.
+ */
+function withHeadSymref(http: HttpClient): HttpClient {
+  return {
+    async request(request) {
+      const response = await http.request(request)
+      if (request.method !== 'GET' || !/\/info\/refs\?service=git-upload-pack$/.test(request.url))
+        return response
+      const chunks: Uint8Array[] = []
+      for await (const chunk of response.body ?? []) chunks.push(chunk)
+      return {...response, body: [addHeadSymref(Buffer.concat(chunks))][Symbol.iterator]() as never}
+    },
+  }
+}
+
+/** Adds the capability to the first ref line of an advertisement, unless it names HEAD already. */
+function addHeadSymref(body: Buffer): Uint8Array {
+  const text = body.toString('latin1')
+  if (/\0[^\n]*symref=HEAD:/.test(text) || / HEAD\0/.test(text)) return body
+  // Service line, flush, then the first ref line: "<len><oid> <ref>\0<capabilities>\n".
+  let at = 0
+  while (at + 4 <= text.length) {
+    const length = Number.parseInt(text.slice(at, at + 4), 16)
+    if (!Number.isFinite(length)) return body
+    if (length === 0) {
+      at += 4
+      continue
+    }
+    const line = text.slice(at + 4, at + length)
+    if (line.includes('\0')) {
+      const extended = `${line.replace(/\n$/, '')} symref=HEAD:${MAIN_REF}\n`
+      const framed = `${(extended.length + 4).toString(16).padStart(4, '0')}${extended}`
+      return Buffer.from(text.slice(0, at) + framed + text.slice(at + length), 'latin1')
+    }
+    at += length
+  }
+  return body
 }
 
 type Git = typeof IsomorphicGit

@@ -57,7 +57,7 @@ export const ADMIN_ROUTES = (): RouteSpec[] => [
       return {
         ...stats,
         ...(deps.responseCache ? {response_cache: deps.responseCache.stats()} : {}),
-        ...(deps.events ? {events: deps.events()} : {}),
+        ...(deps.events ? {events: await deps.events()} : {}),
         uptime_seconds: Math.round((Date.now() - deps.startedAt) / 1000),
         memory: {
           rss: memory.rss,

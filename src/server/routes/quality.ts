@@ -109,8 +109,19 @@ export const QUALITY_ROUTES = (): RouteSpec[] => [
     body: validateBody,
     responses: {'200': {description: 'The score', schema: ref('ScoreResult')}},
     handle: async (ctx): Promise<ScoreResult> => {
-      const {template, version, score, minScore, passed} = await scoreBody(ctx)
-      return {template, version, score, minScore, passed}
+      const {template, version, score, minScore, passed, checks} = await scoreBody(ctx)
+      return {
+        template,
+        version,
+        score,
+        minScore,
+        passed,
+        // The original service's fields, so its clients read the score as they did.
+        template_id: template,
+        quality_score: score,
+        checks: Object.fromEntries(checks.map((c) => [c.id, c.status])),
+        recommendations: checks.flatMap((c) => c.recommendations),
+      }
     },
   }),
   defineRoute<Record<string, never>, {minScore?: number}>({

@@ -16,6 +16,7 @@ import {ref} from '../schemas.js'
 import type {RouterDeps} from '../types.js'
 import {parseDbUrl} from '../../db/database.js'
 import {gitSyncStatuses} from './admin.js'
+import {failureReason} from '../problem.js'
 
 const TAG = 'system'
 
@@ -52,24 +53,33 @@ function sendDocsPage(res: ServerResponse): void {
   })
 }
 
+/** How long /health waits for the database (a stalled one would otherwise hold it for the pool's connect timeout). */
+const DATABASE_HEALTH_MS = 2000
+
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer from ${what} within ${ms} ms`)), ms)
+  })
+  promise.catch(() => {})
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer))
+}
+
 /** Checks the registry's database and Redis; 503 when the database is down, `degraded` when Redis is. */
 async function health(deps: RouterDeps): Promise<{healthy: boolean; status: HealthStatus}> {
-  let database = 'connected'
-  let count: number | null = null
-  try {
-    count = (await deps.registry.stats()).templates
-  } catch (err) {
-    database = `unavailable: ${(err as Error).message}`
-  }
-  let redis: string
-  let latency: number | null = null
-  try {
-    const answer = await deps.redis()
-    redis = answer.status
-    latency = answer.latency_ms === null ? null : Math.round(answer.latency_ms * 1000) / 1000
-  } catch (err) {
-    redis = `unavailable: ${(err as Error).message}`
-  }
+  // Both at once: each has its own deadline, and /health must answer within a second.
+  const [db, cache] = await Promise.allSettled([
+    within(deps.registry.stats(), DATABASE_HEALTH_MS, 'the database'),
+    deps.redis(),
+  ])
+  const database = db.status === 'fulfilled' ? 'connected' : `unavailable: ${failureReason(db.reason)}`
+  const count = db.status === 'fulfilled' ? db.value.templates : null
+  const redis =
+    cache.status === 'fulfilled' ? cache.value.status : `unavailable: ${failureReason(cache.reason)}`
+  const latency =
+    cache.status === 'fulfilled' && cache.value.latency_ms !== null
+      ? Math.round(cache.value.latency_ms * 1000) / 1000
+      : null
   // Without Redis the daemon still answers everything from the database (the cache is
   // bypassed) and only the event consumers wait: degraded, not down, so a load balancer
   // does not take every daemon out at once.

@@ -86,7 +86,8 @@ export function createParameters(name: string): {files: Record<string, string>} 
   return {files: Object.fromEntries([...files].map(([path, bytes]) => [path, decoder.decode(bytes)]))}
 }
 
-async function freePort(): Promise<number> {
+/** A loopback port nobody listens on right now. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer()
     server.once('error', reject)
@@ -102,6 +103,10 @@ export interface OwnRedis {
   /** SIGKILL: nothing is flushed beyond what the append-only file already holds. */
   kill(): Promise<void>
   start(): Promise<void>
+  /** SIGSTOP: the server keeps its sockets open and answers nothing (a stalled Redis). */
+  stall(): void
+  /** SIGCONT after {@link OwnRedis.stall}. */
+  resume(): void
 }
 
 /**
@@ -160,7 +165,14 @@ export async function startOwnRedis(): Promise<OwnRedis> {
       running.kill('SIGKILL')
     })
   }
+  const signal = (name: NodeJS.Signals) => {
+    if (child && child.exitCode === null) child.kill(name)
+  }
   await start()
-  onTestFinished(kill)
-  return {url, kill, start}
+  // A stalled server ignores SIGKILL's exit wait only until it is continued: continue it first.
+  onTestFinished(async () => {
+    signal('SIGCONT')
+    await kill()
+  })
+  return {url, kill, start, stall: () => signal('SIGSTOP'), resume: () => signal('SIGCONT')}
 }

@@ -6,7 +6,45 @@ import {
   decodeResult,
   encodeRequest,
   encodeResult,
+  parseTimestamp,
 } from '../../../src/events/messages.js'
+
+describe('request timestamps (the original service wrote ISO without an offset and epoch seconds)', () => {
+  it.each([
+    ['2025-10-26T12:00:00Z', '2025-10-26T12:00:00.000Z'],
+    ['2025-10-26T12:00:00.123456', '2025-10-26T12:00:00.123Z'],
+    ['2025-10-26T14:00:00+02:00', '2025-10-26T12:00:00.000Z'],
+    ['1761480000', '2025-10-26T12:00:00.000Z'],
+    ['1761480000.5', '2025-10-26T12:00:00.500Z'],
+    ['1761480000000', '2025-10-26T12:00:00.000Z'],
+  ])('reads %s as %s', (raw, iso) => {
+    expect(parseTimestamp(raw)?.toISOString()).toBe(iso)
+  })
+
+  it('refuses what is no time', () => {
+    expect(parseTimestamp('yesterday')).toBeUndefined()
+  })
+
+  it("reads a request sent as JSON in a data field, as the original service's clients send it", () => {
+    const request = decodeRequest('1-0', {
+      data: JSON.stringify({
+        template_id: 'fastapi-service',
+        operation: 'retrieve',
+        tenant_id: 'acme',
+        user_id: 'user-456',
+        parameters: {version: '^1'},
+        timestamp: 1761480000,
+      }),
+    })
+    expect(request).toMatchObject({
+      request_id: '1-0',
+      parameters: {version: '^1'},
+      user_id: 'user-456',
+      timestamp: '2025-10-26T12:00:00.000Z',
+    })
+    expect(() => decodeRequest('2-0', {data: 'not json'})).toThrow(MalformedRequest)
+  })
+})
 
 describe('request messages', () => {
   it('reads the fields of a request, with defaults for the optional ones', () => {
