@@ -76,6 +76,7 @@ describe('docker-compose.yml', () => {
 
   it('runs the daemon on PostgreSQL and Redis, started after both are healthy', () => {
     const maestro = compose.services.maestro
+    if (!maestro) throw new Error('docker-compose.yml has no maestro service')
     expect(maestro.environment?.DATABASE_URL).toMatch(/^postgres:\/\/.+@postgres:5432\//)
     expect(maestro.environment?.REDIS_URL).toBe('redis://redis:6379')
     expect(maestro.depends_on).toEqual({
