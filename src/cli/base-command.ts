@@ -82,10 +82,20 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       const {mirrorNamespaces} = await import('../sync/mirror-namespace.js')
       // Daemon mirrors (sync --from-remote) are read after your own templates, before the catalog.
       const context = {...LOCAL_CONTEXT, reads: mirrorNamespaces(config.home)}
-      registry = await openLocalRegistry({config, context, onImport: importProgress()})
+      registry = await openLocalRegistry({
+        config,
+        context,
+        onImport: importProgress(),
+        ...this.localStartup(),
+      })
     }
     this.#registry = registry
     return registry
+  }
+
+  /** How the local registry opens; `reindex` overrides it to rebuild instead of repairing. */
+  protected localStartup(): {startup?: 'repair' | 'rebuild'} {
+    return {}
   }
 
   /** MAESTRO_TOKEN, or the sign-in stored by `maestro-tpl login` (renewed when expired). */

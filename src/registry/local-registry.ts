@@ -10,7 +10,7 @@ import type {Cache} from '../cache/cache.js'
 import {createCache} from '../cache/index.js'
 import type {Config} from '../config.js'
 import {contentHash} from '../db/content.js'
-import {createDb, indexDbConfig} from '../db/database.js'
+import {createDb, indexDbConfig, redactDbUrl} from '../db/database.js'
 import type {Database} from '../db/schema.js'
 import {MIGRATIONS, migrateToLatest} from '../db/migrate.js'
 import {TemplateIndex} from '../db/template-index.js'
@@ -33,6 +33,7 @@ import type {EventBus} from '../events/bus.js'
 import {createEventBus, startEventConsumers, type EventConsumers} from '../events/index.js'
 import type {UsageKind} from '../events/messages.js'
 import {EventPublisher} from '../events/usage.js'
+import {IndexConflictError, StoreMismatchError, type IndexProblem} from './index-errors.js'
 import {parseRef, type TemplateRef} from './ref.js'
 import type {
   DeleteResult,
@@ -74,6 +75,11 @@ export interface LocalRegistryOptions {
   consumeUsage?: boolean
   /** Where templates are rendered and scored: this thread (default), or the daemon's worker pool. */
   renderHost?: RenderHost
+  /**
+   * 'repair' (default): check the store identity, bring the index up to git, import the
+   * catalog into an empty store. 'rebuild': none of that, for `reindex`, which rebuilds.
+   */
+  startup?: 'repair' | 'rebuild'
 }
 
 /**
@@ -107,8 +113,13 @@ export async function openLocalRegistry(options: LocalRegistryOptions): Promise<
     const registry = new LocalRegistry(db, new GitStore(join(config.home, 'git')), options)
     // The in-process usage consumer starts only now that the registry is whole.
     opened = registry
-    await registry.reconcile()
-    if (options.importCatalog !== false) await registry.importCatalogIfEmpty(options.onImport)
+    // `reindex` opens with startup 'rebuild': it is how a store and an index that do not
+    // match are brought together, so it must not be refused by the checks it repairs.
+    if (options.startup !== 'rebuild') {
+      await registry.checkStoreIdentity()
+      await registry.reconcile()
+      if (options.importCatalog !== false) await registry.importCatalogIfEmpty(options.onImport)
+    }
     return registry
   } catch (err) {
     if (opened) await opened.close()
@@ -532,90 +543,234 @@ export class LocalRegistry implements Registry {
     return {...meta, answers, files: rendered}
   }
 
-  /** Rebuilds the whole index from git: every namespace, every commit. */
+  /**
+   * Rebuilds the whole index from git: every namespace, every commit, each compared with
+   * the one before. Template ids and usage counts survive (ids derive from the commit
+   * that created the template, see `templateIdFor`). The index is then this store's: its
+   * store identity is recorded and namespaces with no repository here are dropped.
+   * Throws IndexConflictError, after indexing everything else, when git holds changes
+   * the index cannot take.
+   */
   async reindex(onProgress: ImportProgress | undefined = this.#progress): Promise<ReindexResult> {
     const namespaces = await this.#store.namespaces()
+    await this.#index.claimStoreId(await this.#store.claimIdentity(), true)
+    for (const known of await this.#index.listNamespaces()) {
+      if (!namespaces.includes(known.name)) await this.#index.clearNamespace(known.name)
+    }
     const result: ReindexResult = {namespaces: []}
+    const problems: IndexProblem[] = []
     for (const namespace of namespaces) {
       const repo = this.#store.repo(namespace)
       await repo.withLock(async () => {
+        const usage = await this.#index.usageCounts(namespace)
         await this.#index.clearNamespace(namespace)
-        await this.#replay(repo, null, onProgress)
+        problems.push(...(await this.#replay(repo, null, onProgress)))
+        await this.#index.incrementUsageBy(usage)
       })
       const head = await repo.head()
       const {templates, versions} = await this.#index.stats([namespace])
       result.namespaces.push({namespace, templates, versions, commit: head})
     }
     await this.#cache.clear()
+    if (problems.length > 0) throw new IndexConflictError(problems)
     return result
   }
 
   /**
-   * Brings the index up to every namespace's git head. A write that died between its
-   * commit and its index transaction leaves the index one or more commits behind:
-   * replaying the missing commits repairs it.
+   * Brings the index up to every namespace's git head, whoever committed (maestro-tpl, or
+   * git itself). A write that died between its commit and its index transaction leaves
+   * the index behind, and so does a commit made with git: replaying the missing commits
+   * repairs it. Throws IndexConflictError (after indexing everything else) for changes
+   * the index cannot take, and StoreMismatchError when an indexed head is not in its
+   * namespace's history: it never drops index rows it cannot account for.
    */
   async reconcile(): Promise<void> {
-    for (const namespace of await this.#store.namespaces())
-      await this.#reconcileNamespace(this.#store.repo(namespace))
+    const problems: IndexProblem[] = []
+    for (const namespace of await this.#store.namespaces()) {
+      try {
+        await this.#reconcileNamespace(this.#store.repo(namespace))
+      } catch (err) {
+        if (!(err instanceof IndexConflictError)) throw err
+        problems.push(...err.problems)
+      }
+    }
+    if (problems.length > 0) throw new IndexConflictError(problems)
+  }
+
+  /**
+   * Checks that the index was built from this store (the same identity in both), or
+   * records the identity when neither has one yet. A store without an identity is
+   * adopted only when it holds every commit the index records (a restore from git).
+   */
+  async checkStoreIdentity(): Promise<void> {
+    const storeId = await this.#store.identity()
+    const indexId = await this.#index.storeId()
+    const where = {store: this.#store.root, database: redactedDatabase(this.#config)}
+    if (indexId === null) {
+      // A new index, or one from before identities: reconcile checks its heads are here.
+      const recorded = await this.#index.claimStoreId(storeId ?? (await this.#store.claimIdentity()))
+      const own = await this.#store.identity()
+      if (recorded !== own) {
+        throw new StoreMismatchError(
+          `the database was claimed at the same moment by another store (${recorded}), not this one (${own})`,
+          {...where, storeId: own, indexStoreId: recorded},
+        )
+      }
+      return
+    }
+    if (storeId === indexId) return
+    if (storeId === null) {
+      const missing: string[] = []
+      for (const ns of await this.#index.listNamespaces()) {
+        if (ns.head_commit !== null && !(await this.#store.repo(ns.name).hasCommit(ns.head_commit)))
+          missing.push(ns.name)
+      }
+      if (missing.length === 0) {
+        await this.#store.claimIdentity(indexId)
+        return
+      }
+      throw new StoreMismatchError(
+        `the database indexes store ${indexId}, and the store at ${this.#store.root} is another one: ` +
+          `it lacks the indexed commits of ${missing.join(', ')}`,
+        {...where, storeId: null, indexStoreId: indexId, missing},
+      )
+    }
+    throw new StoreMismatchError(
+      `the database indexes store ${indexId}, but the store at ${this.#store.root} is store ${storeId}`,
+      {...where, storeId, indexStoreId: indexId},
+    )
   }
 
   async #reconcileNamespace(repo: NamespaceRepo): Promise<void> {
-    const head = await repo.head()
-    const indexed = await this.#index.getNamespaceHead(repo.namespace)
-    if (head === indexed) return
-    try {
-      await this.#replay(repo, indexed)
-    } catch (err) {
-      // The indexed head is not in this history (rewritten or foreign): rebuild the namespace.
-      if (indexed === null) throw err
-      await this.#index.clearNamespace(repo.namespace)
-      await this.#replay(repo, null)
-    }
-    await this.#invalidate(repo.namespace)
+    if ((await repo.head()) === (await this.#index.getNamespaceHead(repo.namespace))) return
+    // Under the namespace lock (re-entrant for a publish that holds it): a writer in another
+    // process must not commit while its commits are being replayed here.
+    await repo.withLock(async () => {
+      const indexed = await this.#index.getNamespaceHead(repo.namespace)
+      if ((await repo.head()) === indexed) return
+      let problems: IndexProblem[]
+      try {
+        problems = await this.#replay(repo, indexed)
+      } finally {
+        await this.#invalidate(repo.namespace)
+      }
+      if (problems.length > 0) throw new IndexConflictError(problems)
+    })
   }
 
-  async #replay(repo: NamespaceRepo, since: string | null, onProgress?: ImportProgress): Promise<void> {
-    const commits = await repo.log({since})
+  /**
+   * Indexes the commits after `since` from their trees: each first-parent commit is
+   * compared with the one before it, and every template folder it adds, changes, moves
+   * or removes is indexed as such, whatever wrote the commit (trailers are not needed).
+   * A change the index cannot take (a published version changed in place, an invalid
+   * template) is returned as a problem, not indexed; a later commit that fixes that
+   * template clears it. The namespace head advances only past commits with no problem
+   * left open, so the next start tries again from there.
+   */
+  async #replay(
+    repo: NamespaceRepo,
+    since: string | null,
+    onProgress?: ImportProgress,
+  ): Promise<IndexProblem[]> {
+    let changes
+    try {
+      changes = await repo.changesSince(since)
+    } catch (err) {
+      if (!(err instanceof NotFoundError) || since === null) throw err
+      throw new StoreMismatchError(
+        `the index records commit ${since} as the head of namespace ${repo.namespace}, but ${repo.dir} ` +
+          'does not have it in its history: the database was built from another store, or this history was rewritten',
+        {namespace: repo.namespace, commit: since, repository: repo.dir},
+      )
+    }
     const {parseTemplate} = await import('../domain/template.js')
+    const open = new Map<string, IndexProblem>()
+    let head = since
+    let before = changes.base
     let done = 0
-    for (const commit of commits) {
-      const {operation, template: name, path} = commit.trailers
-      if (operation === 'delete' && name) {
-        await this.#index.deleteTemplate(repo.namespace, name, commit.oid)
-      } else if ((operation === 'create' || operation === 'update') && path) {
-        const files = await repo.readTemplate(commit.oid, path)
-        const template = parseTemplate(files, `${repo.namespace}:${path}`)
-        // The commit is in git already: a template that cannot be scored within the render
-        // limits is indexed without a score rather than stopping the replay.
-        const report = await this.#host
-          .score({template, minScore: this.#config.minTemplateQualityScore})
-          .catch((err: unknown) => {
-            if (err instanceof RenderLimitError) return null
-            throw err
-          })
-        await this.#index
-          .recordVersion({
+    for (const commit of changes.commits) {
+      const diffs = await repo.diffTemplates(before, commit.oid)
+      before = commit.oid
+      const kept = new Set(diffs.filter((d) => d.tree !== null).map((d) => d.name))
+      const gone = new Set(diffs.filter((d) => d.tree === null).map((d) => d.path))
+      for (const diff of diffs) {
+        if (diff.tree === null) continue
+        const problem = (reason: string) =>
+          open.set(diff.name, {namespace: repo.namespace, commit: commit.oid, path: diff.path, reason})
+        const [category] = diff.path.split('/') as [string]
+        const twin = diffs.find((d) => d !== diff && d.tree !== null && d.name === diff.name)
+        const indexed = await this.#index.findTemplate([repo.namespace], diff.name)
+        if (
+          twin ||
+          (indexed && indexed.category !== category && !gone.has(`${indexed.category}/${diff.name}`))
+        ) {
+          problem(
+            `a template named ${diff.name} is in two folders (${twin?.path ?? `${indexed?.category}/${diff.name}`}); names are unique in a namespace: remove one`,
+          )
+          continue
+        }
+        try {
+          const files = await repo.readTemplate(commit.oid, diff.path)
+          const template = parseTemplate(files, `${repo.namespace}:${diff.path}@${commit.oid.slice(0, 12)}`)
+          const {manifest} = template
+          if (manifest.name !== diff.name || manifest.category !== category) {
+            problem(
+              `manifest.yaml names ${manifest.category}/${manifest.name}: a template lives in the folder <category>/<name> its manifest gives`,
+            )
+            continue
+          }
+          // The commit is in git already: a template that cannot be scored within the render
+          // limits is indexed without a score rather than stopping the replay.
+          const report = await this.#host
+            .score({template, minScore: this.#config.minTemplateQualityScore})
+            .catch((err: unknown) => {
+              if (err instanceof RenderLimitError) return null
+              throw err
+            })
+          await this.#index.recordVersion({
             namespace: repo.namespace,
-            manifest: template.manifest,
+            manifest,
             readme: template.readme,
             commit: commit.oid,
-            message: commit.message.split('\n')[0] ?? '',
+            head,
+            message: commit.message,
             author: commit.author.name,
             createdAt: new Date(commit.author.timestamp * 1000).toISOString(),
             files: withOids(files),
             qualityScore: report?.score ?? null,
             qualityReport: report,
           })
-          .catch((err: unknown) => {
-            // Replaying a commit the index already holds is fine; anything else is not.
-            if (!(err instanceof VersionConflictError)) throw err
-          })
+          open.delete(diff.name)
+        } catch (err) {
+          if (err instanceof VersionConflictError) {
+            const version = (err.data as {version?: string}).version
+            problem(
+              `it changes ${diff.name} but keeps version ${version}, which is published with other content ` +
+                '(a published version never changes)',
+            )
+          } else if (err instanceof MaestroError && err.status < 500) problem(err.message)
+          else throw err
+        }
       }
-      await this.#index.setNamespaceHead(repo.namespace, commit.oid)
+      for (const diff of diffs) {
+        // A folder gone while its name lives on elsewhere in the commit is a move, indexed above.
+        if (diff.tree !== null || kept.has(diff.name)) continue
+        await this.#index.deleteTemplate(repo.namespace, diff.name, head)
+        open.delete(diff.name)
+      }
+      if (open.size === 0) {
+        head = commit.oid
+        await this.#index.setNamespaceHead(repo.namespace, head)
+      }
       done++
-      await onProgress?.({label: `Indexing ${repo.namespace}`, done, total: commits.length, detail: name})
+      await onProgress?.({
+        label: `Indexing ${repo.namespace}`,
+        done,
+        total: changes.commits.length,
+        detail: diffs.map((d) => d.name).join(', '),
+      })
     }
+    return [...open.values()]
   }
 
   /** First use of an empty store: import the bundled catalog into the public namespace. */
@@ -680,6 +835,11 @@ function withOids(files: TemplateFiles): Map<string, {oid: string; content: Uint
   const out = new Map<string, {oid: string; content: Uint8Array}>()
   for (const [path, content] of files) out.set(path, {oid: blobId(content), content})
   return out
+}
+
+/** Where the index lives, for messages (no password). */
+function redactedDatabase(config: Config): string {
+  return config.databaseUrl ? redactDbUrl(config.databaseUrl) : join(config.home, 'index.db')
 }
 
 /** JSON with object keys sorted, so equal queries make equal cache keys. */
