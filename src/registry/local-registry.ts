@@ -33,6 +33,7 @@ import type {EventBus} from '../events/bus.js'
 import {createEventBus, startEventConsumers, type EventConsumers} from '../events/index.js'
 import type {UsageKind} from '../events/messages.js'
 import {EventPublisher} from '../events/usage.js'
+import {IndexWatch} from './index-watch.js'
 import {IndexConflictError, StoreMismatchError, type IndexProblem} from './index-errors.js'
 import {parseRef, type TemplateRef} from './ref.js'
 import type {
@@ -145,6 +146,8 @@ export class LocalRegistry implements Registry {
   /** Shared by every per-request view; the owner closes them. */
   readonly #events: SharedEvents
   readonly #host: RenderHost
+  /** Notices other processes' writes before cached reads; shared by every per-request view. */
+  readonly #watch: IndexWatch
 
   readonly #progress: ImportProgress | undefined
   /** Only the registry that opened the database closes it; per-request views share it. */
@@ -157,6 +160,7 @@ export class LocalRegistry implements Registry {
     this.#config = options.config
     this.#context = options.context
     this.#cache = options.cache ?? createCache(options.config)
+    this.#watch = (options as {watch?: IndexWatch}).watch ?? new IndexWatch(this.#index, this.#cache)
     const shared = (options as {events?: SharedEvents}).events
     if (shared) this.#events = shared
     else {
@@ -172,7 +176,12 @@ export class LocalRegistry implements Registry {
     }
     this.#host = options.renderHost ?? IN_PROCESS
     this.#progress = options.onImport
-    this.#options = {...options, cache: this.#cache, events: this.#events} as LocalRegistryOptions
+    this.#options = {
+      ...options,
+      cache: this.#cache,
+      events: this.#events,
+      watch: this.#watch,
+    } as LocalRegistryOptions
     this.#owner = owner
   }
 
@@ -262,15 +271,27 @@ export class LocalRegistry implements Registry {
     return namespaces.map((n) => `${n.name}:${n.head_commit ?? ''}`).join(',')
   }
 
+  /**
+   * Drops what the caches hold for this caller's namespaces (or `context`'s) that
+   * another process changed since the last look: one indexed query. Every cached read
+   * does it first; the daemon calls it before answering from its response cache.
+   *
+   * @example
+   * ```ts
+   * await registry.refresh({tenant: 'acme', user: 'ana', role: 'viewer'})
+   * ```
+   */
+  async refresh(context: RequestContext = this.#context): Promise<void> {
+    await this.#watch.check(readableBy(context))
+  }
+
   async clearCache(): Promise<void> {
     await this.#cache.clear()
   }
 
   /** Namespaces this caller may read, in precedence order: its own, then `context.reads` (mirrors), then the public catalog. */
   get #readable(): Namespace[] {
-    const {tenant, reads = []} = this.#context
-    const own = tenant === PUBLIC_NAMESPACE ? [] : [tenant]
-    return [...new Set([...own, ...reads, PUBLIC_NAMESPACE])]
+    return readableBy(this.#context)
   }
 
   #writable(namespace: Namespace): Namespace {
@@ -296,6 +317,7 @@ export class LocalRegistry implements Registry {
     const namespaces = query.namespace ? this.#readable.filter((n) => n === query.namespace) : this.#readable
     if (namespaces.length === 0) return {items: [], total: 0, total_exact: true, limit, offset}
     const normalized = {...query, limit, offset}
+    await this.refresh()
     const result = await this.#cache.getOrLoad(
       this.#readable,
       this.#cacheKey('search', stableJson(normalized)),
@@ -344,6 +366,7 @@ export class LocalRegistry implements Registry {
   }
 
   async get(ref: string): Promise<TemplateDetail> {
+    await this.refresh()
     const detail = await this.#cache.getOrLoad(this.#readable, this.#cacheKey('get', ref), async () => {
       const {template, version} = await this.#locate(ref)
       return this.#detail(template, version)
@@ -381,6 +404,7 @@ export class LocalRegistry implements Registry {
   }
 
   async versions(ref: string): Promise<VersionInfo[]> {
+    await this.refresh()
     return this.#cache.getOrLoad(this.#readable, this.#cacheKey('versions', ref), async () => {
       const {template} = await this.#locate(ref.split('@')[0]!)
       const rows = await this.#index.listVersions([template.namespace], template.id)
@@ -835,6 +859,13 @@ function withOids(files: TemplateFiles): Map<string, {oid: string; content: Uint
   const out = new Map<string, {oid: string; content: Uint8Array}>()
   for (const [path, content] of files) out.set(path, {oid: blobId(content), content})
   return out
+}
+
+/** Namespaces `context` may read, in precedence order: its own, then `reads` (mirrors), then the public catalog. */
+function readableBy(context: RequestContext): Namespace[] {
+  const {tenant, reads = []} = context
+  const own = tenant === PUBLIC_NAMESPACE ? [] : [tenant]
+  return [...new Set([...own, ...reads, PUBLIC_NAMESPACE])]
 }
 
 /** Where the index lives, for messages (no password). */
