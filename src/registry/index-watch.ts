@@ -27,24 +27,62 @@ export class IndexWatch {
   readonly #index: TemplateIndex
   readonly #cache: Cache
   readonly #seen = new Map<Namespace, number>()
+  /** The query in flight, if any. */
+  #running: Promise<void> | undefined
+  /** Callers that came while a query was in flight: they share the next one. */
+  #queued: {namespaces: Set<Namespace>; done: Promise<void>} | undefined
 
   constructor(index: TemplateIndex, cache: Cache) {
     this.#index = index
     this.#cache = cache
   }
 
-  /** Invalidates the cache for each of `namespaces` written since the last check. */
-  async check(namespaces: readonly Namespace[]): Promise<void> {
+  /**
+   * Invalidates the cache for each of `namespaces` written since the last check.
+   *
+   * Concurrent callers share queries: a caller that comes while one is in flight must not
+   * take its answer (it may have been read before a write this caller should see), so it
+   * joins the next query, which starts when the one in flight ends. Under load that is one
+   * query per round trip to the database, however many reads there are.
+   */
+  check(namespaces: readonly Namespace[]): Promise<void> {
+    if (namespaces.length === 0) return Promise.resolve()
+    if (this.#running === undefined) return this.#start(new Set(namespaces))
+    if (this.#queued === undefined) {
+      const wanted = new Set<Namespace>()
+      const done = this.#running.then(
+        () => this.#next(wanted),
+        () => this.#next(wanted),
+      )
+      this.#queued = {namespaces: wanted, done}
+    }
+    for (const ns of namespaces) this.#queued.namespaces.add(ns)
+    return this.#queued.done
+  }
+
+  #next(namespaces: Set<Namespace>): Promise<void> {
+    this.#queued = undefined
+    return this.#start(namespaces)
+  }
+
+  #start(namespaces: Set<Namespace>): Promise<void> {
+    const running = this.#compare([...namespaces]).finally(() => {
+      if (this.#running === running) this.#running = undefined
+    })
+    this.#running = running
+    return running
+  }
+
+  async #compare(namespaces: readonly Namespace[]): Promise<void> {
     const current = await this.#index.generations(namespaces)
     for (const namespace of namespaces) {
       const generation = current.get(namespace) ?? 0
       const seen = this.#seen.get(namespace)
       this.#seen.set(namespace, generation)
-      // The first look at a namespace has nothing to compare: its entries were stored
-      // by this process, whose own writes invalidate them.
-      if (seen === undefined) {
-        if (generation !== 0) await this.#cache.invalidate(namespace)
-      } else if (seen !== generation) await this.#cache.invalidate(namespace)
+      // At the first look there is nothing to compare with: a cache of this process holds
+      // nothing yet, but a shared one (Redis) may hold entries from before a write by a
+      // process that does not use it.
+      if (seen === undefined ? generation !== 0 : seen !== generation) await this.#cache.invalidate(namespace)
     }
   }
 }
