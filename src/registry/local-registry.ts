@@ -645,17 +645,23 @@ export class LocalRegistry implements Registry {
     if (storeId === indexId) return
     if (storeId === null) {
       const missing: string[] = []
+      let indexed = 0
       for (const ns of await this.#index.listNamespaces()) {
-        if (ns.head_commit !== null && !(await this.#store.repo(ns.name).hasCommit(ns.head_commit)))
-          missing.push(ns.name)
+        if (ns.head_commit === null) continue
+        indexed++
+        if (!(await this.#store.repo(ns.name).hasCommit(ns.head_commit))) missing.push(ns.name)
       }
-      if (missing.length === 0) {
+      // A store that holds none of the index's commits is a new one, not a restore: adopting
+      // it would split one index over two stores.
+      if (indexed > 0 && missing.length === 0) {
         await this.#store.claimIdentity(indexId)
         return
       }
       throw new StoreMismatchError(
         `the database indexes store ${indexId}, and the store at ${this.#store.root} is another one: ` +
-          `it lacks the indexed commits of ${missing.join(', ')}`,
+          (missing.length > 0
+            ? `it lacks the indexed commits of ${missing.join(', ')}`
+            : 'it is new, and the database belongs to that one'),
         {...where, storeId: null, indexStoreId: indexId, missing},
       )
     }
