@@ -285,6 +285,18 @@ export class LocalRegistry implements Registry {
     await this.#watch.check(readableBy(context))
   }
 
+  /**
+   * `getOrLoad` of the cache after the watch's check, with the namespaces' write
+   * generations in the key: what any process wrote since an entry was stored makes it
+   * unreachable, whether or not that process invalidated this cache.
+   */
+  async #cached<T>(kind: string, detail: string, load: () => Promise<T>): Promise<T> {
+    const readable = this.#readable
+    const generations = await this.#watch.check(readable)
+    const at = readable.map((ns) => generations.get(ns) ?? 0).join('.')
+    return this.#cache.getOrLoad(readable, `${this.#cacheKey(kind, detail)}@${at}`, load)
+  }
+
   async clearCache(): Promise<void> {
     await this.#cache.clear()
   }
@@ -317,15 +329,10 @@ export class LocalRegistry implements Registry {
     const namespaces = query.namespace ? this.#readable.filter((n) => n === query.namespace) : this.#readable
     if (namespaces.length === 0) return {items: [], total: 0, total_exact: true, limit, offset}
     const normalized = {...query, limit, offset}
-    await this.refresh()
-    const result = await this.#cache.getOrLoad(
-      this.#readable,
-      this.#cacheKey('search', stableJson(normalized)),
-      async () => {
-        const {items, total, totalExact} = await this.#index.search(namespaces, normalized)
-        return {items, total, total_exact: totalExact, limit, offset}
-      },
-    )
+    const result = await this.#cached('search', stableJson(normalized), async () => {
+      const {items, total, totalExact} = await this.#index.search(namespaces, normalized)
+      return {items, total, total_exact: totalExact, limit, offset}
+    })
     for (const hit of result.items) this.#used(hit, 'search_hit')
     return result
   }
@@ -366,8 +373,7 @@ export class LocalRegistry implements Registry {
   }
 
   async get(ref: string): Promise<TemplateDetail> {
-    await this.refresh()
-    const detail = await this.#cache.getOrLoad(this.#readable, this.#cacheKey('get', ref), async () => {
+    const detail = await this.#cached('get', ref, async () => {
       const {template, version} = await this.#locate(ref)
       return this.#detail(template, version)
     })
@@ -404,8 +410,7 @@ export class LocalRegistry implements Registry {
   }
 
   async versions(ref: string): Promise<VersionInfo[]> {
-    await this.refresh()
-    return this.#cache.getOrLoad(this.#readable, this.#cacheKey('versions', ref), async () => {
+    return this.#cached('versions', ref, async () => {
       const {template} = await this.#locate(ref.split('@')[0]!)
       const rows = await this.#index.listVersions([template.namespace], template.id)
       return rows.map((v) => ({
