@@ -754,6 +754,16 @@ export class LocalRegistry implements Registry {
             )
             continue
           }
+          if (indexed) {
+            // Already indexed with these files (a replay resumed before an open problem): no re-scoring.
+            const same = (await this.#index.listVersions([repo.namespace], indexed.id)).find(
+              (v) => v.version === manifest.version,
+            )
+            if (same?.content_hash === contentHash(withOids(files))) {
+              open.delete(diff.name)
+              continue
+            }
+          }
           // The commit is in git already: a template that cannot be scored within the render
           // limits is indexed without a score rather than stopping the replay.
           const report = await this.#host
