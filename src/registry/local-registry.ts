@@ -614,8 +614,19 @@ export class LocalRegistry implements Registry {
    * namespace's history: it never drops index rows it cannot account for.
    */
   async reconcile(): Promise<void> {
+    const namespaces = await this.#store.namespaces()
+    const lost = (await this.#index.listNamespaces()).filter(
+      (ns) => ns.head_commit !== null && !namespaces.includes(ns.name),
+    )
+    if (lost.length > 0) {
+      throw new StoreMismatchError(
+        `the index holds namespace${lost.length > 1 ? 's' : ''} ${lost.map((ns) => ns.name).join(', ')}, ` +
+          `which the store at ${this.#store.root} has no repository for`,
+        {namespaces: lost.map((ns) => ({name: ns.name, commit: ns.head_commit})), store: this.#store.root},
+      )
+    }
     const problems: IndexProblem[] = []
-    for (const namespace of await this.#store.namespaces()) {
+    for (const namespace of namespaces) {
       try {
         await this.#reconcileNamespace(this.#store.repo(namespace))
       } catch (err) {

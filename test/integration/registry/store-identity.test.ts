@@ -4,7 +4,7 @@
  * registry on a shared store sees every write at once, caches included.
  */
 import {execFileSync} from 'node:child_process'
-import {existsSync} from 'node:fs'
+import {existsSync, renameSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -119,6 +119,19 @@ for (const dialect of DIALECTS) {
       // The explicit rebuild follows git.
       await untouched.reindex()
       await expect(untouched.get('kept')).rejects.toMatchObject({code: 'NOT_FOUND'})
+    })
+
+    it('stops when the store has lost a repository the index holds, and keeps its rows', async () => {
+      const config = testConfig({DATABASE_URL: await databaseUrl(dialect)})
+      const registry = await open(config)
+      const {id} = await publish(registry, 'lost')
+      await registry.close()
+      renameSync(join(config.home, 'git', 'local.git'), join(config.home, 'git', 'moved-away'))
+      const err = await openError(config)
+      expect(err.code).toBe('STORE_MISMATCH')
+      expect(err.message).toContain('namespace local')
+      renameSync(join(config.home, 'git', 'moved-away'), join(config.home, 'git', 'local.git'))
+      expect((await (await open(config)).get('lost')).id).toBe(id)
     })
 
     it('adopts a store restored from git that holds every indexed commit, with the same ids', async () => {
