@@ -136,6 +136,32 @@ describe('git interoperability', () => {
     await reopened.close()
   })
 
+  it('indexes a merge commit as what it brings to main', async () => {
+    const {config, work} = await storeWithClone()
+    git(work, 'checkout', '-qb', 'docs')
+    writeFileSync(join(work, 'backend_developer/api/README.md'), '# api\n\nFrom a branch.\n')
+    setVersion(work, 'backend_developer/api', '1.0.1')
+    git(work, 'commit', '-qam', 'docs on a branch')
+    git(work, 'checkout', '-q', 'main')
+    writeFileSync(join(work, 'NOTES.md'), 'not a template\n')
+    git(work, 'add', '-A')
+    git(work, 'commit', '-qm', 'notes at the top')
+    git(work, 'merge', '-q', '--no-ff', '--no-edit', 'docs')
+    git(work, 'push', '-q', 'origin', 'main')
+
+    const registry = await open(config)
+    expect(await registry.get('api')).toMatchObject({version: '1.0.1', readme: '# api\n\nFrom a branch.\n'})
+    expect((await registry.versions('api')).map((v) => v.version)).toEqual(['1.0.1', '1.0.0'])
+    // maestro-tpl goes on writing on top of the merge, and git accepts the result.
+    expect((await publish(registry, 'api', '1.2.0')).status).toBe('updated')
+    await registry.close()
+    const bare = join(config.home, 'git', 'local.git')
+    git(bare, '--git-dir', bare, 'fsck', '--strict', '--full', '--no-dangling')
+    expect(
+      git(bare, '--git-dir', bare, 'log', '-2', '--format=%p').trim().split('\n')[1]!.split(' '),
+    ).toHaveLength(2)
+  })
+
   it('refuses a commit that changes a published version in place, says what to do, and takes the fix', async () => {
     const {config, work} = await storeWithClone()
     writeFileSync(join(work, 'backend_developer/api/README.md'), '# api\n\nChanged, same version.\n')
