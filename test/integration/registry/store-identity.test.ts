@@ -17,6 +17,7 @@ import {STORE_IDENTITY_FILE} from '../../../src/store/index.js'
 import {LOCAL, tempDir, testConfig, writeTemplate} from '../../helpers/temp.js'
 import {createTestDatabase, DIALECTS, unavailable} from '../db/helpers.js'
 import type {TestDialect} from '../db/helpers.js'
+import {REDIS_URL, testPrefix} from '../events/support.js'
 import {startTestServer, templateUpload} from '../server/support.js'
 
 type Config = ReturnType<typeof testConfig>
@@ -172,5 +173,29 @@ for (const dialect of DIALECTS) {
       expect((await second.api(`/api/v1/templates/${id}`)).status).toBe(404)
       expect((await second.api('/api/v1/templates/two-daemons')).status).toBe(404)
     })
+
+    it.skipIf(!REDIS_URL)(
+      'two daemons sharing Redis and a store answer a write by a process without Redis at once',
+      async () => {
+        const url = await databaseUrl(dialect)
+        const env = {DATABASE_URL: url, REDIS_URL: REDIS_URL!, REDIS_KEY_PREFIX: testPrefix()}
+        const first = await startTestServer({env})
+        const second = await startTestServer({env: {...env, MAESTRO_HOME: first.config.home}})
+        // A CLI on the same store and database, without Redis: it invalidates nothing there.
+        const cli = await open(testConfig({DATABASE_URL: url, MAESTRO_HOME: first.config.home}))
+        const {id} = await publish(cli, 'redis-cached')
+        for (const daemon of [first, second]) {
+          for (let i = 0; i < 2; i++) expect((await daemon.api(`/api/v1/templates/${id}`)).status).toBe(200)
+          const search = (await (await daemon.api('/api/v1/templates?text=redis')).json()) as {total: number}
+          expect(search.total).toBe(1)
+        }
+        await cli.delete('redis-cached')
+        for (const daemon of [first, second]) {
+          expect((await daemon.api(`/api/v1/templates/${id}`)).status).toBe(404)
+          const search = (await (await daemon.api('/api/v1/templates?text=redis')).json()) as {total: number}
+          expect(search.total).toBe(0)
+        }
+      },
+    )
   })
 }
