@@ -9,6 +9,12 @@ export default class Reindex extends BaseCommand<typeof Reindex> {
     '<%= config.bin %> reindex --store ./my-store --json',
   ]
 
+  // Reindex is what brings a store and an index that do not match together: it must not be
+  // refused by the start-up checks it repairs.
+  protected override localStartup(): {startup: 'rebuild'} {
+    return {startup: 'rebuild'}
+  }
+
   async run(): Promise<ReindexResult> {
     const registry = await this.registry()
     const result = await registry.reindex()

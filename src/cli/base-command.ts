@@ -89,6 +89,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
         context,
         onImport: importProgress(),
         renderHost: await this.renderHost(),
+        ...this.localStartup(),
       })
     }
     this.#registry = registry
@@ -105,6 +106,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       this.#renderHost = localRenderHost(await this.maestroConfig())
     }
     return this.#renderHost
+  }
+
+  /** How the local registry opens; `reindex` overrides it to rebuild instead of repairing. */
+  protected localStartup(): {startup?: 'repair' | 'rebuild'} {
+    return {}
   }
 
   /** MAESTRO_TOKEN, or the sign-in stored by `maestro-tpl login` (renewed when expired). */

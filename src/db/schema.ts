@@ -15,6 +15,14 @@ export interface NamespacesTable {
   /** Git commit the index reflects for this namespace; null until the first write. */
   head_commit: string | null
   updated_at: string
+  /** Moves on with every index write to the namespace; other processes' caches compare it. */
+  generation: Generated<number>
+}
+
+/** Settings of the index itself; `store_id` names the git store it was built from. */
+export interface IndexSettingsTable {
+  name: string
+  value: string
 }
 
 export interface TemplatesTable {
@@ -81,6 +89,7 @@ export interface BlobsTable {
 
 export interface Database {
   namespaces: NamespacesTable
+  index_settings: IndexSettingsTable
   templates: TemplatesTable
   template_versions: TemplateVersionsTable
   version_files: VersionFilesTable

@@ -2,7 +2,7 @@
  * The template index: what the registry reads (reads never walk git) and what every
  * write updates, in one transaction, after the git commit.
  */
-import {randomUUID} from 'node:crypto'
+import {createHash, randomUUID} from 'node:crypto'
 import type {Kysely, Selectable} from 'kysely'
 import semver from 'semver'
 
@@ -68,6 +68,11 @@ export interface RecordVersionInput {
   files: ReadonlyMap<string, {readonly oid: string; readonly content: Uint8Array}>
   qualityScore?: number | null
   qualityReport?: unknown
+  /**
+   * The commit to record as the namespace head (default `commit`). A replay that met a
+   * commit it could not index keeps the head before it, so the next start tries again.
+   */
+  head?: string | null
 }
 
 export interface RecordVersionResult {
@@ -411,7 +416,7 @@ export class TemplateIndex {
         if (same) throw new VersionConflictError(manifest.name, version)
       }
 
-      await setHead(db, namespace, input.commit)
+      await setHead(db, namespace, input.head === undefined ? input.commit : input.head)
       const versionId = randomUUID()
       const metadata = {
         category: manifest.category,
@@ -423,7 +428,10 @@ export class TemplateIndex {
         quality_score: qualityScore,
         updated_at: createdAt,
       }
-      const template = existing ?? {seq: await nextSeq(db, namespace), id: randomUUID()}
+      const template = existing ?? {
+        seq: await nextSeq(db, namespace),
+        id: templateIdFor(namespace, manifest.name, input.commit),
+      }
       if (!existing) {
         await db
           .insertInto('templates')
@@ -490,7 +498,7 @@ export class TemplateIndex {
    * await index.deleteTemplate('acme', 'fastapi-service', '9c1d…') // true
    * ```
    */
-  async deleteTemplate(namespace: Namespace, name: string, commit: string): Promise<boolean> {
+  async deleteTemplate(namespace: Namespace, name: string, commit: string | null): Promise<boolean> {
     return this.#write(async (db) => {
       const template = await db
         .selectFrom('templates')
@@ -560,6 +568,64 @@ export class TemplateIndex {
    */
   async setNamespaceHead(namespace: Namespace, commit: string | null): Promise<void> {
     await this.#write((db) => setHead(db, namespace, commit))
+  }
+
+  /**
+   * The write generation of each of `namespaces` the index knows: it moves on with every
+   * index write to the namespace, in the write's transaction. One indexed read; callers
+   * compare it with what they saw to drop cached reads after another process wrote.
+   *
+   * @example
+   * ```ts
+   * await index.generations(['acme', 'public']) // Map {'acme' => 12, 'public' => 40}
+   * ```
+   */
+  async generations(namespaces: readonly Namespace[]): Promise<Map<Namespace, number>> {
+    if (namespaces.length === 0) return new Map()
+    const rows = await this.#db
+      .selectFrom('namespaces')
+      .select(['name', 'generation'])
+      .where('name', 'in', namespaces)
+      .execute()
+    return new Map(rows.map((row) => [row.name, Number(row.generation)]))
+  }
+
+  /**
+   * The identity of the git store this index was built from, or null before one is recorded.
+   *
+   * @example
+   * ```ts
+   * if ((await index.storeId()) !== (await store.identity())) throw new Error('another store')
+   * ```
+   */
+  async storeId(): Promise<string | null> {
+    const row = await this.#db
+      .selectFrom('index_settings')
+      .select('value')
+      .where('name', '=', 'store_id')
+      .executeTakeFirst()
+    return row?.value ?? null
+  }
+
+  /**
+   * Records `id` as the store this index is built from unless one is recorded, and
+   * returns the one recorded (of several processes claiming at once, the first wins).
+   * With `replace`, records `id` whatever was there (the index is being rebuilt from it).
+   *
+   * @example
+   * ```ts
+   * const recorded = await index.claimStoreId(await store.claimIdentity())
+   * ```
+   */
+  async claimStoreId(id: string, replace = false): Promise<string> {
+    await this.#db
+      .insertInto('index_settings')
+      .values({name: 'store_id', value: id})
+      .onConflict((oc) =>
+        replace ? oc.column('name').doUpdateSet({value: id}) : oc.column('name').doNothing(),
+      )
+      .execute()
+    return (await this.storeId()) as string
   }
 
   /**
@@ -703,6 +769,26 @@ export class TemplateIndex {
   }
 
   /**
+   * Uses counted per template of `namespace` (template id → uses), for a reindex to put back.
+   *
+   * @example
+   * ```ts
+   * const usage = await index.usageCounts('acme')
+   * await index.clearNamespace('acme') // ...rebuild...
+   * await index.incrementUsageBy(usage)
+   * ```
+   */
+  async usageCounts(namespace: Namespace): Promise<Map<string, number>> {
+    const rows = await this.#db
+      .selectFrom('templates')
+      .select(['id', 'usage_count'])
+      .where('namespace', '=', namespace)
+      .where('usage_count', '>', 0)
+      .execute()
+    return new Map(rows.map((row) => [row.id, Number(row.usage_count)]))
+  }
+
+  /**
    * Adds many uses at once (the usage consumer's batches): one UPDATE per distinct
    * increment, in one transaction. Ids of templates deleted meanwhile are ignored.
    *
@@ -760,6 +846,31 @@ export class TemplateIndex {
   }
 }
 
+/** The uuid (RFC 4122 version 5) namespace of template ids. */
+const TEMPLATE_ID_NAMESPACE = Buffer.from('6d61657374726f2d74706c2d69647331', 'hex')
+
+/**
+ * The id of the template `name` of `namespace` created by commit `commit`: a name-based
+ * uuid (version 5), so rebuilding the index from the same git history, on this store or
+ * on a copy of it (a restore, a sync), gives every template the id it had. A template
+ * deleted and created again is another template, with another id.
+ *
+ * @example
+ * ```ts
+ * templateIdFor('acme', 'api', '3f2a…') // always the same uuid for these three
+ * ```
+ */
+export function templateIdFor(namespace: Namespace, name: string, commit: string): string {
+  const hash = createHash('sha1')
+    .update(TEMPLATE_ID_NAMESPACE)
+    .update(`${namespace}\0${name}\0${commit}`)
+    .digest()
+  hash[6] = (hash[6]! & 0x0f) | 0x50
+  hash[8] = (hash[8]! & 0x3f) | 0x80
+  const hex = hash.subarray(0, 16).toString('hex')
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
+}
+
 /** The latest of a template's versions: the highest release, else the highest prerelease. */
 export function latestOf<T extends {version: string}>(versions: readonly T[]): T | undefined {
   const releases = versions.filter((v) => semver.prerelease(v.version) === null)
@@ -795,7 +906,11 @@ async function setHead(db: Kysely<Database>, namespace: Namespace, commit: strin
   await namespaceKey(db, namespace)
   await db
     .updateTable('namespaces')
-    .set({head_commit: commit, updated_at: new Date().toISOString()})
+    .set((eb) => ({
+      head_commit: commit,
+      updated_at: new Date().toISOString(),
+      generation: eb('generation', '+', 1),
+    }))
     .where('name', '=', namespace)
     .execute()
 }

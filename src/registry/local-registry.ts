@@ -11,7 +11,7 @@ import type {Cache} from '../cache/cache.js'
 import {createCache} from '../cache/index.js'
 import type {Config} from '../config.js'
 import {contentHash} from '../db/content.js'
-import {createDb, indexDbConfig} from '../db/database.js'
+import {createDb, indexDbConfig, redactDbUrl} from '../db/database.js'
 import type {Database} from '../db/schema.js'
 import {MIGRATIONS, migrateToLatest} from '../db/migrate.js'
 import {TemplateIndex} from '../db/template-index.js'
@@ -34,6 +34,8 @@ import type {EventBus} from '../events/bus.js'
 import {createEventBus, startEventConsumers, type EventConsumers} from '../events/index.js'
 import type {UsageKind} from '../events/messages.js'
 import {EventPublisher} from '../events/usage.js'
+import {IndexWatch} from './index-watch.js'
+import {IndexConflictError, StoreMismatchError, type IndexProblem} from './index-errors.js'
 import {parseRef, type TemplateRef} from './ref.js'
 import type {
   DeleteResult,
@@ -75,6 +77,11 @@ export interface LocalRegistryOptions {
   consumeUsage?: boolean
   /** Where templates are rendered and scored: this thread (default), or the daemon's worker pool. */
   renderHost?: RenderHost
+  /**
+   * 'repair' (default): check the store identity, bring the index up to git, import the
+   * catalog into an empty store. 'rebuild': none of that, for `reindex`, which rebuilds.
+   */
+  startup?: 'repair' | 'rebuild'
 }
 
 /**
@@ -108,8 +115,13 @@ export async function openLocalRegistry(options: LocalRegistryOptions): Promise<
     const registry = new LocalRegistry(db, new GitStore(join(config.home, 'git')), options)
     // The in-process usage consumer starts only now that the registry is whole.
     opened = registry
-    await registry.reconcile()
-    if (options.importCatalog !== false) await registry.importCatalogIfEmpty(options.onImport)
+    // `reindex` opens with startup 'rebuild': it is how a store and an index that do not
+    // match are brought together, so it must not be refused by the checks it repairs.
+    if (options.startup !== 'rebuild') {
+      await registry.checkStoreIdentity()
+      await registry.reconcile()
+      if (options.importCatalog !== false) await registry.importCatalogIfEmpty(options.onImport)
+    }
     return registry
   } catch (err) {
     if (opened) await opened.close()
@@ -135,6 +147,8 @@ export class LocalRegistry implements Registry {
   /** Shared by every per-request view; the owner closes them. */
   readonly #events: SharedEvents
   readonly #host: RenderHost
+  /** Notices other processes' writes before cached reads; shared by every per-request view. */
+  readonly #watch: IndexWatch
 
   readonly #progress: ImportProgress | undefined
   /** Only the registry that opened the database closes it; per-request views share it. */
@@ -147,6 +161,7 @@ export class LocalRegistry implements Registry {
     this.#config = options.config
     this.#context = options.context
     this.#cache = options.cache ?? createCache(options.config)
+    this.#watch = (options as {watch?: IndexWatch}).watch ?? new IndexWatch(this.#index, this.#cache)
     const shared = (options as {events?: SharedEvents}).events
     if (shared) this.#events = shared
     else {
@@ -162,7 +177,12 @@ export class LocalRegistry implements Registry {
     }
     this.#host = options.renderHost ?? IN_PROCESS
     this.#progress = options.onImport
-    this.#options = {...options, cache: this.#cache, events: this.#events} as LocalRegistryOptions
+    this.#options = {
+      ...options,
+      cache: this.#cache,
+      events: this.#events,
+      watch: this.#watch,
+    } as LocalRegistryOptions
     this.#owner = owner
   }
 
@@ -258,15 +278,39 @@ export class LocalRegistry implements Registry {
     return namespaces.map((n) => `${n.name}:${n.head_commit ?? ''}`).join(',')
   }
 
+  /**
+   * Drops what the caches hold for this caller's namespaces (or `context`'s) that
+   * another process changed since the last look: one indexed query. Every cached read
+   * does it first; the daemon calls it before answering from its response cache.
+   *
+   * @example
+   * ```ts
+   * await registry.refresh({tenant: 'acme', user: 'ana', role: 'viewer'})
+   * ```
+   */
+  async refresh(context: RequestContext = this.#context): Promise<void> {
+    await this.#watch.check(readableBy(context))
+  }
+
+  /**
+   * `getOrLoad` of the cache after the watch's check, with the namespaces' write
+   * generations in the key: what any process wrote since an entry was stored makes it
+   * unreachable, whether or not that process invalidated this cache.
+   */
+  async #cached<T>(kind: string, detail: string, load: () => Promise<T>): Promise<T> {
+    const readable = this.#readable
+    const generations = await this.#watch.check(readable)
+    const at = readable.map((ns) => generations.get(ns) ?? 0).join('.')
+    return this.#cache.getOrLoad(readable, `${this.#cacheKey(kind, detail)}@${at}`, load)
+  }
+
   async clearCache(): Promise<void> {
     await this.#cache.clear()
   }
 
   /** Namespaces this caller may read, in precedence order: its own, then `context.reads` (mirrors), then the public catalog. */
   get #readable(): Namespace[] {
-    const {tenant, reads = []} = this.#context
-    const own = tenant === PUBLIC_NAMESPACE ? [] : [tenant]
-    return [...new Set([...own, ...reads, PUBLIC_NAMESPACE])]
+    return readableBy(this.#context)
   }
 
   #writable(namespace: Namespace): Namespace {
@@ -292,14 +336,10 @@ export class LocalRegistry implements Registry {
     const namespaces = query.namespace ? this.#readable.filter((n) => n === query.namespace) : this.#readable
     if (namespaces.length === 0) return {items: [], total: 0, total_exact: true, limit, offset}
     const normalized = {...query, limit, offset}
-    const result = await this.#cache.getOrLoad(
-      this.#readable,
-      this.#cacheKey('search', stableJson(normalized)),
-      async () => {
-        const {items, total, totalExact} = await this.#index.search(namespaces, normalized)
-        return {items, total, total_exact: totalExact, limit, offset}
-      },
-    )
+    const result = await this.#cached('search', stableJson(normalized), async () => {
+      const {items, total, totalExact} = await this.#index.search(namespaces, normalized)
+      return {items, total, total_exact: totalExact, limit, offset}
+    })
     for (const hit of result.items) this.#used(hit, 'search_hit')
     return result
   }
@@ -340,7 +380,7 @@ export class LocalRegistry implements Registry {
   }
 
   async get(ref: string): Promise<TemplateDetail> {
-    const detail = await this.#cache.getOrLoad(this.#readable, this.#cacheKey('get', ref), async () => {
+    const detail = await this.#cached('get', ref, async () => {
       const {template, version} = await this.#locate(ref)
       return this.#detail(template, version)
     })
@@ -377,7 +417,7 @@ export class LocalRegistry implements Registry {
   }
 
   async versions(ref: string): Promise<VersionInfo[]> {
-    return this.#cache.getOrLoad(this.#readable, this.#cacheKey('versions', ref), async () => {
+    return this.#cached('versions', ref, async () => {
       const {template} = await this.#locate(ref.split('@')[0]!)
       const rows = await this.#index.listVersions([template.namespace], template.id)
       return rows.map((v) => ({
@@ -539,90 +579,261 @@ export class LocalRegistry implements Registry {
     return {...meta, answers, files: rendered}
   }
 
-  /** Rebuilds the whole index from git: every namespace, every commit. */
+  /**
+   * Rebuilds the whole index from git: every namespace, every commit, each compared with
+   * the one before. Template ids and usage counts survive (ids derive from the commit
+   * that created the template, see `templateIdFor`). The index is then this store's: its
+   * store identity is recorded and namespaces with no repository here are dropped.
+   * Throws IndexConflictError, after indexing everything else, when git holds changes
+   * the index cannot take.
+   */
   async reindex(onProgress: ImportProgress | undefined = this.#progress): Promise<ReindexResult> {
     const namespaces = await this.#store.namespaces()
+    await this.#index.claimStoreId(await this.#store.claimIdentity(), true)
+    for (const known of await this.#index.listNamespaces()) {
+      if (!namespaces.includes(known.name)) await this.#index.clearNamespace(known.name)
+    }
     const result: ReindexResult = {namespaces: []}
+    const problems: IndexProblem[] = []
     for (const namespace of namespaces) {
       const repo = this.#store.repo(namespace)
       await repo.withLock(async () => {
+        const usage = await this.#index.usageCounts(namespace)
         await this.#index.clearNamespace(namespace)
-        await this.#replay(repo, null, onProgress)
+        problems.push(...(await this.#replay(repo, null, onProgress)))
+        await this.#index.incrementUsageBy(usage)
       })
       const head = await repo.head()
       const {templates, versions} = await this.#index.stats([namespace])
       result.namespaces.push({namespace, templates, versions, commit: head})
     }
     await this.#cache.clear()
+    if (problems.length > 0) throw new IndexConflictError(problems)
     return result
   }
 
   /**
-   * Brings the index up to every namespace's git head. A write that died between its
-   * commit and its index transaction leaves the index one or more commits behind:
-   * replaying the missing commits repairs it.
+   * Brings the index up to every namespace's git head, whoever committed (maestro-tpl, or
+   * git itself). A write that died between its commit and its index transaction leaves
+   * the index behind, and so does a commit made with git: replaying the missing commits
+   * repairs it. Throws IndexConflictError (after indexing everything else) for changes
+   * the index cannot take, and StoreMismatchError when an indexed head is not in its
+   * namespace's history: it never drops index rows it cannot account for.
    */
   async reconcile(): Promise<void> {
-    for (const namespace of await this.#store.namespaces())
-      await this.#reconcileNamespace(this.#store.repo(namespace))
+    const namespaces = await this.#store.namespaces()
+    const lost = (await this.#index.listNamespaces()).filter(
+      (ns) => ns.head_commit !== null && !namespaces.includes(ns.name),
+    )
+    if (lost.length > 0) {
+      throw new StoreMismatchError(
+        `the index holds namespace${lost.length > 1 ? 's' : ''} ${lost.map((ns) => ns.name).join(', ')}, ` +
+          `which the store at ${this.#store.root} has no repository for`,
+        {namespaces: lost.map((ns) => ({name: ns.name, commit: ns.head_commit})), store: this.#store.root},
+      )
+    }
+    const problems: IndexProblem[] = []
+    for (const namespace of namespaces) {
+      try {
+        await this.#reconcileNamespace(this.#store.repo(namespace))
+      } catch (err) {
+        if (!(err instanceof IndexConflictError)) throw err
+        problems.push(...err.problems)
+      }
+    }
+    if (problems.length > 0) throw new IndexConflictError(problems)
+  }
+
+  /**
+   * Checks that the index was built from this store (the same identity in both), or
+   * records the identity when neither has one yet. A store without an identity is
+   * adopted only when it holds every commit the index records (a restore from git).
+   */
+  async checkStoreIdentity(): Promise<void> {
+    const storeId = await this.#store.identity()
+    const indexId = await this.#index.storeId()
+    const where = {store: this.#store.root, database: redactedDatabase(this.#config)}
+    if (indexId === null) {
+      // A new index, or one from before identities: reconcile checks its heads are here.
+      const recorded = await this.#index.claimStoreId(storeId ?? (await this.#store.claimIdentity()))
+      const own = await this.#store.identity()
+      if (recorded !== own) {
+        throw new StoreMismatchError(
+          `the database was claimed at the same moment by another store (${recorded}), not this one (${own})`,
+          {...where, storeId: own, indexStoreId: recorded},
+        )
+      }
+      return
+    }
+    if (storeId === indexId) return
+    if (storeId === null) {
+      const missing: string[] = []
+      let indexed = 0
+      for (const ns of await this.#index.listNamespaces()) {
+        if (ns.head_commit === null) continue
+        indexed++
+        if (!(await this.#store.repo(ns.name).hasCommit(ns.head_commit))) missing.push(ns.name)
+      }
+      // A store that holds none of the index's commits is a new one, not a restore: adopting
+      // it would split one index over two stores.
+      if (indexed > 0 && missing.length === 0) {
+        await this.#store.claimIdentity(indexId)
+        return
+      }
+      throw new StoreMismatchError(
+        `the database indexes store ${indexId}, and the store at ${this.#store.root} is another one: ` +
+          (missing.length > 0
+            ? `it lacks the indexed commits of ${missing.join(', ')}`
+            : 'it is new, and the database belongs to that one'),
+        {...where, storeId: null, indexStoreId: indexId, missing},
+      )
+    }
+    throw new StoreMismatchError(
+      `the database indexes store ${indexId}, but the store at ${this.#store.root} is store ${storeId}`,
+      {...where, storeId, indexStoreId: indexId},
+    )
   }
 
   async #reconcileNamespace(repo: NamespaceRepo): Promise<void> {
-    const head = await repo.head()
-    const indexed = await this.#index.getNamespaceHead(repo.namespace)
-    if (head === indexed) return
-    try {
-      await this.#replay(repo, indexed)
-    } catch (err) {
-      // The indexed head is not in this history (rewritten or foreign): rebuild the namespace.
-      if (indexed === null) throw err
-      await this.#index.clearNamespace(repo.namespace)
-      await this.#replay(repo, null)
-    }
-    await this.#invalidate(repo.namespace)
+    if ((await repo.head()) === (await this.#index.getNamespaceHead(repo.namespace))) return
+    // Under the namespace lock (re-entrant for a publish that holds it): a writer in another
+    // process must not commit while its commits are being replayed here.
+    await repo.withLock(async () => {
+      const indexed = await this.#index.getNamespaceHead(repo.namespace)
+      if ((await repo.head()) === indexed) return
+      let problems: IndexProblem[]
+      try {
+        problems = await this.#replay(repo, indexed)
+      } finally {
+        await this.#invalidate(repo.namespace)
+      }
+      if (problems.length > 0) throw new IndexConflictError(problems)
+    })
   }
 
-  async #replay(repo: NamespaceRepo, since: string | null, onProgress?: ImportProgress): Promise<void> {
-    const commits = await repo.log({since})
+  /**
+   * Indexes the commits after `since` from their trees: each first-parent commit is
+   * compared with the one before it, and every template folder it adds, changes, moves
+   * or removes is indexed as such, whatever wrote the commit (trailers are not needed).
+   * A change the index cannot take (a published version changed in place, an invalid
+   * template) is returned as a problem, not indexed; a later commit that fixes that
+   * template clears it. The namespace head advances only past commits with no problem
+   * left open, so the next start tries again from there.
+   */
+  async #replay(
+    repo: NamespaceRepo,
+    since: string | null,
+    onProgress?: ImportProgress,
+  ): Promise<IndexProblem[]> {
+    let changes
+    try {
+      changes = await repo.changesSince(since)
+    } catch (err) {
+      if (!(err instanceof NotFoundError) || since === null) throw err
+      throw new StoreMismatchError(
+        `the index records commit ${since} as the head of namespace ${repo.namespace}, but ${repo.dir} ` +
+          'does not have it in its history: the database was built from another store, or this history was rewritten',
+        {namespace: repo.namespace, commit: since, repository: repo.dir},
+      )
+    }
     const {parseTemplate} = await import('../domain/template.js')
+    const open = new Map<string, IndexProblem>()
+    let head = since
+    let before = changes.base
     let done = 0
-    for (const commit of commits) {
-      const {operation, template: name, path} = commit.trailers
-      if (operation === 'delete' && name) {
-        await this.#index.deleteTemplate(repo.namespace, name, commit.oid)
-      } else if ((operation === 'create' || operation === 'update') && path) {
-        const files = await repo.readTemplate(commit.oid, path)
-        const template = parseTemplate(files, `${repo.namespace}:${path}`)
-        // The commit is in git already: a template that cannot be scored within the render
-        // limits is indexed without a score rather than stopping the replay.
-        const report = await this.#host
-          .score({template, minScore: this.#config.minTemplateQualityScore})
-          .catch((err: unknown) => {
-            if (err instanceof RenderLimitError) return null
-            throw err
-          })
-        await this.#index
-          .recordVersion({
+    for (const commit of changes.commits) {
+      const diffs = await repo.diffTemplates(before, commit.oid)
+      before = commit.oid
+      const kept = new Set(diffs.filter((d) => d.tree !== null).map((d) => d.name))
+      const gone = new Set(diffs.filter((d) => d.tree === null).map((d) => d.path))
+      for (const diff of diffs) {
+        if (diff.tree === null) continue
+        const problem = (reason: string) =>
+          open.set(diff.name, {namespace: repo.namespace, commit: commit.oid, path: diff.path, reason})
+        const [category] = diff.path.split('/') as [string]
+        const twin = diffs.find((d) => d !== diff && d.tree !== null && d.name === diff.name)
+        const indexed = await this.#index.findTemplate([repo.namespace], diff.name)
+        if (
+          twin ||
+          (indexed && indexed.category !== category && !gone.has(`${indexed.category}/${diff.name}`))
+        ) {
+          problem(
+            `a template named ${diff.name} is in two folders (${twin?.path ?? `${indexed?.category}/${diff.name}`}); names are unique in a namespace: remove one`,
+          )
+          continue
+        }
+        try {
+          const files = await repo.readTemplate(commit.oid, diff.path)
+          const template = parseTemplate(files, `${repo.namespace}:${diff.path}@${commit.oid.slice(0, 12)}`)
+          const {manifest} = template
+          if (manifest.name !== diff.name || manifest.category !== category) {
+            problem(
+              `manifest.yaml names ${manifest.category}/${manifest.name}: a template lives in the folder <category>/<name> its manifest gives`,
+            )
+            continue
+          }
+          if (indexed) {
+            // Already indexed with these files (a replay resumed before an open problem): no re-scoring.
+            const same = (await this.#index.listVersions([repo.namespace], indexed.id)).find(
+              (v) => v.version === manifest.version,
+            )
+            if (same?.content_hash === contentHash(withOids(files))) {
+              open.delete(diff.name)
+              continue
+            }
+          }
+          // The commit is in git already: a template that cannot be scored within the render
+          // limits is indexed without a score rather than stopping the replay.
+          const report = await this.#host
+            .score({template, minScore: this.#config.minTemplateQualityScore})
+            .catch((err: unknown) => {
+              if (err instanceof RenderLimitError) return null
+              throw err
+            })
+          await this.#index.recordVersion({
             namespace: repo.namespace,
-            manifest: template.manifest,
+            manifest,
             readme: template.readme,
             commit: commit.oid,
-            message: commit.message.split('\n')[0] ?? '',
+            head,
+            message: commit.message,
             author: commit.author.name,
             createdAt: new Date(commit.author.timestamp * 1000).toISOString(),
             files: withOids(files),
             qualityScore: report?.score ?? null,
             qualityReport: report,
           })
-          .catch((err: unknown) => {
-            // Replaying a commit the index already holds is fine; anything else is not.
-            if (!(err instanceof VersionConflictError)) throw err
-          })
+          open.delete(diff.name)
+        } catch (err) {
+          if (err instanceof VersionConflictError) {
+            const version = (err.data as {version?: string}).version
+            problem(
+              `it changes ${diff.name} but keeps version ${version}, which is published with other content ` +
+                '(a published version never changes)',
+            )
+          } else if (err instanceof MaestroError && err.status < 500) problem(err.message)
+          else throw err
+        }
       }
-      await this.#index.setNamespaceHead(repo.namespace, commit.oid)
+      for (const diff of diffs) {
+        // A folder gone while its name lives on elsewhere in the commit is a move, indexed above.
+        if (diff.tree !== null || kept.has(diff.name)) continue
+        await this.#index.deleteTemplate(repo.namespace, diff.name, head)
+        open.delete(diff.name)
+      }
+      if (open.size === 0) {
+        head = commit.oid
+        await this.#index.setNamespaceHead(repo.namespace, head)
+      }
       done++
-      await onProgress?.({label: `Indexing ${repo.namespace}`, done, total: commits.length, detail: name})
+      await onProgress?.({
+        label: `Indexing ${repo.namespace}`,
+        done,
+        total: changes.commits.length,
+        detail: diffs.map((d) => d.name).join(', '),
+      })
     }
+    return [...open.values()]
   }
 
   /** First use of an empty store: import the bundled catalog into the public namespace. */
@@ -687,6 +898,18 @@ function withOids(files: TemplateFiles): Map<string, {oid: string; content: Uint
   const out = new Map<string, {oid: string; content: Uint8Array}>()
   for (const [path, content] of files) out.set(path, {oid: blobId(content), content})
   return out
+}
+
+/** Namespaces `context` may read, in precedence order: its own, then `reads` (mirrors), then the public catalog. */
+function readableBy(context: RequestContext): Namespace[] {
+  const {tenant, reads = []} = context
+  const own = tenant === PUBLIC_NAMESPACE ? [] : [tenant]
+  return [...new Set([...own, ...reads, PUBLIC_NAMESPACE])]
+}
+
+/** Where the index lives, for messages (no password). */
+function redactedDatabase(config: Config): string {
+  return config.databaseUrl ? redactDbUrl(config.databaseUrl) : join(config.home, 'index.db')
 }
 
 /** JSON with object keys sorted, so equal queries make equal cache keys. */

@@ -54,17 +54,21 @@ export function withHotPath(
       // Express runs authentication again and answers with the problem it raises.
       return app(req, res)
     }
-    const serve = (resolved: RequestContext) => {
+    const serve = async (resolved: RequestContext) => {
       req.context = resolved
-      const hit = cache.get(resolved.tenant, req.url!)
+      const hit = await cache.lookup(resolved, req.url!)
       if (!hit) {
+        // Noted after the lookup (which may have invalidated), before the registry reads.
         req.hotCacheGeneration = cache.generation
         return app(req, res)
       }
       req.routePath = hit.route
       sendCached(req, res, hit)
     }
-    if (context instanceof Promise) context.then(serve, () => app(req, res))
-    else serve(context)
+    Promise.resolve(context)
+      .then(serve, () => app(req, res))
+      .catch(() => {
+        if (!res.headersSent) app(req, res)
+      })
   }
 }

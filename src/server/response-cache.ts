@@ -4,14 +4,17 @@
  *
  * Freshness: every registry write in this process invalidates the registry's cache
  * (`invalidate`/`clear`), and the daemon hands the registry a {@link notifyingCache}
- * that clears this one at the same moment. Writes by other processes on the same store
- * (a CLI publishing next to the daemon) are caught by the daemon's revision poll, or at
- * worst by the TTL.
+ * that clears this one at the same moment. Writes by other processes (a CLI next to the
+ * daemon, another daemon on the same database) are noticed before every lookup:
+ * {@link ResponseCache.lookup} first runs `beforeLookup` (the registry's `refresh`, one
+ * indexed query of the namespaces' write generations), which invalidates the registry's
+ * cache, and so this one, when they moved.
  */
 import {createHash} from 'node:crypto'
 import type {IncomingMessage, ServerResponse} from 'node:http'
 
 import type {Cache, CacheStats} from '../cache/cache.js'
+import type {RequestContext} from '../registry/types.js'
 
 export interface CachedResponse {
   body: Buffer
@@ -42,6 +45,7 @@ export class ResponseCache {
   #hits = 0
   #misses = 0
   readonly #onHit: ((tenant: string, hit: CachedResponse) => void) | undefined
+  readonly #beforeLookup: ((context: RequestContext) => Promise<void>) | undefined
 
   constructor(
     opts: {
@@ -49,8 +53,11 @@ export class ResponseCache {
       ttlMs?: number
       /** Told of every hit: a read answered here never reaches the registry, which counts usage. */
       onHit?: (tenant: string, hit: CachedResponse) => void
+      /** Run before every {@link lookup}: notices writes by other processes (see above). */
+      beforeLookup?: (context: RequestContext) => Promise<void>
     } = {},
   ) {
+    this.#beforeLookup = opts.beforeLookup
     this.#maxEntries = opts.maxEntries ?? 2000
     this.#ttlMs = opts.ttlMs ?? 300_000
     this.#onHit = opts.onHit
@@ -63,6 +70,23 @@ export class ResponseCache {
    */
   get generation(): number {
     return this.#generation
+  }
+
+  /**
+   * The cached answer for this caller and URL, after `beforeLookup` made sure no other
+   * process wrote since (when it fails, the lookup misses rather than risk a stale answer).
+   * Note {@link generation} before calling it, for the {@link put} of a miss.
+   */
+  async lookup(context: RequestContext, url: string): Promise<CachedResponse | undefined> {
+    if (this.#beforeLookup) {
+      try {
+        await this.#beforeLookup(context)
+      } catch {
+        this.#misses++
+        return undefined
+      }
+    }
+    return this.get(context.tenant, url)
   }
 
   get(tenant: string, url: string): CachedResponse | undefined {

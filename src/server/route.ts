@@ -190,8 +190,9 @@ export function mountRoutes(
         // The hot path (src/server/hot-path.ts) looked already when it handed the request on.
         if (req.hotCacheGeneration === undefined) {
           // Before any validation: a hit costs a lookup and a socket write.
-          const hit = cache.get(req.context.tenant, req.originalUrl)
+          const hit = await cache.lookup(req.context, req.originalUrl)
           if (hit) return sendCached(req, res, hit)
+          // Noted after the lookup (which may have invalidated), before the registry reads.
           generation = cache.generation
         } else {
           generation = req.hotCacheGeneration

@@ -160,6 +160,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   // Without a revision to poll, a short TTL bounds how stale a write by another process can leave a cached answer.
   const responses = new ResponseCache({
     ttlMs: canPoll ? 300_000 : 2_000,
+    // Before each lookup: writes by other processes (a CLI, another daemon) drop stale answers.
+    beforeLookup: (context) => registry.refresh(context),
     // A read answered from here is still a use of the template.
     ...(publisher
       ? {

@@ -47,6 +47,8 @@ export interface DaemonRegistry extends Registry {
     categories?: Record<string, number>
   }>
   clearCache(): Promise<void>
+  /** Drops cached reads of `context`'s namespaces that another process's writes made stale. */
+  refresh(context?: RequestContext): Promise<void>
 }
 
 /**

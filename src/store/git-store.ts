@@ -2,12 +2,20 @@
  * The git content store: one bare repository per namespace (a tenant, or `public` for
  * the bundled catalog) at `<root>/<namespace>.git`.
  */
+import {randomUUID} from 'node:crypto'
 import {promises as fsp} from 'node:fs'
 import {join, resolve} from 'node:path'
 
 import {NamespaceRepo} from './namespace-repo.js'
 import {NAMESPACE_PATTERN, assertNamespace} from './paths.js'
 import type {LockOptions} from './types.js'
+
+/**
+ * The file naming the store: `{"id": "<uuid>", "created_at": "…"}`. The index records
+ * the same id, so a daemon pointed at a database built from another store refuses to
+ * start instead of repairing one from the other (see LocalRegistry's start-up).
+ */
+export const STORE_IDENTITY_FILE = 'maestro-store.json'
 
 /** Options of a {@link GitStore}. */
 export interface GitStoreOptions {
@@ -55,6 +63,53 @@ export class GitStore {
       this.#repos.set(namespace, repo)
     }
     return repo
+  }
+
+  /**
+   * The store's identity (a uuid), or null for a store that has none yet.
+   *
+   * @example
+   * ```ts
+   * const id = await store.identity() // '7c9e6679-7425-40de-944b-e07fc1f90ae7'
+   * ```
+   */
+  async identity(): Promise<string | null> {
+    let text
+    try {
+      text = await fsp.readFile(join(this.root, STORE_IDENTITY_FILE), 'utf8')
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null
+      throw err
+    }
+    const id = (JSON.parse(text) as {id?: unknown}).id
+    if (typeof id !== 'string' || id === '')
+      throw new Error(`${join(this.root, STORE_IDENTITY_FILE)} holds no store id`)
+    return id
+  }
+
+  /**
+   * Gives the store an identity (`id`, default a new uuid) unless it has one, and returns
+   * the one it has: of several processes claiming at once, the first file written wins.
+   *
+   * @example
+   * ```ts
+   * const id = await store.claimIdentity()
+   * ```
+   */
+  async claimIdentity(id: string = randomUUID()): Promise<string> {
+    await fsp.mkdir(this.root, {recursive: true})
+    const path = join(this.root, STORE_IDENTITY_FILE)
+    const temp = `${path}.${process.pid}.${randomUUID()}`
+    await fsp.writeFile(temp, `${JSON.stringify({id, created_at: new Date().toISOString()})}\n`)
+    try {
+      // link() fails when the name exists: the whole file appears at once, or not at all.
+      await fsp.link(temp, path)
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+    } finally {
+      await fsp.rm(temp, {force: true})
+    }
+    return (await this.identity()) as string
   }
 
   /**

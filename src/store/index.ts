@@ -7,7 +7,7 @@
  * const repo = new GitStore('/srv/maestro/git').repo('acme')
  * ```
  */
-export {GitStore, type GitStoreOptions} from './git-store.js'
+export {GitStore, STORE_IDENTITY_FILE, type GitStoreOptions} from './git-store.js'
 export {assertNamespace, NAMESPACE_PATTERN} from './paths.js'
 export {DEFAULT_AUTHOR, MAIN_REF, NamespaceRepo} from './namespace-repo.js'
 export {readLockOwner, withFileLock, type LockOwner} from './lock.js'
@@ -20,5 +20,6 @@ export type {
   LockOptions,
   StoredFile,
   TemplateChange,
+  TemplateDiff,
   TemplateLocation,
 } from './types.js'

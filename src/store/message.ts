@@ -2,7 +2,7 @@
  * Commit messages of the store: a subject, an optional body, then git trailers
  * (`Maestro-Operation`, `Maestro-Template`, `Maestro-Version`, `Maestro-Path`,
  * `Maestro-Previous-Path`) in the last paragraph, where `git interpret-trailers`
- * looks for them too. Reindex rebuilds the database from these trailers.
+ * looks for them too. They are for people and tools: reindex reads the trees, not them.
  */
 import type {CommitTrailers} from './types.js'
 

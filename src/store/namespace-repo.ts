@@ -45,6 +45,7 @@ import type {
   LockOptions,
   StoredFile,
   TemplateChange,
+  TemplateDiff,
   TemplateLocation,
 } from './types.js'
 
@@ -397,6 +398,108 @@ export class NamespaceRepo {
     }
     if (since !== null && !reachedSince) throw notInHistory(this.namespace, since)
     return order
+  }
+
+  /**
+   * The commits that take the index from `since` to the head, each to be compared with
+   * the tree before it: the first-parent chain of `main` back to `since` (exclusive),
+   * oldest first, and `base`, the commit the first step starts from. A merge is one step
+   * (what it brought, against its first parent). When `since` is in the history but off
+   * the first-parent chain (merged in from a branch), the whole way is one step from
+   * `since` to the head. Throws NotFoundError when `since` is not in the history.
+   *
+   * @example
+   * ```ts
+   * const {base, commits} = await repo.changesSince(indexedHead)
+   * let before = base
+   * for (const c of commits) { console.log(await repo.diffTemplates(before, c.oid)); before = c.oid }
+   * ```
+   */
+  async changesSince(since: string | null): Promise<{base: string | null; commits: CommitRecord[]}> {
+    const head = await this.head()
+    if (head === null) {
+      if (since !== null) throw notInHistory(this.namespace, since)
+      return {base: null, commits: []}
+    }
+    const cache = {}
+    const chain: CommitRecord[] = []
+    for (let oid: string | undefined = head; oid !== undefined && oid !== since;) {
+      const parsed = await this.#readCommit(oid, cache)
+      chain.push(parsed.record)
+      oid = parsed.parents[0]
+      if (oid === undefined && since !== null) {
+        // Not on the first-parent chain: one step from `since` if it is an ancestor at all.
+        if (!(await this.log()).some((c) => c.oid === since)) throw notInHistory(this.namespace, since)
+        return {base: since, commits: [(await this.#readCommit(head, cache)).record]}
+      }
+    }
+    return {base: since, commits: chain.reverse()}
+  }
+
+  /**
+   * The templates (folders `<category>/<name>` holding a `manifest.yaml`) that differ
+   * between commit `from` (null: the empty tree) and commit `to`, sorted by path. Only
+   * the subtrees whose ids differ are read, so the cost follows the size of the change,
+   * not of the namespace.
+   *
+   * @example
+   * ```ts
+   * for (const d of await repo.diffTemplates(parent, commit)) {
+   *   if (d.tree === null) console.log(`removed ${d.path}`)
+   *   else console.log(`${d.previousTree ? 'changed' : 'added'} ${d.path}`)
+   * }
+   * ```
+   */
+  async diffTemplates(from: string | null, to: string): Promise<TemplateDiff[]> {
+    const cache = {}
+    const rootOf = async (commit: string | null) =>
+      commit === null ? EMPTY_TREE : (await this.#readCommit(commit, cache)).tree
+    const subtrees = async (tree: string | null) =>
+      new Map(
+        (tree === null ? NO_ENTRIES : await this.#readTree(tree, cache))
+          .filter((e) => e.type === 'tree')
+          .map((e) => [e.path, e.oid]),
+      )
+    // A folder is a template when it holds manifest.yaml; any other folder is not indexed.
+    const asTemplate = async (tree: string | undefined) =>
+      tree !== undefined && (await this.#readTree(tree, cache)).some((e) => e.path === 'manifest.yaml')
+        ? tree
+        : null
+    const [before, after] = await Promise.all([subtrees(await rootOf(from)), subtrees(await rootOf(to))])
+    const diffs: TemplateDiff[] = []
+    for (const category of new Set([...before.keys(), ...after.keys()])) {
+      if (before.get(category) === after.get(category)) continue
+      const [old, next] = await Promise.all([
+        subtrees(before.get(category) ?? null),
+        subtrees(after.get(category) ?? null),
+      ])
+      for (const name of new Set([...old.keys(), ...next.keys()])) {
+        if (old.get(name) === next.get(name)) continue
+        const previousTree = await asTemplate(old.get(name))
+        const tree = await asTemplate(next.get(name))
+        if (previousTree !== tree) diffs.push({path: `${category}/${name}`, name, tree, previousTree})
+      }
+    }
+    return diffs.sort((a, b) => compareBytes(a.path, b.path))
+  }
+
+  /**
+   * Whether this repository holds commit `oid` (reachable or not).
+   *
+   * @example
+   * ```ts
+   * if (!(await repo.hasCommit(indexedHead))) throw new Error('the index was built from another store')
+   * ```
+   */
+  async hasCommit(oid: string): Promise<boolean> {
+    if (!(await exists(join(this.dir, 'HEAD')))) return false
+    return this.#readCommit(oid, {}).then(
+      () => true,
+      (err: unknown) => {
+        if (err instanceof NotFoundError) return false
+        throw err
+      },
+    )
   }
 
   /**

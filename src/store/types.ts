@@ -96,6 +96,17 @@ export interface TemplateLocation {
   tree: string
 }
 
+/** A template that differs between two commits ({@link NamespaceRepo.diffTemplates}). */
+export interface TemplateDiff {
+  /** `<category>/<name>` */
+  path: string
+  name: string
+  /** Tree id of the folder at the later commit; null when it is gone there. */
+  tree: string | null
+  /** Tree id of the folder at the earlier commit; null when it was not there. */
+  previousTree: string | null
+}
+
 /** One file of a stored template. */
 export interface StoredFile {
   /** Path relative to the template folder. */
