@@ -9,6 +9,7 @@
  */
 import {createHash} from 'node:crypto'
 import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -119,8 +120,8 @@ describe('projects generated from the bundled catalog pass their own checks', ()
       throw new Error('the built CLI is missing: run `npm run build` first (npm test and catalog:check do)')
     }
     mkdirSync(CACHE_DIR, {recursive: true})
-    // Inside the cache folder: same file system as the cached node_modules, so hard links work.
-    work = mkdtempSync(join(CACHE_DIR, 'work-'))
+    // Not under node_modules/: tools skip files there (Playwright does not compile its TypeScript).
+    work = mkdtempSync(join(tmpdir(), 'maestro-catalog-'))
     store = join(work, 'store')
   })
 
