@@ -10,7 +10,7 @@ import {join, relative} from 'node:path'
 
 import {parseAllDocuments} from 'yaml'
 
-import {haveTool, installDependencies, projectEnv, run} from './tools.js'
+import {haveTool, installDependencies, npmTool, projectEnv, run} from './tools.js'
 
 /** One failed check: what was run and what it said. */
 export interface Finding {
@@ -217,6 +217,22 @@ export function checkNodeProject(dir: string, plan: NodePlan): Finding[] {
     const [command, ...args] = step.args
     const result = run(command!, args, {cwd: dir})
     if (result.status !== 0) findings.push({check: step.name, output: result.output.slice(-6000)})
+  }
+  return findings
+}
+
+/**
+ * Commands a project's own CI runs (its workflow), for projects without a package.json:
+ * each must exit 0. `markdownlint PATTERN...` runs markdownlint-cli at the version the
+ * workflow pins.
+ */
+export function checkCommands(dir: string, commands: string[][]): Finding[] {
+  const findings: Finding[] = []
+  for (const [command, ...args] of commands) {
+    const bin =
+      command === 'markdownlint' ? join(npmTool('markdownlint-cli@0.41.0'), 'markdownlint') : command!
+    const result = run(bin, args, {cwd: dir})
+    if (result.status !== 0) findings.push({check: [command, ...args].join(' '), output: result.output})
   }
   return findings
 }

@@ -17,6 +17,7 @@ import {parse} from 'yaml'
 
 import {BIN, runBin} from '../helpers/command.js'
 import {
+  checkCommands,
   checkJsonAndYaml,
   checkNodeProject,
   checkPostgresMigrations,
@@ -51,6 +52,20 @@ const NODE_OVERRIDES: Record<string, Record<string, string[][]>> = {
   'nextjs-app': {build: []},
   // The suite drives a deployed site in real browsers; --list loads the config and every spec.
   'playwright-e2e-suite': {test: [['npx', 'playwright', 'test', '--list']]},
+}
+
+/** What a project's own CI workflow runs, for projects that have no package.json. */
+const PROJECT_COMMANDS: Record<string, string[][]> = {
+  // .github/workflows/adr.yml, after using the script as its README shows.
+  'adr-repository': [
+    ['bash', 'scripts/adr', 'index', '--check'],
+    ['bash', 'scripts/adr', 'new', 'Use PostgreSQL for orders'],
+    ['bash', 'scripts/adr', 'supersede', '1', 'Keep decisions in the wiki'],
+    ['bash', 'scripts/adr', 'index'],
+    ['bash', 'scripts/adr', 'index', '--check'],
+    ['bash', 'scripts/adr', 'list'],
+    ['markdownlint', 'docs/adr/**/*.md'],
+  ],
 }
 
 /** Projects whose SQL runs against PostgreSQL: migrations, seeds and tests. */
@@ -154,6 +169,7 @@ describe('projects generated from the bundled catalog pass their own checks', ()
           ...checkShellScripts(dest, files),
           ...checkPython(dest, files),
           ...(SQL_PROJECTS.has(name) ? checkPostgresMigrations(dest) : []),
+          ...checkCommands(dest, PROJECT_COMMANDS[name] ?? []),
           ...(files.includes('package.json')
             ? checkNodeProject(dest, nodePlan(dest, NODE_OVERRIDES[name]))
             : []),

@@ -133,3 +133,19 @@ function copyTree(from: string, to: string): void {
   rmSync(to, {recursive: true, force: true})
   cpSync(from, to, {recursive: true, verbatimSymlinks: true})
 }
+
+/**
+ * A command-line tool from the npm registry at a pinned version (the version a template's
+ * own CI uses), installed once under CACHE_DIR/tools; returns the path of its bin folder.
+ */
+export function npmTool(spec: string): string {
+  const dir = join(CACHE_DIR, 'tools', spec.replace(/[^\w.@-]+/g, '_'))
+  if (!existsSync(join(dir, 'complete'))) {
+    mkdirSync(dir, {recursive: true})
+    writeFileSync(join(dir, 'package.json'), '{"private": true}\n')
+    const result = run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', spec], {cwd: dir})
+    if (result.status !== 0) throw new Error(`could not install ${spec}: ${result.output}`)
+    writeFileSync(join(dir, 'complete'), `${new Date().toISOString()}\n`)
+  }
+  return join(dir, 'node_modules', '.bin')
+}
