@@ -99,7 +99,7 @@ export function checkPython(dir: string, files: string[]): Finding[] {
   if (!hasPython && tomlFiles.length === 0) return findings
   if (!haveTool('python3', 'apt-get install python3')) return findings
   if (hasPython) {
-    // -b: no .pyc left in the project's folders that matter; -q: only errors are printed.
+    // -q: only errors are printed; the bytecode goes beside the project, not into it.
     const result = run('python3', ['-m', 'compileall', '-q', '-x', 'node_modules', '.'], {
       cwd: dir,
       env: projectEnv({PYTHONPYCACHEPREFIX: join(dir, '..', '.pycache')}),
@@ -115,6 +115,60 @@ export function checkPython(dir: string, files: string[]): Finding[] {
       },
     )
     if (result.status !== 0) findings.push({check: `tomllib ${file}`, output: result.output})
+  }
+  const requirementFiles = files.filter((f) => /(^|\/)(pyproject\.toml|requirements[\w-]*\.txt)$/.test(f))
+  if (requirementFiles.length > 0) {
+    const result = run('python3', ['-c', CHECK_REQUIREMENTS, ...requirementFiles], {cwd: dir})
+    if (result.status !== 0) findings.push({check: 'Python requirement specifiers', output: result.output})
+  }
+  return findings
+}
+
+/**
+ * Parses every dependency of pyproject.toml (project, optional, build-system, dependency
+ * groups) and requirements*.txt with `packaging`, the parser pip uses (pip's own copy when
+ * packaging is not installed): PyPI is out of reach here, but a malformed specifier is not.
+ */
+const CHECK_REQUIREMENTS = String.raw`
+import sys, tomllib
+try:
+    from packaging.requirements import Requirement
+except ImportError:
+    from pip._vendor.packaging.requirements import Requirement
+errors = []
+for path in sys.argv[1:]:
+    if path.endswith('.toml'):
+        data = tomllib.load(open(path, 'rb'))
+        project = data.get('project', {})
+        specs = list(project.get('dependencies', []))
+        for group in project.get('optional-dependencies', {}).values():
+            specs += group
+        specs += data.get('build-system', {}).get('requires', [])
+        for group in data.get('dependency-groups', {}).values():
+            specs += [s for s in group if isinstance(s, str)]
+    else:
+        specs = [line.split(' #')[0].strip() for line in open(path)]
+        specs = [s for s in specs if s and not s.startswith(('#', '-'))]
+    for spec in specs:
+        try:
+            Requirement(spec)
+        except Exception as err:
+            errors.append(f'{path}: {spec!r}: {err}')
+print('\n'.join(errors))
+sys.exit(1 if errors else 0)
+`
+
+/** Every .PHONY target of a Makefile, dry-run by GNU make (`make -n`): syntax and prerequisites. */
+export function checkMakefile(dir: string, files: string[]): Finding[] {
+  if (!files.includes('Makefile') || !haveTool('make', 'apt-get install make')) return []
+  const text = readFileSync(join(dir, 'Makefile'), 'utf8')
+  const targets = [...text.matchAll(/^\.PHONY:(.*)$/gm)]
+    .flatMap((m) => m[1]!.trim().split(/\s+/))
+    .filter(Boolean)
+  const findings: Finding[] = []
+  for (const target of targets.length > 0 ? targets : ['']) {
+    const result = run('make', ['-n', ...(target ? [target] : [])], {cwd: dir})
+    if (result.status !== 0) findings.push({check: `make -n ${target}`.trim(), output: result.output})
   }
   return findings
 }

@@ -19,6 +19,7 @@ import {BIN, runBin} from '../helpers/command.js'
 import {
   checkCommands,
   checkJsonAndYaml,
+  checkMakefile,
   checkNodeProject,
   checkPostgresMigrations,
   checkPython,
@@ -168,6 +169,7 @@ describe('projects generated from the bundled catalog pass their own checks', ()
           ...checkJsonAndYaml(dest, files),
           ...checkShellScripts(dest, files),
           ...checkPython(dest, files),
+          ...checkMakefile(dest, files),
           ...(SQL_PROJECTS.has(name) ? checkPostgresMigrations(dest) : []),
           ...checkCommands(dest, PROJECT_COMMANDS[name] ?? []),
           ...(files.includes('package.json')
