@@ -4,8 +4,8 @@
  * answers file; each generated project is then checked by its own tooling (npm install,
  * test, lint...) and by a real checker per file kind (see checks.ts).
  *
- * Slow parts are cached under node_modules/.cache/maestro-catalog (MAESTRO_CATALOG_CACHE):
- * node_modules per dependency set. Run on its own with `npm run catalog:check`.
+ * Slow parts are cached under ~/.cache/maestro-catalog (MAESTRO_CATALOG_CACHE): node_modules
+ * per dependency set, for a week. Run on its own with `npm run catalog:check`.
  */
 import {createHash} from 'node:crypto'
 import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync} from 'node:fs'

@@ -5,15 +5,35 @@
  */
 import {spawnSync} from 'node:child_process'
 import {createHash} from 'node:crypto'
-import {cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
+import {homedir} from 'node:os'
 import {join} from 'node:path'
 
 /** In CI a checker that is missing fails the run; locally it is skipped with a message. */
 export const IN_CI = process.env.CI === 'true' || process.env.CI === '1'
 
+/**
+ * Outside the clone: CI checks out a fresh clone on a machine that is kept between runs, and
+ * `npm ci` empties node_modules, so a cache there would always start cold.
+ */
 export const CACHE_DIR =
   process.env.MAESTRO_CATALOG_CACHE ??
-  new URL('../../node_modules/.cache/maestro-catalog', import.meta.url).pathname
+  join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'maestro-catalog')
+
+/**
+ * A cached node_modules is used for at most a week: then `npm install` runs again, so the
+ * ranges a template declares are tried against what the registry serves now.
+ */
+const CACHE_MAX_AGE_MS = 7 * 24 * 3600 * 1000
 
 export interface RunResult {
   status: number
@@ -110,7 +130,8 @@ export function dependencyKey(projectDir: string, npmVersion: string): string {
 export function installDependencies(projectDir: string, npmVersion: string): RunResult & {cached: boolean} {
   const key = dependencyKey(projectDir, npmVersion)
   const cached = join(CACHE_DIR, 'node_modules', key)
-  if (existsSync(join(cached, 'complete'))) {
+  const marker = join(cached, 'complete')
+  if (existsSync(marker) && Date.now() - statSync(marker).mtimeMs < CACHE_MAX_AGE_MS) {
     copyTree(join(cached, 'node_modules'), join(projectDir, 'node_modules'))
     return {status: 0, output: `node_modules from the cache (${key})`, cached: true}
   }
