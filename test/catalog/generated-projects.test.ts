@@ -129,7 +129,7 @@ function report(findings: Finding[]): string {
 describe('projects generated from the bundled catalog pass their own checks', () => {
   let work: string
   let store: string
-  const checked = new Map<string, string>()
+  const checked = new Map<string, {label: string; passed: boolean}>()
 
   beforeAll(() => {
     if (!existsSync(BIN) || !existsSync(new URL('../../dist/bundle/index.js', import.meta.url))) {
@@ -159,10 +159,13 @@ describe('projects generated from the bundled catalog pass their own checks', ()
         const hash = contentHash(dest)
         const same = checked.get(hash)
         if (same) {
-          console.log(`${name} with ${variant.name}: same files as ${same}, checked there`)
+          // Same bytes, same verdict: a copy of a failed project fails too.
+          expect(same.passed, `same files as ${same.label}, whose checks failed`).toBe(true)
+          console.log(`${name} with ${variant.name}: same files as ${same.label}, checked there`)
           return
         }
-        checked.set(hash, `${name} with ${variant.name}`)
+        const verdict = {label: `${name} with ${variant.name}`, passed: false}
+        checked.set(hash, verdict)
 
         const files = listFiles(dest)
         const findings = [
@@ -177,6 +180,7 @@ describe('projects generated from the bundled catalog pass their own checks', ()
             : []),
         ]
         expect(findings, report(findings)).toEqual([])
+        verdict.passed = true
         rmSync(dest, {recursive: true, force: true})
       },
       900_000,
