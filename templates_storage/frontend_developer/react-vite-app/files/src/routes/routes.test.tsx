@@ -1,7 +1,8 @@
 import {render, screen} from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
-import {createMemoryRouter} from 'react-router'
-import {RouterProvider} from 'react-router/dom'
+// RouterProvider from 'react-router' itself: under Vitest, 'react-router/dom' loads a second
+// copy of the router context, and every route then renders outside a <Router>.
+import {createMemoryRouter, RouterProvider} from 'react-router'
 import {describe, expect, it} from 'vitest'
 import {routes} from './routes'
 

@@ -8,7 +8,8 @@ afterEach(() => {
 })
 
 // jsdom has no matchMedia; components that read media queries get "no match".
-if (!window.matchMedia) {
+// (Files that opt into `@vitest-environment node`, such as the API client's, have no window.)
+if (typeof window !== 'undefined' && !window.matchMedia) {
   window.matchMedia = (query: string) =>
     ({
       matches: false,

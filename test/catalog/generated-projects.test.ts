@@ -1,0 +1,189 @@
+/**
+ * Every bundled template, instantiated through the built CLI (bin/run.js) as a user does,
+ * with its defaults (plus the required answers its examples give) and with each example
+ * answers file; each generated project is then checked by its own tooling (npm install,
+ * test, lint...) and by a real checker per file kind (see checks.ts).
+ *
+ * Slow parts are cached under ~/.cache/maestro-catalog (MAESTRO_CATALOG_CACHE): node_modules
+ * per dependency set, for a week. Run on its own with `npm run catalog:check`.
+ */
+import {createHash} from 'node:crypto'
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {parse} from 'yaml'
+
+import {BIN, runBin} from '../helpers/command.js'
+import {
+  checkCommands,
+  checkJsonAndYaml,
+  checkMakefile,
+  checkNodeProject,
+  checkPostgresMigrations,
+  checkPython,
+  checkShellScripts,
+  type Finding,
+  listFiles,
+  nodePlan,
+} from './checks.js'
+import {CACHE_DIR} from './tools.js'
+
+const CATALOG = new URL('../../templates_storage', import.meta.url).pathname
+
+interface Parameter {
+  name: string
+  default?: unknown
+  required?: boolean
+}
+
+interface Variant {
+  /** "defaults" or the example file's name. */
+  name: string
+  args: string[]
+}
+
+/**
+ * What a project's npm scripts cannot do on a CI machine, replaced by the nearest check
+ * that can run here (an empty list: nothing runs for that script).
+ */
+const NODE_OVERRIDES: Record<string, Record<string, string[][]>> = {
+  // `next build` takes minutes; typecheck (next typegen + tsc), lint and test cover the code.
+  'nextjs-app': {build: []},
+  // The suite drives a deployed site in real browsers; --list loads the config and every spec.
+  'playwright-e2e-suite': {test: [['npx', 'playwright', 'test', '--list']]},
+}
+
+/** What a project's own CI workflow runs, for projects that have no package.json. */
+const PROJECT_COMMANDS: Record<string, string[][]> = {
+  // .github/workflows/adr.yml, after using the script as its README shows.
+  'adr-repository': [
+    ['bash', 'scripts/adr', 'index', '--check'],
+    ['bash', 'scripts/adr', 'new', 'Use PostgreSQL for orders'],
+    ['bash', 'scripts/adr', 'supersede', '1', 'Keep decisions in the wiki'],
+    ['bash', 'scripts/adr', 'index'],
+    ['bash', 'scripts/adr', 'index', '--check'],
+    ['bash', 'scripts/adr', 'list'],
+    ['markdownlint', 'docs/adr/**/*.md'],
+  ],
+}
+
+/** Projects whose SQL runs against PostgreSQL: migrations, seeds and tests. */
+const SQL_PROJECTS = new Set(['postgres-migration-kit'])
+
+function templates(): {category: string; name: string; dir: string}[] {
+  const out = []
+  for (const category of readdirSync(CATALOG).sort()) {
+    if (!statSync(join(CATALOG, category)).isDirectory()) continue
+    for (const name of readdirSync(join(CATALOG, category)).sort()) {
+      out.push({category, name, dir: join(CATALOG, category, name)})
+    }
+  }
+  return out
+}
+
+/**
+ * "defaults": --defaults plus `--set` for each required parameter without a default, with
+ * the value an example gives (minimal.yaml first); then one variant per example file.
+ */
+function variants(dir: string): Variant[] {
+  const manifest = parse(readFileSync(join(dir, 'manifest.yaml'), 'utf8')) as {parameters?: Parameter[]}
+  const exampleFiles = readdirSync(join(dir, 'examples'))
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort((a, b) => Number(b.startsWith('minimal.')) - Number(a.startsWith('minimal.')) || a.localeCompare(b))
+  const examples = exampleFiles.map(
+    (f) => (parse(readFileSync(join(dir, 'examples', f), 'utf8')) ?? {}) as Record<string, unknown>,
+  )
+  const sets: string[] = []
+  for (const param of manifest.parameters ?? []) {
+    if (!(param.required ?? param.default === undefined)) continue
+    const value = examples.find((answers) => answers[param.name] !== undefined)?.[param.name]
+    if (value === undefined) continue
+    sets.push('--set', `${param.name}=${Array.isArray(value) ? value.join(',') : String(value)}`)
+  }
+  return [
+    {name: 'defaults', args: sets},
+    ...exampleFiles.map((f) => ({name: f, args: ['--answers', join(dir, 'examples', f)]})),
+  ]
+}
+
+/** Hash of what was generated, so a variant that renders the same project is checked once. */
+function contentHash(dir: string): string {
+  const hash = createHash('sha256')
+  for (const file of listFiles(dir)) {
+    if (file === '.maestro-answers.yaml') continue
+    hash
+      .update(file)
+      .update('\0')
+      .update(readFileSync(join(dir, file)))
+      .update('\0')
+  }
+  return hash.digest('hex')
+}
+
+function report(findings: Finding[]): string {
+  return findings.map((f) => `--- ${f.check}\n${f.output.trim()}`).join('\n\n')
+}
+
+describe('projects generated from the bundled catalog pass their own checks', () => {
+  let work: string
+  let store: string
+  const checked = new Map<string, {label: string; passed: boolean}>()
+
+  beforeAll(() => {
+    if (!existsSync(BIN) || !existsSync(new URL('../../dist/bundle/index.js', import.meta.url))) {
+      throw new Error('the built CLI is missing: run `npm run build` first (npm test and catalog:check do)')
+    }
+    mkdirSync(CACHE_DIR, {recursive: true})
+    // Not under node_modules/: tools skip files there (Playwright does not compile its TypeScript).
+    work = mkdtempSync(join(tmpdir(), 'maestro-catalog-'))
+    store = join(work, 'store')
+  })
+
+  afterAll(() => {
+    if (work) rmSync(work, {recursive: true, force: true})
+  })
+
+  describe.each(templates())('$category/$name', ({name, dir}) => {
+    it.each(variants(dir))(
+      'with $name',
+      (variant) => {
+        const dest = join(work, `${name}--${variant.name.replace(/\.ya?ml$/, '')}`)
+        const made = runBin(['instantiate', name, dest, '--defaults', ...variant.args], {MAESTRO_HOME: store})
+        expect(
+          made.status,
+          `instantiate ${name} ${variant.args.join(' ')}\n${made.stdout}${made.stderr}`,
+        ).toBe(0)
+
+        const hash = contentHash(dest)
+        const same = checked.get(hash)
+        if (same) {
+          // Same bytes, same verdict: a copy of a failed project fails too.
+          expect(same.passed, `same files as ${same.label}, whose checks failed`).toBe(true)
+          console.log(`${name} with ${variant.name}: same files as ${same.label}, checked there`)
+          return
+        }
+        const verdict = {label: `${name} with ${variant.name}`, passed: false}
+        checked.set(hash, verdict)
+
+        const files = listFiles(dest)
+        const findings = [
+          ...checkJsonAndYaml(dest, files),
+          ...checkShellScripts(dest, files),
+          ...checkPython(dest, files),
+          ...checkMakefile(dest, files),
+          ...(SQL_PROJECTS.has(name) ? checkPostgresMigrations(dest) : []),
+          ...checkCommands(dest, PROJECT_COMMANDS[name] ?? []),
+          ...(files.includes('package.json')
+            ? checkNodeProject(dest, nodePlan(dest, NODE_OVERRIDES[name]))
+            : []),
+        ]
+        expect(findings, report(findings)).toEqual([])
+        verdict.passed = true
+        rmSync(dest, {recursive: true, force: true})
+      },
+      900_000,
+    )
+  })
+})
