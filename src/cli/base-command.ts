@@ -5,7 +5,7 @@ import type {Config} from '../config.js'
 import type {Accounts} from './accounts.js'
 import {isMaestroError} from '../domain/errors.js'
 import type {Registry, RequestContext} from '../registry/types.js'
-import type {RenderHost} from '../render/host.js'
+import type {LocalRenderHost} from '../render/local-host.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof BaseCommand)['baseFlags'] & T['flags']
@@ -43,7 +43,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   #registry: Registry | undefined
   #config: Config | undefined
   #clients: {close(): Promise<void>}[] = []
-  #renderHost: RenderHost | undefined
+  #renderHost: LocalRenderHost | undefined
 
   public override async init(): Promise<void> {
     await super.init()
@@ -100,12 +100,22 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
    * Where this command runs templates' Liquid: one worker thread with the daemon's time
    * and heap limits (RENDER_TIMEOUT_MS, RENDER_MAX_HEAP_MB), started at the first render.
    */
-  protected async renderHost(): Promise<RenderHost> {
+  protected async renderHost(): Promise<LocalRenderHost> {
     if (!this.#renderHost) {
       const {localRenderHost} = await import('../render/local-host.js')
       this.#renderHost = localRenderHost(await this.maestroConfig())
     }
     return this.#renderHost
+  }
+
+  /**
+   * Starts the render worker now, for a command that will render on the local store: its
+   * start-up (~100 ms, another thread) then overlaps opening the registry instead of
+   * following it. Does nothing with --remote, where the daemon renders.
+   */
+  protected async warmRenderHost(): Promise<void> {
+    if ((this.flags as {remote?: string}).remote) return
+    ;(await this.renderHost()).warm()
   }
 
   /** How the local registry opens; `reindex` overrides it to rebuild instead of repairing. */

@@ -15,6 +15,11 @@ export interface LocalRenderLimits {
   renderMaxHeapMb: number
 }
 
+/** The CLI's render host; `warm()` starts its worker before the first job needs it. */
+export interface LocalRenderHost extends RenderHost {
+  warm(): void
+}
+
 /**
  * A render host that runs jobs one at a time in a single worker thread, started at the
  * first job (commands that render nothing start nothing). Packing runs in this thread:
@@ -28,7 +33,7 @@ export interface LocalRenderLimits {
  * await host.close()
  * ```
  */
-export function localRenderHost(limits: LocalRenderLimits): RenderHost {
+export function localRenderHost(limits: LocalRenderLimits): LocalRenderHost {
   let pool: RenderPool | undefined
   const started = (): RenderPool =>
     (pool ??= new RenderPool({
@@ -39,6 +44,7 @@ export function localRenderHost(limits: LocalRenderLimits): RenderHost {
       maxQueue: 10_000,
     }))
   return {
+    warm: () => void started(),
     instantiate: (job: InstantiateJob) => started().instantiate(job),
     score: (job: ScoreJob) => started().score(job),
     pack: (job: PackJob) => runPack(job),
