@@ -9,6 +9,7 @@ import semver from 'semver'
 import {
   InvalidVersionError,
   LimitExceededError,
+  MaestroError,
   NotFoundError,
   UsageError,
   VersionConflictError,
@@ -68,6 +69,27 @@ export interface RecordVersionInput {
   files: ReadonlyMap<string, {readonly oid: string; readonly content: Uint8Array}>
   qualityScore?: number | null
   qualityReport?: unknown
+  /**
+   * Fencing: the namespace head the index must hold before this commit (the commit's
+   * parent). Another head means another writer got in between (a lost lock), and the
+   * transaction is refused with {@link IndexHeadMovedError}. Left out, not checked.
+   */
+  expectedHead?: string | null
+}
+
+/** The index's namespace head is not the one the writer planned on: a writer got in between. */
+export class IndexHeadMovedError extends MaestroError {
+  static readonly code = 'INDEX_HEAD_MOVED'
+  constructor(namespace: Namespace, expected: string | null, found: string | null) {
+    super(
+      `the index of ${namespace} moved to ${found ?? 'nothing'} while a write expected ${expected ?? 'nothing'}`,
+      {
+        code: IndexHeadMovedError.code,
+        status: 409,
+        data: {namespace, expected, found},
+      },
+    )
+  }
 }
 
 export interface RecordVersionResult {
@@ -393,6 +415,7 @@ export class TemplateIndex {
     const qualityScore = input.qualityScore ?? null
 
     return this.#write(async (db) => {
+      if (input.expectedHead !== undefined) await assertHead(db, namespace, input.expectedHead)
       const existing = await db
         .selectFrom('templates')
         .select(['seq', 'id'])
@@ -490,8 +513,14 @@ export class TemplateIndex {
    * await index.deleteTemplate('acme', 'fastapi-service', '9c1d…') // true
    * ```
    */
-  async deleteTemplate(namespace: Namespace, name: string, commit: string): Promise<boolean> {
+  async deleteTemplate(
+    namespace: Namespace,
+    name: string,
+    commit: string,
+    expectedHead?: string | null,
+  ): Promise<boolean> {
     return this.#write(async (db) => {
+      if (expectedHead !== undefined) await assertHead(db, namespace, expectedHead)
       const template = await db
         .selectFrom('templates')
         .select('id')
@@ -788,6 +817,21 @@ async function namespaceKey(db: Kysely<Database>, namespace: Namespace): Promise
     .values({name: namespace, key, head_commit: null, updated_at: new Date().toISOString()})
     .execute()
   return key
+}
+
+/** Fencing inside a write transaction: the namespace head must be `expected`. */
+async function assertHead(
+  db: Kysely<Database>,
+  namespace: Namespace,
+  expected: string | null,
+): Promise<void> {
+  const row = await db
+    .selectFrom('namespaces')
+    .select('head_commit')
+    .where('name', '=', namespace)
+    .executeTakeFirst()
+  const found = row?.head_commit ?? null
+  if (found !== expected) throw new IndexHeadMovedError(namespace, expected, found)
 }
 
 /** Must run inside a transaction: registering a namespace reads, then writes. */

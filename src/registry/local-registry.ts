@@ -11,9 +11,10 @@ import {createCache} from '../cache/index.js'
 import type {Config} from '../config.js'
 import {contentHash} from '../db/content.js'
 import {createDb, indexDbConfig} from '../db/database.js'
+import {createWriteLocks, type WriteLocks} from '../db/lock.js'
 import type {Database} from '../db/schema.js'
 import {MIGRATIONS, migrateToLatest} from '../db/migrate.js'
-import {TemplateIndex} from '../db/template-index.js'
+import {IndexHeadMovedError, TemplateIndex} from '../db/template-index.js'
 import {
   MaestroError,
   NotFoundError,
@@ -74,6 +75,8 @@ export interface LocalRegistryOptions {
   consumeUsage?: boolean
   /** Where templates are rendered and scored: this thread (default), or the daemon's worker pool. */
   renderHost?: RenderHost
+  /** The lock shared by every daemon (PostgreSQL or Redis), closed with the registry; openLocalRegistry sets it. */
+  writeLocks?: WriteLocks | null
 }
 
 /**
@@ -91,6 +94,8 @@ export async function openLocalRegistry(options: LocalRegistryOptions): Promise<
   const {config} = options
   mkdirSync(config.home, {recursive: true})
   const db = createDb(indexDbConfig(config))
+  // Writes to a namespace are serialised across daemons by PostgreSQL or Redis, and on this machine by a lock file.
+  const writeLocks = createWriteLocks(config)
   let opened: LocalRegistry | undefined
   try {
     // Every command opens the registry: when the index already records exactly the
@@ -104,7 +109,10 @@ export async function openLocalRegistry(options: LocalRegistryOptions): Promise<
     const known = Object.keys(MIGRATIONS)
     if (applied.length !== known.length || !applied.every((row) => known.includes(row.name)))
       await migrateToLatest(db)
-    const registry = new LocalRegistry(db, new GitStore(join(config.home, 'git')), options)
+    const store = new GitStore(join(config.home, 'git'), {
+      lock: {timeoutMs: config.writeLockWaitMs, ...(writeLocks ? {shared: writeLocks} : {})},
+    })
+    const registry = new LocalRegistry(db, store, {...options, writeLocks})
     // The in-process usage consumer starts only now that the registry is whole.
     opened = registry
     await registry.reconcile()
@@ -112,7 +120,10 @@ export async function openLocalRegistry(options: LocalRegistryOptions): Promise<
     return registry
   } catch (err) {
     if (opened) await opened.close()
-    else await db.destroy()
+    else {
+      await db.destroy()
+      await writeLocks?.close()
+    }
     throw err
   }
 }
@@ -169,6 +180,11 @@ export class LocalRegistry implements Registry {
 
   get context(): RequestContext {
     return this.#context
+  }
+
+  /** The git store (the daemon's scheduled sync takes its namespaces' locks through it). */
+  get store(): GitStore {
+    return this.#store
   }
 
   /** The bus usage and change events go to (the daemon's consumers read it). */
@@ -388,13 +404,21 @@ export class LocalRegistry implements Registry {
     const namespace = this.#writable(input.namespace ?? this.#context.tenant)
     const {template} = input
     const {manifest} = template
-    const report = await this.#host.score({template, minScore: this.#config.minTemplateQualityScore})
+    // Everything that does not depend on the namespace's state happens before its lock:
+    // scoring (renders), blob ids and the content hash. Only decide, commit and index are inside.
+    const report = await this.#host.score({
+      template,
+      minScore: this.#config.minTemplateQualityScore,
+      tenant: this.#context.tenant,
+    })
     if (this.#config.enableQualityGates && !report.passed) {
       throw new QualityGateError(manifest.name, report.score, report.minScore, report)
     }
+    const files = withOids(template.files)
+    const hash = contentHash(files)
     const repo = this.#store.repo(namespace)
     await repo.init()
-    return repo.withLock(async () => {
+    const written = await repo.withLock(async () => {
       // Another process may have committed since we opened: index it before deciding.
       await this.#reconcileNamespace(repo)
       const existing = await this.#index.findTemplate([namespace], manifest.name)
@@ -402,15 +426,8 @@ export class LocalRegistry implements Registry {
         const versions = await this.#index.listVersions([namespace], existing.id)
         const same = versions.find((v) => v.version === manifest.version)
         if (same) {
-          if (same.content_hash !== contentHash(withOids(template.files))) {
-            throw new VersionConflictError(manifest.name, manifest.version)
-          }
-          return {
-            template: await this.#summary(namespace, manifest.name),
-            commit: same.commit,
-            status: 'unchanged' as const,
-            quality: {score: report.score, passed: report.passed},
-          }
+          if (same.content_hash !== hash) throw new VersionConflictError(manifest.name, manifest.version)
+          return {commit: same.commit, status: 'unchanged' as const, operation: null}
         }
       }
       const path = `${manifest.category}/${manifest.name}`
@@ -418,7 +435,7 @@ export class LocalRegistry implements Registry {
         existing && existing.category !== manifest.category
           ? `${existing.category}/${manifest.name}`
           : undefined
-      const operation = existing ? 'update' : 'create'
+      const operation = existing ? ('update' as const) : ('create' as const)
       const commit = await repo.commit({
         operation,
         name: manifest.name,
@@ -429,56 +446,68 @@ export class LocalRegistry implements Registry {
         ...(input.message ? {message: input.message} : {}),
         author: {name: this.#context.user, email: `${this.#context.user}@maestro.local`},
       })
-      await this.#record(namespace, template, {
-        commit: commit.commit,
-        message: input.message ?? `${operation} ${manifest.name}@${manifest.version}`,
-        qualityScore: report.score,
-        qualityReport: report,
-      })
-      await this.#invalidate(namespace)
-      const summary = await this.#summary(namespace, manifest.name)
-      this.#events.publisher.change({
-        template_id: summary.id,
-        name: manifest.name,
-        namespace,
-        operation,
-        version: manifest.version,
-        commit: commit.commit,
-        user_id: this.#context.user,
-      })
+      await this.#indexCommit(repo, commit, () =>
+        this.#index.recordVersion({
+          namespace,
+          manifest: template.manifest,
+          readme: template.readme,
+          commit: commit.commit,
+          message: input.message ?? `${operation} ${manifest.name}@${manifest.version}`,
+          author: this.#context.user,
+          createdAt: new Date().toISOString(),
+          files,
+          qualityScore: report.score,
+          qualityReport: report,
+          expectedHead: commit.parent,
+        }),
+      )
       return {
-        template: summary,
         commit: commit.commit,
         status: existing ? ('updated' as const) : ('created' as const),
-        quality: {score: report.score, passed: report.passed},
+        operation,
       }
     })
+    const quality = {score: report.score, passed: report.passed}
+    if (written.operation === null) {
+      return {
+        template: await this.#summary(namespace, manifest.name),
+        commit: written.commit,
+        status: 'unchanged',
+        quality,
+      }
+    }
+    await this.#invalidate(namespace)
+    const summary = await this.#summary(namespace, manifest.name)
+    this.#events.publisher.change({
+      template_id: summary.id,
+      name: manifest.name,
+      namespace,
+      operation: written.operation,
+      version: manifest.version,
+      commit: written.commit,
+      user_id: this.#context.user,
+    })
+    return {template: summary, commit: written.commit, status: written.status, quality}
   }
 
-  async #record(
-    namespace: Namespace,
-    template: LoadedTemplate,
-    meta: {
-      commit: string
-      message: string
-      qualityScore: number | null
-      qualityReport: unknown
-      createdAt?: string
-    },
+  /**
+   * Indexes a commit just written, in one transaction that checks the index still holds
+   * the commit's parent (fencing). If another writer got in between (a lock lost to a
+   * stalled process), the commit is in git all the same: replaying from the index's head
+   * indexes it with whatever came between, so the write still stands.
+   */
+  async #indexCommit(
+    repo: NamespaceRepo,
+    commit: {commit: string; parent: string | null; unchanged: boolean},
+    write: () => Promise<unknown>,
   ): Promise<void> {
-    const files = withOids(template.files)
-    await this.#index.recordVersion({
-      namespace,
-      manifest: template.manifest,
-      readme: template.readme,
-      commit: meta.commit,
-      message: meta.message,
-      author: this.#context.user,
-      createdAt: meta.createdAt ?? new Date().toISOString(),
-      files,
-      qualityScore: meta.qualityScore,
-      qualityReport: meta.qualityReport,
-    })
+    if (commit.unchanged) return
+    try {
+      await write()
+    } catch (err) {
+      if (!(err instanceof IndexHeadMovedError)) throw err
+      await this.#reconcileNamespace(repo)
+    }
   }
 
   async #summary(namespace: Namespace, name: string) {
@@ -500,7 +529,9 @@ export class LocalRegistry implements Registry {
         path: `${template.category}/${template.name}`,
         author: {name: this.#context.user, email: `${this.#context.user}@maestro.local`},
       })
-      await this.#index.deleteTemplate(namespace, template.name, commit.commit)
+      await this.#indexCommit(repo, commit, () =>
+        this.#index.deleteTemplate(namespace, template.name, commit.commit, commit.parent),
+      )
       await this.#invalidate(namespace)
       this.#events.publisher.change({
         template_id: template.id,
@@ -526,6 +557,7 @@ export class LocalRegistry implements Registry {
       answers: options.answers ?? {},
       useDefaults: options.useDefaults ?? true,
       meta,
+      tenant: this.#context.tenant,
     })
     rendered.set('.maestro-answers.yaml', answersFile(meta, answers, manifest.parameters))
     this.#used(detail, 'instantiate')
@@ -670,6 +702,7 @@ export class LocalRegistry implements Registry {
     await this.#events.bus.close()
     await this.#cache.close()
     await this.#db.destroy()
+    await this.#options.writeLocks?.close()
   }
 }
 

@@ -119,6 +119,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       timeoutMs: config.renderTimeoutMs,
       maxHeapMb: config.renderMaxHeapMb,
       maxQueue: config.renderQueue,
+      maxWaitMs: config.renderQueueWaitMs,
+      tenantWorkers: config.renderTenantWorkers,
       limits: {maxFiles: limits.renderFiles, maxBytes: limits.renderBytes},
     })
   // The registry's cache must know the response cache before the registry exists, and its TTL depends on the registry.

@@ -22,7 +22,7 @@ import {
 } from '../domain/errors.js'
 import type {TemplateFiles} from '../domain/types.js'
 import {storeFs as fs} from './fs.js'
-import {withFileLock} from './lock.js'
+import {assertLockHeld, withFileLock} from './lock.js'
 import {advanceRef, readRef} from './refs.js'
 import {formatMessage, parseTrailers, subjectOf} from './message.js'
 import {
@@ -619,6 +619,8 @@ export class NamespaceRepo {
 
   /** Moves `main` from `expected` to `next` under git's ref-lock protocol (see advanceRef). */
   async #advanceMain(expected: string | null, next: string): Promise<void> {
+    // Fencing: a writer whose shared lock was lost meanwhile must not move the ref.
+    await assertLockHeld(this.#lockPath)
     await advanceRef(this.dir, MAIN_REF, expected, next, {namespace: this.namespace})
   }
 }

@@ -1,0 +1,245 @@
+/**
+ * Namespace write locks shared by every daemon on one PostgreSQL or Redis: the
+ * capability that serialises writes to a namespace across machines (the file lock in
+ * src/store/lock.ts only reaches the processes of one machine).
+ *
+ * - PostgreSQL (DATABASE_URL `postgres://`): a session advisory lock,
+ *   `pg_advisory_lock(key)`, held on a dedicated connection for the length of the write.
+ *   If that connection dies, PostgreSQL releases the lock, and {@link LockLease.check}
+ *   fails on it: the writer finds out before it moves the ref.
+ * - Redis (REDIS_URL, SQLite index): `SET key token NX PX ttl`, renewed while held,
+ *   released by compare-and-delete, so a writer never frees a lock a later one took.
+ *
+ * Which one runs is chosen by configuration ({@link createWriteLocks}); code above asks
+ * only for a lease. Both are fenced twice below them: the git ref moves by
+ * compare-and-swap from the parent the writer planned on, and the index transaction
+ * refuses a head other than that parent (TemplateIndex `expectedHead`).
+ */
+import {createHash, randomBytes} from 'node:crypto'
+import {setTimeout as sleep} from 'node:timers/promises'
+
+import {ConflictError, MaestroError} from '../domain/errors.js'
+import {connectRedis, disconnectRedis, firstConnection} from '../cache/redis-connection.js'
+import type {RedisConnection} from '../cache/redis-connection.js'
+import {parseDbUrl, redactDbUrl} from './database.js'
+
+/** A held lock. */
+export interface LockLease {
+  /** Throws {@link LockLostError} unless the lock is still this holder's (a round trip). */
+  check(): Promise<void>
+  /** Releases the lock; never throws (a lost lock is already released). */
+  release(): Promise<void>
+}
+
+/** Where namespace locks live; one per process, closed with it. */
+export interface WriteLocks {
+  /** `postgres` or `redis`: shown by /health and the soak harness. */
+  readonly kind: 'postgres' | 'redis'
+  /**
+   * Takes the lock named `name`, waiting at most `timeoutMs`, then throws ConflictError.
+   *
+   * @example
+   * ```ts
+   * const lease = await locks.acquire('namespace:acme', 30_000)
+   * try { await write(); await lease.check() } finally { await lease.release() }
+   * ```
+   */
+  acquire(name: string, timeoutMs: number): Promise<LockLease>
+  close(): Promise<void>
+}
+
+/** The lock was lost while held (its connection died, or its Redis key expired). */
+export class LockLostError extends MaestroError {
+  static readonly code = 'LOCK_LOST'
+  constructor(name: string, why: string) {
+    super(`the write lock on ${name} was lost (${why}); nothing was changed, try again`, {
+      code: LockLostError.code,
+      status: 503,
+      data: {lock: name, retryAfter: 1},
+    })
+  }
+}
+
+/**
+ * The shared lock service of a configuration: PostgreSQL when the index is there, else
+ * Redis when REDIS_URL is set, else none (one machine: the file lock is enough).
+ *
+ * @example
+ * ```ts
+ * const locks = createWriteLocks({databaseUrl: process.env.DATABASE_URL, redisUrl: process.env.REDIS_URL})
+ * ```
+ */
+export function createWriteLocks(config: {
+  readonly databaseUrl?: string | undefined
+  readonly redisUrl?: string | undefined
+}): WriteLocks | null {
+  if (config.databaseUrl && parseDbUrl(config.databaseUrl).dialect === 'postgres')
+    return new PostgresWriteLocks(config.databaseUrl)
+  if (config.redisUrl) return new RedisWriteLocks(config.redisUrl)
+  return null
+}
+
+/** The 64-bit advisory lock key of a name, scoped by the database URL (its schema options included). */
+export function advisoryKey(scope: string, name: string): string {
+  const digest = createHash('sha256').update(`maestro-tpl\0${scope}\0${name}`).digest()
+  return digest.readBigInt64BE(0).toString()
+}
+
+type PgPool = import('pg').Pool
+type PgClient = import('pg').PoolClient
+
+class PostgresWriteLocks implements WriteLocks {
+  readonly kind = 'postgres' as const
+  readonly #url: string
+  readonly #scope: string
+  #pool: Promise<PgPool> | undefined
+
+  constructor(url: string) {
+    this.#url = url
+    // The same namespace in two schemas (two registries on one server) is two locks.
+    this.#scope = redactDbUrl(url)
+  }
+
+  #connect(): Promise<PgPool> {
+    this.#pool ??= import('pg').then(({default: pg}) => {
+      const pool = new pg.Pool({
+        connectionString: this.#url,
+        // One connection per namespace being written at once by this process (writers of
+        // one namespace queue in the process before they come here).
+        max: 16,
+        idleTimeoutMillis: 30_000,
+        connectionTimeoutMillis: 5_000,
+        application_name: 'maestro-tpl-lock',
+      })
+      pool.on('error', () => undefined)
+      pool.on('connect', (client) => client.on('error', () => undefined))
+      return pool
+    })
+    return this.#pool
+  }
+
+  async acquire(name: string, timeoutMs: number): Promise<LockLease> {
+    const pool = await this.#connect()
+    const key = advisoryKey(this.#scope, name)
+    const client: PgClient = await pool.connect()
+    try {
+      // lock_timeout bounds the wait for an advisory lock like any other lock.
+      await client.query(`SET lock_timeout = ${Math.max(1, Math.floor(timeoutMs))}`)
+      await client.query('SELECT pg_advisory_lock($1::bigint)', [key])
+      await client.query('SET lock_timeout = 0')
+    } catch (err) {
+      client.release(true)
+      if ((err as {code?: string}).code === '55P03')
+        throw new ConflictError(
+          `${name} is locked by another daemon; gave up after ${timeoutMs} ms, try again`,
+          {
+            lock: name,
+            timeoutMs,
+          },
+        )
+      throw err
+    }
+    let released = false
+    return {
+      check: async () => {
+        // The lock lives as long as this session: a session that still answers still holds it.
+        try {
+          await client.query('SELECT 1')
+        } catch (err) {
+          throw new LockLostError(name, `its database session ended: ${(err as Error).message}`)
+        }
+      },
+      release: async () => {
+        if (released) return
+        released = true
+        try {
+          await client.query('SELECT pg_advisory_unlock($1::bigint)', [key])
+          client.release()
+        } catch {
+          // A dead session released the lock with it; drop the connection.
+          client.release(true)
+        }
+      },
+    }
+  }
+
+  async close(): Promise<void> {
+    const pool = this.#pool
+    this.#pool = undefined
+    if (pool) await (await pool).end()
+  }
+}
+
+/** Deletes the key only if it still holds our token. */
+const RELEASE_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`
+/** Extends the key's life only if it still holds our token. */
+const RENEW_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`
+
+/** How long a Redis lock lives without renewal: a dead holder blocks others this long at most. */
+const REDIS_LOCK_TTL_MS = 10_000
+
+class RedisWriteLocks implements WriteLocks {
+  readonly kind = 'redis' as const
+  readonly #client: RedisConnection
+
+  constructor(url: string) {
+    this.#client = connectRedis({url, role: 'write lock', commandTimeoutMs: 1000})
+  }
+
+  async acquire(name: string, timeoutMs: number): Promise<LockLease> {
+    await firstConnection(this.#client)
+    const key = `maestro:lock:${name}`
+    const token = randomBytes(16).toString('hex')
+    const deadline = Date.now() + timeoutMs
+    let pause = 5
+    for (;;) {
+      const taken = await this.#client.set(key, token, {NX: true, PX: REDIS_LOCK_TTL_MS})
+      if (taken === 'OK') break
+      if (Date.now() >= deadline)
+        throw new ConflictError(
+          `${name} is locked by another daemon; gave up after ${timeoutMs} ms, try again`,
+          {
+            lock: name,
+            timeoutMs,
+          },
+        )
+      await sleep(Math.min(pause, Math.max(1, deadline - Date.now())))
+      pause = Math.min(pause * 2, 50)
+    }
+    let lost: string | null = null
+    const renew = async (): Promise<void> => {
+      const kept = await this.#client.eval(RENEW_SCRIPT, {
+        keys: [key],
+        arguments: [token, String(REDIS_LOCK_TTL_MS)],
+      })
+      if (kept !== 1) lost = 'its key expired or was taken'
+    }
+    const renewal = setInterval(() => {
+      renew().catch(() => undefined)
+    }, REDIS_LOCK_TTL_MS / 3)
+    renewal.unref()
+    let released = false
+    return {
+      check: async () => {
+        if (lost === null) {
+          try {
+            await renew()
+          } catch (err) {
+            lost = `Redis did not answer: ${(err as Error).message}`
+          }
+        }
+        if (lost !== null) throw new LockLostError(name, lost)
+      },
+      release: async () => {
+        if (released) return
+        released = true
+        clearInterval(renewal)
+        await this.#client.eval(RELEASE_SCRIPT, {keys: [key], arguments: [token]}).catch(() => undefined)
+      },
+    }
+  }
+
+  async close(): Promise<void> {
+    await disconnectRedis(this.#client)
+  }
+}
