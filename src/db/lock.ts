@@ -21,6 +21,7 @@ import {setTimeout as sleep} from 'node:timers/promises'
 import {ConflictError, MaestroError} from '../domain/errors.js'
 import {connectRedis, disconnectRedis, firstConnection} from '../cache/redis-connection.js'
 import type {RedisConnection} from '../cache/redis-connection.js'
+import type {Pool as PgPool, PoolClient as PgClient} from 'pg'
 import {parseDbUrl, redactDbUrl} from './database.js'
 
 /** A held lock. */
@@ -84,9 +85,6 @@ export function advisoryKey(scope: string, name: string): string {
   const digest = createHash('sha256').update(`maestro-tpl\0${scope}\0${name}`).digest()
   return digest.readBigInt64BE(0).toString()
 }
-
-type PgPool = import('pg').Pool
-type PgClient = import('pg').PoolClient
 
 class PostgresWriteLocks implements WriteLocks {
   readonly kind = 'postgres' as const
