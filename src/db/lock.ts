@@ -22,7 +22,7 @@ import {ConflictError, MaestroError} from '../domain/errors.js'
 import {connectRedis, disconnectRedis, firstConnection} from '../cache/redis-connection.js'
 import type {RedisConnection} from '../cache/redis-connection.js'
 import type {Pool as PgPool, PoolClient as PgClient} from 'pg'
-import {parseDbUrl, redactDbUrl} from './database.js'
+import {parseDbUrl} from './database.js'
 
 /** A held lock. */
 export interface LockLease {
@@ -71,16 +71,27 @@ export class LockLostError extends MaestroError {
  * ```
  */
 export function createWriteLocks(config: {
+  readonly home: string
   readonly databaseUrl?: string | undefined
   readonly redisUrl?: string | undefined
+  readonly redisKeyPrefix?: string
 }): WriteLocks | null {
   if (config.databaseUrl && parseDbUrl(config.databaseUrl).dialect === 'postgres')
     return new PostgresWriteLocks(config.databaseUrl)
-  if (config.redisUrl) return new RedisWriteLocks(config.redisUrl)
+  // With a SQLite index every daemon runs on one machine: its store path names the store.
+  if (config.redisUrl)
+    return new RedisWriteLocks(
+      config.redisUrl,
+      `${config.redisKeyPrefix ?? 'maestro:'}lock:${digest(config.home)}:`,
+    )
   return null
 }
 
-/** The 64-bit advisory lock key of a name, scoped by the database URL (its schema options included). */
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16)
+}
+
+/** The 64-bit advisory lock key of a name in one registry (database and schema). */
 export function advisoryKey(scope: string, name: string): string {
   const digest = createHash('sha256').update(`maestro-tpl\0${scope}\0${name}`).digest()
   return digest.readBigInt64BE(0).toString()
@@ -89,36 +100,49 @@ export function advisoryKey(scope: string, name: string): string {
 class PostgresWriteLocks implements WriteLocks {
   readonly kind = 'postgres' as const
   readonly #url: string
-  readonly #scope: string
+  /** The registry's database and schema, as the server names them: two registries on one server have two sets of locks. */
+  #scope: string | undefined
   #pool: Promise<PgPool> | undefined
 
   constructor(url: string) {
     this.#url = url
-    // The same namespace in two schemas (two registries on one server) is two locks.
-    this.#scope = redactDbUrl(url)
   }
 
   #connect(): Promise<PgPool> {
-    this.#pool ??= import('pg').then(({default: pg}) => {
-      const pool = new pg.Pool({
-        connectionString: this.#url,
-        // One connection per namespace being written at once by this process (writers of
-        // one namespace queue in the process before they come here).
-        max: 16,
-        idleTimeoutMillis: 30_000,
-        connectionTimeoutMillis: 5_000,
-        application_name: 'maestro-tpl-lock',
+    this.#pool ??= import('pg')
+      .then(async ({default: pg}) => {
+        const pool = new pg.Pool({
+          connectionString: this.#url,
+          // One connection per namespace being written at once by this process (writers of
+          // one namespace queue in the process before they come here).
+          max: 16,
+          idleTimeoutMillis: 30_000,
+          connectionTimeoutMillis: 5_000,
+          application_name: 'maestro-tpl-lock',
+        })
+        pool.on('error', () => undefined)
+        pool.on('connect', (client) => client.on('error', () => undefined))
+        try {
+          const {rows} = await pool.query<{db: string; schema: string}>(
+            'SELECT current_database() AS db, current_schema() AS schema',
+          )
+          this.#scope = `${rows[0]!.db}.${rows[0]!.schema}`
+        } catch (err) {
+          await pool.end().catch(() => undefined)
+          throw err
+        }
+        return pool
       })
-      pool.on('error', () => undefined)
-      pool.on('connect', (client) => client.on('error', () => undefined))
-      return pool
-    })
+      .catch((err: unknown) => {
+        this.#pool = undefined
+        throw err
+      })
     return this.#pool
   }
 
   async acquire(name: string, timeoutMs: number): Promise<LockLease> {
     const pool = await this.#connect()
-    const key = advisoryKey(this.#scope, name)
+    const key = advisoryKey(this.#scope!, name)
     const client: PgClient = await pool.connect()
     try {
       // lock_timeout bounds the wait for an advisory lock like any other lock.
@@ -176,22 +200,37 @@ const RENEW_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis
 /** How long a Redis lock lives without renewal: a dead holder blocks others this long at most. */
 const REDIS_LOCK_TTL_MS = 10_000
 
+/** The lease of a write that went on under the file lock alone (Redis unreachable). */
+const UNSHARED_LEASE: LockLease = Object.freeze({
+  check: async () => undefined,
+  release: async () => undefined,
+})
+
 class RedisWriteLocks implements WriteLocks {
   readonly kind = 'redis' as const
   readonly #client: RedisConnection
+  readonly #prefix: string
 
-  constructor(url: string) {
+  constructor(url: string, prefix: string) {
     this.#client = connectRedis({url, role: 'write lock', commandTimeoutMs: 1000})
+    this.#prefix = prefix
   }
 
   async acquire(name: string, timeoutMs: number): Promise<LockLease> {
     await firstConnection(this.#client)
-    const key = `maestro:lock:${name}`
+    const key = this.#prefix + name
     const token = randomBytes(16).toString('hex')
     const deadline = Date.now() + timeoutMs
     let pause = 5
     for (;;) {
-      const taken = await this.#client.set(key, token, {NX: true, PX: REDIS_LOCK_TTL_MS})
+      let taken: string | null
+      try {
+        taken = await this.#client.set(key, token, {NX: true, PX: REDIS_LOCK_TTL_MS})
+      } catch {
+        // Redis is down or stalled. Its daemons share one machine (the index is SQLite),
+        // where the lock file that is taken next serialises them: writes go on without Redis.
+        return UNSHARED_LEASE
+      }
       if (taken === 'OK') break
       if (Date.now() >= deadline)
         throw new ConflictError(
@@ -219,13 +258,9 @@ class RedisWriteLocks implements WriteLocks {
     let released = false
     return {
       check: async () => {
-        if (lost === null) {
-          try {
-            await renew()
-          } catch (err) {
-            lost = `Redis did not answer: ${(err as Error).message}`
-          }
-        }
+        // Redis not answering proves nothing (the lock file still holds this machine's
+        // writers); only a key that another writer holds now means the lock was lost.
+        if (lost === null) await renew().catch(() => undefined)
         if (lost !== null) throw new LockLostError(name, lost)
       },
       release: async () => {

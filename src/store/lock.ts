@@ -82,10 +82,7 @@ export async function withFileLock<T>(
   }
   try {
     const lease = options.shared
-      ? await options.shared.acquire(
-          `namespace-lock:${basename(lockPath)}`,
-          Math.max(1, deadline - Date.now()),
-        )
+      ? await options.shared.acquire(basename(lockPath), Math.max(1, deadline - Date.now()))
       : null
     try {
       const owner = await acquire(lockPath, deadline, staleMs, what, timeoutMs)
