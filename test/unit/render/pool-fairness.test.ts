@@ -14,7 +14,7 @@ import {RenderPool} from '../../../src/render/pool.js'
 import type {RenderPoolOptions} from '../../../src/render/pool.js'
 
 const META = {template: 'demo', version: '0.1.0', commit: '0'.repeat(40)}
-const TIME_LIMIT_MS = 1000
+const TIME_LIMIT_MS = 2000
 /** Two nested loops of 10^10 iterations: runs until the time limit stops it. */
 const ENDLESS = '{% for i in (1..100000) %}{% for j in (1..100000) %}{% endfor %}{% endfor %}'
 
@@ -59,16 +59,17 @@ describe('RenderPool between tenants', () => {
     const small = await workers.instantiate(job(template(), 'quiet'))
     const waited = performance.now() - started
     expect(small.files.size).toBeGreaterThan(0)
-    // First come, first served would make it wait for four rounds of the flood (4 s).
-    expect(waited).toBeLessThan(2 * TIME_LIMIT_MS)
+    // First come, first served would make it wait for four rounds of the flood (8 s);
+    // the margin over one limit is a stopped worker's replacement starting on a busy machine.
+    expect(waited).toBeLessThan(2.5 * TIME_LIMIT_MS)
     expect(await Promise.all(flood)).toEqual(Array(8).fill('stopped'))
   }, 30_000)
 
   it('caps the workers one tenant holds with tenantWorkers', async () => {
-    const workers = pool({tenantWorkers: 1, timeoutMs: 5000})
+    const workers = pool({tenantWorkers: 1, timeoutMs: 3000})
     await warm(workers)
     const heavy = template({'files/heavy.txt': ENDLESS})
-    const flood = [1, 2, 3].map(() => workers.instantiate(job(heavy, 'flooder')).catch(() => 'stopped'))
+    const flood = [1, 2].map(() => workers.instantiate(job(heavy, 'flooder')).catch(() => 'stopped'))
     const started = performance.now()
     await workers.instantiate(job(template(), 'quiet'))
     // A worker was kept free of the flood: the small render did not wait for any heavy one.
@@ -78,8 +79,17 @@ describe('RenderPool between tenants', () => {
   }, 30_000)
 
   it('fails a job that waited longer than maxWaitMs with SERVER_BUSY', async () => {
-    const workers = pool({workers: 1, timeoutMs: 5000, maxWaitMs: 300})
-    await workers.instantiate(job(template(), 'warm'))
+    const workers = pool({workers: 1, timeoutMs: 10_000, maxWaitMs: 1000})
+    // Until the worker is up (it may take longer than maxWaitMs on a busy machine).
+    for (let attempt = 0; attempt < 20; attempt++) {
+      if (
+        await workers.instantiate(job(template(), 'warm')).then(
+          () => true,
+          () => false,
+        )
+      )
+        break
+    }
     const heavy = workers
       .instantiate(job(template({'files/heavy.txt': ENDLESS}), 'flooder'))
       .catch((e: unknown) => e)
@@ -88,10 +98,10 @@ describe('RenderPool between tenants', () => {
     expect(waiting).toBeInstanceOf(ServerBusyError)
     expect((waiting as ServerBusyError).status).toBe(503)
     const waited = performance.now() - started
-    expect(waited).toBeGreaterThanOrEqual(250)
-    expect(waited).toBeLessThan(2000)
+    expect(waited).toBeGreaterThanOrEqual(950)
+    expect(waited).toBeLessThan(5000)
     expect(workers.stats.queued).toBe(0)
     await workers.close()
     await heavy
-  }, 30_000)
+  }, 60_000)
 })
