@@ -35,6 +35,7 @@ import {createEventBus, startEventConsumers, type EventConsumers} from '../event
 import type {UsageKind} from '../events/messages.js'
 import {EventPublisher} from '../events/usage.js'
 import {parseRef, type TemplateRef} from './ref.js'
+import {WriteQueue} from './write-queue.js'
 import type {
   DeleteResult,
   InstantiateOptions,
@@ -145,6 +146,8 @@ export class LocalRegistry implements Registry {
   /** Shared by every per-request view; the owner closes them. */
   readonly #events: SharedEvents
   readonly #host: RenderHost
+  /** Group commit: writes to one namespace share lock holds (shared by every per-request view). */
+  readonly #writes: WriteQueue
 
   readonly #progress: ImportProgress | undefined
   /** Only the registry that opened the database closes it; per-request views share it. */
@@ -171,8 +174,15 @@ export class LocalRegistry implements Registry {
       }
     }
     this.#host = options.renderHost ?? IN_PROCESS
+    this.#writes =
+      (options as {writes?: WriteQueue}).writes ?? new WriteQueue({maxWaitMs: options.config.writeLockWaitMs})
     this.#progress = options.onImport
-    this.#options = {...options, cache: this.#cache, events: this.#events} as LocalRegistryOptions
+    this.#options = {
+      ...options,
+      cache: this.#cache,
+      events: this.#events,
+      writes: this.#writes,
+    } as LocalRegistryOptions
     this.#owner = owner
   }
 
@@ -418,9 +428,17 @@ export class LocalRegistry implements Registry {
     const hash = contentHash(files)
     const repo = this.#store.repo(namespace)
     await repo.init()
-    const written = await repo.withLock(async () => {
-      // Another process may have committed since we opened: index it before deciding.
-      await this.#reconcileNamespace(repo)
+    const change = {
+      name: manifest.name,
+      version: manifest.version,
+      path: `${manifest.category}/${manifest.name}`,
+      files: template.files,
+      ...(input.message ? {message: input.message} : {}),
+      author: {name: this.#context.user, email: `${this.#context.user}@maestro.local`},
+    }
+    // The template's blobs and trees are written before the lock (most of a commit's I/O).
+    await repo.writeObjects({...change, operation: 'create'})
+    const written = await this.#write(repo, async () => {
       const existing = await this.#index.findTemplate([namespace], manifest.name)
       if (existing) {
         const versions = await this.#index.listVersions([namespace], existing.id)
@@ -430,22 +448,12 @@ export class LocalRegistry implements Registry {
           return {commit: same.commit, status: 'unchanged' as const, operation: null}
         }
       }
-      const path = `${manifest.category}/${manifest.name}`
       const previousPath =
         existing && existing.category !== manifest.category
           ? `${existing.category}/${manifest.name}`
           : undefined
       const operation = existing ? ('update' as const) : ('create' as const)
-      const commit = await repo.commit({
-        operation,
-        name: manifest.name,
-        version: manifest.version,
-        path,
-        ...(previousPath ? {previousPath} : {}),
-        files: template.files,
-        ...(input.message ? {message: input.message} : {}),
-        author: {name: this.#context.user, email: `${this.#context.user}@maestro.local`},
-      })
+      const commit = await repo.commit({...change, operation, ...(previousPath ? {previousPath} : {})})
       await this.#indexCommit(repo, commit, () =>
         this.#index.recordVersion({
           namespace,
@@ -491,6 +499,23 @@ export class LocalRegistry implements Registry {
   }
 
   /**
+   * Runs one write (decide, commit, index) under the namespace's lock, in a batch with
+   * the writes to the same namespace that wait meanwhile (src/registry/write-queue.ts).
+   * Each batch first indexes whatever another process committed since.
+   */
+  #write<T>(repo: NamespaceRepo, work: () => Promise<T>): Promise<T> {
+    return this.#writes.run(
+      repo.namespace,
+      (batch) =>
+        repo.withLock(async () => {
+          await this.#reconcileNamespace(repo)
+          await batch()
+        }),
+      work,
+    )
+  }
+
+  /**
    * Indexes a commit just written, in one transaction that checks the index still holds
    * the commit's parent (fencing). If another writer got in between (a lock lost to a
    * stalled process), the commit is in git all the same: replaying from the index's head
@@ -522,7 +547,7 @@ export class LocalRegistry implements Registry {
     if (parsed.spec) throw new UsageError('delete removes a whole template; leave out the @version')
     const namespace = this.#writable(template.namespace)
     const repo = this.#store.repo(namespace)
-    return repo.withLock(async () => {
+    return this.#write(repo, async () => {
       const commit = await repo.commit({
         operation: 'delete',
         name: template.name,

@@ -400,6 +400,28 @@ export class NamespaceRepo {
   }
 
   /**
+   * Writes the objects of a create or update (its blobs and the template's trees) without
+   * committing. They are content-addressed and unreachable until a commit names them, so
+   * a writer can write them before it takes the namespace lock: only the root trees, the
+   * commit and the ref move are left for inside it ({@link commit} finds these stored).
+   * Validates the change as {@link commit} does; a delete has nothing to write.
+   *
+   * @example
+   * ```ts
+   * await repo.writeObjects(change) // outside the lock: the bulk of the I/O
+   * await repo.withLock(() => repo.commit(change))
+   * ```
+   */
+  async writeObjects(change: TemplateChange): Promise<void> {
+    const plan = planChange(change)
+    if (plan.operation === 'delete') return
+    await this.init()
+    const batch = new Batch()
+    this.#stageTemplate(plan, new Map(), batch)
+    await this.#flush(batch, new Set())
+  }
+
+  /**
    * Runs `fn` holding the namespace's writer lock, shared by every process using this
    * store root (a lock file created with O_EXCL next to the repository). Waits up to
    * `timeoutMs`, then throws ConflictError. A lock left by a dead process, or not
