@@ -91,7 +91,10 @@ async function redisAnswers(port: number): Promise<boolean> {
 }
 
 /** A schema of its own on a PostgreSQL server: its DATABASE_URL, and how to drop it. */
-export async function createSchema(serverUrl: string, label: string): Promise<{url: string; drop(): Promise<void>}> {
+export async function createSchema(
+  serverUrl: string,
+  label: string,
+): Promise<{url: string; drop(): Promise<void>}> {
   const schema = `maestro_${label}_${process.pid}_${randomBytes(3).toString('hex')}`
   const client = new pg.Client({connectionString: serverUrl})
   await client.connect()
@@ -197,10 +200,7 @@ export interface Answer {
 }
 
 /** A request that never throws: a socket error or a timeout is status 0. */
-export async function request(
-  url: string,
-  init: RequestInit & {timeoutMs?: number} = {},
-): Promise<Answer> {
+export async function request(url: string, init: RequestInit & {timeoutMs?: number} = {}): Promise<Answer> {
   const started = performance.now()
   try {
     const res = await fetch(url, {...init, signal: AbortSignal.timeout(init.timeoutMs ?? 120_000)})

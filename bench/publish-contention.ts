@@ -73,7 +73,10 @@ async function main(): Promise<void> {
   try {
     {
       const home = join(work, 'sqlite')
-      const daemon = await startDaemon('sqlite', portBase, {MAESTRO_HOME: home, TEMPLATES_STORAGE_PATH: catalog})
+      const daemon = await startDaemon('sqlite', portBase, {
+        MAESTRO_HOME: home,
+        TEMPLATES_STORAGE_PATH: catalog,
+      })
       try {
         results.push(await contend('one daemon, SQLite', [daemon], count))
         console.log(formatContention(results.at(-1)!))
