@@ -207,7 +207,13 @@ export async function request(url: string, init: RequestInit & {timeoutMs?: numb
     const body = await res.text()
     return {status: res.status, ms: performance.now() - started, body}
   } catch (err) {
-    return {status: 0, ms: performance.now() - started, body: String((err as Error).message)}
+    const cause = (err as {cause?: {code?: string; message?: string}}).cause
+    const why = cause ? `${cause.code ?? ''} ${cause.message ?? ''}`.trim() : ''
+    return {
+      status: 0,
+      ms: performance.now() - started,
+      body: `${(err as Error).message}${why ? `: ${why}` : ''}`,
+    }
   }
 }
 

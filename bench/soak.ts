@@ -153,7 +153,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     let publishIndex = 0
     let publishesDone = 0
     const tag = Math.random().toString(36).slice(2, 7)
-    const pickDaemon = (i: number) => daemons[i % daemons.length]!
+    // As a load balancer's health check would: a daemon being killed gets no new requests
+    // (those in flight when it dies are lost unanswered, and are not acknowledged).
+    const down = new Set<Daemon>()
+    const pickDaemon = (i: number) => {
+      const up = daemons.filter((d) => !down.has(d))
+      return up[i % up.length]!
+    }
     const publisher = async () => {
       while (publishIndex < options.publishes && Date.now() < deadline) {
         const i = publishIndex++
@@ -213,6 +219,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         const from = now()
         log(`fault: SIGKILL ${victim.name} at ${(from / 1000).toFixed(1)} s`)
         victim.child.kill('SIGKILL')
+        down.add(victim)
         await sleep(2000)
         daemons[1] = await startDaemon(`d1-r${++generation}`, victim.port, env)
         faults.push({what: `SIGKILL ${victim.name} and restart`, from, to: now()})
