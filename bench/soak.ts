@@ -126,6 +126,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     REDIS_URL: redis.url,
   }
   const daemons: Daemon[] = []
+  /** Every daemon process started, killed ones included (their output is kept). */
+  const everyDaemon: Daemon[] = []
   const rss: SoakReport['rss'] = {}
   const faults: FaultWindow[] = []
   const failures: string[] = []
@@ -137,6 +139,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     // The first daemon migrates the schema; the others start on a migrated one.
     daemons.push(await startDaemon('d0', options.portBase, env))
     daemons.push(...(await Promise.all([1, 2].map((i) => startDaemon(`d${i}`, options.portBase + i, env)))))
+    everyDaemon.push(...daemons)
     let generation = 0
     const label = (d: Daemon) => `${d.name}#${d.child.pid}`
     sampler = setInterval(() => {
@@ -222,6 +225,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         down.add(victim)
         await sleep(2000)
         daemons[1] = await startDaemon(`d1-r${++generation}`, victim.port, env)
+        everyDaemon.push(daemons[1])
         faults.push({what: `SIGKILL ${victim.name} and restart`, from, to: now()})
         log(`fault: ${victim.name} restarted after ${((now() - from) / 1000).toFixed(1)} s`)
       }
@@ -258,10 +262,23 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     // What must hold.
     const inFault = (at: number, ms: number) =>
       faults.some((f) => at + ms >= f.from && at <= f.to + FAULT_TAIL_MS)
+    // A 500's log line (found by its request id) says what went wrong.
+    const logged = (body: string) => {
+      const id = /request id ([0-9a-f-]{36})/.exec(body)?.[1]
+      if (!id) return ''
+      for (const d of everyDaemon) {
+        const line = d
+          .output()
+          .split('\n')
+          .find((l) => l.includes(id) && l.includes('"err"'))
+        if (line) return `\n    log: ${line.slice(0, 1500)}`
+      }
+      return ''
+    }
     for (const s of sent) {
       if (s.status >= 500 && s.status !== 503)
         failures.push(
-          `${s.kind} to ${s.daemon} at ${(s.at / 1000).toFixed(1)} s answered ${s.status}: ${s.body.slice(0, 200)}`,
+          `${s.kind} to ${s.daemon} at ${(s.at / 1000).toFixed(1)} s answered ${s.status}: ${s.body.slice(0, 200)}${logged(s.body)}`,
         )
       else if (s.status === 503 && !inFault(s.at, s.ms))
         failures.push(

@@ -14,12 +14,14 @@ import {createDb, indexDbConfig} from '../db/database.js'
 import {createWriteLocks, type WriteLocks} from '../db/lock.js'
 import type {Database} from '../db/schema.js'
 import {MIGRATIONS, migrateToLatest} from '../db/migrate.js'
+import {isTransientError} from '../db/retry.js'
 import {IndexHeadMovedError, TemplateIndex} from '../db/template-index.js'
 import {
   MaestroError,
   NotFoundError,
   QualityGateError,
   RenderLimitError,
+  ServerBusyError,
   UsageError,
   VersionConflictError,
 } from '../domain/errors.js'
@@ -519,7 +521,10 @@ export class LocalRegistry implements Registry {
    * Indexes a commit just written, in one transaction that checks the index still holds
    * the commit's parent (fencing). If another writer got in between (a lock lost to a
    * stalled process), the commit is in git all the same: replaying from the index's head
-   * indexes it with whatever came between, so the write still stands.
+   * indexes it with whatever came between, so the write still stands. The same replay
+   * is the second chance of an index transaction that kept failing on a transient error
+   * (serialization failures under load): when that fails too, the answer is 503 and the
+   * commit is indexed by the next write or start-up, never a 500 for a write that landed.
    */
   async #indexCommit(
     repo: NamespaceRepo,
@@ -530,8 +535,16 @@ export class LocalRegistry implements Registry {
     try {
       await write()
     } catch (err) {
-      if (!(err instanceof IndexHeadMovedError)) throw err
-      await this.#reconcileNamespace(repo)
+      if (!(err instanceof IndexHeadMovedError) && !isTransientError(err)) throw err
+      try {
+        await this.#reconcileNamespace(repo)
+      } catch (again) {
+        if (!isTransientError(again)) throw again
+        throw new ServerBusyError(
+          `the change is committed (${commit.commit}) but the index is too busy to record it now; it is indexed by the next write, try again to confirm`,
+          1,
+        )
+      }
     }
   }
 
