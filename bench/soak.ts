@@ -333,6 +333,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       const warm = samples[Math.max(5, Math.floor(samples.length / 5))]![1]
       const last = samples.at(-1)![1]
       const bound = warm * 1.2 + 32
+      const peak = Math.max(...samples.slice(5).map(([, mb]) => mb))
+      if (peak > 2 * warm + 64)
+        failures.push(`${process}: RSS peaked at ${peak} MiB, over twice its warm-up ${warm} MiB (+64)`)
       if (last > bound)
         failures.push(
           `${process}: RSS ${last} MiB at the end, over ${Math.round(bound)} MiB (warm-up ${warm} MiB + 20% + 32)`,

@@ -20,7 +20,7 @@ import type {SearchQuery, SearchSort, TemplateFileEntry} from '../registry/types
 import {isBinary} from '../domain/paths.js'
 import {contentHash} from './content.js'
 import {MAX_NAMESPACE_KEY, seqRange} from './keys.js'
-import {runTransaction} from './retry.js'
+import {runTransaction, withRetry} from './retry.js'
 import {chunks, SUMMARY_COLUMNS, toSummary} from './rows.js'
 import type {Database, TemplatesTable, TemplateVersionsTable} from './schema.js'
 import {searchBackendFor} from './search/backend.js'
@@ -746,17 +746,21 @@ export class TemplateIndex {
       if (n > 0) byIncrement.set(n, [...(byIncrement.get(n) ?? []), id])
     }
     if (byIncrement.size === 0) return
-    await this.#write(async (db) => {
-      for (const [n, ids] of byIncrement) {
-        for (let i = 0; i < ids.length; i += 500) {
-          await db
+    // Each statement adds to its counters atomically whatever else runs, so no
+    // serializable transaction wraps them: on PostgreSQL one would make every publish
+    // (which reads and writes templates) conflict with the steady stream of usage counts,
+    // and retry inside its namespace's write lock.
+    for (const [n, ids] of byIncrement) {
+      for (let i = 0; i < ids.length; i += 500) {
+        await withRetry(() =>
+          this.#db
             .updateTable('templates')
             .set((eb) => ({usage_count: eb('usage_count', '+', n)}))
             .where('id', 'in', ids.slice(i, i + 500))
-            .execute()
-        }
+            .execute(),
+        )
       }
-    })
+    }
   }
 
   async #write<T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<T> {
