@@ -82,7 +82,12 @@ export function startGitSyncScheduler(options: GitSyncSchedulerOptions): GitSync
           next = {next_due: new Date(Date.now() + intervalMs).toISOString(), consecutive_failures: 0}
           options.onResult?.('ok')
           logger?.info(
-            {namespace: repo.namespace, remote: summary.remote, fetched: summary.fetched, pushed: summary.pushed},
+            {
+              namespace: repo.namespace,
+              remote: summary.remote,
+              fetched: summary.fetched,
+              pushed: summary.pushed,
+            },
             'scheduled git sync',
           )
         } catch (err) {
