@@ -74,12 +74,14 @@ describe('WriteQueue', () => {
     const broken = async () => {
       throw new Error('lock service down')
     }
+    await sleep(10) // the slow holder has left
     const both = await Promise.allSettled([
       queue.run('acme', broken, async () => 1),
       queue.run('acme', broken, async () => 2),
     ])
     expect(both.map((r) => r.status)).toEqual(['rejected', 'rejected'])
     // The queue is not stuck: the next write runs.
+    await sleep(10)
     expect(
       await queue.run(
         'acme',
