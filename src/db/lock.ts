@@ -225,7 +225,7 @@ class RedisWriteLocks implements WriteLocks {
     for (;;) {
       let taken: string | null
       try {
-        taken = await this.#client.set(key, token, {NX: true, PX: REDIS_LOCK_TTL_MS})
+        taken = await withinDeadline(this.#client.set(key, token, {NX: true, PX: REDIS_LOCK_TTL_MS}))
       } catch {
         // Redis is down or stalled. Its daemons share one machine (the index is SQLite),
         // where the lock file that is taken next serialises them: writes go on without Redis.
@@ -245,10 +245,9 @@ class RedisWriteLocks implements WriteLocks {
     }
     let lost: string | null = null
     const renew = async (): Promise<void> => {
-      const kept = await this.#client.eval(RENEW_SCRIPT, {
-        keys: [key],
-        arguments: [token, String(REDIS_LOCK_TTL_MS)],
-      })
+      const kept = await withinDeadline(
+        this.#client.eval(RENEW_SCRIPT, {keys: [key], arguments: [token, String(REDIS_LOCK_TTL_MS)]}),
+      )
       if (kept !== 1) lost = 'its key expired or was taken'
     }
     const renewal = setInterval(() => {
@@ -267,12 +266,31 @@ class RedisWriteLocks implements WriteLocks {
         if (released) return
         released = true
         clearInterval(renewal)
-        await this.#client.eval(RELEASE_SCRIPT, {keys: [key], arguments: [token]}).catch(() => undefined)
+        await withinDeadline(this.#client.eval(RELEASE_SCRIPT, {keys: [key], arguments: [token]})).catch(
+          () => undefined,
+        )
       },
     }
   }
 
   async close(): Promise<void> {
-    await disconnectRedis(this.#client)
+    // A stalled Redis would hold a graceful close forever.
+    await withinDeadline(disconnectRedis(this.#client)).catch(() => this.#client.destroy())
   }
+}
+
+/** How long one Redis call of the lock may take. */
+const REDIS_CALL_MS = 1000
+
+/**
+ * `call`, or a rejection after REDIS_CALL_MS: node-redis's own command timeout does not
+ * fire while the socket is stalled (a stopped Redis), and a write must not wait on it.
+ */
+function withinDeadline<T>(call: Promise<T>, ms = REDIS_CALL_MS): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms)
+  })
+  call.catch(() => undefined)
+  return Promise.race([call, expired]).finally(() => clearTimeout(timer))
 }

@@ -189,3 +189,41 @@ for (const dialect of DIALECTS) {
     })
   })
 }
+
+describe('write lock on a Redis that is down', () => {
+  it('lets writes go on under the lock file alone (SQLite daemons share one machine)', async () => {
+    const {startRedis} = await import('../../../bench/cluster.js')
+    const redis = await startRedis(Number(process.env.WRITE_LOCK_TEST_REDIS_PORT ?? 18551))
+    onTestFinished(() => redis.stop())
+    const home = tempDir()
+    const locks = openLocks({home, redisUrl: redis.url, redisKeyPrefix: 'maestro-test:'})
+    const first = await locks.acquire('acme.lock', 2000)
+    await expect(locks.acquire('acme.lock', 200)).rejects.toMatchObject({code: 'CONFLICT'})
+    await first.release()
+
+    redis.pause()
+    try {
+      const started = Date.now()
+      const lease = await locks.acquire('acme.lock', 5000)
+      // Not held until Redis answers: its command deadline (1 s) decides.
+      expect(Date.now() - started).toBeLessThan(3000)
+      await lease.check()
+      await lease.release()
+      // And a store using it still commits.
+      const store = new GitStore(tempDir(), {lock: {shared: locks, timeoutMs: 5000}})
+      const repo = store.repo('acme')
+      await repo.withLock(() =>
+        repo.commit({
+          operation: 'create',
+          name: 'offline',
+          version: '1.0.0',
+          path: 'backend_developer/offline',
+          files: templateFiles('offline', '1.0.0', {}, 'backend_developer'),
+        }),
+      )
+      expect(git(repo.dir, 'log', '--format=%s', 'main').trim()).toBe('create offline@1.0.0')
+    } finally {
+      redis.resume()
+    }
+  }, 30_000)
+})
