@@ -60,6 +60,14 @@ export interface Config {
   readonly renderWorkers: number
   /** Daemon: renders that may wait for a worker before requests get 503 (RENDER_QUEUE). */
   readonly renderQueue: number
+  /** Daemon: longest a render waits for a worker before its request gets 503, ms (RENDER_QUEUE_WAIT_MS). */
+  readonly renderQueueWaitMs: number
+  /** Daemon: workers one tenant may hold at once (RENDER_TENANT_WORKERS; 0 = all of them when nobody else waits). */
+  readonly renderTenantWorkers: number
+  /** Longest a write waits for its namespace's lock before 409 CONFLICT, ms (MAESTRO_WRITE_LOCK_WAIT_MS). */
+  readonly writeLockWaitMs: number
+  /** Daemon: pull and push every namespace with a remote this often, ms (MAESTRO_GIT_SYNC_INTERVAL in seconds; 0 = off). */
+  readonly gitSyncIntervalMs: number
   /** MAESTRO_SYNC_ALLOW_PRIVATE: git sync may reach private addresses (unset: the CLI may, the daemon may not). */
   readonly syncAllowPrivate: boolean | undefined
   /** MAESTRO_SYNC_ALLOWED_HOSTS: hosts, IPs or CIDR ranges git sync may reach whatever they resolve to. */
@@ -153,6 +161,10 @@ export function loadConfig(overrides: NodeJS.ProcessEnv = {}): Config {
     renderMaxHeapMb: integer(env, 'RENDER_MAX_HEAP_MB', DEFAULT_RENDER_POOL.maxHeapMb, 16, 16_384),
     renderWorkers: integer(env, 'RENDER_WORKERS', DEFAULT_RENDER_POOL.workers, 1, 64),
     renderQueue: integer(env, 'RENDER_QUEUE', DEFAULT_RENDER_POOL.maxQueue, 0, 10_000),
+    renderQueueWaitMs: integer(env, 'RENDER_QUEUE_WAIT_MS', DEFAULT_RENDER_POOL.maxWaitMs, 100, 600_000),
+    renderTenantWorkers: integer(env, 'RENDER_TENANT_WORKERS', 0, 0, 64),
+    writeLockWaitMs: integer(env, 'MAESTRO_WRITE_LOCK_WAIT_MS', 30_000, 100, 600_000),
+    gitSyncIntervalMs: integer(env, 'MAESTRO_GIT_SYNC_INTERVAL', 0, 0, 7 * 86_400) * 1000,
     syncAllowPrivate: env.MAESTRO_SYNC_ALLOW_PRIVATE
       ? flag(env, 'MAESTRO_SYNC_ALLOW_PRIVATE', false)
       : undefined,

@@ -9,6 +9,7 @@ import semver from 'semver'
 import {
   InvalidVersionError,
   LimitExceededError,
+  MaestroError,
   NotFoundError,
   UsageError,
   VersionConflictError,
@@ -19,7 +20,7 @@ import type {SearchQuery, SearchSort, TemplateFileEntry} from '../registry/types
 import {isBinary} from '../domain/paths.js'
 import {contentHash} from './content.js'
 import {MAX_NAMESPACE_KEY, seqRange} from './keys.js'
-import {runTransaction} from './retry.js'
+import {runTransaction, withRetry} from './retry.js'
 import {chunks, SUMMARY_COLUMNS, toSummary} from './rows.js'
 import type {Database, TemplatesTable, TemplateVersionsTable} from './schema.js'
 import {searchBackendFor} from './search/backend.js'
@@ -73,6 +74,27 @@ export interface RecordVersionInput {
    * commit it could not index keeps the head before it, so the next start tries again.
    */
   head?: string | null
+  /**
+   * Fencing: the namespace head the index must hold before this commit (the commit's
+   * parent). Another head means another writer got in between (a lost lock), and the
+   * transaction is refused with {@link IndexHeadMovedError}. Left out, not checked.
+   */
+  expectedHead?: string | null
+}
+
+/** The index's namespace head is not the one the writer planned on: a writer got in between. */
+export class IndexHeadMovedError extends MaestroError {
+  static readonly code = 'INDEX_HEAD_MOVED'
+  constructor(namespace: Namespace, expected: string | null, found: string | null) {
+    super(
+      `the index of ${namespace} moved to ${found ?? 'nothing'} while a write expected ${expected ?? 'nothing'}`,
+      {
+        code: IndexHeadMovedError.code,
+        status: 409,
+        data: {namespace, expected, found},
+      },
+    )
+  }
 }
 
 export interface RecordVersionResult {
@@ -398,6 +420,7 @@ export class TemplateIndex {
     const qualityScore = input.qualityScore ?? null
 
     return this.#write(async (db) => {
+      if (input.expectedHead !== undefined) await assertHead(db, namespace, input.expectedHead)
       const existing = await db
         .selectFrom('templates')
         .select(['seq', 'id'])
@@ -498,8 +521,14 @@ export class TemplateIndex {
    * await index.deleteTemplate('acme', 'fastapi-service', '9c1d…') // true
    * ```
    */
-  async deleteTemplate(namespace: Namespace, name: string, commit: string | null): Promise<boolean> {
+  async deleteTemplate(
+    namespace: Namespace,
+    name: string,
+    commit: string | null,
+    expectedHead?: string | null,
+  ): Promise<boolean> {
     return this.#write(async (db) => {
+      if (expectedHead !== undefined) await assertHead(db, namespace, expectedHead)
       const template = await db
         .selectFrom('templates')
         .select('id')
@@ -803,17 +832,21 @@ export class TemplateIndex {
       if (n > 0) byIncrement.set(n, [...(byIncrement.get(n) ?? []), id])
     }
     if (byIncrement.size === 0) return
-    await this.#write(async (db) => {
-      for (const [n, ids] of byIncrement) {
-        for (let i = 0; i < ids.length; i += 500) {
-          await db
+    // Each statement adds to its counters atomically whatever else runs, so no
+    // serializable transaction wraps them: on PostgreSQL one would make every publish
+    // (which reads and writes templates) conflict with the steady stream of usage counts,
+    // and retry inside its namespace's write lock.
+    for (const [n, ids] of byIncrement) {
+      for (let i = 0; i < ids.length; i += 500) {
+        await withRetry(() =>
+          this.#db
             .updateTable('templates')
             .set((eb) => ({usage_count: eb('usage_count', '+', n)}))
             .where('id', 'in', ids.slice(i, i + 500))
-            .execute()
-        }
+            .execute(),
+        )
       }
-    })
+    }
   }
 
   async #write<T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<T> {
@@ -899,6 +932,21 @@ async function namespaceKey(db: Kysely<Database>, namespace: Namespace): Promise
     .values({name: namespace, key, head_commit: null, updated_at: new Date().toISOString()})
     .execute()
   return key
+}
+
+/** Fencing inside a write transaction: the namespace head must be `expected`. */
+async function assertHead(
+  db: Kysely<Database>,
+  namespace: Namespace,
+  expected: string | null,
+): Promise<void> {
+  const row = await db
+    .selectFrom('namespaces')
+    .select('head_commit')
+    .where('name', '=', namespace)
+    .executeTakeFirst()
+  const found = row?.head_commit ?? null
+  if (found !== expected) throw new IndexHeadMovedError(namespace, expected, found)
 }
 
 /** Must run inside a transaction: registering a namespace reads, then writes. */

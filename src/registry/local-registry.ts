@@ -12,14 +12,17 @@ import {createCache} from '../cache/index.js'
 import type {Config} from '../config.js'
 import {contentHash} from '../db/content.js'
 import {createDb, indexDbConfig, redactDbUrl} from '../db/database.js'
+import {createWriteLocks, type WriteLocks} from '../db/lock.js'
 import type {Database} from '../db/schema.js'
 import {MIGRATIONS, migrateToLatest} from '../db/migrate.js'
-import {TemplateIndex} from '../db/template-index.js'
+import {isTransientError} from '../db/retry.js'
+import {IndexHeadMovedError, TemplateIndex} from '../db/template-index.js'
 import {
   MaestroError,
   NotFoundError,
   QualityGateError,
   RenderLimitError,
+  ServerBusyError,
   UsageError,
   VersionConflictError,
 } from '../domain/errors.js'
@@ -37,6 +40,7 @@ import {EventPublisher} from '../events/usage.js'
 import {IndexWatch} from './index-watch.js'
 import {IndexConflictError, StoreMismatchError, type IndexProblem} from './index-errors.js'
 import {parseRef, type TemplateRef} from './ref.js'
+import {WriteQueue} from './write-queue.js'
 import type {
   DeleteResult,
   InstantiateOptions,
@@ -82,6 +86,8 @@ export interface LocalRegistryOptions {
    * catalog into an empty store. 'rebuild': none of that, for `reindex`, which rebuilds.
    */
   startup?: 'repair' | 'rebuild'
+  /** The lock shared by every daemon (PostgreSQL or Redis), closed with the registry; openLocalRegistry sets it. */
+  writeLocks?: WriteLocks | null
 }
 
 /**
@@ -99,6 +105,8 @@ export async function openLocalRegistry(options: LocalRegistryOptions): Promise<
   const {config} = options
   mkdirSync(config.home, {recursive: true})
   const db = createDb(indexDbConfig(config))
+  // Writes to a namespace are serialised across daemons by PostgreSQL or Redis, and on this machine by a lock file.
+  const writeLocks = createWriteLocks(config)
   let opened: LocalRegistry | undefined
   try {
     // Every command opens the registry: when the index already records exactly the
@@ -112,7 +120,10 @@ export async function openLocalRegistry(options: LocalRegistryOptions): Promise<
     const known = Object.keys(MIGRATIONS)
     if (applied.length !== known.length || !applied.every((row) => known.includes(row.name)))
       await migrateToLatest(db)
-    const registry = new LocalRegistry(db, new GitStore(join(config.home, 'git')), options)
+    const store = new GitStore(join(config.home, 'git'), {
+      lock: {timeoutMs: config.writeLockWaitMs, ...(writeLocks ? {shared: writeLocks} : {})},
+    })
+    const registry = new LocalRegistry(db, store, {...options, writeLocks})
     // The in-process usage consumer starts only now that the registry is whole.
     opened = registry
     // `reindex` opens with startup 'rebuild': it is how a store and an index that do not
@@ -125,7 +136,10 @@ export async function openLocalRegistry(options: LocalRegistryOptions): Promise<
     return registry
   } catch (err) {
     if (opened) await opened.close()
-    else await db.destroy()
+    else {
+      await db.destroy()
+      await writeLocks?.close()
+    }
     throw err
   }
 }
@@ -149,6 +163,8 @@ export class LocalRegistry implements Registry {
   readonly #host: RenderHost
   /** Notices other processes' writes before cached reads; shared by every per-request view. */
   readonly #watch: IndexWatch
+  /** Group commit: writes to one namespace share lock holds (shared by every per-request view). */
+  readonly #writes: WriteQueue
 
   readonly #progress: ImportProgress | undefined
   /** Only the registry that opened the database closes it; per-request views share it. */
@@ -176,12 +192,15 @@ export class LocalRegistry implements Registry {
       }
     }
     this.#host = options.renderHost ?? IN_PROCESS
+    this.#writes =
+      (options as {writes?: WriteQueue}).writes ?? new WriteQueue({maxWaitMs: options.config.writeLockWaitMs})
     this.#progress = options.onImport
     this.#options = {
       ...options,
       cache: this.#cache,
       events: this.#events,
       watch: this.#watch,
+      writes: this.#writes,
     } as LocalRegistryOptions
     this.#owner = owner
   }
@@ -190,6 +209,11 @@ export class LocalRegistry implements Registry {
 
   get context(): RequestContext {
     return this.#context
+  }
+
+  /** The git store (the daemon's scheduled sync takes its namespaces' locks through it). */
+  get store(): GitStore {
+    return this.#store
   }
 
   /** The bus usage and change events go to (the daemon's consumers read it). */
@@ -435,97 +459,136 @@ export class LocalRegistry implements Registry {
     const namespace = this.#writable(input.namespace ?? this.#context.tenant)
     const {template} = input
     const {manifest} = template
-    const report = await this.#host.score({template, minScore: this.#config.minTemplateQualityScore})
+    // Everything that does not depend on the namespace's state happens before its lock:
+    // scoring (renders), blob ids and the content hash. Only decide, commit and index are inside.
+    const report = await this.#host.score({
+      template,
+      minScore: this.#config.minTemplateQualityScore,
+      tenant: this.#context.tenant,
+    })
     if (this.#config.enableQualityGates && !report.passed) {
       throw new QualityGateError(manifest.name, report.score, report.minScore, report)
     }
+    const files = withOids(template.files)
+    const hash = contentHash(files)
     const repo = this.#store.repo(namespace)
     await repo.init()
-    return repo.withLock(async () => {
-      // Another process may have committed since we opened: index it before deciding.
-      await this.#reconcileNamespace(repo)
+    const change = {
+      name: manifest.name,
+      version: manifest.version,
+      path: `${manifest.category}/${manifest.name}`,
+      files: template.files,
+      ...(input.message ? {message: input.message} : {}),
+      author: {name: this.#context.user, email: `${this.#context.user}@maestro.local`},
+    }
+    // The template's blobs and trees are written before the lock (most of a commit's I/O).
+    await repo.writeObjects({...change, operation: 'create'})
+    const written = await this.#write(repo, async () => {
       const existing = await this.#index.findTemplate([namespace], manifest.name)
       if (existing) {
         const versions = await this.#index.listVersions([namespace], existing.id)
         const same = versions.find((v) => v.version === manifest.version)
         if (same) {
-          if (same.content_hash !== contentHash(withOids(template.files))) {
-            throw new VersionConflictError(manifest.name, manifest.version)
-          }
-          return {
-            template: await this.#summary(namespace, manifest.name),
-            commit: same.commit,
-            status: 'unchanged' as const,
-            quality: {score: report.score, passed: report.passed},
-          }
+          if (same.content_hash !== hash) throw new VersionConflictError(manifest.name, manifest.version)
+          return {commit: same.commit, status: 'unchanged' as const, operation: null}
         }
       }
-      const path = `${manifest.category}/${manifest.name}`
       const previousPath =
         existing && existing.category !== manifest.category
           ? `${existing.category}/${manifest.name}`
           : undefined
-      const operation = existing ? 'update' : 'create'
-      const commit = await repo.commit({
-        operation,
-        name: manifest.name,
-        version: manifest.version,
-        path,
-        ...(previousPath ? {previousPath} : {}),
-        files: template.files,
-        ...(input.message ? {message: input.message} : {}),
-        author: {name: this.#context.user, email: `${this.#context.user}@maestro.local`},
-      })
-      await this.#record(namespace, template, {
-        commit: commit.commit,
-        message: input.message ?? `${operation} ${manifest.name}@${manifest.version}`,
-        qualityScore: report.score,
-        qualityReport: report,
-      })
-      await this.#invalidate(namespace)
-      const summary = await this.#summary(namespace, manifest.name)
-      this.#events.publisher.change({
-        template_id: summary.id,
-        name: manifest.name,
-        namespace,
-        operation,
-        version: manifest.version,
-        commit: commit.commit,
-        user_id: this.#context.user,
-      })
+      const operation = existing ? ('update' as const) : ('create' as const)
+      const commit = await repo.commit({...change, operation, ...(previousPath ? {previousPath} : {})})
+      await this.#indexCommit(repo, commit, () =>
+        this.#index.recordVersion({
+          namespace,
+          manifest: template.manifest,
+          readme: template.readme,
+          commit: commit.commit,
+          message: input.message ?? `${operation} ${manifest.name}@${manifest.version}`,
+          author: this.#context.user,
+          createdAt: new Date().toISOString(),
+          files,
+          qualityScore: report.score,
+          qualityReport: report,
+          expectedHead: commit.parent,
+        }),
+      )
       return {
-        template: summary,
         commit: commit.commit,
         status: existing ? ('updated' as const) : ('created' as const),
-        quality: {score: report.score, passed: report.passed},
+        operation,
       }
     })
+    const quality = {score: report.score, passed: report.passed}
+    if (written.operation === null) {
+      return {
+        template: await this.#summary(namespace, manifest.name),
+        commit: written.commit,
+        status: 'unchanged',
+        quality,
+      }
+    }
+    await this.#invalidate(namespace)
+    const summary = await this.#summary(namespace, manifest.name)
+    this.#events.publisher.change({
+      template_id: summary.id,
+      name: manifest.name,
+      namespace,
+      operation: written.operation,
+      version: manifest.version,
+      commit: written.commit,
+      user_id: this.#context.user,
+    })
+    return {template: summary, commit: written.commit, status: written.status, quality}
   }
 
-  async #record(
-    namespace: Namespace,
-    template: LoadedTemplate,
-    meta: {
-      commit: string
-      message: string
-      qualityScore: number | null
-      qualityReport: unknown
-      createdAt?: string
-    },
+  /**
+   * Runs one write (decide, commit, index) under the namespace's lock, in a batch with
+   * the writes to the same namespace that wait meanwhile (src/registry/write-queue.ts).
+   * Each batch first indexes whatever another process committed since.
+   */
+  #write<T>(repo: NamespaceRepo, work: () => Promise<T>): Promise<T> {
+    return this.#writes.run(
+      repo.namespace,
+      (batch) =>
+        repo.withLock(async () => {
+          await this.#reconcileNamespace(repo)
+          await batch()
+        }),
+      work,
+    )
+  }
+
+  /**
+   * Indexes a commit just written, in one transaction that checks the index still holds
+   * the commit's parent (fencing). If another writer got in between (a lock lost to a
+   * stalled process), the commit is in git all the same: replaying from the index's head
+   * indexes it with whatever came between, so the write still stands. The same replay
+   * is the second chance of an index transaction that kept failing on a transient error
+   * (serialization failures under load): when that fails too, the answer is 503 and the
+   * commit is indexed by the next write or start-up, never a 500 for a write that landed.
+   */
+  async #indexCommit(
+    repo: NamespaceRepo,
+    commit: {commit: string; parent: string | null; unchanged: boolean},
+    write: () => Promise<unknown>,
   ): Promise<void> {
-    const files = withOids(template.files)
-    await this.#index.recordVersion({
-      namespace,
-      manifest: template.manifest,
-      readme: template.readme,
-      commit: meta.commit,
-      message: meta.message,
-      author: this.#context.user,
-      createdAt: meta.createdAt ?? new Date().toISOString(),
-      files,
-      qualityScore: meta.qualityScore,
-      qualityReport: meta.qualityReport,
-    })
+    if (commit.unchanged) return
+    try {
+      await write()
+    } catch (err) {
+      if (!(err instanceof IndexHeadMovedError) && !isTransientError(err)) throw err
+      try {
+        await this.#reconcileNamespace(repo)
+      } catch (again) {
+        if (!isTransientError(again)) throw again
+        throw new ServerBusyError(
+          `the change is committed (${commit.commit}) but the index is too busy to record it now; it is indexed by the next write, try again to confirm`,
+          1,
+        )
+      }
+    }
   }
 
   async #summary(namespace: Namespace, name: string) {
@@ -540,14 +603,16 @@ export class LocalRegistry implements Registry {
     if (parsed.spec) throw new UsageError('delete removes a whole template; leave out the @version')
     const namespace = this.#writable(template.namespace)
     const repo = this.#store.repo(namespace)
-    return repo.withLock(async () => {
+    return this.#write(repo, async () => {
       const commit = await repo.commit({
         operation: 'delete',
         name: template.name,
         path: `${template.category}/${template.name}`,
         author: {name: this.#context.user, email: `${this.#context.user}@maestro.local`},
       })
-      await this.#index.deleteTemplate(namespace, template.name, commit.commit)
+      await this.#indexCommit(repo, commit, () =>
+        this.#index.deleteTemplate(namespace, template.name, commit.commit, commit.parent),
+      )
       await this.#invalidate(namespace)
       this.#events.publisher.change({
         template_id: template.id,
@@ -573,6 +638,7 @@ export class LocalRegistry implements Registry {
       answers: options.answers ?? {},
       useDefaults: options.useDefaults ?? true,
       meta,
+      tenant: this.#context.tenant,
     })
     rendered.set('.maestro-answers.yaml', answersFile(meta, answers, manifest.parameters))
     this.#used(detail, 'instantiate')
@@ -888,6 +954,7 @@ export class LocalRegistry implements Registry {
     await this.#events.bus.close()
     await this.#cache.close()
     await this.#db.destroy()
+    await this.#options.writeLocks?.close()
   }
 }
 

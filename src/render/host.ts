@@ -13,14 +13,16 @@ import type {RenderLimits, RenderMeta} from './render.js'
 
 /**
  * The daemon's render pool unless configured otherwise (RENDER_WORKERS, RENDER_TIMEOUT_MS,
- * RENDER_MAX_HEAP_MB, RENDER_QUEUE): two warm workers, a job stopped after 10 s or 256 MiB
- * of heap, and up to 64 jobs waiting before requests are turned away with 503.
+ * RENDER_MAX_HEAP_MB, RENDER_QUEUE, RENDER_QUEUE_WAIT_MS): two warm workers, a job stopped
+ * after 10 s or 256 MiB of heap, up to 512 jobs waiting, none longer than 30 s, before
+ * requests are turned away with 503.
  */
 export const DEFAULT_RENDER_POOL = Object.freeze({
   workers: 2,
   timeoutMs: 10_000,
   maxHeapMb: 256,
-  maxQueue: 64,
+  maxQueue: 512,
+  maxWaitMs: 30_000,
 })
 
 /** Render a template for a project: resolve the answers, then render the files. */
@@ -32,6 +34,8 @@ export interface InstantiateJob {
   useDefaults: boolean
   meta: RenderMeta
   limits?: RenderLimits
+  /** Who asked (a tenant): the daemon's pool shares its workers fairly between tenants. */
+  tenant?: string
 }
 
 export interface InstantiateOutput {
@@ -45,6 +49,8 @@ export interface InstantiateOutput {
 export interface ScoreJob {
   template: LoadedTemplate
   minScore?: number
+  /** Who asked (a tenant): the daemon's pool shares its workers fairly between tenants. */
+  tenant?: string
 }
 
 /** Pack rendered (or template) files into a downloadable archive, each under `root/`. */
@@ -52,6 +58,8 @@ export interface PackJob {
   files: ReadonlyMap<string, Uint8Array>
   format: 'tar.gz' | 'zip'
   root: string
+  /** Who asked (a tenant): the daemon's pool shares its workers fairly between tenants. */
+  tenant?: string
 }
 
 /**

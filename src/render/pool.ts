@@ -28,6 +28,13 @@ export interface RenderPoolOptions {
   maxHeapMb?: number
   /** Jobs that may wait for a worker; the next one is refused with ServerBusyError (RENDER_QUEUE). */
   maxQueue?: number
+  /** Longest a job waits for a worker before it fails with ServerBusyError, ms (RENDER_QUEUE_WAIT_MS). */
+  maxWaitMs?: number
+  /**
+   * Workers one tenant may hold at once (RENDER_TENANT_WORKERS); default 0: all of them.
+   * Either way waiting jobs are dispatched round-robin between tenants.
+   */
+  tenantWorkers?: number
   /** Output limits (files, bytes) of every instantiate job. */
   limits?: RenderLimits
   /** The worker module; default {@link defaultWorkerEntry}. */
@@ -46,9 +53,13 @@ export interface RenderPoolStats {
 interface QueuedJob {
   id: number
   kind: JobKind
+  /** Whose job it is: the unit of fairness ('' for jobs that name no tenant). */
+  tenant: string
   job: unknown
   resolve(value: unknown): void
   reject(reason: unknown): void
+  /** Fails the job with ServerBusyError once it has waited `maxWaitMs`. */
+  expiry?: NodeJS.Timeout
 }
 
 interface Slot {
@@ -94,6 +105,12 @@ function positiveInteger(name: string, value: number): number {
  * worker's heap limit (nodejs/node#47224); LiquidJS's own memory limit (see
  * LIQUID_LIMITS) stops templates well before that heap is reached.
  *
+ * Fairness: each tenant has its own queue and a free worker takes the next job
+ * round-robin over the tenants that wait (and, with `tenantWorkers`, whose running jobs
+ * are under that cap). One tenant's flood of heavy renders therefore delays another
+ * tenant's job by at most one `timeoutMs`: the first worker to free up takes it. No job
+ * waits longer than `maxWaitMs`.
+ *
  * @example
  * ```ts
  * const pool = new RenderPool({workers: 2, timeoutMs: 10_000, maxHeapMb: 256})
@@ -109,7 +126,16 @@ export class RenderPool implements RenderHost {
   readonly #limits: RenderLimits | undefined
   readonly #entry: string
   readonly #slots = new Set<Slot>()
-  readonly #queue: QueuedJob[] = []
+  readonly #maxWaitMs: number
+  readonly #tenantWorkers: number
+  /** Waiting jobs by tenant, each in arrival order. */
+  readonly #queues = new Map<string, QueuedJob[]>()
+  /** Tenants with waiting jobs, in round-robin order; `#turn` is whose turn is next. */
+  readonly #order: string[] = []
+  #turn = 0
+  /** Jobs running per tenant. */
+  readonly #running = new Map<string, number>()
+  #queued = 0
   #nextId = 1
   #recycled = 0
   #closed = false
@@ -119,6 +145,8 @@ export class RenderPool implements RenderHost {
     this.#timeoutMs = positiveInteger('timeoutMs', options.timeoutMs ?? DEFAULT_RENDER_POOL.timeoutMs)
     this.#maxHeapMb = positiveInteger('maxHeapMb', options.maxHeapMb ?? DEFAULT_RENDER_POOL.maxHeapMb)
     this.#maxQueue = Math.max(0, Math.floor(options.maxQueue ?? DEFAULT_RENDER_POOL.maxQueue))
+    this.#maxWaitMs = positiveInteger('maxWaitMs', options.maxWaitMs ?? DEFAULT_RENDER_POOL.maxWaitMs)
+    this.#tenantWorkers = Math.max(0, Math.floor(options.tenantWorkers ?? 0))
     this.#limits = options.limits
     this.#entry = options.entry ?? defaultWorkerEntry()
     if (!existsSync(this.#entry))
@@ -131,7 +159,7 @@ export class RenderPool implements RenderHost {
     return {
       workers: slots.length,
       busy: slots.filter((s) => s.running).length,
-      queued: this.#queue.length,
+      queued: this.#queued,
       recycled: this.#recycled,
     }
   }
@@ -154,7 +182,7 @@ export class RenderPool implements RenderHost {
     if (this.#closed) return
     this.#closed = true
     const closing = new ServerBusyError('the daemon is shutting down', 1)
-    for (const job of this.#queue.splice(0)) job.reject(closing)
+    for (const job of this.#drain()) job.reject(closing)
     await Promise.all(
       [...this.#slots].map((slot) => {
         slot.failure ??= closing
@@ -168,18 +196,102 @@ export class RenderPool implements RenderHost {
     this.#fill()
     // Workers still starting count as free: they take the first jobs that wait.
     const free = [...this.#slots].filter((s) => !s.running && !s.failure).length
-    if (this.#queue.length >= free + this.#maxQueue) {
+    if (this.#queued >= free + this.#maxQueue) {
       return Promise.reject(
         new ServerBusyError(
-          `every render worker is busy and ${this.#queue.length} jobs are waiting; try again shortly`,
+          `every render worker is busy and ${this.#queued} jobs are waiting; try again shortly`,
           Math.ceil(this.#timeoutMs / 1000),
         ),
       )
     }
+    const {tenant = '', ...payload} = job as {tenant?: string}
     return new Promise((resolve, reject) => {
-      this.#queue.push({id: this.#nextId++, kind, job, resolve, reject})
+      const queued: QueuedJob = {id: this.#nextId++, kind, tenant, job: payload, resolve, reject}
+      queued.expiry = setTimeout(() => {
+        if (!this.#remove(queued)) return
+        reject(
+          new ServerBusyError(
+            `no render worker was free within ${this.#maxWaitMs} ms; try again shortly`,
+            Math.ceil(this.#timeoutMs / 1000),
+          ),
+        )
+      }, this.#maxWaitMs)
+      queued.expiry.unref()
+      this.#enqueue(queued)
       this.#dispatch()
     })
+  }
+
+  #enqueue(job: QueuedJob): void {
+    let queue = this.#queues.get(job.tenant)
+    if (!queue) {
+      queue = []
+      this.#queues.set(job.tenant, queue)
+      // A tenant that starts waiting goes last in the round.
+      this.#order.splice(this.#turn, 0, job.tenant)
+      this.#turn = (this.#turn + 1) % this.#order.length
+    }
+    queue.push(job)
+    this.#queued++
+  }
+
+  /** The next job round-robin over the tenants under their worker cap, or undefined. */
+  #next(): QueuedJob | undefined {
+    const cap = this.#tenantWorkers || Infinity
+    for (let i = 0; i < this.#order.length; i++) {
+      const at = (this.#turn + i) % this.#order.length
+      const tenant = this.#order[at]!
+      if ((this.#running.get(tenant) ?? 0) >= cap) continue
+      const queue = this.#queues.get(tenant)!
+      const job = queue.shift()!
+      this.#queued--
+      clearTimeout(job.expiry)
+      if (queue.length === 0) {
+        this.#queues.delete(tenant)
+        this.#order.splice(at, 1)
+        this.#turn = this.#order.length === 0 ? 0 : at % this.#order.length
+      } else this.#turn = (at + 1) % this.#order.length
+      return job
+    }
+    return undefined
+  }
+
+  /** Takes a waiting job out of its queue; false when it is no longer waiting. */
+  #remove(job: QueuedJob): boolean {
+    const queue = this.#queues.get(job.tenant)
+    const index = queue?.indexOf(job) ?? -1
+    if (!queue || index < 0) return false
+    queue.splice(index, 1)
+    this.#queued--
+    if (queue.length === 0) {
+      this.#queues.delete(job.tenant)
+      const at = this.#order.indexOf(job.tenant)
+      this.#order.splice(at, 1)
+      if (at < this.#turn) this.#turn--
+      if (this.#turn >= this.#order.length) this.#turn = 0
+    }
+    return true
+  }
+
+  /** Empties every queue, returning what waited. */
+  #drain(): QueuedJob[] {
+    const all = [...this.#queues.values()].flat()
+    for (const job of all) clearTimeout(job.expiry)
+    this.#queues.clear()
+    this.#order.length = 0
+    this.#turn = 0
+    this.#queued = 0
+    return all
+  }
+
+  #started(job: QueuedJob): void {
+    this.#running.set(job.tenant, (this.#running.get(job.tenant) ?? 0) + 1)
+  }
+
+  #ended(job: QueuedJob): void {
+    const left = (this.#running.get(job.tenant) ?? 1) - 1
+    if (left > 0) this.#running.set(job.tenant, left)
+    else this.#running.delete(job.tenant)
   }
 
   #fill(): void {
@@ -222,6 +334,7 @@ export class RenderPool implements RenderHost {
     if (!running || running.job.id !== message.id) return
     clearTimeout(running.timer)
     slot.running = undefined
+    this.#ended(running.job)
     if (message.type === 'done') running.job.resolve(message.result)
     else running.job.reject(reviveError(message.error))
     this.#dispatch()
@@ -229,9 +342,11 @@ export class RenderPool implements RenderHost {
 
   #dispatch(): void {
     for (const slot of this.#slots) {
-      if (this.#queue.length === 0) return
+      if (this.#queued === 0) return
       if (!slot.ready || slot.running || slot.failure) continue
-      const job = this.#queue.shift()!
+      const job = this.#next()
+      if (!job) return
+      this.#started(job)
       const timer = setTimeout(
         () =>
           this.#stop(
@@ -250,6 +365,7 @@ export class RenderPool implements RenderHost {
         // The job could not be cloned to the worker: a bug in the caller, not the template's fault.
         clearTimeout(timer)
         slot.running = undefined
+        this.#ended(job)
         job.reject(err)
       }
     }
@@ -264,6 +380,7 @@ export class RenderPool implements RenderHost {
     this.#slots.delete(slot)
     if (slot.running) {
       clearTimeout(slot.running.timer)
+      this.#ended(slot.running.job)
       slot.running.job.reject(slot.failure ?? new Error('a render worker stopped unexpectedly'))
     }
     if (this.#closed) return
@@ -274,7 +391,7 @@ export class RenderPool implements RenderHost {
       const err = new Error(`the render worker could not start: ${slot.failure?.message ?? 'it exited'}`, {
         cause: slot.failure,
       })
-      for (const job of this.#queue.splice(0)) job.reject(err)
+      for (const job of this.#drain()) job.reject(err)
       return
     }
     this.#fill()

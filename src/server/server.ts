@@ -25,6 +25,8 @@ import {packageRoot} from '../domain/package-root.js'
 import type {RequestContext} from '../registry/types.js'
 import type {RenderHost} from '../render/host.js'
 import {RenderPool} from '../render/pool.js'
+import type {GitStore} from '../store/index.js'
+import type {GitSyncScheduler} from '../sync/scheduler.js'
 import {createApp} from './app.js'
 import {withHotPath} from './hot-path.js'
 import {authenticateAnonymous} from './middleware.js'
@@ -119,6 +121,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       timeoutMs: config.renderTimeoutMs,
       maxHeapMb: config.renderMaxHeapMb,
       maxQueue: config.renderQueue,
+      maxWaitMs: config.renderQueueWaitMs,
+      tenantWorkers: config.renderTenantWorkers,
       limits: {maxFiles: limits.renderFiles, maxBytes: limits.renderBytes},
     })
   // The registry's cache must know the response cache before the registry exists, and its TTL depends on the registry.
@@ -289,11 +293,17 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   )
 
   const stopPolling = pollRevision(registry, responses, pollMs, logger)
+  const scheduler = await startScheduledSync(config, registry, {
+    logger,
+    metrics,
+    onPull: () => responses.clear(),
+  })
 
   let closing: Promise<void> | undefined
   const close = () =>
     (closing ??= (async () => {
       stopPolling()
+      await scheduler?.stop()
       await shutdown(options.shutdownTimeoutMs ?? 10_000)
       // The message in hand finishes (effect, result, ack); what is queued waits for the
       // next daemon on Redis, or is processed now when the streams live in this process.
@@ -426,6 +436,44 @@ function pollRevision(
   }, everyMs)
   timer.unref()
   return () => clearInterval(timer)
+}
+
+/**
+ * Git sync every MAESTRO_GIT_SYNC_INTERVAL of the namespaces with a remote, when set and
+ * the registry owns a store (src/sync/scheduler.ts); syncs as POST /admin/git/sync does,
+ * recorded for /health and counted in /metrics.
+ */
+async function startScheduledSync(
+  config: Config,
+  registry: DaemonRegistry,
+  deps: {logger: Logger; metrics: Metrics; onPull: () => void},
+): Promise<GitSyncScheduler | undefined> {
+  const local = registry as Partial<{store: GitStore; reconcile: () => Promise<void>}>
+  if (config.gitSyncIntervalMs <= 0 || !local.store) return undefined
+  const [{startGitSyncScheduler}, {recordedSync}, {authFromEnv}, {remotePolicy}] = await Promise.all([
+    import('../sync/scheduler.js'),
+    import('../sync/sync-status.js'),
+    import('../sync/git-sync.js'),
+    import('../sync/remote-policy.js'),
+  ])
+  return startGitSyncScheduler({
+    store: local.store,
+    intervalMs: config.gitSyncIntervalMs,
+    logger: deps.logger,
+    onResult: (result) => deps.metrics.countGitSync(result),
+    sync: async (repo) => {
+      const {summary} = await recordedSync(repo, {
+        auth: authFromEnv(),
+        // As for a manual sync: the daemon reaches private addresses only when configured to.
+        policy: remotePolicy(config, {allowPrivateByDefault: false}),
+        afterPull: async () => {
+          await local.reconcile?.()
+          deps.onPull()
+        },
+      })
+      return summary
+    },
+  })
 }
 
 /** Whether the daemon listens on this machine only. */

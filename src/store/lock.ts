@@ -7,16 +7,21 @@
  * one process, callers queue on a promise chain first so they do not poll each other,
  * in the order they called, and a holder that calls `withFileLock` again for the same
  * file (in the same async context) just runs: the lock is re-entrant.
+ *
+ * With `options.shared` (a PostgreSQL or Redis lock, src/db/lock.ts) the lock reaches
+ * every machine: each process's first waiter takes the shared lock, then the file lock
+ * (always in that order, so two machines on one store volume cannot deadlock), and
+ * {@link assertLockHeld} lets the writer check it still holds it before it moves a ref.
  */
 import {AsyncLocalStorage} from 'node:async_hooks'
 import {randomBytes} from 'node:crypto'
 import {promises as fsp} from 'node:fs'
 import {hostname} from 'node:os'
-import {dirname, resolve as resolvePath} from 'node:path'
+import {basename, dirname, resolve as resolvePath} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 
 import {ConflictError} from '../domain/errors.js'
-import type {LockOptions} from './types.js'
+import type {LockOptions, SharedLease} from './types.js'
 
 const DEFAULT_TIMEOUT_MS = 10_000
 const DEFAULT_STALE_MS = 30_000
@@ -32,8 +37,8 @@ export interface LockOwner {
 
 /** Tail of the in-process queue of each lock file. */
 const queues = new Map<string, Promise<void>>()
-/** Lock files the current async context holds. */
-const held = new AsyncLocalStorage<ReadonlySet<string>>()
+/** Lock files the current async context holds, with the shared lease taken with each (null: none). */
+const held = new AsyncLocalStorage<ReadonlyMap<string, SharedLease | null>>()
 /** Tokens of the lock files this process holds right now. */
 const ownTokens = new Set<string>()
 
@@ -76,20 +81,45 @@ export async function withFileLock<T>(
     throw timeout(what, lockPath, timeoutMs, null)
   }
   try {
-    const owner = await acquire(lockPath, deadline, staleMs, what, timeoutMs)
-    const heartbeat = setInterval(() => void touch(lockPath), Math.max(50, Math.floor(staleMs / 3)))
-    heartbeat.unref()
+    const lease = options.shared
+      ? await options.shared.acquire(basename(lockPath), Math.max(1, deadline - Date.now()))
+      : null
     try {
-      const inner = new Set(held.getStore() ?? [])
-      inner.add(lockPath)
-      return await held.run(inner, fn)
+      const owner = await acquire(lockPath, deadline, staleMs, what, timeoutMs)
+      const heartbeat = setInterval(() => void touch(lockPath), Math.max(50, Math.floor(staleMs / 3)))
+      heartbeat.unref()
+      try {
+        const inner = new Map(held.getStore() ?? [])
+        inner.set(lockPath, lease)
+        return await held.run(inner, fn)
+      } finally {
+        clearInterval(heartbeat)
+        await release(lockPath, owner)
+      }
     } finally {
-      clearInterval(heartbeat)
-      await release(lockPath, owner)
+      await lease?.release()
     }
   } finally {
     leave()
   }
+}
+
+/**
+ * Fencing for a writer about to make its change visible (move a ref): when the current
+ * async context took `lockPath` with a shared lock, throws unless that lock is still
+ * held (src/db/lock.ts LockLostError). A writer outside any lock relies on the ref's
+ * compare-and-swap alone.
+ *
+ * @example
+ * ```ts
+ * await assertLockHeld(lockPath) // then compare-and-swap the ref
+ * ```
+ */
+export async function assertLockHeld(lockPath: string): Promise<void> {
+  const leases = held.getStore()
+  lockPath = resolvePath(lockPath)
+  if (!leases?.has(lockPath)) return
+  await leases.get(lockPath)?.check()
 }
 
 /** Reads who holds a lock file, or null when it is free or unreadable. */

@@ -22,7 +22,7 @@ import {
 } from '../domain/errors.js'
 import type {TemplateFiles} from '../domain/types.js'
 import {storeFs as fs} from './fs.js'
-import {withFileLock} from './lock.js'
+import {assertLockHeld, withFileLock} from './lock.js'
 import {advanceRef, readRef} from './refs.js'
 import {formatMessage, parseTrailers, subjectOf} from './message.js'
 import {
@@ -503,6 +503,28 @@ export class NamespaceRepo {
   }
 
   /**
+   * Writes the objects of a create or update (its blobs and the template's trees) without
+   * committing. They are content-addressed and unreachable until a commit names them, so
+   * a writer can write them before it takes the namespace lock: only the root trees, the
+   * commit and the ref move are left for inside it ({@link commit} finds these stored).
+   * Validates the change as {@link commit} does; a delete has nothing to write.
+   *
+   * @example
+   * ```ts
+   * await repo.writeObjects(change) // outside the lock: the bulk of the I/O
+   * await repo.withLock(() => repo.commit(change))
+   * ```
+   */
+  async writeObjects(change: TemplateChange): Promise<void> {
+    const plan = planChange(change)
+    if (plan.operation === 'delete') return
+    await this.init()
+    const batch = new Batch()
+    this.#stageTemplate(plan, new Map(), batch)
+    await this.#flush(batch, new Set())
+  }
+
+  /**
    * Runs `fn` holding the namespace's writer lock, shared by every process using this
    * store root (a lock file created with O_EXCL next to the repository). Waits up to
    * `timeoutMs`, then throws ConflictError. A lock left by a dead process, or not
@@ -722,6 +744,8 @@ export class NamespaceRepo {
 
   /** Moves `main` from `expected` to `next` under git's ref-lock protocol (see advanceRef). */
   async #advanceMain(expected: string | null, next: string): Promise<void> {
+    // Fencing: a writer whose shared lock was lost meanwhile must not move the ref.
+    await assertLockHeld(this.#lockPath)
     await advanceRef(this.dir, MAIN_REF, expected, next, {namespace: this.namespace})
   }
 }

@@ -125,4 +125,22 @@ export interface LockOptions {
    * The holder refreshes it every `staleMs / 3`, so only a dead or frozen holder goes stale.
    */
   staleMs?: number
+  /**
+   * A lock shared by every machine (PostgreSQL advisory lock or Redis, see
+   * src/db/lock.ts), taken before the file lock. Without it the file lock alone
+   * serialises the writers of one machine.
+   */
+  shared?: SharedLock
+}
+
+/** A lock service shared across machines: src/db/lock.ts `WriteLocks`. */
+export interface SharedLock {
+  acquire(name: string, timeoutMs: number): Promise<SharedLease>
+}
+
+/** A held {@link SharedLock}. */
+export interface SharedLease {
+  /** Throws unless the lock is still held (fencing: called before the ref moves). */
+  check(): Promise<void>
+  release(): Promise<void>
 }

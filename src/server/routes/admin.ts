@@ -124,7 +124,9 @@ export const ADMIN_ROUTES = (): RouteSpec[] => [
         )
       }
       const namespace = req.context.tenant
-      const repo = new GitStore(join(deps.config.home, 'git')).repo(namespace)
+      // The registry's store takes the namespace lock shared by every daemon (PostgreSQL or Redis).
+      const store = (deps.registry as {store?: InstanceType<typeof GitStore>}).store
+      const repo = (store ?? new GitStore(join(deps.config.home, 'git'))).repo(namespace)
       const reconcile = (deps.registry as {reconcile?: () => Promise<void>}).reconcile?.bind(deps.registry)
       try {
         const {summary, status} = await recordedSync(repo, {

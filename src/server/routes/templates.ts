@@ -98,7 +98,7 @@ async function sendArchive(
   meta: {name: string; version: string; commit: string},
 ): Promise<void> {
   // Compressing tens of MiB takes seconds: in the render pool, not on the event loop.
-  const packed = await host.pack({files, format, root})
+  const packed = await host.pack({files, format, root, tenant: res.req.context.tenant})
   const body = Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength)
   const filename = `${root === '' ? meta.name : root.replaceAll('/', '-')}.${format}`
   sendBody(res, 200, format === 'zip' ? 'application/zip' : 'application/gzip', body, {

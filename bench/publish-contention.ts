@@ -1,0 +1,119 @@
+/**
+ * Publishes under contention (issue 22.5): N clients that do not retry publish into one
+ * tenant at once, on one daemon (SQLite, in-process bus) and on two daemons sharing a
+ * store, PostgreSQL and Redis. Prints the answers by status, the wall time, the
+ * aggregate publishes per second (target: every answer 201, >= 30/s) and the latency.
+ *
+ * ```sh
+ * npm run build
+ * node dist/bench/publish-contention.js --count 200 --postgres postgres://postgres@127.0.0.1:5432/test
+ * ```
+ * Flags: `--count N` (200), `--postgres URL` (or MAESTRO_BENCH_POSTGRES_URL; without it
+ * the two-daemon case is skipped), `--port-base P` (18520: daemons on P, P+1, redis on P+9).
+ */
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {
+  byStatus,
+  createSchema,
+  percentile,
+  publish,
+  startDaemon,
+  startRedis,
+  stopDaemon,
+  type Answer,
+  type Daemon,
+} from './cluster.js'
+
+export interface ContentionResult {
+  setup: string
+  count: number
+  statuses: Record<string, number>
+  seconds: number
+  perSecond: number
+  p50: number
+  p99: number
+}
+
+/** Fires `count` publishes at once, round-robin over `daemons`. */
+export async function contend(setup: string, daemons: Daemon[], count: number): Promise<ContentionResult> {
+  const tag = Math.random().toString(36).slice(2, 7)
+  const started = performance.now()
+  const answers: Answer[] = await Promise.all(
+    Array.from({length: count}, (_, i) => publish(daemons[i % daemons.length]!, `contended-${tag}-${i}`)),
+  )
+  const seconds = (performance.now() - started) / 1000
+  const ms = answers.map((a) => a.ms).sort((a, b) => a - b)
+  return {
+    setup,
+    count,
+    statuses: byStatus(answers),
+    seconds,
+    perSecond: count / seconds,
+    p50: percentile(ms, 50),
+    p99: percentile(ms, 99),
+  }
+}
+
+export function formatContention(r: ContentionResult): string {
+  return `${r.setup}: ${r.count} concurrent publishes → ${JSON.stringify(r.statuses)} in ${r.seconds.toFixed(1)} s = ${r.perSecond.toFixed(1)}/s (target >= 30/s, all 201); latency p50 ${r.p50.toFixed(0)} ms, p99 ${r.p99.toFixed(0)} ms`
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2)
+  const flag = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined)
+  const count = Number(flag('--count') ?? 200)
+  const postgres = flag('--postgres') ?? process.env.MAESTRO_BENCH_POSTGRES_URL
+  const portBase = Number(flag('--port-base') ?? 18520)
+  const work = mkdtempSync(join(tmpdir(), 'maestro-contention-'))
+  const catalog = mkdtempSync(join(tmpdir(), 'maestro-empty-'))
+  const results: ContentionResult[] = []
+  try {
+    {
+      const home = join(work, 'sqlite')
+      const daemon = await startDaemon('sqlite', portBase, {
+        MAESTRO_HOME: home,
+        TEMPLATES_STORAGE_PATH: catalog,
+      })
+      try {
+        results.push(await contend('one daemon, SQLite', [daemon], count))
+        console.log(formatContention(results.at(-1)!))
+      } finally {
+        await stopDaemon(daemon)
+      }
+    }
+    if (postgres) {
+      const redis = await startRedis(portBase + 9)
+      const schema = await createSchema(postgres, 'contention')
+      const env = {
+        MAESTRO_HOME: join(work, 'shared'),
+        TEMPLATES_STORAGE_PATH: catalog,
+        DATABASE_URL: schema.url,
+        REDIS_URL: redis.url,
+      }
+      const daemons: Daemon[] = []
+      try {
+        daemons.push(await startDaemon('pg-a', portBase + 1, env))
+        daemons.push(await startDaemon('pg-b', portBase + 2, env))
+        results.push(await contend('two daemons, PostgreSQL + Redis', daemons, count))
+        console.log(formatContention(results.at(-1)!))
+      } finally {
+        for (const d of daemons) await stopDaemon(d)
+        await redis.stop()
+        await schema.drop()
+      }
+    } else console.log('two daemons: skipped (no --postgres URL / MAESTRO_BENCH_POSTGRES_URL)')
+  } finally {
+    rmSync(work, {recursive: true, force: true})
+    rmSync(catalog, {recursive: true, force: true})
+  }
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
+  main().catch((err: unknown) => {
+    console.error(err)
+    process.exit(1)
+  })
+}
