@@ -3,7 +3,7 @@ import {Command, Errors, Flags, type Interfaces} from '@oclif/core'
 import type {TemplateClient} from '../client/template-client.js'
 import type {Config} from '../config.js'
 import type {Accounts} from './accounts.js'
-import {isMaestroError} from '../domain/errors.js'
+import {UsageError, isMaestroError} from '../domain/errors.js'
 import type {Registry, RequestContext} from '../registry/types.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<
@@ -11,12 +11,24 @@ export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<
 >
 export type CommandArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
 
+/**
+ * A flag's own parser (a file flag whose file is missing, a custom parse) throws a plain
+ * Error that oclif only prefixes with `Parsing --flag`: it is the user's input that is
+ * wrong, so it becomes a usage error (exit 2), not an unexpected one.
+ */
+function flagParseError(err: unknown): unknown {
+  if (!(err instanceof Error) || err instanceof Errors.CLIError) return err
+  const match = /^Parsing (--[\w-]+)\s*\n\t([\s\S]*?)(?:\nSee more help with --help)?$/.exec(err.message)
+  if (!match) return err
+  return new UsageError(`${match[1]}: ${match[2]}`, {flag: match[1]})
+}
+
 /** The local CLI acts as the `local` tenant with every right: a store on your disk is yours. */
 export const LOCAL_CONTEXT: RequestContext = Object.freeze({tenant: 'local', user: 'local', role: 'admin'})
 
 /**
- * Every maestro-tpl command: `--json` (the typed result of run()), `--store` and
- * `--remote`, lazy construction of the registry (so `--help` stays fast), and
+ * Every maestro-tpl command: `--json` (the typed result of run()), `--store`,
+ * `--remote` and `--env-file`, lazy construction of the registry (so `--help` stays fast), and
  * domain errors mapped to a message and an exit code.
  */
 export abstract class BaseCommand<T extends typeof Command> extends Command {
@@ -31,6 +43,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     remote: Flags.string({
       description: 'URL of a maestro-tpl daemon to use instead of the local store',
       env: 'MAESTRO_REMOTE',
+      helpGroup: 'GLOBAL',
+    }),
+    'env-file': Flags.file({
+      description:
+        'read settings from this .env file (default: .env in the store folder; never the current directory)',
+      env: 'MAESTRO_ENV_FILE',
       helpGroup: 'GLOBAL',
     }),
   }
@@ -51,7 +69,14 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       enableJsonFlag: this.ctor.enableJsonFlag,
       args: this.ctor.args,
       strict: this.ctor.strict,
+    }).catch((err: unknown) => {
+      throw flagParseError(err)
     })
+    // Before anything reads the environment: the store's .env, or the one named explicitly.
+    const {loadEnvFile} = await import('../config.js')
+    const global = flags as {store?: string; remote?: string; 'env-file'?: string}
+    loadEnvFile({envFile: global['env-file'], home: global.store})
+    if (global.remote === undefined && process.env.MAESTRO_REMOTE) global.remote = process.env.MAESTRO_REMOTE
     this.flags = flags as CommandFlags<T>
     this.args = args as CommandArgs<T>
     this.positionals = argv as string[]
