@@ -75,7 +75,7 @@ function bundledCatalog(): string {
 /**
  * Loads a `.env` file into `env` (process.env), never overriding a variable already set,
  * and returns its path (undefined when there is none). The file is the one named
- * explicitly (`--env-file`, MAESTRO_ENV_FILE), which must exist, else `.env` in the store
+ * explicitly (`--dotenv`, MAESTRO_DOTENV), which must exist, else `.env` in the store
  * folder (MAESTRO_HOME, default ~/.maestro) when there is one. Never the working
  * directory's: an application's own `.env` (its own DATABASE_URL) must not redirect the
  * registry into the application's database. The store's `.env` cannot move the store
@@ -95,7 +95,7 @@ export function loadEnvFile(
   let ignored: string[] = []
   if (opts.envFile) {
     path = resolve(opts.envFile)
-    if (!existsSync(path)) throw new UsageError(`env file ${path} not found (--env-file or MAESTRO_ENV_FILE)`)
+    if (!existsSync(path)) throw new UsageError(`env file ${path} not found (--dotenv or MAESTRO_DOTENV)`)
   } else {
     path = join(expandHome(opts.home || env.MAESTRO_HOME || join(homedir(), '.maestro')), '.env')
     if (!existsSync(path)) return undefined

@@ -28,7 +28,7 @@ export const LOCAL_CONTEXT: RequestContext = Object.freeze({tenant: 'local', use
 
 /**
  * Every maestro-tpl command: `--json` (the typed result of run()), `--store`,
- * `--remote` and `--env-file`, lazy construction of the registry (so `--help` stays fast), and
+ * `--remote` and `--dotenv`, lazy construction of the registry (so `--help` stays fast), and
  * domain errors mapped to a message and an exit code.
  */
 export abstract class BaseCommand<T extends typeof Command> extends Command {
@@ -45,10 +45,10 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       env: 'MAESTRO_REMOTE',
       helpGroup: 'GLOBAL',
     }),
-    'env-file': Flags.file({
+    dotenv: Flags.file({
       description:
         'read settings from this .env file (default: .env in the store folder; never the current directory)',
-      env: 'MAESTRO_ENV_FILE',
+      env: 'MAESTRO_DOTENV',
       helpGroup: 'GLOBAL',
     }),
   }
@@ -74,8 +74,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     })
     // Before anything reads the environment: the store's .env, or the one named explicitly.
     const {loadEnvFile} = await import('../config.js')
-    const global = flags as {store?: string; remote?: string; 'env-file'?: string}
-    loadEnvFile({envFile: global['env-file'], home: global.store})
+    const global = flags as {store?: string; remote?: string; dotenv?: string}
+    loadEnvFile({envFile: global.dotenv, home: global.store})
     if (global.remote === undefined && process.env.MAESTRO_REMOTE) global.remote = process.env.MAESTRO_REMOTE
     this.flags = flags as CommandFlags<T>
     this.args = args as CommandArgs<T>
@@ -133,7 +133,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected async remoteClient(): Promise<TemplateClient> {
     const remote = (this.flags as {remote?: string}).remote
     if (!remote)
-      this.error('this command talks to a daemon: give --remote URL (or set MAESTRO_REMOTE)', {exit: 2})
+      throw new UsageError('this command talks to a daemon: give --remote URL (or set MAESTRO_REMOTE)')
     const {TemplateClient} = await import('../client/template-client.js')
     const client = new TemplateClient({baseUrl: remote, token: await this.bearerToken(remote)})
     this.#clients.push(client)
@@ -158,7 +158,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     const {promptSecret, readStdinSecret} = await import('./secret-input.js')
     if (fromStdin) return readStdinSecret()
     if (!process.stdin.isTTY)
-      this.error('no terminal to ask for the password on: pipe it in with --password-stdin', {exit: 2})
+      throw new UsageError('no terminal to ask for the password on: pipe it in with --password-stdin')
     return promptSecret(question)
   }
 
@@ -176,7 +176,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       }
       throw new Errors.CLIError(err.message, {exit: err.exitCode, code: err.code})
     }
-    if (err instanceof Errors.CLIError || (err as {oclif?: unknown}).oclif) return super.catch(err)
+    if (err instanceof Errors.CLIError || (err as {oclif?: unknown}).oclif) {
+      // oclif's own catch sets exit 1 for --json whatever the error's exit: keep it (2 for usage).
+      const exit = (err as {oclif?: {exit?: number}}).oclif?.exit
+      if (this.jsonEnabled() && exit !== undefined) process.exitCode = exit
+      return super.catch(err)
+    }
     // Anything else is our bug, not the user's: say so plainly, keep the stack for DEBUG.
     process.exitCode = 1
     if (process.env.DEBUG) this.logToStderr(err.stack ?? String(err))
@@ -185,6 +190,16 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       return
     }
     throw new Errors.CLIError(`unexpected error: ${err.message} (set DEBUG=1 for details)`, {exit: 1})
+  }
+
+  /**
+   * `--json` errors that oclif raises (`this.error`, flag parsing) in the shape every other
+   * error has: `{error: {code, message, data}}`, a usage error when the exit is 2.
+   */
+  protected override toErrorJson(err: unknown): unknown {
+    const error = err as Error & {code?: string; oclif?: {exit?: number}}
+    const code = error.code ?? (error.oclif?.exit === 2 ? UsageError.code : 'ERROR')
+    return {error: {code, message: error.message, data: {}}}
   }
 
   protected override async finally(err: Error | undefined): Promise<unknown> {
