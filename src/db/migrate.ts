@@ -85,8 +85,9 @@ export async function migrationSchema<DB>(db: Kysely<DB>): Promise<string | unde
 
 /**
  * Brings the schema up to date and returns the names of the migrations it applied
- * ([] when the schema was current). Throws `MigrationError` naming the migration that
- * failed; pending migrations run in one transaction, so a failure leaves the schema
+ * ([] when the schema was current). Throws `ForeignDatabaseError`, touching nothing,
+ * when the database holds tables but no maestro-tpl migrations, and `MigrationError`
+ * naming the migration that failed; pending migrations run in one transaction, so a failure leaves the schema
  * as it was. Processes migrating the same database at once take turns (kysely's
  * migration lock: a row lock on PostgreSQL, `BEGIN IMMEDIATE` on SQLite); the later
  * one finds nothing left to do.
@@ -98,11 +99,11 @@ export async function migrationSchema<DB>(db: Kysely<DB>): Promise<string | unde
  * ```
  */
 export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<string[]> {
-  await refuseForeignDatabase(db)
   const {error, results} = await withRetry(() =>
-    withoutStatementTimeout(db, async (conn) =>
-      createMigrator(conn, await migrationSchema(conn)).migrateToLatest(),
-    ),
+    withoutStatementTimeout(db, async (conn) => {
+      await refuseForeignDatabase(conn)
+      return createMigrator(conn, await migrationSchema(conn)).migrateToLatest()
+    }),
   )
   if (error === undefined)
     return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)

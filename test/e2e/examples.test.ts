@@ -571,7 +571,7 @@ const FLAG_RUNS: {line: string; status: number}[] = [
     status: 0,
   },
   {line: `maestro-tpl quality report ${LOCAL} --remote ${DAEMON}`, status: 0},
-  {line: `maestro-tpl reindex --remote ${DAEMON}`, status: 0},
+  {line: `maestro-tpl reindex --remote ${DAEMON} --dotenv ./maestro.env`, status: 0},
   {line: `maestro-tpl validate ./my-template --json ${LOCAL}`, status: 0},
   {line: `maestro-tpl whoami --remote ${DAEMON} --json ${LOCAL}`, status: 0},
   {line: `maestro-tpl serve --json ${LOCAL} --port 8005`, status: 0},
