@@ -24,12 +24,14 @@ let work: string
 let store: string
 
 /** The built CLI in `cwd`, no terminal, with the shared test store unless `env` says otherwise. */
-function cli(args: string[], opts: {cwd?: string; env?: Record<string, string>} = {}) {
+function cli(args: string[], opts: {cwd?: string; env?: Record<string, string | undefined>} = {}) {
   const {DATABASE_URL: _d, MAESTRO_DOTENV: _e, ...inherited} = process.env
+  const env: NodeJS.ProcessEnv = {...inherited, NO_COLOR: '1', CI: 'true', MAESTRO_HOME: store, ...opts.env}
+  for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name]
   const run = spawnSync(process.execPath, [BIN, ...args], {
     cwd: opts.cwd ?? work,
     encoding: 'utf8',
-    env: {...inherited, NO_COLOR: '1', CI: 'true', MAESTRO_HOME: store, ...opts.env},
+    env,
     timeout: 60_000,
   })
   return {stdout: run.stdout, stderr: run.stderr, status: run.status ?? -1}
@@ -110,12 +112,16 @@ describe('.env files and foreign databases (defect 2)', () => {
     mkdirSync(app)
     const before = applicationDatabase(join(app, 'app.db'))
     writeFileSync(join(app, '.env'), 'DATABASE_URL=sqlite:app.db\nMAESTRO_HOME=./not-the-store\n')
-    const run = cli(['search', 'api', '--json'], {cwd: app})
+    // As a user runs it: no MAESTRO_HOME, so the store is ~/.maestro (HOME is a temporary folder).
+    const home = join(work, 'home')
+    mkdirSync(home)
+    const run = cli(['search', 'api', '--json'], {cwd: app, env: {MAESTRO_HOME: undefined, HOME: home}})
     expect(run.status, run.stderr).toBe(0)
     expect(JSON.parse(run.stdout).total).toBeGreaterThan(0)
     expect(sha256(join(app, 'app.db'))).toBe(before)
     expect(existsSync(join(app, 'app.db-wal'))).toBe(false)
     expect(existsSync(join(app, 'not-the-store'))).toBe(false)
+    expect(existsSync(join(home, '.maestro', 'index.db'))).toBe(true)
   })
 
   it("reads the store's .env, and the one --dotenv or MAESTRO_DOTENV names", () => {
