@@ -300,6 +300,8 @@ async function openHarness(name: string): Promise<Harness> {
     env: {},
   }
   mkdirSync(h.cwd)
+  // Registered first, so that afterAll stops its daemon and removes its folder whatever fails below.
+  harnesses.push(h)
   const {
     VITEST: _v,
     VITEST_POOL_ID: _p,
@@ -342,7 +344,6 @@ async function openHarness(name: string): Promise<Harness> {
   expect(token.status, token.output).toBe(0)
   h.env.E2E_API_TOKEN = (JSON.parse(token.stdout) as {token: string}).token
   await prepareFolder(h)
-  harnesses.push(h)
   return h
 }
 
