@@ -258,6 +258,8 @@ while time.time() < deadline:
             break
         out += chunk
     if sent is None and b'project_name' in out:
+        # Once the prompt reads keys (raw mode), Ctrl-C is a key, not a signal: the case to check.
+        time.sleep(0.5)
         os.write(fd, b'\\x03')
         sent = time.time()
     if sent is not None and time.time() - sent > 10:
@@ -286,9 +288,11 @@ print(json.dumps({'sent': sent is not None, 'seconds': None if sent is None else
     )
     const result = JSON.parse(run.stdout) as {sent: boolean; seconds: number; status: number; output: string}
     expect(result.sent, result.output).toBe(true)
-    expect(result.status, result.output).toBe(130)
-    expect(result.seconds).toBeLessThan(2)
-    expect(result.output).toContain('aborted')
+    expect(result.seconds, result.output).toBeLessThan(2)
+    // 130, or (on a loaded machine, Ctrl-C before the prompt switched the terminal to raw
+    // mode) death by SIGINT, which a shell reports as 130 too.
+    expect([130, -2], result.output).toContain(result.status)
+    if (result.status === 130) expect(result.output).toContain('aborted')
     expect(existsSync(dest)).toBe(false)
   })
 })
