@@ -170,6 +170,42 @@ function assertNoModuleRelativeFiles(outputs) {
     )
 }
 
+/**
+ * With code splitting, esbuild turns `await import('pkg')` of a CommonJS package into a
+ * chunk that exports only `default` (`export default require_pkg()`): named exports read
+ * from it (`const {parse} = await import('yaml')`) are undefined at run time, though tsc
+ * and the unbundled tests are happy. Fails the build when our code does that; import
+ * such a package statically, or take its `default`.
+ */
+function assertNoNamedExportsFromCommonJsChunks(metafile) {
+  const defaultOnly = new Set(
+    Object.values(metafile.outputs)
+      .filter((o) => o.entryPoint?.includes('node_modules/') && o.exports.join() === 'default')
+      .map((o) => o.entryPoint),
+  )
+  const found = []
+  for (const [input, {imports}] of Object.entries(metafile.inputs)) {
+    if (input.includes('node_modules/') || input.startsWith('maestro:')) continue
+    for (const imp of imports) {
+      if (imp.kind !== 'dynamic-import' || imp.external || !defaultOnly.has(imp.path)) continue
+      const source = readFileSync(join(ROOT, input), 'utf8')
+      const spec = imp.original.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+      const call = `await\\s+import\\(\\s*['"]${spec}['"]\\s*\\)`
+      for (const m of source.matchAll(
+        new RegExp(`\\{([^{}=;]*)\\}\\s*=\\s*${call}|\\(${call}\\)\\.(\\w+)`, 'g'),
+      )) {
+        const names = m[1] === undefined ? [m[2]] : m[1].split(',').map((n) => n.split(':')[0].trim())
+        const named = names.filter((n) => n && n !== 'default')
+        if (named.length > 0) found.push(`${input}: ${m[0]} (${named.join(', ')})`)
+      }
+    }
+  }
+  if (found.length > 0)
+    throw new Error(
+      `named exports of a dynamically imported CommonJS package are undefined in the bundle (see scripts/bundle.mjs):\n${found.join('\n')}`,
+    )
+}
+
 /** Builds dist/bundle; returns esbuild's metafile. */
 export async function bundle() {
   rmSync(OUT, {recursive: true, force: true})
@@ -202,6 +238,7 @@ export async function bundle() {
     logLevel: 'warning',
   })
   assertNoModuleRelativeFiles(Object.keys(metafile.outputs).map((f) => join(ROOT, f)))
+  assertNoNamedExportsFromCommonJsChunks(metafile)
   return metafile
 }
 

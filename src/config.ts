@@ -1,6 +1,7 @@
-import {existsSync} from 'node:fs'
+import {existsSync, readFileSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {join, resolve} from 'node:path'
+import {parseEnv} from 'node:util'
 
 import {DEFAULT_POOL} from './db/pool.js'
 import type {PoolConfig} from './db/pool.js'
@@ -9,8 +10,8 @@ import {packageRoot} from './domain/package-root.js'
 import {DEFAULT_RENDER_POOL} from './render/host.js'
 
 /**
- * Runtime configuration, from the environment (and a `.env` file in the working
- * directory, which never overrides variables already set).
+ * Runtime configuration, from the environment (into which the CLI first loads a `.env`
+ * file: see `loadEnvFile`).
  *
  * @example
  * ```ts
@@ -79,12 +80,45 @@ function bundledCatalog(): string {
   return join(packageRoot(), 'templates_storage')
 }
 
-let dotenvLoaded = false
-
-function loadDotenv(): void {
-  if (dotenvLoaded) return
-  dotenvLoaded = true
-  if (existsSync('.env')) process.loadEnvFile('.env')
+/**
+ * Loads a `.env` file into `env` (process.env), never overriding a variable already set,
+ * and returns its path (undefined when there is none). The file is the one named
+ * explicitly (`--dotenv`, MAESTRO_DOTENV), which must exist, else `.env` in the store
+ * folder (MAESTRO_HOME, default ~/.maestro) when there is one. Never the working
+ * directory's: an application's own `.env` (its own DATABASE_URL) must not redirect the
+ * registry into the application's database. The store's `.env` cannot move the store
+ * itself, so a MAESTRO_HOME in it is ignored.
+ *
+ * @example
+ * ```ts
+ * loadEnvFile({envFile: './maestro.env'}) // '/home/me/project/maestro.env'
+ * loadEnvFile({home: '/srv/maestro'})      // '/srv/maestro/.env', or undefined without one
+ * ```
+ */
+export function loadEnvFile(
+  opts: {envFile?: string | undefined; home?: string | undefined},
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  let path: string
+  let ignored: string[] = []
+  if (opts.envFile) {
+    path = resolve(opts.envFile)
+    if (!existsSync(path)) throw new UsageError(`env file ${path} not found (--dotenv or MAESTRO_DOTENV)`)
+  } else {
+    path = join(expandHome(opts.home || env.MAESTRO_HOME || join(homedir(), '.maestro')), '.env')
+    if (!existsSync(path)) return undefined
+    ignored = ['MAESTRO_HOME']
+  }
+  let values: NodeJS.Dict<string>
+  try {
+    values = parseEnv(readFileSync(path, 'utf8'))
+  } catch (err) {
+    throw new UsageError(`cannot read env file ${path}: ${(err as Error).message}`)
+  }
+  for (const [name, value] of Object.entries(values)) {
+    if (value !== undefined && env[name] === undefined && !ignored.includes(name)) env[name] = value
+  }
+  return path
 }
 
 function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
@@ -114,8 +148,11 @@ function expandHome(path: string): string {
   return resolve(path)
 }
 
+/**
+ * The configuration of `process.env` with `overrides` applied. It reads no file: the CLI
+ * loads the `.env` it may read first (`loadEnvFile`).
+ */
 export function loadConfig(overrides: NodeJS.ProcessEnv = {}): Config {
-  if (Object.keys(overrides).length === 0) loadDotenv()
   const env = {...process.env, ...overrides}
   return Object.freeze({
     home: expandHome(env.MAESTRO_HOME || join(homedir(), '.maestro')),

@@ -8,7 +8,7 @@ export default class TokenCreate extends BaseCommand<typeof TokenCreate> {
     'Create an API token for CI in your tenant (your role or lower); the secret is shown this once — use it as MAESTRO_TOKEN'
   static override examples = [
     '<%= config.bin %> token create ci-pipeline --role viewer --expires-in-days 90 --remote http://localhost:8005',
-    '<%= config.bin %> token create publisher --role editor --json',
+    '<%= config.bin %> token create publisher --role editor --remote http://localhost:8005 --json',
   ]
   static override args = {name: Args.string({description: 'what the token is for', required: true})}
   static override flags = {

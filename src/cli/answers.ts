@@ -1,5 +1,9 @@
 import {readFile} from 'node:fs/promises'
 
+// A static import: in the bundle, a dynamic import() of a CommonJS package such as yaml
+// yields only its `default` export (scripts/bundle.mjs refuses such code at build time).
+import {parse} from 'yaml'
+
 import {InvalidAnswersError, UsageError} from '../domain/errors.js'
 import {coerceAnswers, parseAssignments, resolveAnswers} from '../domain/parameters.js'
 import type {Answers, Parameter} from '../domain/types.js'
@@ -28,8 +32,13 @@ export async function collectAnswers(
 }
 
 async function readAnswersFile(file: string): Promise<Record<string, unknown>> {
-  const text = await readFile(file, 'utf8')
-  const {parse} = await import('yaml')
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message
+    throw new UsageError(`cannot read the answers file ${file}: ${reason}`, {file})
+  }
   let data: unknown
   try {
     data = parse(text)

@@ -3,7 +3,7 @@ import {Command, Errors, Flags, type Interfaces} from '@oclif/core'
 import type {TemplateClient} from '../client/template-client.js'
 import type {Config} from '../config.js'
 import type {Accounts} from './accounts.js'
-import {isMaestroError} from '../domain/errors.js'
+import {UsageError, isMaestroError} from '../domain/errors.js'
 import type {Registry, RequestContext} from '../registry/types.js'
 import type {LocalRenderHost} from '../render/local-host.js'
 
@@ -12,12 +12,24 @@ export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<
 >
 export type CommandArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
 
+/**
+ * A flag's own parser (a file flag whose file is missing, a custom parse) throws a plain
+ * Error that oclif only prefixes with `Parsing --flag`: it is the user's input that is
+ * wrong, so it becomes a usage error (exit 2), not an unexpected one.
+ */
+function flagParseError(err: unknown): unknown {
+  if (!(err instanceof Error) || err instanceof Errors.CLIError) return err
+  const match = /^Parsing (--[\w-]+)\s*\n\t([\s\S]*?)(?:\nSee more help with --help)?$/.exec(err.message)
+  if (!match) return err
+  return new UsageError(`${match[1]}: ${match[2]}`, {flag: match[1]})
+}
+
 /** The local CLI acts as the `local` tenant with every right: a store on your disk is yours. */
 export const LOCAL_CONTEXT: RequestContext = Object.freeze({tenant: 'local', user: 'local', role: 'admin'})
 
 /**
- * Every maestro-tpl command: `--json` (the typed result of run()), `--store` and
- * `--remote`, lazy construction of the registry (so `--help` stays fast), and
+ * Every maestro-tpl command: `--json` (the typed result of run()), `--store`,
+ * `--remote` and `--dotenv`, lazy construction of the registry (so `--help` stays fast), and
  * domain errors mapped to a message and an exit code.
  */
 export abstract class BaseCommand<T extends typeof Command> extends Command {
@@ -32,6 +44,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     remote: Flags.string({
       description: 'URL of a maestro-tpl daemon to use instead of the local store',
       env: 'MAESTRO_REMOTE',
+      helpGroup: 'GLOBAL',
+    }),
+    dotenv: Flags.file({
+      description:
+        'read settings from this .env file (default: .env in the store folder; never the current directory)',
+      env: 'MAESTRO_DOTENV',
       helpGroup: 'GLOBAL',
     }),
   }
@@ -53,7 +71,14 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       enableJsonFlag: this.ctor.enableJsonFlag,
       args: this.ctor.args,
       strict: this.ctor.strict,
+    }).catch((err: unknown) => {
+      throw flagParseError(err)
     })
+    // Before anything reads the environment: the store's .env, or the one named explicitly.
+    const {loadEnvFile} = await import('../config.js')
+    const global = flags as {store?: string; remote?: string; dotenv?: string}
+    loadEnvFile({envFile: global.dotenv, home: global.store})
+    if (global.remote === undefined && process.env.MAESTRO_REMOTE) global.remote = process.env.MAESTRO_REMOTE
     this.flags = flags as CommandFlags<T>
     this.args = args as CommandArgs<T>
     this.positionals = argv as string[]
@@ -143,7 +168,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected async remoteClient(): Promise<TemplateClient> {
     const remote = (this.flags as {remote?: string}).remote
     if (!remote)
-      this.error('this command talks to a daemon: give --remote URL (or set MAESTRO_REMOTE)', {exit: 2})
+      throw new UsageError('this command talks to a daemon: give --remote URL (or set MAESTRO_REMOTE)')
     const {TemplateClient} = await import('../client/template-client.js')
     const client = new TemplateClient({baseUrl: remote, token: await this.bearerToken(remote)})
     this.#clients.push(client)
@@ -168,7 +193,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     const {promptSecret, readStdinSecret} = await import('./secret-input.js')
     if (fromStdin) return readStdinSecret()
     if (!process.stdin.isTTY)
-      this.error('no terminal to ask for the password on: pipe it in with --password-stdin', {exit: 2})
+      throw new UsageError('no terminal to ask for the password on: pipe it in with --password-stdin')
     return promptSecret(question)
   }
 
@@ -186,7 +211,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       }
       throw new Errors.CLIError(err.message, {exit: err.exitCode, code: err.code})
     }
-    if (err instanceof Errors.CLIError || (err as {oclif?: unknown}).oclif) return super.catch(err)
+    if (err instanceof Errors.CLIError || (err as {oclif?: unknown}).oclif) {
+      // oclif's own catch sets exit 1 for --json whatever the error's exit: keep it (2 for usage).
+      const exit = (err as {oclif?: {exit?: number}}).oclif?.exit
+      if (this.jsonEnabled() && exit !== undefined) process.exitCode = exit
+      return super.catch(err)
+    }
     // Anything else is our bug, not the user's: say so plainly, keep the stack for DEBUG.
     process.exitCode = 1
     if (process.env.DEBUG) this.logToStderr(err.stack ?? String(err))
@@ -195,6 +225,16 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       return
     }
     throw new Errors.CLIError(`unexpected error: ${err.message} (set DEBUG=1 for details)`, {exit: 1})
+  }
+
+  /**
+   * `--json` errors that oclif raises (`this.error`, flag parsing) in the shape every other
+   * error has: `{error: {code, message, data}}`, a usage error when the exit is 2.
+   */
+  protected override toErrorJson(err: unknown): unknown {
+    const error = err as Error & {code?: string; oclif?: {exit?: number}}
+    const code = error.code ?? (error.oclif?.exit === 2 ? UsageError.code : 'ERROR')
+    return {error: {code, message: error.message, data: {}}}
   }
 
   protected override async finally(err: Error | undefined): Promise<unknown> {

@@ -25,6 +25,7 @@ import type {
 import type BetterSqlite3 from 'better-sqlite3'
 
 import {UsageError} from '../domain/errors.js'
+import {refuseForeignSqlite} from './foreign-database.js'
 import {DEFAULT_POOL} from './pool.js'
 import type {PoolConfig} from './pool.js'
 import type {Database} from './schema.js'
@@ -102,6 +103,13 @@ export function createDb(config: DbConfig): Kysely<Database> {
         const raw = new Sqlite(path)
         // The timeout first: switching a new file to WAL waits for other openers too.
         raw.pragma('busy_timeout = 5000')
+        // Before the first write: someone else's database is left byte for byte as it was.
+        try {
+          if (path !== ':memory:') refuseForeignSqlite(raw, path)
+        } catch (err) {
+          raw.close()
+          throw err
+        }
         raw.pragma('journal_mode = WAL')
         raw.pragma('foreign_keys = ON')
         raw.pragma('synchronous = NORMAL')

@@ -4,11 +4,12 @@
  * scanning at run time). Add a migration by adding a file and one line below.
  */
 import {Migrator, sql} from 'kysely'
-import type {Kysely, Migration, MigrationProvider} from 'kysely'
+import type {Kysely, Migration, MigrationProvider, RawBuilder} from 'kysely'
 
 import {MaestroError} from '../domain/errors.js'
 import {createDb, dialectOf, indexDbConfig, redactDbUrl} from './database.js'
 import type {Dialect} from './database.js'
+import {ForeignDatabaseError, foreignTables} from './foreign-database.js'
 import {withRetry} from './retry.js'
 import * as initial from './migrations/2026_11_26_0001_initial.js'
 import * as postgresSearch from './migrations/2026_12_01_0001_postgres_search.js'
@@ -86,8 +87,9 @@ export async function migrationSchema<DB>(db: Kysely<DB>): Promise<string | unde
 
 /**
  * Brings the schema up to date and returns the names of the migrations it applied
- * ([] when the schema was current). Throws `MigrationError` naming the migration that
- * failed; pending migrations run in one transaction, so a failure leaves the schema
+ * ([] when the schema was current). Throws `ForeignDatabaseError`, touching nothing,
+ * when the database holds tables but no maestro-tpl migrations, and `MigrationError`
+ * naming the migration that failed; pending migrations run in one transaction, so a failure leaves the schema
  * as it was. Processes migrating the same database at once take turns (kysely's
  * migration lock: a row lock on PostgreSQL, `BEGIN IMMEDIATE` on SQLite); the later
  * one finds nothing left to do.
@@ -100,14 +102,53 @@ export async function migrationSchema<DB>(db: Kysely<DB>): Promise<string | unde
  */
 export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<string[]> {
   const {error, results} = await withRetry(() =>
-    withoutStatementTimeout(db, async (conn) =>
-      createMigrator(conn, await migrationSchema(conn)).migrateToLatest(),
-    ),
+    withoutStatementTimeout(db, async (conn) => {
+      await refuseForeignDatabase(conn)
+      return createMigrator(conn, await migrationSchema(conn)).migrateToLatest()
+    }),
   )
   if (error === undefined)
     return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
   const failed = results?.find((r) => r.status === 'Error')
   throw new MigrationError(failed?.migrationName, error)
+}
+
+/**
+ * Throws `ForeignDatabaseError` when the database (on PostgreSQL, the schema the index
+ * would live in) holds tables but none of maestro-tpl's migrations: nothing migrates a
+ * database that is not ours.
+ *
+ * @example
+ * ```ts
+ * await refuseForeignDatabase(db) // before migrating
+ * ```
+ */
+export async function refuseForeignDatabase<DB>(db: Kysely<DB>): Promise<void> {
+  const postgres = dialectOf(db) === 'postgres'
+  const tables = await names(
+    db,
+    postgres
+      ? sql`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()`
+      : sql`SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%'`,
+  )
+  const applied = tables.includes('kysely_migration')
+    ? await names(db, sql`SELECT name FROM kysely_migration`)
+    : undefined
+  const foreign = foreignTables(tables, applied, Object.keys(MIGRATIONS))
+  if (foreign.length === 0) return
+  const [database = 'the database'] = await names(
+    db,
+    postgres
+      ? sql`SELECT 'PostgreSQL database ' || current_database() || ', schema ' || current_schema() AS name`
+      : sql`SELECT 'sqlite:' || file AS name FROM pragma_database_list WHERE name = 'main'`,
+  )
+  throw new ForeignDatabaseError(database, foreign)
+}
+
+/** The `name` column of a query's rows. */
+async function names<DB>(db: Kysely<DB>, query: RawBuilder<unknown>): Promise<string[]> {
+  const {rows} = await query.execute(db)
+  return (rows as {name: string}[]).map((row) => row.name)
 }
 
 /**

@@ -129,10 +129,13 @@ export async function mirrorIntoStore(options: {
   const into =
     options.into === undefined ? mirrorNamespaceFor(options.url) : assertMirrorNamespace(options.into)
   const client = new TemplateClient({baseUrl: options.url, token: options.token})
-  const registry = await openLocalRegistry({
+  // Opened as the store's owner (the local CLI's context), who may import the bundled
+  // catalog into a fresh store; the mirror itself writes as the admin of its namespace.
+  const owner = await openLocalRegistry({
     config: {...options.config, enableQualityGates: false},
-    context: {tenant: into, user: 'maestro-mirror', role: 'admin'},
+    context: {tenant: 'local', user: 'local', role: 'admin'},
   })
+  const registry = owner.withContext({tenant: into, user: 'maestro-mirror', role: 'admin'})
   try {
     // Not initialised here: the first publish creates the repository, so a daemon that cannot be
     // reached, or has nothing to mirror, leaves no empty mirror namespace behind.
@@ -150,7 +153,7 @@ export async function mirrorIntoStore(options: {
       {timeoutMs: LOCK_WAIT_MS},
     )
   } finally {
-    await registry.close()
+    await owner.close()
     await client.close()
   }
 }

@@ -1,6 +1,7 @@
 import {Box, Text, useInput} from 'ink'
 import {useRef, useState} from 'react'
 
+import {MaestroError} from '../domain/errors.js'
 import type {AnswerValue, Parameter} from '../domain/types.js'
 
 /**
@@ -188,15 +189,39 @@ export function Answered({param, value}: {param: Parameter; value: AnswerValue})
   )
 }
 
-/** Asks for one parameter on the terminal and resolves with the typed answer. */
+/**
+ * Ctrl-C at a prompt: the terminal is in raw mode, so it arrives as a key, not as SIGINT.
+ * The command stops at once with exit 130 (as a shell reports SIGINT), having written nothing.
+ */
+export class PromptAbortedError extends MaestroError {
+  static readonly code = 'ABORTED'
+  constructor() {
+    super('aborted (Ctrl-C): nothing was written', {
+      code: PromptAbortedError.code,
+      status: 499,
+      exitCode: 130,
+    })
+  }
+}
+
+/** A prompt that also listens for Ctrl-C. */
+function AbortablePrompt(props: PromptProps & {onAbort: () => void}) {
+  const {onAbort, ...prompt} = props
+  useInput((input, key) => {
+    if (key.ctrl && input === 'c') onAbort()
+  })
+  return <ParameterPrompt {...prompt} />
+}
+
+/** Asks for one parameter on the terminal and resolves with the typed answer; rejects with `PromptAbortedError` on Ctrl-C. */
 export async function askParameter(
   param: Parameter,
   suggested: AnswerValue | undefined,
 ): Promise<AnswerValue> {
   const {render} = await import('ink')
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const instance = render(
-      <ParameterPrompt
+      <AbortablePrompt
         param={param}
         suggested={suggested}
         onSubmit={(value) => {
@@ -207,8 +232,13 @@ export async function askParameter(
             resolve(value)
           })
         }}
+        onAbort={() => {
+          instance.unmount()
+          reject(new PromptAbortedError())
+        }}
       />,
-      {exitOnCtrlC: true},
+      // ink's own handling only unmounts, leaving this promise pending and the command hanging.
+      {exitOnCtrlC: false},
     )
   })
 }

@@ -3,6 +3,7 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import type {Kysely} from 'kysely'
 
 import {createDb} from '../../../src/db/database.js'
+import {ForeignDatabaseError} from '../../../src/db/foreign-database.js'
 import {
   createMigrator,
   MigrationError,
@@ -164,14 +165,29 @@ for (const dialect of DIALECTS) {
     })
 
     it('names the migration that failed and leaves the schema as it was', async () => {
-      await sql`CREATE TABLE blobs (x integer)`.execute(db)
+      const migrator = createMigrator(db, await migrationSchema(db))
+      expect((await migrator.migrateTo('2026_12_01_0001_postgres_search')).error).toBeUndefined()
+      const before = await tableNames(db, dialect)
+      // A table in the way of the next migration (2026_12_01_0003_auth creates `tenants` first).
+      await sql`CREATE TABLE tenants (x integer)`.execute(db)
       const error = await migrateToLatest(db).catch((e: unknown) => e)
       expect(error).toBeInstanceOf(MigrationError)
       expect((error as MigrationError).code).toBe('MIGRATION_FAILED')
-      expect((error as MigrationError).message).toContain('2026_11_26_0001_initial')
-      expect((error as MigrationError).data).toEqual({migration: '2026_11_26_0001_initial'})
+      expect((error as MigrationError).message).toContain('2026_12_01_0003_auth')
+      expect((error as MigrationError).data).toEqual({migration: '2026_12_01_0003_auth'})
       // Rolled back whole: the tables created before the failing statement are gone.
-      expect(await tableNames(db, dialect)).toEqual(['blobs'])
+      expect(await tableNames(db, dialect)).toEqual([...before, 'tenants'].sort())
+    })
+
+    it('refuses, naming it, a database that holds tables but no maestro migrations, and changes nothing', async () => {
+      await sql`CREATE TABLE invoices (id integer PRIMARY KEY)`.execute(db)
+      const error = await migrateToLatest(db).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(ForeignDatabaseError)
+      expect((error as ForeignDatabaseError).data).toMatchObject({tables: ['invoices']})
+      expect((error as ForeignDatabaseError).message).toMatch(
+        dialect === 'sqlite' ? /sqlite:/ : /PostgreSQL database/,
+      )
+      expect(await tableNames(db, dialect)).toEqual(['invoices'])
     })
   })
 }
