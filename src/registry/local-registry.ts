@@ -15,7 +15,7 @@ import {createDb, indexDbConfig, redactDbUrl} from '../db/database.js'
 import {createWriteLocks, type WriteLocks} from '../db/lock.js'
 import type {Database} from '../db/schema.js'
 import {MIGRATIONS, migrateToLatest} from '../db/migrate.js'
-import {isTransientError} from '../db/retry.js'
+import {isDatabaseUnavailable, isTransientError} from '../db/retry.js'
 import {IndexHeadMovedError, TemplateIndex} from '../db/template-index.js'
 import {
   MaestroError,
@@ -579,10 +579,15 @@ export class LocalRegistry implements Registry {
       await write()
     } catch (err) {
       if (!(err instanceof IndexHeadMovedError) && !isTransientError(err)) throw err
+      // Down or locked: a replay now would wait as long again. The commit is in git; the
+      // next write or start-up indexes it.
+      if (isDatabaseUnavailable(err)) throw err
       try {
         await this.#reconcileNamespace(repo)
       } catch (again) {
-        if (!isTransientError(again)) throw again
+        // A database that is down or locked is reported as such (503 DATABASE_UNAVAILABLE);
+        // a busy one (serialization failures) as busy.
+        if (!isTransientError(again) || isDatabaseUnavailable(again)) throw again
         throw new ServerBusyError(
           `the change is committed (${commit.commit}) but the index is too busy to record it now; it is indexed by the next write, try again to confirm`,
           1,

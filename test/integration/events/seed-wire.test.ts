@@ -8,7 +8,8 @@
 import {createClient} from 'redis'
 import {describe, expect, it, onTestFinished} from 'vitest'
 
-import {startTestServer} from '../server/support.js'
+import {openAuth} from '../../../src/auth/index.js'
+import {startTestServer, templateUpload} from '../server/support.js'
 import {REDIS_URL, createParameters, testPrefix, waitFor} from './support.js'
 
 describe.skipIf(!REDIS_URL)("the original service's wire formats", () => {
@@ -19,6 +20,10 @@ describe.skipIf(!REDIS_URL)("the original service's wire formats", () => {
     redis.on('error', () => {})
     await redis.connect()
     onTestFinished(() => redis.destroy())
+    // The stream writes registered tenants only (never the owner's `local`, issue 13).
+    const accounts = await openAuth(server.config)
+    await accounts.auth.createTenant({name: 'seed'})
+    await accounts.close()
     const requests = `${prefix}streams:templates:requests`
     const results = `${prefix}streams:templates:results`
     /** The result of the request added as entry `id` (no request_id: the entry id is used). */
@@ -32,7 +37,7 @@ describe.skipIf(!REDIS_URL)("the original service's wire formats", () => {
     const created = await redis.xAdd(requests, '*', {
       template_id: 'seed-service',
       operation: 'create',
-      tenant_id: 'local',
+      tenant_id: 'seed',
       user_id: 'user-456',
       parameters: JSON.stringify(createParameters('seed-service')),
       timestamp: '2025-10-26T12:00:00Z',
@@ -43,7 +48,7 @@ describe.skipIf(!REDIS_URL)("the original service's wire formats", () => {
     const bySeconds = await redis.xAdd(requests, '*', {
       template_id: 'seed-service',
       operation: 'retrieve',
-      tenant_id: 'local',
+      tenant_id: 'seed',
       user_id: 'user-456',
       parameters: '{}',
       timestamp: '1761480000.25',
@@ -58,7 +63,7 @@ describe.skipIf(!REDIS_URL)("the original service's wire formats", () => {
       data: JSON.stringify({
         template_id: 'seed-service',
         operation: 'retrieve',
-        tenant_id: 'local',
+        tenant_id: 'seed',
         user_id: 'user-456',
         parameters: {},
         timestamp: '2025-10-26T12:00:00.123456',
@@ -66,12 +71,18 @@ describe.skipIf(!REDIS_URL)("the original service's wire formats", () => {
     })
     expect(await resultOf(enveloped)).toMatchObject({status: 'success', template_id: 'seed-service'})
 
+    // The same template published over HTTP, where this caller reads it: without RBAC the
+    // daemon answers as its owner, `local`.
+    expect(
+      (await server.api('/api/v1/templates', {json: templateUpload({name: 'seed-service'})})).status,
+    ).toBe(201)
+
     // Health, read by the original's documented fields.
     const health = (await (await fetch(`${server.url}/health`)).json()) as Record<string, unknown>
     expect(health).toMatchObject({status: 'healthy', database: 'connected', redis: 'connected'})
     expect(typeof health.service).toBe('string')
     expect(typeof health.version).toBe('string')
-    expect(health.templates_count).toBe(1)
+    expect(health.templates_count).toBeGreaterThanOrEqual(1)
 
     // The quality score, read by the original's documented fields.
     const response = await fetch(`${server.url}/api/v1/quality/score`, {

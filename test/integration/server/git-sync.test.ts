@@ -120,7 +120,7 @@ describe('daemon: POST /api/v1/admin/git/sync', () => {
       422,
       'SYNC_REMOTE_NOT_ALLOWED',
     )
-    expect(metadata.kind).toBe('link-local')
+    expect(metadata.kind).toBe('metadata')
 
     const health = await server.api('/health')
     expect(health.status).toBe(200)
