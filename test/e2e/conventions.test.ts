@@ -6,6 +6,7 @@ import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {BIN, runBin} from '../helpers/command.js'
+import {exited, startDaemon} from '../helpers/daemon.js'
 
 /**
  * The conventions a user of an oclif CLI expects (issue 21), through the built
@@ -142,4 +143,25 @@ describe('maestro-tpl CLI conventions (built CLI)', () => {
       }
     }
   })
+
+  it('search shows the namespace when the results come from more than one', async () => {
+    const daemon = await startDaemon({MAESTRO_HOME: join(work, 'daemon-store'), ENABLE_RBAC: 'false'})
+    try {
+      const mirrored = cli('sync', '--from-remote', daemon.url, '--query', 'fastapi', '--json')
+      expect(mirrored.status, mirrored.stdout + mirrored.stderr).toBe(0)
+    } finally {
+      daemon.child.kill('SIGTERM')
+      await exited(daemon.child)
+    }
+    const mixed = cli('search', 'fastapi')
+    expect(mixed.status).toBe(0)
+    const [header, ...rows] = mixed.stdout.split('\n')
+    expect(header).toMatch(/^NAMESPACE\s+NAME\s+VERSION/)
+    expect(rows.some((r) => /^public\s+fastapi-service\s/.test(r))).toBe(true)
+    expect(rows.some((r) => /^mirror-127-0-0-1-\d+\s+fastapi-service\s/.test(r))).toBe(true)
+    // One namespace: the column would say the same thing on every row.
+    const single = cli('search', 'react')
+    expect(single.stdout).toMatch(/^NAME\s+VERSION/)
+    expect(JSON.parse(cli('search', 'fastapi', '--json').stdout).items[0]).toHaveProperty('namespace')
+  }, 120_000)
 })
