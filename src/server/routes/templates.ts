@@ -113,7 +113,7 @@ async function sendArchive(
 }
 
 const archiveHeaders = {
-  'Content-Disposition': {description: 'attachment; filename="<root>.<format>"', schema: {type: 'string'}},
+  'Content-Disposition': {description: '`attachment; filename="<root>.<format>"`', schema: {type: 'string'}},
   'X-Maestro-Template': {description: 'Template name', schema: {type: 'string'}},
   'X-Maestro-Version': {description: 'Template version rendered', schema: {type: 'string'}},
   'X-Maestro-Commit': {description: 'Git commit of that version', schema: {type: 'string'}},

@@ -1,7 +1,40 @@
+import {join} from 'node:path'
+
 import {describe, expect, it} from 'vitest'
 
+import {packageRoot} from '../../../src/domain/package-root.js'
+import type {JsonSchema} from '../../../src/server/schemas.js'
+import {Validators} from '../../../src/server/validation.js'
 import {SHARED, bearer, buildWorld, startAuthServer} from './auth-support.js'
-import {expectProblem, expectSchema} from './support.js'
+import {expectProblem, expectSchema, startTestServer} from './support.js'
+import type {Json} from './support.js'
+
+interface Operation {
+  operationId: string
+  parameters?: {name: string; in: 'path' | 'query'; schema: JsonSchema; example?: unknown}[]
+  requestBody?: {content: Record<string, {schema: JsonSchema; example?: unknown}>}
+  responses: Record<string, {content?: Record<string, unknown>}>
+  'x-maestro-permission': string
+}
+
+/** Every operation of the document, with its method and path. */
+function operations(doc: Json): {method: string; path: string; op: Operation}[] {
+  return Object.entries(doc.paths as Record<string, Record<string, Operation>>).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, op]) => ({method, path, op})),
+  )
+}
+
+/** The request Swagger UI's "Try it out" sends as it opens: every parameter at its example. */
+function tryItOutUrl(path: string, op: Operation): string {
+  let url = path
+  const query = new URLSearchParams()
+  for (const p of op.parameters ?? []) {
+    if (p.example === undefined) continue
+    if (p.in === 'path') url = url.replace(`{${p.name}}`, encodeURIComponent(String(p.example)))
+    else for (const v of [p.example].flat()) query.append(p.name, String(v))
+  }
+  return query.size > 0 ? `${url}?${query}` : url
+}
 
 /** HTTP conventions the original service's clients and caches rely on (issue 21). */
 describe('daemon: HTTP conventions', () => {
@@ -77,4 +110,81 @@ describe('daemon: HTTP conventions', () => {
     const both = await expectProblem(await search({query: 'public', text: 'shared'}), 400, 'USAGE_ERROR')
     expect(both.detail).toMatch(/text or as query/)
   })
+
+  it('OpenAPI: every operation declares its 4xx answers, and the examples are valid and work as they open', async () => {
+    const server = await startTestServer({
+      env: {TEMPLATES_STORAGE_PATH: join(packageRoot(), 'templates_storage')},
+    })
+    const doc = await (await server.api('/openapi.json')).json()
+    const validators = new Validators(doc.components.schemas)
+    const all = operations(doc)
+
+    const errors = (id: string) => Object.keys(all.find((o) => o.op.operationId === id)!.op.responses)
+    expect(errors('login')).toEqual(expect.arrayContaining(['400', '401', '429']))
+    expect(errors('refreshToken')).toContain('401')
+    expect(errors('adminGitSync')).toEqual(expect.arrayContaining(['401', '403', '409', '422', '502']))
+    expect(errors('createTenant')).toContain('409')
+    expect(errors('revokeApiToken')).toContain('404')
+    for (const {op} of all) {
+      if (op['x-maestro-permission'] === 'none' && !op.requestBody && !op.parameters) continue
+      const fourxx = Object.keys(op.responses).filter((s) => /^4\d\d$/.test(s))
+      expect(fourxx.length, op.operationId).toBeGreaterThan(0)
+      for (const status of fourxx)
+        expect(op.responses[status]!.content, `${op.operationId} ${status}`).toHaveProperty([
+          'application/problem+json',
+        ])
+    }
+
+    for (const {path, op} of all) {
+      const json = op.requestBody?.content['application/json']
+      if (json) {
+        expect(json.example, `${op.operationId} body example`).toBeDefined()
+        expect(() => validators.compile('body', json.schema)(json.example), op.operationId).not.toThrow()
+      }
+      for (const p of op.parameters ?? []) {
+        if (p.example === undefined) continue
+        expect(
+          () =>
+            validators.compile('query', {type: 'object', properties: {[p.name]: p.schema}})({
+              [p.name]: p.example,
+            }),
+          `${op.operationId} ${p.name}`,
+        ).not.toThrow()
+      }
+      // Not "string": a real value from the catalog.
+      if (path.startsWith('/api/v1/templates/{id}'))
+        expect(op.parameters!.find((p) => p.name === 'id')!.example).toBe('fastapi-service')
+    }
+
+    // Try it out on the template reads and the template operations that take a body.
+    const tried: string[] = []
+    for (const {method, path, op} of all) {
+      if (!path.startsWith('/api/v1/templates') || op['x-maestro-permission'] === 'template:write') continue
+      tried.push(op.operationId)
+      const body = op.requestBody?.content['application/json']?.example
+      const res = await server.api(tryItOutUrl(path, op), {
+        method: method.toUpperCase(),
+        ...(body ? {json: body} : {}),
+      })
+      expect(res.status, `${op.operationId}: ${await res.clone().text()}`).toBe(200)
+      if (op.operationId === 'searchTemplates' || op.operationId === 'listTemplates') {
+        const names = (await res.json()).items.map((i: {name: string}) => i.name)
+        expect(names, op.operationId).toContain('fastapi-service')
+      }
+    }
+    expect(tried).toEqual(
+      expect.arrayContaining([
+        'getTemplate',
+        'listTemplates',
+        'searchTemplates',
+        'instantiateTemplate',
+        'getTemplateFiles',
+      ]),
+    )
+    const quality = all.find((o) => o.op.operationId === 'validateTemplate')!
+    const validated = await server.api(tryItOutUrl(quality.path, quality.op), {
+      json: quality.op.requestBody!.content['application/json']!.example,
+    })
+    expect(validated.status).toBe(200)
+  }, 60_000)
 })
