@@ -14,13 +14,13 @@ import {exited, startDaemon} from '../helpers/daemon.js'
  */
 /**
  * Runs argv[2:] on a pseudo-terminal (python3's pty) and prints what it wrote as JSON;
- * argv[1], when not empty, is text to wait for before sending Ctrl-C (a prompt).
+ * argv[1], when not empty, is text to wait for (a prompt) before typing argv[2].
  */
 const PTY_DRIVER = `
 import os, pty, sys, time, select, fcntl, termios, struct, json
 pid, fd = pty.fork()
 if pid == 0:
-    os.execvp(sys.argv[2], sys.argv[2:])
+    os.execvp(sys.argv[3], sys.argv[3:])
 fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack('HHHH', 40, 120, 0, 0))
 out, sent, deadline = b'', False, time.time() + 60
 while time.time() < deadline:
@@ -35,7 +35,7 @@ while time.time() < deadline:
         out += chunk
     if sys.argv[1] and not sent and sys.argv[1].encode() in out:
         time.sleep(0.5)
-        os.write(fd, b'\\x03')
+        os.write(fd, sys.argv[2].encode())
         sent = True
 done, status = os.waitpid(pid, os.WNOHANG)
 if done == 0:
@@ -94,13 +94,17 @@ describe('maestro-tpl CLI conventions (built CLI)', () => {
   })
 
   /** The CLI on a terminal, with the environment given on top of a colour-capable one. */
-  function onTerminal(args: string[], extra: Record<string, string>, waitFor = '') {
+  function onTerminal(args: string[], extra: Record<string, string>, waitFor = '', keys = '\x03') {
     const {CI: _ci, NO_COLOR: _nc, FORCE_COLOR: _fc, ...base} = process.env
-    const run = spawnSync('python3', [join(work, 'pty-driver.py'), waitFor, process.execPath, BIN, ...args], {
-      encoding: 'utf8',
-      env: {...base, MAESTRO_HOME: env.MAESTRO_HOME!, TERM: 'xterm-256color', ...extra},
-      timeout: 90_000,
-    })
+    const run = spawnSync(
+      'python3',
+      [join(work, 'pty-driver.py'), waitFor, keys, process.execPath, BIN, ...args],
+      {
+        encoding: 'utf8',
+        env: {...base, MAESTRO_HOME: env.MAESTRO_HOME!, TERM: 'xterm-256color', ...extra},
+        timeout: 90_000,
+      },
+    )
     return JSON.parse(run.stdout) as {status: number; output: string}
   }
 
@@ -163,5 +167,34 @@ describe('maestro-tpl CLI conventions (built CLI)', () => {
     const single = cli('search', 'react')
     expect(single.stdout).toMatch(/^NAME\s+VERSION/)
     expect(JSON.parse(cli('search', 'fastapi', '--json').stdout).items[0]).toHaveProperty('namespace')
+  }, 120_000)
+
+  it('delete asks on a terminal, and needs --yes without one', () => {
+    const dir = join(work, 'doomed')
+    expect(cli('create', '--scaffold', 'doomed', '--category', 'backend_developer', dir).status).toBe(0)
+    expect(cli('create', dir).status).toBe(0)
+
+    const scripted = cli('delete', 'doomed')
+    expect(scripted.status).toBe(2)
+    expect(scripted.stderr).toContain('pass --yes')
+    const json = cli('delete', 'doomed', '--json')
+    expect(json.status).toBe(2)
+    expect(JSON.parse(json.stdout).error.code).toBe('USAGE_ERROR')
+    expect(cli('get', 'doomed').status).toBe(0)
+
+    const declined = onTerminal(['delete', 'doomed'], {NO_COLOR: '1'}, 'Delete', 'n')
+    expect(declined.output).toMatch(/Delete local\/doomed@0\.1\.0\?/)
+    expect(declined.status, declined.output).toBe(1)
+    expect(declined.output).toContain('not deleted')
+    expect(cli('get', 'doomed').status).toBe(0)
+
+    const confirmed = onTerminal(['delete', 'doomed'], {NO_COLOR: '1'}, 'Delete', 'y')
+    expect(confirmed.status, confirmed.output).toBe(0)
+    expect(confirmed.output).toContain('Deleted local/doomed')
+    expect(cli('get', 'doomed').status).toBe(1)
+
+    expect(cli('create', dir).status).toBe(0)
+    expect(cli('delete', 'doomed', '-y').status).toBe(0)
+    expect(cli('get', 'doomed').status).toBe(1)
   }, 120_000)
 })
