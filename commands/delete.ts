@@ -7,7 +7,7 @@ export default class Delete extends BaseCommand<typeof Delete> {
   static override description =
     'Delete a template (its git history keeps every published version); asks first on a terminal'
   static override examples = [
-    '<%= config.bin %> delete my-template',
+    '<%= config.bin %> delete my-template --yes',
     '<%= config.bin %> delete local/my-template --yes --json',
   ]
   static override args = {ref: Args.string({description: 'NAME or NAMESPACE/NAME', required: true})}
