@@ -27,6 +27,13 @@ function isWsl() {
   }
 }
 
+/**
+ * NO_COLOR (https://no-color.org) turns colour off everywhere: oclif's ansis and Node honour
+ * it, but chalk (which Ink's prompts colour with) reads only FORCE_COLOR, and reads it once
+ * when it loads, so it is translated before anything is imported.
+ */
+if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0'
+
 if (!printVersion()) {
   // Node 22.1+ keeps V8's compiled code on disk between runs (Node 20 has no such cache).
   module.enableCompileCache?.()

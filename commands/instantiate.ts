@@ -29,6 +29,7 @@ export default class Instantiate extends BaseCommand<typeof Instantiate> {
       char: 's',
       description: 'answer a parameter: NAME=VALUE (repeatable)',
       multiple: true,
+      multipleNonGreedy: true,
     }),
     answers: Flags.file({char: 'a', description: 'YAML or JSON file of answers', exists: true}),
     defaults: Flags.boolean({

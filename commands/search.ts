@@ -22,6 +22,7 @@ export default class Search extends BaseCommand<typeof Search> {
       char: 't',
       description: 'only templates with this tag (repeatable: all must match)',
       multiple: true,
+      multipleNonGreedy: true,
     }),
     author: Flags.string({char: 'a', description: 'only templates by this author'}),
     'min-score': Flags.integer({

@@ -58,6 +58,7 @@ export default class Sync extends BaseCommand<typeof Sync> {
       description: 'with --from-remote: only templates with this tag (repeatable: all must match)',
       helpGroup: 'MIRROR',
       multiple: true,
+      multipleNonGreedy: true,
       dependsOn: ['from-remote'],
     }),
     into: Flags.string({

@@ -10,8 +10,12 @@ export function printSearchResult(result: SearchResult): string {
   // A count that stopped early is a lower bound: "of 10,000+".
   const total = `${result.total.toLocaleString('en-US')}${result.total_exact === false ? '+' : ''}`
   const shown = `${result.offset + 1}-${result.offset + result.items.length} of ${total}`
+  // Names alone are ambiguous once results come from several namespaces (your tenant's
+  // fastapi-service next to the public one): then each row says where it lives.
+  const namespaces = new Set(result.items.map((t) => t.namespace))
   return [
     table(rows, [
+      ...(namespaces.size > 1 ? [{key: 'namespace' as const, header: 'NAMESPACE'}] : []),
       {key: 'name', header: 'NAME'},
       {key: 'version', header: 'VERSION'},
       {key: 'category', header: 'CATEGORY'},

@@ -2,6 +2,8 @@
  * The OpenAPI 3.1 document, generated from the route table and the component schemas
  * that also drive request validation: one declaration, two uses, no drift.
  */
+import {catalogExamples} from './openapi-examples.js'
+import type {OpenApiExamples} from './openapi-examples.js'
 import type {RouteSpec} from './route.js'
 import {apiComponents, ref} from './schemas.js'
 import type {JsonSchema} from './schemas.js'
@@ -19,6 +21,45 @@ const RENDERING_OPERATIONS = new Set([
   'scoreTemplate',
 ])
 
+/**
+ * Error answers particular to an operation, by status, over the ones its kind gives
+ * (below): what a client of that operation has to handle besides a malformed request.
+ */
+const OPERATION_ERRORS: Record<string, Record<string, string>> = {
+  login: {
+    '401': 'Wrong username or password, or the user is disabled (code UNAUTHENTICATED)',
+    '429':
+      'Too many attempts from this address for this username; retry after Retry-After (code RATE_LIMITED)',
+  },
+  refreshToken: {
+    '401': 'The refresh token is unknown, expired, spent or revoked: sign in again (code UNAUTHENTICATED)',
+  },
+  changePassword: {'403': 'The current password is wrong (code FORBIDDEN)'},
+  revokeApiToken: {'404': 'No API token of yours has that id (code NOT_FOUND)'},
+  createTenant: {'409': 'A tenant of that name exists (code ALREADY_EXISTS)'},
+  listUsers: {'404': 'No such tenant (code NOT_FOUND)'},
+  createUser: {
+    '404': 'No such tenant (code NOT_FOUND)',
+    '409': 'A user of that name exists (code ALREADY_EXISTS)',
+  },
+  grantRole: {'404': 'No such user or tenant (code NOT_FOUND)'},
+  resetPassword: {'404': 'No such user (code NOT_FOUND)'},
+  revokeRole: {
+    '404': 'The user has no role in that tenant (code NOT_FOUND)',
+    '409': 'That is the last admin of the tenant (code CONFLICT)',
+  },
+  adminGitSync: {
+    '409':
+      'The histories diverged (code SYNC_DIVERGED; nothing changed), or another sync of the namespace holds its lock (code CONFLICT)',
+    '422': 'The remote is not allowed: a private or loopback address (code SYNC_REMOTE_NOT_ALLOWED)',
+    '502': 'The remote could not be reached or refused the fetch or push (code SYNC_REMOTE_FAILED)',
+  },
+  validateTemplate: {'404': 'No published template matches `ref` (code NOT_FOUND)'},
+  scoreTemplate: {'404': 'No published template matches `ref` (code NOT_FOUND)'},
+  getWorkflow: {'404': 'No such workflow (code NOT_FOUND)'},
+  executeWorkflow: {'404': 'No such workflow (code NOT_FOUND)'},
+}
+
 /** Error answers each kind of operation can give, on top of the ones it declares. */
 function errorResponses(route: RouteSpec): Record<string, unknown> {
   const out: Record<string, unknown> = {}
@@ -35,7 +76,8 @@ function errorResponses(route: RouteSpec): Record<string, unknown> {
     out['400'] = problem(
       'The request is malformed or fails its schema (code VALIDATION_ERROR, USAGE_ERROR, INVALID_JSON...)',
     )
-  if (route.path.includes('{id}')) out['404'] = problem('No such template (code NOT_FOUND)')
+  if (route.path.startsWith('/api/v1/templates/{id}'))
+    out['404'] = problem('No such template (code NOT_FOUND)')
   if (route.method !== 'get' && route.path.startsWith('/api/v1/templates')) {
     out['409'] = problem('Conflicts with what is stored (code VERSION_EXISTS, CONFLICT)')
   }
@@ -56,13 +98,21 @@ function errorResponses(route: RouteSpec): Record<string, unknown> {
   if (route.path.startsWith('/api/v1/workflows') || route.operationId === 'adminGitSync') {
     out['501'] = problem('Not available yet (code NOT_IMPLEMENTED)')
   }
+  for (const [status, description] of Object.entries(OPERATION_ERRORS[route.operationId] ?? {}))
+    out[status] = problem(description)
   out.default = problem('Any other error, as problem+json with a stable code')
   return out
 }
 
 function responses(route: RouteSpec): Record<string, unknown> {
   const out: Record<string, unknown> = {}
+  const errors = errorResponses(route)
   for (const [status, spec] of Object.entries(route.responses)) {
+    // An error the route declares (429 with its Retry-After) keeps its headers and gets the problem body.
+    if (status in errors && !spec.schema && !spec.content) {
+      out[status] = {...(errors[status] as object), ...(spec.headers ? {headers: spec.headers} : {})}
+      continue
+    }
     const content: Record<string, {schema: JsonSchema}> = {}
     if (spec.schema) content['application/json'] = {schema: spec.schema}
     for (const [type, schema] of Object.entries(spec.content ?? {})) content[type] = {schema}
@@ -72,14 +122,28 @@ function responses(route: RouteSpec): Record<string, unknown> {
       ...(spec.headers ? {headers: spec.headers} : {}),
     }
   }
-  return {...out, ...errorResponses(route)}
+  // Success answers first; an answer the route declares wins over the generic one.
+  return {...out, ...errors, ...out}
 }
 
-function parameters(route: RouteSpec): unknown[] {
+/** The example of a parameter: template ids only on template routes (tokens and workflows have ids of their own). */
+function parameterExample(route: RouteSpec, name: string, examples: OpenApiExamples): object {
+  if (name === 'id' && !route.path.startsWith('/api/v1/templates/')) return {}
+  return name in examples.parameters ? {example: examples.parameters[name]} : {}
+}
+
+function parameters(route: RouteSpec, examples: OpenApiExamples): unknown[] {
   const out: unknown[] = []
   for (const [name, schema] of Object.entries(route.params ?? {})) {
     const {description, ...rest} = schema as JsonSchema & {description?: string}
-    out.push({name, in: 'path', required: true, schema: rest, ...(description ? {description} : {})})
+    out.push({
+      name,
+      in: 'path',
+      required: true,
+      schema: rest,
+      ...(description ? {description} : {}),
+      ...parameterExample(route, name, examples),
+    })
   }
   const required = new Set(route.queryRequired ?? [])
   for (const [name, schema] of Object.entries(route.query ?? {})) {
@@ -90,6 +154,7 @@ function parameters(route: RouteSpec): unknown[] {
       required: required.has(name),
       schema: rest,
       ...(description ? {description} : {}),
+      ...parameterExample(route, name, examples),
       // Arrays repeat the parameter: ?tags=a&tags=b
       ...(rest.type === 'array' ? {style: 'form', explode: true} : {}),
     })
@@ -97,10 +162,13 @@ function parameters(route: RouteSpec): unknown[] {
   return out
 }
 
-function requestBody(route: RouteSpec): unknown {
+function requestBody(route: RouteSpec, examples: OpenApiExamples): unknown {
   const body = route.body
   if (!body) return undefined
-  const content: Record<string, unknown> = {'application/json': {schema: body.schema}}
+  const example = examples.bodies[route.operationId]
+  const content: Record<string, unknown> = {
+    'application/json': {schema: body.schema, ...(example === undefined ? {} : {example})},
+  }
   if (body.gzip)
     content['application/gzip'] = {schema: {type: 'string', contentMediaType: 'application/gzip'}}
   return {required: !body.optional, ...(body.description ? {description: body.description} : {}), content}
@@ -109,6 +177,8 @@ function requestBody(route: RouteSpec): unknown {
 export interface OpenApiInfo {
   version: string
   listMax: number
+  /** Request examples (default: taken from the bundled catalog). */
+  examples?: OpenApiExamples
 }
 
 /**
@@ -123,10 +193,11 @@ export interface OpenApiInfo {
 export function buildOpenApi(routes: readonly RouteSpec[], info: OpenApiInfo) {
   const paths: Record<string, Record<string, unknown>> = {}
   const tags = new Set<string>()
+  const examples = info.examples ?? catalogExamples()
   for (const route of routes) {
     route.tags.forEach((t) => tags.add(t))
-    const params = parameters(route)
-    const body = requestBody(route)
+    const params = parameters(route, examples)
+    const body = requestBody(route, examples)
     paths[route.path] ??= {}
     paths[route.path]![route.method] = {
       operationId: route.operationId,

@@ -24,7 +24,17 @@ export interface CachedResponse {
   route: string
   /** The template the answer shows, when it shows one: a hit is a use of it. */
   template?: {id: string; namespace: string} | undefined
+  /** The answer shows one exact version (`name@1.2.0`), whose files and commit never change. */
+  immutable?: boolean | undefined
 }
+
+/**
+ * How long a client may keep an exact version's answer without asking again. Its files
+ * and commit never change, but the summary around them may (the template's
+ * `updated_at`, a rescore; a deleted template may be published again at the same
+ * version): a day bounds how stale that metadata can get.
+ */
+export const IMMUTABLE_MAX_AGE = 86_400
 
 /**
  * A bounded LRU of serialized responses, keyed by tenant and request URL.
@@ -109,7 +119,7 @@ export class ResponseCache {
     generation: number,
     route = '',
     contentType = 'application/json; charset=utf-8',
-    template?: {id: string; namespace: string},
+    about: Pick<CachedResponse, 'template' | 'immutable'> = {},
   ): CachedResponse {
     const body = Buffer.from(json)
     const entry = {
@@ -117,7 +127,8 @@ export class ResponseCache {
       etag: `"${createHash('sha1').update(body).digest('base64url')}"`,
       contentType,
       route,
-      template,
+      template: about.template,
+      immutable: about.immutable,
     }
     if (generation !== this.#generation) return entry
     const key = `${tenant}\0${url}`
@@ -170,6 +181,31 @@ export function notifyingCache(inner: Cache, onInvalidate: () => void): Cache {
 }
 
 /**
+ * Cache-Control of a template read. An exact version may be kept for
+ * {@link IMMUTABLE_MAX_AGE} without asking again; by shared caches (`public`) only when
+ * the caller is anonymous and the template is in the public catalog, anything a
+ * signed-in caller reads is `private` (a tenant's template may carry the name of a
+ * public one). Everything else is revalidated with its ETag on every use (`no-cache`).
+ */
+export function cacheControlFor(
+  caller: Pick<RequestContext, 'anonymous'> | undefined,
+  hit: Pick<CachedResponse, 'immutable' | 'template'>,
+): string {
+  if (!hit.immutable) return 'no-cache'
+  const shared = caller?.anonymous === true && hit.template?.namespace === 'public'
+  return `${shared ? 'public' : 'private'}, max-age=${IMMUTABLE_MAX_AGE}, immutable`
+}
+
+/** Whether an `If-None-Match` header (a list of ETags, weak or strong, or `*`) names `etag`. */
+export function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false
+  return header.split(',').some((tag) => {
+    const trimmed = tag.trim()
+    return trimmed === '*' || trimmed.replace(/^W\//, '') === etag
+  })
+}
+
+/**
  * Writes a cached answer: 304 when the client holds this ETag, else the stored bytes.
  *
  * @example
@@ -178,10 +214,16 @@ export function notifyingCache(inner: Cache, onInvalidate: () => void): Cache {
  * if (hit) return sendCached(req, res, hit)
  * ```
  */
-export function sendCached(req: IncomingMessage, res: ServerResponse, hit: CachedResponse): void {
+export function sendCached(
+  req: IncomingMessage & {context?: RequestContext},
+  res: ServerResponse,
+  hit: CachedResponse,
+): void {
   res.setHeader('ETag', hit.etag)
-  res.setHeader('Cache-Control', 'no-cache')
-  if (req.headers['if-none-match'] === hit.etag) {
+  res.setHeader('Cache-Control', cacheControlFor(req.context, hit))
+  // Who asks decides what a name means (a tenant's own template comes first).
+  res.setHeader('Vary', 'Authorization')
+  if (matchesEtag(req.headers['if-none-match'], hit.etag)) {
     res.statusCode = 304
     res.end()
     return

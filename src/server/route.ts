@@ -80,6 +80,11 @@ export interface RouteSpec<P = Record<string, string>, Q = Record<string, unknow
   /** Serve repeated reads from the response cache (hot read routes only). */
   cached?: boolean
   /**
+   * For a cached route: whether this answer shows content that never changes (an exact
+   * version), which clients may then keep (see `cacheControlFor`).
+   */
+  immutable?(ctx: RouteContext<P, Q, B>, result: unknown): boolean
+  /**
    * Returns the JSON answer (sent with `res.statusCode`, 200 unless set), or undefined
    * when it answered itself (archives, HTML, metrics).
    */
@@ -220,9 +225,13 @@ export function mountRoutes(
           generation,
           spec.path,
           undefined,
-          typeof shown.id === 'string' && typeof shown.namespace === 'string'
-            ? {id: shown.id, namespace: shown.namespace}
-            : undefined,
+          {
+            template:
+              typeof shown.id === 'string' && typeof shown.namespace === 'string'
+                ? {id: shown.id, namespace: shown.namespace}
+                : undefined,
+            immutable: spec.immutable?.(ctx, result) ?? false,
+          },
         )
         return sendCached(req, res, entry)
       }

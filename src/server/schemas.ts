@@ -184,6 +184,16 @@ export function apiComponents(listMax: number): Record<string, JsonSchema> {
     TemplateSummary: obj(summaryProperties),
     SearchHit: obj({...summaryProperties, rank: {type: 'number'}}),
     SearchQuery: obj(searchFilters(listMax), []),
+    SearchRequest: obj(
+      {
+        ...searchFilters(listMax),
+        query: str({
+          maxLength: 500,
+          description: 'Same as `text`, as the original service named it; give one of the two.',
+        }),
+      },
+      [],
+    ),
     SearchResult: obj({
       items: arrayOf(ref('SearchHit')),
       total: int({minimum: 0, description: 'Matches; at least this many when total_exact is false.'}),

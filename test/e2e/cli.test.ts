@@ -87,7 +87,8 @@ describe('maestro-tpl (built CLI, end to end)', () => {
     expect(cli('instantiate', 'my-service@0.1.0', old, '--defaults').status).toBe(0)
     expect(existsSync(join(old, 'NOTES.md'))).toBe(false)
 
-    expect(cli('delete', 'my-service').status).toBe(0)
+    expect(cli('delete', 'my-service').status).toBe(2) // no terminal to confirm on
+    expect(cli('delete', 'my-service', '--yes').status).toBe(0)
     expect(cli('get', 'my-service').status).toBe(1)
     const repo = join(env.MAESTRO_HOME!, 'git', 'local.git')
     git(repo, 'fsck', '--strict')

@@ -54,7 +54,7 @@ describe('CLI and daemon on one store (built, separate processes)', () => {
     expect(cli('create', dir).status).toBe(0)
     expect(((await (await get(id)).json()) as {version: string}).version).toBe('0.2.0')
 
-    const deleted = cli('delete', 'shared-service')
+    const deleted = cli('delete', 'shared-service', '--yes')
     expect(deleted.status, deleted.stderr).toBe(0)
     expect((await get(id)).status).toBe(404)
     expect((await get('shared-service')).status).toBe(404)

@@ -92,7 +92,7 @@ describe('maestro-tpl serve (built daemon, end to end)', () => {
     ).toBe(0)
     expect(readdirSync(dest).sort()).toEqual(readdirSync(localDest).sort())
 
-    const deleted = remote('delete', 'remote-service')
+    const deleted = remote('delete', 'remote-service', '--yes')
     expect(deleted.status).toBe(0)
     expect(deleted.data).toMatchObject({name: 'remote-service', namespace: 'local'})
     const gone = cli('get', 'remote-service', '--remote', daemon.url)

@@ -2,7 +2,7 @@ import {table} from '../../ui/table.js'
 import type {CheckResult, CheckStatus, Finding, QualityReport} from '../types.js'
 
 export interface TextOptions {
-  /** ANSI colours; by default only when stdout is a terminal and NO_COLOR is unset. */
+  /** ANSI colours; by default only on a terminal that has them (not with NO_COLOR or FORCE_COLOR=0). */
   color?: boolean
 }
 
@@ -31,7 +31,8 @@ const SHORT: Record<CheckResult['id'], string> = {
  * ```
  */
 export function formatText(reports: readonly QualityReport[], opts: TextOptions = {}): string {
-  const color = opts.color ?? Boolean(process.stdout.isTTY && !process.env.NO_COLOR)
+  // hasColors() honours NO_COLOR, FORCE_COLOR=0 and TERM=dumb.
+  const color = opts.color ?? (process.stdout.isTTY === true && process.stdout.hasColors())
   if (reports.length === 1) return formatOne(reports[0]!, color)
   if (reports.length === 0) return 'no templates to validate'
   const failed = reports.filter((r) => !r.passed)

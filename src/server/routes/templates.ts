@@ -17,6 +17,7 @@ import {UsageError} from '../../domain/errors.js'
 import {assertSafeRelativePath} from '../../domain/paths.js'
 import {ownRecord} from '../../domain/records.js'
 import {parseTemplate} from '../../domain/template.js'
+import {parseRef} from '../../registry/ref.js'
 import type {SearchQuery} from '../../registry/types.js'
 import {defineRoute, mountRoutes, sendBody} from '../route.js'
 import type {RouteSpec} from '../route.js'
@@ -112,10 +113,26 @@ async function sendArchive(
 }
 
 const archiveHeaders = {
-  'Content-Disposition': {description: 'attachment; filename="<root>.<format>"', schema: {type: 'string'}},
+  'Content-Disposition': {description: '`attachment; filename="<root>.<format>"`', schema: {type: 'string'}},
   'X-Maestro-Template': {description: 'Template name', schema: {type: 'string'}},
   'X-Maestro-Version': {description: 'Template version rendered', schema: {type: 'string'}},
   'X-Maestro-Commit': {description: 'Git commit of that version', schema: {type: 'string'}},
+}
+
+/**
+ * A search body with its words in `text`: the original service's clients send them as
+ * `query`, which is accepted too (the same words under both names are fine).
+ */
+function searchWords({query, ...filters}: SearchQuery & {query?: string}): SearchQuery {
+  if (query === undefined) return filters
+  if (filters.text !== undefined && filters.text !== query)
+    throw new UsageError('give the words to search for once: as text or as query, not both')
+  return {...filters, text: query}
+}
+
+/** The reference asked for names exactly the version answered (not a range, not the latest). */
+function isExactVersion(asked: string, result: unknown): boolean {
+  return parseRef(asked).spec === (result as {version?: unknown}).version
 }
 
 export const TEMPLATE_ROUTES = (listMax: number): RouteSpec[] => [
@@ -130,6 +147,7 @@ export const TEMPLATE_ROUTES = (listMax: number): RouteSpec[] => [
     params: {id: templateIdParam},
     query: versionQuery,
     cached: true,
+    immutable: ({params, query}, result) => isExactVersion(refFrom(params.id, query), result),
     responses: {'200': ok('The template at the version asked for', ref('TemplateDetail'))},
     handle: ({registry, params, query}) => registry.get(refFrom(params.id, query)),
   }),
@@ -171,16 +189,16 @@ export const TEMPLATE_ROUTES = (listMax: number): RouteSpec[] => [
       return result
     },
   }),
-  defineRoute<Record<string, never>, Record<string, never>, SearchQuery>({
+  defineRoute<Record<string, never>, Record<string, never>, SearchQuery & {query?: string}>({
     method: 'post',
     path: '/api/v1/templates/search',
     operationId: 'searchTemplates',
     summary: 'Search templates by text, category, tags, author and score',
     tags: [TAG],
     permission: 'template:read',
-    body: {schema: ref('SearchQuery'), optional: true, size: 'json'},
+    body: {schema: ref('SearchRequest'), optional: true, size: 'json'},
     responses: {'200': ok('Ranked results', ref('SearchResult'))},
-    handle: ({registry, body}) => registry.search(body),
+    handle: ({registry, body}) => registry.search(searchWords(body)),
   }),
   defineRoute<{id: string}, {message?: string}>({
     method: 'put',
@@ -259,6 +277,7 @@ export const TEMPLATE_ROUTES = (listMax: number): RouteSpec[] => [
     permission: 'template:read',
     params: {id: templateIdParam, version: {type: 'string', minLength: 1, maxLength: 100}},
     cached: true,
+    immutable: ({params}, result) => isExactVersion(refFrom(params.id, {version: params.version}), result),
     responses: {'200': ok('The template at that version', ref('TemplateDetail'))},
     handle: ({registry, params}) => registry.get(refFrom(params.id, {version: params.version})),
   }),

@@ -112,7 +112,7 @@ describe.each(Object.entries(MODES))('commands (%s)', (_mode, open) => {
     const s = await store()
     await runCommand(Create, [await writeTemplate(tempDir(), {name: 'keep-me'}), ...s])
     await runCommand(Create, [await writeTemplate(tempDir(), {name: 'drop-me'}), ...s])
-    expect((await runCommand(Delete, ['drop-me', ...s])).exitCode).toBe(0)
+    expect((await runCommand(Delete, ['drop-me', '--yes', ...s])).exitCode).toBe(0)
     expect((await runCommand(Get, ['drop-me', ...s])).exitCode).toBe(1)
     const report = await runCommand(QualityReport, [...s, '--json'])
     expect(JSON.parse(report.stdout)).toMatchObject({totals: {templates: 1, failing: 0}})

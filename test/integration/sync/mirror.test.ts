@@ -183,7 +183,7 @@ describe('sync --from-remote (mirror a daemon into the local store)', () => {
     const none = await mirror('--category', 'frontend_developer', '--into', 'mirror-team')
     expect(none.templates).toMatchObject({added: [], changed: [], removed: [], unchanged: 0})
 
-    const del = await runCommand(Delete, ['orders-api', '--store', home, '--json'])
+    const del = await runCommand(Delete, ['orders-api', '--store', home, '--yes', '--json'])
     expect(del.exitCode).toBe(1)
     expect(JSON.parse(del.stdout).error.code).toBe('FORBIDDEN')
 

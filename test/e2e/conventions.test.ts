@@ -1,0 +1,200 @@
+import {spawnSync} from 'node:child_process'
+import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import {BIN, runBin} from '../helpers/command.js'
+import {exited, startDaemon} from '../helpers/daemon.js'
+
+/**
+ * The conventions a user of an oclif CLI expects (issue 21), through the built
+ * `bin/run.js` against a fresh store that imports the bundled catalog on first use.
+ */
+/**
+ * Runs argv[2:] on a pseudo-terminal (python3's pty) and prints what it wrote as JSON;
+ * argv[1], when not empty, is text to wait for (a prompt) before typing argv[2].
+ */
+const PTY_DRIVER = `
+import os, pty, sys, time, select, fcntl, termios, struct, json
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(sys.argv[3], sys.argv[3:])
+fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack('HHHH', 40, 120, 0, 0))
+out, sent, deadline = b'', False, time.time() + 60
+while time.time() < deadline:
+    r, _, _ = select.select([fd], [], [], 0.05)
+    if r:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    if sys.argv[1] and not sent and sys.argv[1].encode() in out:
+        time.sleep(0.5)
+        os.write(fd, sys.argv[2].encode())
+        sent = True
+done, status = os.waitpid(pid, os.WNOHANG)
+if done == 0:
+    os.kill(pid, 9)
+    _, status = os.waitpid(pid, 0)
+print(json.dumps({'status': os.waitstatus_to_exitcode(status), 'output': out.decode(errors='replace')}))
+`
+
+/** An SGR sequence that sets a colour or weight (cursor movement and erasing are not colour). */
+// eslint-disable-next-line no-control-regex -- the escape character is what is looked for
+const COLOUR = /\x1b\[[\d;]*m/
+const COLOUR_OFF: Record<string, string>[] = [{NO_COLOR: '1'}, {FORCE_COLOR: '0'}]
+
+describe('maestro-tpl CLI conventions (built CLI)', () => {
+  let work: string
+  let env: Record<string, string>
+  const cli = (...args: string[]) => runBin(args, env)
+
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), 'maestro-conv-'))
+    env = {MAESTRO_HOME: join(work, 'store'), CI: 'true'}
+    writeFileSync(join(work, 'pty-driver.py'), PTY_DRIVER)
+  })
+  afterAll(() => rmSync(work, {recursive: true, force: true}))
+
+  it('--set k=v does not swallow the positional argument after it', () => {
+    const dest = join(work, 'billing')
+    const run = cli('instantiate', 'fastapi-service', '--set', 'project_name=billing', dest, '--defaults')
+    expect(run.stderr).toBe('')
+    expect(run.status).toBe(0)
+    const answers = readFileSync(join(dest, '.maestro-answers.yaml'), 'utf8')
+    expect(answers).toMatch(/project_name: billing/)
+    // Repeated --set, each followed by its value only, then the destination.
+    const second = join(work, 'billing-2')
+    const two = cli(
+      'instantiate',
+      'fastapi-service',
+      '-s',
+      'project_name=b2',
+      '-s',
+      'port=9001',
+      second,
+      '--json',
+    )
+    expect(two.status).toBe(0)
+    expect(JSON.parse(two.stdout).answers).toMatchObject({project_name: 'b2', port: 9001})
+    expect(existsSync(join(second, '.maestro-answers.yaml'))).toBe(true)
+  })
+
+  it('--tag t does not swallow the search words after it', () => {
+    const run = cli('search', '--tag', 'python', 'fastapi', '--json')
+    expect(run.status).toBe(0)
+    const names = JSON.parse(run.stdout).items.map((i: {name: string}) => i.name)
+    expect(names).toContain('fastapi-service')
+    expect(names.length).toBeLessThan(5)
+  })
+
+  /** The CLI on a terminal, with the environment given on top of a colour-capable one. */
+  function onTerminal(args: string[], extra: Record<string, string>, waitFor = '', keys = '\x03') {
+    const {CI: _ci, NO_COLOR: _nc, FORCE_COLOR: _fc, ...base} = process.env
+    const run = spawnSync(
+      'python3',
+      [join(work, 'pty-driver.py'), waitFor, keys, process.execPath, BIN, ...args],
+      {
+        encoding: 'utf8',
+        env: {...base, MAESTRO_HOME: env.MAESTRO_HOME!, TERM: 'xterm-256color', ...extra},
+        timeout: 90_000,
+      },
+    )
+    return JSON.parse(run.stdout) as {status: number; output: string}
+  }
+
+  it('NO_COLOR and FORCE_COLOR=0 turn colour off in reports and prompts', () => {
+    const template = join('templates_storage', 'backend_developer', 'fastapi-service')
+    const coloured = onTerminal(['validate', template], {})
+    expect(coloured.output).toMatch(COLOUR)
+    for (const off of COLOUR_OFF) {
+      const report = onTerminal(['validate', template], off)
+      expect(report.output).toContain('fastapi-service')
+      expect(report.output, JSON.stringify(off)).not.toMatch(COLOUR)
+    }
+    const dest = join(work, 'prompted')
+    const prompt = onTerminal(['instantiate', 'fastapi-service', dest], {}, 'project_name')
+    expect(prompt.output).toMatch(COLOUR)
+    for (const off of COLOUR_OFF) {
+      const plain = onTerminal(['instantiate', 'fastapi-service', dest], off, 'project_name')
+      expect(plain.output).toContain('project_name')
+      expect(plain.output, JSON.stringify(off)).not.toMatch(COLOUR)
+    }
+  }, 120_000)
+
+  it('-h is --help, and a topic describes itself rather than its first command', () => {
+    const short = cli('search', '-h')
+    expect(short.status).toBe(0)
+    expect(short.stdout).toBe(cli('search', '--help').stdout)
+    expect(cli('user', 'create', '-h').stdout).toContain('USAGE')
+    const topics: Record<string, RegExp> = {
+      tenant: /^Manage tenants/,
+      user: /^Manage users/,
+      db: /^Manage the index database/,
+      token: /^Manage API tokens/,
+    }
+    for (const [topic, description] of Object.entries(topics)) {
+      for (const argv of [[topic], ['help', topic], [topic, '-h']]) {
+        const run = cli(...argv)
+        expect(run.status, argv.join(' ')).toBe(0)
+        expect(run.stdout, argv.join(' ')).toMatch(description)
+        expect(run.stdout).toContain(`$ maestro-tpl ${topic} COMMAND`)
+      }
+    }
+  })
+
+  it('search shows the namespace when the results come from more than one', async () => {
+    const daemon = await startDaemon({MAESTRO_HOME: join(work, 'daemon-store'), ENABLE_RBAC: 'false'})
+    try {
+      const mirrored = cli('sync', '--from-remote', daemon.url, '--query', 'fastapi', '--json')
+      expect(mirrored.status, mirrored.stdout + mirrored.stderr).toBe(0)
+    } finally {
+      daemon.child.kill('SIGTERM')
+      await exited(daemon.child)
+    }
+    const mixed = cli('search', 'fastapi')
+    expect(mixed.status).toBe(0)
+    const [header, ...rows] = mixed.stdout.split('\n')
+    expect(header).toMatch(/^NAMESPACE\s+NAME\s+VERSION/)
+    expect(rows.some((r) => /^public\s+fastapi-service\s/.test(r))).toBe(true)
+    expect(rows.some((r) => /^mirror-127-0-0-1-\d+\s+fastapi-service\s/.test(r))).toBe(true)
+    // One namespace: the column would say the same thing on every row.
+    const single = cli('search', 'react')
+    expect(single.stdout).toMatch(/^NAME\s+VERSION/)
+    expect(JSON.parse(cli('search', 'fastapi', '--json').stdout).items[0]).toHaveProperty('namespace')
+  }, 120_000)
+
+  it('delete asks on a terminal, and needs --yes without one', () => {
+    const dir = join(work, 'doomed')
+    expect(cli('create', '--scaffold', 'doomed', '--category', 'backend_developer', dir).status).toBe(0)
+    expect(cli('create', dir).status).toBe(0)
+
+    const scripted = cli('delete', 'doomed')
+    expect(scripted.status).toBe(2)
+    expect(scripted.stderr).toContain('pass --yes')
+    const json = cli('delete', 'doomed', '--json')
+    expect(json.status).toBe(2)
+    expect(JSON.parse(json.stdout).error.code).toBe('USAGE_ERROR')
+    expect(cli('get', 'doomed').status).toBe(0)
+
+    const declined = onTerminal(['delete', 'doomed'], {NO_COLOR: '1'}, 'Delete', 'n')
+    expect(declined.output).toMatch(/Delete local\/doomed@0\.1\.0\?/)
+    expect(declined.status, declined.output).toBe(1)
+    expect(declined.output).toContain('not deleted')
+    expect(cli('get', 'doomed').status).toBe(0)
+
+    const confirmed = onTerminal(['delete', 'doomed'], {NO_COLOR: '1'}, 'Delete', 'y')
+    expect(confirmed.status, confirmed.output).toBe(0)
+    expect(confirmed.output).toContain('Deleted local/doomed')
+    expect(cli('get', 'doomed').status).toBe(1)
+
+    expect(cli('create', dir).status).toBe(0)
+    expect(cli('delete', 'doomed', '-y').status).toBe(0)
+    expect(cli('get', 'doomed').status).toBe(1)
+  }, 120_000)
+})
