@@ -130,7 +130,12 @@ export async function openLocalRegistry(options: LocalRegistryOptions): Promise<
     // match are brought together, so it must not be refused by the checks it repairs.
     if (options.startup !== 'rebuild') {
       await registry.checkStoreIdentity()
-      await registry.reconcile()
+      // A namespace whose git holds a change the index cannot take is recorded and kept at
+      // its last indexed state (reads served, writes refused until git is fixed): one
+      // tenant's bad commit must not stop every other namespace. indexConflicts() lists them.
+      await registry.reconcile().catch((err: unknown) => {
+        if (!(err instanceof IndexConflictError)) throw err
+      })
       if (options.importCatalog !== false) await registry.importCatalogIfEmpty(options.onImport)
     }
     return registry
@@ -165,6 +170,8 @@ export class LocalRegistry implements Registry {
   readonly #watch: IndexWatch
   /** Group commit: writes to one namespace share lock holds (shared by every per-request view). */
   readonly #writes: WriteQueue
+  /** Namespaces whose git holds changes the index cannot take, as last found (shared by every per-request view). */
+  readonly #conflicts: Map<string, readonly IndexProblem[]>
 
   readonly #progress: ImportProgress | undefined
   /** Only the registry that opened the database closes it; per-request views share it. */
@@ -194,6 +201,7 @@ export class LocalRegistry implements Registry {
     this.#host = options.renderHost ?? IN_PROCESS
     this.#writes =
       (options as {writes?: WriteQueue}).writes ?? new WriteQueue({maxWaitMs: options.config.writeLockWaitMs})
+    this.#conflicts = (options as {conflicts?: Map<string, readonly IndexProblem[]>}).conflicts ?? new Map()
     this.#progress = options.onImport
     this.#options = {
       ...options,
@@ -201,6 +209,7 @@ export class LocalRegistry implements Registry {
       events: this.#events,
       watch: this.#watch,
       writes: this.#writes,
+      conflicts: this.#conflicts,
     } as LocalRegistryOptions
     this.#owner = owner
   }
@@ -662,7 +671,9 @@ export class LocalRegistry implements Registry {
     const namespaces = await this.#store.namespaces()
     await this.#index.claimStoreId(await this.#store.claimIdentity(), true)
     for (const known of await this.#index.listNamespaces()) {
-      if (!namespaces.includes(known.name)) await this.#index.clearNamespace(known.name)
+      if (namespaces.includes(known.name)) continue
+      await this.#index.clearNamespace(known.name)
+      this.#conflicts.delete(known.name)
     }
     const result: ReindexResult = {namespaces: []}
     const problems: IndexProblem[] = []
@@ -671,7 +682,9 @@ export class LocalRegistry implements Registry {
       await repo.withLock(async () => {
         const usage = await this.#index.usageCounts(namespace)
         await this.#index.clearNamespace(namespace)
-        problems.push(...(await this.#replay(repo, null, onProgress)))
+        const found = await this.#replay(repo, null, onProgress)
+        this.#recordConflicts(namespace, found)
+        problems.push(...found)
         await this.#index.incrementUsageBy(usage)
       })
       const head = await repo.head()
@@ -688,7 +701,7 @@ export class LocalRegistry implements Registry {
    * git itself). A write that died between its commit and its index transaction leaves
    * the index behind, and so does a commit made with git: replaying the missing commits
    * repairs it. Throws IndexConflictError (after indexing everything else) for changes
-   * the index cannot take, and StoreMismatchError when an indexed head is not in its
+   * the index cannot take, and records them per namespace (see `indexConflicts`), and StoreMismatchError when an indexed head is not in its
    * namespace's history: it never drops index rows it cannot account for.
    */
   async reconcile(): Promise<void> {
@@ -765,19 +778,50 @@ export class LocalRegistry implements Registry {
     )
   }
 
+  /**
+   * The namespaces whose git holds changes the index cannot take: each is served at its
+   * last indexed state and refuses writes until git is fixed (`reindex`, the next write or
+   * the next start try again). A namespace brought up to its git head meanwhile (by
+   * another process's reindex or write) is dropped from the list here.
+   *
+   * @example
+   * ```ts
+   * for (const p of await registry.indexConflicts()) console.warn(p.namespace, p.reason)
+   * ```
+   */
+  async indexConflicts(): Promise<IndexProblem[]> {
+    for (const namespace of [...this.#conflicts.keys()]) {
+      const head = await this.#store.repo(namespace).head()
+      if (head === (await this.#index.getNamespaceHead(namespace))) this.#conflicts.delete(namespace)
+    }
+    return [...this.#conflicts.values()].flat()
+  }
+
+  #recordConflicts(namespace: string, problems: readonly IndexProblem[]): void {
+    if (problems.length > 0) this.#conflicts.set(namespace, problems)
+    else this.#conflicts.delete(namespace)
+  }
+
   async #reconcileNamespace(repo: NamespaceRepo): Promise<void> {
-    if ((await repo.head()) === (await this.#index.getNamespaceHead(repo.namespace))) return
+    if ((await repo.head()) === (await this.#index.getNamespaceHead(repo.namespace))) {
+      this.#conflicts.delete(repo.namespace)
+      return
+    }
     // Under the namespace lock (re-entrant for a publish that holds it): a writer in another
     // process must not commit while its commits are being replayed here.
     await repo.withLock(async () => {
       const indexed = await this.#index.getNamespaceHead(repo.namespace)
-      if ((await repo.head()) === indexed) return
+      if ((await repo.head()) === indexed) {
+        this.#conflicts.delete(repo.namespace)
+        return
+      }
       let problems: IndexProblem[]
       try {
         problems = await this.#replay(repo, indexed)
       } finally {
         await this.#invalidate(repo.namespace)
       }
+      this.#recordConflicts(repo.namespace, problems)
       if (problems.length > 0) throw new IndexConflictError(problems)
     })
   }
