@@ -109,13 +109,18 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       const {mirrorNamespaces} = await import('../sync/mirror-namespace.js')
       // Daemon mirrors (sync --from-remote) are read after your own templates, before the catalog.
       const context = {...LOCAL_CONTEXT, reads: mirrorNamespaces(config.home)}
-      registry = await openLocalRegistry({
+      const local = await openLocalRegistry({
         config,
         context,
         onImport: importProgress(),
         renderHost: await this.renderHost(),
         ...this.localStartup(),
       })
+      // Another namespace's bad git commit does not stop this command; it is only named.
+      const {indexConflictWarning} = await import('../registry/index-errors.js')
+      const conflicts = await local.indexConflicts()
+      if (conflicts.length > 0) process.stderr.write(`${indexConflictWarning(conflicts)}\n`)
+      registry = local
     }
     this.#registry = registry
     return registry

@@ -63,7 +63,10 @@ export interface VersionList {
 
 /** Answer of `GET /health`. */
 export interface HealthStatus {
-  /** degraded: Redis is down; reads are served from the database and events wait for it. */
+  /**
+   * degraded: Redis is down (reads are served from the database and events wait for it),
+   * or a namespace is in index conflict (`index_conflicts`).
+   */
   status: 'healthy' | 'degraded' | 'unhealthy'
   service: string
   version: string
@@ -77,6 +80,11 @@ export interface HealthStatus {
   templates_count: number | null
   uptime_seconds: number
   /** Per namespace ever synced with a git remote: its last sync (a failure does not make the daemon unhealthy). */
+  /**
+   * Per namespace whose git holds changes the index cannot take (status `degraded`): it is
+   * served as last indexed and refuses writes until git is fixed.
+   */
+  index_conflicts?: Record<string, {commit: string; path: string; reason: string}[]>
   git_sync?: Record<
     string,
     {state: 'running' | 'ok' | 'failed'; last_attempt: string; last_success: string | null}

@@ -27,10 +27,32 @@ export class IndexConflictError extends MaestroError {
     super(
       `git holds changes the index cannot take:\n  ${lines.join('\n  ')}\n` +
         'Git is the record: fix it there with a new commit (bump `version` in the manifest.yaml, or ' +
-        '`git revert` the commit), then run any maestro-tpl command (or `maestro-tpl reindex`) to index it.',
+        '`git revert` the commit), then run any maestro-tpl command (or `maestro-tpl reindex`) to index it. ' +
+        'Until then the namespace is served as last indexed and refuses writes.',
       {code: IndexConflictError.code, status: 409, data: {problems: problems.map((p) => ({...p}))}},
     )
   }
+}
+
+/**
+ * One line for a command that works on while some namespaces are in conflict: which, and
+ * what to do (the full story is in the error a write or `maestro-tpl reindex` gives).
+ *
+ * @example
+ * ```ts
+ * const problems = await registry.indexConflicts()
+ * if (problems.length > 0) process.stderr.write(indexConflictWarning(problems) + '\n')
+ * ```
+ */
+export function indexConflictWarning(problems: readonly IndexProblem[]): string {
+  const namespaces = [...new Set(problems.map((p) => p.namespace))]
+  const first = problems[0]!
+  const more = problems.length > 1 ? ` and ${problems.length - 1} more` : ''
+  return (
+    `Warning: namespace${namespaces.length > 1 ? 's' : ''} ${namespaces.join(', ')} served as last indexed, ` +
+    `writes refused: git holds a change the index cannot take (${first.path} at commit ${first.commit.slice(0, 12)}${more}); ` +
+    'fix it in git (bump the version, or git revert), then run `maestro-tpl reindex`.'
+  )
 }
 
 /**

@@ -39,6 +39,7 @@ import type {UsageKind} from '../events/messages.js'
 import {EventPublisher} from '../events/usage.js'
 import {IndexWatch} from './index-watch.js'
 import {IndexConflictError, StoreMismatchError, type IndexProblem} from './index-errors.js'
+import {PendingIndexWrites} from './pending-index.js'
 import {parseRef, type TemplateRef} from './ref.js'
 import {WriteQueue} from './write-queue.js'
 import type {
@@ -130,7 +131,12 @@ export async function openLocalRegistry(options: LocalRegistryOptions): Promise<
     // match are brought together, so it must not be refused by the checks it repairs.
     if (options.startup !== 'rebuild') {
       await registry.checkStoreIdentity()
-      await registry.reconcile()
+      // A namespace whose git holds a change the index cannot take is recorded and kept at
+      // its last indexed state (reads served, writes refused until git is fixed): one
+      // tenant's bad commit must not stop every other namespace. indexConflicts() lists them.
+      await registry.reconcile().catch((err: unknown) => {
+        if (!(err instanceof IndexConflictError)) throw err
+      })
       if (options.importCatalog !== false) await registry.importCatalogIfEmpty(options.onImport)
     }
     return registry
@@ -164,7 +170,9 @@ export class LocalRegistry implements Registry {
   /** Notices other processes' writes before cached reads; shared by every per-request view. */
   readonly #watch: IndexWatch
   /** Group commit: writes to one namespace share lock holds (shared by every per-request view). */
-  readonly #writes: WriteQueue
+  readonly #writes: WriteQueue<PendingIndexWrites>
+  /** Namespaces whose git holds changes the index cannot take, as last found (shared by every per-request view). */
+  readonly #conflicts: Map<string, readonly IndexProblem[]>
 
   readonly #progress: ImportProgress | undefined
   /** Only the registry that opened the database closes it; per-request views share it. */
@@ -193,7 +201,9 @@ export class LocalRegistry implements Registry {
     }
     this.#host = options.renderHost ?? IN_PROCESS
     this.#writes =
-      (options as {writes?: WriteQueue}).writes ?? new WriteQueue({maxWaitMs: options.config.writeLockWaitMs})
+      (options as {writes?: WriteQueue<PendingIndexWrites>}).writes ??
+      new WriteQueue<PendingIndexWrites>({maxWaitMs: options.config.writeLockWaitMs})
+    this.#conflicts = (options as {conflicts?: Map<string, readonly IndexProblem[]>}).conflicts ?? new Map()
     this.#progress = options.onImport
     this.#options = {
       ...options,
@@ -201,6 +211,7 @@ export class LocalRegistry implements Registry {
       events: this.#events,
       watch: this.#watch,
       writes: this.#writes,
+      conflicts: this.#conflicts,
     } as LocalRegistryOptions
     this.#owner = owner
   }
@@ -483,7 +494,9 @@ export class LocalRegistry implements Registry {
     }
     // The template's blobs and trees are written before the lock (most of a commit's I/O).
     await repo.writeObjects({...change, operation: 'create'})
-    const written = await this.#write(repo, async () => {
+    const written = await this.#write(repo, async (pending) => {
+      // Decide from an index that holds every earlier write to this template.
+      if (pending.touches(manifest.name)) await pending.flush()
       const existing = await this.#index.findTemplate([namespace], manifest.name)
       if (existing) {
         const versions = await this.#index.listVersions([namespace], existing.id)
@@ -499,27 +512,33 @@ export class LocalRegistry implements Registry {
           : undefined
       const operation = existing ? ('update' as const) : ('create' as const)
       const commit = await repo.commit({...change, operation, ...(previousPath ? {previousPath} : {})})
-      await this.#indexCommit(repo, commit, () =>
-        this.#index.recordVersion({
-          namespace,
-          manifest: template.manifest,
-          readme: template.readme,
-          commit: commit.commit,
-          message: input.message ?? `${operation} ${manifest.name}@${manifest.version}`,
-          author: this.#context.user,
-          createdAt: new Date().toISOString(),
-          files,
-          qualityScore: report.score,
-          qualityReport: report,
-          expectedHead: commit.parent,
-        }),
-      )
+      const createdAt = new Date().toISOString()
+      const indexed = commit.unchanged
+        ? undefined
+        : pending.add(manifest.name, commit.parent, (index, expectedHead) =>
+            index.recordVersion({
+              namespace,
+              manifest: template.manifest,
+              readme: template.readme,
+              commit: commit.commit,
+              message: input.message ?? `${operation} ${manifest.name}@${manifest.version}`,
+              author: this.#context.user,
+              createdAt,
+              files,
+              qualityScore: report.score,
+              qualityReport: report,
+              expectedHead,
+            }),
+          )
       return {
         commit: commit.commit,
         status: existing ? ('updated' as const) : ('created' as const),
         operation,
+        indexed,
       }
     })
+    // Acknowledged only once its batch is indexed.
+    await written.indexed
     const quality = {score: report.score, passed: report.passed}
     if (written.operation === null) {
       return {
@@ -544,37 +563,45 @@ export class LocalRegistry implements Registry {
   }
 
   /**
-   * Runs one write (decide, commit, index) under the namespace's lock, in a batch with
-   * the writes to the same namespace that wait meanwhile (src/registry/write-queue.ts).
-   * Each batch first indexes whatever another process committed since.
+   * Runs one write (decide, commit) under the namespace's lock, in a batch with the writes
+   * to the same namespace that wait meanwhile (src/registry/write-queue.ts). Each batch
+   * first indexes whatever another process committed since; its writes leave their index
+   * writes in `pending`, recorded together at the end of the batch, still under the lock
+   * (src/registry/pending-index.ts). A write is acknowledged only once they are.
    */
-  #write<T>(repo: NamespaceRepo, work: () => Promise<T>): Promise<T> {
+  #write<T>(repo: NamespaceRepo, work: (pending: PendingIndexWrites) => Promise<T>): Promise<T> {
     return this.#writes.run(
       repo.namespace,
       (batch) =>
         repo.withLock(async () => {
           await this.#reconcileNamespace(repo)
-          await batch()
+          const pending = new PendingIndexWrites((parent, writes) =>
+            this.#indexCommits(repo, async () => {
+              await this.#index.transaction(async (index) => {
+                for (const [i, write] of writes.entries()) await write(index, i === 0 ? parent : undefined)
+              })
+            }),
+          )
+          try {
+            await batch(pending)
+          } finally {
+            await pending.flush()
+          }
         }),
       work,
     )
   }
 
   /**
-   * Indexes a commit just written, in one transaction that checks the index still holds
-   * the commit's parent (fencing). If another writer got in between (a lock lost to a
-   * stalled process), the commit is in git all the same: replaying from the index's head
-   * indexes it with whatever came between, so the write still stands. The same replay
-   * is the second chance of an index transaction that kept failing on a transient error
-   * (serialization failures under load): when that fails too, the answer is 503 and the
-   * commit is indexed by the next write or start-up, never a 500 for a write that landed.
+   * Indexes commits just written, in one transaction that checks the index still holds
+   * the first commit's parent (fencing). If another writer got in between (a lock lost to
+   * a stalled process), the commits are in git all the same: replaying from the index's
+   * head indexes them with whatever came between, so the writes still stand. The same
+   * replay is the second chance of an index transaction that kept failing on a transient
+   * error (serialization failures under load): when that fails too, the answer is 503 and
+   * the commits are indexed by the next write or start-up, never a 500 for a write that landed.
    */
-  async #indexCommit(
-    repo: NamespaceRepo,
-    commit: {commit: string; parent: string | null; unchanged: boolean},
-    write: () => Promise<unknown>,
-  ): Promise<void> {
-    if (commit.unchanged) return
+  async #indexCommits(repo: NamespaceRepo, write: () => Promise<unknown>): Promise<void> {
     try {
       await write()
     } catch (err) {
@@ -589,7 +616,7 @@ export class LocalRegistry implements Registry {
         // a busy one (serialization failures) as busy.
         if (!isTransientError(again) || isDatabaseUnavailable(again)) throw again
         throw new ServerBusyError(
-          `the change is committed (${commit.commit}) but the index is too busy to record it now; it is indexed by the next write, try again to confirm`,
+          `the change is committed (at ${await repo.head()}) but the index is too busy to record it now; it is indexed by the next write, try again to confirm`,
           1,
         )
       }
@@ -608,28 +635,33 @@ export class LocalRegistry implements Registry {
     if (parsed.spec) throw new UsageError('delete removes a whole template; leave out the @version')
     const namespace = this.#writable(template.namespace)
     const repo = this.#store.repo(namespace)
-    return this.#write(repo, async () => {
+    const commit = await this.#write(repo, async (pending) => {
+      if (pending.touches(template.name)) await pending.flush()
       const commit = await repo.commit({
         operation: 'delete',
         name: template.name,
         path: `${template.category}/${template.name}`,
         author: {name: this.#context.user, email: `${this.#context.user}@maestro.local`},
       })
-      await this.#indexCommit(repo, commit, () =>
-        this.#index.deleteTemplate(namespace, template.name, commit.commit, commit.parent),
-      )
-      await this.#invalidate(namespace)
-      this.#events.publisher.change({
-        template_id: template.id,
-        name: template.name,
-        namespace,
-        operation: 'delete',
-        version: null,
-        commit: commit.commit,
-        user_id: this.#context.user,
-      })
-      return {name: template.name, namespace, commit: commit.commit}
+      const indexed = commit.unchanged
+        ? undefined
+        : pending.add(template.name, commit.parent, (index, expectedHead) =>
+            index.deleteTemplate(namespace, template.name, commit.commit, expectedHead),
+          )
+      return {commit: commit.commit, indexed}
     })
+    await commit.indexed
+    await this.#invalidate(namespace)
+    this.#events.publisher.change({
+      template_id: template.id,
+      name: template.name,
+      namespace,
+      operation: 'delete',
+      version: null,
+      commit: commit.commit,
+      user_id: this.#context.user,
+    })
+    return {name: template.name, namespace, commit: commit.commit}
   }
 
   async instantiate(ref: string, options: InstantiateOptions = {}): Promise<RenderedProject> {
@@ -662,7 +694,9 @@ export class LocalRegistry implements Registry {
     const namespaces = await this.#store.namespaces()
     await this.#index.claimStoreId(await this.#store.claimIdentity(), true)
     for (const known of await this.#index.listNamespaces()) {
-      if (!namespaces.includes(known.name)) await this.#index.clearNamespace(known.name)
+      if (namespaces.includes(known.name)) continue
+      await this.#index.clearNamespace(known.name)
+      this.#conflicts.delete(known.name)
     }
     const result: ReindexResult = {namespaces: []}
     const problems: IndexProblem[] = []
@@ -671,7 +705,9 @@ export class LocalRegistry implements Registry {
       await repo.withLock(async () => {
         const usage = await this.#index.usageCounts(namespace)
         await this.#index.clearNamespace(namespace)
-        problems.push(...(await this.#replay(repo, null, onProgress)))
+        const found = await this.#replay(repo, null, onProgress)
+        this.#recordConflicts(namespace, found)
+        problems.push(...found)
         await this.#index.incrementUsageBy(usage)
       })
       const head = await repo.head()
@@ -688,7 +724,7 @@ export class LocalRegistry implements Registry {
    * git itself). A write that died between its commit and its index transaction leaves
    * the index behind, and so does a commit made with git: replaying the missing commits
    * repairs it. Throws IndexConflictError (after indexing everything else) for changes
-   * the index cannot take, and StoreMismatchError when an indexed head is not in its
+   * the index cannot take, and records them per namespace (see `indexConflicts`), and StoreMismatchError when an indexed head is not in its
    * namespace's history: it never drops index rows it cannot account for.
    */
   async reconcile(): Promise<void> {
@@ -765,19 +801,50 @@ export class LocalRegistry implements Registry {
     )
   }
 
+  /**
+   * The namespaces whose git holds changes the index cannot take: each is served at its
+   * last indexed state and refuses writes until git is fixed (`reindex`, the next write or
+   * the next start try again). A namespace brought up to its git head meanwhile (by
+   * another process's reindex or write) is dropped from the list here.
+   *
+   * @example
+   * ```ts
+   * for (const p of await registry.indexConflicts()) console.warn(p.namespace, p.reason)
+   * ```
+   */
+  async indexConflicts(): Promise<IndexProblem[]> {
+    for (const namespace of [...this.#conflicts.keys()]) {
+      const head = await this.#store.repo(namespace).head()
+      if (head === (await this.#index.getNamespaceHead(namespace))) this.#conflicts.delete(namespace)
+    }
+    return [...this.#conflicts.values()].flat()
+  }
+
+  #recordConflicts(namespace: string, problems: readonly IndexProblem[]): void {
+    if (problems.length > 0) this.#conflicts.set(namespace, problems)
+    else this.#conflicts.delete(namespace)
+  }
+
   async #reconcileNamespace(repo: NamespaceRepo): Promise<void> {
-    if ((await repo.head()) === (await this.#index.getNamespaceHead(repo.namespace))) return
+    if ((await repo.head()) === (await this.#index.getNamespaceHead(repo.namespace))) {
+      this.#conflicts.delete(repo.namespace)
+      return
+    }
     // Under the namespace lock (re-entrant for a publish that holds it): a writer in another
     // process must not commit while its commits are being replayed here.
     await repo.withLock(async () => {
       const indexed = await this.#index.getNamespaceHead(repo.namespace)
-      if ((await repo.head()) === indexed) return
+      if ((await repo.head()) === indexed) {
+        this.#conflicts.delete(repo.namespace)
+        return
+      }
       let problems: IndexProblem[]
       try {
         problems = await this.#replay(repo, indexed)
       } finally {
         await this.#invalidate(repo.namespace)
       }
+      this.#recordConflicts(repo.namespace, problems)
       if (problems.length > 0) throw new IndexConflictError(problems)
     })
   }
@@ -953,6 +1020,8 @@ export class LocalRegistry implements Registry {
 
   async close(): Promise<void> {
     if (!this.#owner) return
+    // Locks of the last writes are released before the process may go on (or exit).
+    await this.#writes.idle()
     // Events still buffered are appended, and counted before the database closes when in process.
     await this.#events.publisher.close()
     await this.#events.consumers?.stop({drain: !this.#events.bus.shared})

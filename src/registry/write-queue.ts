@@ -7,8 +7,8 @@
  */
 import {ConflictError} from '../domain/errors.js'
 
-interface Pending {
-  work(): Promise<unknown>
+interface Pending<C> {
+  work(context: C): Promise<unknown>
   resolve(value: unknown): void
   reject(reason: unknown): void
   enqueuedAt: number
@@ -31,9 +31,11 @@ export interface WriteQueueOptions {
  * }), () => commitAndIndex(change))
  * ```
  */
-export class WriteQueue {
-  readonly #pending = new Map<string, Pending[]>()
+export class WriteQueue<C = void> {
+  readonly #pending = new Map<string, Pending<C>[]>()
   readonly #draining = new Set<string>()
+  /** Batches running now, each until its lock is released (a write settles before that). */
+  readonly #drains = new Set<Promise<void>>()
   readonly #maxWaitMs: number
   readonly #maxBatch: number
 
@@ -44,22 +46,36 @@ export class WriteQueue {
 
   /**
    * Runs `work` in a batch of `key`'s writes. `hold(batch)` takes the lock, prepares
-   * (once per batch) and calls `batch()`, which runs the writes of the batch.
+   * (once per batch) and calls `batch(context)`, which runs the writes of the batch, each
+   * given that context (what the batch's writes share, e.g. their pending index writes).
    */
   run<T>(
     key: string,
-    hold: (batch: () => Promise<void>) => Promise<void>,
-    work: () => Promise<T>,
+    hold: (batch: (context: C) => Promise<void>) => Promise<void>,
+    work: (context: C) => Promise<T>,
   ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       let queue = this.#pending.get(key)
       if (!queue) this.#pending.set(key, (queue = []))
       queue.push({work, resolve: resolve as (value: unknown) => void, reject, enqueuedAt: Date.now()})
-      if (!this.#draining.has(key)) void this.#drain(key, hold)
+      if (!this.#draining.has(key)) {
+        const drain = this.#drain(key, hold)
+        this.#drains.add(drain)
+        void drain.finally(() => this.#drains.delete(drain))
+      }
     })
   }
 
-  async #drain(key: string, hold: (batch: () => Promise<void>) => Promise<void>): Promise<void> {
+  /**
+   * Resolves once no batch is running: every lock taken for one is released. A write's
+   * promise settles inside its batch, before the lock is given back, so whoever closes
+   * the registry waits here, or the next process finds the lock file still held.
+   */
+  async idle(): Promise<void> {
+    while (this.#drains.size > 0) await Promise.all(this.#drains)
+  }
+
+  async #drain(key: string, hold: (batch: (context: C) => Promise<void>) => Promise<void>): Promise<void> {
     this.#draining.add(key)
     try {
       for (;;) {
@@ -69,9 +85,9 @@ export class WriteQueue {
           return
         }
         const batch = queue.splice(0, this.#maxBatch)
-        const settled = new Set<Pending>()
+        const settled = new Set<Pending<C>>()
         try {
-          await hold(async () => {
+          await hold(async (context) => {
             for (const item of batch) {
               settled.add(item)
               if (Date.now() - item.enqueuedAt > this.#maxWaitMs) {
@@ -87,7 +103,7 @@ export class WriteQueue {
                 continue
               }
               try {
-                item.resolve(await item.work())
+                item.resolve(await item.work(context))
               } catch (err) {
                 item.reject(err)
               }

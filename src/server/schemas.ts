@@ -358,6 +358,12 @@ export function apiComponents(listMax: number): Record<string, JsonSchema> {
         redis_latency_ms: {type: ['number', 'null']},
         templates_count: {type: ['integer', 'null']},
         uptime_seconds: {type: 'number'},
+        index_conflicts: {
+          type: 'object',
+          description:
+            'Per namespace whose git holds changes the index cannot take (status degraded): served as last indexed, writes refused (409 INDEX_CONFLICT) until git is fixed.',
+          additionalProperties: arrayOf(obj({commit: str(), path: str(), reason: str()})),
+        },
         git_sync: {
           type: 'object',
           description:

@@ -12,6 +12,7 @@ import type {RateLimiter} from '../auth/rate-limit.js'
 import type {CacheStats} from '../cache/cache.js'
 import type {Config} from '../config.js'
 import type {Registry, RequestContext} from '../registry/types.js'
+import type {IndexProblem} from '../registry/index-errors.js'
 import type {RenderHost} from '../render/host.js'
 import type {Metrics} from './metrics.js'
 import type {ResponseCache} from './response-cache.js'
@@ -49,6 +50,8 @@ export interface DaemonRegistry extends Registry {
   clearCache(): Promise<void>
   /** Drops cached reads of `context`'s namespaces that another process's writes made stale. */
   refresh(context?: RequestContext): Promise<void>
+  /** Namespaces served as last indexed because git holds changes the index cannot take. */
+  indexConflicts?(): Promise<IndexProblem[]>
 }
 
 /**

@@ -65,12 +65,16 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer))
 }
 
-/** Checks the registry's database and Redis; 503 when the database is down, `degraded` when Redis is. */
+/**
+ * Checks the registry's database and Redis; 503 when the database is down, `degraded` when
+ * Redis is, or when a namespace's git holds changes the index cannot take.
+ */
 async function health(deps: RouterDeps): Promise<{healthy: boolean; status: HealthStatus}> {
-  // Both at once: each has its own deadline, and /health must answer within a second.
-  const [db, cache] = await Promise.allSettled([
+  // All at once: each has its own deadline, and /health must answer within a second.
+  const [db, cache, conflicts] = await Promise.allSettled([
     within(deps.registry.stats(), DATABASE_HEALTH_MS, 'the database'),
     deps.redis(),
+    within(deps.registry.indexConflicts?.() ?? Promise.resolve([]), DATABASE_HEALTH_MS, 'the database'),
   ])
   const database = db.status === 'fulfilled' ? 'connected' : `unavailable: ${failureReason(db.reason)}`
   const count = db.status === 'fulfilled' ? db.value.templates : null
@@ -84,7 +88,12 @@ async function health(deps: RouterDeps): Promise<{healthy: boolean; status: Heal
   // bypassed) and only the event consumers wait: degraded, not down, so a load balancer
   // does not take every daemon out at once.
   const healthy = database === 'connected'
-  const degraded = healthy && redis.startsWith('unavailable')
+  // A namespace in index conflict is served as last indexed and refuses writes; the others are whole.
+  const indexConflicts: NonNullable<HealthStatus['index_conflicts']> = {}
+  for (const {namespace, commit, path, reason} of conflicts.status === 'fulfilled' ? conflicts.value : [])
+    (indexConflicts[namespace] ??= []).push({commit, path, reason})
+  const conflicted = Object.keys(indexConflicts).length > 0
+  const degraded = healthy && (redis.startsWith('unavailable') || conflicted)
   // A failed git sync is shown, not counted against health: serving templates does not depend on it.
   const gitSync: NonNullable<HealthStatus['git_sync']> = {}
   for (const s of await gitSyncStatuses(deps.config).catch(() => []))
@@ -101,6 +110,7 @@ async function health(deps: RouterDeps): Promise<{healthy: boolean; status: Heal
       redis_latency_ms: latency,
       templates_count: count,
       uptime_seconds: Math.round((Date.now() - deps.startedAt) / 1000),
+      ...(conflicted ? {index_conflicts: indexConflicts} : {}),
       ...(Object.keys(gitSync).length > 0 ? {git_sync: gitSync} : {}),
     },
   }

@@ -59,18 +59,6 @@ function setVersion(work: string, path: string, version: string): void {
   writeFileSync(manifest, readFileSync(manifest, 'utf8').replace(/^version: .*$/m, `version: ${version}`))
 }
 
-async function expectOpenFails(config: Config, code: string): Promise<Error & {code?: string}> {
-  const err = (await open(config).then(
-    async (r) => {
-      await r.close()
-      return new Error('opened')
-    },
-    (e: unknown) => e,
-  )) as Error & {code?: string}
-  expect(err.code, err.message).toBe(code)
-  return err
-}
-
 describe('git interoperability', () => {
   it('indexes a plain commit made in a clone and pushed back (README edited, version bumped)', async () => {
     const {config, work, id} = await storeWithClone()
@@ -162,23 +150,53 @@ describe('git interoperability', () => {
     ).toHaveLength(2)
   })
 
-  it('refuses a commit that changes a published version in place, says what to do, and takes the fix', async () => {
+  it('keeps a namespace with a version changed in place at its last indexed state, refusing its writes, and serves the others', async () => {
     const {config, work} = await storeWithClone()
+    const before = await open(config)
+    const acme = before.withContext({tenant: 'acme', user: 'ana', role: 'editor'})
+    const svcDir = await writeTemplate(tempDir(), {name: 'svc'})
+    await acme.publish({template: await loadTemplateDir(svcDir)})
+    await before.close()
     writeFileSync(join(work, 'backend_developer/api/README.md'), '# api\n\nChanged, same version.\n')
     git(work, 'commit', '-qam', 'edit without a version bump')
     const bad = git(work, 'rev-parse', 'HEAD').trim()
     git(work, 'push', '-q', 'origin', 'main')
 
-    const err = await expectOpenFails(config, 'INDEX_CONFLICT')
-    expect(err.message).toContain(bad.slice(0, 12))
-    expect(err.message).toContain('keeps version 1.0.0')
-    expect(err.message).toContain('git revert')
-
-    git(work, 'revert', '--no-edit', 'HEAD')
-    git(work, 'push', '-q', 'origin', 'main')
+    // Start-up repair records the problem and goes on.
     const registry = await open(config)
-    expect((await registry.get('api')).readme).not.toContain('Changed, same version.')
-    await registry.close()
+    try {
+      expect(await registry.indexConflicts()).toEqual([
+        expect.objectContaining({namespace: 'local', commit: bad, path: 'backend_developer/api'}),
+      ])
+      // Reads of the conflicted namespace: its last indexed state.
+      expect((await registry.get('api')).readme).not.toContain('Changed, same version.')
+      // Writes to it: INDEX_CONFLICT saying what to do.
+      const err = (await publish(registry, 'worker').catch((e: unknown) => e)) as Error & {code?: string}
+      expect(err.code, err.message).toBe('INDEX_CONFLICT')
+      expect(err.message).toContain(bad.slice(0, 12))
+      expect(err.message).toContain('keeps version 1.0.0')
+      expect(err.message).toContain('git revert')
+      expect(err.message).toContain('bump `version`')
+      // Another namespace reads and writes as usual.
+      const other = registry.withContext({tenant: 'acme', user: 'ana', role: 'editor'})
+      expect((await other.get('svc')).name).toBe('svc')
+      const worker = await writeTemplate(tempDir(), {name: 'worker'})
+      expect((await other.publish({template: await loadTemplateDir(worker)})).status).toBe('created')
+      // reindex tries again, indexes the rest, and says the same.
+      await expect(registry.reindex()).rejects.toMatchObject({code: 'INDEX_CONFLICT'})
+      expect((await registry.indexConflicts()).map((p) => p.namespace)).toEqual(['local'])
+      expect((await registry.get('api')).readme).not.toContain('Changed, same version.')
+      expect((await other.get('worker')).name).toBe('worker')
+
+      // Fixed in git: the next write takes the fix and the conflict is gone.
+      git(work, 'revert', '--no-edit', 'HEAD')
+      git(work, 'push', '-q', 'origin', 'main')
+      expect((await publish(registry, 'worker')).status).toBe('created')
+      expect(await registry.indexConflicts()).toEqual([])
+      expect((await registry.get('api')).readme).not.toContain('Changed, same version.')
+    } finally {
+      await registry.close()
+    }
   })
 
   it('does not swallow a commit whose trailers name an existing version with other content', async () => {
@@ -192,7 +210,10 @@ describe('git interoperability', () => {
       'update api@1.0.0\n\nMaestro-Operation: update\nMaestro-Template: api\nMaestro-Version: 1.0.0\nMaestro-Path: backend_developer/api',
     )
     git(work, 'push', '-q', 'origin', 'main')
-    await expectOpenFails(config, 'INDEX_CONFLICT')
+    const opened = await open(config)
+    expect((await opened.indexConflicts()).map((p) => p.path)).toEqual(['backend_developer/api'])
+    expect((await opened.getFiles('api')).files.has('files/EXTRA.md')).toBe(false)
+    await opened.close()
     // reindex says the same, after indexing the rest.
     const registry = await openLocalRegistry({config, context: LOCAL, startup: 'rebuild'})
     await expect(registry.reindex()).rejects.toMatchObject({code: 'INDEX_CONFLICT'})

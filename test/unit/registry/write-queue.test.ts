@@ -90,4 +90,32 @@ describe('WriteQueue', () => {
       ),
     ).toBe('ran')
   })
+
+  it('is idle only once the lock of the last batch is released, after its writes have settled', async () => {
+    const queue = new WriteQueue({maxWaitMs: 10_000})
+    let held = false
+    const hold = async (batch: () => Promise<void>) => {
+      held = true
+      await batch()
+      await sleep(50) // giving the lock back
+      held = false
+    }
+    expect(await queue.run('acme', hold, async () => 'done')).toBe('done')
+    expect(held).toBe(true)
+    await queue.idle()
+    expect(held).toBe(false)
+  })
+
+  it('gives each write of a batch the context its hold prepared', async () => {
+    const queue = new WriteQueue<string[]>({maxWaitMs: 10_000})
+    const flushed: string[][] = []
+    const hold = async (batch: (pending: string[]) => Promise<void>) => {
+      const pending: string[] = []
+      await batch(pending)
+      flushed.push(pending)
+    }
+    await Promise.all(['a', 'b', 'c'].map((w) => queue.run('acme', hold, async (pending) => pending.push(w))))
+    expect(flushed.flat()).toEqual(['a', 'b', 'c'])
+    expect(flushed.length).toBeLessThanOrEqual(2)
+  })
 })
