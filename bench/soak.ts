@@ -20,7 +20,8 @@
  * SOAK_FULL=1 npm run soak                      # the issue's size: 1,000 publishes, 50,000 reads, 20 s stall
  * SOAK_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test npm run soak
  * ```
- * Env: SOAK_FULL, SOAK_PUBLISHES, SOAK_READS, SOAK_STALL_MS, SOAK_PORT_BASE (18530:
+ * Env: SOAK_FULL, SOAK_PUBLISHES, SOAK_READS, SOAK_PUBLISH_CONCURRENCY (50; 1000 sends
+ * every publish at once), SOAK_READ_CONCURRENCY (32), SOAK_STALL_MS, SOAK_PORT_BASE (18530:
  * daemons on P..P+2, redis-server on P+9), SOAK_POSTGRES_URL (else MAESTRO_TEST_POSTGRES_URL).
  */
 import {execFileSync} from 'node:child_process'
@@ -102,8 +103,8 @@ export function soakOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): SoakOp
   return {
     publishes: Number(env.SOAK_PUBLISHES ?? (full ? 1000 : 100)),
     reads: Number(env.SOAK_READS ?? (full ? 50_000 : 2000)),
-    publishConcurrency: full ? 50 : 20,
-    readConcurrency: full ? 32 : 16,
+    publishConcurrency: Number(env.SOAK_PUBLISH_CONCURRENCY ?? (full ? 50 : 20)),
+    readConcurrency: Number(env.SOAK_READ_CONCURRENCY ?? (full ? 32 : 16)),
     stallMs: Number(env.SOAK_STALL_MS ?? (full ? 20_000 : 4000)),
     portBase: Number(env.SOAK_PORT_BASE ?? 18530),
     postgresUrl,
