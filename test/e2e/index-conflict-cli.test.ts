@@ -4,7 +4,6 @@
  * namespaces work and print one warning line on stderr; a write to the conflicted one
  * fails with INDEX_CONFLICT and what to do.
  */
-import {execFileSync} from 'node:child_process'
 import {readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -15,20 +14,7 @@ import {loadTemplateDir} from '../../src/domain/template.js'
 import {openLocalRegistry} from '../../src/registry/local-registry.js'
 import {runBin} from '../helpers/command.js'
 import {LOCAL, tempDir, testConfig, writeTemplate} from '../helpers/temp.js'
-
-const GIT_ENV = {
-  ...process.env,
-  GIT_CONFIG_NOSYSTEM: '1',
-  HOME: tmpdir(),
-  GIT_AUTHOR_NAME: 'Git User',
-  GIT_AUTHOR_EMAIL: 'git@example.com',
-  GIT_COMMITTER_NAME: 'Git User',
-  GIT_COMMITTER_EMAIL: 'git@example.com',
-}
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, {cwd, encoding: 'utf8', env: GIT_ENV, stdio: ['ignore', 'pipe', 'pipe']})
-}
+import {git} from '../helpers/git.js'
 
 describe('CLI: another namespace in index conflict', () => {
   it('works on the local namespace with a one-line warning on stderr', async () => {

@@ -4,7 +4,6 @@
  * the conflicted one as last indexed, refuses writes there with INDEX_CONFLICT, and says
  * so on /health.
  */
-import {execFileSync} from 'node:child_process'
 import {readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -14,20 +13,7 @@ import {describe, expect, it} from 'vitest'
 import {tempDir} from '../../helpers/temp.js'
 import {buildWorld, call, SHARED, startAuthServer} from './auth-support.js'
 import {expectSchema, templateUpload} from './support.js'
-
-const GIT_ENV = {
-  ...process.env,
-  GIT_CONFIG_NOSYSTEM: '1',
-  HOME: tmpdir(),
-  GIT_AUTHOR_NAME: 'Git User',
-  GIT_AUTHOR_EMAIL: 'git@example.com',
-  GIT_COMMITTER_NAME: 'Git User',
-  GIT_COMMITTER_EMAIL: 'git@example.com',
-}
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, {cwd, encoding: 'utf8', env: GIT_ENV, stdio: ['ignore', 'pipe', 'pipe']})
-}
+import {git} from '../../helpers/git.js'
 
 describe('daemon: a namespace in index conflict', () => {
   it('starts, serves the other namespaces, keeps the conflicted one read-only at its last index, and reports degraded', async () => {

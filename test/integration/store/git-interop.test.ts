@@ -4,7 +4,6 @@
  * follows the trees, whatever wrote the commits, and template ids survive a reindex and
  * a restore of the repositories into another store.
  */
-import {execFileSync} from 'node:child_process'
 import {cpSync, readFileSync, rmSync, writeFileSync, renameSync, mkdirSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -15,23 +14,9 @@ import {loadTemplateDir} from '../../../src/domain/template.js'
 import {openLocalRegistry} from '../../../src/registry/local-registry.js'
 import type {LocalRegistry} from '../../../src/registry/local-registry.js'
 import {LOCAL, tempDir, testConfig, writeTemplate} from '../../helpers/temp.js'
+import {git} from '../../helpers/git.js'
 
 type Config = ReturnType<typeof testConfig>
-
-const GIT_ENV = {
-  ...process.env,
-  GIT_CONFIG_NOSYSTEM: '1',
-  HOME: tmpdir(),
-  GIT_AUTHOR_NAME: 'Git User',
-  GIT_AUTHOR_EMAIL: 'git@example.com',
-  GIT_COMMITTER_NAME: 'Git User',
-  GIT_COMMITTER_EMAIL: 'git@example.com',
-}
-
-/** The real git CLI in `cwd` (a work tree) or against a bare repository with --git-dir. */
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, {cwd, encoding: 'utf8', env: GIT_ENV, stdio: ['ignore', 'pipe', 'pipe']})
-}
 
 async function open(config: Config): Promise<LocalRegistry> {
   return openLocalRegistry({config, context: LOCAL})
