@@ -26,7 +26,7 @@
  * node scripts/bundle.mjs --analyze   # and what each output file holds
  * ```
  */
-import {readFileSync, readdirSync, rmSync} from 'node:fs'
+import {cpSync, readFileSync, readdirSync, rmSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {dirname, join, relative, sep} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -268,8 +268,19 @@ function analyze(metafile) {
   }
 }
 
+/**
+ * The web catalog's styles and script (src/web/assets) ship as files: the daemon serves
+ * them from dist/web/assets, the package holds no src/.
+ */
+function copyWebAssets() {
+  const to = join(ROOT, 'dist', 'web', 'assets')
+  rmSync(to, {recursive: true, force: true})
+  cpSync(join(ROOT, 'src', 'web', 'assets'), to, {recursive: true})
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const metafile = await bundle()
+  copyWebAssets()
   const outputs = Object.entries(metafile.outputs).filter(([f]) => f.endsWith('.js'))
   const kib = outputs.reduce((n, [, o]) => n + o.bytes, 0) / 1024
   console.log(`bundled into ${relative(ROOT, OUT)}: ${outputs.length} files, ${kib.toFixed(0)} KiB`)

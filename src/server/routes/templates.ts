@@ -90,7 +90,8 @@ function negotiate(req: Request, format: ArchiveFormat | undefined): ArchiveForm
   return accepted === 'application/gzip' ? 'tar.gz' : accepted === 'application/zip' ? 'zip' : 'json'
 }
 
-async function sendArchive(
+/** Sends rendered files as the archive the API answers with (the web catalog sends the same). */
+export async function sendArchive(
   res: Response,
   host: RenderHost,
   format: 'tar.gz' | 'zip',
