@@ -820,6 +820,20 @@ export class LocalRegistry implements Registry {
     return [...this.#conflicts.values()].flat()
   }
 
+  /**
+   * How often each of these templates was used (instantiated), among the namespaces this
+   * caller reads; unused ones are left out. Counts move with every use, so they are read
+   * here, never cached with a template's summary.
+   *
+   * @example
+   * ```ts
+   * const usage = await registry.usageOf(result.items.map((t) => t.id))
+   * ```
+   */
+  usageOf(ids: readonly string[]): Promise<Map<string, number>> {
+    return this.#index.usageOf(this.#readable, ids)
+  }
+
   #recordConflicts(namespace: string, problems: readonly IndexProblem[]): void {
     if (problems.length > 0) this.#conflicts.set(namespace, problems)
     else this.#conflicts.delete(namespace)

@@ -50,6 +50,8 @@ export interface DaemonRegistry extends Registry {
   clearCache(): Promise<void>
   /** Drops cached reads of `context`'s namespaces that another process's writes made stale. */
   refresh(context?: RequestContext): Promise<void>
+  /** Uses of these templates (template id → count; unused ones left out), for the web catalog's cards. */
+  usageOf(ids: readonly string[]): Promise<Map<string, number>>
   /** Namespaces served as last indexed because git holds changes the index cannot take. */
   indexConflicts?(): Promise<IndexProblem[]>
 }

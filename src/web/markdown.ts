@@ -15,7 +15,8 @@ function markdown(): MarkdownIt {
   if (renderer) return renderer
   const md = new MarkdownIt({html: false, linkify: true, typographer: false})
   const defaultLinkOpen =
-    md.renderer.rules.link_open ?? ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options))
+    md.renderer.rules.link_open ??
+    ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options))
   md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
     const token = tokens[idx]!
     if (/^[a-z][a-z0-9+.-]*:/i.test(token.attrGet('href') ?? '')) {

@@ -32,7 +32,15 @@ import {problemBody, signinBody} from './pages/signin.js'
 import {templateBody} from './pages/template.js'
 import {useBody} from './pages/use.js'
 import type {FormValues, UsePageData} from './pages/use.js'
-import {checkCsrf, endSession, isSecure, readCookies, REFRESH_COOKIE, startSession, visitorOf} from './session.js'
+import {
+  checkCsrf,
+  endSession,
+  isSecure,
+  readCookies,
+  REFRESH_COOKIE,
+  startSession,
+  visitorOf,
+} from './session.js'
 import type {Visitor} from './session.js'
 
 /** The pages' policy: nothing inline, nothing from elsewhere, forms post here only. */
@@ -46,7 +54,14 @@ function assetsDir(): string {
   return existsSync(built) ? built : join(root, 'src', 'web', 'assets')
 }
 
-function sendPage(res: Response, status: number, title: string, visitor: Visitor, req: Request, body: Part): void {
+function sendPage(
+  res: Response,
+  status: number,
+  title: string,
+  visitor: Visitor,
+  req: Request,
+  body: Part,
+): void {
   sendBody(res, status, 'text/html; charset=utf-8', page({title, visitor, here: req.originalUrl, body}), {
     headers: {'Content-Security-Policy': WEB_CSP},
   })
@@ -111,7 +126,9 @@ function shareHref(base: string, params: Parameter[], values: FormValues): strin
   for (const p of params) {
     const value = values[p.name]
     if (p.secret || value === undefined) continue
-    for (const v of Array.isArray(value) ? value : [value]) if (v !== '') query.append(p.name, v)
+    const list = Array.isArray(value) ? value : [value]
+    // A checkbox sends its hidden "false" then "true": the last value is the answer.
+    for (const v of p.type === 'multichoice' ? list : list.slice(-1)) if (v !== '') query.append(p.name, v)
   }
   const text = query.toString()
   return text ? `${base}?${text}` : base
@@ -207,7 +224,16 @@ export function webRouter(deps: RouterDeps): Router {
         }),
         categoryCounts(registry, filters),
       ])
-      sendPage(res, 200, q.q ? `“${q.q}”` : 'Catalog', visitor, req, catalogBody(q, result, counts))
+      const usage = await registry.usageOf(result.items.map((t) => t.id))
+      const items = result.items.map((t) => ({...t, usage_count: usage.get(t.id) ?? 0}))
+      sendPage(
+        res,
+        200,
+        q.q ? `“${q.q}”` : 'Catalog',
+        visitor,
+        req,
+        catalogBody(q, {...result, items}, counts),
+      )
     }),
   )
 
@@ -312,7 +338,8 @@ export function webRouter(deps: RouterDeps): Router {
       } catch (err) {
         const errors: Record<string, string> = ownRecord()
         if (err instanceof InvalidAnswersError) {
-          for (const issue of err.issues) errors[(issue.path ?? '').replace(/^\//, '').split('/')[0] ?? ''] = issue.message
+          for (const issue of err.issues)
+            errors[(issue.path ?? '').replace(/^\//, '').split('/')[0] ?? ''] = issue.message
         } else if (err instanceof MissingAnswersError) {
           for (const name of err.missing) errors[name] = `${name} is required`
         } else {
@@ -348,7 +375,8 @@ export function webRouter(deps: RouterDeps): Router {
     const detail = await registryOf(visitor).get(ref)
     const params = detail.manifest.parameters
     const body = (req.body ?? {}) as {values?: unknown}
-    const raw = body.values !== null && typeof body.values === 'object' ? (body.values as Record<string, unknown>) : {}
+    const raw =
+      body.values !== null && typeof body.values === 'object' ? (body.values as Record<string, unknown>) : {}
     const state = await inspectAnswers(params, answersOf(params, formValues(params, raw)))
     sendBody(res, 200, 'application/json; charset=utf-8', JSON.stringify(state))
   })
@@ -356,7 +384,11 @@ export function webRouter(deps: RouterDeps): Router {
   router.get(
     '/signin',
     handle('Sign in', async (req, res, visitor) => {
-      if (!visitor.canSignIn) throw new MaestroError('this daemon has no sign-in (ENABLE_RBAC=false): everyone is its admin', {code: 'AUTH_DISABLED', status: 404})
+      if (!visitor.canSignIn)
+        throw new MaestroError('this daemon has no sign-in (ENABLE_RBAC=false): everyone is its admin', {
+          code: 'AUTH_DISABLED',
+          status: 404,
+        })
       const next = safeNext(req.query.next)
       sendPage(res, 200, 'Sign in', visitor, req, signinBody(visitor, {next, username: '', tenant: ''}))
     }),
@@ -368,22 +400,37 @@ export function webRouter(deps: RouterDeps): Router {
     handle('Sign in', async (req, res, visitor) => {
       checkCsrf(req)
       const auth = deps.auth
-      if (!auth) throw new MaestroError('this daemon has no sign-in (ENABLE_RBAC=false)', {code: 'AUTH_DISABLED', status: 404})
+      if (!auth)
+        throw new MaestroError('this daemon has no sign-in (ENABLE_RBAC=false)', {
+          code: 'AUTH_DISABLED',
+          status: 404,
+        })
       const body = (req.body ?? {}) as Record<string, unknown>
       const username = typeof body.username === 'string' ? body.username.trim() : ''
       const password = typeof body.password === 'string' ? body.password : ''
       const tenant = typeof body.tenant === 'string' ? body.tenant.trim() : ''
       const next = safeNext(body.next)
       try {
-        if (username === '' || password === '') throw new MaestroError('enter your username and password', {code: 'INVALID_REQUEST', status: 400})
-        deps.loginLimiter.hit(`${req.socket.remoteAddress ?? ''}\0${username.toLowerCase()}`, 'sign-in attempts')
+        if (username === '' || password === '')
+          throw new MaestroError('enter your username and password', {code: 'INVALID_REQUEST', status: 400})
+        deps.loginLimiter.hit(
+          `${req.socket.remoteAddress ?? ''}\0${username.toLowerCase()}`,
+          'sign-in attempts',
+        )
         const pair = await auth.login({username, password, ...(tenant ? {tenant} : {})})
         startSession(res, pair, isSecure(req, trustProxy))
         res.redirect(303, next)
       } catch (err) {
         const error = classify(err)
         if (!error || error.status >= 500) throw err
-        sendPage(res, error.status, 'Sign in', visitor, req, signinBody(visitor, {next, username, tenant, error: error.message}))
+        sendPage(
+          res,
+          error.status,
+          'Sign in',
+          visitor,
+          req,
+          signinBody(visitor, {next, username, tenant, error: error.message}),
+        )
       }
     }),
   )

@@ -87,8 +87,16 @@ export interface Visitor {
 
 /** Stores a fresh sign-in in the cookies. */
 export function startSession(res: Response, pair: TokenPair, secure: boolean): void {
-  setCookie(res, SESSION_COOKIE, pair.access_token, {secure, sameSite: 'Lax', maxAge: pair.refresh_expires_in})
-  setCookie(res, REFRESH_COOKIE, pair.refresh_token, {secure, sameSite: 'Lax', maxAge: pair.refresh_expires_in})
+  setCookie(res, SESSION_COOKIE, pair.access_token, {
+    secure,
+    sameSite: 'Lax',
+    maxAge: pair.refresh_expires_in,
+  })
+  setCookie(res, REFRESH_COOKIE, pair.refresh_token, {
+    secure,
+    sameSite: 'Lax',
+    maxAge: pair.refresh_expires_in,
+  })
 }
 
 /** Removes the sign-in cookies. */

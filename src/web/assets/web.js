@@ -88,20 +88,25 @@
       const input = controls(container)[0]
       if (!input) return ''
       const value = input.value
-      if (input.validity.badInput) return name + ' must be ' + (type === 'integer' ? 'a whole number' : 'a number')
+      if (input.validity.badInput)
+        return name + ' must be ' + (type === 'integer' ? 'a whole number' : 'a number')
       if (value === '') return input.required ? name + ' is required' : ''
       if (type === 'integer' || type === 'number') {
         const n = Number(value)
-        if (type === 'integer' && !Number.isInteger(n)) return name + ' must be a whole number (got ' + value + ')'
-        if (input.min !== '' && n < Number(input.min)) return name + ' must be at least ' + input.min + ' (got ' + value + ')'
-        if (input.max !== '' && n > Number(input.max)) return name + ' must be at most ' + input.max + ' (got ' + value + ')'
+        if (type === 'integer' && !Number.isInteger(n))
+          return name + ' must be a whole number (got ' + value + ')'
+        if (input.min !== '' && n < Number(input.min))
+          return name + ' must be at least ' + input.min + ' (got ' + value + ')'
+        if (input.max !== '' && n > Number(input.max))
+          return name + ' must be at most ' + input.max + ' (got ' + value + ')'
       }
       const pattern = input.getAttribute('data-pattern')
       if (pattern) {
-        let ok = true
+        let ok
         try {
           ok = new RegExp(pattern, 'u').test(value)
         } catch {
+          // A pattern this browser cannot compile: the server checks it.
           ok = true
         }
         if (!ok) {
@@ -146,11 +151,14 @@
       const link = document.getElementById('share-link')
       if (!link) return
       const query = new URLSearchParams()
-      for (const [name, value] of new FormData(form)) {
-        if (name.startsWith('__') || value === '') continue
+      for (const [name, value] of Object.entries(values())) {
         const field = form.querySelector('[name="' + CSS.escape(name) + '"]:not([type="hidden"])')
         if (field && field.type === 'password') continue
-        query.append(name, String(value))
+        const container = field && field.closest('[data-param]')
+        const multi = container && container.getAttribute('data-type') === 'multichoice'
+        const list = [].concat(value)
+        // A checkbox sends its hidden "false" then "true": the last value is the answer.
+        for (const v of multi ? list : list.slice(-1)) if (v !== '') query.append(name, v)
       }
       const text = query.toString()
       const href = text ? shareBase + '?' + text : shareBase
@@ -207,7 +215,9 @@
         return
       }
       event.preventDefault()
-      if (status) status.textContent = wrong.length === 1 ? '1 answer needs fixing.' : wrong.length + ' answers need fixing.'
+      if (status)
+        status.textContent =
+          wrong.length === 1 ? '1 answer needs fixing.' : wrong.length + ' answers need fixing.'
       const first = controls(wrong[0])[0]
       if (first) first.focus()
     })

@@ -45,7 +45,9 @@ export function readCatalogQuery(raw: Raw): CatalogQuery {
     tag: text(raw, 'tag', 100),
     author: text(raw, 'author'),
     minScore:
-      text(raw, 'min_score') !== '' && Number.isInteger(score) && score >= 0 && score <= 100 ? score : undefined,
+      text(raw, 'min_score') !== '' && Number.isInteger(score) && score >= 0 && score <= 100
+        ? score
+        : undefined,
     sort: (SEARCH_SORTS as readonly string[]).includes(sort) ? (sort as SearchSort) : '',
     page: Number.isSafeInteger(page) && page >= 1 && page <= 10_000 ? page : 1,
   }
@@ -88,37 +90,44 @@ function scoreBadge(score: number | null): Html {
 function card(item: SearchResult['items'][number] & {usage_count?: number}): Html {
   const id = `t-${item.id}`
   return html`<li class="card">
-  <article aria-labelledby="${id}">
-    <h3 id="${id}"><a href="${templatePath(item.namespace, item.name)}">${item.name}</a></h3>
-    <p class="desc">${item.description}</p>
-    <p class="meta">${scoreBadge(item.quality_score)}
-      <span>v${item.version}</span>
-      ${item.usage_count === undefined ? '' : html`<span>${item.usage_count} ${item.usage_count === 1 ? 'use' : 'uses'}</span>`}
-      <span>${categoryLabel(item.category)}</span>
-      <span>by ${item.author}</span>
-      ${item.namespace === 'public' ? '' : html`<span class="ns">${item.namespace}</span>`}
-    </p>
-    <ul class="tags" aria-label="Tags">${item.tags.map((tag) => html`<li><a href="/?tag=${encodeURIComponent(tag)}">${tag}</a></li>`)}</ul>
-  </article>
-</li>`
+    <article aria-labelledby="${id}">
+      <h3 id="${id}"><a href="${templatePath(item.namespace, item.name)}">${item.name}</a></h3>
+      <p class="desc">${item.description}</p>
+      <p class="meta">
+        ${scoreBadge(item.quality_score)}
+        <span>v${item.version}</span>
+        ${item.usage_count === undefined ? '' : html`<span>${item.usage_count} ${item.usage_count === 1 ? 'use' : 'uses'}</span>`}
+        <span>${categoryLabel(item.category)}</span>
+        <span>by ${item.author}</span>
+        ${item.namespace === 'public' ? '' : html`<span class="ns">${item.namespace}</span>`}
+      </p>
+      <ul class="tags" aria-label="Tags">
+        ${item.tags.map((tag) => html`<li><a href="/?tag=${encodeURIComponent(tag)}">${tag}</a></li>`)}
+      </ul>
+    </article>
+  </li>`
 }
 
 /** The part of the page the script swaps while you type: count, cards, paging. */
 function resultsFragment(q: CatalogQuery, result: SearchResult): Html {
   const pages = Math.max(1, Math.ceil(result.total / PAGE_SIZE))
   const count = `${result.total}${result.total_exact ? '' : '+'} ${result.total === 1 ? 'template' : 'templates'}`
-  return html`<p class="count" id="result-count" role="status">${count}${q.page > 1 ? ` · page ${q.page} of ${pages}` : ''}</p>
-${result.items.length === 0 ? html`<p class="empty">No template matches. Try fewer words or filters.</p>` : ''}
-<ul class="cards">${result.items.map(card)}</ul>
-${
-  pages > 1
-    ? html`<nav class="paging" aria-label="Pages">
-  ${q.page > 1 ? html`<a rel="prev" href="${catalogHref(q, {page: q.page - 1})}">Previous</a>` : ''}
-  <span>Page ${q.page} of ${pages}</span>
-  ${q.page < pages ? html`<a rel="next" href="${catalogHref(q, {page: q.page + 1})}">Next</a>` : ''}
-</nav>`
-    : ''
-}`
+  return html`<p class="count" id="result-count" role="status">
+      ${count}${q.page > 1 ? ` · page ${q.page} of ${pages}` : ''}
+    </p>
+    ${result.items.length === 0 ? html`<p class="empty">No template matches. Try fewer words or filters.</p>` : ''}
+    <ul class="cards">
+      ${result.items.map(card)}
+    </ul>
+    ${
+      pages > 1
+        ? html`<nav class="paging" aria-label="Pages">
+            ${q.page > 1 ? html`<a rel="prev" href="${catalogHref(q, {page: q.page - 1})}">Previous</a>` : ''}
+            <span>Page ${q.page} of ${pages}</span>
+            ${q.page < pages ? html`<a rel="next" href="${catalogHref(q, {page: q.page + 1})}">Next</a>` : ''}
+          </nav>`
+        : ''
+    }`
 }
 
 /** The catalog page's main content. */
@@ -129,49 +138,72 @@ export function catalogBody(
 ): Html {
   const total = counts.reduce((sum, c) => sum + c.count, 0)
   return html`<h1>Template catalog</h1>
-<form class="search" method="get" action="/" role="search" data-live-search>
-  <div class="field wide">
-    <label for="q">Search</label>
-    <input id="q" name="q" type="search" value="${q.q}" placeholder="api, python, ci…" autocomplete="off">
-  </div>
-  <div class="field">
-    <label for="category">Category</label>
-    <select id="category" name="category">
-      <option value=""${attr('selected', q.category === '')}>All categories (${total})</option>
-      ${counts.map(
-        (c) =>
-          html`<option value="${c.category}"${attr('selected', c.category === q.category)}>${categoryLabel(c.category)} (${c.count})</option>`,
-      )}
-    </select>
-  </div>
-  <div class="field">
-    <label for="tag">Tag</label>
-    <input id="tag" name="tag" value="${q.tag}" autocomplete="off">
-  </div>
-  <div class="field">
-    <label for="author">Author</label>
-    <input id="author" name="author" value="${q.author}" autocomplete="off">
-  </div>
-  <div class="field narrow">
-    <label for="min_score">Min. score</label>
-    <input id="min_score" name="min_score" type="number" min="0" max="100" step="1" value="${q.minScore ?? ''}">
-  </div>
-  <div class="field">
-    <label for="sort">Sort by</label>
-    <select id="sort" name="sort">
-      <option value=""${attr('selected', q.sort === '')}>Default</option>
-      ${SEARCH_SORTS.map((s) => html`<option value="${s}"${attr('selected', s === q.sort)}>${SORT_LABELS[s]}</option>`)}
-    </select>
-  </div>
-  <div class="field actions"><button type="submit">Search</button></div>
-</form>
-<nav class="categories" aria-label="Categories">
-  <ul>${counts.map(
-    (c) =>
-      html`<li><a href="${catalogHref(q, {category: c.category, page: 1})}"${attr('aria-current', c.category === q.category ? 'true' : undefined)}>${categoryLabel(c.category)} <span class="n">${c.count}</span></a></li>`,
-  )}</ul>
-</nav>
-<section id="results" aria-label="Results" aria-live="polite">
-${resultsFragment(q, result)}
-</section>`
+    <form class="search" method="get" action="/" role="search" data-live-search>
+      <div class="field wide">
+        <label for="q">Search</label>
+        <input
+          id="q"
+          name="q"
+          type="search"
+          value="${q.q}"
+          placeholder="api, python, ci…"
+          autocomplete="off"
+        />
+      </div>
+      <div class="field">
+        <label for="category">Category</label>
+        <select id="category" name="category">
+          <option value="" ${attr('selected', q.category === '')}>All categories (${total})</option>
+          ${counts.map(
+            (c) =>
+              html`<option value="${c.category}" ${attr('selected', c.category === q.category)}>
+                ${categoryLabel(c.category)} (${c.count})
+              </option>`,
+          )}
+        </select>
+      </div>
+      <div class="field">
+        <label for="tag">Tag</label>
+        <input id="tag" name="tag" value="${q.tag}" autocomplete="off" />
+      </div>
+      <div class="field">
+        <label for="author">Author</label>
+        <input id="author" name="author" value="${q.author}" autocomplete="off" />
+      </div>
+      <div class="field narrow">
+        <label for="min_score">Min. score</label>
+        <input
+          id="min_score"
+          name="min_score"
+          type="number"
+          min="0"
+          max="100"
+          step="1"
+          value="${q.minScore ?? ''}"
+        />
+      </div>
+      <div class="field">
+        <label for="sort">Sort by</label>
+        <select id="sort" name="sort">
+          <option value="" ${attr('selected', q.sort === '')}>Default</option>
+          ${SEARCH_SORTS.map((s) => html`<option value="${s}" ${attr('selected', s === q.sort)}>${SORT_LABELS[s]}</option>`)}
+        </select>
+      </div>
+      <div class="field actions"><button type="submit">Search</button></div>
+    </form>
+    <nav class="categories" aria-label="Categories">
+      <ul>
+        ${counts.map(
+          (c) =>
+            html`<li>
+              <a
+                href="${catalogHref(q, {category: c.category, page: 1})}"
+                ${attr('aria-current', c.category === q.category ? 'true' : undefined)}
+                >${categoryLabel(c.category)} <span class="n">${c.count}</span></a
+              >
+            </li>`,
+        )}
+      </ul>
+    </nav>
+    <section id="results" aria-label="Results" aria-live="polite">${resultsFragment(q, result)}</section>`
 }

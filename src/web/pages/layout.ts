@@ -20,14 +20,19 @@ export interface PageOptions {
 
 /** A hidden CSRF field for a form. */
 export function csrfField(visitor: Visitor): Html {
-  return html`<input type="hidden" name="${CSRF_FIELD}" value="${visitor.csrf}">`
+  return html`<input type="hidden" name="${CSRF_FIELD}" value="${visitor.csrf}" />`
 }
 
 function account(visitor: Visitor, here: string): Html {
   if (!visitor.canSignIn) return html``
   if (visitor.signedIn) {
-    return html`<span class="who">Signed in as <strong>${visitor.context.user}</strong> (${visitor.context.tenant}, ${visitor.context.role})</span>
-      <form method="post" action="/signout" class="inline">${csrfField(visitor)}<button type="submit" class="link">Sign out</button></form>`
+    return html`<span class="who"
+        >Signed in as <strong>${visitor.context.user}</strong> (${visitor.context.tenant},
+        ${visitor.context.role})</span
+      >
+      <form method="post" action="/signout" class="inline">
+        ${csrfField(visitor)}<button type="submit" class="link">Sign out</button>
+      </form>`
   }
   return html`<a href="/signin?next=${encodeURIComponent(here)}">Sign in</a>`
 }
@@ -35,28 +40,25 @@ function account(visitor: Visitor, here: string): Html {
 /** A whole page. */
 export function page(opts: PageOptions): string {
   return `<!DOCTYPE html>\n${html`<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="csrf-token" content="${opts.visitor.csrf}">
-<title>${opts.title} · maestro-tpl</title>
-<link rel="stylesheet" href="${ASSETS}/web.css">
-<script src="${ASSETS}/web.js" defer></script>
-</head>
-<body>
-<a class="skip" href="#main">Skip to content</a>
-<header class="top">
-  <nav aria-label="Site">
-    <a class="brand" href="/">maestro-tpl</a>
-    <a href="/">Catalog</a>
-    <a href="/docs">API</a>
-  </nav>
-  <div class="account">${account(opts.visitor, opts.here)}</div>
-</header>
-<main id="main" tabindex="-1">
-${opts.body}
-</main>
-</body>
-</html>
-`}`
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      <meta name="csrf-token" content="${opts.visitor.csrf}" />
+      <title>${opts.title} · maestro-tpl</title>
+      <link rel="stylesheet" href="${ASSETS}/web.css" />
+      <script src="${ASSETS}/web.js" defer></script>
+    </head>
+    <body>
+      <a class="skip" href="#main">Skip to content</a>
+      <header class="top">
+        <nav aria-label="Site">
+          <a class="brand" href="/">maestro-tpl</a>
+          <a href="/">Catalog</a>
+          <a href="/docs">API</a>
+        </nav>
+        <div class="account">${account(opts.visitor, opts.here)}</div>
+      </header>
+      <main id="main" tabindex="-1">${opts.body}</main>
+    </body>
+  </html> `}`
 }

@@ -62,7 +62,10 @@ describe('e2e: the web catalog in Chromium', () => {
       MAESTRO_REMOTE: '',
     }
     expect(cli(['tenant', 'create', 'acme']).status).toBe(0)
-    const created = cli(['user', 'create', 'ana', '--role', 'editor', '--tenant', 'acme', '--password-stdin'], `${PASSWORD}\n`)
+    const created = cli(
+      ['user', 'create', 'ana', '--role', 'editor', '--tenant', 'acme', '--password-stdin'],
+      `${PASSWORD}\n`,
+    )
     expect(created.status, created.stderr).toBe(0)
     daemon = await startDaemon(env)
     // A tenant template whose README tries to run script: it must show as text.
@@ -117,9 +120,9 @@ describe('e2e: the web catalog in Chromium', () => {
     await page.locator('#q').fill('')
     await page.locator('#category').selectOption('frontend_developer')
     await expect.poll(() => page.url()).toContain('category=frontend_developer')
-    await expect.poll(async () => (await page.locator('.cards h3').allTextContents()).join(',')).toBe(
-      'react-vite-app',
-    )
+    await expect
+      .poll(async () => (await page.locator('.cards h3').allTextContents()).join(','))
+      .toBe('react-vite-app')
     await page.locator('#category').selectOption('')
     await page.locator('#min_score').fill('100')
     await expect.poll(() => page.url()).toContain('min_score=100')
@@ -142,7 +145,9 @@ describe('e2e: the web catalog in Chromium', () => {
     expect(await page.locator('.versions li').first().textContent()).toMatch(/1\.0\.0\s+\d{4}-\d\d-\d\d/)
     expect(await page.locator('.checks > li').count()).toBe(5)
     expect(await page.locator('.score-line').textContent()).toMatch(/Score \d+ \/ 100/)
-    expect(await page.locator('pre.cmd').first().textContent()).toContain('maestro-tpl instantiate fastapi-service@1.0.0')
+    expect(await page.locator('pre.cmd').first().textContent()).toContain(
+      'maestro-tpl instantiate fastapi-service@1.0.0',
+    )
     expect(await page.locator('pre.cmd').nth(1).textContent()).toMatch(/curl -fsS -X POST .*\/instantiate/)
     await page.locator('.tree').getByRole('link', {name: 'manifest.yaml'}).click()
     await expect.poll(() => page.locator('#code').textContent()).toBe('manifest.yaml')
@@ -174,7 +179,7 @@ describe('e2e: the web catalog in Chromium', () => {
     expect(await page.locator('.readme').textContent()).toContain('<script>window.pwned = 1</script>')
     expect(await page.locator('.readme script, .readme img').count()).toBe(0)
     expect(await page.locator('.readme a[href^="javascript"]').count()).toBe(0)
-    expect(await page.evaluate(() => (window as unknown as {pwned?: number}).pwned)).toBeUndefined()
+    expect(await page.evaluate('window.pwned')).toBeUndefined()
     await expectAccessible('tenant-template')
 
     await page.getByRole('button', {name: 'Sign out'}).click()
@@ -209,17 +214,19 @@ describe('e2e: the web catalog in Chromium', () => {
     await expectAccessible('use-form-invalid')
 
     // The server checks again: the same answer sent without the page's script.
-    await page.evaluate(() => {
-      const form = document.querySelector<HTMLFormElement>('form[data-use-form]')!
+    await page.evaluate(`{
+      const form = document.querySelector('form[data-use-form]')
       const action = document.createElement('input')
       action.type = 'hidden'
       action.name = '__action'
       action.value = 'preview'
       form.append(action)
       HTMLFormElement.prototype.submit.call(form)
-    })
+    }`)
     await expect.poll(() => page.locator('[role=alert]').textContent()).toMatch(/need fixing/)
-    expect(await page.locator('#p-project_name-error').textContent()).toMatch(/project_name .* does not match/)
+    expect(await page.locator('#p-project_name-error').textContent()).toMatch(
+      /project_name .* does not match/,
+    )
 
     await page.locator('#p-project_name').fill('billing-api')
     await page.locator('#p-db_pool_size').fill('25')
@@ -229,6 +236,8 @@ describe('e2e: the web catalog in Chromium', () => {
     const share = await page.locator('#share-link').getAttribute('href')
     expect(share).toContain('project_name=billing-api')
     expect(share).toContain('database=postgres')
+    expect(share).toContain('use_docker=true')
+    expect(share).not.toContain('use_docker=false')
 
     await page.getByRole('button', {name: 'Preview files'}).click()
     await expect.poll(() => page.locator('#preview-title').textContent()).toMatch(/Preview: \d+ files/)
@@ -245,7 +254,8 @@ describe('e2e: the web catalog in Chromium', () => {
     const zipped = unzipSync(new Uint8Array(readFileSync(await download.path())))
     const fromWeb = new Map<string, string>()
     for (const [path, bytes] of Object.entries(zipped)) {
-      if (!path.endsWith('/')) fromWeb.set(path.replace(/^fastapi-service\//, ''), new TextDecoder().decode(bytes))
+      if (!path.endsWith('/'))
+        fromWeb.set(path.replace(/^fastapi-service\//, ''), new TextDecoder().decode(bytes))
     }
 
     const out = join(work, 'cli-out')
@@ -270,6 +280,18 @@ describe('e2e: the web catalog in Chromium', () => {
     await page.goto(share!)
     expect(await page.locator('#p-project_name').inputValue()).toBe('billing-api')
     expect(await pool.isVisible()).toBe(true)
+  })
+
+  it('shows on the cards how often a template was used', async () => {
+    await expect
+      .poll(
+        async () => {
+          await page.goto('/?q=fastapi')
+          return page.locator('.card', {hasText: 'fastapi-service'}).first().textContent()
+        },
+        {timeout: 15_000},
+      )
+      .toMatch(/[1-9]\d* uses?/)
   })
 
   it('refuses a form post without its CSRF token', async () => {
