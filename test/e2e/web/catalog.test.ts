@@ -165,7 +165,7 @@ describe('e2e: the web catalog in Chromium', () => {
     await expectAccessible('signin-error')
     await page.locator('#password').fill(PASSWORD)
     await page.getByRole('button', {name: 'Sign in'}).click()
-    await expect.poll(() => page.locator('.who').textContent()).toMatch(/ana.*acme.*editor/)
+    await expect.poll(() => page.locator('.who').textContent()).toMatch(/ana\s*\(acme,\s*editor\)/)
     const cookies = await context.cookies()
     const session = cookies.find((c) => c.name === 'maestro_session')!
     expect(session.httpOnly).toBe(true)
