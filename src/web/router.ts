@@ -12,17 +12,16 @@ import type {Request, RequestHandler, Response, Router} from 'express'
 
 import {authorize} from '../auth/policy.js'
 import {CATEGORIES} from '../domain/manifest.js'
-import {InvalidAnswersError, MaestroError, MissingAnswersError} from '../domain/errors.js'
-import {inspectAnswers} from '../domain/parameters.js'
+import {InvalidAnswersError, isMaestroError, MaestroError, MissingAnswersError} from '../domain/errors.js'
+import {inspectAnswers} from '../render/answers.js'
 import {packageRoot} from '../domain/package-root.js'
 import {ownRecord} from '../domain/records.js'
 import type {Answers, Parameter} from '../domain/types.js'
 import type {QualityReport} from '../quality/types.js'
 import type {SearchQuery, TemplateDetail} from '../registry/types.js'
-import {classify} from '../server/problem.js'
-import {sendBody} from '../server/route.js'
-import {sendArchive} from '../server/routes/templates.js'
-import type {DaemonRegistry, RouterDeps} from '../server/types.js'
+import {downloadHeaders} from '../archive/archive.js'
+import {send} from './deps.js'
+import type {WebDeps, WebRegistry} from './deps.js'
 import type {Part} from './html.js'
 import {catalogBody, PAGE_SIZE, readCatalogQuery} from './pages/catalog.js'
 import type {CatalogQuery} from './pages/catalog.js'
@@ -62,8 +61,8 @@ function sendPage(
   req: Request,
   body: Part,
 ): void {
-  sendBody(res, status, 'text/html; charset=utf-8', page({title, visitor, here: req.originalUrl, body}), {
-    headers: {'Content-Security-Policy': WEB_CSP},
+  send(res, status, 'text/html; charset=utf-8', page({title, visitor, here: req.originalUrl, body}), {
+    'Content-Security-Policy': WEB_CSP,
   })
 }
 
@@ -81,6 +80,19 @@ function refOf(req: Request): {ref: string; pinned: boolean} {
   const namespace = String(req.params.namespace)
   const name = String(req.params.ref)
   return {ref: `${namespace}/${name}`, pinned: name.includes('@')}
+}
+
+/**
+ * A failure as a visitor should hear of it: a user's mistake (a domain error or a
+ * malformed body, 4xx) with its message, anything else as 500 without details.
+ */
+function problemOf(err: unknown): {status: number; message?: string} {
+  if (isMaestroError(err))
+    return err.status < 500 ? {status: err.status, message: err.message} : {status: err.status}
+  const e = err as {status?: unknown; expose?: unknown; message?: unknown} | null
+  if (e && typeof e.status === 'number' && e.status >= 400 && e.status < 500 && e.expose !== false)
+    return {status: e.status, message: String(e.message)}
+  return {status: 500}
 }
 
 /** Quality reports by template commit: scoring renders the template, so it is done once per version. */
@@ -151,7 +163,7 @@ function may(visitor: Visitor, permission: 'template:use'): boolean {
  * app.use(webRouter(routerDeps)) // after the API routers, before the 404 handler
  * ```
  */
-export function webRouter(deps: RouterDeps): Router {
+export function webRouter(deps: WebDeps): Router {
   const router = express.Router()
   const trustProxy = deps.config.trustProxy
   const reports = new ReportCache()
@@ -174,22 +186,20 @@ export function webRouter(deps: RouterDeps): Router {
         await fn(req, res, visitor)
       } catch (err) {
         if (res.headersSent) throw err
-        const error = classify(err)
-        if (!error || error.status >= 500)
+        const problem = problemOf(err)
+        if (problem.message === undefined)
           deps.logger.error({err, req_id: req.id, url: req.originalUrl}, 'web page failed')
-        const status = error?.status ?? 500
+        const status = problem.status
         const message =
-          error && status < 500
-            ? error.message
-            : `Something went wrong on our side; it has been logged with request id ${req.id}.`
+          problem.message ?? `Something went wrong on our side; it has been logged with request id ${req.id}.`
         sendPage(res, status, title, visitor, req, problemBody(status === 404 ? 'Not found' : title, message))
       }
     }
 
-  const registryOf = (visitor: Visitor): DaemonRegistry => deps.registry.withContext(visitor.context)
+  const registryOf = (visitor: Visitor): WebRegistry => deps.registry.withContext(visitor.context)
 
   async function categoryCounts(
-    registry: DaemonRegistry,
+    registry: WebRegistry,
     query: SearchQuery,
   ): Promise<{category: string; count: number}[]> {
     const stats = await registry.stats()
@@ -351,11 +361,20 @@ export function webRouter(deps: RouterDeps): Router {
         return
       }
       if (action === 'zip' || action === 'tar.gz') {
-        await sendArchive(res, deps.renderHost, action, project.files, project.template, {
+        // The archive the API's instantiate answers with, packed off the event loop.
+        const root = project.template
+        const packed = await deps.renderHost.pack({
+          files: project.files,
+          format: action,
+          root,
+          tenant: visitor.context.tenant,
+        })
+        const {contentType, headers} = downloadHeaders(action, root, {
           name: project.template,
           version: project.version,
           commit: project.commit,
         })
+        send(res, 200, contentType, Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength), headers)
         return
       }
       const files = [...project.files]
@@ -378,7 +397,7 @@ export function webRouter(deps: RouterDeps): Router {
     const raw =
       body.values !== null && typeof body.values === 'object' ? (body.values as Record<string, unknown>) : {}
     const state = await inspectAnswers(params, answersOf(params, formValues(params, raw)))
-    sendBody(res, 200, 'application/json; charset=utf-8', JSON.stringify(state))
+    send(res, 200, 'application/json; charset=utf-8', JSON.stringify(state))
   })
 
   router.get(
@@ -421,8 +440,9 @@ export function webRouter(deps: RouterDeps): Router {
         startSession(res, pair, isSecure(req, trustProxy))
         res.redirect(303, next)
       } catch (err) {
-        const error = classify(err)
-        if (!error || error.status >= 500) throw err
+        const problem = problemOf(err)
+        if (problem.message === undefined) throw err
+        const error = {status: problem.status, message: problem.message}
         sendPage(
           res,
           error.status,

@@ -24,6 +24,7 @@ import type {RouteSpec} from '../route.js'
 import {ref, searchFilters, templateIdParam} from '../schemas.js'
 import type {JsonSchema} from '../schemas.js'
 import type {RouterDeps} from '../types.js'
+import {downloadHeaders} from '../../archive/archive.js'
 import {uploadedFiles} from '../../archive/upload.js'
 import type {RenderHost} from '../../sandbox/host.js'
 
@@ -90,8 +91,7 @@ function negotiate(req: Request, format: ArchiveFormat | undefined): ArchiveForm
   return accepted === 'application/gzip' ? 'tar.gz' : accepted === 'application/zip' ? 'zip' : 'json'
 }
 
-/** Sends rendered files as the archive the API answers with (the web catalog sends the same). */
-export async function sendArchive(
+async function sendArchive(
   res: Response,
   host: RenderHost,
   format: 'tar.gz' | 'zip',
@@ -102,15 +102,8 @@ export async function sendArchive(
   // Compressing tens of MiB takes seconds: in the render pool, not on the event loop.
   const packed = await host.pack({files, format, root, tenant: res.req.context.tenant})
   const body = Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength)
-  const filename = `${root === '' ? meta.name : root.replaceAll('/', '-')}.${format}`
-  sendBody(res, 200, format === 'zip' ? 'application/zip' : 'application/gzip', body, {
-    headers: {
-      'Content-Disposition': `attachment; filename="${filename}"`,
-      'X-Maestro-Template': meta.name,
-      'X-Maestro-Version': meta.version,
-      'X-Maestro-Commit': meta.commit,
-    },
-  })
+  const {contentType, headers} = downloadHeaders(format, root, meta)
+  sendBody(res, 200, contentType, body, {headers})
 }
 
 const archiveHeaders = {

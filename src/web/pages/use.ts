@@ -4,7 +4,7 @@
  * the downloads. Without the script it is a plain form the server validates; with it,
  * `when` conditions show and hide fields live and answers are checked as they are typed.
  */
-import type {AnswersState} from '../../domain/parameters.js'
+import type {AnswersState} from '../../render/answers.js'
 import type {Parameter} from '../../domain/types.js'
 import type {TemplateDetail} from '../../registry/types.js'
 import {attr, html} from '../html.js'
