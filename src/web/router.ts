@@ -169,11 +169,11 @@ export function webRouter(deps: WebDeps): Router {
   const reports = new ReportCache()
   const form = express.urlencoded({extended: false, limit: deps.limits.jsonBody, parameterLimit: 2000})
   const json = express.json({limit: deps.limits.jsonBody})
-  const statics = express.static(assetsDir(), {index: false, maxAge: '1h', fallthrough: false})
+  const statics = express.static(assetsDir(), {index: false, maxAge: '1h', fallthrough: true})
 
-  router.use(ASSETS, (req, res, next) => {
+  router.use(ASSETS, (req, res) => {
     res.setHeader('Content-Security-Policy', WEB_CSP)
-    statics(req, res, next)
+    statics(req, res, () => send(res, 404, 'text/plain; charset=utf-8', 'no such file\n'))
   })
 
   /** A page handler: who is visiting, then the page; a user's mistake is a page saying so. */
