@@ -254,9 +254,10 @@ export function webRouter(deps: WebDeps): Router {
       const registry = registryOf(visitor)
       const detail = await registry.get(ref)
       const exact = `${detail.namespace}/${detail.name}@${detail.version}`
-      const [versions, loaded] = await Promise.all([
+      const [versions, loaded, usage] = await Promise.all([
         registry.versions(`${detail.namespace}/${detail.name}`),
         registry.getFiles(exact),
+        registry.usageOf([detail.id]),
       ])
       const report = await reports
         .get(`${detail.id}@${detail.commit}`, () =>
@@ -281,6 +282,7 @@ export function webRouter(deps: WebDeps): Router {
           detail,
           pinned,
           versions,
+          uses: usage.get(detail.id) ?? 0,
           report,
           file: wanted !== undefined && bytes ? {path: wanted, bytes} : undefined,
           origin: origin(req, trustProxy),

@@ -19,6 +19,8 @@ export interface TemplatePageData {
   /** True when the URL pinned this version; links then keep it. */
   pinned: boolean
   versions: VersionInfo[]
+  /** Times the template was used (instantiated). */
+  uses: number
   report: QualityReport | null
   /** The file shown in the code view, when one was picked. */
   file: {path: string; bytes: Uint8Array} | undefined
@@ -244,6 +246,7 @@ export function templateBody(data: TemplatePageData): Html {
     <p class="meta">
       ${detail.quality_score === null ? '' : html`<span>score ${detail.quality_score}</span>`}
       <span>by ${detail.author}</span>
+      <span>${data.uses} ${data.uses === 1 ? 'use' : 'uses'}</span>
       ${manifest.license ? html`<span>${manifest.license}</span>` : ''}
       <span>updated ${dateTime(detail.updated_at)}</span>
       <span>${detail.namespace}</span>
