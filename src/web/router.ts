@@ -321,8 +321,18 @@ export function webRouter(deps: WebDeps): Router {
     handle('Use a template', async (req, res, visitor) => {
       const {ref, pinned} = refOf(req)
       const detail = await registryOf(visitor).get(ref)
-      const values = formValues(detail.manifest.parameters, req.query as Record<string, unknown>)
+      const params = detail.manifest.parameters
+      const query = req.query as Record<string, unknown>
+      const values = formValues(
+        params.filter((p) => !p.secret),
+        query,
+      )
       const data = await usePage(req, visitor, detail, pinned, values)
+      // A secret in a URL ends up in history and logs: take it out of the address at once.
+      if (params.some((p) => p.secret && Object.hasOwn(query, p.name))) {
+        res.redirect(303, data.shareHref)
+        return
+      }
       sendPage(res, 200, `Use ${detail.name}`, visitor, req, useBody(data))
     }),
   )

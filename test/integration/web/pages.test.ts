@@ -266,3 +266,91 @@ describe('web catalog pages', () => {
     expect((await refused.json()).code).toBe('CSRF_TOKEN_INVALID')
   })
 })
+
+describe('the form of every parameter type', () => {
+  const MANIFEST = `name: kinds-service
+version: 1.0.0
+description: A template with a parameter of every kind, for the web form
+category: backend_developer
+author: Test
+license: MIT
+tags: [test]
+dependencies: {}
+parameters:
+  - name: project_name
+    type: string
+    default: my-project
+    pattern: ^[a-z][a-z0-9-]*$
+  - name: features
+    type: multichoice
+    choices: [auth, metrics, tracing]
+    default: [auth]
+  - name: sample_rate
+    type: number
+    min: 0
+    max: 1
+    default: 0.5
+    when: "features contains 'tracing'"
+  - name: api_key
+    type: string
+    secret: true
+    default: none
+files: []
+`
+  const README = `# {{ project_name }}\n\nfeatures: {{ features | join: ',' }}\n{% if sample_rate %}rate: {{ sample_rate }}{% endif %}\nkey: {{ api_key }}\n`
+
+  async function kindsServer(): Promise<TestServer> {
+    const server = await startAuthServer({env: {ENABLE_QUALITY_GATES: 'false'}})
+    const {access_token} = await login(server, 'admin', ADMIN_PASSWORD)
+    const res = await server.api('/api/v1/templates', {
+      json: templateUpload({files: {'manifest.yaml': MANIFEST, 'files/README.md': README}}),
+      headers: {authorization: `Bearer ${access_token}`},
+    })
+    expect(res.status, await res.text()).toBe(201)
+    return server
+  }
+
+  it('builds checkboxes for a multichoice, a password field for a secret, and hides a field whose condition is false', async () => {
+    const server = await kindsServer()
+    // A secret in a URL is cleaned out of the address at once, before it is shown or passed on.
+    const leaked = await server.api('/templates/public/kinds-service/use?api_key=leak&features=metrics', {
+      redirect: 'manual',
+    })
+    expect(leaked.status).toBe(303)
+    expect(leaked.headers.get('location')).toBe('/templates/public/kinds-service/use?features=metrics')
+    const html = await (
+      await server.api('/templates/public/kinds-service/use?api_key=leak&features=metrics')
+    ).text()
+    expect(html).toMatch(/<input\s+type="checkbox"\s+name="features"\s+value="metrics"[^>]*checked/)
+    expect(html).not.toMatch(/<input\s+type="checkbox"\s+name="features"\s+value="auth"[^>]*checked/)
+    expect(html).toMatch(/<input\s+type="password"\s+id="p-api_key"[^>]*value=""/)
+    // The secret given in a URL is neither shown nor carried on.
+    expect(html).not.toContain('leak')
+    expect(html).toMatch(/data-param="sample_rate"[^>]*hidden/)
+    const shown = await (await server.api('/templates/public/kinds-service/use?features=tracing')).text()
+    expect(shown).not.toMatch(/data-param="sample_rate"[^>]*hidden/)
+  })
+
+  it('renders multichoice answers and keeps a secret out of the share link and the answers file', async () => {
+    const server = await kindsServer()
+    const {cookie, csrf} = await signIn(server)
+    const res = await post(server, '/templates/public/kinds-service/use', cookie, {
+      __csrf: csrf,
+      __action: 'preview',
+      project_name: 'demo',
+      features: ['', 'auth', 'tracing'],
+      sample_rate: '0.25',
+      api_key: 's3cret-value',
+    })
+    const html = await res.text()
+    expect(res.status, html).toBe(200)
+    expect(html).toContain('features: auth,tracing')
+    expect(html).toContain('rate: 0.25')
+    // The rendered file may use the secret; the answers file and the link to these answers may not.
+    expect(html.split('s3cret-value').length - 1).toBe(1)
+    expect(html).toContain('key: s3cret-value')
+    expect(html).toContain(
+      'href="/templates/public/kinds-service/use?project_name=demo&amp;features=auth&amp;features=tracing&amp;sample_rate=0.25"',
+    )
+  })
+})
