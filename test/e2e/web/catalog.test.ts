@@ -145,6 +145,27 @@ describe('e2e: the web catalog in Chromium', () => {
     await screenshot(page, 'catalog-filtered')
   })
 
+  it('is usable with the keyboard alone: skip link, search, open a result', async () => {
+    await page.goto('/')
+    const focused = () =>
+      page.evaluate(
+        'document.activeElement && (document.activeElement.id || document.activeElement.textContent.trim())',
+      )
+    await page.keyboard.press('Tab')
+    expect(await focused()).toBe('Skip to content')
+    await page.keyboard.press('Enter')
+    await expect.poll(() => page.url()).toMatch(/#main$/)
+    for (let i = 0; i < 10 && (await focused()) !== 'q'; i++) await page.keyboard.press('Tab')
+    expect(await focused()).toBe('q')
+    await page.keyboard.type('react')
+    await page.keyboard.press('Enter')
+    await expect.poll(() => page.url()).toContain('q=react')
+    await expect.poll(() => page.locator('.cards h3').allTextContents()).toContain('react-vite-app')
+    await page.locator('.cards h3 a', {hasText: 'react-vite-app'}).focus()
+    await page.keyboard.press('Enter')
+    await expect.poll(() => page.locator('h1').textContent()).toContain('react-vite-app')
+  })
+
   it('shows a template: README, parameters, versions, quality checks, files with a code view, commands', async () => {
     await page.goto('/?q=fastapi')
     await page.getByRole('link', {name: 'fastapi-service', exact: true}).click()
