@@ -5,6 +5,7 @@ import type {Kysely} from 'kysely'
 
 import {createHash} from 'node:crypto'
 
+import {ForbiddenError} from '../auth/errors.js'
 import {isPlatformAdmin} from '../auth/policy.js'
 import type {AuthDatabase} from '../auth/schema.js'
 import type {Cache} from '../cache/cache.js'
@@ -40,7 +41,7 @@ import {EventPublisher} from '../events/usage.js'
 import {IndexWatch} from './index-watch.js'
 import {IndexConflictError, StoreMismatchError, type IndexProblem} from './index-errors.js'
 import {PendingIndexWrites} from './pending-index.js'
-import {parseRef, type TemplateRef} from './ref.js'
+import {parseRef, type TemplateRef} from '../domain/ref.js'
 import {WriteQueue} from './write-queue.js'
 import type {
   DeleteResult,
@@ -55,6 +56,7 @@ import type {
   SearchQuery,
   SearchResult,
   TemplateDetail,
+  UpdateInput,
 } from './types.js'
 
 export type {ImportProgress}
@@ -362,16 +364,13 @@ export class LocalRegistry implements Registry {
   #writable(namespace: Namespace): Namespace {
     // Platform admins only (admins of the public tenant, or the store owner): see src/auth/policy.ts.
     if (namespace === PUBLIC_NAMESPACE && !isPlatformAdmin(this.#context)) {
-      throw new MaestroError('only platform admins may change the public catalog', {
-        code: 'FORBIDDEN',
-        status: 403,
-      })
+      throw new ForbiddenError('only platform admins may change the public catalog')
     }
     if (namespace !== PUBLIC_NAMESPACE && namespace !== this.#context.tenant) {
-      throw new MaestroError(`you cannot write to namespace ${namespace}`, {code: 'FORBIDDEN', status: 403})
+      throw new ForbiddenError(`you cannot write to namespace ${namespace}`)
     }
     if (this.#context.role === 'viewer') {
-      throw new MaestroError('viewers cannot change templates', {code: 'FORBIDDEN', status: 403})
+      throw new ForbiddenError('viewers cannot change templates')
     }
     return namespace
   }
@@ -474,6 +473,34 @@ export class LocalRegistry implements Registry {
         author: v.author,
         quality_score: v.quality_score,
       }))
+    })
+  }
+
+  /**
+   * Publishes a new version of the existing template `ref`. The rule of every front end
+   * (PUT /templates/{id}, the request stream's `update`, the SDK) lives here: no version in
+   * the reference, and the manifest names the template found (a template is never renamed).
+   *
+   * @example
+   * ```ts
+   * await registry.update('fastapi-service', {template: await loadTemplateDir('./fastapi-service')})
+   * ```
+   */
+  async update(ref: string, input: UpdateInput): Promise<PublishResult> {
+    if (parseRef(ref).spec !== undefined)
+      throw new UsageError('update publishes a new version; leave @version out of the reference', {ref})
+    const existing = await this.get(ref)
+    const named = input.template.manifest.name
+    if (named !== existing.name) {
+      throw new UsageError(
+        `the manifest names ${JSON.stringify(named)} but ${JSON.stringify(ref)} is ${JSON.stringify(existing.name)}; a template cannot be renamed`,
+        {expected: existing.name, got: named},
+      )
+    }
+    return this.publish({
+      template: input.template,
+      namespace: input.namespace ?? existing.namespace,
+      ...(input.message ? {message: input.message} : {}),
     })
   }
 
