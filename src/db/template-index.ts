@@ -67,7 +67,7 @@ export interface RecordVersionInput {
   createdAt: string | Date
   /** Every file of the template folder by POSIX path, with its git blob id. */
   files: ReadonlyMap<string, {readonly oid: string; readonly content: Uint8Array}>
-  qualityScore?: number | null
+  qualityScore?: number | null | undefined
   qualityReport?: unknown
   /**
    * The commit to record as the namespace head (default `commit`). A replay that met a
@@ -79,7 +79,7 @@ export interface RecordVersionInput {
    * parent). Another head means another writer got in between (a lost lock), and the
    * transaction is refused with {@link IndexHeadMovedError}. Left out, not checked.
    */
-  expectedHead?: string | null
+  expectedHead?: string | null | undefined
 }
 
 /** The index's namespace head is not the one the writer planned on: a writer got in between. */

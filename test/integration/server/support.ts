@@ -73,14 +73,24 @@ export async function startTestServer(
 
 /** A valid, gate-passing template (the scaffold) as the files of a JSON upload. */
 export function templateUpload(
-  opts: {name?: string; version?: string; category?: string; files?: Record<string, string>} = {},
+  opts: {
+    name?: string
+    version?: string | undefined
+    category?: string
+    files?: Record<string, string>
+  } = {},
 ): {files: WireFiles} {
   const files = templateFiles(opts)
   return {files: encodeFiles(files)}
 }
 
 export function templateFiles(
-  opts: {name?: string; version?: string; category?: string; files?: Record<string, string>} = {},
+  opts: {
+    name?: string
+    version?: string | undefined
+    category?: string
+    files?: Record<string, string>
+  } = {},
 ): Map<string, Uint8Array> {
   const files = scaffoldTemplate({
     name: opts.name ?? 'demo-service',
