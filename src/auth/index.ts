@@ -38,7 +38,7 @@ export {RateLimiter} from './rate-limit.js'
 export async function openAuth(
   config: Config,
   opts: {secretKey?: string | undefined; scrypt?: ScryptParams} = {},
-): Promise<{auth: AuthService; close(): Promise<void>}> {
+): Promise<{auth: AuthService; close: () => Promise<void>}> {
   const db = createDb({url: config.databaseUrl ?? `sqlite:${join(config.home, 'index.db')}`})
   try {
     await migrateToLatest(db)

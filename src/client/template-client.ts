@@ -428,7 +428,7 @@ export class TemplateClient {
     ) {
       return {json: {ref: (source as {ref: string}).ref}}
     }
-    return this.#upload(source as TemplateSource)
+    return this.#upload(source)
   }
 
   /** A folder goes as .tar.gz straight from disk; file maps as .tar.gz from memory (smaller than base64 JSON). */
@@ -439,7 +439,7 @@ export class TemplateClient {
         {gzip: true, cwd: source, portable: true, filter: (path) => !SKIPPED.test(path)},
         ['.'],
       )
-      for await (const chunk of stream) chunks.push(chunk as Buffer)
+      for await (const chunk of stream) chunks.push(chunk)
       return {raw: Buffer.concat(chunks), contentType: 'application/gzip'}
     }
     const files =
@@ -491,13 +491,13 @@ export class TemplateClient {
     const search = new URLSearchParams()
     for (const [key, value] of Object.entries(opts.query ?? {}))
       if (value !== undefined) search.set(key, value)
-    const fullPath = `${this.#prefix}${path}${search.size > 0 ? `?${search}` : ''}`
+    const fullPath = `${this.#prefix}${path}${search.size > 0 ? `?${search.toString()}` : ''}`
     let res: Dispatcher.ResponseData
     try {
       res = await this.#dispatcher.request({
         origin: this.#origin,
         path: fullPath,
-        method: method as Dispatcher.HttpMethod,
+        method: method,
         headers,
         ...(payload === undefined ? {} : {body: payload}),
         headersTimeout: this.#timeoutMs,

@@ -552,10 +552,11 @@ export class TemplateIndex {
           await db
             .deleteFrom('blobs')
             .where('oid', 'in', batch)
-            .where(({not, exists, selectFrom}) =>
-              not(
-                exists(
-                  selectFrom('version_files')
+            .where((eb) =>
+              eb.not(
+                eb.exists(
+                  eb
+                    .selectFrom('version_files')
                     .select('version_files.oid')
                     .whereRef('version_files.oid', '=', 'blobs.oid'),
                 ),
@@ -705,10 +706,11 @@ export class TemplateIndex {
   async collectGarbage(): Promise<number> {
     const result = await this.#db
       .deleteFrom('blobs')
-      .where(({not, exists, selectFrom}) =>
-        not(
-          exists(
-            selectFrom('version_files')
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('version_files')
               .select('version_files.oid')
               .whereRef('version_files.oid', '=', 'blobs.oid'),
           ),

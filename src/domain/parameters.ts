@@ -213,7 +213,9 @@ export function coerceValue(param: Parameter, value: unknown): unknown {
           .map((v) => v.trim())
           .filter((v) => v !== '')
       if (Array.isArray(value))
-        return value.map((v) => (typeof v === 'number' || typeof v === 'boolean' ? String(v) : v))
+        return (value as unknown[]).map((v) =>
+          typeof v === 'number' || typeof v === 'boolean' ? String(v) : v,
+        )
       return value
   }
 }
@@ -361,7 +363,7 @@ export async function resolveAnswers(
           throw manifestExpressionError(err, param, 'default')
         }
       } else if (Array.isArray(suggested)) {
-        suggested = [...suggested]
+        suggested = [...(suggested as unknown[])]
       }
       const shouldAsk = ask !== undefined && !(opts.useDefaults === true && suggested !== undefined)
       value = shouldAsk

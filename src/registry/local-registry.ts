@@ -203,7 +203,9 @@ export class LocalRegistry implements Registry {
     this.#writes =
       (options as {writes?: WriteQueue<PendingIndexWrites>}).writes ??
       new WriteQueue<PendingIndexWrites>({maxWaitMs: options.config.writeLockWaitMs})
-    this.#conflicts = (options as {conflicts?: Map<string, readonly IndexProblem[]>}).conflicts ?? new Map()
+    this.#conflicts =
+      (options as {conflicts?: Map<string, readonly IndexProblem[]>}).conflicts ??
+      new Map<string, readonly IndexProblem[]>()
     this.#progress = options.onImport
     this.#options = {
       ...options,

@@ -131,7 +131,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const cache = options.registry ? undefined : createCache(config, {logger})
   const registry =
     options.registry ??
-    ((await (async () => {
+    (await (async () => {
       const {openLocalRegistry} = await import('../registry/local-registry.js')
       return openLocalRegistry({
         config,
@@ -149,7 +149,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     })().catch(async (err: unknown) => {
       await renderHost.close()
       throw err
-    })) as DaemonRegistry)
+    }))
 
   const pollMs = options.revisionPollMs ?? 1000
   const canPoll = pollMs > 0 && typeof (registry as {revision?: unknown}).revision === 'function'

@@ -29,7 +29,7 @@ const PARAMETERS = ['constructor', 'prototype']
 function prototypeTemplate(): Map<string, Uint8Array> {
   const files = templateFiles({name: 'proto-names'})
   const encoder = new TextEncoder()
-  const manifest = parse(new TextDecoder().decode(files.get('manifest.yaml')!)) as {parameters: Parameter[]}
+  const manifest = parse(new TextDecoder().decode(files.get('manifest.yaml'))) as {parameters: Parameter[]}
   for (const name of PARAMETERS)
     manifest.parameters.push({
       name,

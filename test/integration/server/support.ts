@@ -57,7 +57,7 @@ export async function startTestServer(
     config,
     api: (path, init = {}) => {
       const {json, ...request} = init
-      if (json === undefined) return fetch(server.url + path, request) as Promise<ApiResponse>
+      if (json === undefined) return fetch(server.url + path, request)
       return fetch(server.url + path, {
         method: 'POST',
         ...request,
@@ -66,7 +66,7 @@ export async function startTestServer(
           ...(request.headers as Record<string, string> | undefined),
         },
         body: JSON.stringify(json),
-      }) as Promise<ApiResponse>
+      })
     },
   }
 }
@@ -98,7 +98,7 @@ export function templateFiles(
   })
   const encoder = new TextEncoder()
   if (opts.version) {
-    const manifest = new TextDecoder().decode(files.get('manifest.yaml')!)
+    const manifest = new TextDecoder().decode(files.get('manifest.yaml'))
     files.set('manifest.yaml', encoder.encode(manifest.replace(/^version: .*$/m, `version: ${opts.version}`)))
   }
   for (const [path, content] of Object.entries(opts.files ?? {})) files.set(path, encoder.encode(content))
