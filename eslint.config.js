@@ -38,5 +38,5 @@ export default tseslint.config(
     },
   },
   // Plain JavaScript (the bin shim, the bundle script, this file) is outside the TypeScript project.
-  {files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked},
+  {files: ['**/*.js', '**/*.mjs', '**/*.cjs'], ...tseslint.configs.disableTypeChecked},
 )
