@@ -13,7 +13,7 @@ import {promisify} from 'node:util'
 import {describe, expect, it} from 'vitest'
 import {parse, stringify} from 'yaml'
 
-import {TemplateClient} from '../../../src/client/template-client.js'
+import {TemplateClient} from '../../../src/client/index.js'
 import {encodeFiles} from '../../../src/domain/wire.js'
 import {resolveAnswers} from '../../../src/render/answers.js'
 import type {Parameter} from '../../../src/domain/types.js'

@@ -4,8 +4,8 @@ import type {AddressInfo} from 'node:net'
 
 import {describe, expect, it, onTestFinished} from 'vitest'
 
-import {RemoteProtocolError, RemoteUnavailableError, problemToError} from '../../../src/client/errors.js'
-import {TemplateClient} from '../../../src/client/template-client.js'
+import {RemoteProtocolError, RemoteUnavailableError, problemToError} from '../../../src/client/index.js'
+import {TemplateClient} from '../../../src/client/index.js'
 import {decodeFiles, encodeFiles} from '../../../src/domain/wire.js'
 import type {Problem} from '../../../src/domain/wire.js'
 import {

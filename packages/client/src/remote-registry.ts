@@ -2,8 +2,7 @@
  * RemoteRegistry: the Registry interface over a daemon, so every CLI verb works with
  * `--remote URL` (or MAESTRO_REMOTE) exactly as it does on the local store.
  */
-import type {LoadedTemplate, VersionInfo} from '../domain/types.js'
-import type {RegistryQualityReport} from '../quality/report.js'
+import type {RegistryQualityReport} from '../../../src/domain/quality.js'
 import type {
   DeleteResult,
   InstantiateOptions,
@@ -15,7 +14,8 @@ import type {
   SearchQuery,
   SearchResult,
   TemplateDetail,
-} from '../registry/types.js'
+} from '../../../src/domain/registry.js'
+import type {LoadedTemplate, VersionInfo} from '../../../src/domain/types.js'
 import {TemplateClient} from './template-client.js'
 
 /**
