@@ -67,7 +67,7 @@ export interface RecordVersionInput {
   createdAt: string | Date
   /** Every file of the template folder by POSIX path, with its git blob id. */
   files: ReadonlyMap<string, {readonly oid: string; readonly content: Uint8Array}>
-  qualityScore?: number | null
+  qualityScore?: number | null | undefined
   qualityReport?: unknown
   /**
    * The commit to record as the namespace head (default `commit`). A replay that met a
@@ -79,7 +79,7 @@ export interface RecordVersionInput {
    * parent). Another head means another writer got in between (a lost lock), and the
    * transaction is refused with {@link IndexHeadMovedError}. Left out, not checked.
    */
-  expectedHead?: string | null
+  expectedHead?: string | null | undefined
 }
 
 /** The index's namespace head is not the one the writer planned on: a writer got in between. */
@@ -552,10 +552,11 @@ export class TemplateIndex {
           await db
             .deleteFrom('blobs')
             .where('oid', 'in', batch)
-            .where(({not, exists, selectFrom}) =>
-              not(
-                exists(
-                  selectFrom('version_files')
+            .where((eb) =>
+              eb.not(
+                eb.exists(
+                  eb
+                    .selectFrom('version_files')
                     .select('version_files.oid')
                     .whereRef('version_files.oid', '=', 'blobs.oid'),
                 ),
@@ -705,10 +706,11 @@ export class TemplateIndex {
   async collectGarbage(): Promise<number> {
     const result = await this.#db
       .deleteFrom('blobs')
-      .where(({not, exists, selectFrom}) =>
-        not(
-          exists(
-            selectFrom('version_files')
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('version_files')
               .select('version_files.oid')
               .whereRef('version_files.oid', '=', 'blobs.oid'),
           ),
