@@ -28,7 +28,7 @@ export interface AxeViolation {
   id: string
   impact: string | null
   help: string
-  nodes: {target: string[]; failureSummary?: string}[]
+  nodes: {target: string[]; failureSummary?: string | undefined}[]
 }
 
 /**
