@@ -216,7 +216,7 @@ export function webRouter(deps: WebDeps): Router {
   router.get(
     '/',
     handle('Catalog', async (req, res, visitor) => {
-      const q: CatalogQuery = readCatalogQuery(req.query as Record<string, unknown>)
+      const q: CatalogQuery = readCatalogQuery(req.query)
       const registry = registryOf(visitor)
       const filters: SearchQuery = {
         ...(q.q ? {text: q.q} : {}),

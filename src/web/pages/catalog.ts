@@ -27,7 +27,7 @@ type Raw = Record<string, unknown>
 
 function text(raw: Raw, name: string, max = 200): string {
   const value = raw[name]
-  const first = Array.isArray(value) ? value[0] : value
+  const first: unknown = Array.isArray(value) ? (value as unknown[])[0] : value
   return typeof first === 'string' ? first.trim().slice(0, max) : ''
 }
 

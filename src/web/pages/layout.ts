@@ -39,7 +39,7 @@ function account(visitor: Visitor, here: string): Html {
 
 /** A whole page. */
 export function page(opts: PageOptions): string {
-  return `<!DOCTYPE html>\n${html`<html lang="en">
+  const document = html`<html lang="en">
     <head>
       <meta charset="utf-8" />
       <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -60,5 +60,6 @@ export function page(opts: PageOptions): string {
       </header>
       <main id="main" tabindex="-1">${opts.body}</main>
     </body>
-  </html> `}`
+  </html> `
+  return `<!DOCTYPE html>\n${document.toString()}`
 }

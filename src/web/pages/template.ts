@@ -2,7 +2,7 @@
  * A template's page: what it is, its README (rendered safely), parameters, versions with
  * dates, the quality report, the file tree with a code view, and the commands to use it.
  */
-import type {Parameter, VersionInfo} from '../../domain/types.js'
+import type {AnswerValue, Parameter, VersionInfo} from '../../domain/types.js'
 import type {QualityReport} from '../../quality/types.js'
 import type {TemplateDetail} from '../../registry/types.js'
 import {attr, html} from '../html.js'
@@ -44,7 +44,7 @@ function parameterType(p: Parameter): string {
 }
 
 /** Shows a value as YAML would: strings plain, lists comma-separated. */
-export function shown(value: unknown): string {
+export function shown(value: AnswerValue | undefined): string {
   if (value === undefined) return ''
   if (Array.isArray(value)) return value.join(', ')
   return String(value)

@@ -39,9 +39,9 @@ export interface AxeViolation {
 export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   await page.evaluate(AXE_SOURCE)
   // A string, not a function: the tests are compiled without the DOM's types.
-  const result = (await page.evaluate("axe.run(document, {resultTypes: ['violations']})")) as {
-    violations: AxeViolation[]
-  }
+  const result = await page.evaluate<{violations: AxeViolation[]}>(
+    "axe.run(document, {resultTypes: ['violations']})",
+  )
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => ({...v, nodes: v.nodes.map((n) => ({target: n.target, failureSummary: n.failureSummary}))}))
