@@ -12,7 +12,7 @@ import type {ReadEntry} from 'tar'
 import {LimitExceededError, UnsafePathError, UsageError} from '../domain/errors.js'
 import {assertSafeRelativePath} from '../domain/paths.js'
 import type {TemplateFiles} from '../domain/types.js'
-import {filesToEntries, modeFor, writeTarGz} from './tar.js'
+import {filesToEntries, modeFor, writeTarGz} from './tar/write.js'
 
 function sortedEntries(files: ReadonlyMap<string, Uint8Array>, root: string): [string, Uint8Array][] {
   const prefix = root === '' ? '' : `${assertSafeRelativePath(root, 'archive root')}/`

@@ -104,6 +104,16 @@ export interface RecordVersionResult {
   status: 'created' | 'updated' | 'unchanged'
 }
 
+/** A template as the registry-wide quality report sees it (see `TemplateIndex.qualityRows`). */
+export interface QualityRow {
+  name: string
+  namespace: Namespace
+  category: string
+  score: number | null
+  /** The stored report of the latest version when the template fails the minimum; else null. */
+  report: unknown
+}
+
 export interface NamespaceRecord {
   name: Namespace
   head_commit: string | null
@@ -268,14 +278,74 @@ export class TemplateIndex {
    * ```
    */
   async listVersions(namespaces: readonly Namespace[], templateId: string): Promise<VersionRecord[]> {
-    if (namespaces.length === 0) return []
-    const rows = await this.#db
+    return (await this.versionPage(namespaces, templateId, {offset: 0, limit: Number.POSITIVE_INFINITY}))
+      .items
+  }
+
+  /**
+   * One page of a template's versions, newest (highest semver) first, and how many there
+   * are. Semver order is not an order SQL knows: the version numbers alone are read and
+   * ordered here, then only the page's rows are read.
+   *
+   * @example
+   * ```ts
+   * const {items, total} = await index.versionPage(['public'], tpl.id, {offset: 0, limit: 20})
+   * ```
+   */
+  async versionPage(
+    namespaces: readonly Namespace[],
+    templateId: string,
+    page: {offset: number; limit: number},
+  ): Promise<{items: VersionRecord[]; total: number}> {
+    if (namespaces.length === 0) return {items: [], total: 0}
+    const numbers = await this.#db
       .selectFrom('template_versions')
-      .select(VERSION_COLUMNS)
+      .select(['id', 'version'])
       .where('template_id', '=', templateId)
       .where('namespace', 'in', namespaces)
       .execute()
-    return rows.map(toVersionRecord).sort((a, b) => semver.rcompare(a.version, b.version))
+    const ids = numbers
+      .sort((a, b) => semver.rcompare(a.version, b.version))
+      .slice(page.offset, page.offset + page.limit)
+      .map((row) => row.id)
+    if (ids.length === 0) return {items: [], total: numbers.length}
+    const rows = await this.#db
+      .selectFrom('template_versions')
+      .select(VERSION_COLUMNS)
+      .where('id', 'in', ids)
+      .execute()
+    const byId = new Map(rows.map((row) => [row.id, toVersionRecord(row)]))
+    return {items: ids.flatMap((id) => byId.get(id) ?? []), total: numbers.length}
+  }
+
+  /**
+   * What the registry-wide quality report needs of every template of `namespaces`, in one
+   * query: name, namespace, category and score, and, for a template scoring below
+   * `minScore`, the quality report stored with its latest version (null otherwise).
+   *
+   * @example
+   * ```ts
+   * const rows = await index.qualityRows(['acme', 'public'], 70)
+   * rows.filter((r) => r.report !== null) // the failing templates, with their reports
+   * ```
+   */
+  async qualityRows(namespaces: readonly Namespace[], minScore: number): Promise<QualityRow[]> {
+    if (namespaces.length === 0) return []
+    const rows = await this.#db
+      .selectFrom('templates as t')
+      .leftJoin('template_versions as v', (join) =>
+        join.onRef('v.id', '=', 't.latest_version_id').on('t.quality_score', '<', minScore),
+      )
+      .select(['t.name', 't.namespace', 't.category', 't.quality_score', 'v.quality_report'])
+      .where('t.namespace', 'in', namespaces)
+      .execute()
+    return rows.map((row) => ({
+      name: row.name,
+      namespace: row.namespace,
+      category: row.category,
+      score: row.quality_score === null ? null : Number(row.quality_score),
+      report: row.quality_report === null ? null : (JSON.parse(row.quality_report) as unknown),
+    }))
   }
 
   /**

@@ -27,7 +27,7 @@ import type {
 } from '../../../src/domain/wire.js'
 import {decodeFiles, encodeFiles, fromBase64} from '../../../src/domain/wire.js'
 import {RemoteProtocolError, RemoteUnavailableError, problemToError} from './errors.js'
-import {filesToEntries, folderToEntries, writeTarGz} from '../../../src/archive/tar.js'
+import {filesToEntries, folderToEntries, writeTarGz} from '../../../src/archive/tar/write.js'
 
 type Role = RequestContext['role']
 

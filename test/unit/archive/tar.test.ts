@@ -1,5 +1,5 @@
 /**
- * The dependency-free tar writer (src/archive/tar.ts) of the SDK's uploads and the
+ * The dependency-free tar writer (src/archive/tar/write.ts) of the SDK's uploads and the
  * daemon's downloads, read back by the daemon's
  * unpacker (src/archive) and by tar(1): what the SDK uploads is what the daemon gets,
  * long paths included, and links stay links so the daemon refuses them.
@@ -10,7 +10,7 @@ import {join} from 'node:path'
 
 import {describe, expect, it} from 'vitest'
 
-import {filesToEntries, folderToEntries, writeTarGz} from '../../../src/archive/tar.js'
+import {filesToEntries, folderToEntries, writeTarGz} from '../../../src/archive/tar/write.js'
 import {unpackTarGz} from '../../../src/archive/archive.js'
 import {UnsafePathError} from '../../../src/domain/errors.js'
 import {tempDir} from '../../helpers/temp.js'

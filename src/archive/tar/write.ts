@@ -1,6 +1,6 @@
 /**
  * Writing .tar.gz with Node's own zlib and no tar library: the daemon's archive
- * downloads (archive.ts) and the SDK's uploads (packages/client, which installs nothing
+ * downloads (../archive.ts) and the SDK's uploads (packages/client, which installs nothing
  * but itself) share it, so this module imports only `node:` built-ins. POSIX ustar
  * headers, a pax header for a path or link longer than the 100 bytes ustar holds. The
  * daemon unpacks uploads with its own limits and refuses links and special files, so
