@@ -395,7 +395,7 @@ export class LocalRegistry implements Registry {
     return `${this.#context.tenant}:${kind}:${digest}`
   }
 
-  /** The template `parsed` names among the readable namespaces (`ref` as the caller wrote it, for the message). */
+  /** The template `parsed` names among the readable namespaces, whatever version it asks for (`ref` as the caller wrote it, for the message). */
   async #template(parsed: TemplateRef, ref: string): Promise<TemplateRow> {
     const namespaces = parsed.namespace
       ? this.#readable.filter((n) => n === parsed.namespace)
@@ -474,7 +474,7 @@ export class LocalRegistry implements Registry {
 
   #versionList(ref: string, page: {offset: number; limit: number}): Promise<VersionList & {id: string}> {
     return this.#cached('versions', `${page.offset}:${page.limit}:${ref}`, async () => {
-      const template = await this.#template({...parseRef(ref), spec: undefined}, ref)
+      const template = await this.#template(parseRef(ref), ref)
       const {items, total} = await this.#index.versionPage([template.namespace], template.id, page)
       return {
         id: template.id,
