@@ -27,7 +27,7 @@ import type {
 } from '../../../src/domain/wire.js'
 import {decodeFiles, encodeFiles, fromBase64} from '../../../src/domain/wire.js'
 import {RemoteProtocolError, RemoteUnavailableError, problemToError} from './errors.js'
-import {filesToEntries, folderToEntries, packTarGz} from './tar.js'
+import {filesToEntries, folderToEntries, writeTarGz} from '../../../src/archive/tar/write.js'
 
 type Role = RequestContext['role']
 
@@ -427,7 +427,7 @@ export class TemplateClient {
   /** A folder goes as .tar.gz straight from disk; file maps as .tar.gz from memory (smaller than base64 JSON). */
   async #upload(source: TemplateSource): Promise<Body> {
     if (typeof source === 'string') {
-      return {raw: packTarGz(await folderToEntries(source, SKIPPED)), contentType: 'application/gzip'}
+      return {raw: writeTarGz(await folderToEntries(source, SKIPPED)), contentType: 'application/gzip'}
     }
     const files =
       source instanceof Map
@@ -443,7 +443,7 @@ export class TemplateClient {
     // JSON is readable in logs and debuggers; past a few MiB (base64 grows a third) a .tar.gz keeps under the body limit.
     return bytes <= JSON_UPLOAD_MAX
       ? {json: {files: encodeFiles(files)}}
-      : {raw: packTarGz(filesToEntries(files)), contentType: 'application/gzip'}
+      : {raw: writeTarGz(filesToEntries(files)), contentType: 'application/gzip'}
   }
 
   async #json<T>(method: string, path: string, body: Body & {query?: Query} = {}): Promise<T> {
