@@ -1,49 +1,17 @@
-import {spawnSync} from 'node:child_process'
-import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {BIN, runBin} from '../helpers/command.js'
+import {onPty} from '../helpers/pty.js'
 import {exited, startDaemon} from '../helpers/daemon.js'
 
 /**
  * The conventions a user of an oclif CLI expects (issue 21), through the built
  * `bin/run.js` against a fresh store that imports the bundled catalog on first use.
  */
-/**
- * Runs argv[2:] on a pseudo-terminal (python3's pty) and prints what it wrote as JSON;
- * argv[1], when not empty, is text to wait for (a prompt) before typing argv[2].
- */
-const PTY_DRIVER = `
-import os, pty, sys, time, select, fcntl, termios, struct, json
-pid, fd = pty.fork()
-if pid == 0:
-    os.execvp(sys.argv[3], sys.argv[3:])
-fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack('HHHH', 40, 120, 0, 0))
-out, sent, deadline = b'', False, time.time() + 60
-while time.time() < deadline:
-    r, _, _ = select.select([fd], [], [], 0.05)
-    if r:
-        try:
-            chunk = os.read(fd, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        out += chunk
-    if sys.argv[1] and not sent and sys.argv[1].encode() in out:
-        time.sleep(0.5)
-        os.write(fd, sys.argv[2].encode())
-        sent = True
-done, status = os.waitpid(pid, os.WNOHANG)
-if done == 0:
-    os.kill(pid, 9)
-    _, status = os.waitpid(pid, 0)
-print(json.dumps({'status': os.waitstatus_to_exitcode(status), 'output': out.decode(errors='replace')}))
-`
-
 /** An SGR sequence that sets a colour or weight (cursor movement and erasing are not colour). */
 // eslint-disable-next-line no-control-regex -- the escape character is what is looked for
 const COLOUR = /\x1b\[[\d;]*m/
@@ -57,7 +25,6 @@ describe('maestro-tpl CLI conventions (built CLI)', () => {
   beforeAll(() => {
     work = mkdtempSync(join(tmpdir(), 'maestro-conv-'))
     env = {MAESTRO_HOME: join(work, 'store'), CI: 'true'}
-    writeFileSync(join(work, 'pty-driver.py'), PTY_DRIVER)
   })
   afterAll(() => rmSync(work, {recursive: true, force: true}))
 
@@ -96,16 +63,11 @@ describe('maestro-tpl CLI conventions (built CLI)', () => {
   /** The CLI on a terminal, with the environment given on top of a colour-capable one. */
   function onTerminal(args: string[], extra: Record<string, string>, waitFor = '', keys = '\x03') {
     const {CI: _ci, NO_COLOR: _nc, FORCE_COLOR: _fc, ...base} = process.env
-    const run = spawnSync(
-      'python3',
-      [join(work, 'pty-driver.py'), waitFor, keys, process.execPath, BIN, ...args],
-      {
-        encoding: 'utf8',
-        env: {...base, MAESTRO_HOME: env.MAESTRO_HOME!, TERM: 'xterm-256color', ...extra},
-        timeout: 90_000,
-      },
+    return onPty(
+      [process.execPath, BIN, ...args],
+      {...base, MAESTRO_HOME: env.MAESTRO_HOME!, TERM: 'xterm-256color', ...extra},
+      waitFor ? [{waitFor, keys}] : [],
     )
-    return JSON.parse(run.stdout) as {status: number; output: string}
   }
 
   it('NO_COLOR and FORCE_COLOR=0 turn colour off in reports and prompts', () => {

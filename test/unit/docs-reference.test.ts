@@ -1,5 +1,6 @@
 /**
- * Every environment variable the code reads is documented twice, for the two places a
+ * What the README promises to list in full, checked against the sources: every exit code
+ * the CLI uses, and every environment variable. Every variable the code reads is documented twice, for the two places a
  * user looks: `.env.example` (the file they copy) and README's configuration table.
  * The variables are found in the sources themselves, so a new `env.FOO` without its two
  * lines fails here, and so does a documented variable nothing reads any more.
@@ -74,5 +75,32 @@ describe('configuration documentation', () => {
     const missing = [...read].filter(([name]) => !documented.has(name)).map(([n, f]) => `${n} (${f})`)
     expect(missing).toEqual([])
     expect([...documented].filter((name) => !read.has(name))).toEqual([])
+  })
+})
+
+/** Exit statuses the sources set: `exitCode: 78`, `{exit: 2}`, `process.exitCode = 1`, `EXIT = 127`. */
+function exitCodesUsed(): Map<number, string> {
+  const found = new Map<number, string>()
+  for (const file of [...sourceFiles('src'), ...sourceFiles('commands'), ...sourceFiles('bin')]) {
+    const code = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => !/^\s*(\*|\/\/|\/\*)/.test(line))
+      .join('\n')
+    for (const m of code.matchAll(/\b(?:exitCode|exit|[A-Z_]*EXIT)\s*[:=(]\s*(\d+)\b/g)) {
+      if (!found.has(Number(m[1]))) found.set(Number(m[1]), file.slice(ROOT.length + 1))
+    }
+  }
+  return found
+}
+
+describe('exit codes', () => {
+  it("README's table lists every exit code the CLI uses, and only those", () => {
+    const used = exitCodesUsed()
+    expect([...used.keys()]).toEqual(expect.arrayContaining([0, 1, 2, 78, 127, 130]))
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
+    const table = readme.slice(readme.indexOf('Exit codes:'), readme.indexOf('Errors carry a stable code'))
+    const documented = new Set([...table.matchAll(/^\| `(\d+)` \|/gm)].map((m) => Number(m[1])))
+    expect([...used].filter(([n]) => !documented.has(n)).map(([n, f]) => `${n} (${f})`)).toEqual([])
+    expect([...documented].filter((n) => !used.has(n))).toEqual([])
   })
 })
