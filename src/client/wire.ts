@@ -67,7 +67,7 @@ export interface HealthStatus {
    * degraded: Redis is down (reads are served from the database and events wait for it),
    * or a namespace is in index conflict (`index_conflicts`).
    */
-  status: 'healthy' | 'degraded' | 'unhealthy'
+  status: 'healthy' | 'degraded' | 'unhealthy' | 'starting'
   service: string
   version: string
   database: string
@@ -79,6 +79,8 @@ export interface HealthStatus {
   redis_latency_ms: number | null
   templates_count: number | null
   uptime_seconds: number
+  /** While `starting`: what the daemon is doing (the catalog import: templates done of total). */
+  progress?: {phase: string; done: number; total: number}
   /** Per namespace ever synced with a git remote: its last sync (a failure does not make the daemon unhealthy). */
   /**
    * Per namespace whose git holds changes the index cannot take (status `degraded`): it is
