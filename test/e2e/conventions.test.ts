@@ -1,4 +1,4 @@
-import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -50,6 +50,45 @@ describe('maestro-tpl CLI conventions (built CLI)', () => {
     expect(two.status).toBe(0)
     expect(JSON.parse(two.stdout).answers).toMatchObject({project_name: 'b2', port: 9001})
     expect(existsSync(join(second, '.maestro-answers.yaml'))).toBe(true)
+  })
+
+  it('instantiate --dry-run into a non-empty folder lists each file; --force names every file it overwrites', () => {
+    const dest = join(work, 'existing')
+    expect(cli('instantiate', 'fastapi-service', dest, '--defaults').status).toBe(0)
+    appendFileSync(join(dest, 'README.md'), '\nMy own notes.\n')
+    writeFileSync(join(dest, 'notes.txt'), "not the template's")
+    const mine = readFileSync(join(dest, 'README.md'), 'utf8')
+
+    const dry = cli('instantiate', 'fastapi-service', dest, '--defaults', '--dry-run')
+    expect(dry.status, dry.stderr).toBe(0)
+    expect(dry.stdout).toMatch(/^Would write 0 of \d+ files to .* \(\d+ unchanged, 1 conflicting\)$/m)
+    expect(dry.stdout).toMatch(/^ {2}conflict {3}README\.md$/m)
+    expect(dry.stdout).toMatch(/^ {2}unchanged {2}Dockerfile$/m)
+    expect(dry.stdout).toContain('without --force the write is refused')
+    const forcedDry = JSON.parse(
+      cli('instantiate', 'fastapi-service', dest, '--defaults', '--dry-run', '--force', '--json').stdout,
+    )
+    const change = (path: string) =>
+      (forcedDry.changes as {path: string; change: string}[]).find((c) => c.path === path)?.change
+    expect(change('README.md')).toBe('overwritten')
+    expect(change('Dockerfile')).toBe('unchanged')
+    expect(forcedDry.changes.length).toBe(forcedDry.files.length)
+    // A dry run writes nothing, and a new file of the template shows as new.
+    expect(readFileSync(join(dest, 'README.md'), 'utf8')).toBe(mine)
+    rmSync(join(dest, 'Makefile'))
+    const withNew = JSON.parse(
+      cli('instantiate', 'fastapi-service', dest, '--defaults', '--dry-run', '--json').stdout,
+    )
+    expect(withNew.changes).toContainEqual({path: 'Makefile', change: 'new'})
+    expect(existsSync(join(dest, 'Makefile'))).toBe(false)
+
+    // The real write: the changed file is replaced and named, the rest left alone.
+    const forced = cli('instantiate', 'fastapi-service', dest, '--defaults', '--force')
+    expect(forced.status, forced.stderr).toBe(0)
+    expect(forced.stdout).toMatch(/\(1 new, 1 overwritten, \d+ unchanged\)/)
+    expect(forced.stdout).toMatch(/^ {2}overwritten {2}README\.md$/m)
+    expect(readFileSync(join(dest, 'README.md'), 'utf8')).not.toBe(mine)
+    expect(readFileSync(join(dest, 'notes.txt'), 'utf8')).toBe("not the template's")
   })
 
   it('--tag t does not swallow the search words after it', () => {
