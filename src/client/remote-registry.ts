@@ -6,6 +6,7 @@ import type {LoadedTemplate, VersionInfo} from '../domain/types.js'
 import type {RegistryQualityReport} from '../quality/report.js'
 import type {
   DeleteResult,
+  RestoreResult,
   InstantiateOptions,
   PublishInput,
   PublishResult,
@@ -63,6 +64,10 @@ export class RemoteRegistry implements Registry {
 
   delete(ref: string): Promise<DeleteResult> {
     return this.client.delete(ref)
+  }
+
+  restore(ref: string): Promise<RestoreResult> {
+    return this.client.restore(ref)
   }
 
   instantiate(ref: string, options: InstantiateOptions = {}): Promise<RenderedProject> {

@@ -15,6 +15,7 @@ import type {RegistryQualityReport} from '../quality/report.js'
 import type {QualityReport} from '../quality/types.js'
 import type {
   DeleteResult,
+  RestoreResult,
   PublishResult,
   ReindexResult,
   RenderedProject,
@@ -202,6 +203,11 @@ export class TemplateClient {
 
   delete(ref: string): Promise<DeleteResult> {
     return this.#json('DELETE', `/api/v1/templates/${encodeURIComponent(ref)}`)
+  }
+
+  /** Brings a deleted template back from git history: `name` (as before its delete) or `name@version`. */
+  restore(ref: string): Promise<RestoreResult> {
+    return this.#json('POST', `/api/v1/templates/${encodeURIComponent(ref)}/restore`)
   }
 
   /** Every published version, newest first. */

@@ -108,6 +108,12 @@ export interface DeleteResult {
   commit: string
 }
 
+/** A deleted template published again from its git history (`restore NAME[@VERSION]`). */
+export interface RestoreResult extends PublishResult {
+  /** The commit whose files were restored, and the version they are. */
+  restored_from: {commit: string; version: string}
+}
+
 export interface InstantiateOptions {
   answers?: Answers
   /** Use defaults for every unanswered parameter instead of failing. */
@@ -140,6 +146,8 @@ export interface Registry {
   versions(ref: string): Promise<VersionInfo[]>
   publish(input: PublishInput): Promise<PublishResult>
   delete(ref: string): Promise<DeleteResult>
+  /** Bring a deleted template back from git history: `name` (as before its delete) or `name@version`. */
+  restore(ref: string): Promise<RestoreResult>
   /** Render `ref` with answers; answers are validated before anything is rendered. */
   instantiate(ref: string, options?: InstantiateOptions): Promise<RenderedProject>
   reindex(): Promise<ReindexResult>

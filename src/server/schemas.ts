@@ -246,6 +246,15 @@ export function apiComponents(listMax: number): Record<string, JsonSchema> {
       quality: {oneOf: [ref('QualitySummary'), {type: 'null'}]},
     }),
     DeleteResult: obj({name: str(), namespace: str(), commit: str()}),
+    RestoreResult: obj({
+      template: ref('TemplateSummary'),
+      commit: str({description: 'The new commit that brings the template back'}),
+      status: str({enum: ['created', 'updated', 'unchanged']}),
+      quality: {oneOf: [ref('QualitySummary'), {type: 'null'}]},
+      restored_from: obj({commit: str(), version: str()}, ['commit', 'version'], {
+        description: 'The commit of the history whose files were restored, and their version',
+      }),
+    }),
     InstantiateRequest: obj(
       {
         answers: ref('Answers'),

@@ -197,5 +197,44 @@ describe('maestro-tpl CLI conventions (built CLI)', () => {
     expect(cli('create', dir).status).toBe(0)
     expect(cli('delete', 'doomed', '-y').status).toBe(0)
     expect(cli('get', 'doomed').status).toBe(1)
+
+    // Back from git history: one new commit, found at once.
+    const restored = cli('restore', 'doomed')
+    expect(restored.status, restored.stderr).toBe(0)
+    expect(restored.stdout).toMatch(
+      /^Restored local\/doomed@0\.1\.0 from [0-9a-f]{12} \(commit [0-9a-f]{12}\)$/m,
+    )
+    expect(cli('get', 'doomed').status).toBe(0)
+    const again = cli('restore', 'doomed', '--json')
+    expect(again.status).toBe(1)
+    expect(JSON.parse(again.stdout).error.code).toBe('ALREADY_EXISTS')
+    const unknown = cli('restore', 'never-was')
+    expect(unknown.status).toBe(1)
+    expect(unknown.stderr).toContain('not found')
+  }, 120_000)
+
+  it('restore --remote brings a template deleted on a daemon back', async () => {
+    const daemon = await startDaemon({MAESTRO_HOME: join(work, 'restore-daemon'), ENABLE_RBAC: 'false'})
+    try {
+      const remote = ['--remote', daemon.url]
+      const dir = join(work, 'remote-doomed')
+      expect(
+        cli('create', '--scaffold', 'remote-doomed', '--category', 'backend_developer', dir).status,
+      ).toBe(0)
+      expect(cli('create', dir, ...remote).status).toBe(0)
+      expect(cli('delete', 'remote-doomed', '--yes', ...remote).status).toBe(0)
+      expect(cli('get', 'remote-doomed', ...remote).status).toBe(1)
+      const restored = cli('restore', 'remote-doomed@0.1.0', '--json', ...remote)
+      expect(restored.status, restored.stdout + restored.stderr).toBe(0)
+      expect(JSON.parse(restored.stdout)).toMatchObject({
+        status: 'created',
+        template: {name: 'remote-doomed', version: '0.1.0'},
+        restored_from: {version: '0.1.0'},
+      })
+      expect(cli('get', 'remote-doomed', ...remote).status).toBe(0)
+    } finally {
+      daemon.child.kill('SIGTERM')
+      await exited(daemon.child)
+    }
   }, 120_000)
 })
