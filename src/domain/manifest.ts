@@ -361,7 +361,7 @@ function semanticIssues(m: Record<string, unknown>): {pointer: string; message: 
       if (regex && !regex.test(p.default))
         issues.push({
           pointer: `${at}/default`,
-          message: `parameters[${i}].default ${JSON.stringify(p.default)} does not match its own pattern ${p.pattern as string}`,
+          message: `parameters[${i}].default ${JSON.stringify(p.default)} does not match its own pattern ${p.pattern as string}${typeof p.pattern_hint === 'string' ? ` (${p.pattern_hint})` : ''}`,
         })
     }
   })

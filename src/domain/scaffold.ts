@@ -43,6 +43,7 @@ export function scaffoldTemplate(opts: {name: string; category: string; author?:
         description: 'Name of the generated project (lowercase, dashes allowed)',
         default: 'my-project',
         pattern: '^[a-z][a-z0-9-]*$',
+        pattern_hint: 'lowercase letters, digits and dashes, starting with a letter',
       },
       {
         name: 'description',

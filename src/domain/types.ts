@@ -18,6 +18,8 @@ export interface Parameter {
   required?: boolean
   /** string: a regular expression the value must match. */
   pattern?: string
+  /** string: what `pattern` allows, in words; shown in prompts and errors instead of the regex. */
+  pattern_hint?: string
   /** string: minimum/maximum length; integer/number: minimum/maximum value. */
   min?: number
   max?: number

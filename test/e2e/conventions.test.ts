@@ -128,6 +128,53 @@ describe('maestro-tpl CLI conventions (built CLI)', () => {
     }
   }, 120_000)
 
+  it('text prompts edit as a shell does, and show a pattern_hint instead of the regex', () => {
+    const dir = join(work, 'hinted')
+    expect(cli('create', '--scaffold', 'hinted', '--category', 'backend_developer', dir).status).toBe(0)
+    expect(readFileSync(join(dir, 'manifest.yaml'), 'utf8')).toContain('pattern_hint:')
+    expect(cli('create', dir).status).toBe(0)
+    const hint = 'lowercase letters, digits and dashes, starting with a letter'
+    const dest = join(work, 'hinted-project')
+    const {CI: _ci, ...base} = process.env
+    const run = onPty(
+      [process.execPath, BIN, 'instantiate', 'hinted', dest],
+      {...base, NO_COLOR: '1', MAESTRO_HOME: env.MAESTRO_HOME!, TERM: 'xterm-256color'},
+      [
+        {waitFor: 'project_name', keys: 'Bad Name\r'},
+        // The message goes as soon as the text changes.
+        {waitFor: hint, keys: 'x'},
+        {waitFor: 'Bad Namex', keys: '\x15'},
+        {waitFor: '', keys: 'billing api'},
+        {waitFor: 'billing api', keys: '\x17'},
+        // Three Backspaces in one read, as a held key sends them.
+        {waitFor: '', keys: '\x7f\x7f\x7f'},
+        {waitFor: '', keys: 'ng-svc\r'},
+        {waitFor: 'description', keys: '\r'},
+        {waitFor: 'LICENSE', keys: '\r'},
+      ],
+    )
+    expect(run.status, run.output).toBe(0)
+    expect(run.output).toContain(hint)
+    expect(run.output).not.toContain('^[a-z]')
+    expect(run.output.slice(run.output.indexOf('Bad Namex'))).not.toContain(hint)
+    expect(run.output).toContain('✔ project_name billing-svc')
+    expect(readFileSync(join(dest, '.maestro-answers.yaml'), 'utf8')).toMatch(/project_name: billing-svc/)
+
+    // Without a terminal, the same hint in the error.
+    const scripted = cli(
+      'instantiate',
+      'hinted',
+      join(work, 'hinted-2'),
+      '--set',
+      'project_name=Bad Name',
+      '--defaults',
+    )
+    expect(scripted.status).toBe(1)
+    // oclif wraps the message at the terminal's width.
+    expect(scripted.stderr.replace(/\s*\n ›\s*/g, ' ')).toContain(`is not valid: ${hint}`)
+    expect(scripted.stderr).not.toContain('^[a-z]')
+  }, 120_000)
+
   it('-h is --help, and a topic describes itself rather than its first command', () => {
     const short = cli('search', '-h')
     expect(short.status).toBe(0)

@@ -13,7 +13,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const BUNDLED_PLUGIN_COMMANDS = ['help', 'autocomplete', 'autocomplete:create', 'autocomplete:script']
 
 describe('oclif.manifest.json', () => {
-  it('lists every command in commands/, and the bundled plugins\' commands', () => {
+  it("lists every command in commands/, and the bundled plugins' commands", () => {
     const manifest = JSON.parse(readFileSync(`${ROOT}/oclif.manifest.json`, 'utf8'))
     const ids = readdirSync(`${ROOT}/commands`, {recursive: true, encoding: 'utf8'})
       .filter((f) => f.endsWith('.ts'))
