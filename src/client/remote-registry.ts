@@ -2,6 +2,7 @@
  * RemoteRegistry: the Registry interface over a daemon, so every CLI verb works with
  * `--remote URL` (or MAESTRO_REMOTE) exactly as it does on the local store.
  */
+import {UsageError} from '../domain/errors.js'
 import type {LoadedTemplate, VersionInfo} from '../domain/types.js'
 import type {RegistryQualityReport} from '../quality/report.js'
 import type {
@@ -16,6 +17,7 @@ import type {
   SearchQuery,
   SearchResult,
   TemplateDetail,
+  UpdateInput,
 } from '../registry/types.js'
 import {TemplateClient} from './template-client.js'
 
@@ -60,6 +62,15 @@ export class RemoteRegistry implements Registry {
       ...(input.namespace ? {namespace: input.namespace} : {}),
       ...(input.message ? {message: input.message} : {}),
     })
+  }
+
+  update(ref: string, input: UpdateInput): Promise<PublishResult> {
+    // The daemon writes the new version where the template is: PUT takes no namespace.
+    if (input.namespace !== undefined)
+      throw new UsageError(
+        'an update through a daemon goes to the namespace of the template; leave namespace out',
+      )
+    return this.client.update(ref, input.template.files, input.message ? {message: input.message} : {})
   }
 
   delete(ref: string): Promise<DeleteResult> {

@@ -18,4 +18,5 @@ export type {
   SearchSort,
   TemplateDetail,
   TemplateFileEntry,
+  UpdateInput,
 } from '../domain/registry.js'

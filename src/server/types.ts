@@ -32,8 +32,9 @@ declare module 'express-serve-static-core' {
 }
 
 /**
- * The registry as the daemon needs it: the {@link Registry} every front end uses, plus a
- * per-caller view and the admin operations. `LocalRegistry` is one.
+ * The registry as the daemon uses it: the {@link Registry} every front end uses, plus a
+ * per-caller view, what the admin routes, the stream consumers and the response cache
+ * need. `LocalRegistry` is one.
  */
 export interface DaemonRegistry extends Registry {
   withContext(context: RequestContext): DaemonRegistry
@@ -50,8 +51,14 @@ export interface DaemonRegistry extends Registry {
   clearCache(): Promise<void>
   /** Drops cached reads of `context`'s namespaces that another process's writes made stale. */
   refresh(context?: RequestContext): Promise<void>
+  /** A string that changes whenever any namespace's indexed head moves (polled for other processes' writes). */
+  revision(): Promise<string>
+  /** Brings the index up to git (after a git sync pulled commits). */
+  reconcile(): Promise<void>
+  /** Adds uses counted by the usage consumer (template id → uses). */
+  addUsage(counts: ReadonlyMap<string, number>): Promise<void>
   /** Namespaces served as last indexed because git holds changes the index cannot take. */
-  indexConflicts?(): Promise<IndexProblem[]>
+  indexConflicts(): Promise<IndexProblem[]>
 }
 
 /**

@@ -217,5 +217,40 @@ parameters:
       expect((await acme.search({text: 'demo'})).items.map((i) => i.namespace)).toEqual(['acme'])
       await registry.close()
     })
+
+    it('updates a template in place: a new version under the same name, never a rename, never at a version', async () => {
+      const {registry} = await open()
+      await publishDir(registry, await writeTemplate(tempDir(), {name: 'ledger-api'}))
+      const next = await loadTemplateDir(
+        await writeTemplate(tempDir(), {name: 'ledger-api', version: '0.2.0'}),
+      )
+      const updated = await registry.update('ledger-api', {template: next, message: 'ledger-api: second'})
+      expect(updated.template).toMatchObject({name: 'ledger-api', version: '0.2.0', namespace: 'local'})
+      expect((await registry.versions('ledger-api')).map((v) => v.version)).toEqual(['0.2.0', '0.1.0'])
+
+      const renamed = await loadTemplateDir(
+        await writeTemplate(tempDir(), {name: 'ledger-two', version: '0.3.0'}),
+      )
+      await expect(registry.update('ledger-api', {template: renamed})).rejects.toMatchObject({
+        code: 'USAGE_ERROR',
+        data: {expected: 'ledger-api', got: 'ledger-two'},
+      })
+      await expect(registry.update('ledger-api@0.2.0', {template: next})).rejects.toMatchObject({
+        code: 'USAGE_ERROR',
+      })
+      await expect(registry.update('no-such-template', {template: next})).rejects.toMatchObject({
+        code: 'NOT_FOUND',
+      })
+      // Nothing of the refused updates reached the index.
+      expect((await registry.versions('ledger-api')).map((v) => v.version)).toEqual(['0.2.0', '0.1.0'])
+      expect((await registry.search({text: 'ledger-two'})).total).toBe(0)
+
+      const viewer = registry.withContext({tenant: 'local', user: 'v', role: 'viewer'})
+      await expect(viewer.update('ledger-api', {template: next})).rejects.toMatchObject({
+        code: 'FORBIDDEN',
+        status: 403,
+      })
+      await registry.close()
+    })
   })
 }

@@ -1,4 +1,4 @@
-import {UsageError} from '../domain/errors.js'
+import {UsageError} from './errors.js'
 
 /**
  * A reference to a template as users type it: `name`, `name@1.2.0`, `name@^1`,
