@@ -14,7 +14,7 @@ export interface TemplateRef {
   name?: string
   id?: string
   /** Exact version or semver range; absent means the latest version. */
-  spec?: string
+  spec?: string | undefined
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i

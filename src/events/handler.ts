@@ -97,7 +97,8 @@ export async function executeRequest(
       const ref = parseRef(request.template_id)
       if (request.operation === 'update') {
         // The version a template_id may carry is not the one being published.
-        return registry.update(formatRef({...ref, spec: undefined}), {
+        const {spec: _version, ...unversioned} = ref
+        return registry.update(formatRef(unversioned), {
           template,
           namespace: request.tenant_id,
           ...(message ? {message} : {}),

@@ -31,6 +31,7 @@ import {
 } from '../domain/errors.js'
 import type {LoadedTemplate, Namespace, TemplateFiles, VersionInfo} from '../domain/types.js'
 import {PUBLIC_NAMESPACE} from '../domain/types.js'
+import type {VersionList} from '../domain/wire.js'
 import {IN_PROCESS, type RenderHost} from '../sandbox/host.js'
 import {GitStore, type CommitRecord, type NamespaceRepo} from '../store/index.js'
 import {blobId} from '../store/objects.js'
@@ -296,27 +297,12 @@ export class LocalRegistry implements Registry {
   async qualityReport(opts: {minScore?: number} = {}): Promise<RegistryQualityReport> {
     const {buildRegistryReport, weakestCheck} = await import('../quality/index.js')
     const minScore = opts.minScore ?? this.#config.minTemplateQualityScore
-    const rows: RegistryQualityRow[] = []
-    for (let offset = 0; ; offset += 100) {
-      const page = await this.#index.search(this.#readable, {limit: 100, offset})
-      for (const t of page.items) {
-        const row: RegistryQualityRow = {
-          name: t.name,
-          namespace: t.namespace,
-          category: t.category,
-          score: t.quality_score,
-        }
-        if (t.quality_score !== null && t.quality_score < minScore) {
-          const version = await this.#index.resolveVersion([t.namespace], t.id, t.version)
-          const weakest = version.quality_report
-            ? weakestCheck(version.quality_report as QualityReport)
-            : undefined
-          if (weakest) row.weakest = weakest
-        }
-        rows.push(row)
-      }
-      if (page.items.length < 100) break
-    }
+    const rows = (await this.#index.qualityRows(this.#readable, minScore)).map(({report, ...template}) => {
+      const row: RegistryQualityRow = template
+      const weakest = report ? weakestCheck(report as QualityReport) : undefined
+      if (weakest) row.weakest = weakest
+      return row
+    })
     return buildRegistryReport(rows, minScore)
   }
 
@@ -412,8 +398,8 @@ export class LocalRegistry implements Registry {
     return `${this.#context.tenant}:${kind}:${digest}`
   }
 
-  async #locate(ref: string): Promise<{ref: TemplateRef; template: TemplateRow; version: VersionRow}> {
-    const parsed = parseRef(ref)
+  /** The template `parsed` names among the readable namespaces (`ref` as the caller wrote it, for the message). */
+  async #template(parsed: TemplateRef, ref: string): Promise<TemplateRow> {
     const namespaces = parsed.namespace
       ? this.#readable.filter((n) => n === parsed.namespace)
       : this.#readable
@@ -423,7 +409,13 @@ export class LocalRegistry implements Registry {
     if (!template) {
       throw new NotFoundError('template', ref, 'Search with `maestro-tpl search` to see what is available')
     }
-    const version = await this.#index.resolveVersion(namespaces, template.id, parsed.spec)
+    return template
+  }
+
+  async #locate(ref: string): Promise<{ref: TemplateRef; template: TemplateRow; version: VersionRow}> {
+    const parsed = parseRef(ref)
+    const template = await this.#template(parsed, ref)
+    const version = await this.#index.resolveVersion([template.namespace], template.id, parsed.spec)
     return {ref: parsed, template, version}
   }
 
@@ -465,17 +457,44 @@ export class LocalRegistry implements Registry {
   }
 
   async versions(ref: string): Promise<VersionInfo[]> {
-    return this.#cached('versions', ref, async () => {
-      const {template} = await this.#locate(ref.split('@')[0]!)
-      const rows = await this.#index.listVersions([template.namespace], template.id)
-      return rows.map((v) => ({
-        version: v.version,
-        commit: v.commit,
-        created_at: v.created_at,
-        message: v.message,
-        author: v.author,
-        quality_score: v.quality_score,
-      }))
+    return (await this.#versionList(ref, {offset: 0, limit: Number.POSITIVE_INFINITY})).items
+  }
+
+  /**
+   * One page of the versions of the template `ref` names (a version in `ref` is ignored),
+   * newest first, paged in the index. Listing a template's versions counts as a use of it.
+   *
+   * @example
+   * ```ts
+   * const {items, total} = await registry.versionPage('fastapi-service', {offset: 0, limit: 20})
+   * ```
+   */
+  async versionPage(ref: string, page: {offset: number; limit: number}): Promise<VersionList> {
+    const {id, ...list} = await this.#versionList(ref, page)
+    this.#used({id, namespace: list.namespace}, 'get')
+    return list
+  }
+
+  #versionList(ref: string, page: {offset: number; limit: number}): Promise<VersionList & {id: string}> {
+    return this.#cached('versions', `${page.offset}:${page.limit}:${ref}`, async () => {
+      const template = await this.#template({...parseRef(ref), spec: undefined}, ref)
+      const {items, total} = await this.#index.versionPage([template.namespace], template.id, page)
+      return {
+        id: template.id,
+        name: template.name,
+        namespace: template.namespace,
+        items: items.map((v) => ({
+          version: v.version,
+          commit: v.commit,
+          created_at: v.created_at,
+          message: v.message,
+          author: v.author,
+          quality_score: v.quality_score,
+        })),
+        total,
+        limit: page.limit,
+        offset: page.offset,
+      }
     })
   }
 

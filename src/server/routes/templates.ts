@@ -258,18 +258,8 @@ export const TEMPLATE_ROUTES = (listMax: number): RouteSpec[] => [
       offset: {type: 'integer', minimum: 0, default: 0},
     },
     responses: {'200': ok('A page of versions', ref('VersionList'))},
-    handle: async ({registry, params, query}): Promise<VersionList> => {
-      const detail = await registry.get(params.id.split('@')[0]!)
-      const all = await registry.versions(params.id)
-      return {
-        name: detail.name,
-        namespace: detail.namespace,
-        items: all.slice(query.offset, query.offset + query.limit),
-        total: all.length,
-        limit: query.limit,
-        offset: query.offset,
-      }
-    },
+    handle: ({registry, params, query}): Promise<VersionList> =>
+      registry.versionPage(params.id, {offset: query.offset, limit: query.limit}),
   }),
   defineRoute<{id: string; version: string}>({
     method: 'get',

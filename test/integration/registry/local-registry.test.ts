@@ -252,5 +252,28 @@ parameters:
       })
       await registry.close()
     })
+
+    it('reports quality registry-wide from the index: every readable template, the failing ones with their weakest check', async () => {
+      const {registry} = await open()
+      await publishDir(registry, await writeTemplate(tempDir(), {name: 'report-one'}))
+      await publishDir(
+        registry,
+        await writeTemplate(tempDir(), {name: 'report-two', category: 'qa_engineer'}),
+      )
+      const lenient = await registry.qualityReport({minScore: 0})
+      expect(lenient.totals).toMatchObject({templates: 2, scored: 2, failing: 0})
+      const strict = await registry.qualityReport({minScore: 101})
+      expect(strict.totals).toMatchObject({templates: 2, failing: 2, passing: 0})
+      const failing = strict.categories.flatMap((c) => c.failing)
+      expect(failing.map((f) => f.name).sort()).toEqual(['report-one', 'report-two'])
+      for (const f of failing) {
+        if (f.score < 100)
+          expect(f.weakest?.id).toMatch(/^(documentation|examples|metadata|structure|dependencies)$/)
+      }
+      // Another tenant sees none of them.
+      const other = registry.withContext({tenant: 'acme', user: 'a', role: 'viewer'})
+      expect((await other.qualityReport()).totals.templates).toBe(0)
+      await registry.close()
+    })
   })
 }

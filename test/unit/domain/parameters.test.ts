@@ -315,7 +315,8 @@ describe('pattern_hint', () => {
     expect(validateAnswer(hinted, 'Billing API')).toBe(
       'project_name "Billing API" is not valid: lowercase letters, digits and dashes, starting with a letter',
     )
-    expect(validateAnswer({...hinted, pattern_hint: undefined}, 'Billing API')).toContain('^[a-z][a-z0-9-]*$')
+    const {pattern_hint: _hint, ...unhinted} = hinted
+    expect(validateAnswer(unhinted, 'Billing API')).toContain('^[a-z][a-z0-9-]*$')
     expect(validateAnswer(hinted, 'billing-api')).toBeUndefined()
   })
 

@@ -2,9 +2,8 @@
  * RemoteRegistry: the Registry interface over a daemon, so every CLI verb works with
  * `--remote URL` (or MAESTRO_REMOTE) exactly as it does on the local store.
  */
-import {UsageError} from '../domain/errors.js'
-import type {LoadedTemplate, VersionInfo} from '../domain/types.js'
-import type {RegistryQualityReport} from '../quality/report.js'
+import {UsageError} from '../../../src/domain/errors.js'
+import type {RegistryQualityReport} from '../../../src/domain/quality.js'
 import type {
   DeleteResult,
   RestoreResult,
@@ -18,7 +17,8 @@ import type {
   SearchResult,
   TemplateDetail,
   UpdateInput,
-} from '../registry/types.js'
+} from '../../../src/domain/registry.js'
+import type {LoadedTemplate, VersionInfo} from '../../../src/domain/types.js'
 import {TemplateClient} from './template-client.js'
 
 /**
