@@ -4,7 +4,7 @@
  * registry (db, auth, events) can name these shapes without depending on the registry.
  */
 import type {RegistryQualityReport} from './quality.js'
-import type {Answers, LoadedTemplate, Manifest, Namespace, TemplateSummary, VersionInfo} from './types.js'
+import type {Answers, Category, LoadedTemplate, Manifest, Namespace, TemplateSummary, VersionInfo} from './types.js'
 
 /**
  * Who is asking. The local CLI is the `local` tenant with the admin role; the daemon
@@ -29,7 +29,7 @@ export type SearchSort = (typeof SEARCH_SORTS)[number]
 
 export interface SearchQuery {
   text?: string
-  category?: string
+  category?: Category
   tags?: string[]
   author?: string
   minScore?: number

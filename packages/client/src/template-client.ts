@@ -19,6 +19,7 @@ import type {
 } from '../../../src/domain/registry.js'
 import type {Answers, TemplateFiles, VersionInfo} from '../../../src/domain/types.js'
 import type {
+  AdminStats,
   HealthStatus,
   InstantiateResponse,
   Problem,
@@ -299,8 +300,8 @@ export class TemplateClient {
     return this.#json('GET', '/api/v1/quality/report', {query: {minScore: optional(opts.minScore)}})
   }
 
-  /** Counts, cache figures and uptime (admin). */
-  stats(): Promise<Record<string, unknown>> {
+  /** Counts, cache figures, events and uptime (admin). */
+  stats(): Promise<AdminStats> {
     return this.#json('GET', '/api/v1/admin/stats')
   }
 
