@@ -228,6 +228,21 @@ export const TEMPLATE_ROUTES = (listMax: number): RouteSpec[] => [
     responses: {'200': ok('Deleted', ref('DeleteResult'))},
     handle: ({registry, params}) => registry.delete(params.id),
   }),
+  defineRoute<{id: string}>({
+    method: 'post',
+    path: '/api/v1/templates/{id}/restore',
+    operationId: 'restoreTemplate',
+    summary: 'Bring a deleted template back from its git history',
+    description:
+      'The path names a deleted template of your tenant (`name`, or `namespace%2Fname` for the public catalog, platform admins): ' +
+      'its files as they were before it was deleted, or with `@version` (or `@range`) as published at that version, are published again ' +
+      'as one new commit, indexed and announced like any publish (quality gate included).',
+    tags: [TAG],
+    permission: 'template:write',
+    params: {id: templateIdParam},
+    responses: {'200': ok('Restored', ref('RestoreResult'))},
+    handle: ({registry, params}) => registry.restore(params.id),
+  }),
   defineRoute<{id: string}, {limit: number; offset: number}>({
     method: 'get',
     path: '/api/v1/templates/{id}/versions',
