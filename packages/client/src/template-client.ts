@@ -8,6 +8,7 @@ import type {MaestroError} from '../../../src/domain/errors.js'
 import type {QualityReport, RegistryQualityReport} from '../../../src/domain/quality.js'
 import type {
   DeleteResult,
+  RestoreResult,
   PublishResult,
   ReindexResult,
   RenderedProject,
@@ -18,6 +19,7 @@ import type {
 } from '../../../src/domain/registry.js'
 import type {Answers, TemplateFiles, VersionInfo} from '../../../src/domain/types.js'
 import type {
+  AdminStats,
   HealthStatus,
   InstantiateResponse,
   Problem,
@@ -195,6 +197,11 @@ export class TemplateClient {
     return this.#json('DELETE', `/api/v1/templates/${encodeURIComponent(ref)}`)
   }
 
+  /** Brings a deleted template back from git history: `name` (as before its delete) or `name@version`. */
+  restore(ref: string): Promise<RestoreResult> {
+    return this.#json('POST', `/api/v1/templates/${encodeURIComponent(ref)}/restore`)
+  }
+
   /** Every published version, newest first. */
   async versions(ref: string): Promise<VersionInfo[]> {
     const all: VersionInfo[] = []
@@ -293,8 +300,8 @@ export class TemplateClient {
     return this.#json('GET', '/api/v1/quality/report', {query: {minScore: optional(opts.minScore)}})
   }
 
-  /** Counts, cache figures and uptime (admin). */
-  stats(): Promise<Record<string, unknown>> {
+  /** Counts, cache figures, events and uptime (admin). */
+  stats(): Promise<AdminStats> {
     return this.#json('GET', '/api/v1/admin/stats')
   }
 
