@@ -56,6 +56,8 @@ export interface ClientInstantiateOptions {
   answers?: Answers
   /** Give unanswered parameters their defaults (default true). */
   useDefaults?: boolean
+  /** A render for an update or a diff: the daemon records no project and counts no use. */
+  forUpdate?: boolean
 }
 
 export interface ArchiveOptions extends ClientInstantiateOptions {
@@ -248,6 +250,7 @@ export class TemplateClient {
       useDefaults: opts.useDefaults ?? true,
       format: opts.format ?? 'json',
       ...(opts.root === undefined ? {} : {root: opts.root}),
+      ...(opts.forUpdate ? {forUpdate: true} : {}),
     }
     if (body.format === 'json') {
       const res = await this.#json<InstantiateResponse>('POST', path, {json: body})

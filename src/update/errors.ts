@@ -59,3 +59,15 @@ export class InterruptedUpdateError extends MaestroError {
     )
   }
 }
+
+/** Writing the update failed part way (disk full, a name too long...); it was rolled back. */
+export class UpdateNotWrittenError extends MaestroError {
+  static readonly code = 'UPDATE_NOT_WRITTEN'
+  constructor(dir: string, path: string, reason: string) {
+    super(`could not write the update of ${dir} (at ${path}: ${reason}); everything was put back as it was`, {
+      code: UpdateNotWrittenError.code,
+      status: 500,
+      data: {dir, path, reason},
+    })
+  }
+}

@@ -18,7 +18,7 @@ import {promisify} from 'node:util'
 
 import {UnsafePathError, UsageError} from '../domain/errors.js'
 import {assertSafeRelativePath} from '../domain/paths.js'
-import {DirtyProjectError, InterruptedUpdateError} from './errors.js'
+import {DirtyProjectError, InterruptedUpdateError, UpdateNotWrittenError} from './errors.js'
 import type {Changes} from './plan.js'
 import {computeUpdate} from './update.js'
 import type {ProjectFiles, UpdateOptions, UpdateRegistry, UpdateReport} from './update.js'
@@ -41,7 +41,8 @@ async function lstatOrNull(path: string): Promise<Stats | null> {
   try {
     return await lstat(path)
   } catch (err) {
-    if (errno(err) === 'ENOENT' || errno(err) === 'ENOTDIR') return null
+    // A name too long to exist does not exist.
+    if (errno(err) === 'ENOENT' || errno(err) === 'ENOTDIR' || errno(err) === 'ENAMETOOLONG') return null
     throw err
   }
 }
@@ -119,6 +120,8 @@ async function safeTarget(root: string, path: string): Promise<void> {
       throw new UnsafePathError(path, `${parts.slice(0, i).join('/')} is a symbolic link; refusing to write through it`)
     if (i < parts.length && !st.isDirectory())
       throw new UnsafePathError(path, `${parts.slice(0, i).join('/')} is a file where a folder is needed`)
+    if (i === parts.length && !st.isFile())
+      throw new UnsafePathError(path, 'is a folder in the project where the template has a file')
   }
 }
 
@@ -233,9 +236,11 @@ export async function applyChanges(dir: string, changes: Changes): Promise<void>
     throw err
   }
 
+  let at = ''
   try {
-    for (const dirPath of journal.dirs) await mkdir(abs(root, dirPath))
+    for (const dirPath of journal.dirs) await mkdir(abs(root, (at = dirPath)))
     for (const op of journal.ops) {
+      at = op.path
       const target = abs(root, op.path)
       if ((await lstatOrNull(target)) !== null) {
         const saved = abs(join(work, 'old'), op.path)
@@ -251,7 +256,10 @@ export async function applyChanges(dir: string, changes: Changes): Promise<void>
     } catch (undo) {
       throw new InterruptedUpdateError(root, work, `${(err as Error).message}; undoing: ${(undo as Error).message}`)
     }
-    throw err
+    const e = err as NodeJS.ErrnoException
+    // An errno code says it; the message repeats the (possibly very long) paths.
+    const reason = e.code && e.syscall ? `${e.code} from ${e.syscall}` : e.message
+    throw new UpdateNotWrittenError(root, at.length > 80 ? `${at.slice(0, 77)}...` : at, reason)
   }
   await rm(work, {recursive: true, force: true})
   // Folders the template no longer fills go with their last file (never the project root).

@@ -240,8 +240,16 @@ export async function computeUpdate(
     summary.status = 'updated'
 
     const [base, theirs] = await Promise.all([
-      registry.instantiate(`${entry.template}@${recorded.version}`, {answers: baseAnswers, useDefaults: true}),
-      registry.instantiate(`${entry.template}@${target.version}`, {answers: theirsAnswers, useDefaults: true}),
+      registry.instantiate(`${entry.template}@${recorded.version}`, {
+        answers: baseAnswers,
+        useDefaults: true,
+        forUpdate: true,
+      }),
+      registry.instantiate(`${entry.template}@${target.version}`, {
+        answers: theirsAnswers,
+        useDefaults: true,
+        forUpdate: true,
+      }),
     ])
     const prefix = entry.path === undefined ? '' : `${entry.path}/`
     const baseFiles = withPrefix(base.files, prefix)
@@ -335,3 +343,66 @@ export async function checkProject(
   return {outdated: templates.some((t) => t.compatible !== null), templates}
 }
 
+
+/** Project files held in memory (an uploaded archive, a render). */
+export function memoryProject(files: ReadonlyMap<string, Uint8Array>): ProjectFiles {
+  return {read: async (path) => files.get(path) ?? null}
+}
+
+export interface DiffReport {
+  template: string
+  namespace: string
+  from: string
+  to: string
+  /** How many template migrations lie between the two versions. */
+  migrations: number
+  /** Each file of either render: `unchanged`, `updated` (with its patch), `added` or `removed`. */
+  files: FilePlan[]
+}
+
+/**
+ * The patch between two versions of a template rendered with the same answers: the
+ * update of a project that is exactly the render of `from` (so migrations apply as they
+ * would to a real project).
+ *
+ * @example
+ * ```ts
+ * const {files} = await diffVersions(registry, 'fastapi-service', {from: '1.0.0', to: '1.1.0', answers: {}})
+ * files.filter((f) => f.patch).map((f) => f.patch).join('')
+ * ```
+ */
+export async function diffVersions(
+  registry: UpdateRegistry,
+  ref: string,
+  opts: {from: string; to: string; answers?: Record<string, unknown>},
+): Promise<DiffReport> {
+  const from = await registry.get(`${ref}@${opts.from}`)
+  const template = `${from.namespace}/${from.name}`
+  const params = from.manifest.parameters
+  const base = await registry.instantiate(`${template}@${from.version}`, {
+    answers: coerceAnswers(params, pick(params, opts.answers ?? {})),
+    useDefaults: true,
+    forUpdate: true,
+  })
+  const files = new Map(base.files)
+  files.set(
+    ANSWERS_FILE,
+    serializeAnswersDocument({
+      entries: [{template, version: from.version, commit: base.commit, answers: base.answers}],
+    }),
+  )
+  const given = pick(
+    (await registry.get(`${template}@${opts.to}`)).manifest.parameters,
+    opts.answers ?? {},
+  )
+  const {report} = await computeUpdate(registry, memoryProject(files), {to: [opts.to], answers: given})
+  const summary = report.templates[0]!
+  return {
+    template: from.name,
+    namespace: from.namespace,
+    from: summary.from,
+    to: summary.to,
+    migrations: summary.migrations,
+    files: report.files.map(({template: _, ...file}) => file),
+  }
+}

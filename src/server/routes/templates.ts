@@ -25,6 +25,7 @@ import {ref, searchFilters, templateIdParam} from '../schemas.js'
 import type {JsonSchema} from '../schemas.js'
 import type {RouterDeps} from '../types.js'
 import {uploadedFiles} from '../upload.js'
+import {instantiateRecorded} from './projects.js'
 import type {RenderHost} from '../../render/host.js'
 
 const TAG = 'templates'
@@ -332,10 +333,11 @@ export const TEMPLATE_ROUTES = (listMax: number): RouteSpec[] => [
     },
     handle: async ({req, res, registry, params, query, body, deps}) => {
       const format = negotiate(req, body.format)
-      const project = await registry.instantiate(refFrom(params.id, query), {
-        ...(body.answers ? {answers: body.answers} : {}),
-        useDefaults: body.useDefaults ?? true,
-      })
+      const options = {...(body.answers ? {answers: body.answers} : {}), useDefaults: body.useDefaults ?? true}
+      // A project made here is recorded (GET /projects); a render for an update is not a project.
+      const project = body.forUpdate
+        ? await registry.instantiate(refFrom(params.id, query), {...options, forUpdate: true})
+        : await instantiateRecorded(registry, refFrom(params.id, query), options)
       if (format === 'json') {
         const files = ownRecord<string>()
         for (const [path, bytes] of project.files) files[path] = toBase64(bytes)
