@@ -53,10 +53,24 @@ export default class Update extends BaseCommand<typeof Update> {
       force: flags.force,
       ...(this.interactive ? {ask: askMissing} : {}),
     })
+    if (this.flags.remote && !result.dryRun && result.status !== 'current') await this.reportVersions(result.dir)
     if (!this.jsonEnabled()) this.log(printUpdate(result))
     // Nothing reported as success that was not: conflicts exit 1.
     if (result.conflicts.length > 0) process.exitCode = 1
     if (!result.dryRun) for (const file of result.files) delete file.patch
     return result
+  }
+
+  /** A project the daemon knows (an id in its answers file) tells it the version it is at now. */
+  private async reportVersions(dir: string): Promise<void> {
+    const [{readProjectAnswers}, {diskProject}] = await Promise.all([
+      import('../src/update/update.js'),
+      import('../src/update/project-dir.js'),
+    ])
+    const {entries} = await readProjectAnswers(diskProject(dir), dir)
+    const recorded = entries.filter((e) => e.project !== undefined)
+    if (recorded.length === 0) return
+    const client = await this.remoteClient()
+    for (const e of recorded) await client.registerProject({id: e.project!, template: e.template, version: e.version})
   }
 }

@@ -5,6 +5,7 @@ import {writeFile} from 'node:fs/promises'
 
 import {create as createTar} from 'tar'
 import {Agent} from 'undici'
+import type {ProjectList, ProjectRecord} from '../update/projects.js'
 import type {Dispatcher} from 'undici'
 
 import type {Role} from '../auth/policy.js'
@@ -207,6 +208,33 @@ export class TemplateClient {
   }
 
   /** Every published version, newest first. */
+  /**
+   * Registers a project with the daemon (`POST /projects`), or with `id` reports the
+   * version it is at now.
+   *
+   * @example
+   * ```ts
+   * const {id} = await client.registerProject({template: 'fastapi-service', version: '1.2.0', name: 'billing'})
+   * ```
+   */
+  registerProject(project: {id?: string; template: string; version: string; name?: string}): Promise<ProjectRecord> {
+    return this.#json<ProjectRecord>('POST', '/api/v1/projects', {json: project})
+  }
+
+  /**
+   * The caller's projects (`GET /projects`); `outdated` keeps those behind their template.
+   *
+   * @example
+   * ```ts
+   * const {items} = await client.listProjects({outdated: true})
+   * ```
+   */
+  listProjects(opts: {outdated?: boolean; limit?: number; offset?: number} = {}): Promise<ProjectList> {
+    const query: Record<string, string> = {}
+    for (const [key, value] of Object.entries(opts)) if (value !== undefined) query[key] = String(value)
+    return this.#json<ProjectList>('GET', '/api/v1/projects', {query})
+  }
+
   async versions(ref: string): Promise<VersionInfo[]> {
     const all: VersionInfo[] = []
     for (let offset = 0; ;) {

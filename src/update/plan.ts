@@ -80,6 +80,7 @@ export function sameBytes(a: Uint8Array | null | undefined, b: Uint8Array | null
 function patchOf(path: string, before: Uint8Array | null, after: Uint8Array | null): string | undefined {
   if (sameBytes(before, after)) return undefined
   if ((before && isBinary(before)) || (after && isBinary(after))) return undefined
+  // jsdiff starts with an `Index:`-style rule line; git's patches do not.
   return createTwoFilesPatch(
     before ? `a/${path}` : '/dev/null',
     after ? `b/${path}` : '/dev/null',
@@ -88,7 +89,7 @@ function patchOf(path: string, before: Uint8Array | null, after: Uint8Array | nu
     undefined,
     undefined,
     {context: 3},
-  )
+  ).replace(/^=+\n/, '')
 }
 
 /**

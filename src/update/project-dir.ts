@@ -18,6 +18,8 @@ import {promisify} from 'node:util'
 
 import {UnsafePathError, UsageError} from '../domain/errors.js'
 import {assertSafeRelativePath} from '../domain/paths.js'
+import {ANSWERS_FILE, serializeAnswersDocument} from './answers-file.js'
+import type {AnswersDocument} from './answers-file.js'
 import {DirtyProjectError, InterruptedUpdateError, UpdateNotWrittenError} from './errors.js'
 import type {Changes} from './plan.js'
 import {computeUpdate} from './update.js'
@@ -315,4 +317,19 @@ export async function updateProjectDir(
   const written = opts.dryRun ? [] : [...changes.keys()].sort()
   if (!opts.dryRun && changes.size > 0) await applyChanges(root, changes)
   return {dir: root, dryRun: opts.dryRun === true, recovered, written, ...report}
+}
+
+/**
+ * Rewrites a project's .maestro-answers.yaml (temp file + rename: never half a file).
+ *
+ * @example
+ * ```ts
+ * await writeAnswersDocument('./billing', {entries})
+ * ```
+ */
+export async function writeAnswersDocument(dir: string, doc: AnswersDocument): Promise<void> {
+  const file = join(resolve(dir), ANSWERS_FILE)
+  const tmp = `${file}.maestro-${process.pid}`
+  await writeFile(tmp, serializeAnswersDocument(doc))
+  await rename(tmp, file)
 }

@@ -9,6 +9,7 @@ import express from 'express'
 import type {Router} from 'express'
 
 import {decodeFiles, toBase64} from '../../client/wire.js'
+import type {WireFiles} from '../../client/wire.js'
 import {NotFoundError, UsageError} from '../../domain/errors.js'
 import {ownRecord} from '../../domain/records.js'
 import type {Answers} from '../../domain/types.js'
@@ -18,7 +19,7 @@ import {computeUpdate, diffVersions, memoryProject, readProjectAnswers} from '..
 import type {UpdateRegistry} from '../../update/update.js'
 import {defineRoute, mountRoutes} from '../route.js'
 import type {RouteSpec} from '../route.js'
-import {templateIdParam} from '../schemas.js'
+import {ref, templateIdParam} from '../schemas.js'
 import type {JsonSchema} from '../schemas.js'
 import type {DaemonRegistry, Limits, RouterDeps} from '../types.js'
 import {unpackTarGz} from '../archive.js'
@@ -77,7 +78,7 @@ interface DiffBody {
 }
 
 interface UpdateBody {
-  files: Record<string, string>
+  files: WireFiles
   to?: string | string[]
   answers?: Record<string, unknown>
   conflict?: 'inline' | 'rej'
@@ -190,7 +191,7 @@ export const PROJECT_ROUTES = (listMax: number): RouteSpec[] => [
       schema: {
         type: 'object',
         properties: {
-          files: {type: 'object', additionalProperties: {type: 'string', contentEncoding: 'base64'}},
+          files: ref('WireFiles'),
           to: TO,
           answers: ANSWERS,
           conflict: CONFLICT,
