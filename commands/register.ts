@@ -14,16 +14,21 @@ export default class Register extends BaseCommand<typeof Register> {
     dir: Args.directory({description: 'the project folder (holds .maestro-answers.yaml)', default: '.'}),
   }
   static override flags = {
-    name: Flags.string({description: "a name for the project in the daemon's list (default: the folder's name)"}),
+    name: Flags.string({
+      description: "a name for the project in the daemon's list (default: the folder's name)",
+    }),
   }
 
   async run(): Promise<{dir: string; projects: ProjectRecord[]}> {
-    const [{basename, resolve}, {diskProject, recoverInterrupted, writeAnswersDocument}, {readProjectAnswers}] =
-      await Promise.all([
-        import('node:path'),
-        import('../src/update/project-dir.js'),
-        import('../src/update/update.js'),
-      ])
+    const [
+      {basename, resolve},
+      {diskProject, recoverInterrupted, writeAnswersDocument},
+      {readProjectAnswers},
+    ] = await Promise.all([
+      import('node:path'),
+      import('../src/update/project-dir.js'),
+      import('../src/update/update.js'),
+    ])
     const dir = resolve(this.args.dir)
     const client = await this.remoteClient()
     await recoverInterrupted(dir)

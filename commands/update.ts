@@ -28,7 +28,9 @@ export default class Update extends BaseCommand<typeof Update> {
       multipleNonGreedy: true,
     }),
     answers: Flags.file({char: 'a', description: 'YAML or JSON file of answers', exists: true}),
-    'dry-run': Flags.boolean({description: "print each file's fate (and with --json its patch), write nothing"}),
+    'dry-run': Flags.boolean({
+      description: "print each file's fate (and with --json its patch), write nothing",
+    }),
     conflict: Flags.string({
       description: 'how conflicts are written: inline git markers, or .rej files beside your unchanged lines',
       options: ['inline', 'rej'],
@@ -53,7 +55,8 @@ export default class Update extends BaseCommand<typeof Update> {
       force: flags.force,
       ...(this.interactive ? {ask: askMissing} : {}),
     })
-    if (this.flags.remote && !result.dryRun && result.status !== 'current') await this.reportVersions(result.dir)
+    if (this.flags.remote && !result.dryRun && result.status !== 'current')
+      await this.reportVersions(result.dir)
     if (!this.jsonEnabled()) this.log(printUpdate(result))
     // Nothing reported as success that was not: conflicts exit 1.
     if (result.conflicts.length > 0) process.exitCode = 1
@@ -71,6 +74,7 @@ export default class Update extends BaseCommand<typeof Update> {
     const recorded = entries.filter((e) => e.project !== undefined)
     if (recorded.length === 0) return
     const client = await this.remoteClient()
-    for (const e of recorded) await client.registerProject({id: e.project!, template: e.template, version: e.version})
+    for (const e of recorded)
+      await client.registerProject({id: e.project!, template: e.template, version: e.version})
   }
 }

@@ -38,7 +38,9 @@ export function printUpdate(result: DirUpdateResult, opts: {verbose?: boolean} =
       f.conflicts !== undefined ? `${f.conflicts} conflict${f.conflicts === 1 ? '' : 's'}` : '',
       f.rej !== undefined ? `template's change in ${f.rej}` : '',
     ].filter(Boolean)
-    lines.push(`  ${FATE_WORDS[f.fate].padEnd(width)}  ${f.path}${extra.length > 0 ? `  (${extra.join('; ')})` : ''}`)
+    lines.push(
+      `  ${FATE_WORDS[f.fate].padEnd(width)}  ${f.path}${extra.length > 0 ? `  (${extra.join('; ')})` : ''}`,
+    )
   }
   if (result.status === 'current') lines.push('Nothing to update.')
   else if (result.dryRun) lines.push('Dry run: nothing was written.')

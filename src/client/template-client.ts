@@ -217,7 +217,12 @@ export class TemplateClient {
    * const {id} = await client.registerProject({template: 'fastapi-service', version: '1.2.0', name: 'billing'})
    * ```
    */
-  registerProject(project: {id?: string; template: string; version: string; name?: string}): Promise<ProjectRecord> {
+  registerProject(project: {
+    id?: string
+    template: string
+    version: string
+    name?: string
+  }): Promise<ProjectRecord> {
     return this.#json<ProjectRecord>('POST', '/api/v1/projects', {json: project})
   }
 

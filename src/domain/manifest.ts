@@ -381,7 +381,11 @@ function semanticIssues(m: Record<string, unknown>): {pointer: string; message: 
           pointer: `${at}/version`,
           message: `migrations[${i}].version ${step.version} is newer than the template (${m.version}); a migration belongs to the version that made the change`,
         })
-    const pair = isRecord(step.rename_parameter) ? step.rename_parameter : isRecord(step.move) ? step.move : null
+    const pair = isRecord(step.rename_parameter)
+      ? step.rename_parameter
+      : isRecord(step.move)
+        ? step.move
+        : null
     if (pair && pair.from === pair.to)
       issues.push({pointer: at, message: `migrations[${i}] renames ${JSON.stringify(pair.from)} to itself`})
     for (const path of isRecord(step.move) ? [step.move.from, step.move.to] : [step.delete]) {
@@ -501,6 +505,7 @@ export function parseManifest(text: string, file = 'manifest.yaml'): Manifest {
   }
   if (m.license !== undefined) manifest.license = m.license as string
   if (m.maestro !== undefined) manifest.maestro = m.maestro as string
-  if (Array.isArray(m.migrations) && m.migrations.length > 0) manifest.migrations = m.migrations as Migration[]
+  if (Array.isArray(m.migrations) && m.migrations.length > 0)
+    manifest.migrations = m.migrations as Migration[]
   return manifest
 }

@@ -60,7 +60,8 @@ function invalid(file: string, why: string): never {
 }
 
 function readEntry(raw: unknown, file: string, where: string): ProjectEntry {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) invalid(file, `${where} is not a mapping`)
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    invalid(file, `${where} is not a mapping`)
   const r = raw as Record<string, unknown>
   for (const key of ['template', 'version', 'commit'] as const)
     if (typeof r[key] !== 'string' || r[key] === '') invalid(file, `${where} has no ${key}`)
@@ -127,7 +128,10 @@ export function serializeAnswersDocument(doc: AnswersDocument): Uint8Array {
     ...(e.path !== undefined ? {path: e.path} : {}),
     answers: e.answers,
   })
-  const single = doc.entries.length === 1 && doc.entries[0]!.step === undefined && doc.entries[0]!.path === undefined
-  const body = stringify(single ? plain(doc.entries[0]!) : {templates: doc.entries.map(plain)}, {lineWidth: 0})
+  const single =
+    doc.entries.length === 1 && doc.entries[0]!.step === undefined && doc.entries[0]!.path === undefined
+  const body = stringify(single ? plain(doc.entries[0]!) : {templates: doc.entries.map(plain)}, {
+    lineWidth: 0,
+  })
   return new TextEncoder().encode(HEADER + body)
 }

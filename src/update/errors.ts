@@ -19,7 +19,8 @@ export class NotAProjectError extends MaestroError {
 export class DirtyProjectError extends MaestroError {
   static readonly code = 'PROJECT_DIRTY'
   constructor(dir: string, changed: string[]) {
-    const shown = changed.slice(0, 10).join(', ') + (changed.length > 10 ? `, and ${changed.length - 10} more` : '')
+    const shown =
+      changed.slice(0, 10).join(', ') + (changed.length > 10 ? `, and ${changed.length - 10} more` : '')
     super(
       `${dir} has uncommitted changes (${shown}); commit or stash them first so the update can be reviewed and undone, or pass --force`,
       {code: DirtyProjectError.code, status: 409, data: {dir, changed}},

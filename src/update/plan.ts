@@ -22,14 +22,7 @@ import type {ConflictStyle, MergeLabels} from './merge.js'
  *   user, or a binary file changed on both sides: binaries are never merged).
  */
 export type FileFate =
-  | 'unchanged'
-  | 'updated'
-  | 'merged'
-  | 'conflict'
-  | 'added'
-  | 'removed'
-  | 'kept-deleted'
-  | 'kept'
+  'unchanged' | 'updated' | 'merged' | 'conflict' | 'added' | 'removed' | 'kept-deleted' | 'kept'
 
 export interface FilePlan {
   path: string
@@ -74,7 +67,9 @@ const text = (bytes: Uint8Array): string => decoder.decode(bytes)
 export function sameBytes(a: Uint8Array | null | undefined, b: Uint8Array | null | undefined): boolean {
   if (a === b) return true
   if (!a || !b || a.byteLength !== b.byteLength) return false
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength))
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(
+    Buffer.from(b.buffer, b.byteOffset, b.byteLength),
+  )
 }
 
 function patchOf(path: string, before: Uint8Array | null, after: Uint8Array | null): string | undefined {

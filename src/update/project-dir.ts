@@ -69,7 +69,8 @@ export function diskProject(dir: string): ProjectFiles {
       if (st === null) return null
       if (st.isSymbolicLink())
         throw new UnsafePathError(path, 'is a symbolic link in the project; update does not follow links')
-      if (!st.isFile()) throw new UnsafePathError(path, 'is a folder in the project where the template has a file')
+      if (!st.isFile())
+        throw new UnsafePathError(path, 'is a folder in the project where the template has a file')
       return new Uint8Array(await readFile(file))
     },
   }
@@ -88,12 +89,16 @@ export async function assertClean(dir: string): Promise<void> {
   const root = resolve(dir)
   let out: string
   try {
-    ;({stdout: out} = await run('git', ['status', '--porcelain=v1', '-z', '--untracked-files=normal', '--', '.'], {
-      cwd: root,
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-      env: {...process.env, GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C'},
-    }))
+    ;({stdout: out} = await run(
+      'git',
+      ['status', '--porcelain=v1', '-z', '--untracked-files=normal', '--', '.'],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+        env: {...process.env, GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C'},
+      },
+    ))
   } catch (err) {
     if (errno(err) === 'ENOENT') {
       // No git installed: only a problem when this is a repository.
@@ -119,7 +124,10 @@ async function safeTarget(root: string, path: string): Promise<void> {
     const st = await lstatOrNull(abs(root, parts.slice(0, i).join('/')))
     if (st === null) return
     if (st.isSymbolicLink())
-      throw new UnsafePathError(path, `${parts.slice(0, i).join('/')} is a symbolic link; refusing to write through it`)
+      throw new UnsafePathError(
+        path,
+        `${parts.slice(0, i).join('/')} is a symbolic link; refusing to write through it`,
+      )
     if (i < parts.length && !st.isDirectory())
       throw new UnsafePathError(path, `${parts.slice(0, i).join('/')} is a file where a folder is needed`)
     if (i === parts.length && !st.isFile())
@@ -141,7 +149,8 @@ async function rollback(root: string, journal: Journal): Promise<void> {
     const staged = abs(join(work, 'new'), op.path)
     const saved = abs(join(work, 'old'), op.path)
     // A write whose staged file is gone has been swapped in: take it out again.
-    if (op.action === 'write' && !existsSync(staged) && (await lstatOrNull(target)) !== null) await unlink(target)
+    if (op.action === 'write' && !existsSync(staged) && (await lstatOrNull(target)) !== null)
+      await unlink(target)
     if ((await lstatOrNull(saved)) !== null) await rename(saved, target)
   }
   for (const dir of [...journal.dirs].reverse()) await rmdir(abs(root, dir)).catch(() => undefined)
@@ -256,7 +265,11 @@ export async function applyChanges(dir: string, changes: Changes): Promise<void>
     try {
       await rollback(root, journal)
     } catch (undo) {
-      throw new InterruptedUpdateError(root, work, `${(err as Error).message}; undoing: ${(undo as Error).message}`)
+      throw new InterruptedUpdateError(
+        root,
+        work,
+        `${(err as Error).message}; undoing: ${(undo as Error).message}`,
+      )
     }
     const e = err as NodeJS.ErrnoException
     // An errno code says it; the message repeats the (possibly very long) paths.

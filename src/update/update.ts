@@ -122,9 +122,14 @@ const sameAnswers = (a: Answers, b: Answers): boolean => {
   return true
 }
 
-function pick(params: readonly Parameter[], answers: Record<string, unknown>, only?: (p: Parameter) => boolean) {
+function pick(
+  params: readonly Parameter[],
+  answers: Record<string, unknown>,
+  only?: (p: Parameter) => boolean,
+) {
   const out = ownRecord() as Record<string, unknown>
-  for (const p of params) if (Object.hasOwn(answers, p.name) && (only?.(p) ?? true)) out[p.name] = answers[p.name]
+  for (const p of params)
+    if (Object.hasOwn(answers, p.name) && (only?.(p) ?? true)) out[p.name] = answers[p.name]
   return out
 }
 
@@ -201,7 +206,8 @@ export async function computeUpdate(
     const recorded = await locateRecorded(registry, entry)
     const versions = await registry.versions(entry.template)
     const spec = targetSpec(entry, opts.to)
-    const targetVersion = spec === undefined ? (newestIn(versions, `^${entry.version}`) ?? entry.version) : spec
+    const targetVersion =
+      spec === undefined ? (newestIn(versions, `^${entry.version}`) ?? entry.version) : spec
     const target =
       targetVersion === recorded.version ? recorded : await registry.get(`${entry.template}@${targetVersion}`)
     if (semver.lt(target.version, recorded.version))
@@ -233,7 +239,10 @@ export async function computeUpdate(
       migrations: steps.length,
     }
     report.templates.push(summary)
-    if (target.version === recorded.version && sameAnswers(recordable(params, theirsAnswers), entry.answers)) {
+    if (
+      target.version === recorded.version &&
+      sameAnswers(recordable(params, theirsAnswers), entry.answers)
+    ) {
       entries.push(entry)
       continue
     }
@@ -257,7 +266,8 @@ export async function computeUpdate(
     const declared = await migrationPaths(steps, theirs.answers, target.manifest, prefix)
     const {moves, deletes} = expandFolders(declared.moves, declared.deletes, [...baseFiles.keys()])
     const ours = new Map<string, Uint8Array | null>()
-    for (const path of pathsToRead(baseFiles, theirsFiles, moves, deletes)) ours.set(path, await readOurs(path))
+    for (const path of pathsToRead(baseFiles, theirsFiles, moves, deletes))
+      ours.set(path, await readOurs(path))
     const plan = planUpdate({
       base: baseFiles,
       theirs: theirsFiles,
@@ -282,7 +292,10 @@ export async function computeUpdate(
   const unknown = Object.keys(given).filter((name) => !used.has(name))
   if (unknown.length > 0)
     throw new InvalidAnswersError(
-      unknown.map((name) => ({path: `/${name}`, message: `no template of this project has a parameter ${name}`})),
+      unknown.map((name) => ({
+        path: `/${name}`,
+        message: `no template of this project has a parameter ${name}`,
+      })),
     )
 
   report.conflicts = report.files.filter((f) => f.fate === 'conflict').map((f) => f.path)
@@ -343,7 +356,6 @@ export async function checkProject(
   return {outdated: templates.some((t) => t.compatible !== null), templates}
 }
 
-
 /** Project files held in memory (an uploaded archive, a render). */
 export function memoryProject(files: ReadonlyMap<string, Uint8Array>): ProjectFiles {
   return {read: async (path) => files.get(path) ?? null}
@@ -391,10 +403,7 @@ export async function diffVersions(
       entries: [{template, version: from.version, commit: base.commit, answers: base.answers}],
     }),
   )
-  const given = pick(
-    (await registry.get(`${template}@${opts.to}`)).manifest.parameters,
-    opts.answers ?? {},
-  )
+  const given = pick((await registry.get(`${template}@${opts.to}`)).manifest.parameters, opts.answers ?? {})
   const {report} = await computeUpdate(registry, memoryProject(files), {to: [opts.to], answers: given})
   const summary = report.templates[0]!
   return {

@@ -87,14 +87,18 @@ describe('update over the API (built daemon and CLI)', () => {
     const after = await api('GET', '/api/v1/projects?outdated=true')
     expect(after.data.items.map((p: {id: string}) => p.id)).not.toContain(recorded.project)
     const all = await api('GET', '/api/v1/projects')
-    expect(all.data.items).toContainEqual(expect.objectContaining({id: recorded.project, version: '1.1.0', outdated: false}))
+    expect(all.data.items).toContainEqual(
+      expect.objectContaining({id: recorded.project, version: '1.1.0', outdated: false}),
+    )
   })
 
   it('a render for an update records no project', async () => {
     const before = (await api('GET', '/api/v1/projects')).data.total
     const res = await api('POST', `/api/v1/templates/${NAME}/instantiate`, {forUpdate: true})
     expect(res.status).toBe(200)
-    expect(parse(Buffer.from(res.data.files['.maestro-answers.yaml'], 'base64').toString()).project).toBeUndefined()
+    expect(
+      parse(Buffer.from(res.data.files['.maestro-answers.yaml'], 'base64').toString()).project,
+    ).toBeUndefined()
     expect((await api('GET', '/api/v1/projects')).data.total).toBe(before)
   })
 
@@ -112,10 +116,16 @@ describe('update over the API (built daemon and CLI)', () => {
     cpSync(viaApi, viaCli, {recursive: true})
 
     for (const style of ['inline', 'rej'] as const) {
-      const dryRun = runBin(['update', viaCli, '--dry-run', '--json', '--conflict', style, '--remote', daemon.url], env)
+      const dryRun = runBin(
+        ['update', viaCli, '--dry-run', '--json', '--conflict', style, '--remote', daemon.url],
+        env,
+      )
       expect(dryRun.status).toBe(1)
       const computed = JSON.parse(dryRun.stdout)
-      const answered = await api('POST', `/api/v1/templates/${NAME}/update`, {files: upload(viaApi), conflict: style})
+      const answered = await api('POST', `/api/v1/templates/${NAME}/update`, {
+        files: upload(viaApi),
+        conflict: style,
+      })
       expect(answered.status).toBe(200)
       expect(answered.data.status).toBe('conflicts')
       expect(answered.data.files).toEqual(computed.files)
@@ -145,7 +155,9 @@ describe('update over the API (built daemon and CLI)', () => {
     })
     expect(res.status).toBe(200)
     expect(res.data).toMatchObject({template: NAME, from: '1.0.0', to: '1.1.0', migrations: 2})
-    const fates = Object.fromEntries(res.data.files.map((f: {path: string; fate: string}) => [f.path, f.fate]))
+    const fates = Object.fromEntries(
+      res.data.files.map((f: {path: string; fate: string}) => [f.path, f.fate]),
+    )
     expect(fates).toEqual({
       'README.md': 'updated',
       'config.txt': 'updated',
@@ -192,7 +204,9 @@ describe('update over the API (built daemon and CLI)', () => {
     const run = cli('register', dir, '--name', 'billing', '--json')
     expect(run.status, run.stderr).toBe(0)
     const {projects} = JSON.parse(run.stdout)
-    expect(projects).toMatchObject([{template: NAME, version: '1.0.0', source: 'register', name: 'billing', outdated: true}])
+    expect(projects).toMatchObject([
+      {template: NAME, version: '1.0.0', source: 'register', name: 'billing', outdated: true},
+    ])
     expect(parse(readFileSync(answers, 'utf8')).project).toBe(projects[0].id)
     const listed = await api('GET', '/api/v1/projects?outdated=true')
     expect(listed.data.items.map((p: {id: string}) => p.id)).toContain(projects[0].id)

@@ -101,4 +101,5 @@ export function readTree(dir: string, skip: string[] = ['.git']): Record<string,
 export const hex = (bytes: Uint8Array) => `hex:${Buffer.from(bytes).toString('hex')}`
 
 /** The answers file without its commit line (commit ids differ per store). */
-export const withoutCommit = (text: string) => text.replace(/^(\s*)commit: [0-9a-f]{40}$/gm, '$1commit: <commit>')
+export const withoutCommit = (text: string) =>
+  text.replace(/^(\s*)commit: [0-9a-f]{40}$/gm, '$1commit: <commit>')

@@ -90,9 +90,16 @@ ${answers}`
   const CASES: Case[] = [
     {
       name: 'the user edits a line the template did not touch: merged cleanly',
-      edit: (dir) => writeFileSync(join(dir, 'README.md'), readFileSync(join(dir, 'README.md'), 'utf8').replace('alpha', 'alpha mine')),
+      edit: (dir) =>
+        writeFileSync(
+          join(dir, 'README.md'),
+          readFileSync(join(dir, 'README.md'), 'utf8').replace('alpha', 'alpha mine'),
+        ),
       expected: () => ({
-        tree: {...UPDATED, 'README.md': '# demo\n\nalpha mine\nbeta\ngamma\ndelta v2\nepsilon\nzeta\neta v2\n'},
+        tree: {
+          ...UPDATED,
+          'README.md': '# demo\n\nalpha mine\nbeta\ngamma\ndelta v2\nepsilon\nzeta\neta v2\n',
+        },
         exit: 0,
         fates: {
           'README.md': 'merged',
@@ -124,7 +131,8 @@ ${answers}`
               tree: {
                 ...UPDATED,
                 'config.txt': 'name=demo\nport=7000\nmode=dev\n',
-                'config.txt.rej': '--- a/config.txt\n+++ b/config.txt\n@@ -2,1 +2,1 @@\n-port=8000\n+port=9000\n',
+                'config.txt.rej':
+                  '--- a/config.txt\n+++ b/config.txt\n@@ -2,1 +2,1 @@\n-port=8000\n+port=9000\n',
               },
               exit: 1,
               fates: {'config.txt': 'conflict'},
@@ -136,7 +144,7 @@ ${answers}`
       expected: () => ({tree: without(UPDATED, 'README.md'), exit: 0, fates: {'README.md': 'kept-deleted'}}),
     },
     {
-      name: "the user added files: they are left alone",
+      name: 'the user added files: they are left alone',
       edit: (dir) => writeFolder(dir, {'notes.md': 'my notes\n', 'src/extra.py': 'print(1)\n'}),
       expected: () => ({tree: {...UPDATED, 'notes.md': 'my notes\n', 'src/extra.py': 'print(1)\n'}, exit: 0}),
     },
@@ -150,7 +158,7 @@ ${answers}`
       }),
     },
     {
-      name: "the template moved a file the user edited: the edit follows it (migration)",
+      name: 'the template moved a file the user edited: the edit follows it (migration)',
       edit: (dir) => writeFileSync(join(dir, 'rename-me.txt'), 'a mine\nb\nc\nd\n'),
       expected: () => ({
         tree: {...UPDATED, 'docs/renamed.txt': 'a mine\nb\nc\nd v2\n'},
@@ -170,7 +178,11 @@ ${answers}`
     {
       name: 'a binary file changed on both sides is never merged: the user copy wins',
       edit: (dir) => writeFileSync(join(dir, 'logo.bin'), Uint8Array.of(0, 9, 9, 9)),
-      expected: () => ({tree: {...UPDATED, 'logo.bin': hex(Uint8Array.of(0, 9, 9, 9))}, exit: 0, fates: {'logo.bin': 'kept'}}),
+      expected: () => ({
+        tree: {...UPDATED, 'logo.bin': hex(Uint8Array.of(0, 9, 9, 9))},
+        exit: 0,
+        fates: {'logo.bin': 'kept'},
+      }),
     },
     {
       name: 'the new parameter is answered with --set, the renamed one keeps its answer',
@@ -180,7 +192,9 @@ ${answers}`
         tree: {
           ...UPDATED,
           LICENSE: 'Apache-2.0\n',
-          '.maestro-answers.yaml': ANSWERS_V2('  project_name: demo\n  new_flag: custom\n  license_name: Apache-2.0\n'),
+          '.maestro-answers.yaml': ANSWERS_V2(
+            '  project_name: demo\n  new_flag: custom\n  license_name: Apache-2.0\n',
+          ),
         },
         exit: 0,
       }),
@@ -198,8 +212,12 @@ ${answers}`
         expect(run.status, run.stderr).toBe(want.exit)
         expect(tree(dir)).toEqual(want.tree)
         expect(run.data.status).toBe(want.exit === 1 ? 'conflicts' : 'updated')
-        expect(run.data.templates).toMatchObject([{template: NAME, from: '1.0.0', to: '1.1.0', migrations: 2}])
-        const fates = Object.fromEntries(run.data.files.map((f: {path: string; fate: string}) => [f.path, f.fate]))
+        expect(run.data.templates).toMatchObject([
+          {template: NAME, from: '1.0.0', to: '1.1.0', migrations: 2},
+        ])
+        const fates = Object.fromEntries(
+          run.data.files.map((f: {path: string; fate: string}) => [f.path, f.fate]),
+        )
         expect(fates).toMatchObject(want.fates ?? {})
         expect(run.data.conflicts).toEqual(want.exit === 1 ? ['config.txt'] : [])
         // A second run has nothing left to do.
@@ -374,8 +392,20 @@ ${answers}`
     expect(t['web/config.txt']).toContain('<<<<<<< ours (your project)\nport=7000\n=======\nport=9000\n')
     const recorded = parse(readFileSync(join(dir, '.maestro-answers.yaml'), 'utf8'))
     expect(recorded.templates).toMatchObject([
-      {template: NAME, version: '1.1.0', step: 'api', path: 'api', answers: {project_name: 'api', new_flag: 'plain'}},
-      {template: NAME, version: '1.1.0', step: 'web', path: 'web', answers: {project_name: 'web', license_name: 'MIT'}},
+      {
+        template: NAME,
+        version: '1.1.0',
+        step: 'api',
+        path: 'api',
+        answers: {project_name: 'api', new_flag: 'plain'},
+      },
+      {
+        template: NAME,
+        version: '1.1.0',
+        step: 'web',
+        path: 'web',
+        answers: {project_name: 'web', license_name: 'MIT'},
+      },
     ])
   })
 })

@@ -26,7 +26,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute()
-  await db.schema.createIndex('projects_tenant_created').on('projects').columns(['tenant', 'created_at', 'id']).execute()
+  await db.schema
+    .createIndex('projects_tenant_created')
+    .on('projects')
+    .columns(['tenant', 'created_at', 'id'])
+    .execute()
   await db.schema.createIndex('projects_template').on('projects').columns(['template_id']).execute()
 }
 

@@ -173,7 +173,8 @@ export const PROJECT_ROUTES = (listMax: number): RouteSpec[] => [
       },
     },
     handle: ({registry, params, body}) => {
-      if (params.id.includes('@')) throw new UsageError('give the versions as from and to, not @version in the path')
+      if (params.id.includes('@'))
+        throw new UsageError('give the versions as from and to, not @version in the path')
       return diffVersions(registry, params.id, body)
     },
   }),
@@ -288,7 +289,7 @@ export const PROJECT_ROUTES = (listMax: number): RouteSpec[] => [
     operationId: 'registerProject',
     summary: 'Register a project made elsewhere (or report its new version), so GET /projects sees it',
     description:
-      'Without `id` a new project is recorded (201) and its id returned, to be written into its .maestro-answers.yaml; with the id of one of this tenant\'s projects, its version is moved (200).',
+      "Without `id` a new project is recorded (201) and its id returned, to be written into its .maestro-answers.yaml; with the id of one of this tenant's projects, its version is moved (200).",
     tags: [TAG],
     permission: 'template:use',
     body: {

@@ -333,7 +333,10 @@ export const TEMPLATE_ROUTES = (listMax: number): RouteSpec[] => [
     },
     handle: async ({req, res, registry, params, query, body, deps}) => {
       const format = negotiate(req, body.format)
-      const options = {...(body.answers ? {answers: body.answers} : {}), useDefaults: body.useDefaults ?? true}
+      const options = {
+        ...(body.answers ? {answers: body.answers} : {}),
+        useDefaults: body.useDefaults ?? true,
+      }
       // A project made here is recorded (GET /projects); a render for an update is not a project.
       const project = body.forUpdate
         ? await registry.instantiate(refFrom(params.id, query), {...options, forUpdate: true})
