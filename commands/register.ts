@@ -7,8 +7,8 @@ export default class Register extends BaseCommand<typeof Register> {
   static override description =
     'Register a generated project with the daemon at --remote, so GET /projects lists it (and says when it falls behind)'
   static override examples = [
-    '<%= config.bin %> register ./billing --remote http://localhost:8005',
-    '<%= config.bin %> register ./billing --remote http://localhost:8005 --name billing-api --json',
+    '<%= config.bin %> register ./billing --remote http://registry.internal:8005',
+    '<%= config.bin %> register ./billing --remote http://registry.internal:8005 --name billing-api --json',
   ]
   static override args = {
     dir: Args.directory({description: 'the project folder (holds .maestro-answers.yaml)', default: '.'}),

@@ -8,8 +8,8 @@ export default class Update extends BaseCommand<typeof Update> {
     'Update a generated project to a newer version of its template, merging your changes three ways'
   static override examples = [
     '<%= config.bin %> update ./billing --dry-run',
-    '<%= config.bin %> update ./billing --to 2.0.0 --set with_docker=true',
-    '<%= config.bin %> update ./billing --conflict rej --json',
+    '<%= config.bin %> update ./billing --set port=9000 --json',
+    '<%= config.bin %> update ./billing --to ^1 --conflict rej',
   ]
   static override args = {
     dir: Args.directory({description: 'the project folder (holds .maestro-answers.yaml)', default: '.'}),
