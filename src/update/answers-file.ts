@@ -63,15 +63,18 @@ function readEntry(raw: unknown, file: string, where: string): ProjectEntry {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
     invalid(file, `${where} is not a mapping`)
   const r = raw as Record<string, unknown>
-  for (const key of ['template', 'version', 'commit'] as const)
+  for (const key of ['template', 'version'] as const)
     if (typeof r[key] !== 'string' || r[key] === '') invalid(file, `${where} has no ${key}`)
+  // The commit only informs (the version is what update renders): a hand-written file may leave it out.
+  if (r.commit !== undefined && r.commit !== null && typeof r.commit !== 'string')
+    invalid(file, `${where}.commit is not a string`)
   const answers = r.answers ?? {}
   if (answers === null || typeof answers !== 'object' || Array.isArray(answers))
     invalid(file, `${where}.answers is not a mapping`)
   const entry: ProjectEntry = {
     template: r.template as string,
     version: r.version as string,
-    commit: r.commit as string,
+    commit: typeof r.commit === 'string' ? r.commit : '',
     answers: Object.assign(ownRecord(), answers) as Answers,
   }
   for (const key of ['project', 'step', 'path'] as const) {
