@@ -586,6 +586,8 @@ const FLAG_RUNS: {line: string; status: number}[] = [
     status: 0,
   },
   {line: `maestro-tpl check ./billing --json ${LOCAL}`, status: 0},
+  {line: `maestro-tpl check ./billing --remote ${DAEMON} ${LOCAL}`, status: 0},
+  {line: `maestro-tpl update ./billing --dry-run --remote ${DAEMON} ${LOCAL}`, status: 0},
   {line: `maestro-tpl register ./billing --name flags-billing --json --remote ${DAEMON} ${LOCAL}`, status: 0},
   {line: `maestro-tpl db migrate --remote ${DAEMON}`, status: 2},
   {line: `maestro-tpl get fastapi-service --json ${LOCAL} --remote ${DAEMON}`, status: 0},
