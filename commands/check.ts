@@ -1,3 +1,5 @@
+import {resolve} from 'node:path'
+
 import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../src/cli/base-command.js'
@@ -12,11 +14,10 @@ export default class Check extends BaseCommand<typeof Check> {
   }
 
   async run(): Promise<CheckReport & {dir: string}> {
-    const [{checkProject}, {diskProject, recoverInterrupted}, {printCheck}, {resolve}] = await Promise.all([
+    const [{checkProject}, {diskProject, recoverInterrupted}, {printCheck}] = await Promise.all([
       import('../src/update/update.js'),
       import('../src/update/project-dir.js'),
       import('../src/cli/update-output.js'),
-      import('node:path'),
     ])
     const dir = resolve(this.args.dir)
     await recoverInterrupted(dir)

@@ -1,3 +1,5 @@
+import {basename, resolve} from 'node:path'
+
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../src/cli/base-command.js'
@@ -20,15 +22,9 @@ export default class Register extends BaseCommand<typeof Register> {
   }
 
   async run(): Promise<{dir: string; projects: ProjectRecord[]}> {
-    const [
-      {basename, resolve},
-      {diskProject, recoverInterrupted, writeAnswersDocument},
-      {readProjectAnswers},
-    ] = await Promise.all([
-      import('node:path'),
-      import('../src/update/project-dir.js'),
-      import('../src/update/update.js'),
-    ])
+    const [{diskProject, recoverInterrupted, writeAnswersDocument}, {readProjectAnswers}] = await Promise.all(
+      [import('../src/update/project-dir.js'), import('../src/update/update.js')],
+    )
     const dir = resolve(this.args.dir)
     const client = await this.remoteClient()
     await recoverInterrupted(dir)

@@ -7,7 +7,7 @@ import semver from 'semver'
 import {RenderError, UnsafePathError} from '../domain/errors.js'
 import {assertSafeRelativePath} from '../domain/paths.js'
 import {ownRecord} from '../domain/records.js'
-import type {Answers, Manifest, Migration} from '../domain/types.js'
+import type {AnswerValue, Answers, Manifest, Migration} from '../domain/types.js'
 import {createLiquid, liquidErrorMessage} from '../render/liquid.js'
 
 /**
@@ -30,7 +30,7 @@ export function migrationsBetween(target: Manifest, from: string, to: string): M
 
 /** The recorded answers under the target's parameter names. */
 export function migrateAnswers(answers: Answers, steps: readonly Migration[]): Answers {
-  const out = Object.assign(ownRecord(), answers) as Answers
+  const out: Answers = Object.assign(ownRecord<AnswerValue>(), answers)
   for (const step of steps) {
     const rename = step.rename_parameter
     if (!rename || !Object.hasOwn(out, rename.from)) continue

@@ -106,7 +106,7 @@ export async function assertClean(dir: string): Promise<void> {
         throw new UsageError(`${root} is a git repository but git is not installed to check it; pass --force`)
       return
     }
-    const stderr = String((err as {stderr?: unknown}).stderr ?? '')
+    const stderr = (err as {stderr?: string}).stderr ?? ''
     if (/not a git repository/i.test(stderr)) return
     throw new UsageError(`git status failed in ${root}: ${stderr.trim() || (err as Error).message}`)
   }

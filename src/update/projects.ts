@@ -6,7 +6,7 @@ import type {Kysely} from 'kysely'
 import semver from 'semver'
 
 import {NotFoundError} from '../domain/errors.js'
-import type {Namespace} from '../domain/types.js'
+import type {ProjectList, ProjectRecord} from '../domain/projects.js'
 
 export interface ProjectsTable {
   id: string
@@ -27,30 +27,7 @@ export interface ProjectsDatabase {
   projects: ProjectsTable
 }
 
-export interface ProjectRecord {
-  id: string
-  tenant: string
-  template_id: string
-  namespace: Namespace
-  template: string
-  version: string
-  commit: string
-  source: 'instantiate' | 'register'
-  name: string | null
-  created_by: string
-  created_at: string
-  updated_at: string
-  /** The newest version compatible with `version` (`^version`) when newer; null when up to date. */
-  newer_compatible: string | null
-  outdated: boolean
-}
-
-export interface ProjectList {
-  items: ProjectRecord[]
-  total: number
-  limit: number
-  offset: number
-}
+export type {ProjectList, ProjectRecord} from '../domain/projects.js'
 
 export type NewProject = Omit<ProjectsTable, 'tenant' | 'created_at' | 'updated_at' | 'created_by'>
 

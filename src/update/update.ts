@@ -127,7 +127,7 @@ function pick(
   answers: Record<string, unknown>,
   only?: (p: Parameter) => boolean,
 ) {
-  const out = ownRecord() as Record<string, unknown>
+  const out = ownRecord<unknown>()
   for (const p of params)
     if (Object.hasOwn(answers, p.name) && (only?.(p) ?? true)) out[p.name] = answers[p.name]
   return out
