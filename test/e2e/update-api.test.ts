@@ -22,10 +22,17 @@ describe('update over the API (built daemon and CLI)', () => {
   let daemon: {child: ChildProcess; url: string; output: () => string}
   const cli = (...args: string[]) => runBin([...args, '--remote', daemon.url], env)
   const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${daemon.url}${path}`, {
-      method,
-      headers: body === undefined ? {} : {'content-type': 'application/json'},
-      ...(body === undefined ? {} : {body: JSON.stringify(body)}),
+    const send = () =>
+      fetch(`${daemon.url}${path}`, {
+        method,
+        headers: body === undefined ? {} : {'content-type': 'application/json'},
+        ...(body === undefined ? {} : {body: JSON.stringify(body)}),
+      })
+    // A pooled connection the daemon closed as idle while the CLI ran fails once; every
+    // request here is safe to send again (none changes anything but a project record).
+    const res = await send().catch((err: Error & {cause?: {code?: string}}) => {
+      if (err.cause?.code !== 'UND_ERR_SOCKET') throw err
+      return send()
     })
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers, checked by the assertions
     const data = (await res.json()) as any
