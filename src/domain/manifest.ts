@@ -7,10 +7,11 @@ import semver from 'semver'
 import {LineCounter, isMap, isPair, isScalar, isSeq, parseDocument} from 'yaml'
 import type {Document, Node} from 'yaml'
 
-import {InvalidTemplateError} from './errors.js'
+import {InvalidTemplateError, UnsafePathError} from './errors.js'
 import type {Issue} from './errors.js'
 import {packageRoot} from './package-root.js'
-import type {FileRule, Manifest, Parameter} from './types.js'
+import {assertSafeRelativePath} from './paths.js'
+import type {FileRule, Manifest, Migration, Parameter} from './types.js'
 
 /** The template categories of the catalog (docs/template-format.md); defined with the types, which the SDK carries. */
 import {CATEGORIES} from './types.js'
@@ -353,6 +354,38 @@ function semanticIssues(m: Record<string, unknown>): {pointer: string; message: 
         })
     }
   })
+  const migrations = Array.isArray(m.migrations) ? (m.migrations as unknown[]) : []
+  migrations.forEach((step, i) => {
+    if (!isRecord(step)) return
+    const at = `/migrations/${i}`
+    if (typeof step.version === 'string' && semver.valid(step.version) === null)
+      issues.push({
+        pointer: `${at}/version`,
+        message: `migrations[${i}].version ${JSON.stringify(step.version)} is not semver (x.y.z)`,
+      })
+    else if (typeof step.version === 'string' && typeof m.version === 'string' && semver.valid(m.version))
+      if (semver.gt(step.version, m.version))
+        issues.push({
+          pointer: `${at}/version`,
+          message: `migrations[${i}].version ${step.version} is newer than the template (${m.version}); a migration belongs to the version that made the change`,
+        })
+    const pair = isRecord(step.rename_parameter)
+      ? step.rename_parameter
+      : isRecord(step.move)
+        ? step.move
+        : null
+    if (pair && pair.from === pair.to)
+      issues.push({pointer: at, message: `migrations[${i}] renames ${JSON.stringify(pair.from)} to itself`})
+    for (const path of isRecord(step.move) ? [step.move.from, step.move.to] : [step.delete]) {
+      if (typeof path !== 'string' || /\{\{|\{%/.test(path)) continue
+      try {
+        assertSafeRelativePath(path, 'path')
+      } catch (err) {
+        if (!(err instanceof UnsafePathError)) throw err
+        issues.push({pointer: at, message: `migrations[${i}]: ${String(err.data.reason)}`})
+      }
+    }
+  })
   // Dependency ranges are judged by the quality check (with a recommendation), not refused here.
   if (typeof m.maestro === 'string' && semver.validRange(m.maestro) === null)
     issues.push({pointer: '/maestro', message: `maestro ${JSON.stringify(m.maestro)} is not a semver range`})
@@ -460,5 +493,7 @@ export function parseManifest(text: string, file = 'manifest.yaml'): Manifest {
   }
   if (m.license !== undefined) manifest.license = m.license as string
   if (m.maestro !== undefined) manifest.maestro = m.maestro as string
+  if (Array.isArray(m.migrations) && m.migrations.length > 0)
+    manifest.migrations = m.migrations as Migration[]
   return manifest
 }

@@ -52,6 +52,8 @@ export interface UsageEvent {
   namespace: string
   tenant_id: string
   kind: UsageKind
+  /** The project an instantiation made, when the daemon recorded it (GET /projects). */
+  project_id?: string
 }
 
 export interface ChangeEvent {

@@ -46,6 +46,7 @@ import {IndexConflictError, StoreMismatchError, type IndexProblem} from './index
 import {PendingIndexWrites} from './pending-index.js'
 import {parseRef, type TemplateRef} from '../domain/ref.js'
 import {WriteQueue} from './write-queue.js'
+import {ProjectRecords, type ProjectsDatabase} from '../update/projects.js'
 import type {
   DeleteResult,
   ImportProgress,
@@ -379,13 +380,19 @@ export class LocalRegistry implements Registry {
   }
 
   /** A use of a template, to the usage stream (buffered: never waits, never fails the read). */
-  #used(template: {id: string; namespace: Namespace}, kind: UsageKind): void {
+  #used(template: {id: string; namespace: Namespace}, kind: UsageKind, extra: {project?: string} = {}): void {
     this.#shared.publisher.usage({
       template_id: template.id,
       namespace: template.namespace,
       tenant_id: this.#context.tenant,
       kind,
+      ...(extra.project === undefined ? {} : {project_id: extra.project}),
     })
+  }
+
+  /** The projects this tenant's instantiations and registrations recorded (src/update/projects.ts). */
+  projects(): ProjectRecords {
+    return new ProjectRecords(this.#db as unknown as Kysely<ProjectsDatabase>, this.#context)
   }
 
   /**
@@ -831,8 +838,9 @@ export class LocalRegistry implements Registry {
       meta,
       tenant: this.#context.tenant,
     })
-    rendered.set('.maestro-answers.yaml', answersFile(meta, answers, manifest.parameters))
-    this.#used(detail, 'instantiate')
+    const project = options.project === undefined ? {} : {project: options.project}
+    rendered.set('.maestro-answers.yaml', answersFile({...meta, ...project}, answers, manifest.parameters))
+    if (options.forUpdate !== true) this.#used(detail, 'instantiate', project)
     return {...meta, answers, files: rendered}
   }
 

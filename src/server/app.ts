@@ -21,6 +21,7 @@ import {
   qualityRouter,
   systemRouter,
   templatesRouter,
+  projectsRouter,
   workflowsRouter,
 } from './routes/index.js'
 import {apiComponents} from './schemas.js'
@@ -88,6 +89,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(observe({logger: deps.logger, metrics: monitor ? metrics : undefined}))
   app.use(authentication(deps.authenticate ?? authenticateAnonymous))
   app.use(templatesRouter(routerDeps))
+  app.use(projectsRouter(routerDeps))
   app.use(qualityRouter(routerDeps))
   app.use(authRouter(routerDeps))
   app.use(adminRouter(routerDeps))

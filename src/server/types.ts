@@ -15,6 +15,7 @@ import type {VersionList} from '../domain/wire.js'
 import type {Registry, RequestContext} from '../registry/types.js'
 import type {IndexProblem} from '../registry/index-errors.js'
 import type {RenderHost} from '../sandbox/host.js'
+import type {ProjectRecords} from '../update/projects.js'
 import type {Metrics} from './metrics.js'
 import type {ResponseCache} from './response-cache.js'
 import type {Validators} from './validation.js'
@@ -50,6 +51,8 @@ export interface DaemonRegistry extends Registry {
     categories?: Record<string, number>
   }>
   clearCache(): Promise<void>
+  /** Projects this caller's tenant made or registered (src/update/projects.ts). */
+  projects(): ProjectRecords
   /** Drops cached reads of `context`'s namespaces that another process's writes made stale. */
   refresh(context?: RequestContext): Promise<void>
   /** Uses of these templates (template id → count; unused ones left out), for the web catalog's cards. */

@@ -400,6 +400,16 @@ const BEFORE: {match: RegExp; run: (h: Harness) => Promise<void>}[] = [
     run: async (h) => ensureUser(h, 'ana', 'editor'),
   },
   {
+    // update, check and register work on a project an earlier example may not have left.
+    match: /^maestro-tpl (update|check|register) \.\/billing/,
+    run: async (h) => {
+      if (existsSync(join(h.cwd, 'billing', '.maestro-answers.yaml'))) return
+      rmSync(join(h.cwd, 'billing'), {recursive: true, force: true})
+      const run = await sh(h, 'maestro-tpl instantiate fastapi-service ./billing --defaults')
+      expect(run.status, run.output).toBe(0)
+    },
+  },
+  {
     match: /--tenant acme|--namespace acme|sync acme/,
     run: async (h) => ensureTenant(h, 'acme'),
   },
@@ -580,6 +590,14 @@ const FLAG_RUNS: {line: string; status: number}[] = [
   {line: `maestro-tpl versions template ${LOCAL} --remote ${DAEMON}`, status: 0},
   {line: `maestro-tpl delete template --yes --remote ${DAEMON} ${LOCAL}`, status: 0},
   {line: `maestro-tpl db migrate ${LOCAL}`, status: 0},
+  {
+    line: `maestro-tpl update ./billing --to ^1 --answers ./billing/.maestro-answers.yaml --force --dry-run --json ${LOCAL}`,
+    status: 0,
+  },
+  {line: `maestro-tpl check ./billing --json ${LOCAL}`, status: 0},
+  {line: `maestro-tpl check ./billing --remote ${DAEMON} ${LOCAL}`, status: 0},
+  {line: `maestro-tpl update ./billing --dry-run --remote ${DAEMON} ${LOCAL}`, status: 0},
+  {line: `maestro-tpl register ./billing --name flags-billing --json --remote ${DAEMON} ${LOCAL}`, status: 0},
   {line: `maestro-tpl db migrate --remote ${DAEMON}`, status: 2},
   {line: `maestro-tpl get fastapi-service --json ${LOCAL} --remote ${DAEMON}`, status: 0},
   {line: `maestro-tpl get fastapi-service --output ./fastapi-service --force`, status: 0},

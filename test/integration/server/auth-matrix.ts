@@ -136,6 +136,38 @@ const SAMPLES: Record<string, Sample> = {
     kind: 'template',
     request: ({ns}) => ({method: 'POST', path: `/api/v1/templates/${ref(ns)}/instantiate`, json: {}}),
   },
+  diffTemplateVersions: {
+    kind: 'template',
+    request: ({ns}) => ({
+      method: 'POST',
+      path: `/api/v1/templates/${ref(ns)}/diff`,
+      json: {from: VERSION[ns], to: VERSION[ns]},
+    }),
+  },
+  updateProject: {
+    kind: 'template',
+    request: ({ns}) => ({
+      method: 'POST',
+      path: `/api/v1/templates/${ref(ns)}/update`,
+      json: {
+        files: {
+          '.maestro-answers.yaml': {
+            content: `template: ${ns}/${SHARED}\nversion: ${VERSION[ns]}\ncommit: c\nanswers: {}\n`,
+            encoding: 'utf8',
+          },
+        },
+      },
+    }),
+  },
+  listProjects: {kind: 'plain', request: () => ({path: '/api/v1/projects?outdated=true'})},
+  registerProject: {
+    kind: 'template',
+    request: ({ns}) => ({
+      method: 'POST',
+      path: '/api/v1/projects',
+      json: {template: `${ns}/${SHARED}`, version: VERSION[ns]},
+    }),
+  },
   validateTemplate: {
     kind: 'template',
     request: ({ns}) => ({method: 'POST', path: '/api/v1/quality/validate', json: {ref: `${ns}/${SHARED}`}}),
