@@ -227,6 +227,16 @@ export class LocalRegistry implements Registry {
     return this.#store
   }
 
+  /** The index database: workflow executions live beside the index (src/workflows/store.ts). */
+  get db(): Kysely<Database> {
+    return this.#db
+  }
+
+  /** Where this registry renders: the workflow engine evaluates step inputs on the same host. */
+  get renderHost(): RenderHost {
+    return this.#host
+  }
+
   /** The bus usage and change events go to (the daemon's consumers read it). */
   get bus(): EventBus {
     return this.#events.bus
@@ -1011,7 +1021,28 @@ export class LocalRegistry implements Registry {
         detail: template.manifest.name,
       })
     }
-    return folders.length
+    return folders.length + (await this.#importWorkflows(join(dir, '..', 'workflows_storage')))
+  }
+
+  /**
+   * The bundled workflows (`workflows_storage/<name>/workflow.yaml`, beside the template
+   * catalog), published after the templates they compose.
+   */
+  async #importWorkflows(dir: string): Promise<number> {
+    if (!existsSync(dir)) return 0
+    const {loadWorkflowDir, workflowAsTemplate} = await import('../workflows/package.js')
+    const names = readdirSync(dir)
+      .sort()
+      .filter((name) => existsSync(join(dir, name, 'workflow.yaml')))
+    for (const name of names) {
+      const workflow = await loadWorkflowDir(join(dir, name))
+      await this.publish({
+        template: workflowAsTemplate(workflow),
+        namespace: PUBLIC_NAMESPACE,
+        message: `import ${workflow.definition.name}@${workflow.definition.version} (workflow)`,
+      })
+    }
+    return names.length
   }
 
   async #invalidate(namespace: Namespace): Promise<void> {

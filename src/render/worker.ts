@@ -71,6 +71,7 @@ if (parentPort) {
     import('./render.js'),
     import('../quality/score.js'),
     import('../server/archive.js'),
+    import('./evaluate.js'),
   ])
   send({type: 'ready'})
 }
