@@ -239,6 +239,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       'ENABLE_RBAC is off: every caller is the admin of this daemon. Only for a development daemon on loopback.',
     )
   const authenticate = options.authenticate ?? accounts?.auth.authenticator() ?? authenticateAnonymous
+  const workflows = await startWorkflows(registry, renderHost, config, bus, {
+    consumer: `${config.eventsConsumer ?? defaultConsumerName(options.port ?? config.servicePort)}`,
+    logger,
+  })
   const app = createApp({
     registry,
     config,
@@ -252,6 +256,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     events: eventsStats,
     ...(accounts ? {auth: accounts.auth} : {}),
     renderHost,
+    ...(workflows ? {workflows} : {}),
   })
   // Cache hits of template reads are answered before express runs (see hot-path.ts).
   const server = createServer(
@@ -309,6 +314,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       // next daemon on Redis, or is processed now when the streams live in this process.
       await publisher?.flush()
       await consumers?.stop({drain: bus?.shared === false})
+      await workflows?.stop()
       await registry.close()
       await accounts?.close()
       await renderHost.close()
@@ -330,6 +336,34 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     process.once('SIGINT', onSignal)
   }
   return {url, server, registry, consumers, close}
+}
+
+/**
+ * The workflow runtime over the daemon's registry (its database, the render pool, the
+ * bus), with this daemon's consumer of queued executions started; none for a registry
+ * that is not a LocalRegistry (tests that bring their own).
+ */
+async function startWorkflows(
+  registry: DaemonRegistry,
+  renderHost: RenderHost,
+  config: Config,
+  bus: EventBus | undefined,
+  opts: {consumer: string; logger: Logger},
+) {
+  const local = registry as Partial<{db: unknown; withContext: unknown}>
+  if (!local.db || typeof local.withContext !== 'function') return undefined
+  const {WorkflowRuntime} = await import('../workflows/runtime.js')
+  const runtime = new WorkflowRuntime({
+    db: local.db as never,
+    registry: registry as never,
+    host: renderHost,
+    config,
+    bus,
+    consumer: opts.consumer,
+    logger: opts.logger,
+  })
+  runtime.start()
+  return runtime
 }
 
 /** What graceful shutdown needs to know about each open connection. */

@@ -14,6 +14,7 @@ import type {Config} from '../config.js'
 import type {Registry, RequestContext} from '../registry/types.js'
 import type {IndexProblem} from '../registry/index-errors.js'
 import type {RenderHost} from '../render/host.js'
+import type {WorkflowRuntime} from '../workflows/runtime.js'
 import type {Metrics} from './metrics.js'
 import type {ResponseCache} from './response-cache.js'
 import type {Validators} from './validation.js'
@@ -117,6 +118,8 @@ export interface AppDeps {
   events?: () => Promise<EventsStats>
   /** Where uploaded templates are scored (the render worker pool); default this thread. */
   renderHost?: RenderHost
+  /** Workflows and their executions (src/workflows/runtime.ts); without it the workflow routes answer 501. */
+  workflows?: WorkflowRuntime
 }
 
 /** What /health says of Redis. */
@@ -164,4 +167,6 @@ export interface RouterDeps {
   auth: AuthService | undefined
   loginLimiter: RateLimiter
   renderHost: RenderHost
+  /** Workflows and their executions; without it the workflow routes answer 501. */
+  workflows: WorkflowRuntime | undefined
 }
