@@ -7,6 +7,7 @@
 import express from 'express'
 import type {Router} from 'express'
 
+import {encodeFiles} from '../../client/wire.js'
 import {UsageError} from '../../domain/errors.js'
 import type {Answers} from '../../domain/types.js'
 import type {WorkflowRuntime} from '../../workflows/runtime.js'
@@ -238,7 +239,7 @@ export const WORKFLOW_ROUTES = (listMax: number): RouteSpec[] => [
       return runtime(deps).retry(req.context, params.id, body.secrets)
     },
   }),
-  defineRoute<{id: string}, {format?: 'tar.gz' | 'zip'}>({
+  defineRoute<{id: string}, {format?: 'tar.gz' | 'zip' | 'json'}>({
     method: 'get',
     path: '/api/v1/executions/{id}/result',
     operationId: 'executionResult',
@@ -246,7 +247,7 @@ export const WORKFLOW_ROUTES = (listMax: number): RouteSpec[] => [
     tags: [TAG],
     permission: 'template:use',
     params: executionParam,
-    query: {format: {enum: ['tar.gz', 'zip'], description: 'Archive format (default: from Accept, else tar.gz).'}},
+    query: {format: {enum: ['tar.gz', 'zip', 'json'], description: 'Archive format (default: from Accept, else tar.gz); `json` answers the files as JSON (what `workflow run --remote` reads).'}},
     responses: {
       '200': {description: 'The project', content: {'application/gzip': {type: 'string', format: 'binary'}, 'application/zip': {type: 'string', format: 'binary'}}},
     },
@@ -254,6 +255,7 @@ export const WORKFLOW_ROUTES = (listMax: number): RouteSpec[] => [
       const wf = runtime(deps)
       const record = await wf.status(req.context, params.id)
       const {files, git} = await wf.result(req.context, params.id)
+      if (query.format === 'json') return {files: encodeFiles(files), git: git ? encodeFiles(git) : null}
       const all = new Map(files)
       for (const [path, content] of git ?? []) all.set(`.git/${path}`, content)
       const format = query.format ?? (req.accepts(['application/gzip', 'application/zip']) === 'application/zip' ? 'zip' : 'tar.gz')
