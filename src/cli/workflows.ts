@@ -6,10 +6,10 @@
 import {mkdir, writeFile} from 'node:fs/promises'
 import {dirname, join, resolve} from 'node:path'
 
-import {encodeFiles, type WireFiles} from '../client/wire.js'
+import {encodeFiles, type WireFiles} from '../domain/wire.js'
 import {MaestroError, NotFoundError} from '../domain/errors.js'
 import type {Answers} from '../domain/types.js'
-import type {PublishResult, RequestContext} from '../registry/types.js'
+import type {PublishResult, RequestContext} from '../domain/registry.js'
 import {writeProject} from '../render/write.js'
 import type {DryRunResult, ExecutionResult, WorkflowDetail, WorkflowRuntime, WorkflowSummary} from '../workflows/runtime.js'
 import type {ExecutionEvent, ExecutionRecord, LoadedWorkflow} from '../workflows/types.js'
@@ -179,7 +179,7 @@ export class RemoteWorkflows implements Workflows {
   }
   async #result(id: string): Promise<ExecutionResult> {
     const body = await this.#call<{files: WireFiles; git: WireFiles | null}>('GET', `/api/v1/executions/${id}/result?format=json`)
-    const {decodeFiles} = await import('../client/wire.js')
+    const {decodeFiles} = await import('../domain/wire.js')
     return {files: decodeFiles(body.files), git: body.git ? decodeFiles(body.git) : null}
   }
   status(id: string) {

@@ -28,7 +28,7 @@ import {
 } from '../domain/errors.js'
 import type {LoadedTemplate, Namespace, TemplateFiles, VersionInfo} from '../domain/types.js'
 import {PUBLIC_NAMESPACE} from '../domain/types.js'
-import {IN_PROCESS, type RenderHost} from '../render/host.js'
+import {IN_PROCESS, type RenderHost} from '../sandbox/host.js'
 import {GitStore, type NamespaceRepo} from '../store/index.js'
 import {blobId} from '../store/objects.js'
 import type {QualityReport} from '../quality/types.js'
@@ -44,6 +44,7 @@ import {parseRef, type TemplateRef} from './ref.js'
 import {WriteQueue} from './write-queue.js'
 import type {
   DeleteResult,
+  ImportProgress,
   InstantiateOptions,
   PublishInput,
   PublishResult,
@@ -56,13 +57,7 @@ import type {
   TemplateDetail,
 } from './types.js'
 
-/** Progress of long work (catalog import, reindex); awaited between steps. */
-export type ImportProgress = (event: {
-  label: string
-  done: number
-  total: number
-  detail?: string
-}) => Promise<void> | void
+export type {ImportProgress}
 
 export interface LocalRegistryOptions {
   config: Config

@@ -11,7 +11,7 @@ import {parse as parseYaml, stringify as stringifyYaml} from 'yaml'
 
 import {LimitExceededError, UnsafePathError} from '../domain/errors.js'
 import type {Answers} from '../domain/types.js'
-import type {Registry} from '../registry/types.js'
+import type {Registry} from '../domain/registry.js'
 import {checkWorkspacePath} from './definition.js'
 import {GateFailedError, StepInputError} from './errors.js'
 import type {ActionName} from './types.js'

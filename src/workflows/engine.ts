@@ -9,8 +9,8 @@
  * the same pool. What the engine reports through its hooks is already redacted.
  */
 import {MaestroError} from '../domain/errors.js'
-import type {RenderHost} from '../render/host.js'
-import type {Registry} from '../registry/types.js'
+import type {RenderHost} from '../sandbox/host.js'
+import type {Registry} from '../domain/registry.js'
 import {ACTION_HANDLERS} from './actions.js'
 import type {GitSnapshot, Workspace} from './actions.js'
 import {ExecutionCancelledError} from './errors.js'

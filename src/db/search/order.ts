@@ -6,7 +6,7 @@
 import {sql} from 'kysely'
 import type {RawBuilder} from 'kysely'
 
-import type {SearchSort} from '../../registry/types.js'
+import type {SearchSort} from '../../domain/registry.js'
 import type {Dialect} from '../database.js'
 
 /**

@@ -7,7 +7,7 @@
 import express from 'express'
 import type {Router} from 'express'
 
-import {encodeFiles} from '../../client/wire.js'
+import {encodeFiles} from '../../domain/wire.js'
 import {UsageError} from '../../domain/errors.js'
 import type {Answers} from '../../domain/types.js'
 import type {WorkflowRuntime} from '../../workflows/runtime.js'
@@ -18,7 +18,7 @@ import type {RouteSpec} from '../route.js'
 import {ref} from '../schemas.js'
 import type {JsonSchema} from '../schemas.js'
 import type {RouterDeps} from '../types.js'
-import {uploadedFiles} from '../upload.js'
+import {uploadedFiles} from '../../archive/upload.js'
 
 const TAG = 'workflows'
 const idParam = {id: {type: 'string', minLength: 1, maxLength: 200} as JsonSchema}

@@ -1,5 +1,5 @@
 /** Small workflow definitions for the tests, over the scaffold template (test/helpers/temp.ts writes it). */
-import {encodeFiles} from '../../../src/client/wire.js'
+import {encodeFiles} from '../../../src/domain/wire.js'
 
 const utf8 = new TextEncoder()
 

@@ -4,7 +4,7 @@
  * loops or allocates without end is stopped after RENDER_TIMEOUT_MS, or at
  * RENDER_MAX_HEAP_MB of heap, instead of holding the terminal for minutes.
  */
-import type {EvaluateJob} from './evaluate.js'
+import type {EvaluateJob} from '../render/evaluate.js'
 import type {InstantiateJob, PackJob, RenderHost, ScoreJob} from './host.js'
 import {runPack} from './host.js'
 import {RenderPool} from './pool.js'
