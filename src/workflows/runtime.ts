@@ -329,7 +329,7 @@ export class WorkflowRuntime {
    * Answers the final record and, when this process ran it to the end, the workspace
    * with the secrets in it (for a local output folder; never stored).
    */
-  async runNow(id: string, onEvent?: (event: ExecutionEvent) => void): Promise<{record: ExecutionRecord; workspace: Workspace | null}> {
+  async runNow(id: string, onEvent?: (event: ExecutionEvent) => void | Promise<void>): Promise<{record: ExecutionRecord; workspace: Workspace | null}> {
     const run = this.#run(id, onEvent)
     this.#running.set(id, run)
     try {
@@ -339,7 +339,7 @@ export class WorkflowRuntime {
     }
   }
 
-  async #run(id: string, onEvent?: (event: ExecutionEvent) => void): Promise<{record: ExecutionRecord; workspace: Workspace | null}> {
+  async #run(id: string, onEvent?: (event: ExecutionEvent) => void | Promise<void>): Promise<{record: ExecutionRecord; workspace: Workspace | null}> {
     const {config} = this.#options
     const owner = this.#options.consumer ?? `pid-${process.pid}`
     const loaded = await this.store.load(id)
@@ -353,7 +353,8 @@ export class WorkflowRuntime {
     renew.unref()
     const emit = async (type: ExecutionEvent['type'], data: Record<string, unknown>) => {
       const event = await this.store.appendEvent(id, type, data)
-      onEvent?.(event)
+      // Awaited: a caller that reacts to an event (a cancel after a step) does so before the next step.
+      await onEvent?.(event)
     }
     try {
       const record = loaded.record
