@@ -184,9 +184,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   })
   late.responses = responses
 
+  const workflows = await startWorkflows(registry, renderHost, config, bus, {
+    consumer: config.eventsConsumer ?? defaultConsumerName(options.port ?? config.servicePort),
+    logger,
+  })
   const consumers =
     bus && typeof events.addUsage === 'function'
       ? startEventConsumers({
+          ...(workflows ? {workflows} : {}),
           bus,
           registry,
           incrementUsage: (counts) => events.addUsage!(counts),
@@ -239,10 +244,6 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       'ENABLE_RBAC is off: every caller is the admin of this daemon. Only for a development daemon on loopback.',
     )
   const authenticate = options.authenticate ?? accounts?.auth.authenticator() ?? authenticateAnonymous
-  const workflows = await startWorkflows(registry, renderHost, config, bus, {
-    consumer: `${config.eventsConsumer ?? defaultConsumerName(options.port ?? config.servicePort)}`,
-    logger,
-  })
   const app = createApp({
     registry,
     config,

@@ -22,6 +22,9 @@ import {README} from '../integration/workflows/fixtures.js'
 const POSTGRES_URL = process.env.MAESTRO_TEST_POSTGRES_URL
 const REDIS_URL = process.env.MAESTRO_TEST_REDIS_URL
 const utf8 = new TextEncoder()
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers of the daemon, read freely
+type Json = any
+const json = async (res: Response): Promise<Json> => res.json()
 
 // Each step renders for a moment (bounded Liquid work), so the kill lands mid-run.
 const slowStep = (id: string) => `  - id: ${id}
@@ -88,7 +91,7 @@ describe.skipIf(!POSTGRES_URL || !REDIS_URL)('workflow failover (PostgreSQL + Re
       body: JSON.stringify({files: encodeFiles(files)}),
     })
     expect(publish.status, await publish.clone().text()).toBe(201)
-    const queued = await (await fetch(`${a.url}/api/v1/workflows/slow/execute`, {method: 'POST'})).json()
+    const queued = await json(await fetch(`${a.url}/api/v1/workflows/slow/execute`, {method: 'POST'}))
 
     // Wait until two steps are done, then kill whichever daemon holds the lease.
     const db = createDb({url: database.url})
@@ -110,14 +113,14 @@ describe.skipIf(!POSTGRES_URL || !REDIS_URL)('workflow failover (PostgreSQL + Re
     const survivor = owner === 'daemon-a' ? b : a
     victim.child.kill('SIGKILL')
     await exited(victim.child)
-    const before = await (await fetch(`${survivor.url}/api/v1/executions/${queued.id}`)).json()
+    const before = await json(await fetch(`${survivor.url}/api/v1/executions/${queued.id}`))
     expect(before.state).toBe('running')
     const finishedBefore = before.steps.filter((s: {state: string}) => s.state === 'succeeded').map((s: {id: string}) => s.id)
     expect(finishedBefore.length).toBeGreaterThanOrEqual(2)
 
-    let done
+    let done: Json
     for (let i = 0; i < 1200; i++) {
-      done = await (await fetch(`${survivor.url}/api/v1/executions/${queued.id}`)).json()
+      done = await json(await fetch(`${survivor.url}/api/v1/executions/${queued.id}`))
       if (done.state !== 'running' && done.state !== 'queued') break
       await new Promise((r) => setTimeout(r, 100))
     }
@@ -132,7 +135,7 @@ describe.skipIf(!POSTGRES_URL || !REDIS_URL)('workflow failover (PostgreSQL + Re
     expect(events).toContain('"resumed":true')
     // The result holds every step's file, the ones made before the kill included.
     const result = await fetch(`${survivor.url}/api/v1/executions/${queued.id}/result?format=json`)
-    const body = await result.json()
+    const body = await json(result)
     expect(Object.keys(body.files).sort()).toEqual(['s1.txt', 's2.txt', 's3.txt', 's4.txt', 's5.txt', 's6.txt'])
     expect(body.files['s1.txt'].content).toBe(`${queued.id} s1`)
   }, 180_000)

@@ -10,6 +10,8 @@ import {gunzipSync} from 'node:zlib'
 
 import {describe, expect, it} from 'vitest'
 
+import type {EventBus} from '../../../src/events/bus.js'
+import {decodeResult, encodeRequest} from '../../../src/events/messages.js'
 import {startTestServer} from '../server/support.js'
 import type {TestServer} from '../server/support.js'
 import {DEMO, workflowUpload} from './fixtures.js'
@@ -117,5 +119,33 @@ describe('workflow routes', () => {
     const bad = await server.api('/api/v1/workflows/demo/execute', {json: {parameters: {projcet: 'x'}}})
     expect(bad.status).toBe(422)
     expect((await bad.json()).code).toBe('INVALID_ANSWERS')
+  })
+
+  it('executes from the request stream, once per request id', async () => {
+    const server = await startTestServer({env: {TEMPLATES_STORAGE_PATH: catalogOf(['adr-repository'])}})
+    expect((await server.api('/api/v1/workflows', {json: workflowUpload(DEMO)})).status).toBe(201)
+    const bus = (server.registry as unknown as {bus: EventBus}).bus
+    const request = encodeRequest({
+      request_id: 'req-42',
+      template_id: 'demo',
+      operation: 'execute',
+      tenant_id: 'local',
+      user_id: 'ci-bot',
+      parameters: {parameters: {project: 'streamed'}},
+    })
+    await bus.add(bus.streams.requests, request)
+    await bus.add(bus.streams.requests, request)
+    let results: ReturnType<typeof decodeResult>[] = []
+    for (let i = 0; i < 30; i++) {
+      results = (await bus.range(bus.streams.results, '-', '+')).map((e) => decodeResult(e.fields!))
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    // The redelivered request is recognised by its id: one result, one execution.
+    expect(results.map((r) => r.status)).toEqual(['success'])
+    const ids = results.map((r) => (r.result as {execution: {id: string}}).execution.id)
+    const done = await waitFor(server, ids[0]!)
+    expect(done.state).toBe('succeeded')
+    expect(done.created_by).toBe('ci-bot')
+    expect((await (await server.api('/api/v1/executions')).json()).total).toBe(1)
   })
 })
