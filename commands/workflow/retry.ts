@@ -1,25 +1,24 @@
-import {Args, Flags} from '@oclif/core'
+import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../src/cli/base-command.js'
 import type {ExecutionRecord} from '../../src/workflows/types.js'
 
 export default class WorkflowRetry extends BaseCommand<typeof WorkflowRetry> {
   static override description = 'Run a failed or cancelled execution again from its failed step (finished steps are kept)'
-  static override examples = ['<%= config.bin %> workflow retry 5f0c4f7e-0d1c-4f38-9f52-2b8f5f7f9d10 ./billing']
+  static override examples = ['<%= config.bin %> workflow retry latest ./billing']
   static override args = {
-    id: Args.string({description: 'the execution id', required: true}),
+    id: Args.string({description: 'the execution id, or latest for your most recent one', required: true}),
     dest: Args.string({description: 'folder to write the result to'}),
   }
-  static override flags = {force: Flags.boolean({char: 'f', description: 'write into a non-empty destination'})}
 
   async run(): Promise<ExecutionRecord & {files: string[]}> {
-    const {args, flags} = this
+    const {args} = this
     const {eventLine, writeResult} = await import('../../src/cli/workflows.js')
     const {record, result} = await (await this.workflows()).retry(args.id, (event) => {
       if (!this.jsonEnabled() && event.type !== 'log') this.log(eventLine(event))
     })
     let files: string[] = []
-    if (record.state === 'succeeded' && result && args.dest) files = await writeResult(args.dest, result, {force: flags.force})
+    if (record.state === 'succeeded' && result && args.dest) files = await writeResult(args.dest, result)
     if (!this.jsonEnabled()) {
       const {executionSummary} = await import('../../src/cli/workflow-output.js')
       this.log(executionSummary(record))

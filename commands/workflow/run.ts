@@ -10,7 +10,7 @@ export default class WorkflowRun extends BaseCommand<typeof WorkflowRun> {
   static override description = 'Run a workflow into a new project folder (or --dry-run to see what it would make)'
   static override examples = [
     '<%= config.bin %> workflow run python-service ./billing --set service_name=billing-api --defaults',
-    '<%= config.bin %> workflow run python-service --answers answers.yaml --dry-run --json',
+    '<%= config.bin %> workflow run python-service --answers ./workflows_storage/python-service/examples/sqlite.yaml --dry-run --json',
   ]
   static override args = {
     ref: Args.string({description: 'NAME, NAME@RANGE or NAMESPACE/NAME', required: true}),

@@ -5,8 +5,8 @@ import type {ExecutionRecord} from '../../src/workflows/types.js'
 
 export default class WorkflowStatus extends BaseCommand<typeof WorkflowStatus> {
   static override description = 'Show an execution: its state, steps and outputs'
-  static override examples = ['<%= config.bin %> workflow status 5f0c4f7e-0d1c-4f38-9f52-2b8f5f7f9d10 --json']
-  static override args = {id: Args.string({description: 'the execution id', required: true})}
+  static override examples = ['<%= config.bin %> workflow status latest', '<%= config.bin %> workflow status latest --json']
+  static override args = {id: Args.string({description: 'the execution id, or latest for your most recent one', required: true})}
 
   async run(): Promise<ExecutionRecord> {
     const record = await (await this.workflows()).status(this.args.id)

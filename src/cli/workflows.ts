@@ -77,8 +77,8 @@ export class LocalWorkflows implements Workflows {
     return this.runtime.cancel(this.context, id)
   }
   async retry(id: string, onEvent: (e: ExecutionEvent) => void) {
-    await this.runtime.retry(this.context, id)
-    return this.#follow(id, onEvent)
+    const record = await this.runtime.retry(this.context, id)
+    return this.#follow(record.id, onEvent)
   }
   async close() {}
 }
@@ -216,8 +216,8 @@ export class RemoteWorkflows implements Workflows {
   }
   async retry(id: string, onEvent: (e: ExecutionEvent) => void) {
     const before = await this.events(id, 0)
-    await this.#call<ExecutionRecord>('POST', `/api/v1/executions/${id}/retry`, {})
-    return this.#follow(id, onEvent, before.at(-1)?.seq ?? 0)
+    const record = await this.#call<ExecutionRecord>('POST', `/api/v1/executions/${id}/retry`, {})
+    return this.#follow(record.id, onEvent, before.at(-1)?.seq ?? 0)
   }
   async close() {}
 }

@@ -253,7 +253,16 @@ export class WorkflowRuntime {
     }
   }
 
-  async status(ctx: RequestContext, id: string): Promise<ExecutionRecord> {
+  /** `latest` names the tenant's most recent execution (what a person at a terminal means). */
+  async #resolve(ctx: RequestContext, id: string): Promise<string> {
+    if (id !== 'latest') return id
+    const {items} = await this.store.list(ctx.tenant, {limit: 1, offset: 0})
+    if (items.length === 0) throw new NotFoundError('execution', id, 'run a workflow first')
+    return items[0]!.id
+  }
+
+  async status(ctx: RequestContext, ref: string): Promise<ExecutionRecord> {
+    const id = await this.#resolve(ctx, ref)
     const record = await this.store.get(ctx.tenant, id)
     if (!record) throw new NotFoundError('execution', id)
     return record
@@ -266,14 +275,15 @@ export class WorkflowRuntime {
     return {items, total, limit, offset}
   }
 
-  async events(ctx: RequestContext, id: string, after = 0): Promise<ExecutionEvent[]> {
-    await this.status(ctx, id)
+  async events(ctx: RequestContext, ref: string, after = 0): Promise<ExecutionEvent[]> {
+    const {id} = await this.status(ctx, ref)
     return this.store.events(id, after)
   }
 
   /** Cancels a queued or running execution; a running one stops before its next step. */
-  async cancel(ctx: RequestContext, id: string): Promise<ExecutionRecord> {
-    const record = await this.status(ctx, id)
+  async cancel(ctx: RequestContext, ref: string): Promise<ExecutionRecord> {
+    const record = await this.status(ctx, ref)
+    const id = record.id
     if (record.state !== 'queued' && record.state !== 'running')
       throw new ExecutionStateError(`execution ${id} is ${record.state}; only a queued or running execution can be cancelled`, {state: record.state})
     await this.store.requestCancel(ctx.tenant, id)
@@ -293,8 +303,9 @@ export class WorkflowRuntime {
    * succeeded are kept with their changes. Secret answers may be given again (they are
    * needed when the first ones could not be kept).
    */
-  async retry(ctx: RequestContext, id: string, secrets?: Answers): Promise<ExecutionRecord> {
-    const record = await this.status(ctx, id)
+  async retry(ctx: RequestContext, ref: string, secrets?: Answers): Promise<ExecutionRecord> {
+    const record = await this.status(ctx, ref)
+    const id = record.id
     if (record.state !== 'failed' && record.state !== 'cancelled')
       throw new ExecutionStateError(`execution ${id} is ${record.state}; only a failed or cancelled execution can be retried`, {state: record.state})
     let sealed: string | null | undefined
@@ -313,8 +324,9 @@ export class WorkflowRuntime {
   }
 
   /** The stored result of a succeeded execution. */
-  async result(ctx: RequestContext, id: string): Promise<ExecutionResult> {
-    const record = await this.status(ctx, id)
+  async result(ctx: RequestContext, ref: string): Promise<ExecutionResult> {
+    const record = await this.status(ctx, ref)
+    const id = record.id
     if (record.state !== 'succeeded') throw new ExecutionStateError(`execution ${id} is ${record.state}; only a succeeded execution has a result`, {state: record.state})
     const stored = await this.store.result(ctx.tenant, id)
     if (!stored) throw new NotFoundError('execution result', id, 'results are kept for WORKFLOW_RESULT_TTL_HOURS and up to WORKFLOW_RESULT_MAX_MB; run it again')

@@ -22,7 +22,9 @@ import {uploadedFiles} from '../../archive/upload.js'
 
 const TAG = 'workflows'
 const idParam = {id: {type: 'string', minLength: 1, maxLength: 200} as JsonSchema}
-const executionParam = {id: {type: 'string', pattern: '^[0-9a-f-]{36}$'} as JsonSchema}
+const executionParam = {
+  id: {type: 'string', pattern: '^([0-9a-f-]{36}|latest)$', description: 'The execution id, or `latest` for your most recent one.'} as JsonSchema,
+}
 const object = (description: string): JsonSchema => ({type: 'object', description})
 const ok = (description: string, schema: JsonSchema = object(description)) => ({description, schema})
 
@@ -179,18 +181,18 @@ export const WORKFLOW_ROUTES = (listMax: number): RouteSpec[] => [
       const wf = runtime(deps)
       const header = req.get('Last-Event-ID')
       let after = query.after ?? (header !== undefined && /^\d+$/.test(header) ? Number(header) : 0)
-      await wf.status(req.context, params.id)
+      const {id} = await wf.status(req.context, params.id)
       res.writeHead(200, {'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no'})
       let open = true
       req.on('close', () => (open = false))
       let idle = 0
       while (open) {
-        const events = await wf.events(req.context, params.id, after)
+        const events = await wf.events(req.context, id, after)
         for (const e of events) {
           res.write(`id: ${e.seq}\nevent: ${e.type}\ndata: ${JSON.stringify({...e.data, at: e.at})}\n\n`)
           after = e.seq
         }
-        const {state} = await wf.status(req.context, params.id)
+        const {state} = await wf.status(req.context, id)
         if (events.length === 0 && state !== 'queued' && state !== 'running') break
         if (events.length === 0) {
           idle += EVENT_POLL_MS
@@ -254,7 +256,7 @@ export const WORKFLOW_ROUTES = (listMax: number): RouteSpec[] => [
     handle: async ({req, res, deps, params, query}) => {
       const wf = runtime(deps)
       const record = await wf.status(req.context, params.id)
-      const {files, git} = await wf.result(req.context, params.id)
+      const {files, git} = await wf.result(req.context, record.id)
       if (query.format === 'json') return {files: encodeFiles(files), git: git ? encodeFiles(git) : null}
       const all = new Map(files)
       for (const [path, content] of git ?? []) all.set(`.git/${path}`, content)
