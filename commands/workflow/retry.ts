@@ -4,7 +4,8 @@ import {BaseCommand} from '../../src/cli/base-command.js'
 import type {ExecutionRecord} from '../../src/workflows/types.js'
 
 export default class WorkflowRetry extends BaseCommand<typeof WorkflowRetry> {
-  static override description = 'Run a failed or cancelled execution again from its failed step (finished steps are kept)'
+  static override description =
+    'Run a failed or cancelled execution again from its failed step (finished steps are kept)'
   static override examples = ['<%= config.bin %> workflow retry latest ./billing']
   static override args = {
     id: Args.string({description: 'the execution id, or latest for your most recent one', required: true}),
@@ -14,7 +15,9 @@ export default class WorkflowRetry extends BaseCommand<typeof WorkflowRetry> {
   async run(): Promise<ExecutionRecord & {files: string[]}> {
     const {args} = this
     const {eventLine, writeResult} = await import('../../src/cli/workflows.js')
-    const {record, result} = await (await this.workflows()).retry(args.id, (event) => {
+    const {record, result} = await (
+      await this.workflows()
+    ).retry(args.id, (event) => {
       if (!this.jsonEnabled() && event.type !== 'log') this.log(eventLine(event))
     })
     let files: string[] = []

@@ -11,7 +11,13 @@ import {MaestroError, NotFoundError} from '../domain/errors.js'
 import type {Answers} from '../domain/types.js'
 import type {PublishResult, RequestContext} from '../domain/registry.js'
 import {writeProject} from '../render/write.js'
-import type {DryRunResult, ExecutionResult, WorkflowDetail, WorkflowRuntime, WorkflowSummary} from '../workflows/runtime.js'
+import type {
+  DryRunResult,
+  ExecutionResult,
+  WorkflowDetail,
+  WorkflowRuntime,
+  WorkflowSummary,
+} from '../workflows/runtime.js'
 import type {ExecutionEvent, ExecutionRecord, LoadedWorkflow} from '../workflows/types.js'
 
 export interface RunOptions {
@@ -20,18 +26,31 @@ export interface RunOptions {
 }
 
 export interface Workflows {
-  list(query: {text?: string; limit?: number; offset?: number}): Promise<{items: WorkflowSummary[]; total: number}>
+  list(query: {
+    text?: string
+    limit?: number
+    offset?: number
+  }): Promise<{items: WorkflowSummary[]; total: number}>
   get(ref: string): Promise<WorkflowDetail>
   publish(workflow: LoadedWorkflow): Promise<PublishResult>
-  validate(workflow: LoadedWorkflow): Promise<{name: string; version: string; steps: number; quality: {score: number; passed: boolean}}>
+  validate(
+    workflow: LoadedWorkflow,
+  ): Promise<{name: string; version: string; steps: number; quality: {score: number; passed: boolean}}>
   dryRun(ref: string, opts: RunOptions): Promise<DryRunResult>
   /** Executes and follows to the end, calling `onEvent` for each event; answers the final record and the files. */
-  run(ref: string, opts: RunOptions, onEvent: (e: ExecutionEvent) => void): Promise<{record: ExecutionRecord; result: ExecutionResult | null}>
+  run(
+    ref: string,
+    opts: RunOptions,
+    onEvent: (e: ExecutionEvent) => void,
+  ): Promise<{record: ExecutionRecord; result: ExecutionResult | null}>
   status(id: string): Promise<ExecutionRecord>
   events(id: string, after: number): Promise<ExecutionEvent[]>
   cancel(id: string): Promise<ExecutionRecord>
   /** Queues the execution again from its failed step and follows it to the end. */
-  retry(id: string, onEvent: (e: ExecutionEvent) => void): Promise<{record: ExecutionRecord; result: ExecutionResult | null}>
+  retry(
+    id: string,
+    onEvent: (e: ExecutionEvent) => void,
+  ): Promise<{record: ExecutionRecord; result: ExecutionResult | null}>
   close(): Promise<void>
 }
 
@@ -93,7 +112,12 @@ export class RemoteWorkflows implements Workflows {
     this.#token = opts.token
   }
 
-  async #call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  async #call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<T> {
     const res = await fetch(`${this.#url}${path}`, {
       method,
       headers: {
@@ -155,10 +179,14 @@ export class RemoteWorkflows implements Workflows {
     })
   }
   async run(ref: string, opts: RunOptions, onEvent: (e: ExecutionEvent) => void) {
-    const execution = await this.#call<ExecutionRecord>('POST', `/api/v1/workflows/${encodeURIComponent(ref)}/execute`, {
-      parameters: opts.answers,
-      defaults: opts.useDefaults,
-    })
+    const execution = await this.#call<ExecutionRecord>(
+      'POST',
+      `/api/v1/workflows/${encodeURIComponent(ref)}/execute`,
+      {
+        parameters: opts.answers,
+        defaults: opts.useDefaults,
+      },
+    )
     return this.#follow(execution.id, onEvent)
   }
   async #follow(id: string, onEvent: (e: ExecutionEvent) => void, after = 0) {
@@ -178,7 +206,10 @@ export class RemoteWorkflows implements Workflows {
     }
   }
   async #result(id: string): Promise<ExecutionResult> {
-    const body = await this.#call<{files: WireFiles; git: WireFiles | null}>('GET', `/api/v1/executions/${id}/result?format=json`)
+    const body = await this.#call<{files: WireFiles; git: WireFiles | null}>(
+      'GET',
+      `/api/v1/executions/${id}/result?format=json`,
+    )
     const {decodeFiles} = await import('../domain/wire.js')
     return {files: decodeFiles(body.files), git: body.git ? decodeFiles(body.git) : null}
   }
@@ -187,7 +218,10 @@ export class RemoteWorkflows implements Workflows {
   }
   async events(id: string, after: number) {
     const res = await fetch(`${this.#url}/api/v1/executions/${id}/events?after=${after}`, {
-      headers: {accept: 'text/event-stream', ...(this.#token ? {authorization: `Bearer ${this.#token}`} : {})},
+      headers: {
+        accept: 'text/event-stream',
+        ...(this.#token ? {authorization: `Bearer ${this.#token}`} : {}),
+      },
       signal: AbortSignal.timeout(2000),
     }).catch(() => undefined)
     if (!res) return []
@@ -200,7 +234,9 @@ export class RemoteWorkflows implements Workflows {
       for (;;) {
         const {done, value} = await Promise.race([
           reader.read(),
-          new Promise<{done: true; value: undefined}>((r) => setTimeout(() => r({done: true, value: undefined}), 400)),
+          new Promise<{done: true; value: undefined}>((r) =>
+            setTimeout(() => r({done: true, value: undefined}), 400),
+          ),
         ])
         if (done) break
         text += decoder.decode(value, {stream: true})
@@ -245,7 +281,11 @@ export function parseEvents(text: string): ExecutionEvent[] {
  * Writes a result into `dest`: the project's files (refusing a non-empty folder unless
  * `force`), then its `.git` when the workflow made one.
  */
-export async function writeResult(dest: string, result: ExecutionResult, opts: {force?: boolean} = {}): Promise<string[]> {
+export async function writeResult(
+  dest: string,
+  result: ExecutionResult,
+  opts: {force?: boolean} = {},
+): Promise<string[]> {
   const written = await writeProject(dest, result.files, {force: opts.force === true})
   for (const [path, content] of result.git ?? []) {
     const target = join(resolve(dest), '.git', path)

@@ -128,7 +128,10 @@ export function parseTemplate(files: TemplateFiles, source?: string): LoadedTemp
   const manifest = parseManifest(text, manifestFile)
   if (manifest.category === WORKFLOW_CATEGORY && !files.has('workflow.yaml'))
     throw new InvalidTemplateError([
-      {file: manifestFile, message: `category "${WORKFLOW_CATEGORY}" is for workflows, which hold a workflow.yaml; publish them with \`maestro-tpl workflow create\``},
+      {
+        file: manifestFile,
+        message: `category "${WORKFLOW_CATEGORY}" is for workflows, which hold a workflow.yaml; publish them with \`maestro-tpl workflow create\``,
+      },
     ])
   const readmeBytes = files.get('README.md')
   const readme = readmeBytes === undefined ? '' : new TextDecoder('utf-8').decode(readmeBytes)

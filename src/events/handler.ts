@@ -90,7 +90,8 @@ export async function executeRequest(
   if (request.operation !== 'retrieve' && request.operation !== 'execute')
     await assertWritableTenant(registries, request.tenant_id)
   // Executions are the tenant's: never the public catalog's, never a tenant that does not exist.
-  if (request.operation === 'execute' && request.tenant_id !== OWNER_TENANT) await assertWritableTenant(registries, request.tenant_id)
+  if (request.operation === 'execute' && request.tenant_id !== OWNER_TENANT)
+    await assertWritableTenant(registries, request.tenant_id)
   switch (request.operation) {
     case 'retrieve': {
       const version = params.version
@@ -130,14 +131,21 @@ export async function executeRequest(
       // template_id names the workflow; the request id is the execution's idempotency key,
       // so a redelivered request answers the execution it made instead of making another.
       if (!workflows)
-        throw new MaestroError('this consumer runs without workflows, so execute is not available', {code: 'NOT_IMPLEMENTED', status: 501})
+        throw new MaestroError('this consumer runs without workflows, so execute is not available', {
+          code: 'NOT_IMPLEMENTED',
+          status: 501,
+        })
       const answers = params.parameters ?? {}
       if (typeof answers !== 'object' || answers === null || Array.isArray(answers))
         throw new UsageError('parameters.parameters must be an object of answers')
       const {execution, created} = await workflows.execute(
         {tenant: request.tenant_id, user: request.user_id, role: 'editor'},
         request.template_id,
-        {answers: answers as Answers, useDefaults: params.defaults !== false, idempotencyKey: `stream:${request.request_id}`},
+        {
+          answers: answers as Answers,
+          useDefaults: params.defaults !== false,
+          idempotencyKey: `stream:${request.request_id}`,
+        },
       )
       return {execution, created, url: `/api/v1/executions/${execution.id}`}
     }

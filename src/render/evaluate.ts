@@ -74,7 +74,8 @@ export async function runEvaluate(job: EvaluateJob): Promise<unknown[]> {
           count(JSON.stringify(result) ?? '', label)
           return condition ? isLiquidTruthy(result) : result
         }
-        if (condition && !/\{\{|\{%/.test(value)) return isLiquidTruthy(await liquid.evalValue(value, job.scope))
+        if (condition && !/\{\{|\{%/.test(value))
+          return isLiquidTruthy(await liquid.evalValue(value, job.scope))
         const text = await liquid.parseAndRender(value, job.scope)
         count(text, label)
         if (!condition) return text
@@ -98,6 +99,7 @@ export async function runEvaluate(job: EvaluateJob): Promise<unknown[]> {
     return value
   }
   const results: unknown[] = []
-  for (const entry of job.entries) results.push(await evaluate(entry.value, entry.label, entry.condition === true))
+  for (const entry of job.entries)
+    results.push(await evaluate(entry.value, entry.label, entry.condition === true))
   return results
 }

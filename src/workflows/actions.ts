@@ -54,7 +54,11 @@ function str(ctx: ActionContext, key: string, fallback?: string): string {
     if (fallback !== undefined) return fallback
     throw new StepInputError(ctx.step, `"${key}" is empty`)
   }
-  if (typeof v === 'object') throw new StepInputError(ctx.step, `"${key}" must be text (got ${Array.isArray(v) ? 'a list' : 'a mapping'})`)
+  if (typeof v === 'object')
+    throw new StepInputError(
+      ctx.step,
+      `"${key}" must be text (got ${Array.isArray(v) ? 'a list' : 'a mapping'})`,
+    )
   return String(v)
 }
 
@@ -70,11 +74,15 @@ function workspacePath(ctx: ActionContext, key: string, allowRoot = false): stri
 
 function checkLimits(ws: Workspace): void {
   if (ws.files.size > WORKSPACE_LIMITS.maxFiles)
-    throw new LimitExceededError(`the result has more than ${WORKSPACE_LIMITS.maxFiles} files`, {maxFiles: WORKSPACE_LIMITS.maxFiles})
+    throw new LimitExceededError(`the result has more than ${WORKSPACE_LIMITS.maxFiles} files`, {
+      maxFiles: WORKSPACE_LIMITS.maxFiles,
+    })
   let bytes = 0
   for (const f of ws.files.values()) bytes += f.byteLength
   if (bytes > WORKSPACE_LIMITS.maxBytes)
-    throw new LimitExceededError(`the result is larger than ${WORKSPACE_LIMITS.maxBytes} bytes`, {maxBytes: WORKSPACE_LIMITS.maxBytes})
+    throw new LimitExceededError(`the result is larger than ${WORKSPACE_LIMITS.maxBytes} bytes`, {
+      maxBytes: WORKSPACE_LIMITS.maxBytes,
+    })
 }
 
 /** A file may not sit where a folder is, nor inside a file. */
@@ -82,7 +90,8 @@ function putFile(ws: Workspace, path: string, content: Uint8Array): void {
   const segments = path.split('/')
   for (let i = 1; i < segments.length; i++) {
     const parent = segments.slice(0, i).join('/')
-    if (ws.files.has(parent)) throw new UnsafePathError(path, `path ${path} would be inside the file ${parent}`)
+    if (ws.files.has(parent))
+      throw new UnsafePathError(path, `path ${path} would be inside the file ${parent}`)
   }
   const prefix = `${path}/`
   for (const existing of ws.files.keys())
@@ -102,7 +111,8 @@ async function templateAction(ctx: ActionContext): Promise<Record<string, unknow
   const answersInput = ctx.inputs.answers ?? {}
   if (answersInput === null || typeof answersInput !== 'object' || Array.isArray(answersInput))
     throw new StepInputError(ctx.step, '"answers" must be a mapping of parameter names to values')
-  const useDefaults = ctx.inputs.defaults === undefined ? true : ctx.inputs.defaults === true || ctx.inputs.defaults === 'true'
+  const useDefaults =
+    ctx.inputs.defaults === undefined ? true : ctx.inputs.defaults === true || ctx.inputs.defaults === 'true'
   const detail = await ctx.registry.get(ref)
   const project = await ctx.registry.instantiate(`${detail.namespace}/${detail.name}@${detail.version}`, {
     answers: answersInput as Answers,
@@ -111,7 +121,8 @@ async function templateAction(ctx: ActionContext): Promise<Record<string, unknow
   const written: string[] = []
   for (const [path, content] of [...project.files].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const target = base === '.' ? path : `${base}/${path}`
-    if (ctx.workspace.files.has(target)) ctx.log(`${target} was already in the result; ${project.template} replaces it`, 'warn')
+    if (ctx.workspace.files.has(target))
+      ctx.log(`${target} was already in the result; ${project.template} replaces it`, 'warn')
     putFile(ctx.workspace, target, content)
     written.push(target)
   }
@@ -147,7 +158,9 @@ async function fileAction(ctx: ActionContext): Promise<Record<string, unknown>> 
       const sources = under(ws, from)
       if (sources.length === 0) throw new StepInputError(ctx.step, `${from} is not in the result`)
       const targets: string[] = []
-      const moves = sources.map((src) => [src, src === from ? path : `${path}/${src.slice(from.length + 1)}`] as const)
+      const moves = sources.map(
+        (src) => [src, src === from ? path : `${path}/${src.slice(from.length + 1)}`] as const,
+      )
       const contents = moves.map(([src]) => ws.files.get(src)!)
       if (action === 'move') for (const [src] of moves) ws.files.delete(src)
       moves.forEach(([, target], i) => {
@@ -161,11 +174,18 @@ async function fileAction(ctx: ActionContext): Promise<Record<string, unknown>> 
     case 'delete': {
       const gone = under(ws, path)
       for (const p of gone) ws.files.delete(p)
-      ctx.log(gone.length === 0 ? `${path} was not in the result; nothing deleted` : `deleted ${path} (${gone.length} files)`)
+      ctx.log(
+        gone.length === 0
+          ? `${path} was not in the result; nothing deleted`
+          : `deleted ${path} (${gone.length} files)`,
+      )
       return {path, files: gone}
     }
     default:
-      throw new StepInputError(ctx.step, `"action" must be render, copy, move or delete (got ${JSON.stringify(action)})`)
+      throw new StepInputError(
+        ctx.step,
+        `"action" must be render, copy, move or delete (got ${JSON.stringify(action)})`,
+      )
   }
 }
 
@@ -183,9 +203,19 @@ export function deepMerge(base: unknown, incoming: unknown): unknown {
 
 async function mergeAction(ctx: ActionContext): Promise<Record<string, unknown>> {
   const path = workspacePath(ctx, 'path')
-  const format = ctx.inputs.format === undefined ? (/\.ya?ml$/i.test(path) ? 'yaml' : /\.json$/i.test(path) ? 'json' : undefined) : str(ctx, 'format')
+  const format =
+    ctx.inputs.format === undefined
+      ? /\.ya?ml$/i.test(path)
+        ? 'yaml'
+        : /\.json$/i.test(path)
+          ? 'json'
+          : undefined
+      : str(ctx, 'format')
   if (format !== 'json' && format !== 'yaml')
-    throw new StepInputError(ctx.step, `cannot tell the format of ${path}; name a .json, .yaml or .yml file or give "format"`)
+    throw new StepInputError(
+      ctx.step,
+      `cannot tell the format of ${path}; name a .json, .yaml or .yml file or give "format"`,
+    )
   const existing = ctx.workspace.files.get(path)
   let base: unknown = {}
   if (existing) {
@@ -193,11 +223,15 @@ async function mergeAction(ctx: ActionContext): Promise<Record<string, unknown>>
     try {
       base = format === 'json' ? JSON.parse(text) : (parseYaml(text, {maxAliasCount: 100}) ?? {})
     } catch (err) {
-      throw new StepInputError(ctx.step, `${path} is not valid ${format.toUpperCase()}: ${(err as Error).message}`)
+      throw new StepInputError(
+        ctx.step,
+        `${path} is not valid ${format.toUpperCase()}: ${(err as Error).message}`,
+      )
     }
   }
   const merged = deepMerge(base, ctx.inputs.value)
-  const text = format === 'json' ? `${JSON.stringify(merged, null, 2)}\n` : stringifyYaml(merged, {lineWidth: 0})
+  const text =
+    format === 'json' ? `${JSON.stringify(merged, null, 2)}\n` : stringifyYaml(merged, {lineWidth: 0})
   putFile(ctx.workspace, path, utf8.encode(text))
   checkLimits(ctx.workspace)
   ctx.log(`${existing ? 'merged into' : 'created'} ${path}`)
@@ -212,14 +246,25 @@ async function gateAction(ctx: ActionContext): Promise<Record<string, unknown>> 
   }
   if (ctx.inputs.min_quality !== undefined) {
     const min = Number(ctx.inputs.min_quality)
-    if (!Number.isFinite(min)) throw new StepInputError(ctx.step, `"min_quality" must be a number (got ${JSON.stringify(ctx.inputs.min_quality)})`)
+    if (!Number.isFinite(min))
+      throw new StepInputError(
+        ctx.step,
+        `"min_quality" must be a number (got ${JSON.stringify(ctx.inputs.min_quality)})`,
+      )
     const scores = [...ctx.previous]
       .filter(([, s]) => s.uses === 'template')
-      .map(([id, s]) => ({id, template: String(s.outputs.template), score: s.outputs.quality_score as number | null}))
+      .map(([id, s]) => ({
+        id,
+        template: String(s.outputs.template),
+        score: s.outputs.quality_score as number | null,
+      }))
     const below = scores.filter((s) => s.score === null || s.score < min)
     if (below.length > 0) {
       const list = below.map((s) => `${s.template} (${s.score === null ? 'unscored' : s.score})`).join(', ')
-      throw new GateFailedError(ctx.step, `${ctx.inputs.message === undefined ? '' : `${String(ctx.inputs.message)}: `}quality below ${min}: ${list}`)
+      throw new GateFailedError(
+        ctx.step,
+        `${ctx.inputs.message === undefined ? '' : `${String(ctx.inputs.message)}: `}quality below ${min}: ${list}`,
+      )
     }
     outputs.min_quality = min
     outputs.lowest_score = scores.length === 0 ? null : Math.min(...scores.map((s) => s.score as number))
@@ -256,15 +301,20 @@ async function gitAction(ctx: ActionContext): Promise<Record<string, unknown>> {
     for (const path of paths) {
       await mkdir(dirname(join(dir, path)), {recursive: true})
       const content = ctx.redact(ctx.workspace.files.get(path)!)
-      await writeFile(join(dir, path), content, {mode: content[0] === 0x23 && content[1] === 0x21 ? 0o755 : 0o644})
+      await writeFile(join(dir, path), content, {
+        mode: content[0] === 0x23 && content[1] === 0x21 ? 0o755 : 0o644,
+      })
     }
     const cache = {}
     for (const path of paths) await git.add({fs, dir, filepath: path, cache})
     const commit = await git.commit({fs, dir, message, author, committer: author, cache})
     const files = new Map<string, Uint8Array>()
-    for (const path of await listDir(join(dir, '.git'))) files.set(path, new Uint8Array(await readFile(join(dir, '.git', path))))
+    for (const path of await listDir(join(dir, '.git')))
+      files.set(path, new Uint8Array(await readFile(join(dir, '.git', path))))
     ctx.workspace.git = {commit, branch, files}
-    ctx.log(`initialised a git repository on ${branch} with one commit ${commit.slice(0, 12)} (${paths.length} files)`)
+    ctx.log(
+      `initialised a git repository on ${branch} with one commit ${commit.slice(0, 12)} (${paths.length} files)`,
+    )
     return {commit, branch, files: paths.length}
   } finally {
     await rm(dir, {recursive: true, force: true})
@@ -272,5 +322,12 @@ async function gitAction(ctx: ActionContext): Promise<Record<string, unknown>> {
 }
 
 /** The actions by name. */
-export const ACTION_HANDLERS: Readonly<Record<ActionName, (ctx: ActionContext) => Promise<Record<string, unknown>>>> =
-  Object.freeze({template: templateAction, file: fileAction, merge: mergeAction, gate: gateAction, git: gitAction})
+export const ACTION_HANDLERS: Readonly<
+  Record<ActionName, (ctx: ActionContext) => Promise<Record<string, unknown>>>
+> = Object.freeze({
+  template: templateAction,
+  file: fileAction,
+  merge: mergeAction,
+  gate: gateAction,
+  git: gitAction,
+})

@@ -14,7 +14,13 @@ import {LineCounter, isMap, parseDocument} from 'yaml'
 
 import {InvalidTemplateError, UnsafePathError} from '../domain/errors.js'
 import type {Issue} from '../domain/errors.js'
-import {nodePosition, normaliseParameter, position, schemaMessage, semanticIssues} from '../domain/manifest.js'
+import {
+  nodePosition,
+  normaliseParameter,
+  position,
+  schemaMessage,
+  semanticIssues,
+} from '../domain/manifest.js'
 import {packageRoot} from '../domain/package-root.js'
 import {assertSafeRelativePath} from '../domain/paths.js'
 import {createLiquid} from '../render/liquid.js'
@@ -149,14 +155,16 @@ function strings(value: unknown, base: string, out: {pointer: string; text: stri
   if (typeof value === 'string') out.push({pointer: base, text: value})
   else if (Array.isArray(value)) value.forEach((v, i) => strings(v, `${base}/${i}`, out))
   else if (value !== null && typeof value === 'object')
-    for (const [k, v] of Object.entries(value)) strings(v, `${base}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, out)
+    for (const [k, v] of Object.entries(value))
+      strings(v, `${base}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, out)
   return out
 }
 
 /** `steps.<id>` references in an expression (also `steps["id"]`). */
 function stepReferences(text: string): string[] {
   const ids: string[] = []
-  for (const m of text.matchAll(/\bsteps\s*(?:\.\s*([A-Za-z_][\w]*)|\[\s*["']([^"']+)["']\s*\])/g)) ids.push(m[1] ?? m[2]!)
+  for (const m of text.matchAll(/\bsteps\s*(?:\.\s*([A-Za-z_][\w]*)|\[\s*["']([^"']+)["']\s*\])/g))
+    ids.push(m[1] ?? m[2]!)
   return ids
 }
 
@@ -216,7 +224,8 @@ export function parseWorkflow(text: string, file = 'workflow.yaml'): WorkflowDef
   // YAML reads `version: 1.0` as a number; the author meant the text.
   if (isMap(doc.contents)) {
     const node = doc.get('version', true) as {value?: unknown; range?: [number, number]} | undefined
-    if (node && typeof node.value === 'number' && node.range) m.version = text.slice(node.range[0], node.range[1])
+    if (node && typeof node.value === 'number' && node.range)
+      m.version = text.slice(node.range[0], node.range[1])
   }
   const issues: Issue[] = []
   const at = (pointer: string, message: string, key?: string) =>
@@ -232,7 +241,9 @@ export function parseWorkflow(text: string, file = 'workflow.yaml'): WorkflowDef
       if (err.keyword === 'additionalProperties') key = String(params.additionalProperty)
       if (err.keyword === 'enum' && /^\/steps\/\d+\/uses$/.test(err.instancePath))
         message = `${message.replace(/ must be one of .*/, '')} names an unknown action ${JSON.stringify(
-          ((data as Record<string, unknown>).steps as Record<string, unknown>[])[Number(err.instancePath.split('/')[2])]!.uses,
+          ((data as Record<string, unknown>).steps as Record<string, unknown>[])[
+            Number(err.instancePath.split('/')[2])
+          ]!.uses,
         )}; actions are ${ACTIONS.join(', ')}`
       if (seen.has(`${err.instancePath}${message}`)) continue
       seen.add(`${err.instancePath}${message}`)
@@ -242,17 +253,28 @@ export function parseWorkflow(text: string, file = 'workflow.yaml'): WorkflowDef
   for (const {pointer, message} of semanticIssues(m)) at(pointer, message)
 
   const liquid = createLiquid()
-  const checkExpression = (pointer: string, textValue: string, earlier: ReadonlySet<string>, asCondition = false) => {
+  const checkExpression = (
+    pointer: string,
+    textValue: string,
+    earlier: ReadonlySet<string>,
+    asCondition = false,
+  ) => {
     try {
       if (asCondition && !hasLiquid(textValue)) liquid.parse(`{{ ${textValue} }}`)
       else liquid.parse(textValue)
     } catch (err) {
-      at(pointer, `expression ${JSON.stringify(textValue.slice(0, 80))} does not parse: ${(err as Error).message.replace(/, line:\d+, col:\d+$/, '')}`)
+      at(
+        pointer,
+        `expression ${JSON.stringify(textValue.slice(0, 80))} does not parse: ${(err as Error).message.replace(/, line:\d+, col:\d+$/, '')}`,
+      )
       return
     }
     for (const id of stepReferences(textValue))
       if (!earlier.has(id))
-        at(pointer, `expression refers to steps.${id}, which is not an earlier step (a step sees only the outputs of steps before it)`)
+        at(
+          pointer,
+          `expression refers to steps.${id}, which is not an earlier step (a step sees only the outputs of steps before it)`,
+        )
   }
 
   const steps = Array.isArray(m.steps) ? (m.steps as unknown[]) : []
@@ -264,7 +286,8 @@ export function parseWorkflow(text: string, file = 'workflow.yaml'): WorkflowDef
     const base = `/steps/${i}`
     if (typeof step.id === 'string') {
       const first = ids.get(step.id)
-      if (first !== undefined) at(`${base}/id`, `steps[${i}].id "${step.id}" is already used by steps[${first}]`)
+      if (first !== undefined)
+        at(`${base}/id`, `steps[${i}].id "${step.id}" is already used by steps[${first}]`)
       else ids.set(step.id, i)
     }
     if (typeof step.if === 'string') checkExpression(`${base}/if`, step.if, earlier, true)
@@ -287,8 +310,15 @@ export function parseWorkflow(text: string, file = 'workflow.yaml'): WorkflowDef
           else if (err.keyword === 'required')
             at(`${base}/with`, `the ${uses} action needs the input "${String(params.missingProperty)}"`)
           else if (err.keyword === 'minProperties')
-            at(`${base}/with`, `the ${uses} action needs at least one input (${Object.keys((ACTION_INPUTS[uses] as {properties: object}).properties).join(', ')})`)
-          else at(pointer, `steps[${i}].with${err.instancePath.replace(/\//g, '.')} ${err.message ?? 'is invalid'}`)
+            at(
+              `${base}/with`,
+              `the ${uses} action needs at least one input (${Object.keys((ACTION_INPUTS[uses] as {properties: object}).properties).join(', ')})`,
+            )
+          else
+            at(
+              pointer,
+              `steps[${i}].with${err.instancePath.replace(/\//g, '.')} ${err.message ?? 'is invalid'}`,
+            )
         }
       }
       if (inputs !== null && typeof inputs === 'object' && !Array.isArray(inputs)) {
@@ -310,16 +340,20 @@ export function parseWorkflow(text: string, file = 'workflow.yaml'): WorkflowDef
             else throw err
           }
         }
-        for (const {pointer, text: t} of strings(w, `${base}/with`)) if (hasLiquid(t)) checkExpression(pointer, t, earlier)
-        if (uses === 'gate' && typeof w.condition === 'string') checkExpression(`${base}/with/condition`, w.condition, earlier, true)
+        for (const {pointer, text: t} of strings(w, `${base}/with`))
+          if (hasLiquid(t)) checkExpression(pointer, t, earlier)
+        if (uses === 'gate' && typeof w.condition === 'string')
+          checkExpression(`${base}/with/condition`, w.condition, earlier, true)
       }
     }
     if (typeof step.id === 'string') earlier.add(step.id)
   })
   if (m.outputs && typeof m.outputs === 'object')
-    for (const {pointer, text: t} of strings(m.outputs, '/outputs')) if (hasLiquid(t)) checkExpression(pointer, t, earlier)
+    for (const {pointer, text: t} of strings(m.outputs, '/outputs'))
+      if (hasLiquid(t)) checkExpression(pointer, t, earlier)
 
-  if (issues.length > 0) fail(issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0)))
+  if (issues.length > 0)
+    fail(issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0)))
 
   const definition: WorkflowDefinition = {
     name: m.name as string,

@@ -15,7 +15,14 @@ import {ACTION_HANDLERS} from './actions.js'
 import type {GitSnapshot, Workspace} from './actions.js'
 import {ExecutionCancelledError} from './errors.js'
 import type {Redactor} from './secrets.js'
-import type {ActionName, LogLine, StepDefinition, StepState, WorkflowAnswers, WorkflowDefinition} from './types.js'
+import type {
+  ActionName,
+  LogLine,
+  StepDefinition,
+  StepState,
+  WorkflowAnswers,
+  WorkflowDefinition,
+} from './types.js'
 
 /** What one step changed in the workspace: enough to replay it without running it. */
 export interface StepChanges {
@@ -73,7 +80,12 @@ function errorOf(err: unknown): {code: string; message: string} {
   return {code: 'STEP_FAILED', message: err instanceof Error ? err.message : String(err)}
 }
 
-function diff(before: Map<string, Uint8Array>, after: Map<string, Uint8Array>, gitBefore: GitSnapshot | null, gitAfter: GitSnapshot | null): StepChanges {
+function diff(
+  before: Map<string, Uint8Array>,
+  after: Map<string, Uint8Array>,
+  gitBefore: GitSnapshot | null,
+  gitAfter: GitSnapshot | null,
+): StepChanges {
   const written: [string, Uint8Array][] = []
   for (const [path, content] of after) if (before.get(path) !== content) written.push([path, content])
   const deleted = [...before.keys()].filter((p) => !after.has(p))
@@ -98,21 +110,33 @@ export function applyChanges(workspace: Workspace, changes: StepChanges): void {
  */
 export async function runWorkflow(input: RunInput): Promise<RunOutcome> {
   const {definition, redactor, hooks, workspace} = input
-  const steps: Record<string, {outputs: Record<string, unknown> | null; state: StepState}> = Object.create(null)
+  const steps: Record<string, {outputs: Record<string, unknown> | null; state: StepState}> =
+    Object.create(null)
   const previous = new Map<string, {uses: ActionName; outputs: Record<string, unknown>}>()
   const scope = () => ({
     parameters: input.answers,
     steps,
-    execution: {id: input.execution.id, workflow: definition.name, version: definition.version, created_at: input.execution.created_at},
+    execution: {
+      id: input.execution.id,
+      workflow: definition.name,
+      version: definition.version,
+      created_at: input.execution.created_at,
+    },
   })
   for (const [index, step] of definition.steps.entries()) {
     const finished = input.done.get(step.id)
     if (finished && (finished.state === 'succeeded' || finished.state === 'skipped')) {
       steps[step.id] = {outputs: finished.outputs ?? {}, state: finished.state}
-      if (finished.state === 'succeeded') previous.set(step.id, {uses: step.uses, outputs: finished.outputs ?? {}})
+      if (finished.state === 'succeeded')
+        previous.set(step.id, {uses: step.uses, outputs: finished.outputs ?? {}})
       continue
     }
-    if (await hooks.cancelled()) return {state: 'cancelled', outputs: null, error: errorOf(new ExecutionCancelledError(input.execution.id))}
+    if (await hooks.cancelled())
+      return {
+        state: 'cancelled',
+        outputs: null,
+        error: errorOf(new ExecutionCancelledError(input.execution.id)),
+      }
     await hooks.stepStarted(step)
     const logs: LogLine[] = []
     const log = (message: string, level: LogLine['level'] = 'info') => {
@@ -125,7 +149,8 @@ export async function runWorkflow(input: RunInput): Promise<RunOutcome> {
     const gitBefore = workspace.git
     try {
       const entries = [{label: `${label}.with`, value: step.with}]
-      if (step.if !== undefined) entries.push({label: `${label}.if`, value: step.if, condition: true} as never)
+      if (step.if !== undefined)
+        entries.push({label: `${label}.if`, value: step.if, condition: true} as never)
       const [inputs, condition] = await input.host.evaluate({entries, scope: scope(), tenant: input.tenant})
       if (step.if !== undefined && condition !== true) {
         log(`skipped: ${step.if} is false`)

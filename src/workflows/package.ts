@@ -36,7 +36,10 @@ export function parseWorkflowFiles(files: TemplateFiles, source?: string): Loade
   const file = source === undefined ? WORKFLOW : `${source}/${WORKFLOW}`
   const raw = files.get(WORKFLOW)
   if (raw === undefined)
-    throw new InvalidTemplateError([{file, message: 'workflow.yaml is missing; every workflow needs one at its top level'}], 'workflow is invalid')
+    throw new InvalidTemplateError(
+      [{file, message: 'workflow.yaml is missing; every workflow needs one at its top level'}],
+      'workflow is invalid',
+    )
   let text: string
   try {
     text = new TextDecoder('utf-8', {fatal: true}).decode(raw)
@@ -55,7 +58,8 @@ export function parseWorkflowFiles(files: TemplateFiles, source?: string): Loade
     throw new InvalidTemplateError(
       stray.slice(0, 20).map((path) => ({
         file: source === undefined ? path : `${source}/${path}`,
-        message: 'a workflow folder holds workflow.yaml, README.md and examples/ only; templates it uses are published on their own',
+        message:
+          'a workflow folder holds workflow.yaml, README.md and examples/ only; templates it uses are published on their own',
       })),
       'workflow is invalid',
     )
@@ -83,7 +87,9 @@ function manifestFor(definition: WorkflowDefinition): Record<string, unknown> {
     description: definition.description,
     category: WORKFLOW_CATEGORY,
     author: definition.author,
-    tags: definition.tags.includes('workflow') ? definition.tags : ['workflow', ...definition.tags].slice(0, 20),
+    tags: definition.tags.includes('workflow')
+      ? definition.tags
+      : ['workflow', ...definition.tags].slice(0, 20),
   }
   if (definition.license !== undefined) m.license = definition.license
   if (definition.parameters.length > 0) m.parameters = definition.parameters
@@ -100,6 +106,7 @@ function manifestFor(definition: WorkflowDefinition): Record<string, unknown> {
  */
 export function workflowAsTemplate(workflow: LoadedWorkflow): LoadedTemplate {
   const files: TemplateFiles = new Map([[MANIFEST, utf8.encode(stringify(manifestFor(workflow.definition)))]])
-  for (const [path, bytes] of [...workflow.files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) files.set(path, bytes)
+  for (const [path, bytes] of [...workflow.files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    files.set(path, bytes)
   return parseTemplate(files)
 }

@@ -30,7 +30,13 @@ import {ExecutionStateError} from './errors.js'
 import {parseWorkflowFiles, workflowAsTemplate} from './package.js'
 import {Redactor, openSecrets, recordedAnswers, sealSecrets, secretValues} from './secrets.js'
 import {ExecutionStore, packChanges, unpackChanges} from './store.js'
-import type {ExecutionEvent, ExecutionRecord, LoadedWorkflow, WorkflowAnswers, WorkflowDefinition} from './types.js'
+import type {
+  ExecutionEvent,
+  ExecutionRecord,
+  LoadedWorkflow,
+  WorkflowAnswers,
+  WorkflowDefinition,
+} from './types.js'
 
 /** A registry that can act for another caller (LocalRegistry). */
 export interface ContextualRegistry extends Registry {
@@ -65,7 +71,13 @@ export interface DryRunResult {
   version: string
   state: 'succeeded' | 'failed'
   error: {code: string; message: string; step?: string} | null
-  steps: {id: string; uses: string; state: string; outputs: Record<string, unknown> | null; error: {code: string; message: string} | null}[]
+  steps: {
+    id: string
+    uses: string
+    state: string
+    outputs: Record<string, unknown> | null
+    error: {code: string; message: string} | null
+  }[]
   outputs: Record<string, unknown> | null
   files: {path: string; size: number; preview?: string}[]
 }
@@ -134,20 +146,41 @@ export class WorkflowRuntime {
       try {
         const detail = await registry.get(ref)
         if (detail.category === WORKFLOW_CATEGORY)
-          issues.push({file: 'workflow.yaml', path: `/steps/${i}/with/template`, message: `steps[${i}].with.template ${JSON.stringify(ref)} is a workflow, not a template`})
+          issues.push({
+            file: 'workflow.yaml',
+            path: `/steps/${i}/with/template`,
+            message: `steps[${i}].with.template ${JSON.stringify(ref)} is a workflow, not a template`,
+          })
       } catch (err) {
         if (!(err instanceof MaestroError) || err.status !== 404) throw err
-        issues.push({file: 'workflow.yaml', path: `/steps/${i}/with/template`, message: `steps[${i}].with.template ${JSON.stringify(ref)}: ${err.message}`})
+        issues.push({
+          file: 'workflow.yaml',
+          path: `/steps/${i}/with/template`,
+          message: `steps[${i}].with.template ${JSON.stringify(ref)}: ${err.message}`,
+        })
       }
     }
-    if (issues.length > 0) throw new InvalidTemplateError(issues, 'workflow.yaml names templates that cannot be used')
+    if (issues.length > 0)
+      throw new InvalidTemplateError(issues, 'workflow.yaml names templates that cannot be used')
   }
 
   /** Checks a workflow as publish would, without storing anything. */
-  async validate(ctx: RequestContext, workflow: LoadedWorkflow): Promise<{name: string; version: string; steps: number; quality: {score: number; passed: boolean}}> {
+  async validate(
+    ctx: RequestContext,
+    workflow: LoadedWorkflow,
+  ): Promise<{name: string; version: string; steps: number; quality: {score: number; passed: boolean}}> {
     await this.#checkTemplates(ctx, workflow.definition)
-    const report = await this.#options.host.score({template: workflowAsTemplate(workflow), minScore: this.#options.config.minTemplateQualityScore, tenant: ctx.tenant})
-    return {name: workflow.definition.name, version: workflow.definition.version, steps: workflow.definition.steps.length, quality: {score: report.score, passed: report.passed}}
+    const report = await this.#options.host.score({
+      template: workflowAsTemplate(workflow),
+      minScore: this.#options.config.minTemplateQualityScore,
+      tenant: ctx.tenant,
+    })
+    return {
+      name: workflow.definition.name,
+      version: workflow.definition.version,
+      steps: workflow.definition.steps.length,
+      quality: {score: report.score, passed: report.passed},
+    }
   }
 
   async list(ctx: RequestContext, query: {text?: string; limit?: number; offset?: number} = {}) {
@@ -160,27 +193,44 @@ export class WorkflowRuntime {
     try {
       files = await this.#registry(ctx).getFiles(ref)
     } catch (err) {
-      if (err instanceof NotFoundError) throw new NotFoundError('workflow', ref, 'List them with `maestro-tpl workflow list`')
+      if (err instanceof NotFoundError)
+        throw new NotFoundError('workflow', ref, 'List them with `maestro-tpl workflow list`')
       throw err
     }
-    if (files.detail.category !== WORKFLOW_CATEGORY) throw new NotFoundError('workflow', ref, `${ref} is a template; instantiate it with \`maestro-tpl instantiate\``)
-    const {definition, readme} = parseWorkflowFiles(files.files, `${files.detail.namespace}/${files.detail.name}`)
+    if (files.detail.category !== WORKFLOW_CATEGORY)
+      throw new NotFoundError(
+        'workflow',
+        ref,
+        `${ref} is a template; instantiate it with \`maestro-tpl instantiate\``,
+      )
+    const {definition, readme} = parseWorkflowFiles(
+      files.files,
+      `${files.detail.namespace}/${files.detail.name}`,
+    )
     return {...summary(files.detail), commit: files.detail.commit, readme, definition}
   }
 
   // ---- executions --------------------------------------------------------------------
 
   async #answers(definition: WorkflowDefinition, options: ExecuteOptions): Promise<WorkflowAnswers> {
-    return resolveAnswers(definition.parameters, coerceAnswers(definition.parameters, options.answers ?? {}), {
-      useDefaults: options.useDefaults ?? true,
-    }) as Promise<WorkflowAnswers>
+    return resolveAnswers(
+      definition.parameters,
+      coerceAnswers(definition.parameters, options.answers ?? {}),
+      {
+        useDefaults: options.useDefaults ?? true,
+      },
+    ) as Promise<WorkflowAnswers>
   }
 
   /**
    * Queues an execution (202): answers are checked first, secrets sealed, the row written,
    * and the execution handed to the bus. A repeated idempotency key answers the first execution.
    */
-  async execute(ctx: RequestContext, ref: string, options: ExecuteOptions = {}): Promise<{execution: ExecutionRecord; created: boolean}> {
+  async execute(
+    ctx: RequestContext,
+    ref: string,
+    options: ExecuteOptions = {},
+  ): Promise<{execution: ExecutionRecord; created: boolean}> {
     const workflow = await this.get(ctx, ref)
     const answers = await this.#answers(workflow.definition, options)
     const secret = new Set(workflow.definition.parameters.filter((p) => p.secret === true).map((p) => p.name))
@@ -216,7 +266,13 @@ export class WorkflowRuntime {
     const answers = await this.#answers(workflow.definition, options)
     const redactor = new Redactor(secretValues(workflow.definition.parameters, answers))
     const workspace: Workspace = {files: new Map(), git: null}
-    const steps: DryRunResult['steps'] = workflow.definition.steps.map((s) => ({id: s.id, uses: s.uses, state: 'pending', outputs: null, error: null}))
+    const steps: DryRunResult['steps'] = workflow.definition.steps.map((s) => ({
+      id: s.id,
+      uses: s.uses,
+      state: 'pending',
+      outputs: null,
+      error: null,
+    }))
     const outcome = await runWorkflow({
       definition: workflow.definition,
       answers,
@@ -236,12 +292,15 @@ export class WorkflowRuntime {
         },
       },
     })
-    const files = [...workspace.files].sort(([a], [b]) => (a < b ? -1 : 1)).map(([path, content]) => {
-      const safe = redactor.bytes(content)
-      const entry: DryRunResult['files'][number] = {path, size: content.byteLength}
-      if (!safe.subarray(0, 8000).includes(0)) entry.preview = new TextDecoder().decode(safe.subarray(0, PREVIEW_BYTES))
-      return entry
-    })
+    const files = [...workspace.files]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([path, content]) => {
+        const safe = redactor.bytes(content)
+        const entry: DryRunResult['files'][number] = {path, size: content.byteLength}
+        if (!safe.subarray(0, 8000).includes(0))
+          entry.preview = new TextDecoder().decode(safe.subarray(0, PREVIEW_BYTES))
+        return entry
+      })
     return {
       workflow: workflow.name,
       version: workflow.version,
@@ -285,12 +344,18 @@ export class WorkflowRuntime {
     const record = await this.status(ctx, ref)
     const id = record.id
     if (record.state !== 'queued' && record.state !== 'running')
-      throw new ExecutionStateError(`execution ${id} is ${record.state}; only a queued or running execution can be cancelled`, {state: record.state})
+      throw new ExecutionStateError(
+        `execution ${id} is ${record.state}; only a queued or running execution can be cancelled`,
+        {state: record.state},
+      )
     await this.store.requestCancel(ctx.tenant, id)
     if (record.state === 'queued' && !this.#running.has(id)) {
       // Nobody has started it: it ends now (a runner that picks it up later finds it cancelled).
       if (await this.store.lease(id, 'cancel', 1000)) {
-        await this.store.setState(id, 'cancelled', {clearSecrets: true, error: {code: 'EXECUTION_CANCELLED', message: `execution ${id} was cancelled`}})
+        await this.store.setState(id, 'cancelled', {
+          clearSecrets: true,
+          error: {code: 'EXECUTION_CANCELLED', message: `execution ${id} was cancelled`},
+        })
         await this.store.appendEvent(id, 'execution', {state: 'cancelled'})
         await this.store.releaseLease(id, 'cancel')
       }
@@ -307,13 +372,19 @@ export class WorkflowRuntime {
     const record = await this.status(ctx, ref)
     const id = record.id
     if (record.state !== 'failed' && record.state !== 'cancelled')
-      throw new ExecutionStateError(`execution ${id} is ${record.state}; only a failed or cancelled execution can be retried`, {state: record.state})
+      throw new ExecutionStateError(
+        `execution ${id} is ${record.state}; only a failed or cancelled execution can be retried`,
+        {state: record.state},
+      )
     let sealed: string | null | undefined
     if (secrets && Object.keys(secrets).length > 0) {
       const workflow = await this.get(ctx, `${record.workflow_id}`).catch(() => undefined)
-      const names = new Set((workflow?.definition.parameters ?? []).filter((p) => p.secret === true).map((p) => p.name))
+      const names = new Set(
+        (workflow?.definition.parameters ?? []).filter((p) => p.secret === true).map((p) => p.name),
+      )
       const unknown = Object.keys(secrets).filter((k) => !names.has(k))
-      if (unknown.length > 0) throw new UsageError(`not secret parameters of ${record.workflow}: ${unknown.join(', ')}`)
+      if (unknown.length > 0)
+        throw new UsageError(`not secret parameters of ${record.workflow}: ${unknown.join(', ')}`)
       sealed = sealSecrets(secrets as WorkflowAnswers, this.#options.config.secretKey)
     }
     if (!(await this.store.resetForRetry(ctx.tenant, id, sealed)))
@@ -327,9 +398,18 @@ export class WorkflowRuntime {
   async result(ctx: RequestContext, ref: string): Promise<ExecutionResult> {
     const record = await this.status(ctx, ref)
     const id = record.id
-    if (record.state !== 'succeeded') throw new ExecutionStateError(`execution ${id} is ${record.state}; only a succeeded execution has a result`, {state: record.state})
+    if (record.state !== 'succeeded')
+      throw new ExecutionStateError(
+        `execution ${id} is ${record.state}; only a succeeded execution has a result`,
+        {state: record.state},
+      )
     const stored = await this.store.result(ctx.tenant, id)
-    if (!stored) throw new NotFoundError('execution result', id, 'results are kept for WORKFLOW_RESULT_TTL_HOURS and up to WORKFLOW_RESULT_MAX_MB; run it again')
+    if (!stored)
+      throw new NotFoundError(
+        'execution result',
+        id,
+        'results are kept for WORKFLOW_RESULT_TTL_HOURS and up to WORKFLOW_RESULT_MAX_MB; run it again',
+      )
     const changes = unpackChanges(stored)
     return {files: new Map(changes.written), git: changes.git?.files ?? null}
   }
@@ -341,7 +421,10 @@ export class WorkflowRuntime {
    * Answers the final record and, when this process ran it to the end, the workspace
    * with the secrets in it (for a local output folder; never stored).
    */
-  async runNow(id: string, onEvent?: (event: ExecutionEvent) => void | Promise<void>): Promise<{record: ExecutionRecord; workspace: Workspace | null}> {
+  async runNow(
+    id: string,
+    onEvent?: (event: ExecutionEvent) => void | Promise<void>,
+  ): Promise<{record: ExecutionRecord; workspace: Workspace | null}> {
     const run = this.#run(id, onEvent)
     this.#running.set(id, run)
     try {
@@ -351,7 +434,10 @@ export class WorkflowRuntime {
     }
   }
 
-  async #run(id: string, onEvent?: (event: ExecutionEvent) => void | Promise<void>): Promise<{record: ExecutionRecord; workspace: Workspace | null}> {
+  async #run(
+    id: string,
+    onEvent?: (event: ExecutionEvent) => void | Promise<void>,
+  ): Promise<{record: ExecutionRecord; workspace: Workspace | null}> {
     const {config} = this.#options
     const owner = this.#options.consumer ?? `pid-${process.pid}`
     const loaded = await this.store.load(id)
@@ -359,9 +445,12 @@ export class WorkflowRuntime {
     const finished = () => ({record: loaded.record, workspace: null})
     if (loaded.record.state !== 'queued' && loaded.record.state !== 'running') return finished()
     if (!(await this.store.lease(id, owner, config.workflowLeaseMs))) throw new LeaseHeldError(id)
-    const renew = setInterval(() => {
-      this.store.lease(id, owner, config.workflowLeaseMs).catch(() => {})
-    }, Math.max(200, Math.floor(config.workflowLeaseMs / 3)))
+    const renew = setInterval(
+      () => {
+        this.store.lease(id, owner, config.workflowLeaseMs).catch(() => {})
+      },
+      Math.max(200, Math.floor(config.workflowLeaseMs / 3)),
+    )
     renew.unref()
     const emit = async (type: ExecutionEvent['type'], data: Record<string, unknown>) => {
       const event = await this.store.appendEvent(id, type, data)
@@ -378,7 +467,13 @@ export class WorkflowRuntime {
       if (loaded.sealedSecrets) {
         const secrets = openSecrets(loaded.sealedSecrets, config.secretKey)
         if (!secrets) {
-          await this.store.setState(id, 'failed', {error: {code: 'SECRETS_UNAVAILABLE', message: 'the secret answers were sealed under another SECRET_KEY (or by a process without one); retry with the secrets'}})
+          await this.store.setState(id, 'failed', {
+            error: {
+              code: 'SECRETS_UNAVAILABLE',
+              message:
+                'the secret answers were sealed under another SECRET_KEY (or by a process without one); retry with the secrets',
+            },
+          })
           await emit('execution', {state: 'failed'})
           return {record: (await this.store.load(id))!.record, workspace: null}
         }
@@ -417,8 +512,13 @@ export class WorkflowRuntime {
           stepFinished: async (step, result) => {
             const changes = result.changes ? redactChanges(result.changes, redactor) : null
             await this.store.stepFinished(id, positions.get(step.id)!, result, changes)
-            for (const line of result.logs) await emit('log', {step: step.id, level: line.level, message: line.message})
-            await emit('step', {id: step.id, state: result.state, ...(result.error ? {error: result.error} : {})})
+            for (const line of result.logs)
+              await emit('log', {step: step.id, level: line.level, message: line.message})
+            await emit('step', {
+              id: step.id,
+              state: result.state,
+              ...(result.error ? {error: result.error} : {}),
+            })
           },
         },
       })
@@ -434,7 +534,10 @@ export class WorkflowRuntime {
       if (err instanceof LeaseHeldError) throw err
       // A failure of the machinery (a database error, a workflow no longer readable): the
       // execution fails with the reason rather than staying queued for ever.
-      const error = err instanceof MaestroError ? {code: err.code, message: err.message} : {code: 'EXECUTION_FAILED', message: (err as Error).message}
+      const error =
+        err instanceof MaestroError
+          ? {code: err.code, message: err.message}
+          : {code: 'EXECUTION_FAILED', message: (err as Error).message}
       this.#options.logger?.warn({err, execution: id}, 'workflow execution failed')
       await this.store.setState(id, 'failed', {error})
       await emit('execution', {state: 'failed', error})
@@ -451,10 +554,19 @@ export class WorkflowRuntime {
     const packed = packChanges({written: files, deleted: [], git: workspace.git})
     const bytes = files.reduce((n, [, c]) => n + c.byteLength, 0)
     if (packed.byteLength > config.workflowResultMaxBytes) {
-      await this.store.appendEvent(id, 'log', {level: 'warn', message: `the result (${packed.byteLength} bytes compressed) is larger than WORKFLOW_RESULT_MAX_MB and is not kept`})
+      await this.store.appendEvent(id, 'log', {
+        level: 'warn',
+        message: `the result (${packed.byteLength} bytes compressed) is larger than WORKFLOW_RESULT_MAX_MB and is not kept`,
+      })
       return
     }
-    await this.store.saveResult(id, packed, files.length, bytes, new Date(Date.now() + config.workflowResultTtlMs).toISOString())
+    await this.store.saveResult(
+      id,
+      packed,
+      files.length,
+      bytes,
+      new Date(Date.now() + config.workflowResultTtlMs).toISOString(),
+    )
   }
 
   /** Starts this process's consumer of queued executions, and the removal of expired results. */
@@ -469,7 +581,8 @@ export class WorkflowRuntime {
       maxDeliveries: 100_000,
       claimIdleMs: opts.claimIdleMs ?? Math.max(config.workflowLeaseMs * 2, 1000),
       logger: this.#options.logger,
-      malformed: (fields: Fields) => (typeof fields.execution_id === 'string' ? undefined : 'no execution_id'),
+      malformed: (fields: Fields) =>
+        typeof fields.execution_id === 'string' ? undefined : 'no execution_id',
       handle: async (batch) => {
         for (const entry of batch) await this.runNow(entry.fields.execution_id!)
       },
@@ -492,7 +605,11 @@ export class WorkflowRuntime {
 /** Another runner holds the execution's lease and is alive: leave the entry pending. */
 class LeaseHeldError extends MaestroError {
   constructor(id: string) {
-    super(`execution ${id} is being run by another daemon`, {code: 'EXECUTION_LEASED', status: 409, data: {id}})
+    super(`execution ${id} is being run by another daemon`, {
+      code: 'EXECUTION_LEASED',
+      status: 409,
+      data: {id},
+    })
   }
 }
 
@@ -501,7 +618,16 @@ function redactChanges(changes: StepChanges, redactor: Redactor): StepChanges {
   return {...changes, written: changes.written.map(([p, c]) => [p, redactor.bytes(c)])}
 }
 
-function summary(t: {id: string; namespace: string; name: string; version: string; description: string; tags: string[]; quality_score: number | null; updated_at: string}): WorkflowSummary {
+function summary(t: {
+  id: string
+  namespace: string
+  name: string
+  version: string
+  description: string
+  tags: string[]
+  quality_score: number | null
+  updated_at: string
+}): WorkflowSummary {
   return {
     id: t.id,
     namespace: t.namespace,

@@ -79,7 +79,9 @@ export function recordedAnswers(params: readonly Parameter[], answers: WorkflowA
 const processKey = randomBytes(32)
 
 function keyFrom(secretKey: string | undefined): Buffer {
-  return secretKey ? createHash('sha256').update(`maestro-tpl workflow secrets\0${secretKey}`).digest() : processKey
+  return secretKey
+    ? createHash('sha256').update(`maestro-tpl workflow secrets\0${secretKey}`).digest()
+    : processKey
 }
 
 /**

@@ -101,7 +101,9 @@ export function packChanges(changes: StepChanges): Uint8Array {
     json({
       written: encodeFiles(changes.written),
       deleted: changes.deleted,
-      git: changes.git ? {commit: changes.git.commit, branch: changes.git.branch, files: encodeFiles(changes.git.files)} : null,
+      git: changes.git
+        ? {commit: changes.git.commit, branch: changes.git.branch, files: encodeFiles(changes.git.files)}
+        : null,
     }),
   )
 }
@@ -245,7 +247,11 @@ export class ExecutionStore {
 
   /** For the runner: the execution whoever its tenant, with its sealed secrets and step changes. */
   async load(id: string): Promise<ExecutionInternals | undefined> {
-    const row = await this.#db.selectFrom('workflow_executions').selectAll().where('id', '=', id).executeTakeFirst()
+    const row = await this.#db
+      .selectFrom('workflow_executions')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst()
     if (!row) return undefined
     const steps = await this.#db
       .selectFrom('workflow_steps')
@@ -267,14 +273,33 @@ export class ExecutionStore {
     let q = this.#db.selectFrom('workflow_executions').where('tenant', '=', tenant)
     if (opts.workflow !== undefined) q = q.where('workflow', '=', opts.workflow)
     const [{n}] = [await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()]
-    const rows = await q.selectAll().orderBy('created_at', 'desc').orderBy('id').limit(opts.limit).offset(opts.offset).execute()
+    const rows = await q
+      .selectAll()
+      .orderBy('created_at', 'desc')
+      .orderBy('id')
+      .limit(opts.limit)
+      .offset(opts.offset)
+      .execute()
     return {items: rows.map((r) => this.#record(r, [])).map(({steps: _s, ...rest}) => rest), total: Number(n)}
   }
 
   async #steps(id: string): Promise<StepRecord[]> {
     const rows = await this.#db
       .selectFrom('workflow_steps')
-      .select(['id', 'name', 'uses', 'state', 'attempts', 'started_at', 'finished_at', 'outputs', 'error', 'logs', 'position', 'execution_id'])
+      .select([
+        'id',
+        'name',
+        'uses',
+        'state',
+        'attempts',
+        'started_at',
+        'finished_at',
+        'outputs',
+        'error',
+        'logs',
+        'position',
+        'execution_id',
+      ])
       .where('execution_id', '=', id)
       .orderBy('position')
       .execute()
@@ -300,7 +325,11 @@ export class ExecutionStore {
       result:
         row.result_files === null || row.result_expires_at === null
           ? null
-          : {files: Number(row.result_files), bytes: Number(row.result_bytes), expires_at: row.result_expires_at},
+          : {
+              files: Number(row.result_files),
+              bytes: Number(row.result_bytes),
+              expires_at: row.result_expires_at,
+            },
       steps,
     }
   }
@@ -336,7 +365,11 @@ export class ExecutionStore {
       .execute()
   }
 
-  async setState(id: string, state: ExecutionState, extra: {outputs?: unknown; error?: unknown; clearSecrets?: boolean} = {}): Promise<void> {
+  async setState(
+    id: string,
+    state: ExecutionState,
+    extra: {outputs?: unknown; error?: unknown; clearSecrets?: boolean} = {},
+  ): Promise<void> {
     const now = new Date().toISOString()
     const final = state === 'succeeded' || state === 'failed' || state === 'cancelled'
     await this.#db
@@ -357,14 +390,25 @@ export class ExecutionStore {
   async stepStarted(id: string, position: number): Promise<void> {
     await this.#db
       .updateTable('workflow_steps')
-      .set((eb) => ({state: 'running', started_at: new Date().toISOString(), finished_at: null, attempts: eb('attempts', '+', 1), error: null}))
+      .set((eb) => ({
+        state: 'running',
+        started_at: new Date().toISOString(),
+        finished_at: null,
+        attempts: eb('attempts', '+', 1),
+        error: null,
+      }))
       .where('execution_id', '=', id)
       .where('position', '=', position)
       .execute()
   }
 
   /** Records a finished step; `changes` must already be redacted. */
-  async stepFinished(id: string, position: number, result: StepResult, changes: StepChanges | null): Promise<void> {
+  async stepFinished(
+    id: string,
+    position: number,
+    result: StepResult,
+    changes: StepChanges | null,
+  ): Promise<void> {
     await this.#db
       .updateTable('workflow_steps')
       .set({
@@ -392,7 +436,11 @@ export class ExecutionStore {
   }
 
   async cancelRequested(id: string): Promise<boolean> {
-    const row = await this.#db.selectFrom('workflow_executions').select('cancel_requested').where('id', '=', id).executeTakeFirst()
+    const row = await this.#db
+      .selectFrom('workflow_executions')
+      .select('cancel_requested')
+      .where('id', '=', id)
+      .executeTakeFirst()
     return Number(row?.cancel_requested ?? 0) === 1
   }
 
@@ -428,7 +476,11 @@ export class ExecutionStore {
   }
 
   /** Appends an event; answers it with its sequence number. */
-  async appendEvent(id: string, type: ExecutionEvent['type'], data: Record<string, unknown>): Promise<ExecutionEvent> {
+  async appendEvent(
+    id: string,
+    type: ExecutionEvent['type'],
+    data: Record<string, unknown>,
+  ): Promise<ExecutionEvent> {
     const at = new Date().toISOString()
     return this.#db.transaction().execute(async (trx) => {
       await trx
@@ -441,7 +493,10 @@ export class ExecutionStore {
         .select('event_seq')
         .where('id', '=', id)
         .executeTakeFirstOrThrow()
-      await trx.insertInto('workflow_events').values({execution_id: id, seq: Number(seq), type, data: json(data), at}).execute()
+      await trx
+        .insertInto('workflow_events')
+        .values({execution_id: id, seq: Number(seq), type, data: json(data), at})
+        .execute()
       return {seq: Number(seq), type, data, at}
     })
   }
@@ -455,10 +510,21 @@ export class ExecutionStore {
       .orderBy('seq')
       .limit(limit)
       .execute()
-    return rows.map((r) => ({seq: Number(r.seq), type: r.type as ExecutionEvent['type'], data: JSON.parse(r.data), at: r.at}))
+    return rows.map((r) => ({
+      seq: Number(r.seq),
+      type: r.type as ExecutionEvent['type'],
+      data: JSON.parse(r.data),
+      at: r.at,
+    }))
   }
 
-  async saveResult(id: string, content: Uint8Array, files: number, bytes: number, expiresAt: string): Promise<void> {
+  async saveResult(
+    id: string,
+    content: Uint8Array,
+    files: number,
+    bytes: number,
+    expiresAt: string,
+  ): Promise<void> {
     await this.#db.transaction().execute(async (trx) => {
       await trx.deleteFrom('workflow_results').where('execution_id', '=', id).execute()
       await trx
@@ -487,7 +553,10 @@ export class ExecutionStore {
 
   /** Removes results past their time, and executions (with steps and events) finished before `before`. */
   async purge(now: Date, executionsBefore: Date): Promise<{results: number; executions: number}> {
-    const expired = await this.#db.deleteFrom('workflow_results').where('expires_at', '<', now.toISOString()).executeTakeFirst()
+    const expired = await this.#db
+      .deleteFrom('workflow_results')
+      .where('expires_at', '<', now.toISOString())
+      .executeTakeFirst()
     await this.#db
       .updateTable('workflow_executions')
       .set({result_files: null, result_bytes: null, result_expires_at: null})

@@ -11,7 +11,16 @@
  * for a password is answered on a real pseudo-terminal (`script`).
  */
 import {spawn} from 'node:child_process'
-import {chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import {randomBytes} from 'node:crypto'
 import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
@@ -62,7 +71,8 @@ const NEW_PASSWORD = 'a new admin passphrase for the examples'
 const CANNOT_RUN: {match: RegExp; reason: string}[] = [
   {
     match: /workflow (cancel|retry) /,
-    reason: 'needs an execution running (cancel) or failed (retry); test/integration/workflows/engine.test.ts runs both',
+    reason:
+      'needs an execution running (cancel) or failed (retry); test/integration/workflows/engine.test.ts runs both',
   },
   ...(POSTGRES_URL
     ? []

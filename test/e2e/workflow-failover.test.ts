@@ -6,7 +6,7 @@
  * steps finished before the kill are not run again).
  */
 import {randomBytes} from 'node:crypto'
-import {cpSync, mkdirSync, mkdtempSync, rmSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -115,7 +115,9 @@ describe.skipIf(!POSTGRES_URL || !REDIS_URL)('workflow failover (PostgreSQL + Re
     await exited(victim.child)
     const before = await json(await fetch(`${survivor.url}/api/v1/executions/${queued.id}`))
     expect(before.state).toBe('running')
-    const finishedBefore = before.steps.filter((s: {state: string}) => s.state === 'succeeded').map((s: {id: string}) => s.id)
+    const finishedBefore = before.steps
+      .filter((s: {state: string}) => s.state === 'succeeded')
+      .map((s: {id: string}) => s.id)
     expect(finishedBefore.length).toBeGreaterThanOrEqual(2)
 
     let done: Json
@@ -136,7 +138,14 @@ describe.skipIf(!POSTGRES_URL || !REDIS_URL)('workflow failover (PostgreSQL + Re
     // The result holds every step's file, the ones made before the kill included.
     const result = await fetch(`${survivor.url}/api/v1/executions/${queued.id}/result?format=json`)
     const body = await json(result)
-    expect(Object.keys(body.files).sort()).toEqual(['s1.txt', 's2.txt', 's3.txt', 's4.txt', 's5.txt', 's6.txt'])
+    expect(Object.keys(body.files).sort()).toEqual([
+      's1.txt',
+      's2.txt',
+      's3.txt',
+      's4.txt',
+      's5.txt',
+      's6.txt',
+    ])
     expect(body.files['s1.txt'].content).toBe(`${queued.id} s1`)
   }, 180_000)
 })

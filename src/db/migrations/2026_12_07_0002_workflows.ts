@@ -55,7 +55,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('workflow_steps')
-    .addColumn('execution_id', 'text', (c) => c.notNull().references('workflow_executions.id').onDelete('cascade'))
+    .addColumn('execution_id', 'text', (c) =>
+      c.notNull().references('workflow_executions.id').onDelete('cascade'),
+    )
     .addColumn('position', 'integer', (c) => c.notNull())
     .addColumn('id', 'text', (c) => c.notNull())
     .addColumn('name', 'text', (c) => c.notNull())
@@ -73,7 +75,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('workflow_events')
-    .addColumn('execution_id', 'text', (c) => c.notNull().references('workflow_executions.id').onDelete('cascade'))
+    .addColumn('execution_id', 'text', (c) =>
+      c.notNull().references('workflow_executions.id').onDelete('cascade'),
+    )
     .addColumn('seq', 'integer', (c) => c.notNull())
     .addColumn('type', 'text', (c) => c.notNull())
     .addColumn('data', 'text', (c) => c.notNull())
@@ -83,7 +87,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('workflow_results')
-    .addColumn('execution_id', 'text', (c) => c.primaryKey().references('workflow_executions.id').onDelete('cascade'))
+    .addColumn('execution_id', 'text', (c) =>
+      c.primaryKey().references('workflow_executions.id').onDelete('cascade'),
+    )
     .addColumn('content', binary, (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('expires_at', 'text', (c) => c.notNull())

@@ -23,7 +23,11 @@ import {uploadedFiles} from '../../archive/upload.js'
 const TAG = 'workflows'
 const idParam = {id: {type: 'string', minLength: 1, maxLength: 200} as JsonSchema}
 const executionParam = {
-  id: {type: 'string', pattern: '^([0-9a-f-]{36}|latest)$', description: 'The execution id, or `latest` for your most recent one.'} as JsonSchema,
+  id: {
+    type: 'string',
+    pattern: '^([0-9a-f-]{36}|latest)$',
+    description: 'The execution id, or `latest` for your most recent one.',
+  } as JsonSchema,
 }
 const object = (description: string): JsonSchema => ({type: 'object', description})
 const ok = (description: string, schema: JsonSchema = object(description)) => ({description, schema})
@@ -39,7 +43,10 @@ const runBody: JsonSchema = {
 
 function runtime(deps: RouterDeps): WorkflowRuntime {
   if (!deps.workflows)
-    throw new NotImplementedError('this daemon runs without a workflow runtime, so workflows are not available', {feature: 'workflows'})
+    throw new NotImplementedError(
+      'this daemon runs without a workflow runtime, so workflows are not available',
+      {feature: 'workflows'},
+    )
   return deps.workflows
 }
 
@@ -61,14 +68,19 @@ export const WORKFLOW_ROUTES = (listMax: number): RouteSpec[] => [
     },
     responses: {'200': ok('A page of workflows')},
     handle: ({req, deps, query}) =>
-      runtime(deps).list(req.context, {...(query.q ? {text: query.q} : {}), limit: query.limit ?? 20, offset: query.offset ?? 0}),
+      runtime(deps).list(req.context, {
+        ...(query.q ? {text: query.q} : {}),
+        limit: query.limit ?? 20,
+        offset: query.offset ?? 0,
+      }),
   }),
   defineRoute<Record<string, never>, {namespace?: string}>({
     method: 'post',
     path: '/api/v1/workflows',
     operationId: 'createWorkflow',
     summary: 'Publish a workflow (workflow.yaml, README.md, examples/) as a new workflow or a new version',
-    description: 'The body is the folder, as JSON with its files or a .tar.gz, like POST /templates. Unknown actions and inputs are refused with 422 and file:line:column.',
+    description:
+      'The body is the folder, as JSON with its files or a .tar.gz, like POST /templates. Unknown actions and inputs are refused with 422 and file:line:column.',
     tags: [TAG],
     permission: 'template:write',
     query: {namespace: {type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,62}$'}},
@@ -89,7 +101,8 @@ export const WORKFLOW_ROUTES = (listMax: number): RouteSpec[] => [
     method: 'get',
     path: '/api/v1/workflows/{id}',
     operationId: 'getWorkflow',
-    summary: 'Get a workflow: its definition, parameters and README (`name`, `name@range`, `namespace/name` or id)',
+    summary:
+      'Get a workflow: its definition, parameters and README (`name`, `name@range`, `namespace/name` or id)',
     tags: [TAG],
     permission: 'template:use',
     params: idParam,
@@ -107,10 +120,14 @@ export const WORKFLOW_ROUTES = (listMax: number): RouteSpec[] => [
     permission: 'template:use',
     params: idParam,
     body: {schema: runBody, optional: true, size: 'json'},
-    responses: {'202': ok('Queued'), '200': ok('The execution an earlier request with this Idempotency-Key made')},
+    responses: {
+      '202': ok('Queued'),
+      '200': ok('The execution an earlier request with this Idempotency-Key made'),
+    },
     handle: async ({req, res, deps, params, body}) => {
       const key = req.get('Idempotency-Key')
-      if (key !== undefined && (key.length === 0 || key.length > 200)) throw new UsageError('Idempotency-Key must be 1 to 200 characters')
+      if (key !== undefined && (key.length === 0 || key.length > 200))
+        throw new UsageError('Idempotency-Key must be 1 to 200 characters')
       const {execution, created} = await runtime(deps).execute(req.context, params.id, {
         answers: body.parameters ?? {},
         useDefaults: body.defaults ?? true,
@@ -133,7 +150,10 @@ export const WORKFLOW_ROUTES = (listMax: number): RouteSpec[] => [
     body: {schema: runBody, optional: true, size: 'json'},
     responses: {'200': ok('What the execution would make')},
     handle: ({req, deps, params, body}) =>
-      runtime(deps).dryRun(req.context, params.id, {answers: body.parameters ?? {}, useDefaults: body.defaults ?? true}),
+      runtime(deps).dryRun(req.context, params.id, {
+        answers: body.parameters ?? {},
+        useDefaults: body.defaults ?? true,
+      }),
   }),
   defineRoute<Record<string, never>, {workflow?: string; limit?: number; offset?: number}>({
     method: 'get',
@@ -171,7 +191,8 @@ export const WORKFLOW_ROUTES = (listMax: number): RouteSpec[] => [
     path: '/api/v1/executions/{id}/events',
     operationId: 'executionEvents',
     summary: 'Server-sent events of an execution, resumable with Last-Event-ID',
-    description: 'Each event has an `id` (its sequence number), a type (`execution`, `step`, `log`) and JSON data. The stream ends after the event that finishes the execution.',
+    description:
+      'Each event has an `id` (its sequence number), a type (`execution`, `step`, `log`) and JSON data. The stream ends after the event that finishes the execution.',
     tags: [TAG],
     permission: 'template:use',
     params: executionParam,
@@ -182,7 +203,12 @@ export const WORKFLOW_ROUTES = (listMax: number): RouteSpec[] => [
       const header = req.get('Last-Event-ID')
       let after = query.after ?? (header !== undefined && /^\d+$/.test(header) ? Number(header) : 0)
       const {id} = await wf.status(req.context, params.id)
-      res.writeHead(200, {'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no'})
+      res.writeHead(200, {
+        'Content-Type': 'text/event-stream; charset=utf-8',
+        'Cache-Control': 'no-store',
+        Connection: 'keep-alive',
+        'X-Accel-Buffering': 'no',
+      })
       let open = true
       req.on('close', () => (open = false))
       let idle = 0
@@ -231,7 +257,17 @@ export const WORKFLOW_ROUTES = (listMax: number): RouteSpec[] => [
     permission: 'template:use',
     params: executionParam,
     body: {
-      schema: {type: 'object', additionalProperties: false, properties: {secrets: {type: 'object', maxProperties: 200, description: 'Secret answers again, when they could not be kept.'}}},
+      schema: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          secrets: {
+            type: 'object',
+            maxProperties: 200,
+            description: 'Secret answers again, when they could not be kept.',
+          },
+        },
+      },
       optional: true,
       size: 'json',
     },
@@ -249,9 +285,21 @@ export const WORKFLOW_ROUTES = (listMax: number): RouteSpec[] => [
     tags: [TAG],
     permission: 'template:use',
     params: executionParam,
-    query: {format: {enum: ['tar.gz', 'zip', 'json'], description: 'Archive format (default: from Accept, else tar.gz); `json` answers the files as JSON (what `workflow run --remote` reads).'}},
+    query: {
+      format: {
+        enum: ['tar.gz', 'zip', 'json'],
+        description:
+          'Archive format (default: from Accept, else tar.gz); `json` answers the files as JSON (what `workflow run --remote` reads).',
+      },
+    },
     responses: {
-      '200': {description: 'The project', content: {'application/gzip': {type: 'string', format: 'binary'}, 'application/zip': {type: 'string', format: 'binary'}}},
+      '200': {
+        description: 'The project',
+        content: {
+          'application/gzip': {type: 'string', format: 'binary'},
+          'application/zip': {type: 'string', format: 'binary'},
+        },
+      },
     },
     handle: async ({req, res, deps, params, query}) => {
       const wf = runtime(deps)
@@ -260,15 +308,28 @@ export const WORKFLOW_ROUTES = (listMax: number): RouteSpec[] => [
       if (query.format === 'json') return {files: encodeFiles(files), git: git ? encodeFiles(git) : null}
       const all = new Map(files)
       for (const [path, content] of git ?? []) all.set(`.git/${path}`, content)
-      const format = query.format ?? (req.accepts(['application/gzip', 'application/zip']) === 'application/zip' ? 'zip' : 'tar.gz')
-      const packed = await deps.renderHost.pack({files: all, format, root: record.workflow, tenant: req.context.tenant})
-      sendBody(res, 200, format === 'zip' ? 'application/zip' : 'application/gzip', Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength), {
-        headers: {
-          'Content-Disposition': `attachment; filename="${record.workflow}-${record.id.slice(0, 8)}.${format}"`,
-          'X-Maestro-Workflow': record.workflow,
-          'X-Maestro-Version': record.version,
-        },
+      const format =
+        query.format ??
+        (req.accepts(['application/gzip', 'application/zip']) === 'application/zip' ? 'zip' : 'tar.gz')
+      const packed = await deps.renderHost.pack({
+        files: all,
+        format,
+        root: record.workflow,
+        tenant: req.context.tenant,
       })
+      sendBody(
+        res,
+        200,
+        format === 'zip' ? 'application/zip' : 'application/gzip',
+        Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength),
+        {
+          headers: {
+            'Content-Disposition': `attachment; filename="${record.workflow}-${record.id.slice(0, 8)}.${format}"`,
+            'X-Maestro-Workflow': record.workflow,
+            'X-Maestro-Version': record.version,
+          },
+        },
+      )
       return undefined
     },
   }),

@@ -147,7 +147,11 @@ const SAMPLES: Record<string, Sample> = {
   createWorkflow: {
     kind: 'plain',
     // An upload without workflow.yaml: allowed callers get past the permission check to 422.
-    request: () => ({method: 'POST', path: '/api/v1/workflows', json: {files: {'README.md': {content: 'no workflow', encoding: 'utf8'}}}}),
+    request: () => ({
+      method: 'POST',
+      path: '/api/v1/workflows',
+      json: {files: {'README.md': {content: 'no workflow', encoding: 'utf8'}}},
+    }),
     outcome: () => 422 as Outcome,
   },
   getWorkflow: {kind: 'plain', request: () => ({path: '/api/v1/workflows/onboarding'}), outcome: () => 404},
@@ -162,7 +166,11 @@ const SAMPLES: Record<string, Sample> = {
     outcome: () => 404,
   },
   listExecutions: {kind: 'plain', request: () => ({path: '/api/v1/executions'})},
-  getExecution: {kind: 'plain', request: () => ({path: `/api/v1/executions/${NO_EXECUTION}`}), outcome: () => 404},
+  getExecution: {
+    kind: 'plain',
+    request: () => ({path: `/api/v1/executions/${NO_EXECUTION}`}),
+    outcome: () => 404,
+  },
   executionEvents: {
     kind: 'plain',
     request: () => ({path: `/api/v1/executions/${NO_EXECUTION}/events`}),

@@ -45,7 +45,8 @@ describe('bundled workflows', () => {
     const used = new Set<string>()
     for (const name of NAMES) {
       const definition = parse(readFileSync(join(BUNDLED_WORKFLOWS, name, 'workflow.yaml'), 'utf8'))
-      for (const step of definition.steps) if (step.uses === 'template') used.add(String(step.with.template).split('@')[0]!)
+      for (const step of definition.steps)
+        if (step.uses === 'template') used.add(String(step.with.template).split('@')[0]!)
     }
     expect(used.size).toBeGreaterThanOrEqual(12)
   })
@@ -54,7 +55,9 @@ describe('bundled workflows', () => {
     const examples = readdirSync(join(BUNDLED_WORKFLOWS, name, 'examples')).filter((f) => f.endsWith('.yaml'))
     for (const answersFile of [null, ...examples]) {
       it(`${name} runs ${answersFile ? `with examples/${answersFile}` : 'with its defaults'}`, async () => {
-        const answers = answersFile ? parse(readFileSync(join(BUNDLED_WORKFLOWS, name, 'examples', answersFile), 'utf8')) : {}
+        const answers = answersFile
+          ? parse(readFileSync(join(BUNDLED_WORKFLOWS, name, 'examples', answersFile), 'utf8'))
+          : {}
         const {execution} = await runtime.execute({...LOCAL}, name, {answers})
         const {record, workspace} = await runtime.runNow(execution.id)
         expect(record.error, JSON.stringify(record.error)).toBeNull()
@@ -63,17 +66,27 @@ describe('bundled workflows', () => {
         const moved = new Set<string>()
         for (const step of record.steps) {
           expect(['succeeded', 'skipped'], `${step.id}: ${step.error?.message}`).toContain(step.state)
-          if (step.uses === 'file' && step.outputs) for (const f of step.outputs.files as string[]) moved.add(f)
+          if (step.uses === 'file' && step.outputs)
+            for (const f of step.outputs.files as string[]) moved.add(f)
         }
         for (const step of record.steps.filter((s) => s.uses === 'template' && s.state === 'succeeded')) {
           const out = step.outputs as {path: string; files: string[]}
           const kept = out.files.filter((f) => files.has(f))
           // What a later file step moved or deleted is the only thing missing.
           const missing = out.files.filter((f) => !files.has(f))
-          expect(missing.every((f) => [...moved].some((m) => f.startsWith(m.split('/')[0]!)) || f.startsWith('.ci-template/') || f.startsWith('ci/')), `${step.id} lost ${missing.join(', ')}`).toBe(true)
+          expect(
+            missing.every(
+              (f) =>
+                [...moved].some((m) => f.startsWith(m.split('/')[0]!)) ||
+                f.startsWith('.ci-template/') ||
+                f.startsWith('ci/'),
+            ),
+            `${step.id} lost ${missing.join(', ')}`,
+          ).toBe(true)
           expect(kept.length + missing.length, step.id).toBeGreaterThan(0)
           const answersPath = out.path === '.' ? '.maestro-answers.yaml' : `${out.path}/.maestro-answers.yaml`
-          if (!answersPath.startsWith('.ci-template')) expect(files.has(answersPath), `${step.id}: ${answersPath}`).toBe(true)
+          if (!answersPath.startsWith('.ci-template'))
+            expect(files.has(answersPath), `${step.id}: ${answersPath}`).toBe(true)
         }
         const git = record.steps.find((s) => s.uses === 'git')
         if (git) {
@@ -83,7 +96,8 @@ describe('bundled workflows', () => {
         // No unresolved Liquid in what the workflow itself wrote.
         for (const step of record.steps.filter((s) => s.uses === 'file' && s.state === 'succeeded'))
           for (const f of (step.outputs as {files: string[]}).files)
-            if (files.has(f) && f.endsWith('.md')) expect(new TextDecoder().decode(files.get(f)), f).not.toMatch(/\{\{|\{%/)
+            if (files.has(f) && f.endsWith('.md'))
+              expect(new TextDecoder().decode(files.get(f)), f).not.toMatch(/\{\{|\{%/)
       })
     }
   }

@@ -39,12 +39,18 @@ describe('workflow engine', () => {
     const text = (p: string) => new TextDecoder().decode(files.get(p))
     expect(text('README.md')).toMatch(/^# atlas\n\nADRs: \d+ files\n$/)
     expect(text('docs/README.md')).toBe(text('README.md'))
-    expect(JSON.parse(text('settings.json'))).toEqual({name: 'atlas', features: {adr: true, files: expect.any(Number), gate: true}})
+    expect(JSON.parse(text('settings.json'))).toEqual({
+      name: 'atlas',
+      features: {adr: true, files: expect.any(Number), gate: true},
+    })
     expect(files.has('NOTES.md')).toBe(true)
     expect(record.outputs).toMatchObject({notes: 'succeeded', version: '1.0.0'})
     // A single expression keeps its type: the count is a number, not "12".
     expect(typeof record.outputs!.adr_files).toBe('number')
-    expect(record.steps.find((s) => s.id === 'docs')!.outputs).toMatchObject({template: 'adr-repository', path: 'docs/adr'})
+    expect(record.steps.find((s) => s.id === 'docs')!.outputs).toMatchObject({
+      template: 'adr-repository',
+      path: 'docs/adr',
+    })
     expect(workspace!.git!.files.has('HEAD')).toBe(true)
   })
 
@@ -97,7 +103,9 @@ steps:
 
   it('refuses paths that leave the workspace once evaluated', async () => {
     for (const path of ['{{ "../outside" }}', '{{ "/etc/passwd" }}', '{{ "x/.git/config" }}']) {
-      const {record} = await runOnce(`${HEAD}steps:\n  - {id: a, uses: file, with: {path: '${path}', content: x}}\n`)
+      const {record} = await runOnce(
+        `${HEAD}steps:\n  - {id: a, uses: file, with: {path: '${path}', content: x}}\n`,
+      )
       expect(record.error, path).toMatchObject({code: 'UNSAFE_PATH', step: 'a'})
     }
     const {record} = await runOnce(
@@ -155,7 +163,9 @@ steps:
   })
 
   it('answers another tenant 404 for an execution', async () => {
-    const {runtime} = await withWorkflow(`${HEAD}steps:\n  - {id: a, uses: file, with: {path: a.txt, content: a}}\n`)
+    const {runtime} = await withWorkflow(
+      `${HEAD}steps:\n  - {id: a, uses: file, with: {path: a.txt, content: a}}\n`,
+    )
     const {execution} = await runtime.execute({...LOCAL}, 'probe')
     const other = {tenant: 'globex', user: 'g', role: 'admin' as const}
     await expect(runtime.status(other, execution.id)).rejects.toMatchObject({code: 'NOT_FOUND'})

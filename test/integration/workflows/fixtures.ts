@@ -39,7 +39,10 @@ export function workflowFiles(yaml: string): Map<string, Uint8Array> {
     ['workflow.yaml', utf8.encode(yaml)],
     ['README.md', utf8.encode(README)],
     ['examples/basic.yaml', utf8.encode('project: atlas\n')],
-    ['examples/README.md', utf8.encode('# Examples\n\n- basic.yaml: the project atlas with defaults otherwise.\n')],
+    [
+      'examples/README.md',
+      utf8.encode('# Examples\n\n- basic.yaml: the project atlas with defaults otherwise.\n'),
+    ],
   ])
 }
 

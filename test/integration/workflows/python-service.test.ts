@@ -10,7 +10,9 @@ describe('python-service workflow', () => {
     )
     const {items} = await runtime.list({...LOCAL})
     expect(items.map((w) => w.name)).toEqual(['python-service'])
-    const {execution} = await runtime.execute({...LOCAL}, 'python-service', {answers: {service_name: 'billing-api'}})
+    const {execution} = await runtime.execute({...LOCAL}, 'python-service', {
+      answers: {service_name: 'billing-api'},
+    })
     const {record, workspace} = await runtime.runNow(execution.id)
     expect(record.error).toBeNull()
     expect(record.state).toBe('succeeded')

@@ -19,7 +19,8 @@ export const BUNDLED_WORKFLOWS = join(ROOT, 'workflows_storage')
 
 /** The catalog folder of a template, by name. */
 export function templateDir(name: string): string {
-  for (const category of readdirSync(CATALOG)) if (existsSync(join(CATALOG, category, name))) return join(CATALOG, category, name)
+  for (const category of readdirSync(CATALOG))
+    if (existsSync(join(CATALOG, category, name))) return join(CATALOG, category, name)
   throw new Error(`no catalog template ${name}`)
 }
 
@@ -34,13 +35,18 @@ export function catalogOf(templates: readonly string[], workflows: readonly stri
     cpSync(src, join(storage, category, name), {recursive: true})
   }
   mkdirSync(storage, {recursive: true})
-  for (const name of workflows) cpSync(join(BUNDLED_WORKFLOWS, name), join(root, 'workflows_storage', name), {recursive: true})
+  for (const name of workflows)
+    cpSync(join(BUNDLED_WORKFLOWS, name), join(root, 'workflows_storage', name), {recursive: true})
   return storage
 }
 
 export const LOCAL = {tenant: 'local', user: 'local', role: 'admin'} as const
 
-export async function openRuntime(templates: readonly string[], workflows: readonly string[] = [], env: Record<string, string> = {}) {
+export async function openRuntime(
+  templates: readonly string[],
+  workflows: readonly string[] = [],
+  env: Record<string, string> = {},
+) {
   const config = loadConfig({
     MAESTRO_HOME: tempDir('maestro-wf-home-'),
     TEMPLATES_STORAGE_PATH: catalogOf(templates, workflows),

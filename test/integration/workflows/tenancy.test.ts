@@ -26,20 +26,37 @@ describe('workflow routes across tenants', () => {
     const server = await startAuthServer({env: {TEMPLATES_STORAGE_PATH: catalogOf(['adr-repository'])}})
     const {tokens} = await buildWorld(server)
     const call = (token: string | undefined, path: string, json?: unknown, method?: string) =>
-      server.api(path, {headers: bearer(token), ...(json === undefined ? {} : {json}), ...(method ? {method} : {})})
+      server.api(path, {
+        headers: bearer(token),
+        ...(json === undefined ? {} : {json}),
+        ...(method ? {method} : {}),
+      })
 
     // Publishing: an editor of acme yes, a viewer no, anonymous must sign in.
-    expect((await call(tokens.viewer, '/api/v1/workflows', workflowUpload(demo('acme-flow')))).status).toBe(403)
+    expect((await call(tokens.viewer, '/api/v1/workflows', workflowUpload(demo('acme-flow')))).status).toBe(
+      403,
+    )
     expect((await call(undefined, '/api/v1/workflows', workflowUpload(demo('acme-flow')))).status).toBe(401)
-    expect((await call(tokens.editor, '/api/v1/workflows', workflowUpload(demo('acme-flow')))).status).toBe(201)
-    expect((await call(tokens.globexAdmin, '/api/v1/workflows', workflowUpload(demo('globex-flow')))).status).toBe(201)
-    expect((await call(tokens.platform, '/api/v1/workflows?namespace=public', workflowUpload(demo('public-flow')))).status).toBe(201)
+    expect((await call(tokens.editor, '/api/v1/workflows', workflowUpload(demo('acme-flow')))).status).toBe(
+      201,
+    )
+    expect(
+      (await call(tokens.globexAdmin, '/api/v1/workflows', workflowUpload(demo('globex-flow')))).status,
+    ).toBe(201)
+    expect(
+      (await call(tokens.platform, '/api/v1/workflows?namespace=public', workflowUpload(demo('public-flow'))))
+        .status,
+    ).toBe(201)
     // Only a platform admin writes the public catalog.
-    expect((await call(tokens.admin, '/api/v1/workflows?namespace=public', workflowUpload(demo('nope')))).status).toBe(403)
+    expect(
+      (await call(tokens.admin, '/api/v1/workflows?namespace=public', workflowUpload(demo('nope')))).status,
+    ).toBe(403)
 
     // Listing: own and public, never another tenant's.
     const names = async (token: string) =>
-      ((await (await call(token, '/api/v1/workflows')).json()).items as {name: string}[]).map((w) => w.name).sort()
+      ((await (await call(token, '/api/v1/workflows')).json()).items as {name: string}[])
+        .map((w) => w.name)
+        .sort()
     expect(await names(tokens.viewer)).toEqual(['acme-flow', 'public-flow'])
     expect(await names(tokens.globexAdmin)).toEqual(['globex-flow', 'public-flow'])
 
@@ -80,7 +97,9 @@ describe('workflow routes across tenants', () => {
       }
     }
     const listed = async (token: string) =>
-      ((await (await call(token, '/api/v1/executions')).json()).items as {id: string}[]).map((e) => e.id).sort()
+      ((await (await call(token, '/api/v1/executions')).json()).items as {id: string}[])
+        .map((e) => e.id)
+        .sort()
     expect(await listed(tokens.viewer)).toEqual([mine.id, pub.id].sort())
     expect(await listed(tokens.globexAdmin)).toEqual([theirs.id])
     // Anonymous callers run nothing and read no execution.

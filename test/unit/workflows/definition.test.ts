@@ -47,13 +47,17 @@ outputs:
 
   it('refuses an unknown action at its line and column, naming the actions', () => {
     expect(issues(`${HEAD}steps:\n  - id: one\n    uses: shell\n    with: {run: rm -rf /}\n`)).toEqual([
-      expect.stringMatching(/^7:11 steps\[0\]\.uses names an unknown action "shell"; actions are template, file, merge, gate, git/),
+      expect.stringMatching(
+        /^7:11 steps\[0\]\.uses names an unknown action "shell"; actions are template, file, merge, gate, git/,
+      ),
     ])
   })
 
   it('refuses unknown inputs and missing ones', () => {
     const found = issues(`${HEAD}steps:\n  - id: one\n    uses: template\n    with:\n      templat: x\n`)
-    expect(found).toContainEqual(expect.stringMatching(/^9:7 unknown input "templat" for the template action/))
+    expect(found).toContainEqual(
+      expect.stringMatching(/^9:7 unknown input "templat" for the template action/),
+    )
     expect(found).toContainEqual(expect.stringMatching(/the template action needs the input "template"/))
   })
 
@@ -97,12 +101,14 @@ outputs:
   })
 
   it('refuses expressions that do not parse, duplicate ids and YAML errors', () => {
-    expect(issues(`${HEAD}steps:\n  - id: a\n    uses: file\n    with: {path: a, content: '{% if x %}open'}\n`)).toEqual([
-      expect.stringMatching(/^8:30 expression .* does not parse/),
-    ])
-    expect(issues(`${HEAD}steps:\n  - {id: a, uses: gate, with: {condition: true}}\n  - {id: a, uses: gate, with: {condition: true}}\n`)).toEqual([
-      expect.stringMatching(/^7:10 steps\[1\]\.id "a" is already used by steps\[0\]/),
-    ])
+    expect(
+      issues(`${HEAD}steps:\n  - id: a\n    uses: file\n    with: {path: a, content: '{% if x %}open'}\n`),
+    ).toEqual([expect.stringMatching(/^8:30 expression .* does not parse/)])
+    expect(
+      issues(
+        `${HEAD}steps:\n  - {id: a, uses: gate, with: {condition: true}}\n  - {id: a, uses: gate, with: {condition: true}}\n`,
+      ),
+    ).toEqual([expect.stringMatching(/^7:10 steps\[1\]\.id "a" is already used by steps\[0\]/)])
     expect(issues(`${HEAD}steps: [\n`)[0]).toMatch(/YAML syntax/)
   })
 
