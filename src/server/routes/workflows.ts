@@ -23,7 +23,7 @@ import {uploadedFiles} from '../../archive/upload.js'
 const TAG = 'workflows'
 const idParam = {id: {type: 'string', minLength: 1, maxLength: 200} as JsonSchema}
 const executionParam = {
-  id: {
+  execution: {
     type: 'string',
     pattern: '^([0-9a-f-]{36}|latest)$',
     description: 'The execution id, or `latest` for your most recent one.',
@@ -175,20 +175,20 @@ export const WORKFLOW_ROUTES = (listMax: number): RouteSpec[] => [
         ...(query.workflow ? {workflow: query.workflow} : {}),
       }),
   }),
-  defineRoute<{id: string}>({
+  defineRoute<{execution: string}>({
     method: 'get',
-    path: '/api/v1/executions/{id}',
+    path: '/api/v1/executions/{execution}',
     operationId: 'getExecution',
     summary: 'An execution: state, steps (state, attempts, timings, outputs, log lines), outputs',
     tags: [TAG],
     permission: 'template:use',
     params: executionParam,
     responses: {'200': ok('The execution')},
-    handle: ({req, deps, params}) => runtime(deps).status(req.context, params.id),
+    handle: ({req, deps, params}) => runtime(deps).status(req.context, params.execution),
   }),
-  defineRoute<{id: string}, {after?: number}>({
+  defineRoute<{execution: string}, {after?: number}>({
     method: 'get',
-    path: '/api/v1/executions/{id}/events',
+    path: '/api/v1/executions/{execution}/events',
     operationId: 'executionEvents',
     summary: 'Server-sent events of an execution, resumable with Last-Event-ID',
     description:
@@ -202,7 +202,7 @@ export const WORKFLOW_ROUTES = (listMax: number): RouteSpec[] => [
       const wf = runtime(deps)
       const header = req.get('Last-Event-ID')
       let after = query.after ?? (header !== undefined && /^\d+$/.test(header) ? Number(header) : 0)
-      const {id} = await wf.status(req.context, params.id)
+      const {id} = await wf.status(req.context, params.execution)
       res.writeHead(200, {
         'Content-Type': 'text/event-stream; charset=utf-8',
         'Cache-Control': 'no-store',
@@ -234,9 +234,9 @@ export const WORKFLOW_ROUTES = (listMax: number): RouteSpec[] => [
       return undefined
     },
   }),
-  defineRoute<{id: string}>({
+  defineRoute<{execution: string}>({
     method: 'post',
-    path: '/api/v1/executions/{id}/cancel',
+    path: '/api/v1/executions/{execution}/cancel',
     operationId: 'cancelExecution',
     summary: 'Cancel a queued or running execution (a running one stops before its next step)',
     tags: [TAG],
@@ -245,12 +245,12 @@ export const WORKFLOW_ROUTES = (listMax: number): RouteSpec[] => [
     responses: {'202': ok('Cancellation requested')},
     handle: async ({req, res, deps, params}) => {
       res.statusCode = 202
-      return runtime(deps).cancel(req.context, params.id)
+      return runtime(deps).cancel(req.context, params.execution)
     },
   }),
-  defineRoute<{id: string}, Record<string, never>, {secrets?: Answers}>({
+  defineRoute<{execution: string}, Record<string, never>, {secrets?: Answers}>({
     method: 'post',
-    path: '/api/v1/executions/{id}/retry',
+    path: '/api/v1/executions/{execution}/retry',
     operationId: 'retryExecution',
     summary: 'Queue a failed or cancelled execution again from its failed step (finished steps are kept)',
     tags: [TAG],
@@ -274,12 +274,12 @@ export const WORKFLOW_ROUTES = (listMax: number): RouteSpec[] => [
     responses: {'202': ok('Queued again')},
     handle: async ({req, res, deps, params, body}) => {
       res.statusCode = 202
-      return runtime(deps).retry(req.context, params.id, body.secrets)
+      return runtime(deps).retry(req.context, params.execution, body.secrets)
     },
   }),
-  defineRoute<{id: string}, {format?: 'tar.gz' | 'zip' | 'json'}>({
+  defineRoute<{execution: string}, {format?: 'tar.gz' | 'zip' | 'json'}>({
     method: 'get',
-    path: '/api/v1/executions/{id}/result',
+    path: '/api/v1/executions/{execution}/result',
     operationId: 'executionResult',
     summary: 'The result of a succeeded execution as a .tar.gz (default) or .zip',
     tags: [TAG],
@@ -303,7 +303,7 @@ export const WORKFLOW_ROUTES = (listMax: number): RouteSpec[] => [
     },
     handle: async ({req, res, deps, params, query}) => {
       const wf = runtime(deps)
-      const record = await wf.status(req.context, params.id)
+      const record = await wf.status(req.context, params.execution)
       const {files, git} = await wf.result(req.context, record.id)
       if (query.format === 'json') return {files: encodeFiles(files), git: git ? encodeFiles(git) : null}
       const all = new Map(files)
