@@ -91,7 +91,12 @@ export async function benchWorkflow(opts: {runs?: number; port?: number} = {}): 
       ENABLE_RBAC: 'false',
     })
     const registry = await openLocalRegistry({config, context: {...LOCAL}})
-    const runtime = new WorkflowRuntime({db: registry.db, registry, host: registry.renderHost, config})
+    const runtime = new WorkflowRuntime({
+      db: registry.shared.db,
+      registry,
+      host: registry.shared.host,
+      config,
+    })
     await runtime.publish(
       {...LOCAL},
       parseWorkflowFiles(

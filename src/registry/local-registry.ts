@@ -5,6 +5,7 @@ import type {Kysely} from 'kysely'
 
 import {createHash} from 'node:crypto'
 
+import {ForbiddenError} from '../auth/errors.js'
 import {isPlatformAdmin} from '../auth/policy.js'
 import type {AuthDatabase} from '../auth/schema.js'
 import type {Cache} from '../cache/cache.js'
@@ -28,6 +29,7 @@ import {
 } from '../domain/errors.js'
 import type {LoadedTemplate, Namespace, TemplateFiles, VersionInfo} from '../domain/types.js'
 import {PUBLIC_NAMESPACE} from '../domain/types.js'
+import type {VersionList} from '../domain/wire.js'
 import {IN_PROCESS, type RenderHost} from '../sandbox/host.js'
 import {GitStore, type NamespaceRepo} from '../store/index.js'
 import {blobId} from '../store/objects.js'
@@ -40,7 +42,7 @@ import {EventPublisher} from '../events/usage.js'
 import {IndexWatch} from './index-watch.js'
 import {IndexConflictError, StoreMismatchError, type IndexProblem} from './index-errors.js'
 import {PendingIndexWrites} from './pending-index.js'
-import {parseRef, type TemplateRef} from './ref.js'
+import {parseRef, type TemplateRef} from '../domain/ref.js'
 import {WriteQueue} from './write-queue.js'
 import type {
   DeleteResult,
@@ -55,6 +57,7 @@ import type {
   SearchQuery,
   SearchResult,
   TemplateDetail,
+  UpdateInput,
 } from './types.js'
 
 export type {ImportProgress}
@@ -70,6 +73,8 @@ export interface LocalRegistryOptions {
   cache?: Cache
   /** Where usage and change events go. Default: chosen by configuration (REDIS_URL: Redis Streams, else in process). */
   bus?: EventBus
+  /** Publishes to `bus` (the daemon shares its own with the response cache). Default: one made here. */
+  publisher?: EventPublisher
   /**
    * Count usage events into usage counts in this process. Default: when the bus is
    * in-process (nobody else can); a daemon on Redis runs the consumers itself.
@@ -82,8 +87,6 @@ export interface LocalRegistryOptions {
    * catalog into an empty store. 'rebuild': none of that, for `reindex`, which rebuilds.
    */
   startup?: 'repair' | 'rebuild'
-  /** The lock shared by every daemon (PostgreSQL or Redis), closed with the registry; openLocalRegistry sets it. */
-  writeLocks?: WriteLocks | null
 }
 
 /**
@@ -119,9 +122,17 @@ export async function openLocalRegistry(options: LocalRegistryOptions): Promise<
     const store = new GitStore(join(config.home, 'git'), {
       lock: {timeoutMs: config.writeLockWaitMs, ...(writeLocks ? {shared: writeLocks} : {})},
     })
-    const registry = new LocalRegistry(db, store, {...options, writeLocks})
-    // The in-process usage consumer starts only now that the registry is whole.
+    const registry = new LocalRegistry(registryShared(db, store, writeLocks, options), options.context)
     opened = registry
+    // The in-process usage consumer starts only now that the registry is whole.
+    const {shared} = registry
+    if (options.consumeUsage ?? !shared.bus.shared) {
+      shared.consumers = startEventConsumers({
+        bus: shared.bus,
+        consumer: 'local',
+        incrementUsage: (counts) => registry.addUsage(counts),
+      })
+    }
     // `reindex` opens with startup 'rebuild': it is how a store and an index that do not
     // match are brought together, so it must not be refused by the checks it repairs.
     if (options.startup !== 'rebuild') {
@@ -145,101 +156,99 @@ export async function openLocalRegistry(options: LocalRegistryOptions): Promise<
   }
 }
 
-/** The event bus, its publisher and the in-process consumers: one set per opened registry, shared by its views. */
-interface SharedEvents {
-  bus: EventBus
-  publisher: EventPublisher
-  consumers?: EventConsumers
+/**
+ * What every view of one opened registry shares: built once by {@link openLocalRegistry},
+ * handed to each per-request view by `withContext`, closed by the registry that opened it.
+ */
+export interface RegistryShared {
+  readonly config: Config
+  readonly db: Kysely<Database>
+  readonly index: TemplateIndex
+  readonly store: GitStore
+  readonly cache: Cache
+  /** Where usage and change events go, and their publisher. */
+  readonly bus: EventBus
+  readonly publisher: EventPublisher
+  /** The usage consumer when this process counts usage itself (no daemon does it). */
+  consumers: EventConsumers | undefined
+  /** Where templates are rendered and scored. */
+  readonly host: RenderHost
+  /** Notices other processes' writes before cached reads. */
+  readonly watch: IndexWatch
+  /** Group commit: writes to one namespace share lock holds. */
+  readonly writes: WriteQueue<PendingIndexWrites>
+  /** Namespaces whose git holds changes the index cannot take, as last found. */
+  readonly conflicts: Map<string, readonly IndexProblem[]>
+  /** The lock shared by every daemon (PostgreSQL or Redis), when configured. */
+  readonly writeLocks: WriteLocks | null
+  readonly progress: ImportProgress | undefined
+}
+
+function registryShared(
+  db: Kysely<Database>,
+  store: GitStore,
+  writeLocks: WriteLocks | null,
+  options: LocalRegistryOptions,
+): RegistryShared {
+  const index = new TemplateIndex(db)
+  const cache = options.cache ?? createCache(options.config)
+  const bus = options.bus ?? createEventBus(options.config)
+  return {
+    config: options.config,
+    db,
+    index,
+    store,
+    cache,
+    bus,
+    publisher: options.publisher ?? new EventPublisher(bus),
+    consumers: undefined,
+    host: options.renderHost ?? IN_PROCESS,
+    watch: new IndexWatch(index, cache),
+    writes: new WriteQueue<PendingIndexWrites>({maxWaitMs: options.config.writeLockWaitMs}),
+    conflicts: new Map(),
+    writeLocks,
+    progress: options.onImport,
+  }
 }
 
 export class LocalRegistry implements Registry {
+  readonly #shared: RegistryShared
   readonly #db: Kysely<Database>
   readonly #index: TemplateIndex
   readonly #store: GitStore
   readonly #config: Config
   readonly #context: RequestContext
   readonly #cache: Cache
-  /** Shared by every per-request view; the owner closes them. */
-  readonly #events: SharedEvents
   readonly #host: RenderHost
-  /** Notices other processes' writes before cached reads; shared by every per-request view. */
   readonly #watch: IndexWatch
-  /** Group commit: writes to one namespace share lock holds (shared by every per-request view). */
   readonly #writes: WriteQueue<PendingIndexWrites>
-  /** Namespaces whose git holds changes the index cannot take, as last found (shared by every per-request view). */
   readonly #conflicts: Map<string, readonly IndexProblem[]>
-
-  readonly #progress: ImportProgress | undefined
   /** Only the registry that opened the database closes it; per-request views share it. */
   readonly #owner: boolean
 
-  constructor(db: Kysely<Database>, store: GitStore, options: LocalRegistryOptions, owner = true) {
-    this.#db = db
-    this.#index = new TemplateIndex(db)
-    this.#store = store
-    this.#config = options.config
-    this.#context = options.context
-    this.#cache = options.cache ?? createCache(options.config)
-    this.#watch = (options as {watch?: IndexWatch}).watch ?? new IndexWatch(this.#index, this.#cache)
-    const shared = (options as {events?: SharedEvents}).events
-    if (shared) this.#events = shared
-    else {
-      const bus = options.bus ?? createEventBus(options.config)
-      this.#events = {bus, publisher: new EventPublisher(bus)}
-      if (options.consumeUsage ?? !bus.shared) {
-        this.#events.consumers = startEventConsumers({
-          bus,
-          consumer: 'local',
-          incrementUsage: (counts) => this.addUsage(counts),
-        })
-      }
-    }
-    this.#host = options.renderHost ?? IN_PROCESS
-    this.#writes =
-      (options as {writes?: WriteQueue<PendingIndexWrites>}).writes ??
-      new WriteQueue<PendingIndexWrites>({maxWaitMs: options.config.writeLockWaitMs})
-    this.#conflicts = (options as {conflicts?: Map<string, readonly IndexProblem[]>}).conflicts ?? new Map()
-    this.#progress = options.onImport
-    this.#options = {
-      ...options,
-      cache: this.#cache,
-      events: this.#events,
-      watch: this.#watch,
-      writes: this.#writes,
-      conflicts: this.#conflicts,
-    } as LocalRegistryOptions
+  /** A view of `shared` as `context`; the first one made (`owner`) closes what is shared. */
+  constructor(shared: RegistryShared, context: RequestContext, owner = true) {
+    this.#shared = shared
+    this.#db = shared.db
+    this.#index = shared.index
+    this.#store = shared.store
+    this.#config = shared.config
+    this.#context = context
+    this.#cache = shared.cache
+    this.#host = shared.host
+    this.#watch = shared.watch
+    this.#writes = shared.writes
+    this.#conflicts = shared.conflicts
     this.#owner = owner
   }
 
-  readonly #options: LocalRegistryOptions
+  /** What every view of this registry shares: the daemon's runtime takes the bus, publisher and store from it. */
+  get shared(): RegistryShared {
+    return this.#shared
+  }
 
   get context(): RequestContext {
     return this.#context
-  }
-
-  /** The git store (the daemon's scheduled sync takes its namespaces' locks through it). */
-  get store(): GitStore {
-    return this.#store
-  }
-
-  /** The index database: workflow executions live beside the index (src/workflows/store.ts). */
-  get db(): Kysely<Database> {
-    return this.#db
-  }
-
-  /** Where this registry renders: the workflow engine evaluates step inputs on the same host. */
-  get renderHost(): RenderHost {
-    return this.#host
-  }
-
-  /** The bus usage and change events go to (the daemon's consumers read it). */
-  get bus(): EventBus {
-    return this.#events.bus
-  }
-
-  /** Publishes usage and change events without waiting (the daemon's response cache uses it too). */
-  get publisher(): EventPublisher {
-    return this.#events.publisher
   }
 
   /** Adds uses counted by the usage consumer (template id → uses). */
@@ -257,7 +266,7 @@ export class LocalRegistry implements Registry {
    * ```
    */
   withContext(context: RequestContext): LocalRegistry {
-    return new LocalRegistry(this.#db, this.#store, {...this.#options, context}, false)
+    return new LocalRegistry(this.#shared, context, false)
   }
 
   /** Whether `name` is a registered tenant (created with `tenant create` or POST /admin/tenants). */
@@ -285,27 +294,12 @@ export class LocalRegistry implements Registry {
   async qualityReport(opts: {minScore?: number} = {}): Promise<RegistryQualityReport> {
     const {buildRegistryReport, weakestCheck} = await import('../quality/index.js')
     const minScore = opts.minScore ?? this.#config.minTemplateQualityScore
-    const rows: RegistryQualityRow[] = []
-    for (let offset = 0; ; offset += 100) {
-      const page = await this.#index.search(this.#readable, {limit: 100, offset})
-      for (const t of page.items) {
-        const row: RegistryQualityRow = {
-          name: t.name,
-          namespace: t.namespace,
-          category: t.category,
-          score: t.quality_score,
-        }
-        if (t.quality_score !== null && t.quality_score < minScore) {
-          const version = await this.#index.resolveVersion([t.namespace], t.id, t.version)
-          const weakest = version.quality_report
-            ? weakestCheck(version.quality_report as QualityReport)
-            : undefined
-          if (weakest) row.weakest = weakest
-        }
-        rows.push(row)
-      }
-      if (page.items.length < 100) break
-    }
+    const rows = (await this.#index.qualityRows(this.#readable, minScore)).map(({report, ...template}) => {
+      const row: RegistryQualityRow = template
+      const weakest = report ? weakestCheck(report as QualityReport) : undefined
+      if (weakest) row.weakest = weakest
+      return row
+    })
     return buildRegistryReport(rows, minScore)
   }
 
@@ -356,16 +350,13 @@ export class LocalRegistry implements Registry {
   #writable(namespace: Namespace): Namespace {
     // Platform admins only (admins of the public tenant, or the store owner): see src/auth/policy.ts.
     if (namespace === PUBLIC_NAMESPACE && !isPlatformAdmin(this.#context)) {
-      throw new MaestroError('only platform admins may change the public catalog', {
-        code: 'FORBIDDEN',
-        status: 403,
-      })
+      throw new ForbiddenError('only platform admins may change the public catalog')
     }
     if (namespace !== PUBLIC_NAMESPACE && namespace !== this.#context.tenant) {
-      throw new MaestroError(`you cannot write to namespace ${namespace}`, {code: 'FORBIDDEN', status: 403})
+      throw new ForbiddenError(`you cannot write to namespace ${namespace}`)
     }
     if (this.#context.role === 'viewer') {
-      throw new MaestroError('viewers cannot change templates', {code: 'FORBIDDEN', status: 403})
+      throw new ForbiddenError('viewers cannot change templates')
     }
     return namespace
   }
@@ -386,7 +377,7 @@ export class LocalRegistry implements Registry {
 
   /** A use of a template, to the usage stream (buffered: never waits, never fails the read). */
   #used(template: {id: string; namespace: Namespace}, kind: UsageKind): void {
-    this.#events.publisher.usage({
+    this.#shared.publisher.usage({
       template_id: template.id,
       namespace: template.namespace,
       tenant_id: this.#context.tenant,
@@ -404,8 +395,8 @@ export class LocalRegistry implements Registry {
     return `${this.#context.tenant}:${kind}:${digest}`
   }
 
-  async #locate(ref: string): Promise<{ref: TemplateRef; template: TemplateRow; version: VersionRow}> {
-    const parsed = parseRef(ref)
+  /** The template `parsed` names among the readable namespaces (`ref` as the caller wrote it, for the message). */
+  async #template(parsed: TemplateRef, ref: string): Promise<TemplateRow> {
     const namespaces = parsed.namespace
       ? this.#readable.filter((n) => n === parsed.namespace)
       : this.#readable
@@ -415,7 +406,13 @@ export class LocalRegistry implements Registry {
     if (!template) {
       throw new NotFoundError('template', ref, 'Search with `maestro-tpl search` to see what is available')
     }
-    const version = await this.#index.resolveVersion(namespaces, template.id, parsed.spec)
+    return template
+  }
+
+  async #locate(ref: string): Promise<{ref: TemplateRef; template: TemplateRow; version: VersionRow}> {
+    const parsed = parseRef(ref)
+    const template = await this.#template(parsed, ref)
+    const version = await this.#index.resolveVersion([template.namespace], template.id, parsed.spec)
     return {ref: parsed, template, version}
   }
 
@@ -457,17 +454,72 @@ export class LocalRegistry implements Registry {
   }
 
   async versions(ref: string): Promise<VersionInfo[]> {
-    return this.#cached('versions', ref, async () => {
-      const {template} = await this.#locate(ref.split('@')[0]!)
-      const rows = await this.#index.listVersions([template.namespace], template.id)
-      return rows.map((v) => ({
-        version: v.version,
-        commit: v.commit,
-        created_at: v.created_at,
-        message: v.message,
-        author: v.author,
-        quality_score: v.quality_score,
-      }))
+    return (await this.#versionList(ref, {offset: 0, limit: Number.POSITIVE_INFINITY})).items
+  }
+
+  /**
+   * One page of the versions of the template `ref` names (a version in `ref` is ignored),
+   * newest first, paged in the index. Listing a template's versions counts as a use of it.
+   *
+   * @example
+   * ```ts
+   * const {items, total} = await registry.versionPage('fastapi-service', {offset: 0, limit: 20})
+   * ```
+   */
+  async versionPage(ref: string, page: {offset: number; limit: number}): Promise<VersionList> {
+    const {id, ...list} = await this.#versionList(ref, page)
+    this.#used({id, namespace: list.namespace}, 'get')
+    return list
+  }
+
+  #versionList(ref: string, page: {offset: number; limit: number}): Promise<VersionList & {id: string}> {
+    return this.#cached('versions', `${page.offset}:${page.limit}:${ref}`, async () => {
+      const template = await this.#template({...parseRef(ref), spec: undefined}, ref)
+      const {items, total} = await this.#index.versionPage([template.namespace], template.id, page)
+      return {
+        id: template.id,
+        name: template.name,
+        namespace: template.namespace,
+        items: items.map((v) => ({
+          version: v.version,
+          commit: v.commit,
+          created_at: v.created_at,
+          message: v.message,
+          author: v.author,
+          quality_score: v.quality_score,
+        })),
+        total,
+        limit: page.limit,
+        offset: page.offset,
+      }
+    })
+  }
+
+  /**
+   * Publishes a new version of the existing template `ref`. The rule of every front end
+   * (PUT /templates/{id}, the request stream's `update`, the SDK) lives here: no version in
+   * the reference, and the manifest names the template found (a template is never renamed).
+   *
+   * @example
+   * ```ts
+   * await registry.update('fastapi-service', {template: await loadTemplateDir('./fastapi-service')})
+   * ```
+   */
+  async update(ref: string, input: UpdateInput): Promise<PublishResult> {
+    if (parseRef(ref).spec !== undefined)
+      throw new UsageError('update publishes a new version; leave @version out of the reference', {ref})
+    const existing = await this.get(ref)
+    const named = input.template.manifest.name
+    if (named !== existing.name) {
+      throw new UsageError(
+        `the manifest names ${JSON.stringify(named)} but ${JSON.stringify(ref)} is ${JSON.stringify(existing.name)}; a template cannot be renamed`,
+        {expected: existing.name, got: named},
+      )
+    }
+    return this.publish({
+      template: input.template,
+      namespace: input.namespace ?? existing.namespace,
+      ...(input.message ? {message: input.message} : {}),
     })
   }
 
@@ -555,7 +607,7 @@ export class LocalRegistry implements Registry {
     }
     await this.#invalidate(namespace)
     const summary = await this.#summary(namespace, manifest.name)
-    this.#events.publisher.change({
+    this.#shared.publisher.change({
       template_id: summary.id,
       name: manifest.name,
       namespace,
@@ -657,7 +709,7 @@ export class LocalRegistry implements Registry {
     })
     await commit.indexed
     await this.#invalidate(namespace)
-    this.#events.publisher.change({
+    this.#shared.publisher.change({
       template_id: template.id,
       name: template.name,
       namespace,
@@ -695,7 +747,7 @@ export class LocalRegistry implements Registry {
    * Throws IndexConflictError, after indexing everything else, when git holds changes
    * the index cannot take.
    */
-  async reindex(onProgress: ImportProgress | undefined = this.#progress): Promise<ReindexResult> {
+  async reindex(onProgress: ImportProgress | undefined = this.#shared.progress): Promise<ReindexResult> {
     const namespaces = await this.#store.namespaces()
     await this.#index.claimStoreId(await this.#store.claimIdentity(), true)
     for (const known of await this.#index.listNamespaces()) {
@@ -1049,12 +1101,12 @@ export class LocalRegistry implements Registry {
     // Locks of the last writes are released before the process may go on (or exit).
     await this.#writes.idle()
     // Events still buffered are appended, and counted before the database closes when in process.
-    await this.#events.publisher.close()
-    await this.#events.consumers?.stop({drain: !this.#events.bus.shared})
-    await this.#events.bus.close()
+    await this.#shared.publisher.close()
+    await this.#shared.consumers?.stop({drain: !this.#shared.bus.shared})
+    await this.#shared.bus.close()
     await this.#cache.close()
     await this.#db.destroy()
-    await this.#options.writeLocks?.close()
+    await this.#shared.writeLocks?.close()
   }
 }
 

@@ -11,6 +11,7 @@ import type {AuthService} from '../auth/service.js'
 import type {RateLimiter} from '../auth/rate-limit.js'
 import type {CacheStats} from '../cache/cache.js'
 import type {Config, Limits} from '../config.js'
+import type {VersionList} from '../domain/wire.js'
 import type {Registry, RequestContext} from '../registry/types.js'
 import type {IndexProblem} from '../registry/index-errors.js'
 import type {RenderHost} from '../sandbox/host.js'
@@ -33,8 +34,9 @@ declare module 'express-serve-static-core' {
 }
 
 /**
- * The registry as the daemon needs it: the {@link Registry} every front end uses, plus a
- * per-caller view and the admin operations. `LocalRegistry` is one.
+ * The registry as the daemon uses it: the {@link Registry} every front end uses, plus a
+ * per-caller view, what the admin routes, the stream consumers and the response cache
+ * need. `LocalRegistry` is one.
  */
 export interface DaemonRegistry extends Registry {
   withContext(context: RequestContext): DaemonRegistry
@@ -51,8 +53,16 @@ export interface DaemonRegistry extends Registry {
   clearCache(): Promise<void>
   /** Drops cached reads of `context`'s namespaces that another process's writes made stale. */
   refresh(context?: RequestContext): Promise<void>
+  /** A string that changes whenever any namespace's indexed head moves (polled for other processes' writes). */
+  revision(): Promise<string>
+  /** Brings the index up to git (after a git sync pulled commits). */
+  reconcile(): Promise<void>
+  /** Adds uses counted by the usage consumer (template id → uses). */
+  addUsage(counts: ReadonlyMap<string, number>): Promise<void>
   /** Namespaces served as last indexed because git holds changes the index cannot take. */
-  indexConflicts?(): Promise<IndexProblem[]>
+  indexConflicts(): Promise<IndexProblem[]>
+  /** One page of a template's versions, newest first (GET /templates/{id}/versions). */
+  versionPage(ref: string, page: {offset: number; limit: number}): Promise<VersionList>
 }
 
 /**

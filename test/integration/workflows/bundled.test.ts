@@ -28,7 +28,7 @@ beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'maestro-wf-bundled-'))
   const config = loadConfig({MAESTRO_HOME: home, TEMPLATES_STORAGE_PATH: CATALOG, ENABLE_RBAC: 'false'})
   registry = await openLocalRegistry({config, context: {...LOCAL}})
-  runtime = new WorkflowRuntime({db: registry.db, registry, host: registry.renderHost, config})
+  runtime = new WorkflowRuntime({db: registry.shared.db, registry, host: registry.shared.host, config})
 }, 300_000)
 
 afterAll(async () => {

@@ -54,7 +54,7 @@ export async function openRuntime(
     ...env,
   })
   const registry: LocalRegistry = await openLocalRegistry({config, context: {...LOCAL}})
-  const runtime = new WorkflowRuntime({db: registry.db, registry, host: registry.renderHost, config})
+  const runtime = new WorkflowRuntime({db: registry.shared.db, registry, host: registry.shared.host, config})
   onTestFinished(async () => {
     await runtime.stop()
     await registry.close()
