@@ -132,7 +132,7 @@ export class RemoteWorkflows implements Workflows {
     if (!res.ok) {
       let problem: {code?: string; detail?: string; title?: string} = {}
       try {
-        problem = JSON.parse(text)
+        problem = JSON.parse(text) as typeof problem
       } catch {
         // not a problem document
       }
@@ -140,7 +140,7 @@ export class RemoteWorkflows implements Workflows {
       throw new MaestroError(problem.detail ?? problem.title ?? `${method} ${path} answered ${res.status}`, {
         code: problem.code ?? 'REMOTE_ERROR',
         status: res.status,
-        data: problem as Record<string, unknown>,
+        data: problem,
       })
     }
     return JSON.parse(text) as T
@@ -151,7 +151,7 @@ export class RemoteWorkflows implements Workflows {
     if (query.text) q.set('q', query.text)
     if (query.limit) q.set('limit', String(query.limit))
     if (query.offset) q.set('offset', String(query.offset))
-    return this.#call<{items: WorkflowSummary[]; total: number}>('GET', `/api/v1/workflows?${q}`)
+    return this.#call<{items: WorkflowSummary[]; total: number}>('GET', `/api/v1/workflows?${q.toString()}`)
   }
   get(ref: string) {
     return this.#call<WorkflowDetail>('GET', `/api/v1/workflows/${encodeURIComponent(ref)}`)
@@ -232,8 +232,8 @@ export class RemoteWorkflows implements Workflows {
       const reader = res.body!.getReader()
       const decoder = new TextDecoder()
       for (;;) {
-        const {done, value} = await Promise.race([
-          reader.read(),
+        const {done, value}: {done: boolean; value?: Uint8Array | undefined} = await Promise.race([
+          reader.read() as Promise<{done: boolean; value?: Uint8Array}>,
           new Promise<{done: true; value: undefined}>((r) =>
             setTimeout(() => r({done: true, value: undefined}), 400),
           ),
@@ -297,11 +297,13 @@ export async function writeResult(
 
 /** One line per event, for logs and the plain (non-terminal) view. */
 export function eventLine(event: ExecutionEvent): string {
-  const d = event.data as Record<string, unknown>
-  if (event.type === 'log') return `  [${String(d.step ?? '')}] ${String(d.message)}`
+  const d = event.data
+  const text = (v: unknown) =>
+    typeof v === 'string' || typeof v === 'number' ? String(v) : JSON.stringify(v ?? '')
+  if (event.type === 'log') return `  [${text(d.step)}] ${text(d.message)}`
   if (event.type === 'step') {
     const error = d.error as {message?: string} | undefined
-    return `step ${String(d.id)}: ${String(d.state)}${error?.message ? ` (${error.message})` : ''}`
+    return `step ${text(d.id)}: ${text(d.state)}${error?.message ? ` (${error.message})` : ''}`
   }
-  return `execution: ${String(d.state)}${d.resumed ? ' (resumed)' : ''}`
+  return `execution: ${text(d.state)}${d.resumed ? ' (resumed)' : ''}`
 }

@@ -36,13 +36,14 @@ function plain(value: unknown, depth = 0): unknown {
   if (depth > 32) return null
   if (Array.isArray(value)) return value.map((v) => plain(v, depth + 1))
   if (typeof value === 'object') {
-    const proto = Object.getPrototypeOf(value)
-    if (proto !== Object.prototype && proto !== null) return String(value)
-    const out: Record<string, unknown> = Object.create(null)
+    const proto: unknown = Object.getPrototypeOf(value)
+    // Liquid drops, ranges and the like: their text, never their members.
+    if (proto !== Object.prototype && proto !== null) return Object.prototype.toString.call(value)
+    const out = Object.create(null) as Record<string, unknown>
     for (const [k, v] of Object.entries(value)) out[k] = plain(v, depth + 1)
     return out
   }
-  return String(value)
+  return typeof value === 'bigint' || typeof value === 'symbol' ? value.toString() : null
 }
 
 /**
@@ -70,13 +71,13 @@ export async function runEvaluate(job: EvaluateJob): Promise<unknown[]> {
       try {
         const single = SINGLE.exec(value)
         if (single && !single[1]!.includes('{{') && !single[1]!.includes('}}')) {
-          const result = plain(await liquid.evalValue(single[1]!, job.scope))
+          const result = plain((await liquid.evalValue(single[1]!, job.scope)) as unknown)
           count(JSON.stringify(result) ?? '', label)
           return condition ? isLiquidTruthy(result) : result
         }
         if (condition && !/\{\{|\{%/.test(value))
-          return isLiquidTruthy(await liquid.evalValue(value, job.scope))
-        const text = await liquid.parseAndRender(value, job.scope)
+          return isLiquidTruthy((await liquid.evalValue(value, job.scope)) as unknown)
+        const text: string = String((await liquid.parseAndRender(value, job.scope)) as unknown)
         count(text, label)
         if (!condition) return text
         const trimmed = text.trim()
@@ -92,7 +93,7 @@ export async function runEvaluate(job: EvaluateJob): Promise<unknown[]> {
       return out
     }
     if (value !== null && typeof value === 'object') {
-      const out: Record<string, unknown> = Object.create(null)
+      const out = Object.create(null) as Record<string, unknown>
       for (const [k, v] of Object.entries(value)) out[k] = await evaluate(v, `${label}.${k}`, false)
       return out
     }

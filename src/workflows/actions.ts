@@ -48,6 +48,11 @@ export interface ActionContext {
 
 const utf8 = new TextEncoder()
 
+/** An input shown in a message: text as it is, anything else as JSON. */
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value)
+}
+
 function str(ctx: ActionContext, key: string, fallback?: string): string {
   const v = ctx.inputs[key]
   if (v === undefined || v === null) {
@@ -59,7 +64,8 @@ function str(ctx: ActionContext, key: string, fallback?: string): string {
       ctx.step,
       `"${key}" must be text (got ${Array.isArray(v) ? 'a list' : 'a mapping'})`,
     )
-  return String(v)
+  // A number or boolean, as YAML wrote it.
+  return typeof v === 'string' ? v : JSON.stringify(v)
 }
 
 function workspacePath(ctx: ActionContext, key: string, allowRoot = false): string {
@@ -241,7 +247,7 @@ async function mergeAction(ctx: ActionContext): Promise<Record<string, unknown>>
 async function gateAction(ctx: ActionContext): Promise<Record<string, unknown>> {
   const outputs: Record<string, unknown> = {passed: true}
   if (ctx.inputs.condition !== undefined && ctx.inputs.condition !== true) {
-    const message = ctx.inputs.message === undefined ? 'its condition is false' : String(ctx.inputs.message)
+    const message = ctx.inputs.message === undefined ? 'its condition is false' : text(ctx.inputs.message)
     throw new GateFailedError(ctx.step, message)
   }
   if (ctx.inputs.min_quality !== undefined) {
@@ -263,7 +269,7 @@ async function gateAction(ctx: ActionContext): Promise<Record<string, unknown>> 
       const list = below.map((s) => `${s.template} (${s.score === null ? 'unscored' : s.score})`).join(', ')
       throw new GateFailedError(
         ctx.step,
-        `${ctx.inputs.message === undefined ? '' : `${String(ctx.inputs.message)}: `}quality below ${min}: ${list}`,
+        `${ctx.inputs.message === undefined ? '' : `${text(ctx.inputs.message)}: `}quality below ${min}: ${list}`,
       )
     }
     outputs.min_quality = min

@@ -135,7 +135,9 @@ let validators: {workflow: ValidateFunction; actions: Record<ActionName, Validat
 
 function compiled() {
   if (validators) return validators
-  const manifest = JSON.parse(readFileSync(join(packageRoot(), 'schemas', 'manifest.schema.json'), 'utf8'))
+  const manifest = JSON.parse(
+    readFileSync(join(packageRoot(), 'schemas', 'manifest.schema.json'), 'utf8'),
+  ) as Record<string, unknown>
   const ajv = new Ajv2020({allErrors: true, strict: true, allowUnionTypes: true, validateSchema: false})
   ajv.addSchema(manifest)
   const actions = Object.fromEntries(
@@ -369,7 +371,7 @@ export function parseWorkflow(text: string, file = 'workflow.yaml'): WorkflowDef
         with: (s.with as Record<string, unknown> | undefined) ?? {},
       }
       if (s.name !== undefined) step.name = s.name as string
-      if (s.if !== undefined) step.if = String(s.if)
+      if (s.if !== undefined) step.if = typeof s.if === 'string' ? s.if : JSON.stringify(s.if)
       return step
     }),
     outputs: (m.outputs as Record<string, unknown> | undefined) ?? {},

@@ -110,8 +110,10 @@ export function applyChanges(workspace: Workspace, changes: StepChanges): void {
  */
 export async function runWorkflow(input: RunInput): Promise<RunOutcome> {
   const {definition, redactor, hooks, workspace} = input
-  const steps: Record<string, {outputs: Record<string, unknown> | null; state: StepState}> =
-    Object.create(null)
+  const steps = Object.create(null) as Record<
+    string,
+    {outputs: Record<string, unknown> | null; state: StepState}
+  >
   const previous = new Map<string, {uses: ActionName; outputs: Record<string, unknown>}>()
   const scope = () => ({
     parameters: input.answers,

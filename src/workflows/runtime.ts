@@ -219,7 +219,7 @@ export class WorkflowRuntime {
       {
         useDefaults: options.useDefaults ?? true,
       },
-    ) as Promise<WorkflowAnswers>
+    )
   }
 
   /**
@@ -385,7 +385,7 @@ export class WorkflowRuntime {
       const unknown = Object.keys(secrets).filter((k) => !names.has(k))
       if (unknown.length > 0)
         throw new UsageError(`not secret parameters of ${record.workflow}: ${unknown.join(', ')}`)
-      sealed = sealSecrets(secrets as WorkflowAnswers, this.#options.config.secretKey)
+      sealed = sealSecrets(secrets, this.#options.config.secretKey)
     }
     if (!(await this.store.resetForRetry(ctx.tenant, id, sealed)))
       throw new ExecutionStateError(`execution ${id} changed state meanwhile; look again`, {})

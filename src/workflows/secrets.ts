@@ -38,7 +38,7 @@ export class Redactor {
       if (typeof v === 'string') return this.text(v)
       if (Array.isArray(v)) return v.map(walk)
       if (v !== null && typeof v === 'object' && !(v instanceof Uint8Array)) {
-        const out: Record<string, unknown> = Object.create(null)
+        const out = Object.create(null) as Record<string, unknown>
         for (const [k, x] of Object.entries(v)) out[this.text(k)] = walk(x)
         return out
       }
@@ -70,7 +70,7 @@ export function secretValues(params: readonly Parameter[], answers: WorkflowAnsw
 
 /** Answers as recorded: secret parameters replaced by the mark. */
 export function recordedAnswers(params: readonly Parameter[], answers: WorkflowAnswers): WorkflowAnswers {
-  const out: WorkflowAnswers = Object.create(null)
+  const out = Object.create(null) as WorkflowAnswers
   const secret = new Set(params.filter((p) => p.secret === true).map((p) => p.name))
   for (const [k, v] of Object.entries(answers)) out[k] = secret.has(k) ? SECRET_MARK : v
   return out

@@ -15,6 +15,7 @@ import type {
   ExecutionEvent,
   ExecutionRecord,
   ExecutionState,
+  LogLine,
   StepDefinition,
   StepRecord,
   StepState,
@@ -146,7 +147,7 @@ export class ExecutionStore {
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the registry's Kysely<Database>; these tables are typed here
   constructor(db: Kysely<any>) {
-    this.#db = db as unknown as Kysely<WorkflowTables>
+    this.#db = db as Kysely<WorkflowTables>
   }
 
   /**
@@ -513,7 +514,7 @@ export class ExecutionStore {
     return rows.map((r) => ({
       seq: Number(r.seq),
       type: r.type as ExecutionEvent['type'],
-      data: JSON.parse(r.data),
+      data: JSON.parse(r.data) as Record<string, unknown>,
       at: r.at,
     }))
   }
@@ -548,7 +549,7 @@ export class ExecutionStore {
       .where('workflow_executions.tenant', '=', tenant)
       .executeTakeFirst()
     if (!row || row.expires_at < new Date().toISOString()) return undefined
-    return row.content instanceof Uint8Array ? row.content : new Uint8Array(row.content as ArrayBuffer)
+    return row.content instanceof Uint8Array ? row.content : new Uint8Array(row.content)
   }
 
   /** Removes results past their time, and executions (with steps and events) finished before `before`. */
@@ -588,6 +589,6 @@ function stepRecord(r: StepsTable): StepRecord {
     finished_at: r.finished_at,
     outputs: parse(r.outputs),
     error: parse(r.error),
-    logs: JSON.parse(r.logs),
+    logs: JSON.parse(r.logs) as LogLine[],
   }
 }
