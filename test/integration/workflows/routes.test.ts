@@ -124,7 +124,7 @@ describe('workflow routes', () => {
   it('executes from the request stream, once per request id', async () => {
     const server = await startTestServer({env: {TEMPLATES_STORAGE_PATH: catalogOf(['adr-repository'])}})
     expect((await server.api('/api/v1/workflows', {json: workflowUpload(DEMO)})).status).toBe(201)
-    const bus = (server.registry as unknown as {bus: EventBus}).bus
+    const bus = (server.registry as unknown as {shared: {bus: EventBus}}).shared.bus
     const request = encodeRequest({
       request_id: 'req-42',
       template_id: 'demo',
