@@ -18,7 +18,7 @@ import {InvalidTemplateError, MaestroError, NotFoundError, UsageError} from '../
 import {WORKFLOW_CATEGORY} from '../domain/manifest.js'
 import {coerceAnswers} from '../domain/parameters.js'
 import {resolveAnswers} from '../render/answers.js'
-import type {Answers} from '../domain/types.js'
+import type {Answers, Category} from '../domain/types.js'
 import type {EventBus, Fields} from '../events/bus.js'
 import {StreamConsumer} from '../events/consumer.js'
 import type {RenderHost} from '../sandbox/host.js'
@@ -184,7 +184,9 @@ export class WorkflowRuntime {
   }
 
   async list(ctx: RequestContext, query: {text?: string; limit?: number; offset?: number} = {}) {
-    const result = await this.#registry(ctx).search({...query, category: WORKFLOW_CATEGORY})
+    // Workflows are indexed under their own category, which templates never use (domain/manifest.ts).
+    const category = WORKFLOW_CATEGORY as unknown as Category
+    const result = await this.#registry(ctx).search({...query, category})
     return {...result, items: result.items.map(summary)}
   }
 
