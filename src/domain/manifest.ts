@@ -18,6 +18,13 @@ import {CATEGORIES} from './types.js'
 
 export {CATEGORIES}
 
+/**
+ * The category of published workflows: a workflow is stored and indexed like a template
+ * in `workflows/<name>/` of its namespace (src/workflows/package.ts), with a generated
+ * manifest.yaml beside its workflow.yaml.
+ */
+export const WORKFLOW_CATEGORY = 'workflows'
+
 /** Parameter names templates may not use: `maestro` is the built-in context object. */
 const RESERVED_PARAMETER_NAMES = new Set(['maestro'])
 
@@ -76,7 +83,7 @@ export function isValidDependencyRange(range: string): boolean {
 }
 
 /** `/parameters/2/type` → `parameters[2].type`; the root is `manifest`. */
-function displayPath(pointer: string): string {
+export function displayPath(pointer: string): string {
   if (pointer === '') return 'manifest'
   let out = ''
   for (const raw of pointer.slice(1).split('/')) {
@@ -134,13 +141,13 @@ function nodeAt(doc: Document, pointer: string, key?: string): Node | null {
   return node
 }
 
-function position(lc: LineCounter, offset: number | undefined): {line?: number; column?: number} {
+export function position(lc: LineCounter, offset: number | undefined): {line?: number; column?: number} {
   if (offset === undefined) return {}
   const {line, col} = lc.linePos(offset)
   return line > 0 ? {line, column: col} : {line: 1, column: offset + 1}
 }
 
-function nodePosition(doc: Document, lc: LineCounter, pointer: string, key?: string) {
+export function nodePosition(doc: Document, lc: LineCounter, pointer: string, key?: string) {
   const node = nodeAt(doc, pointer, key)
   return position(lc, node?.range?.[0])
 }
@@ -192,7 +199,7 @@ function forbiddenKeyMessage(pointer: string, data: unknown): string {
 }
 
 /** Plain-words message for one ajv error over the manifest. */
-function schemaMessage(err: ErrorObject, data: unknown): string {
+export function schemaMessage(err: ErrorObject, data: unknown): string {
   const at = displayPath(err.instancePath)
   const value = valueAt(data, err.instancePath)
   const params = err.params as Record<string, unknown>
@@ -278,7 +285,7 @@ function preferSourceText(doc: Document, text: string, data: Record<string, unkn
 }
 
 /** Checks the schema cannot express: uniqueness across items, regex syntax, range syntax. */
-function semanticIssues(m: Record<string, unknown>): {pointer: string; message: string}[] {
+export function semanticIssues(m: Record<string, unknown>): {pointer: string; message: string}[] {
   const issues: {pointer: string; message: string}[] = []
   // Runs on manifests that failed the schema too (so every problem is reported at once):
   // look at each value's shape before trusting it.
@@ -392,7 +399,7 @@ function semanticIssues(m: Record<string, unknown>): {pointer: string; message: 
   return issues
 }
 
-function normaliseParameter(p: Record<string, unknown>): Parameter {
+export function normaliseParameter(p: Record<string, unknown>): Parameter {
   const out: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(p)) if (!k.startsWith('x-')) out[k] = v
   return out as unknown as Parameter

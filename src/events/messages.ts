@@ -22,7 +22,7 @@
  */
 import type {Fields} from './bus.js'
 
-export const OPERATIONS = ['retrieve', 'create', 'update', 'delete'] as const
+export const OPERATIONS = ['retrieve', 'create', 'update', 'delete', 'execute'] as const
 export type Operation = (typeof OPERATIONS)[number]
 
 export interface TemplateRequest {

@@ -1187,7 +1187,28 @@ export class LocalRegistry implements Registry {
         detail: template.manifest.name,
       })
     }
-    return folders.length
+    return folders.length + (await this.#importWorkflows(join(dir, '..', 'workflows_storage')))
+  }
+
+  /**
+   * The bundled workflows (`workflows_storage/<name>/workflow.yaml`, beside the template
+   * catalog), published after the templates they compose.
+   */
+  async #importWorkflows(dir: string): Promise<number> {
+    if (!existsSync(dir)) return 0
+    const {loadWorkflowDir, workflowAsTemplate} = await import('../workflows/package.js')
+    const names = readdirSync(dir)
+      .sort()
+      .filter((name) => existsSync(join(dir, name, 'workflow.yaml')))
+    for (const name of names) {
+      const workflow = await loadWorkflowDir(join(dir, name))
+      await this.publish({
+        template: workflowAsTemplate(workflow),
+        namespace: PUBLIC_NAMESPACE,
+        message: `import ${workflow.definition.name}@${workflow.definition.version} (workflow)`,
+      })
+    }
+    return names.length
   }
 
   async #invalidate(namespace: Namespace): Promise<void> {

@@ -64,6 +64,7 @@ export function createApp(deps: AppDeps): Express {
     auth: deps.auth,
     loginLimiter: new RateLimiter({limit: limits.loginAttempts, windowMs: 60_000}),
     renderHost: deps.renderHost ?? IN_PROCESS,
+    workflows: deps.workflows,
   }
   metrics.setSources({
     templatesByCategory: () => templatesByCategory(deps.registry),

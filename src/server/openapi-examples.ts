@@ -115,6 +115,11 @@ export function catalogExamples(catalog = join(packageRoot(), 'templates_storage
       grantRole: {role: 'editor'},
       resetPassword: {password: 'a-new-password-of-12+'},
       adminGitSync: {pull: true, push: true},
+      // Workflows: the bundled python-service, its folder and answers it accepts.
+      createWorkflow: {files: readFolder(join(packageRoot(), 'workflows_storage', 'python-service'))},
+      executeWorkflow: {parameters: {service_name: 'billing-api'}, defaults: true},
+      dryRunWorkflow: {parameters: {service_name: 'billing-api'}, defaults: true},
+      retryExecution: {},
     },
   }
 }

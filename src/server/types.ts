@@ -16,6 +16,7 @@ import type {Registry, RequestContext} from '../registry/types.js'
 import type {IndexProblem} from '../registry/index-errors.js'
 import type {RenderHost} from '../sandbox/host.js'
 import type {ProjectRecords} from '../update/projects.js'
+import type {WorkflowRuntime} from '../workflows/runtime.js'
 import type {Metrics} from './metrics.js'
 import type {ResponseCache} from './response-cache.js'
 import type {Validators} from './validation.js'
@@ -95,6 +96,8 @@ export interface AppDeps {
   events?: () => Promise<EventsStats>
   /** Where uploaded templates are scored (the render worker pool); default this thread. */
   renderHost?: RenderHost
+  /** Workflows and their executions (src/workflows/runtime.ts); without it the workflow routes answer 501. */
+  workflows?: WorkflowRuntime
 }
 
 /** What /health says of Redis. */
@@ -142,4 +145,6 @@ export interface RouterDeps {
   auth: AuthService | undefined
   loginLimiter: RateLimiter
   renderHost: RenderHost
+  /** Workflows and their executions; without it the workflow routes answer 501. */
+  workflows: WorkflowRuntime | undefined
 }

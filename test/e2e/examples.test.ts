@@ -11,7 +11,16 @@
  * for a password is answered on a real pseudo-terminal (`script`).
  */
 import {spawn} from 'node:child_process'
-import {chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import {randomBytes} from 'node:crypto'
 import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
@@ -60,6 +69,11 @@ const NEW_PASSWORD = 'a new admin passphrase for the examples'
  * not run is one a user may find broken.
  */
 const CANNOT_RUN: {match: RegExp; reason: string}[] = [
+  {
+    match: /workflow (cancel|retry) /,
+    reason:
+      'needs an execution running (cancel) or failed (retry); test/integration/workflows/engine.test.ts runs both',
+  },
   ...(POSTGRES_URL
     ? []
     : [{match: /postgres:\/\//, reason: 'needs PostgreSQL: set MAESTRO_TEST_POSTGRES_URL'}]),
@@ -284,6 +298,8 @@ async function prepareFolder(h: Harness) {
     const run = await sh(h, `maestro-tpl get ${name} --output ./templates/${name}`)
     expect(run.status, run.output).toBe(0)
   }
+  // The bundled workflow folders, as a checkout holds them (`workflow validate`, `workflow create`).
+  cpSync(join(ROOT, 'workflows_storage'), join(h.cwd, 'workflows_storage'), {recursive: true})
 }
 
 async function openHarness(name: string): Promise<Harness> {

@@ -34,7 +34,7 @@ export function allRoutes(listMax: number, document: () => string = () => '{}'):
     ...QUALITY_ROUTES(),
     ...AUTH_ROUTES(),
     ...ADMIN_ROUTES(),
-    ...WORKFLOW_ROUTES(),
+    ...WORKFLOW_ROUTES(listMax),
     ...SYSTEM_ROUTES(document),
   ]
 }
