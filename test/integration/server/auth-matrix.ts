@@ -193,7 +193,7 @@ const SAMPLES: Record<string, Sample> = {
       path: '/api/v1/workflows',
       json: {files: {'README.md': {content: 'no workflow', encoding: 'utf8'}}},
     }),
-    outcome: () => 422 as Outcome,
+    outcome: () => 422,
   },
   getWorkflow: {kind: 'plain', request: () => ({path: '/api/v1/workflows/onboarding'}), outcome: () => 404},
   executeWorkflow: {
