@@ -383,11 +383,13 @@ export class LocalRegistry implements Registry {
     const limit = Math.min(Math.max(query.limit ?? 20, 1), 100)
     const offset = Math.max(query.offset ?? 0, 0)
     const namespaces = query.namespace ? this.#readable.filter((n) => n === query.namespace) : this.#readable
-    if (namespaces.length === 0) return {items: [], total: 0, total_exact: true, limit, offset}
+    if (namespaces.length === 0)
+      return {items: [], total: 0, total_exact: true, limit, offset, categories: {}}
     const normalized = {...query, limit, offset}
     const result = await this.#cached('search', stableJson(normalized), async () => {
       const {items, total, totalExact} = await this.#index.search(namespaces, normalized)
-      return {items, total, total_exact: totalExact, limit, offset}
+      const categories = await this.#index.categoryCounts(namespaces)
+      return {items, total, total_exact: totalExact, limit, offset, categories}
     })
     for (const hit of result.items) this.#used(hit, 'search_hit')
     return result
