@@ -108,7 +108,8 @@ export function checkPython(dir: string, files: string[]): Checked {
   const ran: string[] = []
   const hasPython = files.some((f) => f.endsWith('.py'))
   const tomlFiles = files.filter((f) => f.endsWith('.toml'))
-  if (!hasPython && tomlFiles.length === 0) return none()
+  const requirementFiles = files.filter((f) => /(^|\/)(pyproject\.toml|requirements[\w-]*\.txt)$/.test(f))
+  if (!hasPython && tomlFiles.length === 0 && requirementFiles.length === 0) return none()
   if (!haveTool('python3', 'apt-get install python3')) return none()
   if (tomlFiles.length > 0) ran.push(`tomllib (${tomlFiles.length})`)
   if (hasPython) {
@@ -130,7 +131,6 @@ export function checkPython(dir: string, files: string[]): Checked {
     )
     if (result.status !== 0) findings.push({check: `tomllib ${file}`, output: result.output})
   }
-  const requirementFiles = files.filter((f) => /(^|\/)(pyproject\.toml|requirements[\w-]*\.txt)$/.test(f))
   if (requirementFiles.length > 0) {
     ran.push('requirement specifiers')
     const result = run('python3', ['-c', CHECK_REQUIREMENTS, ...requirementFiles], {cwd: dir})
