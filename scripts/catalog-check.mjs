@@ -58,4 +58,6 @@ console.log(`\n${line(table[0])}\n${widths.map((w) => '-'.repeat(w)).join('  ')}
 for (const r of table.slice(1)) console.log(line(r))
 const failed = [...byTemplate.values()].filter((t) => t.failed.length > 0).length
 console.log(`\n${byTemplate.size} templates checked, ${failed} failed`)
+if (vitest.status !== 0)
+  console.log('the suite failed (see its output above): catalog-wide rules or a template that did not load')
 process.exit(vitest.status === 0 && failed === 0 ? 0 : 1)

@@ -223,6 +223,9 @@ describe('projects generated from the bundled catalog pass their own checks', ()
       async (variant) => {
         const dest = join(work, `${name}--${variant.name.replace(/\.ya?ml$/, '')}`)
         const made = runBin(['instantiate', name, dest, '--defaults', ...variant.args], {MAESTRO_HOME: store})
+        if (made.status !== 0) {
+          record({template: name, variant: variant.name, files: 0, ran: [], failed: ['instantiate']})
+        }
         expect(
           made.status,
           `instantiate ${name} ${variant.args.join(' ')}\n${made.stdout}${made.stderr}`,
