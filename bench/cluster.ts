@@ -14,7 +14,7 @@ import {fileURLToPath} from 'node:url'
 
 import pg from 'pg'
 
-import {encodeFiles} from '../src/client/wire.js'
+import {encodeFiles} from '../src/domain/wire.js'
 import {scaffoldTemplate} from '../src/domain/scaffold.js'
 
 const ROOT = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../..' : '..', import.meta.url))

@@ -15,8 +15,8 @@ import {
   VersionConflictError,
 } from '../domain/errors.js'
 import type {Manifest, Namespace, TemplateFiles, TemplateSummary, VersionInfo} from '../domain/types.js'
-import {SEARCH_SORTS} from '../registry/types.js'
-import type {SearchQuery, SearchSort, TemplateFileEntry} from '../registry/types.js'
+import {SEARCH_SORTS} from '../domain/registry.js'
+import type {SearchQuery, SearchSort, TemplateFileEntry} from '../domain/registry.js'
 import {isBinary} from '../domain/paths.js'
 import {contentHash} from './content.js'
 import {MAX_NAMESPACE_KEY, seqRange} from './keys.js'

@@ -20,7 +20,7 @@ import {loadTemplateDir} from '../../src/domain/template.js'
 import type {Answers, LoadedTemplate} from '../../src/domain/types.js'
 import {findSection, parseMarkdown} from '../../src/quality/markdown.js'
 import {scoreTemplate} from '../../src/quality/score.js'
-import {runInstantiate} from '../../src/render/host.js'
+import {runInstantiate} from '../../src/sandbox/host.js'
 
 const CATALOG = new URL('../../templates_storage', import.meta.url).pathname
 

@@ -9,7 +9,7 @@ import {dirname} from 'node:path'
 import express from 'express'
 import type {RequestHandler, Router} from 'express'
 
-import type {HealthStatus} from '../../client/wire.js'
+import type {HealthStatus} from '../../domain/wire.js'
 import {defineRoute, mountRoutes, sendBody} from '../route.js'
 import type {RouteSpec} from '../route.js'
 import {ref} from '../schemas.js'
