@@ -260,6 +260,22 @@ export async function checkGraphql(dir: string, files: string[]): Promise<Checke
   return {ran: [`graphql (${sdl.length})`], findings}
 }
 
+/**
+ * Every `nginx.conf` tested by nginx itself (`nginx -t`), with the folder it is in as the
+ * prefix, so relative `include`s of the project resolve as they will where it is deployed.
+ */
+export function checkNginx(dir: string, files: string[]): Checked {
+  const configs = files.filter((f) => /(^|\/)nginx\.conf$/.test(f))
+  if (configs.length === 0 || !haveTool('nginx', 'apt-get install nginx-light')) return none()
+  const findings: Finding[] = []
+  for (const file of configs) {
+    const prefix = join(dir, file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '')
+    const result = run('nginx', ['-t', '-q', '-p', `${prefix}/`, '-c', join(dir, file), '-e', 'stderr'])
+    if (result.status !== 0) findings.push({check: `nginx -t ${file}`, output: result.output})
+  }
+  return {ran: [`nginx -t (${configs.length})`], findings}
+}
+
 /** XML files must be well formed (xmllint --noout). */
 export function checkXml(dir: string, files: string[]): Checked {
   const xml = files.filter((f) => /\.(xml|xsd|svg)$/.test(f))
