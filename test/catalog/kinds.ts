@@ -289,7 +289,7 @@ export function checkXml(dir: string, files: string[]): Checked {
 
 /**
  * SQL of a project without a migration runner of its own: every `.sql` file, in path order,
- * applied to a scratch database (ON_ERROR_STOP); files ending in `.down.sql` (or under a
+ * applied to a scratch database (ON_ERROR_STOP, each migration in one transaction); files ending in `.down.sql` (or under a
  * `down/` folder) are then applied in reverse order and the ups applied again, so each
  * rollback really undoes its migration; `tests/*.sql` run after the ups.
  */
@@ -317,11 +317,17 @@ export function checkSql(dir: string, files: string[]): Checked {
   if (created.status !== 0) return {ran: [], findings: [{check: 'CREATE DATABASE', output: created.output}]}
   const target = new URL(url)
   target.pathname = `/${database}`
+  // Migrations apply in one transaction each (-1); tests run as scripts, statement by
+  // statement, so they may CALL procedures that commit.
   const apply = (file: string) =>
-    run('psql', [target.toString(), '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-1', '-f', file], {
-      cwd: dir,
-      env: projectEnv(),
-    })
+    run(
+      'psql',
+      [target.toString(), '-X', '-q', '-v', 'ON_ERROR_STOP=1', ...(isTest(file) ? [] : ['-1']), '-f', file],
+      {
+        cwd: dir,
+        env: projectEnv(),
+      },
+    )
   const findings: Finding[] = []
   const steps: [string, string[]][] = [
     ['up', ups],
