@@ -54,6 +54,14 @@ module.exports = {
     layer('front', FRONT),
     layer('cli', '^src/cli/'),
     {
+      name: 'sdk-domain-only',
+      comment:
+        'The SDK (packages/client) ships on its own with no dependency: of this repository it may use src/domain and the dependency-free tar writer (src/archive/tar) only',
+      severity: 'error',
+      from: {path: '^packages/client/'},
+      to: {path: '^(src|commands)/', pathNot: [DOMAIN, '^src/archive/tar/']},
+    },
+    {
       name: 'no-unknown-folder',
       comment:
         'Every folder of src/ has a layer: add a new one to the layers above and to docs/architecture.md',

@@ -17,7 +17,7 @@ const names = process.argv.slice(2).filter((a) => !a.startsWith('-'))
 const work = mkdtempSync(join(tmpdir(), 'maestro-catalog-report-'))
 const report = join(work, 'report.jsonl')
 
-const vitest = spawnSync('npx', ['vitest', 'run', 'test/catalog'], {
+const vitest = spawnSync('npx', ['vitest', 'run', '--project', 'catalog'], {
   stdio: 'inherit',
   env: {...process.env, MAESTRO_CATALOG_ONLY: names.join(','), MAESTRO_CATALOG_REPORT: report},
 })

@@ -57,7 +57,7 @@ export class WriteQueue<C = void> {
     return new Promise<T>((resolve, reject) => {
       let queue = this.#pending.get(key)
       if (!queue) this.#pending.set(key, (queue = []))
-      queue.push({work, resolve: resolve as (value: unknown) => void, reject, enqueuedAt: Date.now()})
+      queue.push({work, resolve: resolve, reject, enqueuedAt: Date.now()})
       if (!this.#draining.has(key)) {
         const drain = this.#drain(key, hold)
         this.#drains.add(drain)

@@ -168,7 +168,7 @@ export class Metrics {
             const value = counts ? pick(counts) : null
             if (value === null) continue
             if (this instanceof Counter) this.inc({stream}, value)
-            else (this as Gauge<'stream'>).set({stream}, value)
+            else this.set({stream}, value)
           }
         },
       })
@@ -210,7 +210,7 @@ export class Metrics {
           this.reset()
           if (!publisher) return
           if (this instanceof Counter) this.inc(pick(publisher))
-          else (this as Gauge).set(pick(publisher))
+          else this.set(pick(publisher))
         },
       })
     publisherMetric(

@@ -11,6 +11,7 @@ import type {AuthService} from '../auth/service.js'
 import type {RateLimiter} from '../auth/rate-limit.js'
 import type {CacheStats} from '../cache/cache.js'
 import type {Config, Limits} from '../config.js'
+import type {VersionList} from '../domain/wire.js'
 import type {Registry, RequestContext} from '../registry/types.js'
 import type {IndexProblem} from '../registry/index-errors.js'
 import type {RenderHost} from '../sandbox/host.js'
@@ -59,6 +60,8 @@ export interface DaemonRegistry extends Registry {
   addUsage(counts: ReadonlyMap<string, number>): Promise<void>
   /** Namespaces served as last indexed because git holds changes the index cannot take. */
   indexConflicts(): Promise<IndexProblem[]>
+  /** One page of a template's versions, newest first (GET /templates/{id}/versions). */
+  versionPage(ref: string, page: {offset: number; limit: number}): Promise<VersionList>
 }
 
 /**

@@ -76,7 +76,12 @@ export async function checkDockerfiles(dir: string, files: string[]): Promise<Ch
     if (problems.length > 0) {
       findings.push({
         check: `dockerfile-utils ${file}`,
-        output: problems.map((p) => `${file}:${p.range.start.line + 1}: ${p.message}`).join('\n'),
+        output: problems
+          .map((p) => {
+            const message = typeof p.message === 'string' ? p.message : p.message.value
+            return `${file}:${p.range.start.line + 1}: ${message}`
+          })
+          .join('\n'),
       })
     }
   }
@@ -91,8 +96,10 @@ interface YamlDoc {
 function yamlDocs(dir: string, files: string[]): YamlDoc[] {
   const out: YamlDoc[] = []
   for (const file of files.filter((f) => /\.ya?ml$/.test(f) && !f.startsWith('.github/'))) {
-    for (const doc of parseAllDocuments(read(dir, file)) as ReturnType<typeof parseAllDocuments> &
-      unknown[]) {
+    const parsed = parseAllDocuments(read(dir, file))
+    // An empty stream parses to an EmptyStream, not a list of documents: nothing to check.
+    if (!Array.isArray(parsed)) continue
+    for (const doc of parsed) {
       if (doc.errors.length === 0) out.push({file, value: doc.toJS()})
     }
   }

@@ -67,7 +67,7 @@ describe('WriteQueue', () => {
       await batch()
     }
     const [late] = await Promise.allSettled([queue.run('acme', slow, async () => 'never')])
-    expect(late!.status).toBe('rejected')
+    expect(late.status).toBe('rejected')
     const reason = (late as PromiseRejectedResult).reason as {code: string; status: number}
     expect([reason.code, reason.status]).toEqual(['CONFLICT', 409])
 
