@@ -64,6 +64,11 @@ export interface SearchResult {
   total_exact: boolean
   limit: number
   offset: number
+  /**
+   * Templates per category in the namespaces searched, whatever the other filters: the
+   * shelves of the catalog, so `search --category X` can say how full X is among them.
+   */
+  categories: Record<string, number>
 }
 
 export interface TemplateFileEntry {

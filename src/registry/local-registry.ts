@@ -1,4 +1,4 @@
-import {existsSync, mkdirSync, readdirSync, statSync} from 'node:fs'
+import {existsSync, mkdirSync, readdirSync} from 'node:fs'
 import {join} from 'node:path'
 
 import type {Kysely} from 'kysely'
@@ -31,10 +31,18 @@ import {
 } from '../domain/errors.js'
 import type {LoadedTemplate, Namespace, TemplateFiles, VersionInfo} from '../domain/types.js'
 import {PUBLIC_NAMESPACE} from '../domain/types.js'
+import {packageRoot} from '../domain/package-root.js'
 import type {VersionList} from '../domain/wire.js'
 import {IN_PROCESS, type RenderHost} from '../sandbox/host.js'
 import {GitStore, type CommitRecord, type NamespaceRepo} from '../store/index.js'
 import {blobId} from '../store/objects.js'
+import {
+  type CatalogSnapshot,
+  catalogFolders,
+  knownReport,
+  readCatalogSnapshot,
+  SNAPSHOT_FILE,
+} from '../quality/catalog-snapshot.js'
 import type {QualityReport} from '../quality/types.js'
 import type {RegistryQualityReport, RegistryQualityRow} from '../quality/report.js'
 import type {EventBus} from '../events/bus.js'
@@ -63,6 +71,12 @@ import type {
   TemplateDetail,
   UpdateInput,
 } from './types.js'
+
+/**
+ * Catalog templates published at once on first use: enough to fill a write-queue batch
+ * while the previous one commits; loading and hashing are the only work outside the lock.
+ */
+const IMPORT_CONCURRENCY = 8
 
 export type {ImportProgress}
 
@@ -369,11 +383,13 @@ export class LocalRegistry implements Registry {
     const limit = Math.min(Math.max(query.limit ?? 20, 1), 100)
     const offset = Math.max(query.offset ?? 0, 0)
     const namespaces = query.namespace ? this.#readable.filter((n) => n === query.namespace) : this.#readable
-    if (namespaces.length === 0) return {items: [], total: 0, total_exact: true, limit, offset}
+    if (namespaces.length === 0)
+      return {items: [], total: 0, total_exact: true, limit, offset, categories: {}}
     const normalized = {...query, limit, offset}
     const result = await this.#cached('search', stableJson(normalized), async () => {
       const {items, total, totalExact} = await this.#index.search(namespaces, normalized)
-      return {items, total, total_exact: totalExact, limit, offset}
+      const categories = await this.#index.categoryCounts(namespaces)
+      return {items, total, total_exact: totalExact, limit, offset, categories}
     })
     for (const hit of result.items) this.#used(hit, 'search_hit')
     return result
@@ -534,21 +550,28 @@ export class LocalRegistry implements Registry {
   }
 
   async publish(input: PublishInput): Promise<PublishResult> {
+    return this.#publish(input)
+  }
+
+  /**
+   * `snapshot`: reports computed ahead of time (the bundled catalog's, at build), used
+   * instead of scoring when they hold a report for exactly these files.
+   */
+  async #publish(input: PublishInput, snapshot?: CatalogSnapshot): Promise<PublishResult> {
     const namespace = this.#writable(input.namespace ?? this.#context.tenant)
     const {template} = input
     const {manifest} = template
     // Everything that does not depend on the namespace's state happens before its lock:
     // scoring (renders), blob ids and the content hash. Only decide, commit and index are inside.
-    const report = await this.#host.score({
-      template,
-      minScore: this.#config.minTemplateQualityScore,
-      tenant: this.#context.tenant,
-    })
+    const files = withOids(template.files)
+    const hash = contentHash(files)
+    const minScore = this.#config.minTemplateQualityScore
+    const report =
+      (snapshot && knownReport(snapshot, hash, minScore)) ??
+      (await this.#host.score({template, minScore, tenant: this.#context.tenant}))
     if (this.#config.enableQualityGates && !report.passed) {
       throw new QualityGateError(manifest.name, report.score, report.minScore, report)
     }
-    const files = withOids(template.files)
-    const hash = contentHash(files)
     const repo = this.#store.repo(namespace)
     await repo.init()
     const change = {
@@ -1157,36 +1180,46 @@ export class LocalRegistry implements Registry {
     return this.importCatalog(this.#config.templatesStoragePath, onProgress)
   }
 
-  /** Publishes every `<category>/<name>/` folder under `dir` into the public namespace. */
-  async importCatalog(dir: string, onProgress?: ImportProgress): Promise<number> {
-    if (!existsSync(dir)) return 0
-    const folders: string[] = []
-    for (const category of readdirSync(dir).sort()) {
-      const categoryDir = join(dir, category)
-      if (!statSync(categoryDir).isDirectory()) continue
-      for (const name of readdirSync(categoryDir).sort()) {
-        if (existsSync(join(categoryDir, name, 'manifest.yaml'))) folders.push(join(categoryDir, name))
-      }
-    }
+  /**
+   * Publishes every `<category>/<name>/` folder under `dir` into the public namespace.
+   * Templates whose files are in `snapshot` (by default the one the build wrote for the
+   * bundled catalog) are not scored again. Publishes run a few at a time, so the write queue
+   * commits and indexes them in batches (group commit) rather than one lock hold each.
+   */
+  async importCatalog(
+    dir: string,
+    onProgress?: ImportProgress,
+    snapshot: CatalogSnapshot = readCatalogSnapshot(join(packageRoot(), SNAPSHOT_FILE)),
+  ): Promise<number> {
+    const folders = catalogFolders(dir)
+    if (folders.length === 0) return 0
     const repo = this.#store.repo(PUBLIC_NAMESPACE)
     await repo.init()
     const {loadTemplateDir} = await import('../domain/template.js')
     let done = 0
-    for (const folder of folders) {
-      const template = await loadTemplateDir(folder)
-      await this.publish({
-        template,
-        namespace: PUBLIC_NAMESPACE,
-        message: `import ${template.manifest.name}@${template.manifest.version}`,
-      })
-      done++
-      await onProgress?.({
-        label: 'Importing the template catalog',
-        done,
-        total: folders.length,
-        detail: template.manifest.name,
-      })
+    let next = 0
+    const worker = async () => {
+      while (next < folders.length) {
+        const folder = folders[next++]!
+        const template = await loadTemplateDir(folder)
+        await this.#publish(
+          {
+            template,
+            namespace: PUBLIC_NAMESPACE,
+            message: `import ${template.manifest.name}@${template.manifest.version}`,
+          },
+          snapshot,
+        )
+        done++
+        await onProgress?.({
+          label: 'Importing the template catalog',
+          done,
+          total: folders.length,
+          detail: template.manifest.name,
+        })
+      }
     }
+    await Promise.all(Array.from({length: Math.min(IMPORT_CONCURRENCY, folders.length)}, worker))
     return folders.length + (await this.#importWorkflows(join(dir, '..', 'workflows_storage')))
   }
 

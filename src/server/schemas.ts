@@ -202,6 +202,12 @@ export function apiComponents(listMax: number): Record<string, JsonSchema> {
       },
       limit: int(),
       offset: int(),
+      categories: {
+        type: 'object',
+        additionalProperties: int({minimum: 0}),
+        description:
+          'Templates per category in the namespaces searched, whatever the other filters (the catalog by category).',
+      },
     }),
     TemplateFileEntry: obj({path: str(), size: int({minimum: 0}), oid: str(), binary: {type: 'boolean'}}),
     TemplateDetail: obj({
