@@ -20,13 +20,13 @@
  * SOAK_FULL=1 npm run soak                      # the issue's size: 1,000 publishes, 50,000 reads, 20 s stall
  * SOAK_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test npm run soak
  * ```
- * Env: SOAK_FULL, SOAK_PUBLISHES, SOAK_READS, SOAK_PUBLISH_CONCURRENCY (50; 1000 sends
- * every publish at once), SOAK_READ_CONCURRENCY (32), SOAK_STALL_MS, SOAK_PORT_BASE (18530:
+ * Env: SOAK_FULL, SOAK_PUBLISHES, SOAK_READS, SOAK_PUBLISH_CONCURRENCY (20; full: 1000, every
+ * publish at once), SOAK_READ_CONCURRENCY (32), SOAK_STALL_MS, SOAK_PORT_BASE (18530:
  * daemons on P..P+2, redis-server on P+9), SOAK_POSTGRES_URL (else MAESTRO_TEST_POSTGRES_URL).
  */
 import {execFileSync} from 'node:child_process'
 import {mkdtempSync, rmSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {loadavg, tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 
@@ -39,6 +39,7 @@ import {
   startDaemon,
   startRedis,
   stopDaemon,
+  writePhases,
   type Answer,
   type Daemon,
 } from './cluster.js'
@@ -90,6 +91,10 @@ export interface SoakReport {
   faults: FaultWindow[]
   /** RSS (MiB) per daemon process, sampled every second: [seconds since start, MiB]. */
   rss: Record<string, [number, number][]>
+  /** Where each serving daemon's writes spent their time (bench/cluster.ts writePhases). */
+  phases: string[]
+  /** The machine's load average (1, 5, 15 minutes) when the run started and ended. */
+  load: {start: number[]; end: number[]}
   /** What did not hold; empty when everything did. */
   failures: string[]
 }
@@ -103,7 +108,7 @@ export function soakOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): SoakOp
   return {
     publishes: Number(env.SOAK_PUBLISHES ?? (full ? 1000 : 100)),
     reads: Number(env.SOAK_READS ?? (full ? 50_000 : 2000)),
-    publishConcurrency: Number(env.SOAK_PUBLISH_CONCURRENCY ?? (full ? 50 : 20)),
+    publishConcurrency: Number(env.SOAK_PUBLISH_CONCURRENCY ?? (full ? 1000 : 20)),
     readConcurrency: Number(env.SOAK_READ_CONCURRENCY ?? (full ? 32 : 16)),
     stallMs: Number(env.SOAK_STALL_MS ?? (full ? 20_000 : 4000)),
     portBase: Number(env.SOAK_PORT_BASE ?? 18530),
@@ -136,6 +141,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const failures: string[] = []
   const sent: Sent[] = []
   const started = Date.now()
+  const loadAtStart = loadavg()
   const now = () => Date.now() - started
   let sampler: NodeJS.Timeout | undefined
   try {
@@ -371,6 +377,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const pubMs = sortedMs(publishes.filter((s) => s.status >= 200 && s.status < 300))
     const readMs = sortedMs(reads.filter((s) => s.status >= 200 && s.status < 300))
     const publishTime = await publishSeconds
+    const phases = await Promise.all(daemons.map((d) => writePhases(d).catch((err: unknown) => `${d.name}: ${String(err)}`)))
     return {
       options: {...options, log: undefined} as Omit<SoakOptions, 'log'>,
       seconds: loadSeconds,
@@ -391,6 +398,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       },
       faults,
       rss,
+      phases,
+      load: {start: loadAtStart, end: loadavg()},
       failures,
     }
   } finally {
@@ -425,6 +434,9 @@ export function formatSoak(report: SoakReport): string {
     `publishes: ${report.publishes.acknowledged}/${report.publishes.sent} acknowledged, ${report.publishes.perSecond.toFixed(1)}/s, p50 ${report.publishes.p50.toFixed(0)} ms, p99 ${report.publishes.p99.toFixed(0)} ms, by status ${JSON.stringify(report.publishes.statuses)}`,
     `reads: ${report.reads.perSecond.toFixed(0)}/s, p50 ${report.reads.p50.toFixed(1)} ms, p99 ${report.reads.p99.toFixed(1)} ms, by status ${JSON.stringify(report.reads.statuses)}`,
     `faults: ${report.faults.map((f) => `${f.what} (${(f.from / 1000).toFixed(1)}–${(f.to / 1000).toFixed(1)} s)`).join('; ')}`,
+    `load average (1, 5, 15 min): ${report.load.start.map((l) => l.toFixed(1)).join(' ')} at the start, ${report.load.end.map((l) => l.toFixed(1)).join(' ')} at the end`,
+    'write phases per daemon (the daemons serving at the end, since their start):',
+    ...report.phases.map((line) => `  ${line}`),
     'RSS MiB over time (seconds:MiB):',
     ...Object.entries(report.rss).map(([process, samples]) => {
       const step = Math.max(1, Math.floor(samples.length / 10))

@@ -13,6 +13,7 @@ import type {Config} from '../config.js'
 import {contentHash} from '../db/content.js'
 import {createDb, indexDbConfig, redactDbUrl} from '../db/database.js'
 import {createWriteLocks, type WriteLocks} from '../db/lock.js'
+import {createDatabaseProbe, type DatabaseProbe} from '../db/probe.js'
 import type {Database} from '../db/schema.js'
 import {MIGRATIONS, migrateToLatest} from '../db/migrate.js'
 import {isDatabaseUnavailable, isTransientError} from '../db/retry.js'
@@ -42,6 +43,7 @@ import {IndexConflictError, StoreMismatchError, type IndexProblem} from './index
 import {PendingIndexWrites} from './pending-index.js'
 import {parseRef, type TemplateRef} from './ref.js'
 import {WriteQueue} from './write-queue.js'
+import {recordPhase, timed} from './write-phases.js'
 import type {
   DeleteResult,
   InstantiateOptions,
@@ -89,6 +91,8 @@ export interface LocalRegistryOptions {
   startup?: 'repair' | 'rebuild'
   /** The lock shared by every daemon (PostgreSQL or Redis), closed with the registry; openLocalRegistry sets it. */
   writeLocks?: WriteLocks | null
+  /** /health's own connection to a PostgreSQL index, closed with the registry; openLocalRegistry sets it. */
+  databaseProbe?: DatabaseProbe | null
 }
 
 /**
@@ -124,7 +128,11 @@ export async function openLocalRegistry(options: LocalRegistryOptions): Promise<
     const store = new GitStore(join(config.home, 'git'), {
       lock: {timeoutMs: config.writeLockWaitMs, ...(writeLocks ? {shared: writeLocks} : {})},
     })
-    const registry = new LocalRegistry(db, store, {...options, writeLocks})
+    const registry = new LocalRegistry(db, store, {
+      ...options,
+      writeLocks,
+      databaseProbe: createDatabaseProbe(config.databaseUrl),
+    })
     // The in-process usage consumer starts only now that the registry is whole.
     opened = registry
     // `reindex` opens with startup 'rebuild': it is how a store and an index that do not
@@ -150,6 +158,12 @@ export async function openLocalRegistry(options: LocalRegistryOptions): Promise<
   }
 }
 
+/** What the writes of one group-commit batch share: their pending index writes and the batch's own database connection. */
+interface WriteBatch {
+  pending: PendingIndexWrites
+  index: TemplateIndex
+}
+
 /** The event bus, its publisher and the in-process consumers: one set per opened registry, shared by its views. */
 interface SharedEvents {
   bus: EventBus
@@ -170,7 +184,7 @@ export class LocalRegistry implements Registry {
   /** Notices other processes' writes before cached reads; shared by every per-request view. */
   readonly #watch: IndexWatch
   /** Group commit: writes to one namespace share lock holds (shared by every per-request view). */
-  readonly #writes: WriteQueue<PendingIndexWrites>
+  readonly #writes: WriteQueue<WriteBatch>
   /** Namespaces whose git holds changes the index cannot take, as last found (shared by every per-request view). */
   readonly #conflicts: Map<string, readonly IndexProblem[]>
 
@@ -201,8 +215,8 @@ export class LocalRegistry implements Registry {
     }
     this.#host = options.renderHost ?? IN_PROCESS
     this.#writes =
-      (options as {writes?: WriteQueue<PendingIndexWrites>}).writes ??
-      new WriteQueue<PendingIndexWrites>({maxWaitMs: options.config.writeLockWaitMs})
+      (options as {writes?: WriteQueue<WriteBatch>}).writes ??
+      new WriteQueue<WriteBatch>()
     this.#conflicts = (options as {conflicts?: Map<string, readonly IndexProblem[]>}).conflicts ?? new Map()
     this.#progress = options.onImport
     this.#options = {
@@ -472,11 +486,13 @@ export class LocalRegistry implements Registry {
     const {manifest} = template
     // Everything that does not depend on the namespace's state happens before its lock:
     // scoring (renders), blob ids and the content hash. Only decide, commit and index are inside.
-    const report = await this.#host.score({
-      template,
-      minScore: this.#config.minTemplateQualityScore,
-      tenant: this.#context.tenant,
-    })
+    const report = await timed('score', () =>
+      this.#host.score({
+        template,
+        minScore: this.#config.minTemplateQualityScore,
+        tenant: this.#context.tenant,
+      }),
+    )
     if (this.#config.enableQualityGates && !report.passed) {
       throw new QualityGateError(manifest.name, report.score, report.minScore, report)
     }
@@ -493,25 +509,29 @@ export class LocalRegistry implements Registry {
       author: {name: this.#context.user, email: `${this.#context.user}@maestro.local`},
     }
     // The template's blobs and trees are written before the lock (most of a commit's I/O).
-    await repo.writeObjects({...change, operation: 'create'})
-    const written = await this.#write(repo, async (pending) => {
+    await timed('objects', () => repo.writeObjects({...change, operation: 'create'}))
+    const written = await this.#write(repo, async ({pending, index}) => {
       // Decide from an index that holds every earlier write to this template.
+      const deciding = performance.now()
       if (pending.touches(manifest.name)) await pending.flush()
-      const existing = await this.#index.findTemplate([namespace], manifest.name)
+      const existing = await index.findTemplate([namespace], manifest.name)
       if (existing) {
-        const versions = await this.#index.listVersions([namespace], existing.id)
+        const versions = await index.listVersions([namespace], existing.id)
         const same = versions.find((v) => v.version === manifest.version)
         if (same) {
           if (same.content_hash !== hash) throw new VersionConflictError(manifest.name, manifest.version)
           return {commit: same.commit, status: 'unchanged' as const, operation: null}
         }
       }
+      recordPhase('decide', performance.now() - deciding)
       const previousPath =
         existing && existing.category !== manifest.category
           ? `${existing.category}/${manifest.name}`
           : undefined
       const operation = existing ? ('update' as const) : ('create' as const)
-      const commit = await repo.commit({...change, operation, ...(previousPath ? {previousPath} : {})})
+      const commit = await timed('commit', () =>
+        repo.commit({...change, operation, ...(previousPath ? {previousPath} : {})}),
+      )
       const createdAt = new Date().toISOString()
       const indexed = commit.unchanged
         ? undefined
@@ -539,6 +559,20 @@ export class LocalRegistry implements Registry {
     })
     // Acknowledged only once its batch is indexed.
     await written.indexed
+    const answering = performance.now()
+    try {
+      return await this.#published(namespace, manifest, written, report)
+    } finally {
+      recordPhase('ack', performance.now() - answering)
+    }
+  }
+
+  async #published(
+    namespace: Namespace,
+    manifest: PublishInput['template']['manifest'],
+    written: {commit: string; status: 'unchanged' | 'updated' | 'created'; operation: 'create' | 'update' | null},
+    report: {score: number; passed: boolean},
+  ): Promise<PublishResult> {
     const quality = {score: report.score, passed: report.passed}
     if (written.operation === null) {
       return {
@@ -565,29 +599,42 @@ export class LocalRegistry implements Registry {
   /**
    * Runs one write (decide, commit) under the namespace's lock, in a batch with the writes
    * to the same namespace that wait meanwhile (src/registry/write-queue.ts). Each batch
-   * first indexes whatever another process committed since; its writes leave their index
-   * writes in `pending`, recorded together at the end of the batch, still under the lock
+   * takes one database connection once it holds the lock (never while it waits for it),
+   * first indexes whatever another process committed since, then runs its writes, which
+   * read the index through that connection and leave their index writes in `pending`,
+   * recorded together at the end of the batch, still under the lock
    * (src/registry/pending-index.ts). A write is acknowledged only once they are.
    */
-  #write<T>(repo: NamespaceRepo, work: (pending: PendingIndexWrites) => Promise<T>): Promise<T> {
+  #write<T>(repo: NamespaceRepo, work: (batch: WriteBatch) => Promise<T>): Promise<T> {
     return this.#writes.run(
       repo.namespace,
-      (batch) =>
-        repo.withLock(async () => {
-          await this.#reconcileNamespace(repo)
-          const pending = new PendingIndexWrites((parent, writes) =>
-            this.#indexCommits(repo, async () => {
-              await this.#index.transaction(async (index) => {
-                for (const [i, write] of writes.entries()) await write(index, i === 0 ? parent : undefined)
-              })
-            }),
-          )
+      (batch) => {
+        const waiting = performance.now()
+        return repo.withLock(async () => {
+          const locked = performance.now()
+          recordPhase('lock', locked - waiting)
           try {
-            await batch(pending)
+            await this.#index.withConnection(async (index) => {
+              recordPhase('connection', performance.now() - locked)
+              await timed('reconcile', () => this.#reconcileNamespace(repo, index))
+              const pending = new PendingIndexWrites((parent, writes) =>
+                this.#indexCommits(repo, async () => {
+                  await index.transaction(async (tx) => {
+                    for (const [i, write] of writes.entries()) await write(tx, i === 0 ? parent : undefined)
+                  })
+                }),
+              )
+              try {
+                await batch({pending, index})
+              } finally {
+                await timed('index', () => pending.flush())
+              }
+            })
           } finally {
-            await pending.flush()
+            recordPhase('hold', performance.now() - locked)
           }
-        }),
+        })
+      },
       work,
     )
   }
@@ -635,7 +682,7 @@ export class LocalRegistry implements Registry {
     if (parsed.spec) throw new UsageError('delete removes a whole template; leave out the @version')
     const namespace = this.#writable(template.namespace)
     const repo = this.#store.repo(namespace)
-    const commit = await this.#write(repo, async (pending) => {
+    const commit = await this.#write(repo, async ({pending}) => {
       if (pending.touches(template.name)) await pending.flush()
       const commit = await repo.commit({
         operation: 'delete',
@@ -825,8 +872,9 @@ export class LocalRegistry implements Registry {
     else this.#conflicts.delete(namespace)
   }
 
-  async #reconcileNamespace(repo: NamespaceRepo): Promise<void> {
-    if ((await repo.head()) === (await this.#index.getNamespaceHead(repo.namespace))) {
+  /** `index`: a writer's own connection (#write), for the check that is all most calls need. */
+  async #reconcileNamespace(repo: NamespaceRepo, index: TemplateIndex = this.#index): Promise<void> {
+    if ((await repo.head()) === (await index.getNamespaceHead(repo.namespace))) {
       this.#conflicts.delete(repo.namespace)
       return
     }
@@ -1029,6 +1077,19 @@ export class LocalRegistry implements Registry {
     await this.#cache.close()
     await this.#db.destroy()
     await this.#options.writeLocks?.close()
+    await this.#options.databaseProbe?.close()
+  }
+
+  /**
+   * Asks the database on a connection of its own (src/db/probe.ts), never through the
+   * pool: true when it answered within `timeoutMs`, false when the index has no such
+   * probe (SQLite); rejects with the reason when it did not answer.
+   */
+  async probeDatabase(timeoutMs: number): Promise<boolean> {
+    const probe = this.#options.databaseProbe
+    if (!probe) return false
+    await probe.check(timeoutMs)
+    return true
   }
 }
 

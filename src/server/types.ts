@@ -52,6 +52,12 @@ export interface DaemonRegistry extends Registry {
   refresh(context?: RequestContext): Promise<void>
   /** Namespaces served as last indexed because git holds changes the index cannot take. */
   indexConflicts?(): Promise<IndexProblem[]>
+  /**
+   * Asks the database on a connection of its own, not through the pool (/health): true
+   * when it answered within `timeoutMs`, false when there is no such probe; rejects when
+   * it did not answer.
+   */
+  probeDatabase?(timeoutMs: number): Promise<boolean>
 }
 
 /**

@@ -53,30 +53,41 @@ function sendDocsPage(res: ServerResponse): void {
   })
 }
 
-/** How long /health waits for the database (a stalled one would otherwise hold it for the pool's connect timeout). */
-const DATABASE_HEALTH_MS = 2000
+/**
+ * How long /health waits for the database through the pool (the template count). Past
+ * it, the probe on a connection of its own (src/db/probe.ts) tells a busy pool from a
+ * database that is down; both fit in /health's second.
+ */
+const POOL_HEALTH_MS = 750
+const PROBE_HEALTH_MS = 900
 
 function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer from ${what} within ${ms} ms`)), ms)
+    timer = setTimeout(() => reject(new DeadlineError(`no answer from ${what} within ${ms} ms`)), ms)
   })
   promise.catch(() => {})
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer))
 }
 
+class DeadlineError extends Error {}
+
 /**
- * Checks the registry's database and Redis; 503 when the database is down, `degraded` when
- * Redis is, or when a namespace's git holds changes the index cannot take.
+ * Checks the registry's database and Redis. 503 only when the database is down: it
+ * fails, or its own probe connection does not answer. `degraded` when Redis is down,
+ * when the pool is too busy to count templates within POOL_HEALTH_MS while the probe
+ * answers (database `busy: <why>`), or when a namespace's git holds changes the index
+ * cannot take.
  */
 async function health(deps: RouterDeps): Promise<{healthy: boolean; status: HealthStatus}> {
   // All at once: each has its own deadline, and /health must answer within a second.
-  const [db, cache, conflicts] = await Promise.allSettled([
-    within(deps.registry.stats(), DATABASE_HEALTH_MS, 'the database'),
+  const [db, probe, cache, conflicts] = await Promise.allSettled([
+    within(deps.registry.stats(), POOL_HEALTH_MS, 'the database pool'),
+    within(deps.registry.probeDatabase?.(PROBE_HEALTH_MS) ?? Promise.resolve(false), PROBE_HEALTH_MS + 50, 'the database'),
     deps.redis(),
-    within(deps.registry.indexConflicts?.() ?? Promise.resolve([]), DATABASE_HEALTH_MS, 'the database'),
+    within(deps.registry.indexConflicts?.() ?? Promise.resolve([]), POOL_HEALTH_MS, 'the database pool'),
   ])
-  const database = db.status === 'fulfilled' ? 'connected' : `unavailable: ${failureReason(db.reason)}`
+  const database = databaseState(db, probe)
   const count = db.status === 'fulfilled' ? db.value.templates : null
   const redis =
     cache.status === 'fulfilled' ? cache.value.status : `unavailable: ${failureReason(cache.reason)}`
@@ -87,13 +98,13 @@ async function health(deps: RouterDeps): Promise<{healthy: boolean; status: Heal
   // Without Redis the daemon still answers everything from the database (the cache is
   // bypassed) and only the event consumers wait: degraded, not down, so a load balancer
   // does not take every daemon out at once.
-  const healthy = database === 'connected'
+  const healthy = !database.startsWith('unavailable')
   // A namespace in index conflict is served as last indexed and refuses writes; the others are whole.
   const indexConflicts: NonNullable<HealthStatus['index_conflicts']> = {}
   for (const {namespace, commit, path, reason} of conflicts.status === 'fulfilled' ? conflicts.value : [])
     (indexConflicts[namespace] ??= []).push({commit, path, reason})
   const conflicted = Object.keys(indexConflicts).length > 0
-  const degraded = healthy && (redis.startsWith('unavailable') || conflicted)
+  const degraded = healthy && (database !== 'connected' || redis.startsWith('unavailable') || conflicted)
   // A failed git sync is shown, not counted against health: serving templates does not depend on it.
   const gitSync: NonNullable<HealthStatus['git_sync']> = {}
   for (const s of await gitSyncStatuses(deps.config).catch(() => []))
@@ -116,6 +127,23 @@ async function health(deps: RouterDeps): Promise<{healthy: boolean; status: Heal
   }
 }
 
+/**
+ * `connected`; `busy: <why>` when the pool gave no answer in time but the database
+ * answered on the probe's own connection (or, on SQLite, which has no probe, merely took
+ * longer); `unavailable: <why>` when a query failed or the probe got no answer.
+ */
+function databaseState(
+  pooled: PromiseSettledResult<unknown>,
+  probe: PromiseSettledResult<boolean>,
+): string {
+  if (pooled.status === 'fulfilled') return 'connected'
+  if (probe.status === 'rejected') return `unavailable: ${failureReason(probe.reason)}`
+  // The pooled query failed by itself (not our deadline): the database said no.
+  if (!(pooled.reason instanceof DeadlineError)) return `unavailable: ${failureReason(pooled.reason)}`
+  const answered = probe.value ? '; the database answers on a connection of its own' : ''
+  return `busy: ${failureReason(pooled.reason)}${answered}`
+}
+
 export const SYSTEM_ROUTES = (document: () => string): RouteSpec[] => [
   defineRoute({
     method: 'get',
@@ -126,7 +154,10 @@ export const SYSTEM_ROUTES = (document: () => string): RouteSpec[] => [
     permission: 'none',
     responses: {
       '200': {description: 'Healthy', schema: ref('Health')},
-      '503': {description: 'The database is down', schema: ref('Health')},
+      '503': {
+        description: 'The database is down (a busy pool is `degraded`, 200)',
+        schema: ref('Health'),
+      },
     },
     handle: async ({res, deps}) => {
       const {healthy, status} = await health(deps)
