@@ -173,6 +173,17 @@ export async function startDaemon(name: string, port: number, env: Record<string
   }
 }
 
+/** CPU time (user + system) a daemon process has used, seconds, or null once it is gone. */
+export function cpuSeconds(daemon: Daemon): number | null {
+  try {
+    // Fields 14 and 15 of /proc/<pid>/stat, after the parenthesised command name.
+    const fields = readFileSync(`/proc/${daemon.child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return null
+  }
+}
+
 /** Stops a daemon: SIGTERM, then SIGKILL after `graceMs`. */
 export async function stopDaemon(daemon: Daemon, graceMs = 15_000): Promise<void> {
   if (daemon.child.exitCode !== null || daemon.child.signalCode !== null) return

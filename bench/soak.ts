@@ -306,6 +306,18 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const repo = join(home, 'git', 'local.git')
     const git = (...args: string[]) =>
       execFileSync('git', ['--git-dir', repo, ...args], {encoding: 'utf8', maxBuffer: 64 << 20})
+    // A publish whose client gave up may still be queued in its daemon and land later:
+    // git and the index are compared once the head has stopped moving (3 s, at most 2 min).
+    {
+      let head = git('rev-parse', 'main').trim()
+      let still = Date.now()
+      const settleBy = Date.now() + 120_000
+      while (Date.now() - still < 3000 && Date.now() < settleBy) {
+        await sleep(500)
+        const now = git('rev-parse', 'main').trim()
+        if (now !== head) [head, still] = [now, Date.now()]
+      }
+    }
     const gitCommits = new Set(git('log', '--format=%H', 'main').trim().split('\n'))
     const gitTemplates = new Set(
       git('ls-tree', '-d', '--name-only', 'main:backend_developer').trim().split('\n').filter(Boolean),
