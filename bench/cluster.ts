@@ -229,11 +229,12 @@ export async function request(url: string, init: RequestInit & {timeoutMs?: numb
 }
 
 /** POST /api/v1/templates. */
-export function publish(daemon: Daemon, name: string): Promise<Answer> {
+export function publish(daemon: Daemon, name: string, timeoutMs = 120_000): Promise<Answer> {
   return request(`${daemon.url}/api/v1/templates`, {
     method: 'POST',
     headers: {'content-type': 'application/json'},
     body: publishBody(name),
+    timeoutMs,
   })
 }
 
