@@ -14,7 +14,7 @@ import {fileURLToPath} from 'node:url'
 
 import pg from 'pg'
 
-import {encodeFiles} from '../src/client/wire.js'
+import {encodeFiles} from '../src/domain/wire.js'
 import {scaffoldTemplate} from '../src/domain/scaffold.js'
 
 const ROOT = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../..' : '..', import.meta.url))
@@ -263,7 +263,9 @@ export async function writePhases(daemon: Daemon): Promise<string> {
   let batchWrites = 0
   let largest = 0
   for (const line of answer.body.split('\n')) {
-    const phase = /^maestro_write_phase_(seconds_total|count_total|max_seconds)\{phase="(\w+)"\} (\S+)$/.exec(line)
+    const phase = /^maestro_write_phase_(seconds_total|count_total|max_seconds)\{phase="(\w+)"\} (\S+)$/.exec(
+      line,
+    )
     if (phase) {
       const f = figures.get(phase[2]!) ?? {}
       const value = Number(phase[3])
@@ -278,7 +280,19 @@ export async function writePhases(daemon: Daemon): Promise<string> {
     else if (batch?.[1] === 'batch_writes_total') batchWrites = Number(batch[2])
     else if (batch?.[1] === 'batch_largest') largest = Number(batch[2])
   }
-  const order = ['score', 'objects', 'queue', 'lock', 'connection', 'reconcile', 'decide', 'commit', 'index', 'hold', 'ack']
+  const order = [
+    'score',
+    'objects',
+    'queue',
+    'lock',
+    'connection',
+    'reconcile',
+    'decide',
+    'commit',
+    'index',
+    'hold',
+    'ack',
+  ]
   const parts = order
     .filter((phase) => figures.get(phase)?.count)
     .map((phase) => {

@@ -112,7 +112,8 @@ async function main(): Promise<void> {
       try {
         // The first migrates the schema; the others start on a migrated one.
         daemons.push(await startDaemon('pg-0', portBase + 1, env))
-        for (let i = 1; i < daemonCount; i++) daemons.push(await startDaemon(`pg-${i}`, portBase + 1 + i, env))
+        for (let i = 1; i < daemonCount; i++)
+          daemons.push(await startDaemon(`pg-${i}`, portBase + 1 + i, env))
         results.push(await contend(`${daemonCount} daemons, PostgreSQL + Redis`, daemons, count))
         console.log(formatContention(results.at(-1)!))
       } finally {

@@ -18,9 +18,9 @@ import {performance} from 'node:perf_hooks'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 
 import {loadTemplateDir} from '../src/domain/template.js'
-import {IN_PROCESS} from '../src/render/host.js'
-import type {RenderHost} from '../src/render/host.js'
-import {RenderPool} from '../src/render/pool.js'
+import {IN_PROCESS} from '../src/sandbox/host.js'
+import type {RenderHost} from '../src/sandbox/host.js'
+import {RenderPool} from '../src/sandbox/pool.js'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const META = {template: 'fastapi-service', version: '1.0.0', commit: '0'.repeat(40)}

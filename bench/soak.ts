@@ -93,7 +93,14 @@ export interface SoakReport {
   }
   reads: {sent: number; perSecond: number; p50: number; p99: number; statuses: Record<string, number>}
   /** /health among the reads: its latency and answers (it must answer within a second under load). */
-  health: {sent: number; p50: number; p99: number; max: number; overOneSecond: number; statuses: Record<string, number>}
+  health: {
+    sent: number
+    p50: number
+    p99: number
+    max: number
+    overOneSecond: number
+    statuses: Record<string, number>
+  }
   faults: FaultWindow[]
   /** RSS (MiB) per daemon process, sampled every second: [seconds since start, MiB]. */
   rss: Record<string, [number, number][]>
@@ -398,7 +405,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const pubMs = sortedMs(publishes.filter((s) => s.status >= 200 && s.status < 300))
     const readMs = sortedMs(reads.filter((s) => s.status >= 200 && s.status < 300))
     const publishTime = await publishSeconds
-    const phases = await Promise.all(daemons.map((d) => writePhases(d).catch((err: unknown) => `${d.name}: ${String(err)}`)))
+    const phases = await Promise.all(
+      daemons.map((d) => writePhases(d).catch((err: unknown) => `${d.name}: ${String(err)}`)),
+    )
     return {
       options: {...options, log: undefined} as Omit<SoakOptions, 'log'>,
       seconds: loadSeconds,

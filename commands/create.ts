@@ -40,7 +40,7 @@ export default class Create extends BaseCommand<typeof Create> {
       if (!flags.category)
         this.error('--scaffold needs --category (see `maestro-tpl search` for categories)', {exit: 2})
       const {scaffoldTemplate} = await import('../src/domain/scaffold.js')
-      const {writeTemplateDir} = await import('../src/domain/template.js')
+      const {writeTemplateDir} = await import('../src/render/write.js')
       const dest = args.path ?? flags.scaffold
       const files = scaffoldTemplate({name: flags.scaffold, category: flags.category})
       await writeTemplateDir(dest, files)

@@ -28,7 +28,7 @@ export default class Get extends BaseCommand<typeof Get> {
     const {args, flags} = this
     const registry = await this.registry()
     if (flags.output) {
-      const {writeTemplateDir} = await import('../src/domain/template.js')
+      const {writeTemplateDir} = await import('../src/render/write.js')
       const template = await registry.getFiles(args.ref)
       await writeTemplateDir(flags.output, template.files, {force: flags.force})
       if (!this.jsonEnabled()) {

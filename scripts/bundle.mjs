@@ -12,8 +12,8 @@
  *   @oclif/plugin-help (bundled rather than loaded as a plugin at every start).
  * - `oclif.js` re-exports @oclif/core's `execute` for bin/run.js, so the CLI and its
  *   commands share one bundled copy of @oclif/core.
- * - `render-worker.js`: the daemon's render worker (src/render/worker.ts), which a worker
- *   thread loads by file name (defaultWorkerEntry in src/render/pool.ts).
+ * - `render-worker.js`: the daemon's render worker (src/sandbox/worker.ts), which a worker
+ *   thread loads by file name (defaultWorkerEntry in src/sandbox/pool.ts).
  * - `chunks/*.js`: shared code, and the modules commands import lazily
  *   (`await import(...)`): kysely, isomorphic-git, ajv, liquidjs, ink, express... each
  *   loads only when a command needs it.
@@ -211,8 +211,12 @@ export async function bundle() {
   rmSync(OUT, {recursive: true, force: true})
   const {metafile} = await build({
     absWorkingDir: ROOT,
-    // render-worker: the daemon starts it as a file (a worker thread): see src/render/pool.ts.
-    entryPoints: {index: 'maestro:commands', oclif: 'maestro:oclif', 'render-worker': 'src/render/worker.ts'},
+    // render-worker: the daemon starts it as a file (a worker thread): see src/sandbox/pool.ts.
+    entryPoints: {
+      index: 'maestro:commands',
+      oclif: 'maestro:oclif',
+      'render-worker': 'src/sandbox/worker.ts',
+    },
     outdir: OUT,
     chunkNames: 'chunks/[name]-[hash]',
     bundle: true,

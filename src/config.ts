@@ -3,11 +3,82 @@ import {homedir} from 'node:os'
 import {join, resolve} from 'node:path'
 import {parseEnv} from 'node:util'
 
-import {DEFAULT_POOL} from './db/pool.js'
-import type {PoolConfig} from './db/pool.js'
 import {UsageError} from './domain/errors.js'
 import {packageRoot} from './domain/package-root.js'
-import {DEFAULT_RENDER_POOL} from './render/host.js'
+
+// Defaults and ceilings live here, below every layer that enforces them: the database
+// pool (src/db), the render pool (src/sandbox), the API's and the stream handler's limits.
+
+/** How the PostgreSQL pool behaves (environment: see `loadConfig`). */
+export interface PoolConfig {
+  /** Connections at most (`DATABASE_POOL_MAX`). */
+  readonly max?: number
+  /** An idle connection is closed after this long (`DATABASE_POOL_IDLE_TIMEOUT_MS`). */
+  readonly idleTimeoutMs?: number
+  /** Waiting for a connection fails after this long (`DATABASE_POOL_CONNECTION_TIMEOUT_MS`). */
+  readonly connectionTimeoutMs?: number
+  /** The server cancels a statement running longer (`DATABASE_STATEMENT_TIMEOUT_MS`); 0: never. */
+  readonly statementTimeoutMs?: number
+}
+
+/** Pool settings when none are given: enough for one daemon, bounded waits. */
+export const DEFAULT_POOL: Required<PoolConfig> = Object.freeze({
+  max: 10,
+  idleTimeoutMs: 30_000,
+  connectionTimeoutMs: 10_000,
+  statementTimeoutMs: 30_000,
+})
+
+/**
+ * The daemon's render pool unless configured otherwise (RENDER_WORKERS, RENDER_TIMEOUT_MS,
+ * RENDER_MAX_HEAP_MB, RENDER_QUEUE, RENDER_QUEUE_WAIT_MS): two warm workers, a job stopped
+ * after 10 s or 256 MiB of heap, up to 512 jobs waiting, none longer than 30 s, before
+ * requests are turned away with 503.
+ */
+export const DEFAULT_RENDER_POOL = Object.freeze({
+  workers: 2,
+  timeoutMs: 10_000,
+  maxHeapMb: 256,
+  maxQueue: 512,
+  maxWaitMs: 30_000,
+})
+
+/** Size and count ceilings of the API; each one answers 413 or 400 when exceeded. */
+export interface Limits {
+  /** JSON bodies of most routes (bytes). */
+  jsonBody: number
+  /** Bodies that carry a template: JSON with files, or a .tar.gz (bytes). */
+  upload: number
+  /** Largest page a list may ask for. */
+  listMax: number
+  /** Files in one uploaded template (JSON or archive entries). */
+  uploadEntries: number
+  /** Bytes of an uploaded archive once decompressed. */
+  unpackedBytes: number
+  /** Login attempts per minute for one client address and username. */
+  loginAttempts: number
+  /** Decompressed/compressed ratio above which an archive counts as a bomb (checked past `ratioFloor`). */
+  maxRatio: number
+  /** Archives smaller than this once decompressed are never refused for their ratio. */
+  ratioFloor: number
+  /** Files one instantiate may render (422 RENDER_LIMIT_EXCEEDED past it). */
+  renderFiles: number
+  /** Bytes, all rendered files together, one instantiate may produce. */
+  renderBytes: number
+}
+
+export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
+  jsonBody: 1024 * 1024,
+  upload: 10 * 1024 * 1024,
+  listMax: 100,
+  uploadEntries: 5000,
+  loginAttempts: 5,
+  unpackedBytes: 50 * 1024 * 1024,
+  maxRatio: 100,
+  ratioFloor: 1024 * 1024,
+  renderFiles: 5000,
+  renderBytes: 50 * 1024 * 1024,
+})
 
 /**
  * Runtime configuration, from the environment (into which the CLI first loads a `.env`

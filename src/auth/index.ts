@@ -5,9 +5,9 @@
 import type {Kysely} from 'kysely'
 
 import type {Config} from '../config.js'
-import {createDb} from '../db/database.js'
+import {createDb, indexDbConfig} from '../db/database.js'
+import type {Database} from '../db/schema.js'
 import {migrateToLatest} from '../db/migrate.js'
-import {join} from 'node:path'
 import type {ScryptParams} from './passwords.js'
 import type {AuthDatabase} from './schema.js'
 import {AuthService} from './service.js'
@@ -23,10 +23,37 @@ export type {ApiTokenInfo, CreatedApiToken, TokenPair, UserInfo} from './service
 export {AuthStore} from './store.js'
 export {RateLimiter} from './rate-limit.js'
 
+/** How tokens are signed and how long they live. */
+export interface AuthOptions {
+  /** Omitted where no token is signed (the local CLI managing users). */
+  secretKey?: string | undefined
+  scrypt?: ScryptParams
+}
+
+/**
+ * The accounts on an opened database handle: the daemon passes its registry's, so users,
+ * tokens and templates share one pool and one migrated schema.
+ *
+ * @example
+ * ```ts
+ * const auth = authService(registry.shared.db, config, {secretKey: config.secretKey})
+ * ```
+ */
+export function authService(db: Kysely<Database>, config: Config, opts: AuthOptions = {}): AuthService {
+  return new AuthService(new AuthStore(db as unknown as Kysely<AuthDatabase>), {
+    // The local CLI signs no token: a random key keeps AccessTokens usable and harmless.
+    secretKey: opts.secretKey ?? crypto.randomUUID() + crypto.randomUUID(),
+    accessTtlSeconds: config.accessTokenTtl,
+    refreshTtlSeconds: config.refreshTokenTtl,
+    ...(opts.scrypt ? {scrypt: opts.scrypt} : {}),
+  })
+}
+
 /**
  * Opens the authentication tables of the store `config` names (the same database as the
- * template index: DATABASE_URL, or `<MAESTRO_HOME>/index.db`), migrated to the latest schema.
- * `secretKey` may be omitted where no token is signed (the local CLI managing users).
+ * template index, with the same pool settings: DATABASE_URL, or `<MAESTRO_HOME>/index.db`),
+ * migrated to the latest schema. For a process without a registry open (the CLI's account
+ * commands); the daemon uses {@link authService} on its registry's handle.
  *
  * @example
  * ```ts
@@ -37,21 +64,14 @@ export {RateLimiter} from './rate-limit.js'
  */
 export async function openAuth(
   config: Config,
-  opts: {secretKey?: string | undefined; scrypt?: ScryptParams} = {},
+  opts: AuthOptions = {},
 ): Promise<{auth: AuthService; close(): Promise<void>}> {
-  const db = createDb({url: config.databaseUrl ?? `sqlite:${join(config.home, 'index.db')}`})
+  const db = createDb(indexDbConfig(config))
   try {
     await migrateToLatest(db)
   } catch (err) {
     await db.destroy()
     throw err
   }
-  const auth = new AuthService(new AuthStore(db as unknown as Kysely<AuthDatabase>), {
-    // The local CLI signs no token: a random key keeps AccessTokens usable and harmless.
-    secretKey: opts.secretKey ?? crypto.randomUUID() + crypto.randomUUID(),
-    accessTtlSeconds: config.accessTokenTtl,
-    refreshTtlSeconds: config.refreshTokenTtl,
-    ...(opts.scrypt ? {scrypt: opts.scrypt} : {}),
-  })
-  return {auth, close: () => db.destroy()}
+  return {auth: authService(db, config, opts), close: () => db.destroy()}
 }

@@ -18,7 +18,7 @@
  * with ENABLE_RBAC=false): it has every right and cannot be created through the API.
  */
 import {PUBLIC_NAMESPACE} from '../domain/types.js'
-import type {RequestContext} from '../registry/types.js'
+import type {RequestContext} from '../domain/registry.js'
 import {AuthenticationError, ForbiddenError} from './errors.js'
 
 export type Role = RequestContext['role']

@@ -7,7 +7,7 @@ import {randomBytes, randomUUID} from 'node:crypto'
 import type {IncomingMessage} from 'node:http'
 
 import {NotFoundError, UsageError, ConflictError} from '../domain/errors.js'
-import type {RequestContext} from '../registry/types.js'
+import type {RequestContext} from '../domain/registry.js'
 import {AuthenticationError, ForbiddenError} from './errors.js'
 import {AccessTokens} from './jwt.js'
 import {DEFAULT_SCRYPT, decoyHash, hashPassword, verifyPassword} from './passwords.js'

@@ -10,21 +10,12 @@ import type {Kysely} from 'kysely'
 import {AlreadyExistsError} from '../domain/errors.js'
 import type {Role} from './policy.js'
 import type {ApiTokensTable, AuthDatabase, RefreshTokensTable, TenantsTable, UsersTable} from './schema.js'
+import {capabilitiesOf, type DialectCapabilities} from '../db/dialect.js'
 
 export type UserRow = UsersTable
 export type TenantRow = TenantsTable
 export type ApiTokenRow = ApiTokensTable
 export type RefreshTokenRow = RefreshTokensTable
-
-/** Unique-constraint violations on SQLite and PostgreSQL alike. */
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as {code?: string; message?: string}
-  return (
-    e?.code === '23505' ||
-    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-    e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
-  )
-}
 
 /**
  * @example
@@ -37,9 +28,12 @@ function isUniqueViolation(err: unknown): boolean {
  */
 export class AuthStore {
   readonly #db: Kysely<AuthDatabase>
+  /** What differs between the databases: here, how a unique violation reads. */
+  readonly #dialect: DialectCapabilities
 
   constructor(db: Kysely<AuthDatabase>) {
     this.#db = db
+    this.#dialect = capabilitiesOf(db)
   }
 
   /** For transactions spanning several calls. */
@@ -54,7 +48,7 @@ export class AuthStore {
     try {
       await this.#db.insertInto('tenants').values(row).execute()
     } catch (err) {
-      if (isUniqueViolation(err)) throw new AlreadyExistsError('tenant', name)
+      if (this.#dialect.isUniqueViolation(err)) throw new AlreadyExistsError('tenant', name)
       throw err
     }
     return row
@@ -83,7 +77,7 @@ export class AuthStore {
     try {
       await this.#db.insertInto('users').values(row).execute()
     } catch (err) {
-      if (isUniqueViolation(err)) throw new AlreadyExistsError('user', username)
+      if (this.#dialect.isUniqueViolation(err)) throw new AlreadyExistsError('user', username)
       throw err
     }
     return row

@@ -5,7 +5,8 @@ import {readFile} from 'node:fs/promises'
 import {parse} from 'yaml'
 
 import {InvalidAnswersError, UsageError} from '../domain/errors.js'
-import {coerceAnswers, parseAssignments, resolveAnswers} from '../domain/parameters.js'
+import {coerceAnswers, parseAssignments} from '../domain/parameters.js'
+import {resolveAnswers} from '../render/answers.js'
 import type {Answers, Parameter} from '../domain/types.js'
 
 /**

@@ -5,7 +5,7 @@ import type {Config} from '../config.js'
 import type {Accounts} from './accounts.js'
 import {UsageError, isMaestroError} from '../domain/errors.js'
 import type {Registry, RequestContext} from '../registry/types.js'
-import type {LocalRenderHost} from '../render/local-host.js'
+import type {LocalRenderHost} from '../sandbox/local-host.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof BaseCommand)['baseFlags'] & T['flags']
@@ -132,7 +132,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
    */
   protected async renderHost(): Promise<LocalRenderHost> {
     if (!this.#renderHost) {
-      const {localRenderHost} = await import('../render/local-host.js')
+      const {localRenderHost} = await import('../sandbox/local-host.js')
       this.#renderHost = localRenderHost(await this.maestroConfig())
     }
     return this.#renderHost

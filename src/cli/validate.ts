@@ -4,7 +4,7 @@ import {UsageError} from '../domain/errors.js'
 import {resolveMinScore, scoreTemplateDir} from '../quality/index.js'
 import type {QualityReport} from '../quality/types.js'
 import type {Registry} from '../registry/types.js'
-import type {RenderHost} from '../render/host.js'
+import type {RenderHost} from '../sandbox/host.js'
 
 /**
  * Scores each target: a folder on disk (validated from its files) or a published

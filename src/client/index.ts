@@ -19,5 +19,5 @@ export type {
 export type {ApiTokenInfo, CreatedApiToken, TokenPair, UserInfo} from '../auth/service.js'
 export {RemoteRegistry} from './remote-registry.js'
 export {RemoteProtocolError, RemoteUnavailableError, problemToError} from './errors.js'
-export {decodeFiles, encodeFiles} from './wire.js'
-export type * from './wire.js'
+export {decodeFiles, encodeFiles} from '../domain/wire.js'
+export type * from '../domain/wire.js'

@@ -22,7 +22,7 @@ import type {
   SearchResult,
   TemplateDetail,
 } from '../registry/types.js'
-import {packTarGz} from '../server/archive.js'
+import {packTarGz} from '../archive/archive.js'
 import {RemoteProtocolError, RemoteUnavailableError, problemToError} from './errors.js'
 import type {
   HealthStatus,
@@ -31,8 +31,8 @@ import type {
   ScoreResult,
   TemplateFilesResponse,
   VersionList,
-} from './wire.js'
-import {decodeFiles, encodeFiles, fromBase64} from './wire.js'
+} from '../domain/wire.js'
+import {decodeFiles, encodeFiles, fromBase64} from '../domain/wire.js'
 
 export interface TemplateClientOptions {
   /** The daemon: `http://host:8005` (a trailing `/api/v1` is accepted too). */

@@ -26,8 +26,8 @@ import type BetterSqlite3 from 'better-sqlite3'
 
 import {UsageError} from '../domain/errors.js'
 import {refuseForeignSqlite} from './foreign-database.js'
-import {DEFAULT_POOL} from './pool.js'
-import type {PoolConfig} from './pool.js'
+import {DEFAULT_POOL} from '../config.js'
+import type {PoolConfig} from '../config.js'
 import type {Database} from './schema.js'
 
 export interface DbConfig {

@@ -22,7 +22,7 @@ import {ConflictError, MaestroError} from '../domain/errors.js'
 import {connectRedis, disconnectRedis, firstConnection} from '../cache/redis-connection.js'
 import type {RedisConnection} from '../cache/redis-connection.js'
 import type {Pool as PgPool, PoolClient as PgClient} from 'pg'
-import {parseDbUrl} from './database.js'
+import {capabilitiesOfUrl} from './dialect.js'
 
 /** A held lock. */
 export interface LockLease {
@@ -76,7 +76,7 @@ export function createWriteLocks(config: {
   readonly redisUrl?: string | undefined
   readonly redisKeyPrefix?: string
 }): WriteLocks | null {
-  if (config.databaseUrl && parseDbUrl(config.databaseUrl).dialect === 'postgres')
+  if (config.databaseUrl && capabilitiesOfUrl(config.databaseUrl).advisoryLocks)
     return new PostgresWriteLocks(config.databaseUrl)
   // With a SQLite index every daemon runs on one machine: its store path names the store.
   if (config.redisUrl)

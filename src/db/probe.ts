@@ -11,54 +11,81 @@ import type {Client as PgClient} from 'pg'
 
 import {parseDbUrl} from './database.js'
 
+/** What the probe found. */
+export type ProbeAnswer =
+  /** `SELECT 1` answered within the wait. */
+  | {state: 'up'}
+  /** Connected, but no answer yet: a database starved of CPU or busy, not gone (for `silentMs`). */
+  | {state: 'slow'; silentMs: number}
+
+/** A database silent for this long on an open connection is taken for down, not slow. */
+const SILENT_FOR_DOWN_MS = 10_000
+
 /** One connection of its own, opened on first use and again after a failure. */
 export class DatabaseProbe {
   readonly #url: string
   #client: Promise<PgClient> | undefined
-  /** The check running now: /health requests that arrive meanwhile share it. */
-  #running: Promise<void> | undefined
+  /** The `SELECT 1` asked and not answered yet, with when it was asked: one at a time. */
+  #asking: {answer: Promise<void>; since: number} | undefined
 
   constructor(url: string) {
     this.#url = url
   }
 
   /**
-   * Resolves when the database answers `SELECT 1` on the probe's connection within
-   * `timeoutMs` (connecting included); rejects with the reason otherwise.
+   * Asks `SELECT 1` on the probe's connection and waits up to `timeoutMs`. Resolves `up`
+   * when it answered; `slow` when the connection is open but the answer is late (the
+   * question stays asked: the next check waits for the same answer, so a stall does not
+   * pile up queries); rejects when the database refused, failed, or stayed silent on an
+   * open connection for 10 s. A connection that cannot be opened within `timeoutMs` is a
+   * rejection too.
    *
    * @example
    * ```ts
    * const probe = createDatabaseProbe(config.databaseUrl)
-   * await probe?.check(900) // throws "no answer from PostgreSQL within 900 ms"
+   * await probe?.check(900) // {state: 'up'}, {state: 'slow', silentMs: 2400}, or throws why
    * ```
    */
-  check(timeoutMs: number): Promise<void> {
-    this.#running ??= this.#check(timeoutMs).finally(() => (this.#running = undefined))
-    return this.#running
-  }
-
-  async #check(timeoutMs: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined
-    const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`no answer from PostgreSQL within ${timeoutMs} ms on a connection of its own`)),
-        timeoutMs,
-      )
-    })
-    const asked = (async () => {
-      const client = await this.#connect(timeoutMs)
-      await client.query('SELECT 1')
-    })()
-    try {
-      await Promise.race([asked, expired])
-    } catch (err) {
-      // A connection that failed or stalled is not trusted again: the next check opens another.
-      asked.catch(() => undefined)
+  async check(timeoutMs: number): Promise<ProbeAnswer> {
+    const client = await within(this.#connect(timeoutMs), timeoutMs, () => {
       this.#drop()
-      throw err
-    } finally {
-      clearTimeout(timer)
+      return new Error(`could not connect to PostgreSQL within ${timeoutMs} ms`)
+    })
+    if (!this.#asking) {
+      const asking = {
+        since: Date.now(),
+        answer: client.query('SELECT 1').then(
+          () => {
+            if (this.#asking === asking) this.#asking = undefined
+          },
+          (err: unknown) => {
+            if (this.#asking === asking) this.#asking = undefined
+            this.#drop()
+            throw err
+          },
+        ),
+      }
+      asking.answer.catch(() => undefined)
+      this.#asking = asking
     }
+    const asking = this.#asking
+    const answered = await within(
+      asking.answer.then(() => true),
+      timeoutMs,
+      () => null,
+    ).catch((err: unknown) => {
+      if (err === null) return false
+      throw err
+    })
+    if (answered) return {state: 'up'}
+    const silentMs = Date.now() - asking.since
+    if (silentMs >= SILENT_FOR_DOWN_MS) {
+      this.#drop()
+      throw new Error(
+        `no answer from PostgreSQL for ${(silentMs / 1000).toFixed(1)} s on a connection of its own`,
+      )
+    }
+    return {state: 'slow', silentMs}
   }
 
   #connect(timeoutMs: number): Promise<PgClient> {
@@ -74,10 +101,12 @@ export class DatabaseProbe {
       await client.connect()
       return client
     })()
+    this.#client.catch(() => this.#drop())
     return this.#client
   }
 
   #drop(): void {
+    this.#asking = undefined
     void this.close()
   }
 
@@ -96,8 +125,19 @@ export class DatabaseProbe {
       new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 1000))),
     ])
     clearTimeout(timer)
-    if (!ended) (opened as unknown as {connection?: {stream?: {destroy(): void}}}).connection?.stream?.destroy()
+    if (!ended)
+      (opened as unknown as {connection?: {stream?: {destroy(): void}}}).connection?.stream?.destroy()
   }
+}
+
+/** `promise`, or a rejection with `late()` after `ms`. */
+function within<T>(promise: Promise<T>, ms: number, late: () => unknown): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(late()), ms)
+  })
+  promise.catch(() => undefined)
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer))
 }
 
 /**

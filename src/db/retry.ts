@@ -6,27 +6,12 @@
  */
 import type {Kysely, Transaction} from 'kysely'
 
-import {dialectOf} from './database.js'
+import {CAPABILITIES, capabilitiesOf} from './dialect.js'
 
-/**
- * PostgreSQL SQLSTATEs after which the same transaction may well succeed: serialization
- * failure, deadlock, the server shutting down or starting up, too many connections,
- * and the connection exceptions (class 08).
- */
-const TRANSIENT_SQLSTATES: ReadonlySet<string> = new Set([
-  '40001', // serialization_failure
-  '40P01', // deadlock_detected
-  '57P01', // admin_shutdown (the server terminated the connection)
-  '57P02', // crash_shutdown
-  '57P03', // cannot_connect_now (starting up)
-  '53300', // too_many_connections
-  '08000',
-  '08001',
-  '08003',
-  '08004',
-  '08006',
-  '08007',
-])
+/** Every dialect's retryable codes: an error is judged without asking where it came from. */
+const RETRYABLE_CODES: ReadonlySet<string> = new Set(
+  Object.values(CAPABILITIES).flatMap((capabilities) => [...capabilities.retryableCodes]),
+)
 
 /** Socket errors of a connection the network or the server dropped. */
 const TRANSIENT_SOCKET_CODES: ReadonlySet<string> = new Set([
@@ -34,7 +19,6 @@ const TRANSIENT_SOCKET_CODES: ReadonlySet<string> = new Set([
   'ECONNREFUSED',
   'EPIPE',
   'ETIMEDOUT',
-  'SQLITE_BUSY',
 ])
 
 /** pg reports a connection that died under it by message only. */
@@ -65,7 +49,7 @@ export interface RetryOptions {
 export function isTransientError(error: unknown): boolean {
   return someCause(error, (e) => {
     const code = (e as {code?: unknown}).code
-    if (typeof code === 'string' && (TRANSIENT_SQLSTATES.has(code) || TRANSIENT_SOCKET_CODES.has(code)))
+    if (typeof code === 'string' && (RETRYABLE_CODES.has(code) || TRANSIENT_SOCKET_CODES.has(code)))
       return true
     return code === undefined && TRANSIENT_MESSAGES.test(e.message)
   })
@@ -170,7 +154,7 @@ export async function runTransaction<DB, T>(
   options: RetryOptions = {},
 ): Promise<T> {
   if (db.isTransaction) return fn(db)
-  const serializable = dialectOf(db) === 'postgres'
+  const serializable = capabilitiesOf(db).serializableWrites
   return withRetry(() => {
     const builder = db.transaction()
     return (serializable ? builder.setIsolationLevel('serializable') : builder).execute(

@@ -15,11 +15,11 @@ import {
   VersionConflictError,
 } from '../domain/errors.js'
 import type {Manifest, Namespace, TemplateFiles, TemplateSummary, VersionInfo} from '../domain/types.js'
-import {SEARCH_SORTS} from '../registry/types.js'
-import type {SearchQuery, SearchSort, TemplateFileEntry} from '../registry/types.js'
+import {SEARCH_SORTS} from '../domain/registry.js'
+import type {SearchQuery, SearchSort, TemplateFileEntry} from '../domain/registry.js'
 import {isBinary} from '../domain/paths.js'
 import {contentHash} from './content.js'
-import {dialectOf} from './database.js'
+import {capabilitiesOf} from './dialect.js'
 import {MAX_NAMESPACE_KEY, seqRange} from './keys.js'
 import {runTransaction, withRetry} from './retry.js'
 import {chunks, SUMMARY_COLUMNS, toSummary} from './rows.js'
@@ -196,7 +196,7 @@ export class TemplateIndex {
    * ```
    */
   async withConnection<T>(fn: (index: TemplateIndex) => Promise<T>): Promise<T> {
-    if (this.#db.isTransaction || dialectOf(this.#db) !== 'postgres') return fn(this)
+    if (this.#db.isTransaction || !capabilitiesOf(this.#db).pooledConnections) return fn(this)
     return this.#db.connection().execute((db) => fn(new TemplateIndex(db)))
   }
 

@@ -1,3 +1,5 @@
+import {ownValue} from './records.js'
+
 /**
  * Domain errors with stable codes.
  *
@@ -253,4 +255,61 @@ export class ConflictError extends MaestroError {
 
 export function isMaestroError(err: unknown): err is MaestroError {
   return err instanceof MaestroError
+}
+
+const text = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : fallback)
+const num = (v: unknown): number => (typeof v === 'number' ? v : 0)
+const issues = (v: unknown): Issue[] => (Array.isArray(v) ? (v as Issue[]) : [])
+
+/** One constructor per stable code; each rebuilds the error from the problem's extension members. */
+const BUILDERS: Record<string, (d: Record<string, unknown>) => MaestroError> = {
+  [NotFoundError.code]: (d) => new NotFoundError(text(d.kind, 'resource'), text(d.ref)),
+  [AlreadyExistsError.code]: (d) => new AlreadyExistsError(text(d.kind, 'resource'), text(d.ref)),
+  [InvalidTemplateError.code]: (d) => new InvalidTemplateError(issues(d.issues)),
+  [InvalidAnswersError.code]: (d) => new InvalidAnswersError(issues(d.issues)),
+  [MissingAnswersError.code]: (d) =>
+    new MissingAnswersError(Array.isArray(d.missing) ? (d.missing as string[]) : []),
+  [UnsafePathError.code]: (d) => new UnsafePathError(text(d.path), text(d.reason)),
+  [RenderError.code]: (d) => new RenderError('', d as {file?: string; line?: number; column?: number}),
+  [InvalidVersionError.code]: (d) => new InvalidVersionError(text(d.version)),
+  [VersionConflictError.code]: (d) => new VersionConflictError(text(d.name), text(d.version)),
+  [DestinationNotEmptyError.code]: (d) => new DestinationNotEmptyError(text(d.dest)),
+  [QualityGateError.code]: (d) => new QualityGateError(text(d.name), num(d.score), num(d.minimum), d.report),
+  [UsageError.code]: (d) => new UsageError('', d),
+  [LimitExceededError.code]: (d) => new LimitExceededError('', d),
+  [ConflictError.code]: (d) => new ConflictError('', d),
+  [RenderLimitError.code]: (d) => new RenderLimitError('', {...d, limit: d.limit as RenderLimit}),
+  [ServerBusyError.code]: (d) => new ServerBusyError('', num(d.retryAfter)),
+  [NameCollisionError.code]: (d) => {
+    const [first = '', second = ''] = Array.isArray(d.paths) ? (d.paths as string[]) : []
+    return new NameCollisionError(first, second)
+  },
+}
+
+/**
+ * Rebuilds the domain error of a stable `code` from its message, status and data: the
+ * subclass of that code (so `instanceof NotFoundError` holds), or a plain MaestroError for
+ * a code this version does not know (a 400 exits 2 like a usage error). The SDK uses it
+ * for problem documents, the render pool for errors thrown in its worker threads.
+ *
+ * @example
+ * ```ts
+ * const err = errorFromCode('NOT_FOUND', 'template "x" not found', 404, {kind: 'template', ref: 'x'})
+ * err instanceof NotFoundError // true
+ * ```
+ */
+export function errorFromCode(
+  code: string,
+  message: string,
+  status: number,
+  data: Record<string, unknown>,
+): MaestroError {
+  // Own builders only: a code such as `constructor` must not find Object.prototype's.
+  const build = ownValue(BUILDERS, code)
+  const err =
+    build?.(data) ?? new MaestroError(message, {code, status, exitCode: status === 400 ? 2 : 1, data})
+  // The sender's wording is the message: it may carry hints the constructor cannot rebuild.
+  err.message = message
+  Object.defineProperty(err, 'data', {value: data, enumerable: true})
+  return err
 }

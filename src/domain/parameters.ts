@@ -1,8 +1,7 @@
 import {Ajv2020} from 'ajv/dist/2020.js'
 import type {ErrorObject, ValidateFunction} from 'ajv/dist/2020.js'
 
-import {createLiquid, evalCondition, liquidErrorMessage} from '../render/liquid.js'
-import {InvalidAnswersError, MissingAnswersError, RenderError, UsageError} from './errors.js'
+import {InvalidAnswersError, UsageError} from './errors.js'
 import {ownRecord, ownValue} from './records.js'
 import type {Issue} from './errors.js'
 import type {AnswerValue, Answers, Parameter} from './types.js'
@@ -21,7 +20,7 @@ export function isRequired(param: Parameter): boolean {
 }
 
 /** A string default with Liquid markup is rendered over earlier answers. */
-function isLiquidText(value: unknown): value is string {
+export function isLiquidText(value: unknown): value is string {
   return typeof value === 'string' && /\{\{|\{%/.test(value)
 }
 
@@ -175,7 +174,7 @@ function unknownAnswerMessage(name: string, known: string[]): string {
 }
 
 /** Answers are user data keyed by user-chosen names: never let `__proto__` reach a setter. */
-function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
   Object.defineProperty(target, key, {value, enumerable: true, writable: true, configurable: true})
 }
 
@@ -281,105 +280,31 @@ export function validateAnswer(param: Parameter, value: AnswerValue): string | u
   return validate.errors!.map((e) => answerIssue(e, answers, [param.name]).message).join('; ')
 }
 
-function manifestExpressionError(err: unknown, param: Parameter, key: 'when' | 'default'): RenderError {
-  return new RenderError(
-    `parameter ${param.name}: ${key} ${JSON.stringify(param[key])} failed: ${liquidErrorMessage(err)}`,
-    {file: 'manifest.yaml'},
-    err,
-  )
-}
-
-export interface ResolveOptions {
-  /** Use defaults without asking; with `ask`, only parameters without a default are asked. */
-  useDefaults?: boolean
-  /** Set to false to never call `ask` (e.g. `--no-interactive`); default: ask when `ask` is given. */
-  interactive?: boolean
-  /** Asks the user for one value; `suggested` is the rendered default. Only given on a terminal. */
-  ask?: (param: Parameter, suggested: AnswerValue | undefined) => Promise<AnswerValue>
-}
-
 /**
- * Works out the answers for a template's parameters, in order, before anything is rendered.
- *
- * For each parameter: when its `when` condition is false it is skipped (and a provided
- * answer for it dropped); a provided answer wins; otherwise the user is asked (only with
- * `ask`; with `useDefaults`, only when there is no default); otherwise the default is used.
- * A string default may be Liquid over earlier answers (`{{ project_name | snake_case }}`).
- * Every required parameter left without a value is listed in one MissingAnswersError, and
- * the result is validated as a whole (InvalidAnswersError names each wrong answer).
- *
- * @example
- * ```ts
- * const answers = await resolveAnswers(manifest.parameters, parseAssignments(['project_name=billing']))
- * // {project_name: 'billing', package_name: 'billing', port: 8000, ...}
- * ```
+ * Refuses answers for parameters the template does not have, naming its parameters: a
+ * typo is caught before anything is asked or rendered.
  */
-export async function resolveAnswers(
-  params: Parameter[],
-  provided: Answers,
-  opts: ResolveOptions = {},
-): Promise<Answers> {
+export function refuseUnknownAnswers(params: Parameter[], provided: Answers): void {
   const names = params.map((p) => p.name)
   const known = new Set(names)
   const unknown = Object.keys(provided).filter((name) => !known.has(name))
-  // Refuse typos before asking anything: a user should not answer five prompts to learn that.
   if (unknown.length > 0)
     throw new InvalidAnswersError(
       unknown.map((name) => ({path: `/${name}`, message: unknownAnswerMessage(name, names)})),
     )
+}
 
-  const input = coerceAnswers(params, provided)
-  const ask = opts.interactive === false ? undefined : opts.ask
-  const liquid = createLiquid()
-  // Without a prototype: ajv's checks read `answers.constructor` too, and must find nothing there.
-  const result = ownRecord()
-  // What conditions and defaults see: earlier answers, and nil for parameters skipped or
-  // left empty, so `{% if pool_size %}` works but a misspelt name is still an error.
-  const scope = ownRecord()
-  const missing: string[] = []
-
-  for (const param of params) {
-    if (param.when !== undefined) {
-      let on: boolean
-      try {
-        on = await evalCondition(liquid, param.when, scope)
-      } catch (err) {
-        throw manifestExpressionError(err, param, 'when')
-      }
-      if (!on) {
-        setOwn(scope, param.name, null)
-        continue
-      }
-    }
-    let value: unknown = ownValue(input, param.name)
-    if (value === undefined) {
-      let suggested: unknown = param.default
-      if (isLiquidText(suggested) && param.type === 'string') {
-        try {
-          suggested = await liquid.parseAndRender(suggested, scope)
-        } catch (err) {
-          throw manifestExpressionError(err, param, 'default')
-        }
-      } else if (Array.isArray(suggested)) {
-        suggested = [...suggested]
-      }
-      const shouldAsk = ask !== undefined && !(opts.useDefaults === true && suggested !== undefined)
-      value = shouldAsk
-        ? coerceValue(param, await ask(param, suggested as AnswerValue | undefined))
-        : suggested
-    }
-    if (value === undefined) {
-      if (isRequired(param)) missing.push(param.name)
-      setOwn(scope, param.name, null)
-      continue
-    }
-    setOwn(result, param.name, value)
-    setOwn(scope, param.name, value)
-  }
-  if (missing.length > 0) throw new MissingAnswersError(missing)
-
+/** Checks a complete set of answers against the parameters' schema; InvalidAnswersError names each wrong answer. */
+export function assertValidAnswers(params: Parameter[], answers: Record<string, unknown>): void {
   const validate = answersValidator(params)
-  if (!validate(result))
-    throw new InvalidAnswersError(validate.errors!.map((e) => answerIssue(e, result, names)))
-  return result as Answers
+  if (!validate(answers))
+    throw new InvalidAnswersError(
+      validate.errors!.map((e) =>
+        answerIssue(
+          e,
+          answers,
+          params.map((p) => p.name),
+        ),
+      ),
+    )
 }

@@ -1,7 +1,6 @@
 import {lstat, readFile, readdir, stat} from 'node:fs/promises'
 import {join, resolve} from 'node:path'
 
-import {writeProject} from '../render/write.js'
 import {
   InvalidTemplateError,
   LimitExceededError,
@@ -113,23 +112,4 @@ export function parseTemplate(files: TemplateFiles, source?: string): LoadedTemp
   const readmeBytes = files.get('README.md')
   const readme = readmeBytes === undefined ? '' : new TextDecoder('utf-8').decode(readmeBytes)
   return {manifest, files, readme}
-}
-
-/**
- * Writes a template's files into `dir` (for `get --output`). Refuses a folder that holds
- * files unless `force`; the write is all-or-nothing for a new folder and never follows
- * links (it is {@link writeProject}).
- *
- * @example
- * ```ts
- * const {files} = await registry.getFiles('fastapi-service@1.2.0')
- * await writeTemplateDir('./fastapi-service', files)
- * ```
- */
-export async function writeTemplateDir(
-  dir: string,
-  files: TemplateFiles,
-  opts: {force?: boolean} = {},
-): Promise<void> {
-  await writeProject(dir, files, {force: opts.force === true})
 }

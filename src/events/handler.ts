@@ -22,12 +22,12 @@
 import type {Logger} from 'pino'
 
 import {OWNER_TENANT, RESERVED_TENANTS} from '../auth/policy.js'
-import type {WireFiles} from '../client/wire.js'
+import type {WireFiles} from '../domain/wire.js'
 import {MaestroError, UsageError, isMaestroError} from '../domain/errors.js'
 import {ownRecord} from '../domain/records.js'
-import type {Registry, RequestContext} from '../registry/types.js'
-import type {Limits} from '../server/types.js'
-import {DEFAULT_LIMITS} from '../server/types.js'
+import type {Registry, RequestContext} from '../domain/registry.js'
+import type {Limits} from '../config.js'
+import {DEFAULT_LIMITS} from '../config.js'
 import type {EventBus} from './bus.js'
 import type {Delivered, StreamConsumerOptions} from './consumer.js'
 import {writeDeadLetter} from './consumer.js'
@@ -88,7 +88,7 @@ export async function executeRequest(
       // manifest schema (ajv, yaml) and the upload code.
       const [{parseTemplate}, {uploadedFiles}] = await Promise.all([
         import('../domain/template.js'),
-        import('../server/upload.js'),
+        import('../archive/upload.js'),
       ])
       const template = parseTemplate(uploadedFiles(uploadOf(params), limits), `request ${request.request_id}`)
       const name = request.template_id.split('@')[0]!.split('/').pop()!

@@ -7,7 +7,7 @@ import {hostname} from 'node:os'
 import type {Logger} from 'pino'
 
 import type {Config} from '../config.js'
-import type {Limits} from '../server/types.js'
+import type {Limits} from '../config.js'
 import type {EventBus, GroupStatus} from './bus.js'
 import {StreamConsumer} from './consumer.js'
 import type {ConsumerStats, Delivered} from './consumer.js'

@@ -1,48 +1,13 @@
 import {table} from '../ui/table.js'
 import {formatPoints} from './format/text.js'
+import type {
+  CategoryQuality,
+  FailingTemplate,
+  RegistryQualityReport,
+  RegistryQualityRow,
+} from '../domain/quality.js'
 
-/** One template as the registry index knows it. `score` is null when it was never scored. */
-export interface RegistryQualityRow {
-  name: string
-  namespace: string
-  category: string
-  score: number | null
-  /** The check that lost the largest share of its weight (see `weakestCheck`). */
-  weakest?: {id: string; points: number; weight: number}
-}
-
-export interface FailingTemplate {
-  namespace: string
-  name: string
-  score: number
-  weakest?: {id: string; points: number; weight: number}
-}
-
-export interface CategoryQuality {
-  category: string
-  /** Templates in the category, scored or not. */
-  count: number
-  scored: number
-  /** Mean of the scored templates, one decimal; null when none is scored. */
-  meanScore: number | null
-  passing: number
-  /** Below the minimum, lowest score first. */
-  failing: FailingTemplate[]
-}
-
-export interface RegistryQualityReport {
-  minScore: number
-  totals: {
-    templates: number
-    scored: number
-    unscored: number
-    passing: number
-    failing: number
-    meanScore: number | null
-  }
-  /** Sorted by category name. */
-  categories: CategoryQuality[]
-}
+export type {CategoryQuality, FailingTemplate, RegistryQualityReport, RegistryQualityRow}
 
 /**
  * Registry-wide quality: per category the number of templates, the mean score and

@@ -13,7 +13,7 @@ import type {Config} from '../config.js'
 import {contentHash} from '../db/content.js'
 import {createDb, indexDbConfig, redactDbUrl} from '../db/database.js'
 import {createWriteLocks, type WriteLocks} from '../db/lock.js'
-import {createDatabaseProbe, type DatabaseProbe} from '../db/probe.js'
+import {createDatabaseProbe, type DatabaseProbe, type ProbeAnswer} from '../db/probe.js'
 import type {Database} from '../db/schema.js'
 import {MIGRATIONS, migrateToLatest} from '../db/migrate.js'
 import {isDatabaseUnavailable, isTransientError} from '../db/retry.js'
@@ -29,7 +29,7 @@ import {
 } from '../domain/errors.js'
 import type {LoadedTemplate, Namespace, TemplateFiles, VersionInfo} from '../domain/types.js'
 import {PUBLIC_NAMESPACE} from '../domain/types.js'
-import {IN_PROCESS, type RenderHost} from '../render/host.js'
+import {IN_PROCESS, type RenderHost} from '../sandbox/host.js'
 import {GitStore, type NamespaceRepo} from '../store/index.js'
 import {blobId} from '../store/objects.js'
 import type {QualityReport} from '../quality/types.js'
@@ -46,6 +46,7 @@ import {WriteQueue} from './write-queue.js'
 import {recordPhase, timed} from './write-phases.js'
 import type {
   DeleteResult,
+  ImportProgress,
   InstantiateOptions,
   PublishInput,
   PublishResult,
@@ -58,13 +59,7 @@ import type {
   TemplateDetail,
 } from './types.js'
 
-/** Progress of long work (catalog import, reindex); awaited between steps. */
-export type ImportProgress = (event: {
-  label: string
-  done: number
-  total: number
-  detail?: string
-}) => Promise<void> | void
+export type {ImportProgress}
 
 export interface LocalRegistryOptions {
   config: Config
@@ -77,6 +72,8 @@ export interface LocalRegistryOptions {
   cache?: Cache
   /** Where usage and change events go. Default: chosen by configuration (REDIS_URL: Redis Streams, else in process). */
   bus?: EventBus
+  /** Publishes to `bus` (the daemon shares its own with the response cache). Default: one made here. */
+  publisher?: EventPublisher
   /**
    * Count usage events into usage counts in this process. Default: when the bus is
    * in-process (nobody else can); a daemon on Redis runs the consumers itself.
@@ -89,10 +86,6 @@ export interface LocalRegistryOptions {
    * catalog into an empty store. 'rebuild': none of that, for `reindex`, which rebuilds.
    */
   startup?: 'repair' | 'rebuild'
-  /** The lock shared by every daemon (PostgreSQL or Redis), closed with the registry; openLocalRegistry sets it. */
-  writeLocks?: WriteLocks | null
-  /** /health's own connection to a PostgreSQL index, closed with the registry; openLocalRegistry sets it. */
-  databaseProbe?: DatabaseProbe | null
 }
 
 /**
@@ -128,13 +121,17 @@ export async function openLocalRegistry(options: LocalRegistryOptions): Promise<
     const store = new GitStore(join(config.home, 'git'), {
       lock: {timeoutMs: config.writeLockWaitMs, ...(writeLocks ? {shared: writeLocks} : {})},
     })
-    const registry = new LocalRegistry(db, store, {
-      ...options,
-      writeLocks,
-      databaseProbe: createDatabaseProbe(config.databaseUrl),
-    })
-    // The in-process usage consumer starts only now that the registry is whole.
+    const registry = new LocalRegistry(registryShared(db, store, writeLocks, options), options.context)
     opened = registry
+    // The in-process usage consumer starts only now that the registry is whole.
+    const {shared} = registry
+    if (options.consumeUsage ?? !shared.bus.shared) {
+      shared.consumers = startEventConsumers({
+        bus: shared.bus,
+        consumer: 'local',
+        incrementUsage: (counts) => registry.addUsage(counts),
+      })
+    }
     // `reindex` opens with startup 'rebuild': it is how a store and an index that do not
     // match are brought together, so it must not be refused by the checks it repairs.
     if (options.startup !== 'rebuild') {
@@ -164,91 +161,102 @@ interface WriteBatch {
   index: TemplateIndex
 }
 
-/** The event bus, its publisher and the in-process consumers: one set per opened registry, shared by its views. */
-interface SharedEvents {
-  bus: EventBus
-  publisher: EventPublisher
-  consumers?: EventConsumers
+/**
+ * What every view of one opened registry shares: built once by {@link openLocalRegistry},
+ * handed to each per-request view by `withContext`, closed by the registry that opened it.
+ */
+export interface RegistryShared {
+  readonly config: Config
+  readonly db: Kysely<Database>
+  readonly index: TemplateIndex
+  readonly store: GitStore
+  readonly cache: Cache
+  /** Where usage and change events go, and their publisher. */
+  readonly bus: EventBus
+  readonly publisher: EventPublisher
+  /** The usage consumer when this process counts usage itself (no daemon does it). */
+  consumers: EventConsumers | undefined
+  /** Where templates are rendered and scored. */
+  readonly host: RenderHost
+  /** Notices other processes' writes before cached reads. */
+  readonly watch: IndexWatch
+  /** Group commit: writes to one namespace share lock holds. */
+  readonly writes: WriteQueue<WriteBatch>
+  /** Namespaces whose git holds changes the index cannot take, as last found. */
+  readonly conflicts: Map<string, readonly IndexProblem[]>
+  /** The lock shared by every daemon (PostgreSQL or Redis), when configured. */
+  readonly writeLocks: WriteLocks | null
+  /** /health's own connection to a PostgreSQL index (null on SQLite). */
+  readonly databaseProbe: DatabaseProbe | null
+  readonly progress: ImportProgress | undefined
+}
+
+function registryShared(
+  db: Kysely<Database>,
+  store: GitStore,
+  writeLocks: WriteLocks | null,
+  options: LocalRegistryOptions,
+): RegistryShared {
+  const index = new TemplateIndex(db)
+  const cache = options.cache ?? createCache(options.config)
+  const bus = options.bus ?? createEventBus(options.config)
+  return {
+    config: options.config,
+    db,
+    index,
+    store,
+    cache,
+    bus,
+    publisher: options.publisher ?? new EventPublisher(bus),
+    consumers: undefined,
+    host: options.renderHost ?? IN_PROCESS,
+    watch: new IndexWatch(index, cache),
+    writes: new WriteQueue<WriteBatch>(),
+    conflicts: new Map(),
+    writeLocks,
+    databaseProbe: createDatabaseProbe(options.config.databaseUrl),
+    progress: options.onImport,
+  }
 }
 
 export class LocalRegistry implements Registry {
+  readonly #shared: RegistryShared
   readonly #db: Kysely<Database>
   readonly #index: TemplateIndex
   readonly #store: GitStore
   readonly #config: Config
   readonly #context: RequestContext
   readonly #cache: Cache
-  /** Shared by every per-request view; the owner closes them. */
-  readonly #events: SharedEvents
   readonly #host: RenderHost
-  /** Notices other processes' writes before cached reads; shared by every per-request view. */
   readonly #watch: IndexWatch
-  /** Group commit: writes to one namespace share lock holds (shared by every per-request view). */
   readonly #writes: WriteQueue<WriteBatch>
-  /** Namespaces whose git holds changes the index cannot take, as last found (shared by every per-request view). */
   readonly #conflicts: Map<string, readonly IndexProblem[]>
-
-  readonly #progress: ImportProgress | undefined
   /** Only the registry that opened the database closes it; per-request views share it. */
   readonly #owner: boolean
 
-  constructor(db: Kysely<Database>, store: GitStore, options: LocalRegistryOptions, owner = true) {
-    this.#db = db
-    this.#index = new TemplateIndex(db)
-    this.#store = store
-    this.#config = options.config
-    this.#context = options.context
-    this.#cache = options.cache ?? createCache(options.config)
-    this.#watch = (options as {watch?: IndexWatch}).watch ?? new IndexWatch(this.#index, this.#cache)
-    const shared = (options as {events?: SharedEvents}).events
-    if (shared) this.#events = shared
-    else {
-      const bus = options.bus ?? createEventBus(options.config)
-      this.#events = {bus, publisher: new EventPublisher(bus)}
-      if (options.consumeUsage ?? !bus.shared) {
-        this.#events.consumers = startEventConsumers({
-          bus,
-          consumer: 'local',
-          incrementUsage: (counts) => this.addUsage(counts),
-        })
-      }
-    }
-    this.#host = options.renderHost ?? IN_PROCESS
-    this.#writes =
-      (options as {writes?: WriteQueue<WriteBatch>}).writes ??
-      new WriteQueue<WriteBatch>()
-    this.#conflicts = (options as {conflicts?: Map<string, readonly IndexProblem[]>}).conflicts ?? new Map()
-    this.#progress = options.onImport
-    this.#options = {
-      ...options,
-      cache: this.#cache,
-      events: this.#events,
-      watch: this.#watch,
-      writes: this.#writes,
-      conflicts: this.#conflicts,
-    } as LocalRegistryOptions
+  /** A view of `shared` as `context`; the first one made (`owner`) closes what is shared. */
+  constructor(shared: RegistryShared, context: RequestContext, owner = true) {
+    this.#shared = shared
+    this.#db = shared.db
+    this.#index = shared.index
+    this.#store = shared.store
+    this.#config = shared.config
+    this.#context = context
+    this.#cache = shared.cache
+    this.#host = shared.host
+    this.#watch = shared.watch
+    this.#writes = shared.writes
+    this.#conflicts = shared.conflicts
     this.#owner = owner
   }
 
-  readonly #options: LocalRegistryOptions
+  /** What every view of this registry shares: the daemon's runtime takes the bus, publisher and store from it. */
+  get shared(): RegistryShared {
+    return this.#shared
+  }
 
   get context(): RequestContext {
     return this.#context
-  }
-
-  /** The git store (the daemon's scheduled sync takes its namespaces' locks through it). */
-  get store(): GitStore {
-    return this.#store
-  }
-
-  /** The bus usage and change events go to (the daemon's consumers read it). */
-  get bus(): EventBus {
-    return this.#events.bus
-  }
-
-  /** Publishes usage and change events without waiting (the daemon's response cache uses it too). */
-  get publisher(): EventPublisher {
-    return this.#events.publisher
   }
 
   /** Adds uses counted by the usage consumer (template id → uses). */
@@ -266,7 +274,7 @@ export class LocalRegistry implements Registry {
    * ```
    */
   withContext(context: RequestContext): LocalRegistry {
-    return new LocalRegistry(this.#db, this.#store, {...this.#options, context}, false)
+    return new LocalRegistry(this.#shared, context, false)
   }
 
   /** Whether `name` is a registered tenant (created with `tenant create` or POST /admin/tenants). */
@@ -395,7 +403,7 @@ export class LocalRegistry implements Registry {
 
   /** A use of a template, to the usage stream (buffered: never waits, never fails the read). */
   #used(template: {id: string; namespace: Namespace}, kind: UsageKind): void {
-    this.#events.publisher.usage({
+    this.#shared.publisher.usage({
       template_id: template.id,
       namespace: template.namespace,
       tenant_id: this.#context.tenant,
@@ -570,7 +578,11 @@ export class LocalRegistry implements Registry {
   async #published(
     namespace: Namespace,
     manifest: PublishInput['template']['manifest'],
-    written: {commit: string; status: 'unchanged' | 'updated' | 'created'; operation: 'create' | 'update' | null},
+    written: {
+      commit: string
+      status: 'unchanged' | 'updated' | 'created'
+      operation: 'create' | 'update' | null
+    },
     report: {score: number; passed: boolean},
   ): Promise<PublishResult> {
     const quality = {score: report.score, passed: report.passed}
@@ -584,7 +596,7 @@ export class LocalRegistry implements Registry {
     }
     await this.#invalidate(namespace)
     const summary = await this.#summary(namespace, manifest.name)
-    this.#events.publisher.change({
+    this.#shared.publisher.change({
       template_id: summary.id,
       name: manifest.name,
       namespace,
@@ -699,7 +711,7 @@ export class LocalRegistry implements Registry {
     })
     await commit.indexed
     await this.#invalidate(namespace)
-    this.#events.publisher.change({
+    this.#shared.publisher.change({
       template_id: template.id,
       name: template.name,
       namespace,
@@ -737,7 +749,7 @@ export class LocalRegistry implements Registry {
    * Throws IndexConflictError, after indexing everything else, when git holds changes
    * the index cannot take.
    */
-  async reindex(onProgress: ImportProgress | undefined = this.#progress): Promise<ReindexResult> {
+  async reindex(onProgress: ImportProgress | undefined = this.#shared.progress): Promise<ReindexResult> {
     const namespaces = await this.#store.namespaces()
     await this.#index.claimStoreId(await this.#store.claimIdentity(), true)
     for (const known of await this.#index.listNamespaces()) {
@@ -1071,25 +1083,22 @@ export class LocalRegistry implements Registry {
     // Locks of the last writes are released before the process may go on (or exit).
     await this.#writes.idle()
     // Events still buffered are appended, and counted before the database closes when in process.
-    await this.#events.publisher.close()
-    await this.#events.consumers?.stop({drain: !this.#events.bus.shared})
-    await this.#events.bus.close()
+    await this.#shared.publisher.close()
+    await this.#shared.consumers?.stop({drain: !this.#shared.bus.shared})
+    await this.#shared.bus.close()
     await this.#cache.close()
     await this.#db.destroy()
-    await this.#options.writeLocks?.close()
-    await this.#options.databaseProbe?.close()
+    await this.#shared.writeLocks?.close()
+    await this.#shared.databaseProbe?.close()
   }
 
   /**
    * Asks the database on a connection of its own (src/db/probe.ts), never through the
-   * pool: true when it answered within `timeoutMs`, false when the index has no such
-   * probe (SQLite); rejects with the reason when it did not answer.
+   * pool: `up`, or `slow` (connected, no answer yet), or null when the index has no such
+   * probe (SQLite); rejects with the reason when the database is down.
    */
-  async probeDatabase(timeoutMs: number): Promise<boolean> {
-    const probe = this.#options.databaseProbe
-    if (!probe) return false
-    await probe.check(timeoutMs)
-    return true
+  async probeDatabase(timeoutMs: number): Promise<ProbeAnswer | null> {
+    return (await this.#shared.databaseProbe?.check(timeoutMs)) ?? null
   }
 }
 

@@ -1,151 +1,20 @@
-import type {RegistryQualityReport} from '../quality/report.js'
-import type {
-  Answers,
-  LoadedTemplate,
-  Manifest,
-  Namespace,
-  TemplateSummary,
-  VersionInfo,
-} from '../domain/types.js'
-
-/**
- * Who is asking. The local CLI is the `local` tenant with the admin role; the daemon
- * derives the context from the caller's token.
- */
-export interface RequestContext {
-  tenant: Namespace
-  user: string
-  role: 'admin' | 'editor' | 'viewer'
-  /** Set for a caller without credentials (src/auth/policy.ts ANONYMOUS): reads the public catalog only. */
-  anonymous?: true
-  /**
-   * More namespaces this caller may read (never write), after its own and before the
-   * public catalog: the local CLI reads the daemon mirrors of `sync --from-remote`.
-   */
-  reads?: readonly Namespace[]
-}
-
-/** Orders search can return results in (see `SearchQuery.sort`). */
-export const SEARCH_SORTS = ['relevance', 'name', 'usage', 'score', 'updated'] as const
-export type SearchSort = (typeof SEARCH_SORTS)[number]
-
-export interface SearchQuery {
-  text?: string
-  category?: string
-  tags?: string[]
-  author?: string
-  minScore?: number
-  namespace?: Namespace
-  /**
-   * `relevance` (best match first; the default with text), `name` (the default
-   * without), `usage` (most used first), `score` (highest quality score first, unscored
-   * last) or `updated` (most recently updated first). Ties go by name. Without text,
-   * `relevance` means `name`.
-   */
-  sort?: SearchSort
-  limit?: number
-  offset?: number
-  /**
-   * Count every match. Without it a search counts up to 10,000 and reports more as
-   * `total: 10000, total_exact: false`: counting every match of a word most templates
-   * hold costs more than the page.
-   */
-  exactTotal?: boolean
-}
-
-export interface SearchHit extends TemplateSummary {
-  /** Relevance (higher is better); 0 when the query had no text or was sorted other than by relevance. */
-  rank: number
-}
-
-export interface SearchResult {
-  items: SearchHit[]
-  /** How many templates match; when `total_exact` is false, at least this many. */
-  total: number
-  /** False when the count stopped at 10,000 (ask with `exactTotal` for every match). */
-  total_exact: boolean
-  limit: number
-  offset: number
-}
-
-export interface TemplateFileEntry {
-  path: string
-  size: number
-  /** git blob id */
-  oid: string
-  binary: boolean
-}
-
-export interface TemplateDetail extends TemplateSummary {
-  manifest: Manifest
-  readme: string
-  commit: string
-  files: TemplateFileEntry[]
-  created_at: string
-}
-
-export interface PublishInput {
-  template: LoadedTemplate
-  /** Commit message; defaults to `create|update NAME@VERSION`. */
-  message?: string
-  namespace?: Namespace
-}
-
-export interface PublishResult {
-  template: TemplateSummary
-  commit: string
-  /** created: new template; updated: new version; unchanged: same version, same content (no commit). */
-  status: 'created' | 'updated' | 'unchanged'
-  quality: QualitySummary | null
-}
-
-export interface QualitySummary {
-  score: number
-  passed: boolean
-}
-
-export interface DeleteResult {
-  name: string
-  namespace: Namespace
-  commit: string
-}
-
-export interface InstantiateOptions {
-  answers?: Answers
-  /** Use defaults for every unanswered parameter instead of failing. */
-  useDefaults?: boolean
-}
-
-export interface RenderedProject {
-  template: string
-  version: string
-  commit: string
-  answers: Answers
-  /** Rendered files, including .maestro-answers.yaml, keyed by POSIX path. */
-  files: Map<string, Uint8Array>
-}
-
-export interface ReindexResult {
-  namespaces: {namespace: Namespace; templates: number; versions: number; commit: string | null}[]
-}
-
-/**
- * The one service interface every front end uses: the CLI (locally or with --remote),
- * the daemon's routers and the SDK.
- */
-export interface Registry {
-  search(query: SearchQuery): Promise<SearchResult>
-  /** `ref` is `name`, `name@1.2.0`, `name@^1`, `namespace/name[@range]`, or a template id. */
-  get(ref: string): Promise<TemplateDetail>
-  /** Files of the template at `ref` (the template folder, manifest.yaml included). */
-  getFiles(ref: string): Promise<LoadedTemplate & {detail: TemplateDetail}>
-  versions(ref: string): Promise<VersionInfo[]>
-  publish(input: PublishInput): Promise<PublishResult>
-  delete(ref: string): Promise<DeleteResult>
-  /** Render `ref` with answers; answers are validated before anything is rendered. */
-  instantiate(ref: string, options?: InstantiateOptions): Promise<RenderedProject>
-  reindex(): Promise<ReindexResult>
-  /** Registry-wide quality from the stored scores (see `maestro-tpl quality report`). */
-  qualityReport(opts?: {minScore?: number}): Promise<RegistryQualityReport>
-  close(): Promise<void>
-}
+/** The registry's contract lives in src/domain/registry.ts (layers below the registry name it too). */
+export {SEARCH_SORTS} from '../domain/registry.js'
+export type {
+  DeleteResult,
+  ImportProgress,
+  InstantiateOptions,
+  PublishInput,
+  PublishResult,
+  QualitySummary,
+  Registry,
+  ReindexResult,
+  RenderedProject,
+  RequestContext,
+  SearchHit,
+  SearchQuery,
+  SearchResult,
+  SearchSort,
+  TemplateDetail,
+  TemplateFileEntry,
+} from '../domain/registry.js'

@@ -102,7 +102,11 @@ export class WriteQueue<C = void> {
             // From here on the turn made progress: what is left waits for the next one.
             waiting.clear()
             let ran = 0
-            while (queue.length > 0 && ran < this.#maxBatch && (ran === 0 || performance.now() - since < this.#maxHoldMs)) {
+            while (
+              queue.length > 0 &&
+              ran < this.#maxBatch &&
+              (ran === 0 || performance.now() - since < this.#maxHoldMs)
+            ) {
               const item = queue.shift()!
               ran++
               recordPhase('queue', performance.now() - item.enqueuedAt)

@@ -6,6 +6,7 @@ import {basename, dirname, join, resolve, sep} from 'node:path'
 
 import {DestinationNotEmptyError, UnsafePathError, UsageError} from '../domain/errors.js'
 import {assertSafeRelativePath} from '../domain/paths.js'
+import type {TemplateFiles} from '../domain/types.js'
 
 export interface WriteOptions {
   /** Write into a destination that already holds files (overwriting same-named files). */
@@ -260,4 +261,23 @@ export async function writeProject(
     else await writeFresh(target, display, files, paths, state)
   }
   return {dest: display, written: paths, dryRun: opts.dryRun === true}
+}
+
+/**
+ * Writes a template's files into `dir` (for `get --output`). Refuses a folder that holds
+ * files unless `force`; the write is all-or-nothing for a new folder and never follows
+ * links (it is {@link writeProject}).
+ *
+ * @example
+ * ```ts
+ * const {files} = await registry.getFiles('fastapi-service@1.2.0')
+ * await writeTemplateDir('./fastapi-service', files)
+ * ```
+ */
+export async function writeTemplateDir(
+  dir: string,
+  files: TemplateFiles,
+  opts: {force?: boolean} = {},
+): Promise<void> {
+  await writeProject(dir, files, {force: opts.force === true})
 }

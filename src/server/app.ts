@@ -7,7 +7,7 @@ import type {Express, Request} from 'express'
 
 import {RateLimiter} from '../auth/rate-limit.js'
 import {CATEGORIES} from '../domain/manifest.js'
-import {IN_PROCESS} from '../render/host.js'
+import {IN_PROCESS} from '../sandbox/host.js'
 import type {CacheStats} from '../cache/cache.js'
 import {Metrics} from './metrics.js'
 import {authentication, authenticateAnonymous, observe} from './middleware.js'
@@ -25,7 +25,7 @@ import {
 } from './routes/index.js'
 import {apiComponents} from './schemas.js'
 import type {AppDeps, DaemonRegistry, RouterDeps} from './types.js'
-import {DEFAULT_LIMITS} from './types.js'
+import {DEFAULT_LIMITS} from '../config.js'
 import {Validators} from './validation.js'
 import {gitSyncStatuses} from './routes/admin.js'
 

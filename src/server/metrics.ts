@@ -265,9 +265,24 @@ export class Metrics {
       'Seconds writes spent in each phase since start (score, objects, queue, lock, connection, reconcile, decide, commit, index, hold, ack)',
       (f) => f.sum,
     )
-    phaseMetric(Counter, 'maestro_write_phase_count_total', 'Times each write phase ran since start', (f) => f.count)
-    phaseMetric(Gauge, 'maestro_write_phase_max_seconds', 'Longest time of each write phase since start', (f) => f.max)
-    const batchMetric = (Kind: typeof Counter | typeof Gauge, name: string, help: string, pick: (b: ReturnType<typeof writePhaseFigures>['batches']) => number) =>
+    phaseMetric(
+      Counter,
+      'maestro_write_phase_count_total',
+      'Times each write phase ran since start',
+      (f) => f.count,
+    )
+    phaseMetric(
+      Gauge,
+      'maestro_write_phase_max_seconds',
+      'Longest time of each write phase since start',
+      (f) => f.max,
+    )
+    const batchMetric = (
+      Kind: typeof Counter | typeof Gauge,
+      name: string,
+      help: string,
+      pick: (b: ReturnType<typeof writePhaseFigures>['batches']) => number,
+    ) =>
       new Kind({
         name,
         help,
@@ -278,9 +293,24 @@ export class Metrics {
           else (this as Gauge).set(pick(writePhaseFigures().batches))
         },
       })
-    batchMetric(Counter, 'maestro_write_batches_total', 'Lock holds that ran writes (group commit batches)', (b) => b.count)
-    batchMetric(Counter, 'maestro_write_batch_writes_total', 'Writes run in group commit batches', (b) => b.writes)
-    batchMetric(Gauge, 'maestro_write_batch_largest', 'Most writes one batch ran since start', (b) => b.largest)
+    batchMetric(
+      Counter,
+      'maestro_write_batches_total',
+      'Lock holds that ran writes (group commit batches)',
+      (b) => b.count,
+    )
+    batchMetric(
+      Counter,
+      'maestro_write_batch_writes_total',
+      'Writes run in group commit batches',
+      (b) => b.writes,
+    )
+    batchMetric(
+      Gauge,
+      'maestro_write_batch_largest',
+      'Most writes one batch ran since start',
+      (b) => b.largest,
+    )
     this.#sync = new Gauge({
       name: 'maestro_git_sync_status',
       help: 'Git sync state: the current state is 1, the others 0',

@@ -9,8 +9,8 @@ import {join, relative, sep} from 'node:path'
 
 import {parse} from 'yaml'
 
-import {encodeFiles} from '../client/wire.js'
-import type {WireFiles} from '../client/wire.js'
+import {encodeFiles} from '../domain/wire.js'
+import type {WireFiles} from '../domain/wire.js'
 import {packageRoot} from '../domain/package-root.js'
 
 /** The catalog template the examples show: in the bundled catalog of every install. */

@@ -11,7 +11,7 @@ import type {ErrorRequestHandler, Request, RequestHandler, Response} from 'expre
 import type {Logger} from 'pino'
 
 import {AuthenticationError, RateLimitedError} from '../auth/errors.js'
-import type {Problem} from '../client/wire.js'
+import type {Problem} from '../domain/wire.js'
 import {MaestroError, isMaestroError} from '../domain/errors.js'
 import {isDatabaseUnavailable} from '../db/retry.js'
 import type {Metrics} from './metrics.js'

@@ -11,36 +11,24 @@ import {join} from 'node:path'
 import pino from 'pino'
 import type {Logger} from 'pino'
 
-import {createCache} from '../cache/index.js'
-import {openAuth} from '../auth/index.js'
 import type {ScryptParams} from '../auth/passwords.js'
 import {assertStrongSecret} from '../auth/secrets.js'
-import type {Config} from '../config.js'
-import type {EventBus} from '../events/bus.js'
+import {DEFAULT_LIMITS, type Config, type Limits} from '../config.js'
 import type {Delivered} from '../events/consumer.js'
-import {createEventBus, defaultConsumerName, startEventConsumers} from '../events/index.js'
 import type {ConsumerStats, EventConsumers} from '../events/index.js'
-import type {EventPublisher} from '../events/usage.js'
 import {packageRoot} from '../domain/package-root.js'
-import type {RequestContext} from '../registry/types.js'
-import type {RenderHost} from '../render/host.js'
-import {RenderPool} from '../render/pool.js'
-import type {GitStore} from '../store/index.js'
+import type {RenderHost} from '../sandbox/host.js'
 import type {GitSyncScheduler} from '../sync/scheduler.js'
 import {createApp} from './app.js'
 import {withHotPath} from './hot-path.js'
 import {authenticateAnonymous} from './middleware.js'
 import {Metrics} from './metrics.js'
-import {ResponseCache, notifyingCache} from './response-cache.js'
-import type {Authenticate, DaemonRegistry, EventsStats, Limits, RedisHealth} from './types.js'
-import {DEFAULT_LIMITS} from './types.js'
+import type {ResponseCache} from './response-cache.js'
+import {openDaemonRuntime} from './runtime.js'
+import type {DaemonRuntime} from './runtime.js'
+import type {Authenticate, DaemonRegistry, EventsStats, RedisHealth} from './types.js'
 
-/** Who the daemon itself is when it opens the store (catalog import, reconcile). */
-export const DAEMON_CONTEXT: RequestContext = Object.freeze({
-  tenant: 'local',
-  user: 'maestro-daemon',
-  role: 'admin',
-})
+export {DAEMON_CONTEXT} from './runtime.js'
 
 export interface StartOptions {
   config: Config
@@ -111,97 +99,26 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   // Refuse an unsafe configuration before anything is opened.
   const rbac = config.enableRbac && options.authenticate === undefined
   if (rbac) assertStrongSecret(config.secretKey)
-  // Templates are other people's code: the daemon renders and scores them in worker threads
-  // with a time and heap limit, never on the event loop that serves requests.
   const limits = {...DEFAULT_LIMITS, ...options.limits}
-  const renderHost =
-    options.renderHost ??
-    new RenderPool({
-      workers: config.renderWorkers,
-      timeoutMs: config.renderTimeoutMs,
-      maxHeapMb: config.renderMaxHeapMb,
-      maxQueue: config.renderQueue,
-      maxWaitMs: config.renderQueueWaitMs,
-      tenantWorkers: config.renderTenantWorkers,
-      limits: {maxFiles: limits.renderFiles, maxBytes: limits.renderBytes},
-    })
-  // The registry's cache must know the response cache before the registry exists, and its TTL depends on the registry.
-  const late: {responses?: ResponseCache} = {}
-  // Adapters chosen by configuration: REDIS_URL → Redis cache and Redis Streams, else in memory and in process.
-  const cache = options.registry ? undefined : createCache(config, {logger})
-  const registry =
-    options.registry ??
-    ((await (async () => {
-      const {openLocalRegistry} = await import('../registry/local-registry.js')
-      return openLocalRegistry({
-        config,
-        context: DAEMON_CONTEXT,
-        renderHost,
-        // Whatever invalidates the registry's cache (its own writes) invalidates the answers cached here.
-        cache: notifyingCache(cache!, () => late.responses?.clear()),
-        bus: createEventBus(config, {logger}),
-        // This daemon runs the consumers itself (below), on either bus.
-        consumeUsage: false,
-        onImport: ({label, done, total}) => {
-          if (done === total || done % 25 === 0) logger.info({done, total}, label)
-        },
-      })
-    })().catch(async (err: unknown) => {
-      await renderHost.close()
-      throw err
-    })) as DaemonRegistry)
-
   const pollMs = options.revisionPollMs ?? 1000
-  const canPoll = pollMs > 0 && typeof (registry as {revision?: unknown}).revision === 'function'
-  // A registry with a bus (LocalRegistry) gets consumers and usage counting; another (a test's) does not.
-  const events = registry as Partial<{
-    bus: EventBus
-    publisher: EventPublisher
-    addUsage: (c: ReadonlyMap<string, number>) => Promise<void>
-  }>
-  const bus = typeof events.bus?.add === 'function' ? events.bus : undefined
-  const publisher = bus && typeof events.publisher?.usage === 'function' ? events.publisher : undefined
-  // Without a revision to poll, a short TTL bounds how stale a write by another process can leave a cached answer.
-  const responses = new ResponseCache({
-    ttlMs: canPoll ? 300_000 : 2_000,
-    // Before each lookup: writes by other processes (a CLI, another daemon) drop stale answers.
-    beforeLookup: (context) => registry.refresh(context),
-    // A read answered from here is still a use of the template.
-    ...(publisher
-      ? {
-          onHit: (tenant, hit) => {
-            if (hit.template) {
-              publisher.usage({
-                template_id: hit.template.id,
-                namespace: hit.template.namespace,
-                tenant_id: tenant,
-                kind: 'get',
-              })
-            }
-          },
-        }
-      : {}),
+  const runtime = await openDaemonRuntime({
+    config,
+    logger,
+    limits,
+    port: options.port ?? config.servicePort,
+    revisionPollMs: pollMs,
+    accounts: rbac,
+    scrypt: options.scrypt,
+    renderHost: options.renderHost,
+    registry: options.registry,
+    onBeforeAck: options.onBeforeAck,
   })
-  late.responses = responses
+  const {registry, responses, bus, publisher, consumers, renderHost} = runtime
 
-  const consumers =
-    bus && typeof events.addUsage === 'function'
-      ? startEventConsumers({
-          bus,
-          registry,
-          incrementUsage: (counts) => events.addUsage!(counts),
-          consumer: config.eventsConsumer ?? defaultConsumerName(options.port ?? config.servicePort),
-          maxDeliveries: config.eventsMaxDeliveries,
-          claimIdleMs: config.eventsClaimIdleMs,
-          limits: {...DEFAULT_LIMITS, ...options.limits},
-          logger,
-          ...(options.onBeforeAck ? {onBeforeAck: options.onBeforeAck} : {}),
-        })
-      : undefined
   const redisHealth = async (): Promise<RedisHealth> => {
-    if (!config.redisUrl) return {status: 'not configured', latency_ms: null}
-    const latency = await (bus ?? cache)!.ping()
-    return {status: 'connected', latency_ms: latency}
+    const redis = bus ?? runtime.cache
+    if (!config.redisUrl || !redis) return {status: 'not configured', latency_ms: null}
+    return {status: 'connected', latency_ms: await redis.ping()}
   }
   const eventsStats = async (): Promise<EventsStats> => {
     const published = publisher ? {publisher: publisher.stats()} : {}
@@ -226,19 +143,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   }
 
   const metrics = new Metrics()
-  let accounts: Awaited<ReturnType<typeof openDaemonAuth>> | undefined
-  try {
-    accounts = rbac ? await openDaemonAuth(config, logger, options.scrypt) : undefined
-  } catch (err) {
-    await registry.close()
-    await renderHost.close()
-    throw err
-  }
   if (!rbac && !isLoopback(options.host ?? '127.0.0.1'))
     logger.warn(
       'ENABLE_RBAC is off: every caller is the admin of this daemon. Only for a development daemon on loopback.',
     )
-  const authenticate = options.authenticate ?? accounts?.auth.authenticator() ?? authenticateAnonymous
+  const authenticate = options.authenticate ?? runtime.auth?.authenticator() ?? authenticateAnonymous
   const app = createApp({
     registry,
     config,
@@ -250,7 +159,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     authenticate,
     redis: redisHealth,
     events: eventsStats,
-    ...(accounts ? {auth: accounts.auth} : {}),
+    ...(runtime.auth ? {auth: runtime.auth} : {}),
     renderHost,
   })
   // Cache hits of template reads are answered before express runs (see hot-path.ts).
@@ -276,7 +185,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       resolve()
     })
   }).catch(async (err: unknown) => {
-    await renderHost.close()
+    await runtime.close()
     throw err
   })
   const address = server.address() as AddressInfo
@@ -293,7 +202,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   )
 
   const stopPolling = pollRevision(registry, responses, pollMs, logger)
-  const scheduler = await startScheduledSync(config, registry, {
+  const scheduler = await startScheduledSync(config, runtime, {
     logger,
     metrics,
     onPull: () => responses.clear(),
@@ -305,13 +214,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       stopPolling()
       await scheduler?.stop()
       await shutdown(options.shutdownTimeoutMs ?? 10_000)
-      // The message in hand finishes (effect, result, ack); what is queued waits for the
-      // next daemon on Redis, or is processed now when the streams live in this process.
-      await publisher?.flush()
-      await consumers?.stop({drain: bus?.shared === false})
-      await registry.close()
-      await accounts?.close()
-      await renderHost.close()
+      await runtime.close()
       logger.info('stopped')
     })())
 
@@ -407,8 +310,7 @@ export function gracefulShutdown(server: Server, freshGraceMs = 2_000): (timeout
 
 /**
  * Writes by another process on the same store (a CLI next to the daemon) do not go
- * through this registry's cache. When the registry can tell its index revision, poll it
- * and drop cached answers when it moves.
+ * through this registry's cache: poll its index revision and drop cached answers when it moves.
  */
 function pollRevision(
   registry: DaemonRegistry,
@@ -416,15 +318,14 @@ function pollRevision(
   everyMs: number,
   logger: Logger,
 ): () => void {
-  const revision = (registry as {revision?: () => Promise<string>}).revision
-  if (everyMs <= 0 || typeof revision !== 'function') return () => {}
+  if (everyMs <= 0) return () => {}
   let last: string | undefined
   let busy = false
   const timer = setInterval(() => {
     if (busy) return
     busy = true
-    revision
-      .call(registry)
+    registry
+      .revision()
       .then((current) => {
         if (last !== undefined && current !== last) responses.clear()
         last = current
@@ -445,11 +346,11 @@ function pollRevision(
  */
 async function startScheduledSync(
   config: Config,
-  registry: DaemonRegistry,
+  runtime: DaemonRuntime,
   deps: {logger: Logger; metrics: Metrics; onPull: () => void},
 ): Promise<GitSyncScheduler | undefined> {
-  const local = registry as Partial<{store: GitStore; reconcile: () => Promise<void>}>
-  if (config.gitSyncIntervalMs <= 0 || !local.store) return undefined
+  const {store, registry} = runtime
+  if (config.gitSyncIntervalMs <= 0 || !store) return undefined
   const [{startGitSyncScheduler}, {recordedSync}, {authFromEnv}, {remotePolicy}] = await Promise.all([
     import('../sync/scheduler.js'),
     import('../sync/sync-status.js'),
@@ -457,7 +358,7 @@ async function startScheduledSync(
     import('../sync/remote-policy.js'),
   ])
   return startGitSyncScheduler({
-    store: local.store,
+    store,
     intervalMs: config.gitSyncIntervalMs,
     logger: deps.logger,
     onResult: (result) => deps.metrics.countGitSync(result),
@@ -467,7 +368,7 @@ async function startScheduledSync(
         // As for a manual sync: the daemon reaches private addresses only when configured to.
         policy: remotePolicy(config, {allowPrivateByDefault: false}),
         afterPull: async () => {
-          await local.reconcile?.()
+          await registry.reconcile()
           deps.onPull()
         },
       })
@@ -479,36 +380,4 @@ async function startScheduledSync(
 /** Whether the daemon listens on this machine only. */
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.')
-}
-
-/**
- * The daemon's accounts, with the first-start admin: MAESTRO_ADMIN_USERNAME (default
- * `admin`) with MAESTRO_ADMIN_PASSWORD, or a generated password written once to stderr
- * (never to the log; the next start finds a user and prints nothing).
- */
-async function openDaemonAuth(config: Config, logger: Logger, scrypt: ScryptParams | undefined) {
-  const opened = await openAuth(config, {secretKey: config.secretKey, ...(scrypt ? {scrypt} : {})})
-  try {
-    const created = await opened.auth.bootstrap({
-      username: config.adminUsername,
-      password: config.adminPassword,
-    })
-    if (created) {
-      logger.warn(
-        {username: created.username, tenant: 'public'},
-        created.generatedPassword
-          ? 'first start: created the platform admin with a generated password (shown once on stderr)'
-          : 'first start: created the platform admin with MAESTRO_ADMIN_PASSWORD',
-      )
-      if (created.generatedPassword) {
-        process.stderr.write(
-          `\nmaestro-tpl: first start. Platform admin created:\n  username: ${created.username}\n  password: ${created.generatedPassword}\nThis password is shown once. Sign in with \`maestro-tpl login --remote <url> --username ${created.username}\`.\n\n`,
-        )
-      }
-    }
-  } catch (err) {
-    await opened.close()
-    throw err
-  }
-  return opened
 }

@@ -10,10 +10,11 @@ import type {Logger} from 'pino'
 import type {AuthService} from '../auth/service.js'
 import type {RateLimiter} from '../auth/rate-limit.js'
 import type {CacheStats} from '../cache/cache.js'
-import type {Config} from '../config.js'
+import type {ProbeAnswer} from '../db/probe.js'
+import type {Config, Limits} from '../config.js'
 import type {Registry, RequestContext} from '../registry/types.js'
 import type {IndexProblem} from '../registry/index-errors.js'
-import type {RenderHost} from '../render/host.js'
+import type {RenderHost} from '../sandbox/host.js'
 import type {Metrics} from './metrics.js'
 import type {ResponseCache} from './response-cache.js'
 import type {Validators} from './validation.js'
@@ -32,8 +33,9 @@ declare module 'express-serve-static-core' {
 }
 
 /**
- * The registry as the daemon needs it: the {@link Registry} every front end uses, plus a
- * per-caller view and the admin operations. `LocalRegistry` is one.
+ * The registry as the daemon uses it: the {@link Registry} every front end uses, plus a
+ * per-caller view, what the admin routes, the stream consumers and the response cache
+ * need. `LocalRegistry` is one.
  */
 export interface DaemonRegistry extends Registry {
   withContext(context: RequestContext): DaemonRegistry
@@ -50,14 +52,20 @@ export interface DaemonRegistry extends Registry {
   clearCache(): Promise<void>
   /** Drops cached reads of `context`'s namespaces that another process's writes made stale. */
   refresh(context?: RequestContext): Promise<void>
+  /** A string that changes whenever any namespace's indexed head moves (polled for other processes' writes). */
+  revision(): Promise<string>
+  /** Brings the index up to git (after a git sync pulled commits). */
+  reconcile(): Promise<void>
+  /** Adds uses counted by the usage consumer (template id → uses). */
+  addUsage(counts: ReadonlyMap<string, number>): Promise<void>
   /** Namespaces served as last indexed because git holds changes the index cannot take. */
-  indexConflicts?(): Promise<IndexProblem[]>
+  indexConflicts(): Promise<IndexProblem[]>
   /**
-   * Asks the database on a connection of its own, not through the pool (/health): true
-   * when it answered within `timeoutMs`, false when there is no such probe; rejects when
-   * it did not answer.
+   * Asks the database on a connection of its own, not through the pool (/health): `up`,
+   * `slow` (connected, no answer within `timeoutMs`), or null when there is no such probe
+   * (SQLite); rejects when the database is down (refused, failing, or silent for 10 s).
    */
-  probeDatabase?(timeoutMs: number): Promise<boolean>
+  probeDatabase(timeoutMs: number): Promise<ProbeAnswer | null>
 }
 
 /**
@@ -65,43 +73,6 @@ export interface DaemonRegistry extends Registry {
  * bare Node request (headers, socket): the hot path calls it before express runs.
  */
 export type Authenticate = (req: IncomingMessage) => RequestContext | Promise<RequestContext>
-
-/** Size and count ceilings of the API; each one answers 413 or 400 when exceeded. */
-export interface Limits {
-  /** JSON bodies of most routes (bytes). */
-  jsonBody: number
-  /** Bodies that carry a template: JSON with files, or a .tar.gz (bytes). */
-  upload: number
-  /** Largest page a list may ask for. */
-  listMax: number
-  /** Files in one uploaded template (JSON or archive entries). */
-  uploadEntries: number
-  /** Bytes of an uploaded archive once decompressed. */
-  unpackedBytes: number
-  /** Login attempts per minute for one client address and username. */
-  loginAttempts: number
-  /** Decompressed/compressed ratio above which an archive counts as a bomb (checked past `ratioFloor`). */
-  maxRatio: number
-  /** Archives smaller than this once decompressed are never refused for their ratio. */
-  ratioFloor: number
-  /** Files one instantiate may render (422 RENDER_LIMIT_EXCEEDED past it). */
-  renderFiles: number
-  /** Bytes, all rendered files together, one instantiate may produce. */
-  renderBytes: number
-}
-
-export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
-  jsonBody: 1024 * 1024,
-  upload: 10 * 1024 * 1024,
-  listMax: 100,
-  uploadEntries: 5000,
-  loginAttempts: 5,
-  unpackedBytes: 50 * 1024 * 1024,
-  maxRatio: 100,
-  ratioFloor: 1024 * 1024,
-  renderFiles: 5000,
-  renderBytes: 50 * 1024 * 1024,
-})
 
 /** Everything `createApp` wires; tests pass their own. */
 export interface AppDeps {

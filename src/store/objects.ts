@@ -105,7 +105,8 @@ export function commitBody(commit: {
   committer: CommitSignature
   message: string
 }): Buffer {
-  const person = (s: CommitSignature) => `${s.name} <${s.email}> ${s.timestamp} ${formatOffset(s.timezoneOffset)}`
+  const person = (s: CommitSignature) =>
+    `${s.name} <${s.email}> ${s.timestamp} ${formatOffset(s.timezoneOffset)}`
   const headers = [
     `tree ${commit.tree}`,
     ...commit.parents.map((p) => `parent ${p}`),

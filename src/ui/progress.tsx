@@ -1,6 +1,6 @@
 import type {Instance} from 'ink'
 
-import type {ImportProgress} from '../registry/local-registry.js'
+import type {ImportProgress} from '../domain/registry.js'
 
 /**
  * Progress of long work (the first-use catalog import, reindex): an ink progress bar

@@ -4,7 +4,7 @@
  */
 import type {Kysely} from 'kysely'
 
-import type {SearchHit, SearchSort} from '../../registry/types.js'
+import type {SearchHit, SearchSort} from '../../domain/registry.js'
 import {dialectOf} from '../database.js'
 import type {Database} from '../schema.js'
 import type {Counted} from './count.js'

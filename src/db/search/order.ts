@@ -6,8 +6,9 @@
 import {sql} from 'kysely'
 import type {RawBuilder} from 'kysely'
 
-import type {SearchSort} from '../../registry/types.js'
+import type {SearchSort} from '../../domain/registry.js'
 import type {Dialect} from '../database.js'
+import {CAPABILITIES} from '../dialect.js'
 
 /**
  * @example
@@ -16,10 +17,8 @@ import type {Dialect} from '../database.js'
  * ```
  */
 export function orderBy(sort: Exclude<SearchSort, 'relevance'>, dialect: Dialect): RawBuilder<unknown> {
-  // SQLite compares text by code point; PostgreSQL by the database's collation unless
-  // told otherwise. "C" makes both put names in the same order.
-  const byName =
-    dialect === 'postgres' ? sql`t.name COLLATE "C", t.namespace COLLATE "C"` : sql`t.name, t.namespace`
+  // The same order of names on both dialects (see DialectCapabilities.nameOrder).
+  const byName = CAPABILITIES[dialect].nameOrder
   switch (sort) {
     case 'name':
       return byName

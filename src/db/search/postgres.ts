@@ -31,7 +31,7 @@
 import {sql} from 'kysely'
 import type {Kysely, RawBuilder} from 'kysely'
 
-import type {SearchSort} from '../../registry/types.js'
+import type {SearchSort} from '../../domain/registry.js'
 import {namespaceKeys, seqRange} from '../keys.js'
 import {chunks, SUMMARY_COLUMNS, toSummary} from '../rows.js'
 import type {SummaryRow} from '../rows.js'

@@ -8,7 +8,7 @@
 import {sql} from 'kysely'
 import type {Kysely, RawBuilder} from 'kysely'
 
-import type {SearchHit, SearchSort} from '../../registry/types.js'
+import type {SearchHit, SearchSort} from '../../domain/registry.js'
 import {namespaceKeys, seqRange} from '../keys.js'
 import {chunks, SUMMARY_COLUMNS, toSummary} from '../rows.js'
 import type {SummaryRow} from '../rows.js'

@@ -4,7 +4,7 @@
  */
 import type {Kysely} from 'kysely'
 
-import type {SearchHit} from '../../registry/types.js'
+import type {SearchHit} from '../../domain/registry.js'
 import {SUMMARY_COLUMNS, toSummary} from '../rows.js'
 import type {Database} from '../schema.js'
 

@@ -1,7 +1,7 @@
 import {LineCounter, parseDocument} from 'yaml'
 
 import {InvalidAnswersError, isMaestroError, MissingAnswersError} from '../../domain/errors.js'
-import {resolveAnswers} from '../../domain/parameters.js'
+import {resolveAnswers} from '../../render/answers.js'
 import type {Answers, LoadedTemplate} from '../../domain/types.js'
 import {yamlLocator} from '../locate.js'
 import {

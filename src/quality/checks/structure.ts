@@ -1,6 +1,6 @@
 import {InvalidAnswersError, isMaestroError, MissingAnswersError} from '../../domain/errors.js'
 import {isBinary} from '../../domain/paths.js'
-import {resolveAnswers} from '../../domain/parameters.js'
+import {resolveAnswers} from '../../render/answers.js'
 import type {Answers, LoadedTemplate} from '../../domain/types.js'
 import {globMatcher, renderTemplate} from '../../render/render.js'
 import {positionAt} from '../locate.js'

@@ -5,7 +5,7 @@
 import express from 'express'
 import type {Router} from 'express'
 
-import type {ScoreResult, TemplateUpload} from '../../client/wire.js'
+import type {ScoreResult, TemplateUpload} from '../../domain/wire.js'
 import {formatReports, scoreTemplateFiles} from '../../quality/index.js'
 import type {ReportFormat} from '../../quality/index.js'
 import type {QualityReport} from '../../quality/types.js'
@@ -14,7 +14,7 @@ import type {RouteContext, RouteSpec} from '../route.js'
 import {ref} from '../schemas.js'
 import type {JsonSchema} from '../schemas.js'
 import type {RouterDeps} from '../types.js'
-import {uploadedFiles} from '../upload.js'
+import {uploadedFiles} from '../../archive/upload.js'
 
 const TAG = 'quality'
 

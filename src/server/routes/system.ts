@@ -9,7 +9,8 @@ import {dirname} from 'node:path'
 import express from 'express'
 import type {RequestHandler, Router} from 'express'
 
-import type {HealthStatus} from '../../client/wire.js'
+import type {ProbeAnswer} from '../../db/probe.js'
+import type {HealthStatus} from '../../domain/wire.js'
 import {defineRoute, mountRoutes, sendBody} from '../route.js'
 import type {RouteSpec} from '../route.js'
 import {ref} from '../schemas.js'
@@ -74,7 +75,7 @@ class DeadlineError extends Error {}
 
 /**
  * Checks the registry's database and Redis. 503 only when the database is down: it
- * fails, or its own probe connection does not answer. `degraded` when Redis is down,
+ * fails, refuses the probe's connection, or stays silent on it for 10 s. `degraded` when Redis is down,
  * when the pool is too busy to count templates within POOL_HEALTH_MS while the probe
  * answers (database `busy: <why>`), or when a namespace's git holds changes the index
  * cannot take.
@@ -83,7 +84,7 @@ async function health(deps: RouterDeps): Promise<{healthy: boolean; status: Heal
   // All at once: each has its own deadline, and /health must answer within a second.
   const [db, probe, cache, conflicts] = await Promise.allSettled([
     within(deps.registry.stats(), POOL_HEALTH_MS, 'the database pool'),
-    within(deps.registry.probeDatabase?.(PROBE_HEALTH_MS) ?? Promise.resolve(false), PROBE_HEALTH_MS + 50, 'the database'),
+    within(deps.registry.probeDatabase(PROBE_HEALTH_MS), PROBE_HEALTH_MS + 50, 'the database'),
     deps.redis(),
     within(deps.registry.indexConflicts?.() ?? Promise.resolve([]), POOL_HEALTH_MS, 'the database pool'),
   ])
@@ -128,20 +129,24 @@ async function health(deps: RouterDeps): Promise<{healthy: boolean; status: Heal
 }
 
 /**
- * `connected`; `busy: <why>` when the pool gave no answer in time but the database
- * answered on the probe's own connection (or, on SQLite, which has no probe, merely took
- * longer); `unavailable: <why>` when a query failed or the probe got no answer.
+ * `connected`; `busy: <why>` when the pool gave no answer in time but the database is
+ * there: it answered on the probe's own connection, or is connected and slow (starved of
+ * CPU, say), or (SQLite, which has no probe) merely took longer; `unavailable: <why>`
+ * when a query failed, or the database refused the probe or stayed silent on it for 10 s.
  */
 function databaseState(
   pooled: PromiseSettledResult<unknown>,
-  probe: PromiseSettledResult<boolean>,
+  probe: PromiseSettledResult<ProbeAnswer | null>,
 ): string {
   if (pooled.status === 'fulfilled') return 'connected'
   if (probe.status === 'rejected') return `unavailable: ${failureReason(probe.reason)}`
   // The pooled query failed by itself (not our deadline): the database said no.
   if (!(pooled.reason instanceof DeadlineError)) return `unavailable: ${failureReason(pooled.reason)}`
-  const answered = probe.value ? '; the database answers on a connection of its own' : ''
-  return `busy: ${failureReason(pooled.reason)}${answered}`
+  const busy = `busy: ${failureReason(pooled.reason)}`
+  if (probe.value?.state === 'up') return `${busy}; the database answers on a connection of its own`
+  if (probe.value?.state === 'slow')
+    return `${busy}; the database is slow (no answer for ${(probe.value.silentMs / 1000).toFixed(1)} s on a connection of its own)`
+  return busy
 }
 
 export const SYSTEM_ROUTES = (document: () => string): RouteSpec[] => [

@@ -11,8 +11,8 @@ import type {
   InstantiateResponse,
   TemplateFilesResponse,
   VersionList,
-} from '../../client/wire.js'
-import {encodeFiles, toBase64} from '../../client/wire.js'
+} from '../../domain/wire.js'
+import {encodeFiles, toBase64} from '../../domain/wire.js'
 import {UsageError} from '../../domain/errors.js'
 import {assertSafeRelativePath} from '../../domain/paths.js'
 import {ownRecord} from '../../domain/records.js'
@@ -24,8 +24,8 @@ import type {RouteSpec} from '../route.js'
 import {ref, searchFilters, templateIdParam} from '../schemas.js'
 import type {JsonSchema} from '../schemas.js'
 import type {RouterDeps} from '../types.js'
-import {uploadedFiles} from '../upload.js'
-import type {RenderHost} from '../../render/host.js'
+import {uploadedFiles} from '../../archive/upload.js'
+import type {RenderHost} from '../../sandbox/host.js'
 
 const TAG = 'templates'
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i

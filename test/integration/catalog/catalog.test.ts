@@ -5,7 +5,7 @@ import {describe, expect, it} from 'vitest'
 import {parse} from 'yaml'
 
 import {CATEGORIES} from '../../../src/domain/manifest.js'
-import {resolveAnswers} from '../../../src/domain/parameters.js'
+import {resolveAnswers} from '../../../src/render/answers.js'
 import {loadTemplateDir} from '../../../src/domain/template.js'
 import {scoreTemplate} from '../../../src/quality/score.js'
 import {renderTemplate} from '../../../src/render/render.js'

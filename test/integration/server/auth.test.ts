@@ -20,7 +20,7 @@ import {
   login,
   startAuthServer,
 } from './auth-support.js'
-import {encodeFiles} from '../../../src/client/wire.js'
+import {encodeFiles} from '../../../src/domain/wire.js'
 import {expectProblem, expectSchema, silent, templateFiles, templateUpload} from './support.js'
 
 /** The daemon's signing key, as an attacker who learnt SECRET_KEY... or a test, derives it. */

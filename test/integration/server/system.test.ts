@@ -177,7 +177,9 @@ describe('daemon: /health', () => {
       const body = await res.json()
       expectSchema(body, 'Health')
       expect(body.status).toBe('degraded')
-      expect(body.database).toMatch(/^busy: no answer from the database pool within \d+ ms; the database answers on a connection of its own$/)
+      expect(body.database).toMatch(
+        /^busy: no answer from the database pool within \d+ ms; the database answers on a connection of its own$/,
+      )
       expect(body.templates_count).toBeNull()
       expect(ms).toBeLessThan(1000)
 

@@ -7,7 +7,7 @@ import * as tar from 'tar'
 import {describe, expect, it} from 'vitest'
 import {parse} from 'yaml'
 
-import {decodeFiles} from '../../../src/client/wire.js'
+import {decodeFiles} from '../../../src/domain/wire.js'
 import {expectProblem, expectSchema, startTestServer, templateFiles, templateUpload} from './support.js'
 import type {TestServer} from './support.js'
 

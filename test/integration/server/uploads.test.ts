@@ -3,7 +3,7 @@ import {gzipSync} from 'node:zlib'
 import * as tar from 'tar'
 import {describe, expect, it} from 'vitest'
 
-import {packTarGz, packZip, unpackTarGz} from '../../../src/server/archive.js'
+import {packTarGz, packZip, unpackTarGz} from '../../../src/archive/archive.js'
 import {entriesOf, expectProblem, startTestServer, tarGz, templateFiles} from './support.js'
 
 const LIMITS = {unpackedBytes: 50 * 1024 * 1024, entries: 5000, maxRatio: 100, ratioFloor: 1024 * 1024}

@@ -6,8 +6,8 @@ import {describe, expect, it, onTestFinished} from 'vitest'
 
 import {RemoteProtocolError, RemoteUnavailableError, problemToError} from '../../../src/client/errors.js'
 import {TemplateClient} from '../../../src/client/template-client.js'
-import {decodeFiles, encodeFiles} from '../../../src/client/wire.js'
-import type {Problem} from '../../../src/client/wire.js'
+import {decodeFiles, encodeFiles} from '../../../src/domain/wire.js'
+import type {Problem} from '../../../src/domain/wire.js'
 import {
   InvalidTemplateError,
   InvalidVersionError,

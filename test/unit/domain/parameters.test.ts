@@ -10,9 +10,9 @@ import {
   coerceAnswers,
   parametersJsonSchema,
   parseAssignments,
-  resolveAnswers,
   validateAnswer,
 } from '../../../src/domain/parameters.js'
+import {resolveAnswers} from '../../../src/render/answers.js'
 import type {AnswerValue, Parameter} from '../../../src/domain/types.js'
 
 const PARAMS: Parameter[] = [

@@ -11,7 +11,8 @@ import {
   NotFoundError,
   UnsafePathError,
 } from '../../../src/domain/errors.js'
-import {loadTemplateDir, parseTemplate, writeTemplateDir} from '../../../src/domain/template.js'
+import {loadTemplateDir, parseTemplate} from '../../../src/domain/template.js'
+import {writeTemplateDir} from '../../../src/render/write.js'
 import type {TemplateFiles} from '../../../src/domain/types.js'
 
 const MANIFEST = `name: hello

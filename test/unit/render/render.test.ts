@@ -7,7 +7,7 @@ import {
   RenderLimitError,
   UnsafePathError,
 } from '../../../src/domain/errors.js'
-import {resolveAnswers} from '../../../src/domain/parameters.js'
+import {resolveAnswers} from '../../../src/render/answers.js'
 import {parseTemplate} from '../../../src/domain/template.js'
 import type {Answers, LoadedTemplate} from '../../../src/domain/types.js'
 import {answersFile, renderTemplate} from '../../../src/render/render.js'

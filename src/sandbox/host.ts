@@ -9,21 +9,7 @@
  */
 import type {Answers, LoadedTemplate} from '../domain/types.js'
 import type {QualityReport} from '../quality/types.js'
-import type {RenderLimits, RenderMeta} from './render.js'
-
-/**
- * The daemon's render pool unless configured otherwise (RENDER_WORKERS, RENDER_TIMEOUT_MS,
- * RENDER_MAX_HEAP_MB, RENDER_QUEUE, RENDER_QUEUE_WAIT_MS): two warm workers, a job stopped
- * after 10 s or 256 MiB of heap, up to 512 jobs waiting, none longer than 30 s, before
- * requests are turned away with 503.
- */
-export const DEFAULT_RENDER_POOL = Object.freeze({
-  workers: 2,
-  timeoutMs: 10_000,
-  maxHeapMb: 256,
-  maxQueue: 512,
-  maxWaitMs: 30_000,
-})
+import type {RenderLimits, RenderMeta} from '../render/render.js'
 
 /** Render a template for a project: resolve the answers, then render the files. */
 export interface InstantiateJob {
@@ -85,8 +71,8 @@ export interface RenderHost {
  */
 export async function runInstantiate(job: InstantiateJob): Promise<InstantiateOutput> {
   const [{resolveAnswers}, {renderTemplate}] = await Promise.all([
-    import('../domain/parameters.js'),
-    import('./render.js'),
+    import('../render/answers.js'),
+    import('../render/render.js'),
   ])
   const answers = await resolveAnswers(job.template.manifest.parameters, job.answers, {
     useDefaults: job.useDefaults,
@@ -117,7 +103,7 @@ export async function runScore(job: ScoreJob): Promise<QualityReport> {
  * ```
  */
 export async function runPack(job: PackJob): Promise<Uint8Array> {
-  const {packTarGz, packZip} = await import('../server/archive.js')
+  const {packTarGz, packZip} = await import('../archive/archive.js')
   return job.format === 'zip' ? packZip(job.files, job.root) : packTarGz(job.files, job.root)
 }
 

@@ -4,7 +4,7 @@
  * past its time limit. It loads the renderer and the quality checks once, says it is
  * ready, then runs one job per message.
  *
- * Loaded from dist/src/render/worker.js (tsc) or dist/bundle/render-worker.js (the
+ * Loaded from dist/src/sandbox/worker.js (tsc) or dist/bundle/render-worker.js (the
  * esbuild bundle the CLI and `maestro-tpl serve` run from); see defaultWorkerEntry().
  */
 import {parentPort} from 'node:worker_threads'
@@ -67,10 +67,10 @@ if (parentPort) {
   })
   // Warm: load what every job needs now, not on the first request.
   await Promise.all([
-    import('../domain/parameters.js'),
-    import('./render.js'),
+    import('../render/answers.js'),
+    import('../render/render.js'),
     import('../quality/score.js'),
-    import('../server/archive.js'),
+    import('../archive/archive.js'),
   ])
   send({type: 'ready'})
 }

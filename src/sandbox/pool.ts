@@ -10,13 +10,13 @@ import {join, sep} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {Worker} from 'node:worker_threads'
 
-import {problemToError} from '../client/errors.js'
-import {RenderLimitError, ServerBusyError} from '../domain/errors.js'
+import {RenderLimitError, ServerBusyError, errorFromCode} from '../domain/errors.js'
 import {packageRoot} from '../domain/package-root.js'
+import {ownRecord} from '../domain/records.js'
 import type {QualityReport} from '../quality/types.js'
-import {DEFAULT_RENDER_POOL} from './host.js'
+import {DEFAULT_RENDER_POOL} from '../config.js'
 import type {InstantiateJob, InstantiateOutput, JobKind, PackJob, RenderHost, ScoreJob} from './host.js'
-import type {RenderLimits} from './render.js'
+import type {RenderLimits} from '../render/render.js'
 import type {JobMessage, WorkerError, WorkerMessage} from './worker.js'
 
 export interface RenderPoolOptions {
@@ -72,7 +72,7 @@ interface Slot {
 
 /**
  * The worker module beside this code: dist/bundle/render-worker.js when running from the
- * esbuild bundle (`maestro-tpl serve`), else dist/src/render/worker.js (the tsc output,
+ * esbuild bundle (`maestro-tpl serve`), else dist/src/sandbox/worker.js (the tsc output,
  * which the library, vitest and the benchmarks use: Node 20 cannot start a worker from
  * TypeScript sources, so tests run against the build, which `npm test` makes first).
  *
@@ -86,7 +86,7 @@ export function defaultWorkerEntry(): string {
   const here = fileURLToPath(import.meta.url)
   return here.startsWith(join(dist, 'bundle') + sep)
     ? join(dist, 'bundle', 'render-worker.js')
-    : join(dist, 'src', 'render', 'worker.js')
+    : join(dist, 'src', 'sandbox', 'worker.js')
 }
 
 function positiveInteger(name: string, value: number): number {
@@ -399,17 +399,15 @@ export class RenderPool implements RenderHost {
   }
 }
 
-/** A job's error back in this thread: a domain error with its class, code and data (as the SDK rebuilds a problem). */
+/** A job's error back in this thread: a domain error with its class, code and data (as the SDK rebuilds a problem document). */
 function reviveError(error: WorkerError): Error {
   if (error.code !== undefined) {
-    return problemToError({
-      ...error.data,
-      type: '',
-      title: '',
-      status: error.status ?? 500,
-      detail: error.message,
-      code: error.code,
-    })
+    return errorFromCode(
+      error.code,
+      error.message,
+      error.status ?? 500,
+      Object.assign(ownRecord(), error.data),
+    )
   }
   const err = new Error(`render worker: ${error.message}`)
   if (error.stack) err.stack = `Error: render worker: ${error.stack}`

@@ -10,8 +10,8 @@ import {RenderLimitError, ServerBusyError} from '../../../src/domain/errors.js'
 import {parseTemplate} from '../../../src/domain/template.js'
 import {scaffoldTemplate} from '../../../src/domain/scaffold.js'
 import type {LoadedTemplate} from '../../../src/domain/types.js'
-import {RenderPool} from '../../../src/render/pool.js'
-import type {RenderPoolOptions} from '../../../src/render/pool.js'
+import {RenderPool} from '../../../src/sandbox/pool.js'
+import type {RenderPoolOptions} from '../../../src/sandbox/pool.js'
 
 const META = {template: 'demo', version: '0.1.0', commit: '0'.repeat(40)}
 const TIME_LIMIT_MS = 2000

@@ -1,5 +1,5 @@
 /**
- * The render pool with its real worker (dist/src/render/worker.js: Node 20 cannot start a
+ * The render pool with its real worker (dist/src/sandbox/worker.js: Node 20 cannot start a
  * worker thread from TypeScript, so these tests run against the build, which `npm test`
  * makes before running vitest).
  */
@@ -17,10 +17,10 @@ import {
 import {loadTemplateDir, parseTemplate} from '../../../src/domain/template.js'
 import {scaffoldTemplate} from '../../../src/domain/scaffold.js'
 import type {LoadedTemplate} from '../../../src/domain/types.js'
-import {IN_PROCESS} from '../../../src/render/host.js'
-import {RenderPool} from '../../../src/render/pool.js'
-import type {RenderPoolOptions} from '../../../src/render/pool.js'
-import {unpackTarGz} from '../../../src/server/archive.js'
+import {IN_PROCESS} from '../../../src/sandbox/host.js'
+import {RenderPool} from '../../../src/sandbox/pool.js'
+import type {RenderPoolOptions} from '../../../src/sandbox/pool.js'
+import {unpackTarGz} from '../../../src/archive/archive.js'
 
 const META = {template: 'demo', version: '0.1.0', commit: '0'.repeat(40)}
 const encoder = new TextEncoder()

@@ -3,9 +3,9 @@
  * template files inside them. The server (src/server) and the SDK (src/client) both
  * use this module, so a file map survives a round trip byte for byte.
  */
-import type {Answers, TemplateFiles, VersionInfo} from '../domain/types.js'
-import {ownRecord} from '../domain/records.js'
-import type {TemplateDetail} from '../registry/types.js'
+import type {Answers, TemplateFiles, VersionInfo} from './types.js'
+import {ownRecord} from './records.js'
+import type {TemplateDetail} from './registry.js'
 
 /** One file in a JSON body: text as `utf8`, anything else as `base64`. */
 export interface WireFile {

@@ -6,12 +6,12 @@
  */
 import {stringify} from 'yaml'
 
-import type {TemplateUpload} from '../client/wire.js'
-import {decodeFiles} from '../client/wire.js'
+import type {TemplateUpload} from '../domain/wire.js'
+import {decodeFiles} from '../domain/wire.js'
 import {LimitExceededError, UsageError} from '../domain/errors.js'
 import type {TemplateFiles} from '../domain/types.js'
 import {unpackTarGz} from './archive.js'
-import type {Limits} from './types.js'
+import type {Limits} from '../config.js'
 
 /**
  * The files of an upload body: a Buffer is a .tar.gz (the route accepted

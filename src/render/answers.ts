@@ -1,0 +1,112 @@
+/**
+ * Working out a template's answers: conditions and Liquid defaults are evaluated with the
+ * render engine, the schema checks are the domain's (src/domain/parameters.ts).
+ */
+import {MissingAnswersError, RenderError} from '../domain/errors.js'
+import {
+  assertValidAnswers,
+  coerceAnswers,
+  coerceValue,
+  isLiquidText,
+  isRequired,
+  refuseUnknownAnswers,
+  setOwn,
+} from '../domain/parameters.js'
+import {ownRecord, ownValue} from '../domain/records.js'
+import type {AnswerValue, Answers, Parameter} from '../domain/types.js'
+import {createLiquid, evalCondition, liquidErrorMessage} from './liquid.js'
+
+function manifestExpressionError(err: unknown, param: Parameter, key: 'when' | 'default'): RenderError {
+  return new RenderError(
+    `parameter ${param.name}: ${key} ${JSON.stringify(param[key])} failed: ${liquidErrorMessage(err)}`,
+    {file: 'manifest.yaml'},
+    err,
+  )
+}
+
+export interface ResolveOptions {
+  /** Use defaults without asking; with `ask`, only parameters without a default are asked. */
+  useDefaults?: boolean
+  /** Set to false to never call `ask` (e.g. `--no-interactive`); default: ask when `ask` is given. */
+  interactive?: boolean
+  /** Asks the user for one value; `suggested` is the rendered default. Only given on a terminal. */
+  ask?: (param: Parameter, suggested: AnswerValue | undefined) => Promise<AnswerValue>
+}
+
+/**
+ * Works out the answers for a template's parameters, in order, before anything is rendered.
+ *
+ * For each parameter: when its `when` condition is false it is skipped (and a provided
+ * answer for it dropped); a provided answer wins; otherwise the user is asked (only with
+ * `ask`; with `useDefaults`, only when there is no default); otherwise the default is used.
+ * A string default may be Liquid over earlier answers (`{{ project_name | snake_case }}`).
+ * Every required parameter left without a value is listed in one MissingAnswersError, and
+ * the result is validated as a whole (InvalidAnswersError names each wrong answer).
+ *
+ * @example
+ * ```ts
+ * const answers = await resolveAnswers(manifest.parameters, parseAssignments(['project_name=billing']))
+ * // {project_name: 'billing', package_name: 'billing', port: 8000, ...}
+ * ```
+ */
+export async function resolveAnswers(
+  params: Parameter[],
+  provided: Answers,
+  opts: ResolveOptions = {},
+): Promise<Answers> {
+  // Refuse typos before asking anything: a user should not answer five prompts to learn that.
+  refuseUnknownAnswers(params, provided)
+
+  const input = coerceAnswers(params, provided)
+  const ask = opts.interactive === false ? undefined : opts.ask
+  const liquid = createLiquid()
+  // Without a prototype: ajv's checks read `answers.constructor` too, and must find nothing there.
+  const result = ownRecord()
+  // What conditions and defaults see: earlier answers, and nil for parameters skipped or
+  // left empty, so `{% if pool_size %}` works but a misspelt name is still an error.
+  const scope = ownRecord()
+  const missing: string[] = []
+
+  for (const param of params) {
+    if (param.when !== undefined) {
+      let on: boolean
+      try {
+        on = await evalCondition(liquid, param.when, scope)
+      } catch (err) {
+        throw manifestExpressionError(err, param, 'when')
+      }
+      if (!on) {
+        setOwn(scope, param.name, null)
+        continue
+      }
+    }
+    let value: unknown = ownValue(input, param.name)
+    if (value === undefined) {
+      let suggested: unknown = param.default
+      if (isLiquidText(suggested) && param.type === 'string') {
+        try {
+          suggested = await liquid.parseAndRender(suggested, scope)
+        } catch (err) {
+          throw manifestExpressionError(err, param, 'default')
+        }
+      } else if (Array.isArray(suggested)) {
+        suggested = [...suggested]
+      }
+      const shouldAsk = ask !== undefined && !(opts.useDefaults === true && suggested !== undefined)
+      value = shouldAsk
+        ? coerceValue(param, await ask(param, suggested as AnswerValue | undefined))
+        : suggested
+    }
+    if (value === undefined) {
+      if (isRequired(param)) missing.push(param.name)
+      setOwn(scope, param.name, null)
+      continue
+    }
+    setOwn(result, param.name, value)
+    setOwn(scope, param.name, value)
+  }
+  if (missing.length > 0) throw new MissingAnswersError(missing)
+
+  assertValidAnswers(params, result)
+  return result as Answers
+}
