@@ -22,7 +22,12 @@ interface Pending<C> {
 }
 
 export interface WriteQueueOptions {
-  /** A batch takes no more writes once it has held the lock this long, ms. Default 1000. */
+  /**
+   * A batch takes no more writes once it has held the lock this long, ms. Default 3000:
+   * long enough that the per-batch costs (lock turn, catching up, the index transaction)
+   * are shared by many writes when each commit is slow (a machine short of CPU), short
+   * enough that another daemon waits a few seconds for its turn, far within the lock wait.
+   */
   maxHoldMs?: number
   /** Writes one batch runs at most. Default 1000. */
   maxBatch?: number
@@ -47,7 +52,7 @@ export class WriteQueue<C = void> {
   readonly #maxBatch: number
 
   constructor(options: WriteQueueOptions = {}) {
-    this.#maxHoldMs = options.maxHoldMs ?? 1000
+    this.#maxHoldMs = options.maxHoldMs ?? 3000
     this.#maxBatch = options.maxBatch ?? 1000
   }
 

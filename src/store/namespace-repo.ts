@@ -107,6 +107,8 @@ export class NamespaceRepo {
   readonly #trees = new Memo<readonly TreeEntry[]>(MEMO_ENTRIES)
   readonly #commits = new Memo<ParsedCommit>(MEMO_ENTRIES)
   #initialized = false
+  /** The last commit this handle wrote and moved `main` to. */
+  #lastCommit: {oid: string; tree: string; parents: string[]} | undefined
 
   /** Prefer {@link GitStore.repo}: it hands out one handle per namespace, sharing its memo. */
   constructor(namespace: string, root: string, lockOptions: LockOptions = {}) {
@@ -186,7 +188,14 @@ export class NamespaceRepo {
     // lock, and each asynchronous file step would wait its turn in the thread pool behind
     // every other request's I/O (hundreds of publishes writing their objects at once).
     const parent = readRefSync(this.dir, MAIN_REF) ?? (await this.head())
-    const parentCommit = parent === null ? null : await this.#readCommit(parent, cache)
+    // The commit this process wrote last is usually the parent (a batch's writes follow
+    // each other): its tree and parents are known without reading the object back.
+    const parentCommit =
+      parent === null
+        ? null
+        : this.#lastCommit?.oid === parent
+          ? this.#lastCommit
+          : await this.#readCommit(parent, cache)
     const rootTree = parentCommit?.tree ?? EMPTY_TREE
 
     const [category, name] = plan.target
@@ -263,6 +272,7 @@ export class NamespaceRepo {
     this.#writeLooseSync(commitObject.oid, commitObject.file)
     const commit = commitObject.oid
     await this.#advanceMain(parent, commit)
+    this.#lastCommit = {oid: commit, tree: root, parents: parent === null ? [] : [parent]}
     return {commit, tree: root, parent, blobs, templateTree, unchanged: false}
   }
 
