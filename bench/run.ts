@@ -55,7 +55,7 @@ function timeProcess(cmd: string, argv: string[], env: NodeJS.ProcessEnv, runs: 
     const started = performance.now()
     const result = spawnSync(cmd, argv, {env, stdio: ['ignore', 'ignore', 'pipe']})
     samples.push(performance.now() - started)
-    if (result.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} failed: ${result.stderr}`)
+    if (result.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} failed: ${result.stderr.toString()}`)
   }
   return samples
 }

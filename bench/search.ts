@@ -47,7 +47,7 @@ export interface BenchOptions {
    * Run on PostgreSQL instead: a server URL. The index is built in a schema of its own
    * (`maestro_bench_<pid>_<random>`), dropped afterwards unless `keep`.
    */
-  postgresUrl?: string
+  postgresUrl?: string | undefined
   /** Timed runs of each query (after warm-up). Default 200. */
   runs?: number
   /** Keep the database file afterwards. Default false. */

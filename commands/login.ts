@@ -37,7 +37,7 @@ export default class Login extends BaseCommand<typeof Login> {
     }
     const password = await this.readPassword(flags['password-stdin'])
     const [{TemplateClient}, {saveLogin, credentialsPath}] = await Promise.all([
-      import('../src/client/template-client.js'),
+      import('../src/client/index.js'),
       import('../src/cli/credentials.js'),
     ])
     const client = new TemplateClient({baseUrl: remote})

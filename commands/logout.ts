@@ -8,7 +8,7 @@ export default class Logout extends BaseCommand<typeof Logout> {
     const remote = this.flags.remote
     if (!remote) this.error('say which daemon to sign out of: --remote URL (or MAESTRO_REMOTE)', {exit: 2})
     const [{TemplateClient}, {removeLogin}] = await Promise.all([
-      import('../src/client/template-client.js'),
+      import('../src/client/index.js'),
       import('../src/cli/credentials.js'),
     ])
     const login = removeLogin(remote)

@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../src/cli/base-command.js'
-import type {TenantInfo} from '../../src/client/template-client.js'
+import type {TenantInfo} from '../../src/client/index.js'
 
 export default class TenantCreate extends BaseCommand<typeof TenantCreate> {
   static override description =

@@ -1,6 +1,6 @@
 import {BaseCommand} from '../../src/cli/base-command.js'
 import {printTenants} from '../../src/cli/accounts-output.js'
-import type {TenantInfo} from '../../src/client/template-client.js'
+import type {TenantInfo} from '../../src/client/index.js'
 
 export default class TenantList extends BaseCommand<typeof TenantList> {
   static override description = 'List tenants (every one for a platform admin, your own otherwise)'

@@ -27,7 +27,7 @@ export {RateLimiter} from './rate-limit.js'
 export interface AuthOptions {
   /** Omitted where no token is signed (the local CLI managing users). */
   secretKey?: string | undefined
-  scrypt?: ScryptParams
+  scrypt?: ScryptParams | undefined
 }
 
 /**
@@ -65,7 +65,7 @@ export function authService(db: Kysely<Database>, config: Config, opts: AuthOpti
 export async function openAuth(
   config: Config,
   opts: AuthOptions = {},
-): Promise<{auth: AuthService; close(): Promise<void>}> {
+): Promise<{auth: AuthService; close: () => Promise<void>}> {
   const db = createDb(indexDbConfig(config))
   try {
     await migrateToLatest(db)

@@ -23,45 +23,14 @@ import {
 import type {Role} from './policy.js'
 import {API_TOKEN_PREFIX, REFRESH_TOKEN_PREFIX, newOpaqueToken, tokenHash} from './secrets.js'
 import type {AuthStore} from './store.js'
+import type {ApiTokenInfo, CreatedApiToken, TokenPair, UserInfo} from '../domain/accounts.js'
+
+export type {ApiTokenInfo, CreatedApiToken, TokenPair, UserInfo} from '../domain/accounts.js'
 
 export const TENANT_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/
 /** Lowercase, so `Ana` and `ana` can never be two people. */
 export const USERNAME = /^[a-z0-9][a-z0-9._@-]{0,99}$/
 export const MIN_PASSWORD_LENGTH = 12
-
-/** What login and refresh answer. */
-export interface TokenPair {
-  access_token: string
-  token_type: 'Bearer'
-  /** Seconds the access token lives. */
-  expires_in: number
-  refresh_token: string
-  refresh_expires_in: number
-  username: string
-  tenant: string
-  role: Role
-}
-
-/** An API token as listed: everything but the secret. */
-export interface ApiTokenInfo {
-  id: string
-  name: string
-  tenant: string
-  role: Role
-  /** Who created it. */
-  username: string
-  /** The first characters of the secret (`mtp_AbCdEfGh`), to recognise it. */
-  prefix: string
-  created_at: string
-  expires_at: string | null
-  last_used_at: string | null
-  revoked_at: string | null
-}
-
-/** The one answer that shows the secret. */
-export interface CreatedApiToken extends ApiTokenInfo {
-  token: string
-}
 
 export interface AuthServiceOptions {
   secretKey: string
@@ -71,14 +40,6 @@ export interface AuthServiceOptions {
   refreshTtlSeconds?: number
   scrypt?: ScryptParams
   now?: () => Date
-}
-
-/** A user as the admin endpoints show it. */
-export interface UserInfo {
-  username: string
-  disabled: boolean
-  created_at: string
-  roles: {tenant: string; role: Role}[]
 }
 
 /** How often a used API token's `last_used_at` is written (ms): not on every request. */

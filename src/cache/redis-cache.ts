@@ -35,7 +35,7 @@ import type {RedisConnection} from './redis-connection.js'
 export interface RedisCacheOptions {
   url: string
   /** Prefix of every key (default `maestro:`); tests use one of their own. */
-  prefix?: string
+  prefix?: string | undefined
   ttlMs?: number
   logger?: Logger | undefined
 }

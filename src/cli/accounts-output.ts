@@ -1,5 +1,5 @@
 import type {ApiTokenInfo, UserInfo} from '../auth/service.js'
-import type {TenantInfo} from '../client/template-client.js'
+import type {TenantInfo} from '../client/index.js'
 import {table} from '../ui/table.js'
 
 /** Human renderings of tenants, users and API tokens. */

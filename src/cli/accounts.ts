@@ -6,7 +6,7 @@
 import type {Role} from '../auth/policy.js'
 import {OWNER_TENANT} from '../auth/policy.js'
 import type {UserInfo} from '../auth/service.js'
-import type {TemplateClient, TenantInfo} from '../client/template-client.js'
+import type {TemplateClient, TenantInfo} from '../client/index.js'
 import type {Config} from '../config.js'
 import type {RequestContext} from '../registry/types.js'
 

@@ -1,6 +1,6 @@
 import {Command, Errors, Flags, type Interfaces} from '@oclif/core'
 
-import type {TemplateClient} from '../client/template-client.js'
+import type {TemplateClient} from '../client/index.js'
 import type {Config} from '../config.js'
 import type {Accounts} from './accounts.js'
 import {UsageError, isMaestroError} from '../domain/errors.js'
@@ -101,7 +101,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     const remote = (this.flags as {remote?: string}).remote
     let registry: Registry
     if (remote) {
-      const {RemoteRegistry} = await import('../client/remote-registry.js')
+      const {RemoteRegistry} = await import('../client/index.js')
       registry = new RemoteRegistry({url: remote, token: await this.bearerToken(remote)})
     } else {
       const {openLocalRegistry} = await import('../registry/local-registry.js')
@@ -157,7 +157,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected async bearerToken(remote: string): Promise<string | undefined> {
     const [{bearerToken}, {TemplateClient}] = await Promise.all([
       import('./credentials.js'),
-      import('../client/template-client.js'),
+      import('../client/index.js'),
     ])
     return bearerToken(remote, async (refreshToken) => {
       const client = new TemplateClient({baseUrl: remote})
@@ -174,7 +174,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     const remote = (this.flags as {remote?: string}).remote
     if (!remote)
       throw new UsageError('this command talks to a daemon: give --remote URL (or set MAESTRO_REMOTE)')
-    const {TemplateClient} = await import('../client/template-client.js')
+    const {TemplateClient} = await import('../client/index.js')
     const client = new TemplateClient({baseUrl: remote, token: await this.bearerToken(remote)})
     this.#clients.push(client)
     return client

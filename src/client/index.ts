@@ -1,5 +1,7 @@
 /**
- * The SDK: a typed client of the daemon's REST API, and the Registry interface over it.
+ * The SDK as this package uses it: the CLI's remote mode (RemoteRegistry), the mirror
+ * and `maestro-tpl` as a library all take it from the @maestro-tpl/client workspace
+ * package (packages/client), the same code its own tarball ships.
  *
  * @example
  * ```ts
@@ -7,17 +9,24 @@
  * const client = new TemplateClient({baseUrl: 'http://localhost:8005'})
  * ```
  */
-export {TemplateClient} from './template-client.js'
+export {
+  TemplateClient,
+  RemoteRegistry,
+  RemoteProtocolError,
+  RemoteUnavailableError,
+  problemToError,
+} from '../../packages/client/src/index.js'
 export type {
+  ApiTokenInfo,
   ArchiveOptions,
   ArchiveResult,
   ClientInstantiateOptions,
+  CreatedApiToken,
   TemplateClientOptions,
   TemplateSource,
   TenantInfo,
-} from './template-client.js'
-export type {ApiTokenInfo, CreatedApiToken, TokenPair, UserInfo} from '../auth/service.js'
-export {RemoteRegistry} from './remote-registry.js'
-export {RemoteProtocolError, RemoteUnavailableError, problemToError} from './errors.js'
+  TokenPair,
+  UserInfo,
+} from '../../packages/client/src/index.js'
 export {decodeFiles, encodeFiles} from '../domain/wire.js'
 export type * from '../domain/wire.js'

@@ -35,7 +35,7 @@ export interface DbConfig {
    * `postgres://…` (or `postgresql://…`) for PostgreSQL; `sqlite:/path/file.db`, a plain
    * path, or `:memory:` for SQLite. Unset: SQLite at `~/.maestro/index.db`.
    */
-  readonly url?: string
+  readonly url?: string | undefined
   /** PostgreSQL connection pool; ignored by SQLite. Unset fields take `DEFAULT_POOL`. */
   readonly pool?: PoolConfig
 }

@@ -69,14 +69,11 @@ export class DatabaseProbe {
       this.#asking = asking
     }
     const asking = this.#asking
-    const answered = await within(
+    let timer: NodeJS.Timeout | undefined
+    const answered = await Promise.race([
       asking.answer.then(() => true),
-      timeoutMs,
-      () => null,
-    ).catch((err: unknown) => {
-      if (err === null) return false
-      throw err
-    })
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
+    ]).finally(() => clearTimeout(timer))
     if (answered) return {state: 'up'}
     const silentMs = Date.now() - asking.since
     if (silentMs >= SILENT_FOR_DOWN_MS) {
@@ -131,7 +128,7 @@ export class DatabaseProbe {
 }
 
 /** `promise`, or a rejection with `late()` after `ms`. */
-function within<T>(promise: Promise<T>, ms: number, late: () => unknown): Promise<T> {
+function within<T>(promise: Promise<T>, ms: number, late: () => Error): Promise<T> {
   let timer: NodeJS.Timeout | undefined
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(late()), ms)

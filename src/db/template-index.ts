@@ -68,7 +68,7 @@ export interface RecordVersionInput {
   createdAt: string | Date
   /** Every file of the template folder by POSIX path, with its git blob id. */
   files: ReadonlyMap<string, {readonly oid: string; readonly content: Uint8Array}>
-  qualityScore?: number | null
+  qualityScore?: number | null | undefined
   qualityReport?: unknown
   /**
    * The commit to record as the namespace head (default `commit`). A replay that met a
@@ -80,7 +80,7 @@ export interface RecordVersionInput {
    * parent). Another head means another writer got in between (a lost lock), and the
    * transaction is refused with {@link IndexHeadMovedError}. Left out, not checked.
    */
-  expectedHead?: string | null
+  expectedHead?: string | null | undefined
 }
 
 /** The index's namespace head is not the one the writer planned on: a writer got in between. */
@@ -103,6 +103,16 @@ export interface RecordVersionResult {
   versionId: string
   /** created: new template; updated: new version; unchanged: this version was already indexed with the same files. */
   status: 'created' | 'updated' | 'unchanged'
+}
+
+/** A template as the registry-wide quality report sees it (see `TemplateIndex.qualityRows`). */
+export interface QualityRow {
+  name: string
+  namespace: Namespace
+  category: string
+  score: number | null
+  /** The stored report of the latest version when the template fails the minimum; else null. */
+  report: unknown
 }
 
 export interface NamespaceRecord {
@@ -289,14 +299,74 @@ export class TemplateIndex {
    * ```
    */
   async listVersions(namespaces: readonly Namespace[], templateId: string): Promise<VersionRecord[]> {
-    if (namespaces.length === 0) return []
-    const rows = await this.#db
+    return (await this.versionPage(namespaces, templateId, {offset: 0, limit: Number.POSITIVE_INFINITY}))
+      .items
+  }
+
+  /**
+   * One page of a template's versions, newest (highest semver) first, and how many there
+   * are. Semver order is not an order SQL knows: the version numbers alone are read and
+   * ordered here, then only the page's rows are read.
+   *
+   * @example
+   * ```ts
+   * const {items, total} = await index.versionPage(['public'], tpl.id, {offset: 0, limit: 20})
+   * ```
+   */
+  async versionPage(
+    namespaces: readonly Namespace[],
+    templateId: string,
+    page: {offset: number; limit: number},
+  ): Promise<{items: VersionRecord[]; total: number}> {
+    if (namespaces.length === 0) return {items: [], total: 0}
+    const numbers = await this.#db
       .selectFrom('template_versions')
-      .select(VERSION_COLUMNS)
+      .select(['id', 'version'])
       .where('template_id', '=', templateId)
       .where('namespace', 'in', namespaces)
       .execute()
-    return rows.map(toVersionRecord).sort((a, b) => semver.rcompare(a.version, b.version))
+    const ids = numbers
+      .sort((a, b) => semver.rcompare(a.version, b.version))
+      .slice(page.offset, page.offset + page.limit)
+      .map((row) => row.id)
+    if (ids.length === 0) return {items: [], total: numbers.length}
+    const rows = await this.#db
+      .selectFrom('template_versions')
+      .select(VERSION_COLUMNS)
+      .where('id', 'in', ids)
+      .execute()
+    const byId = new Map(rows.map((row) => [row.id, toVersionRecord(row)]))
+    return {items: ids.flatMap((id) => byId.get(id) ?? []), total: numbers.length}
+  }
+
+  /**
+   * What the registry-wide quality report needs of every template of `namespaces`, in one
+   * query: name, namespace, category and score, and, for a template scoring below
+   * `minScore`, the quality report stored with its latest version (null otherwise).
+   *
+   * @example
+   * ```ts
+   * const rows = await index.qualityRows(['acme', 'public'], 70)
+   * rows.filter((r) => r.report !== null) // the failing templates, with their reports
+   * ```
+   */
+  async qualityRows(namespaces: readonly Namespace[], minScore: number): Promise<QualityRow[]> {
+    if (namespaces.length === 0) return []
+    const rows = await this.#db
+      .selectFrom('templates as t')
+      .leftJoin('template_versions as v', (join) =>
+        join.onRef('v.id', '=', 't.latest_version_id').on('t.quality_score', '<', minScore),
+      )
+      .select(['t.name', 't.namespace', 't.category', 't.quality_score', 'v.quality_report'])
+      .where('t.namespace', 'in', namespaces)
+      .execute()
+    return rows.map((row) => ({
+      name: row.name,
+      namespace: row.namespace,
+      category: row.category,
+      score: row.quality_score === null ? null : Number(row.quality_score),
+      report: row.quality_report === null ? null : (JSON.parse(row.quality_report) as unknown),
+    }))
   }
 
   /**
@@ -573,10 +643,11 @@ export class TemplateIndex {
           await db
             .deleteFrom('blobs')
             .where('oid', 'in', batch)
-            .where(({not, exists, selectFrom}) =>
-              not(
-                exists(
-                  selectFrom('version_files')
+            .where((eb) =>
+              eb.not(
+                eb.exists(
+                  eb
+                    .selectFrom('version_files')
                     .select('version_files.oid')
                     .whereRef('version_files.oid', '=', 'blobs.oid'),
                 ),
@@ -726,10 +797,11 @@ export class TemplateIndex {
   async collectGarbage(): Promise<number> {
     const result = await this.#db
       .deleteFrom('blobs')
-      .where(({not, exists, selectFrom}) =>
-        not(
-          exists(
-            selectFrom('version_files')
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('version_files')
               .select('version_files.oid')
               .whereRef('version_files.oid', '=', 'blobs.oid'),
           ),

@@ -270,7 +270,7 @@ const BUILDERS: Record<string, (d: Record<string, unknown>) => MaestroError> = {
   [MissingAnswersError.code]: (d) =>
     new MissingAnswersError(Array.isArray(d.missing) ? (d.missing as string[]) : []),
   [UnsafePathError.code]: (d) => new UnsafePathError(text(d.path), text(d.reason)),
-  [RenderError.code]: (d) => new RenderError('', d as {file?: string; line?: number; column?: number}),
+  [RenderError.code]: (d) => new RenderError('', d),
   [InvalidVersionError.code]: (d) => new InvalidVersionError(text(d.version)),
   [VersionConflictError.code]: (d) => new VersionConflictError(text(d.name), text(d.version)),
   [DestinationNotEmptyError.code]: (d) => new DestinationNotEmptyError(text(d.dest)),

@@ -42,7 +42,9 @@ let validator: ValidateFunction | undefined
  */
 function manifestValidator(): ValidateFunction {
   if (validator) return validator
-  const schema = JSON.parse(readFileSync(join(packageRoot(), 'schemas', 'manifest.schema.json'), 'utf8'))
+  const schema = JSON.parse(
+    readFileSync(join(packageRoot(), 'schemas', 'manifest.schema.json'), 'utf8'),
+  ) as Record<string, unknown>
   // validateSchema off: checking our own fixed schema against the meta-schema would
   // triple the compile time on every cold start; a unit test checks it once instead.
   validator = new Ajv2020({
@@ -123,7 +125,7 @@ function valueAt(data: unknown, pointer: string): unknown {
  * is reported at its parent map). With `key`, the key node of that entry in the map.
  */
 function nodeAt(doc: Document, pointer: string, key?: string): Node | null {
-  let node = doc.contents as Node | null
+  let node = doc.contents
   const segments = pointerSegments(pointer)
   if (key !== undefined) segments.push(key)
   for (const [i, seg] of segments.entries()) {

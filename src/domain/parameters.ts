@@ -212,7 +212,9 @@ export function coerceValue(param: Parameter, value: unknown): unknown {
           .map((v) => v.trim())
           .filter((v) => v !== '')
       if (Array.isArray(value))
-        return value.map((v) => (typeof v === 'number' || typeof v === 'boolean' ? String(v) : v))
+        return (value as unknown[]).map((v) =>
+          typeof v === 'number' || typeof v === 'boolean' ? String(v) : v,
+        )
       return value
   }
 }

@@ -59,7 +59,7 @@ export interface RegistryQualityRow {
   category: string
   score: number | null
   /** The check that lost the largest share of its weight (see `weakestCheck`). */
-  weakest?: {id: string; points: number; weight: number}
+  weakest?: {id: string; points: number; weight: number} | undefined
 }
 
 export interface FailingTemplate {

@@ -89,6 +89,16 @@ export interface PublishInput {
   namespace?: Namespace
 }
 
+/** A new version of an existing template (see `Registry.update`). */
+export interface UpdateInput {
+  /** The new version: its manifest must name the template being updated. */
+  template: LoadedTemplate
+  /** Commit message; defaults to `update NAME@VERSION`. */
+  message?: string
+  /** Where the new version goes; default the namespace the template was found in. */
+  namespace?: Namespace
+}
+
 export interface PublishResult {
   template: TemplateSummary
   commit: string
@@ -139,6 +149,11 @@ export interface Registry {
   getFiles(ref: string): Promise<LoadedTemplate & {detail: TemplateDetail}>
   versions(ref: string): Promise<VersionInfo[]>
   publish(input: PublishInput): Promise<PublishResult>
+  /**
+   * Publishes a new version of the existing template `ref` (no version in it). The
+   * manifest must name that template: a template is never renamed by an update.
+   */
+  update(ref: string, input: UpdateInput): Promise<PublishResult>
   delete(ref: string): Promise<DeleteResult>
   /** Render `ref` with answers; answers are validated before anything is rendered. */
   instantiate(ref: string, options?: InstantiateOptions): Promise<RenderedProject>

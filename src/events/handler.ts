@@ -21,7 +21,9 @@
  */
 import type {Logger} from 'pino'
 
+import {ForbiddenError} from '../auth/errors.js'
 import {OWNER_TENANT, RESERVED_TENANTS} from '../auth/policy.js'
+import {formatRef, parseRef} from '../domain/ref.js'
 import type {WireFiles} from '../domain/wire.js'
 import {MaestroError, UsageError, isMaestroError} from '../domain/errors.js'
 import {ownRecord} from '../domain/records.js'
@@ -47,9 +49,9 @@ export interface TenantRegistries {
  */
 async function assertWritableTenant(registries: TenantRegistries, tenant: string): Promise<void> {
   if (RESERVED_TENANTS.includes(tenant))
-    throw new MaestroError(
+    throw new ForbiddenError(
       `tenant_id ${JSON.stringify(tenant)} is reserved (${tenant === OWNER_TENANT ? "the store owner's namespace" : 'the public catalog'}): the request stream never writes to it`,
-      {code: 'FORBIDDEN', status: 403, data: {tenant}},
+      {tenant},
     )
   if (!(await registries.isRegisteredTenant(tenant)))
     throw new MaestroError(
@@ -91,20 +93,22 @@ export async function executeRequest(
         import('../archive/upload.js'),
       ])
       const template = parseTemplate(uploadedFiles(uploadOf(params), limits), `request ${request.request_id}`)
-      const name = request.template_id.split('@')[0]!.split('/').pop()!
+      const message = typeof params.message === 'string' && params.message !== '' ? params.message : undefined
+      const ref = parseRef(request.template_id)
       if (request.operation === 'update') {
-        const existing = await registry.get(request.template_id.split('@')[0]!)
-        if (existing.name !== template.manifest.name) {
-          throw new UsageError(
-            `the manifest names ${JSON.stringify(template.manifest.name)} but template_id names ${JSON.stringify(existing.name)}; a template cannot be renamed`,
-          )
-        }
-      } else if (template.manifest.name !== name) {
+        // The version a template_id may carry is not the one being published.
+        const {spec: _version, ...unversioned} = ref
+        return registry.update(formatRef(unversioned), {
+          template,
+          namespace: request.tenant_id,
+          ...(message ? {message} : {}),
+        })
+      }
+      if (template.manifest.name !== ref.name) {
         throw new UsageError(
           `the manifest names ${JSON.stringify(template.manifest.name)} but template_id is ${JSON.stringify(request.template_id)}`,
         )
       }
-      const message = typeof params.message === 'string' && params.message !== '' ? params.message : undefined
       return registry.publish({template, namespace: request.tenant_id, ...(message ? {message} : {})})
     }
     case 'delete':

@@ -49,7 +49,7 @@ function parseEntries(raw: unknown): StreamEntry[] {
   for (const item of raw) {
     if (!Array.isArray(item) || item.length === 0) continue
     const id = String(item[0])
-    const flat = item[1]
+    const flat: unknown = item[1]
     if (!Array.isArray(flat)) {
       out.push({id, fields: null})
       continue
@@ -229,7 +229,7 @@ export class RedisStreamsBus implements EventBus {
     const previous = await this.#call((c) =>
       c.set(key, value, {condition: 'NX', GET: true, expiration: {type: 'PX', value: ttlMs}}),
     )
-    return (previous as string | null) ?? null
+    return previous ?? null
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {

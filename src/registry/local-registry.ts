@@ -5,6 +5,7 @@ import type {Kysely} from 'kysely'
 
 import {createHash} from 'node:crypto'
 
+import {ForbiddenError} from '../auth/errors.js'
 import {isPlatformAdmin} from '../auth/policy.js'
 import type {AuthDatabase} from '../auth/schema.js'
 import type {Cache} from '../cache/cache.js'
@@ -29,6 +30,7 @@ import {
 } from '../domain/errors.js'
 import type {LoadedTemplate, Namespace, TemplateFiles, VersionInfo} from '../domain/types.js'
 import {PUBLIC_NAMESPACE} from '../domain/types.js'
+import type {VersionList} from '../domain/wire.js'
 import {IN_PROCESS, type RenderHost} from '../sandbox/host.js'
 import {GitStore, type NamespaceRepo} from '../store/index.js'
 import {blobId} from '../store/objects.js'
@@ -41,7 +43,7 @@ import {EventPublisher} from '../events/usage.js'
 import {IndexWatch} from './index-watch.js'
 import {IndexConflictError, StoreMismatchError, type IndexProblem} from './index-errors.js'
 import {PendingIndexWrites} from './pending-index.js'
-import {parseRef, type TemplateRef} from './ref.js'
+import {parseRef, type TemplateRef} from '../domain/ref.js'
 import {WriteQueue} from './write-queue.js'
 import {recordPhase, timed} from './write-phases.js'
 import type {
@@ -57,6 +59,7 @@ import type {
   SearchQuery,
   SearchResult,
   TemplateDetail,
+  UpdateInput,
 } from './types.js'
 
 export type {ImportProgress}
@@ -302,27 +305,12 @@ export class LocalRegistry implements Registry {
   async qualityReport(opts: {minScore?: number} = {}): Promise<RegistryQualityReport> {
     const {buildRegistryReport, weakestCheck} = await import('../quality/index.js')
     const minScore = opts.minScore ?? this.#config.minTemplateQualityScore
-    const rows: RegistryQualityRow[] = []
-    for (let offset = 0; ; offset += 100) {
-      const page = await this.#index.search(this.#readable, {limit: 100, offset})
-      for (const t of page.items) {
-        const row: RegistryQualityRow = {
-          name: t.name,
-          namespace: t.namespace,
-          category: t.category,
-          score: t.quality_score,
-        }
-        if (t.quality_score !== null && t.quality_score < minScore) {
-          const version = await this.#index.resolveVersion([t.namespace], t.id, t.version)
-          const weakest = version.quality_report
-            ? weakestCheck(version.quality_report as QualityReport)
-            : undefined
-          if (weakest) row.weakest = weakest
-        }
-        rows.push(row)
-      }
-      if (page.items.length < 100) break
-    }
+    const rows = (await this.#index.qualityRows(this.#readable, minScore)).map(({report, ...template}) => {
+      const row: RegistryQualityRow = template
+      const weakest = report ? weakestCheck(report as QualityReport) : undefined
+      if (weakest) row.weakest = weakest
+      return row
+    })
     return buildRegistryReport(rows, minScore)
   }
 
@@ -373,16 +361,13 @@ export class LocalRegistry implements Registry {
   #writable(namespace: Namespace): Namespace {
     // Platform admins only (admins of the public tenant, or the store owner): see src/auth/policy.ts.
     if (namespace === PUBLIC_NAMESPACE && !isPlatformAdmin(this.#context)) {
-      throw new MaestroError('only platform admins may change the public catalog', {
-        code: 'FORBIDDEN',
-        status: 403,
-      })
+      throw new ForbiddenError('only platform admins may change the public catalog')
     }
     if (namespace !== PUBLIC_NAMESPACE && namespace !== this.#context.tenant) {
-      throw new MaestroError(`you cannot write to namespace ${namespace}`, {code: 'FORBIDDEN', status: 403})
+      throw new ForbiddenError(`you cannot write to namespace ${namespace}`)
     }
     if (this.#context.role === 'viewer') {
-      throw new MaestroError('viewers cannot change templates', {code: 'FORBIDDEN', status: 403})
+      throw new ForbiddenError('viewers cannot change templates')
     }
     return namespace
   }
@@ -421,8 +406,8 @@ export class LocalRegistry implements Registry {
     return `${this.#context.tenant}:${kind}:${digest}`
   }
 
-  async #locate(ref: string): Promise<{ref: TemplateRef; template: TemplateRow; version: VersionRow}> {
-    const parsed = parseRef(ref)
+  /** The template `parsed` names among the readable namespaces (`ref` as the caller wrote it, for the message). */
+  async #template(parsed: TemplateRef, ref: string): Promise<TemplateRow> {
     const namespaces = parsed.namespace
       ? this.#readable.filter((n) => n === parsed.namespace)
       : this.#readable
@@ -432,7 +417,13 @@ export class LocalRegistry implements Registry {
     if (!template) {
       throw new NotFoundError('template', ref, 'Search with `maestro-tpl search` to see what is available')
     }
-    const version = await this.#index.resolveVersion(namespaces, template.id, parsed.spec)
+    return template
+  }
+
+  async #locate(ref: string): Promise<{ref: TemplateRef; template: TemplateRow; version: VersionRow}> {
+    const parsed = parseRef(ref)
+    const template = await this.#template(parsed, ref)
+    const version = await this.#index.resolveVersion([template.namespace], template.id, parsed.spec)
     return {ref: parsed, template, version}
   }
 
@@ -474,17 +465,72 @@ export class LocalRegistry implements Registry {
   }
 
   async versions(ref: string): Promise<VersionInfo[]> {
-    return this.#cached('versions', ref, async () => {
-      const {template} = await this.#locate(ref.split('@')[0]!)
-      const rows = await this.#index.listVersions([template.namespace], template.id)
-      return rows.map((v) => ({
-        version: v.version,
-        commit: v.commit,
-        created_at: v.created_at,
-        message: v.message,
-        author: v.author,
-        quality_score: v.quality_score,
-      }))
+    return (await this.#versionList(ref, {offset: 0, limit: Number.POSITIVE_INFINITY})).items
+  }
+
+  /**
+   * One page of the versions of the template `ref` names (a version in `ref` is ignored),
+   * newest first, paged in the index. Listing a template's versions counts as a use of it.
+   *
+   * @example
+   * ```ts
+   * const {items, total} = await registry.versionPage('fastapi-service', {offset: 0, limit: 20})
+   * ```
+   */
+  async versionPage(ref: string, page: {offset: number; limit: number}): Promise<VersionList> {
+    const {id, ...list} = await this.#versionList(ref, page)
+    this.#used({id, namespace: list.namespace}, 'get')
+    return list
+  }
+
+  #versionList(ref: string, page: {offset: number; limit: number}): Promise<VersionList & {id: string}> {
+    return this.#cached('versions', `${page.offset}:${page.limit}:${ref}`, async () => {
+      const template = await this.#template({...parseRef(ref), spec: undefined}, ref)
+      const {items, total} = await this.#index.versionPage([template.namespace], template.id, page)
+      return {
+        id: template.id,
+        name: template.name,
+        namespace: template.namespace,
+        items: items.map((v) => ({
+          version: v.version,
+          commit: v.commit,
+          created_at: v.created_at,
+          message: v.message,
+          author: v.author,
+          quality_score: v.quality_score,
+        })),
+        total,
+        limit: page.limit,
+        offset: page.offset,
+      }
+    })
+  }
+
+  /**
+   * Publishes a new version of the existing template `ref`. The rule of every front end
+   * (PUT /templates/{id}, the request stream's `update`, the SDK) lives here: no version in
+   * the reference, and the manifest names the template found (a template is never renamed).
+   *
+   * @example
+   * ```ts
+   * await registry.update('fastapi-service', {template: await loadTemplateDir('./fastapi-service')})
+   * ```
+   */
+  async update(ref: string, input: UpdateInput): Promise<PublishResult> {
+    if (parseRef(ref).spec !== undefined)
+      throw new UsageError('update publishes a new version; leave @version out of the reference', {ref})
+    const existing = await this.get(ref)
+    const named = input.template.manifest.name
+    if (named !== existing.name) {
+      throw new UsageError(
+        `the manifest names ${JSON.stringify(named)} but ${JSON.stringify(ref)} is ${JSON.stringify(existing.name)}; a template cannot be renamed`,
+        {expected: existing.name, got: named},
+      )
+    }
+    return this.publish({
+      template: input.template,
+      namespace: input.namespace ?? existing.namespace,
+      ...(input.message ? {message: input.message} : {}),
     })
   }
 

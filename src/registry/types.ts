@@ -17,4 +17,5 @@ export type {
   SearchSort,
   TemplateDetail,
   TemplateFileEntry,
+  UpdateInput,
 } from '../domain/registry.js'

@@ -69,7 +69,7 @@ export class WriteQueue<C = void> {
     return new Promise<T>((resolve, reject) => {
       let queue = this.#pending.get(key)
       if (!queue) this.#pending.set(key, (queue = []))
-      queue.push({work, resolve: resolve as (value: unknown) => void, reject, enqueuedAt: performance.now()})
+      queue.push({work, resolve, reject, enqueuedAt: performance.now()})
       if (!this.#draining.has(key)) {
         const drain = this.#drain(key, hold)
         this.#drains.add(drain)

@@ -90,7 +90,7 @@ export async function resolveAnswers(
           throw manifestExpressionError(err, param, 'default')
         }
       } else if (Array.isArray(suggested)) {
-        suggested = [...suggested]
+        suggested = [...(suggested as unknown[])]
       }
       const shouldAsk = ask !== undefined && !(opts.useDefaults === true && suggested !== undefined)
       value = shouldAsk

@@ -55,6 +55,8 @@ function memoryFs(files: ReadonlyMap<string, string>): FS {
 
 /** Splits identifiers and phrases into words: `myHTTPServer`, `my-http server` → my, HTTP, Server. */
 function words(value: unknown): string[] {
+  // Any Liquid value: an object reads as JavaScript prints it, as in the rendered output.
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string
   return String(value ?? '')
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')

@@ -65,7 +65,7 @@ interface QueuedJob {
 interface Slot {
   worker: Worker
   ready: boolean
-  running?: {job: QueuedJob; timer: NodeJS.Timeout}
+  running?: {job: QueuedJob; timer: NodeJS.Timeout} | undefined
   /** Set when the worker is being stopped (a limit) or has failed: the error its job gets. */
   failure?: Error
 }

@@ -170,7 +170,7 @@ export class Metrics {
             const value = counts ? pick(counts) : null
             if (value === null) continue
             if (this instanceof Counter) this.inc({stream}, value)
-            else (this as Gauge<'stream'>).set({stream}, value)
+            else this.set({stream}, value)
           }
         },
       })
@@ -212,7 +212,7 @@ export class Metrics {
           this.reset()
           if (!publisher) return
           if (this instanceof Counter) this.inc(pick(publisher))
-          else (this as Gauge).set(pick(publisher))
+          else this.set(pick(publisher))
         },
       })
     publisherMetric(
@@ -255,7 +255,7 @@ export class Metrics {
           this.reset()
           for (const [phase, figures] of Object.entries(writePhaseFigures().phases)) {
             if (this instanceof Counter) this.inc({phase}, pick(figures))
-            else (this as Gauge<'phase'>).set({phase}, pick(figures))
+            else this.set({phase}, pick(figures))
           }
         },
       })
@@ -290,7 +290,7 @@ export class Metrics {
         collect() {
           this.reset()
           if (this instanceof Counter) this.inc(pick(writePhaseFigures().batches))
-          else (this as Gauge).set(pick(writePhaseFigures().batches))
+          else this.set(pick(writePhaseFigures().batches))
         },
       })
     batchMetric(

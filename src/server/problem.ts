@@ -174,6 +174,8 @@ export function failureReason(err: unknown): string {
     const kind = err.name !== 'Error' ? err.name : err.constructor?.name || 'Error'
     return typeof code === 'string' ? `${kind} ${code}` : `${kind} (no message)`
   }
+  // Whatever was thrown that is not an Error: print it as JavaScript does.
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string
   const text = String(err ?? '').trim()
   return text || 'unknown failure'
 }

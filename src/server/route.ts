@@ -209,7 +209,7 @@ export function mountRoutes(
         deps,
         params: params ? params({...req.params}) : {},
         query: query({...(req.query as object)}),
-        body: body && !Buffer.isBuffer(req.body) ? body(req.body ?? {}) : req.body,
+        body: (body && !Buffer.isBuffer(req.body) ? body((req.body as unknown) ?? {}) : req.body) as unknown,
         get registry() {
           return deps.registryFor(req)
         },

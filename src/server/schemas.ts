@@ -82,9 +82,8 @@ function manifestComponents(): Record<string, JsonSchema> {
     mapRefs(node, (to) =>
       to.startsWith('#/$defs/') ? `#/components/schemas/${componentName(to.slice('#/$defs/'.length))}` : to,
     )
-  const components: Record<string, JsonSchema> = {Manifest: rewrite(manifest) as JsonSchema}
-  for (const [name, def] of Object.entries($defs ?? {}))
-    components[componentName(name)] = rewrite(def) as JsonSchema
+  const components: Record<string, JsonSchema> = {Manifest: rewrite(manifest)}
+  for (const [name, def] of Object.entries($defs ?? {})) components[componentName(name)] = rewrite(def)
   return components
 }
 

@@ -12,6 +12,7 @@ import type {RateLimiter} from '../auth/rate-limit.js'
 import type {CacheStats} from '../cache/cache.js'
 import type {ProbeAnswer} from '../db/probe.js'
 import type {Config, Limits} from '../config.js'
+import type {VersionList} from '../domain/wire.js'
 import type {Registry, RequestContext} from '../registry/types.js'
 import type {IndexProblem} from '../registry/index-errors.js'
 import type {RenderHost} from '../sandbox/host.js'
@@ -66,6 +67,8 @@ export interface DaemonRegistry extends Registry {
    * (SQLite); rejects when the database is down (refused, failing, or silent for 10 s).
    */
   probeDatabase(timeoutMs: number): Promise<ProbeAnswer | null>
+  /** One page of a template's versions, newest first (GET /templates/{id}/versions). */
+  versionPage(ref: string, page: {offset: number; limit: number}): Promise<VersionList>
 }
 
 /**

@@ -24,7 +24,7 @@ import {join} from 'node:path'
 
 import semver from 'semver'
 
-import {TemplateClient} from '../client/template-client.js'
+import {TemplateClient} from '../client/index.js'
 import type {Config} from '../config.js'
 import {contentHash} from '../db/content.js'
 import {NotFoundError, UsageError} from '../domain/errors.js'

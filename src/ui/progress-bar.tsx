@@ -12,7 +12,7 @@ export function ProgressBar(props: {
   label: string
   done: number
   total: number
-  detail?: string
+  detail?: string | undefined
   width?: number
 }) {
   const width = props.width ?? 30

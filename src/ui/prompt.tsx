@@ -114,7 +114,7 @@ export function SelectPrompt({param, suggested, onSubmit}: PromptProps) {
     <Box flexDirection="column">
       <Label param={param} />
       {choices.map((choice, i) => (
-        <Text key={choice} color={i === cursor ? 'cyan' : undefined}>
+        <Text key={choice} {...(i === cursor ? {color: 'cyan'} : {})}>
           {i === cursor ? '❯ ' : '  '}
           {choice}
         </Text>
@@ -154,7 +154,7 @@ export function MultiSelectPrompt({param, suggested, onSubmit}: PromptProps) {
         <Text dimColor> (space to toggle, enter to confirm)</Text>
       </Box>
       {choices.map((choice, i) => (
-        <Text key={choice} color={i === cursor ? 'cyan' : undefined}>
+        <Text key={choice} {...(i === cursor ? {color: 'cyan'} : {})}>
           {i === cursor ? '❯ ' : '  '}
           {selected.has(choice) ? '◉ ' : '◯ '}
           {choice}

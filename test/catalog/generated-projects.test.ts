@@ -100,7 +100,10 @@ function variants(dir: string): Variant[] {
     if (!(param.required ?? param.default === undefined)) continue
     const value = examples.find((answers) => answers[param.name] !== undefined)?.[param.name]
     if (value === undefined) continue
-    sets.push('--set', `${param.name}=${Array.isArray(value) ? value.join(',') : String(value)}`)
+    sets.push(
+      '--set',
+      `${param.name}=${Array.isArray(value) ? value.join(',') : `${value as string | number | boolean}`}`,
+    )
   }
   return [
     {name: 'defaults', args: sets},

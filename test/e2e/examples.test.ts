@@ -155,10 +155,10 @@ function onTerminal(
     const value = answer(prompt[1]!)
     if (value === undefined) return
     answered = output.length
-    child.stdin!.write(`${value}\r`)
+    child.stdin.write(`${value}\r`)
   }
-  child.stdout!.on('data', onData)
-  child.stderr!.on('data', onData)
+  child.stdout.on('data', onData)
+  child.stderr.on('data', onData)
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
     child.once('exit', (code) => {
@@ -176,8 +176,8 @@ function startServe(h: Harness, line: string, env: Record<string, string> = {}) 
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
-  child.stdout!.on('data', (c: Buffer) => (output += c.toString()))
-  child.stderr!.on('data', (c: Buffer) => (output += c.toString()))
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()))
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()))
   return new Promise<{child: typeof child; url: string; output: () => string}>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
@@ -189,7 +189,7 @@ function startServe(h: Harness, line: string, env: Record<string, string> = {}) 
       clearTimeout(timer)
       resolve({child, url: (match[1] ?? match[2])!, output: () => output})
     }
-    child.stdout!.on('data', check)
+    child.stdout.on('data', check)
     child.once('exit', (code) => {
       clearTimeout(timer)
       reject(new Error(`the daemon exited with ${code} before listening:\n${output}`))

@@ -19,14 +19,8 @@ export async function runCommand<T>(
   const err: string[] = []
   const write = process.stdout.write.bind(process.stdout)
   const writeErr = process.stderr.write.bind(process.stderr)
-  process.stdout.write = ((chunk: string | Uint8Array) => (
-    out.push(String(chunk)),
-    true
-  )) as typeof process.stdout.write
-  process.stderr.write = ((chunk: string | Uint8Array) => (
-    err.push(String(chunk)),
-    true
-  )) as typeof process.stderr.write
+  process.stdout.write = (chunk: string | Uint8Array) => (out.push(String(chunk)), true)
+  process.stderr.write = (chunk: string | Uint8Array) => (err.push(String(chunk)), true)
   // oclif prints through console.log/console.error, which vitest intercepts.
   const log = console.log
   const error = console.error

@@ -15,19 +15,19 @@ export function startDaemon(
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the daemon did not start in time:\n${output}`)), 60_000)
     const check = () => {
       const match = /listening on (http:\/\/\S+)/.exec(output)
       if (match) {
         clearTimeout(timer)
-        child.stdout!.off('data', check)
+        child.stdout.off('data', check)
         resolve({child, url: match[1]!, output: () => output})
       }
     }
-    child.stdout!.on('data', check)
+    child.stdout.on('data', check)
     child.once('exit', (code) => {
       clearTimeout(timer)
       reject(new Error(`the daemon exited with ${code} before listening:\n${output}`))

@@ -53,7 +53,7 @@ export async function writeTemplate(
   })
   const encoder = new TextEncoder()
   if (opts.version) {
-    const manifest = new TextDecoder().decode(files.get('manifest.yaml')!)
+    const manifest = new TextDecoder().decode(files.get('manifest.yaml'))
     files.set('manifest.yaml', encoder.encode(manifest.replace(/^version: .*$/m, `version: ${opts.version}`)))
   }
   for (const [path, content] of Object.entries(opts.files ?? {})) {

@@ -28,11 +28,11 @@ export interface SearchDocument {
 /** A validated query: namespaces non-empty, limit and offset in range. */
 export interface BackendQuery {
   namespaces: readonly string[]
-  text?: string
-  category?: string
-  tags?: readonly string[]
-  author?: string
-  minScore?: number
+  text?: string | undefined
+  category?: string | undefined
+  tags?: readonly string[] | undefined
+  author?: string | undefined
+  minScore?: number | undefined
   /** `relevance` only when `text` holds a word. */
   sort: SearchSort
   limit: number

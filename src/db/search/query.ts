@@ -222,10 +222,10 @@ export function textMatch(text: string | undefined): {all: string; metadata: str
 
 /** Filters a search can have, besides namespaces. */
 export interface SearchFilters {
-  category?: string
-  tags?: readonly string[]
-  author?: string
-  minScore?: number
+  category?: string | undefined
+  tags?: readonly string[] | undefined
+  author?: string | undefined
+  minScore?: number | undefined
 }
 
 /**

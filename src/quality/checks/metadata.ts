@@ -55,7 +55,7 @@ export function checkMetadata(ctx: ScoreContext): RuleOutcome[] {
   )
 
   results.push(
-    (CATEGORIES as readonly string[]).includes(m.category)
+    CATEGORIES.includes(m.category)
       ? outcome('metadata.category', 1)
       : outcome('metadata.category', 0, [
           atManifest(ctx, ['category'], {

@@ -305,7 +305,9 @@ function renderErrorFinding(template: LoadedTemplate, err: unknown): FindingDraf
   const data = err.data as {file?: unknown; line?: unknown; column?: unknown; path?: unknown}
   const file = typeof data.file === 'string' ? templatePath(template, data.file) : undefined
   // RenderError messages start with "file:line:col: "; the finding carries those separately.
-  const where = [data.file, data.line, data.column].filter((p) => p !== undefined).join(':')
+  const where = [data.file, data.line, data.column]
+    .filter((p): p is string | number => typeof p === 'string' || typeof p === 'number')
+    .join(':')
   const message =
     where && err.message.startsWith(`${where}: `) ? err.message.slice(where.length + 2) : err.message
   return {

@@ -3,7 +3,7 @@ import type {CheckResult, CheckStatus, Finding, QualityReport} from '../types.js
 
 export interface TextOptions {
   /** ANSI colours; by default only on a terminal that has them (not with NO_COLOR or FORCE_COLOR=0). */
-  color?: boolean
+  color?: boolean | undefined
 }
 
 const ICONS: Record<CheckStatus, string> = {pass: '✔', warning: '⚠', fail: '✖'}

@@ -17,7 +17,7 @@ import {UsageError} from '../../domain/errors.js'
 import {assertSafeRelativePath} from '../../domain/paths.js'
 import {ownRecord} from '../../domain/records.js'
 import {parseTemplate} from '../../domain/template.js'
-import {parseRef} from '../../registry/ref.js'
+import {parseRef} from '../../domain/ref.js'
 import type {SearchQuery} from '../../registry/types.js'
 import {defineRoute, mountRoutes, sendBody} from '../route.js'
 import type {RouteSpec} from '../route.js'
@@ -28,7 +28,6 @@ import {uploadedFiles} from '../../archive/upload.js'
 import type {RenderHost} from '../../sandbox/host.js'
 
 const TAG = 'templates'
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 const ok = (description: string, schema: JsonSchema) => ({description, schema})
 
@@ -68,7 +67,8 @@ export function refFrom(
 ): string {
   let out = id
   if (query.namespace !== undefined) {
-    if (out.includes('/') || UUID.test(out.split('@')[0]!)) {
+    const ref = parseRef(id)
+    if (ref.namespace !== undefined || ref.id !== undefined) {
       throw new UsageError(
         'give the namespace once: as namespace/name in the path or as ?namespace=, and not with an id',
       )
@@ -213,23 +213,11 @@ export const TEMPLATE_ROUTES = (listMax: number): RouteSpec[] => [
     query: publishQuery,
     body: uploadBody,
     responses: {'200': ok('Published (or unchanged)', ref('PublishResult'))},
-    handle: async ({deps, registry, params, query, body}) => {
-      if (params.id.includes('@'))
-        throw new UsageError('update publishes a new version; leave @version out of the path')
-      const existing = await registry.get(params.id)
-      const template = parseTemplate(uploadedFiles(body, deps.limits), 'upload')
-      if (template.manifest.name !== existing.name) {
-        throw new UsageError(
-          `the manifest names ${JSON.stringify(template.manifest.name)} but the path names ${JSON.stringify(existing.name)}; a template cannot be renamed`,
-          {expected: existing.name, got: template.manifest.name},
-        )
-      }
-      return registry.publish({
-        template,
-        namespace: existing.namespace,
+    handle: ({deps, registry, params, query, body}) =>
+      registry.update(params.id, {
+        template: parseTemplate(uploadedFiles(body, deps.limits), 'upload'),
         ...(query.message ? {message: query.message} : {}),
-      })
-    },
+      }),
   }),
   defineRoute<{id: string}>({
     method: 'delete',
@@ -255,18 +243,8 @@ export const TEMPLATE_ROUTES = (listMax: number): RouteSpec[] => [
       offset: {type: 'integer', minimum: 0, default: 0},
     },
     responses: {'200': ok('A page of versions', ref('VersionList'))},
-    handle: async ({registry, params, query}): Promise<VersionList> => {
-      const detail = await registry.get(params.id.split('@')[0]!)
-      const all = await registry.versions(params.id)
-      return {
-        name: detail.name,
-        namespace: detail.namespace,
-        items: all.slice(query.offset, query.offset + query.limit),
-        total: all.length,
-        limit: query.limit,
-        offset: query.offset,
-      }
-    },
+    handle: ({registry, params, query}): Promise<VersionList> =>
+      registry.versionPage(params.id, {offset: query.offset, limit: query.limit}),
   }),
   defineRoute<{id: string; version: string}>({
     method: 'get',

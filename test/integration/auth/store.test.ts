@@ -26,7 +26,7 @@ const PASSWORD = 'a-user-password-123'
 interface Dialect {
   name: string
   skip: boolean
-  open(): Promise<{db: Kysely<AuthDatabase>; close(): Promise<void>}>
+  open(): Promise<{db: Kysely<AuthDatabase>; close: () => Promise<void>}>
 }
 
 const postgresUrl = process.env.MAESTRO_TEST_POSTGRES_URL
@@ -73,7 +73,7 @@ const DIALECTS: Dialect[] = [
       const {error} = await migrator.migrateToLatest()
       if (error) {
         await close()
-        throw error
+        throw error as Error
       }
       return {db: db as unknown as Kysely<AuthDatabase>, close}
     },

@@ -77,7 +77,8 @@ export interface TestDb {
   url: string
   db: Kysely<Database>
   index: TemplateIndex
-  close(): Promise<void>
+  /** A function, not a method: tests hand it to onTestFinished as it is. */
+  close: () => Promise<void>
 }
 
 /** A migrated index of `dialect` in a fresh database (see `createTestDatabase`). */
@@ -96,7 +97,7 @@ export async function openTestDb(dialect: TestDialect = 'sqlite'): Promise<TestD
     url: database.url,
     db,
     index: new TemplateIndex(db),
-    async close() {
+    close: async () => {
       await db.destroy()
       await database.drop()
     },

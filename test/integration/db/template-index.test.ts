@@ -163,6 +163,21 @@ for (const dialect of DIALECTS) {
         expect(v.readme).toContain('fastapi-service')
       })
 
+      it('pages versions in semver order, counting them all, and reads only the page', async () => {
+        const first = await t.index.versionPage(['public'], templateId, {offset: 0, limit: 2})
+        expect(first.total).toBe(6)
+        expect(first.items.map((v) => v.version)).toEqual(['3.0.0-rc.1', '2.0.0'])
+        const middle = await t.index.versionPage(['public'], templateId, {offset: 2, limit: 3})
+        expect(middle.items.map((v) => v.version)).toEqual(['1.10.0', '1.2.7', '1.2.0'])
+        expect(middle.items[0]).toMatchObject({template_id: templateId, namespace: 'public'})
+        const past = await t.index.versionPage(['public'], templateId, {offset: 6, limit: 5})
+        expect(past).toEqual({items: [], total: 6})
+        expect(await t.index.versionPage(['acme'], templateId, {offset: 0, limit: 5})).toEqual({
+          items: [],
+          total: 0,
+        })
+      })
+
       it('names the range when nothing satisfies it', async () => {
         const error = await t.index.resolveVersion(['public'], templateId, '^4').catch((e: unknown) => e)
         expect(error).toBeInstanceOf(NotFoundError)
@@ -342,6 +357,42 @@ for (const dialect of DIALECTS) {
         await t.index.incrementUsage(templateId)
         await t.index.incrementUsage(templateId)
         expect((await t.index.getTemplateById(['public'], templateId))?.usage_count).toBe(2)
+      })
+    })
+
+    describe('qualityRows', () => {
+      it('gives every template with its score, and the stored report of the latest version of those below the minimum', async () => {
+        const report = (score: number) => ({score, checks: [{id: 'examples', points: 2, weight: 20}]})
+        await t.index.recordVersion({
+          ...version({name: 'strong-api', qualityScore: 91}),
+          qualityReport: report(91),
+        })
+        await t.index.recordVersion({
+          ...version({name: 'weak-api', qualityScore: 40}),
+          qualityReport: report(40),
+        })
+        // A newer version scores lower: the report of the latest is the one returned.
+        await t.index.recordVersion({
+          ...version({name: 'weak-api', version: '99.0.0', qualityScore: 55}),
+          qualityReport: report(55),
+        })
+        await t.index.recordVersion(version({name: 'never-scored', qualityScore: null}))
+        await t.index.recordVersion({
+          ...version({name: 'tenant-api', namespace: 'acme', qualityScore: 10}),
+          qualityReport: report(10),
+        })
+        await t.index.recordVersion({
+          ...version({name: 'other-api', namespace: 'globex', qualityScore: 10}),
+          qualityReport: report(10),
+        })
+        const rows = await t.index.qualityRows(['acme', 'public'], 70)
+        const byName = Object.fromEntries(rows.map((r) => [r.name, r]))
+        expect(Object.keys(byName).sort()).toEqual(['never-scored', 'strong-api', 'tenant-api', 'weak-api'])
+        expect(byName['strong-api']).toMatchObject({namespace: 'public', score: 91, report: null})
+        expect(byName['weak-api']).toMatchObject({score: 55, report: report(55)})
+        expect(byName['never-scored']).toMatchObject({score: null, report: null})
+        expect(byName['tenant-api']).toMatchObject({namespace: 'acme', score: 10, report: report(10)})
+        expect(await t.index.qualityRows([], 70)).toEqual([])
       })
     })
   })

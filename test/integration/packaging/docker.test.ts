@@ -19,7 +19,9 @@ const dockerfile = readFileSync(`${ROOT}/Dockerfile`, 'utf8')
 
 describe('Dockerfile', () => {
   it('passes dockerfile-utils without a problem', () => {
-    const problems = validate(dockerfile).map((d) => `line ${d.range.start.line + 1}: ${d.message}`)
+    const problems = validate(dockerfile).map(
+      (d) => `line ${d.range.start.line + 1}: ${typeof d.message === 'string' ? d.message : d.message.value}`,
+    )
     expect(problems).toEqual([])
   })
 

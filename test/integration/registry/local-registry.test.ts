@@ -217,5 +217,63 @@ parameters:
       expect((await acme.search({text: 'demo'})).items.map((i) => i.namespace)).toEqual(['acme'])
       await registry.close()
     })
+
+    it('updates a template in place: a new version under the same name, never a rename, never at a version', async () => {
+      const {registry} = await open()
+      await publishDir(registry, await writeTemplate(tempDir(), {name: 'ledger-api'}))
+      const next = await loadTemplateDir(
+        await writeTemplate(tempDir(), {name: 'ledger-api', version: '0.2.0'}),
+      )
+      const updated = await registry.update('ledger-api', {template: next, message: 'ledger-api: second'})
+      expect(updated.template).toMatchObject({name: 'ledger-api', version: '0.2.0', namespace: 'local'})
+      expect((await registry.versions('ledger-api')).map((v) => v.version)).toEqual(['0.2.0', '0.1.0'])
+
+      const renamed = await loadTemplateDir(
+        await writeTemplate(tempDir(), {name: 'ledger-two', version: '0.3.0'}),
+      )
+      await expect(registry.update('ledger-api', {template: renamed})).rejects.toMatchObject({
+        code: 'USAGE_ERROR',
+        data: {expected: 'ledger-api', got: 'ledger-two'},
+      })
+      await expect(registry.update('ledger-api@0.2.0', {template: next})).rejects.toMatchObject({
+        code: 'USAGE_ERROR',
+      })
+      await expect(registry.update('no-such-template', {template: next})).rejects.toMatchObject({
+        code: 'NOT_FOUND',
+      })
+      // Nothing of the refused updates reached the index.
+      expect((await registry.versions('ledger-api')).map((v) => v.version)).toEqual(['0.2.0', '0.1.0'])
+      expect((await registry.search({text: 'ledger-two'})).total).toBe(0)
+
+      const viewer = registry.withContext({tenant: 'local', user: 'v', role: 'viewer'})
+      await expect(viewer.update('ledger-api', {template: next})).rejects.toMatchObject({
+        code: 'FORBIDDEN',
+        status: 403,
+      })
+      await registry.close()
+    })
+
+    it('reports quality registry-wide from the index: every readable template, the failing ones with their weakest check', async () => {
+      const {registry} = await open()
+      await publishDir(registry, await writeTemplate(tempDir(), {name: 'report-one'}))
+      await publishDir(
+        registry,
+        await writeTemplate(tempDir(), {name: 'report-two', category: 'qa_engineer'}),
+      )
+      const lenient = await registry.qualityReport({minScore: 0})
+      expect(lenient.totals).toMatchObject({templates: 2, scored: 2, failing: 0})
+      const strict = await registry.qualityReport({minScore: 101})
+      expect(strict.totals).toMatchObject({templates: 2, failing: 2, passing: 0})
+      const failing = strict.categories.flatMap((c) => c.failing)
+      expect(failing.map((f) => f.name).sort()).toEqual(['report-one', 'report-two'])
+      for (const f of failing) {
+        if (f.score < 100)
+          expect(f.weakest?.id).toMatch(/^(documentation|examples|metadata|structure|dependencies)$/)
+      }
+      // Another tenant sees none of them.
+      const other = registry.withContext({tenant: 'acme', user: 'a', role: 'viewer'})
+      expect((await other.qualityReport()).totals.templates).toBe(0)
+      await registry.close()
+    })
   })
 }

@@ -49,7 +49,7 @@ async function openError(config: Config): Promise<Error & {code?: string}> {
   return openLocalRegistry({config, context: LOCAL}).then(
     async (r) => {
       await r.close()
-      return new Error('opened') as Error & {code?: string}
+      return new Error('opened')
     },
     (err: unknown) => err as Error & {code?: string},
   )

@@ -30,10 +30,11 @@ function tryItOutUrl(path: string, op: Operation): string {
   const query = new URLSearchParams()
   for (const p of op.parameters ?? []) {
     if (p.example === undefined) continue
-    if (p.in === 'path') url = url.replace(`{${p.name}}`, encodeURIComponent(String(p.example)))
-    else for (const v of [p.example].flat()) query.append(p.name, String(v))
+    if (p.in === 'path')
+      url = url.replace(`{${p.name}}`, encodeURIComponent(`${p.example as string | number}`))
+    else for (const v of [p.example].flat()) query.append(p.name, `${v as string | number | boolean}`)
   }
-  return query.size > 0 ? `${url}?${query}` : url
+  return query.size > 0 ? `${url}?${query.toString()}` : url
 }
 
 /** HTTP conventions the original service's clients and caches rely on (issue 21). */

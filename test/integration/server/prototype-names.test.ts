@@ -13,7 +13,7 @@ import {promisify} from 'node:util'
 import {describe, expect, it} from 'vitest'
 import {parse, stringify} from 'yaml'
 
-import {TemplateClient} from '../../../src/client/template-client.js'
+import {TemplateClient} from '../../../src/client/index.js'
 import {encodeFiles} from '../../../src/domain/wire.js'
 import {resolveAnswers} from '../../../src/render/answers.js'
 import type {Parameter} from '../../../src/domain/types.js'
@@ -29,7 +29,7 @@ const PARAMETERS = ['constructor', 'prototype']
 function prototypeTemplate(): Map<string, Uint8Array> {
   const files = templateFiles({name: 'proto-names'})
   const encoder = new TextEncoder()
-  const manifest = parse(new TextDecoder().decode(files.get('manifest.yaml')!)) as {parameters: Parameter[]}
+  const manifest = parse(new TextDecoder().decode(files.get('manifest.yaml'))) as {parameters: Parameter[]}
   for (const name of PARAMETERS)
     manifest.parameters.push({
       name,

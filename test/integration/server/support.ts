@@ -57,7 +57,7 @@ export async function startTestServer(
     config,
     api: (path, init = {}) => {
       const {json, ...request} = init
-      if (json === undefined) return fetch(server.url + path, request) as Promise<ApiResponse>
+      if (json === undefined) return fetch(server.url + path, request)
       return fetch(server.url + path, {
         method: 'POST',
         ...request,
@@ -66,21 +66,31 @@ export async function startTestServer(
           ...(request.headers as Record<string, string> | undefined),
         },
         body: JSON.stringify(json),
-      }) as Promise<ApiResponse>
+      })
     },
   }
 }
 
 /** A valid, gate-passing template (the scaffold) as the files of a JSON upload. */
 export function templateUpload(
-  opts: {name?: string; version?: string; category?: string; files?: Record<string, string>} = {},
+  opts: {
+    name?: string
+    version?: string | undefined
+    category?: string
+    files?: Record<string, string>
+  } = {},
 ): {files: WireFiles} {
   const files = templateFiles(opts)
   return {files: encodeFiles(files)}
 }
 
 export function templateFiles(
-  opts: {name?: string; version?: string; category?: string; files?: Record<string, string>} = {},
+  opts: {
+    name?: string
+    version?: string | undefined
+    category?: string
+    files?: Record<string, string>
+  } = {},
 ): Map<string, Uint8Array> {
   const files = scaffoldTemplate({
     name: opts.name ?? 'demo-service',
@@ -88,7 +98,7 @@ export function templateFiles(
   })
   const encoder = new TextEncoder()
   if (opts.version) {
-    const manifest = new TextDecoder().decode(files.get('manifest.yaml')!)
+    const manifest = new TextDecoder().decode(files.get('manifest.yaml'))
     files.set('manifest.yaml', encoder.encode(manifest.replace(/^version: .*$/m, `version: ${opts.version}`)))
   }
   for (const [path, content] of Object.entries(opts.files ?? {})) files.set(path, encoder.encode(content))

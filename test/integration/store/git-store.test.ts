@@ -492,7 +492,7 @@ describe('NamespaceRepo.commit', () => {
     const won = results.filter((r) => r.status === 'fulfilled')
     const lost = results.filter((r) => r.status === 'rejected')
     expect(won.length).toBeGreaterThanOrEqual(1)
-    for (const r of lost) expect((r as PromiseRejectedResult).reason).toBeInstanceOf(ConflictError)
+    for (const r of lost) expect(r.reason).toBeInstanceOf(ConflictError)
     // Nothing was lost silently: every winner is in the history.
     const log = await repo.log()
     expect(log).toHaveLength(1 + won.length)

@@ -4,8 +4,8 @@ import type {AddressInfo} from 'node:net'
 
 import {describe, expect, it, onTestFinished} from 'vitest'
 
-import {RemoteProtocolError, RemoteUnavailableError, problemToError} from '../../../src/client/errors.js'
-import {TemplateClient} from '../../../src/client/template-client.js'
+import {RemoteProtocolError, RemoteUnavailableError, problemToError} from '../../../src/client/index.js'
+import {TemplateClient} from '../../../src/client/index.js'
 import {decodeFiles, encodeFiles} from '../../../src/domain/wire.js'
 import type {Problem} from '../../../src/domain/wire.js'
 import {
@@ -180,7 +180,7 @@ describe('names of Object.prototype members in what the client decodes', () => {
       '{"type":"","title":"x","status":422,"detail":"d","code":"X","__proto__":{"polluted":1}}',
     )
     const err = problemToError(problem as Problem)
-    expect((err.data as Record<string, unknown>).__proto__).toEqual({polluted: 1})
+    expect(err.data.__proto__).toEqual({polluted: 1})
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
   })
 })

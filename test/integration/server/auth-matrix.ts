@@ -314,21 +314,24 @@ async function snapshot(server: TestServer): Promise<string> {
 
 const routes = allRoutes(100)
 
-describe('authorization matrix: the route table', () => {
-  it('declares a known permission and has a sample request for every route', () => {
-    for (const route of routes) {
-      expect(PERMISSIONS, `${route.operationId} declares no known permission`).toContain(route.permission)
-      expect(
-        SAMPLES[route.operationId],
-        `add a sample request for ${route.operationId} to ${import.meta.url}`,
-      ).toBeDefined()
-    }
+/** The route table: every route declares a permission and has a sample request. */
+function routeTable(): void {
+  describe('authorization matrix: the route table', () => {
+    it('declares a known permission and has a sample request for every route', () => {
+      for (const route of routes) {
+        expect(PERMISSIONS, `${route.operationId} declares no known permission`).toContain(route.permission)
+        expect(
+          SAMPLES[route.operationId],
+          `add a sample request for ${route.operationId} to ${import.meta.url}`,
+        ).toBeDefined()
+      }
+    })
   })
-})
+}
 
-describe.each(routes.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))(
-  'authorization matrix: %s',
-  (_name, route) => {
+/** The matrix of one route: every caller on every target. */
+function routeMatrix(route: (typeof routes)[number]): void {
+  describe(`authorization matrix: ${route.method.toUpperCase()} ${route.path}`, () => {
     it('allows or denies each caller on each target, leaks nothing and changes nothing when it denies', async () => {
       const sample = SAMPLES[route.operationId]
       if (!sample) throw new Error(`no sample request for ${route.operationId}`)
@@ -379,165 +382,185 @@ describe.each(routes.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as co
         }
       }
     })
-  },
-)
+  })
+}
 
 /**
  * The user-and-role routes across tenants: a tenant admin reaches its own tenant's users
  * only, and every other name (another tenant's user, the platform admin, a user without a
  * role, a name no one has) gets the same answer, so the routes do not tell which exist.
  */
-describe('authorization matrix: users and roles across tenants', () => {
-  /** Acme's admin's view of each user; `own` is a user of acme. */
-  const OTHERS = ['globex-admin', 'admin', 'matrix-orphan', 'no-such-user'] as const
-  const OWN = 'acme-viewer'
+function usersAcrossTenants(): void {
+  describe('authorization matrix: users and roles across tenants', () => {
+    /** Acme's admin's view of each user; `own` is a user of acme. */
+    const OTHERS = ['globex-admin', 'admin', 'matrix-orphan', 'no-such-user'] as const
+    const OWN = 'acme-viewer'
 
-  type Route = {name: string; request(username: string): Request}
-  const ROUTES: Route[] = [
-    {
-      name: 'grant',
-      request: (u) => ({method: 'PUT', path: `/api/v1/admin/users/${u}/role`, json: {role: 'editor'}}),
-    },
-    {name: 'revoke', request: (u) => ({method: 'DELETE', path: `/api/v1/admin/users/${u}/role`})},
-    {
-      name: 'password',
-      request: (u) => ({
-        method: 'PUT',
-        path: `/api/v1/admin/users/${u}/password`,
-        json: {password: 'a-reset-password-123'},
-      }),
-    },
-  ]
+    type Route = {name: string; request(username: string): Request}
+    const ROUTES: Route[] = [
+      {
+        name: 'grant',
+        request: (u) => ({method: 'PUT', path: `/api/v1/admin/users/${u}/role`, json: {role: 'editor'}}),
+      },
+      {name: 'revoke', request: (u) => ({method: 'DELETE', path: `/api/v1/admin/users/${u}/role`})},
+      {
+        name: 'password',
+        request: (u) => ({
+          method: 'PUT',
+          path: `/api/v1/admin/users/${u}/password`,
+          json: {password: 'a-reset-password-123'},
+        }),
+      },
+    ]
 
-  /** The answer with what differs by nature (the name echoed back, the request's id and path) taken out. */
-  function sameness(text: string, username: string): string {
-    const {request_id: _id, instance: _instance, ...body} = JSON.parse(text) as Record<string, unknown>
-    if (typeof body.detail === 'string') body.detail = body.detail.replaceAll(`"${username}"`, '<user>')
-    if (body.ref === username) body.ref = '<user>'
-    return JSON.stringify(body)
-  }
-
-  async function send(world: World, token: string, request: Request) {
-    const res = await world.server.api(request.path, {
-      method: request.method ?? 'GET',
-      headers: bearer(token),
-      ...(request.json === undefined ? {} : {json: request.json}),
-    })
-    return {status: res.status, text: await res.text()}
-  }
-
-  it('gives a tenant admin its own users only, the same answer for every other name, and changes nothing outside', async () => {
-    const server = await startAuthServer({limits: {loginAttempts: 10_000}})
-    const world = await buildWorld(server)
-    await server.api('/api/v1/admin/users', {
-      headers: bearer(world.tokens.platform),
-      json: {username: 'matrix-orphan', password: PASSWORD},
-    })
-    for (const route of ROUTES) {
-      const answers = new Map<string, {status: number; text: string}>()
-      for (const username of OTHERS) {
-        const before = await snapshot(server)
-        const answer = await send(world, world.tokens.admin, route.request(username))
-        const label = `acme admin → ${route.name} ${username}: ${answer.status} ${answer.text}`
-        expect([403, 404], label).toContain(answer.status)
-        expect(await snapshot(server), `${label}: changed something`).toBe(before)
-        answers.set(username, {status: answer.status, text: sameness(answer.text, username)})
-      }
-      const distinct = new Set([...answers.values()].map((a) => JSON.stringify(a)))
-      expect(distinct.size, `${route.name}: ${JSON.stringify([...answers])}`).toBe(1)
+    /** The answer with what differs by nature (the name echoed back, the request's id and path) taken out. */
+    function sameness(text: string, username: string): string {
+      const {request_id: _id, instance: _instance, ...body} = JSON.parse(text) as Record<string, unknown>
+      if (typeof body.detail === 'string') body.detail = body.detail.replaceAll(`"${username}"`, '<user>')
+      if (body.ref === username) body.ref = '<user>'
+      return JSON.stringify(body)
     }
-    // Its own users: the role changes; the password stays a platform admin's business.
-    const granted = await send(world, world.tokens.admin, ROUTES[0]!.request(OWN))
-    expect(granted.status, granted.text).toBe(200)
-    expect(JSON.parse(granted.text).roles).toEqual([{tenant: 'acme', role: 'editor'}])
-    expect((await send(world, world.tokens.admin, ROUTES[2]!.request(OWN))).status).toBe(403)
-    expect((await send(world, world.tokens.admin, ROUTES[1]!.request(OWN))).status).toBe(200)
 
-    // The report's case: the platform admin still signs in without naming a tenant.
-    expect((await login(server, 'admin', ADMIN_PASSWORD)).access_token).toBeTruthy()
-    // globex's admin cannot reach acme's users either.
-    const foreign = await send(world, world.tokens.globexAdmin, ROUTES[0]!.request('acme-editor'))
-    expect(foreign.status).toBe(404)
-
-    // The listing shows acme's users only, and never another tenant's on request.
-    const listed = await send(world, world.tokens.admin, {path: '/api/v1/admin/users'})
-    expect(listed.status).toBe(200)
-    const names = (JSON.parse(listed.text) as {items: {username: string}[]}).items.map((u) => u.username)
-    expect(names.sort()).toEqual(['acme-admin', 'acme-editor'])
-    expect((await send(world, world.tokens.admin, {path: '/api/v1/admin/users?tenant=globex'})).status).toBe(
-      403,
-    )
-    // A tenant admin's new user lands in its tenant (viewer), within its reach.
-    const created = await send(world, world.tokens.admin, {
-      method: 'POST',
-      path: '/api/v1/admin/users',
-      json: {username: 'acme-newcomer', password: PASSWORD},
-    })
-    expect(created.status, created.text).toBe(201)
-    expect(JSON.parse(created.text).roles).toEqual([{tenant: 'acme', role: 'viewer'}])
-
-    // The platform admin is unaffected: it grants any user into any tenant.
-    for (const username of ['globex-admin', 'matrix-orphan']) {
-      const res = await send(world, world.tokens.platform, {
-        method: 'PUT',
-        path: `/api/v1/admin/users/${username}/role?tenant=acme`,
-        json: {role: 'viewer'},
+    async function send(world: World, token: string, request: Request) {
+      const res = await world.server.api(request.path, {
+        method: request.method ?? 'GET',
+        headers: bearer(token),
+        ...(request.json === undefined ? {} : {json: request.json}),
       })
-      expect(res.status, res.text).toBe(200)
+      return {status: res.status, text: await res.text()}
     }
-    const unknown = await send(world, world.tokens.platform, ROUTES[0]!.request('no-such-user'))
-    expect(unknown.status).toBe(404)
+
+    it('gives a tenant admin its own users only, the same answer for every other name, and changes nothing outside', async () => {
+      const server = await startAuthServer({limits: {loginAttempts: 10_000}})
+      const world = await buildWorld(server)
+      await server.api('/api/v1/admin/users', {
+        headers: bearer(world.tokens.platform),
+        json: {username: 'matrix-orphan', password: PASSWORD},
+      })
+      for (const route of ROUTES) {
+        const answers = new Map<string, {status: number; text: string}>()
+        for (const username of OTHERS) {
+          const before = await snapshot(server)
+          const answer = await send(world, world.tokens.admin, route.request(username))
+          const label = `acme admin → ${route.name} ${username}: ${answer.status} ${answer.text}`
+          expect([403, 404], label).toContain(answer.status)
+          expect(await snapshot(server), `${label}: changed something`).toBe(before)
+          answers.set(username, {status: answer.status, text: sameness(answer.text, username)})
+        }
+        const distinct = new Set([...answers.values()].map((a) => JSON.stringify(a)))
+        expect(distinct.size, `${route.name}: ${JSON.stringify([...answers])}`).toBe(1)
+      }
+      // Its own users: the role changes; the password stays a platform admin's business.
+      const granted = await send(world, world.tokens.admin, ROUTES[0]!.request(OWN))
+      expect(granted.status, granted.text).toBe(200)
+      expect(JSON.parse(granted.text).roles).toEqual([{tenant: 'acme', role: 'editor'}])
+      expect((await send(world, world.tokens.admin, ROUTES[2]!.request(OWN))).status).toBe(403)
+      expect((await send(world, world.tokens.admin, ROUTES[1]!.request(OWN))).status).toBe(200)
+
+      // The report's case: the platform admin still signs in without naming a tenant.
+      expect((await login(server, 'admin', ADMIN_PASSWORD)).access_token).toBeTruthy()
+      // globex's admin cannot reach acme's users either.
+      const foreign = await send(world, world.tokens.globexAdmin, ROUTES[0]!.request('acme-editor'))
+      expect(foreign.status).toBe(404)
+
+      // The listing shows acme's users only, and never another tenant's on request.
+      const listed = await send(world, world.tokens.admin, {path: '/api/v1/admin/users'})
+      expect(listed.status).toBe(200)
+      const names = (JSON.parse(listed.text) as {items: {username: string}[]}).items.map((u) => u.username)
+      expect(names.sort()).toEqual(['acme-admin', 'acme-editor'])
+      expect(
+        (await send(world, world.tokens.admin, {path: '/api/v1/admin/users?tenant=globex'})).status,
+      ).toBe(403)
+      // A tenant admin's new user lands in its tenant (viewer), within its reach.
+      const created = await send(world, world.tokens.admin, {
+        method: 'POST',
+        path: '/api/v1/admin/users',
+        json: {username: 'acme-newcomer', password: PASSWORD},
+      })
+      expect(created.status, created.text).toBe(201)
+      expect(JSON.parse(created.text).roles).toEqual([{tenant: 'acme', role: 'viewer'}])
+
+      // The platform admin is unaffected: it grants any user into any tenant.
+      for (const username of ['globex-admin', 'matrix-orphan']) {
+        const res = await send(world, world.tokens.platform, {
+          method: 'PUT',
+          path: `/api/v1/admin/users/${username}/role?tenant=acme`,
+          json: {role: 'viewer'},
+        })
+        expect(res.status, res.text).toBe(200)
+      }
+      const unknown = await send(world, world.tokens.platform, ROUTES[0]!.request('no-such-user'))
+      expect(unknown.status).toBe(404)
+    })
   })
-})
+}
 
 /**
  * The request stream's tenants, in the same world: the stream acts as whichever tenant a
  * request names (see src/events/handler.ts), so it must write only tenants the platform
  * registered (acme, globex), never a reserved one, and never create one.
  */
-describe('authorization matrix: the request stream across tenants', () => {
-  it('writes registered tenants only, refuses reserved and unknown ones, and creates no repository', async () => {
-    const server = await startAuthServer()
-    await buildWorld(server)
-    const files = Object.fromEntries(
-      [...templateFiles({name: 'stream-made'})].map(([path, bytes]) => [
-        path,
-        new TextDecoder().decode(bytes),
-      ]),
-    )
-    const request = (tenant: string, operation: 'create' | 'delete' | 'retrieve') => ({
-      request_id: `matrix-${tenant}-${operation}`,
-      template_id: operation === 'retrieve' ? SHARED : 'stream-made',
-      operation,
-      tenant_id: tenant,
-      user_id: 'ci-bot',
-      parameters: operation === 'create' ? {files} : {},
-      timestamp: String(Date.now()),
-    })
-    const outcome = async (tenant: string, operation: 'create' | 'delete' | 'retrieve') => {
-      try {
-        await executeRequest(server.registry, request(tenant, operation))
-        return 'ok'
-      } catch (err) {
-        return (err as {code?: string}).code ?? String(err)
+function streamAcrossTenants(): void {
+  describe('authorization matrix: the request stream across tenants', () => {
+    it('writes registered tenants only, refuses reserved and unknown ones, and creates no repository', async () => {
+      const server = await startAuthServer()
+      await buildWorld(server)
+      const files = Object.fromEntries(
+        [...templateFiles({name: 'stream-made'})].map(([path, bytes]) => [
+          path,
+          new TextDecoder().decode(bytes),
+        ]),
+      )
+      const request = (tenant: string, operation: 'create' | 'delete' | 'retrieve') => ({
+        request_id: `matrix-${tenant}-${operation}`,
+        template_id: operation === 'retrieve' ? SHARED : 'stream-made',
+        operation,
+        tenant_id: tenant,
+        user_id: 'ci-bot',
+        parameters: operation === 'create' ? {files} : {},
+        timestamp: String(Date.now()),
+      })
+      const outcome = async (tenant: string, operation: 'create' | 'delete' | 'retrieve') => {
+        try {
+          await executeRequest(server.registry, request(tenant, operation))
+          return 'ok'
+        } catch (err) {
+          return (err as {code?: string}).code ?? String(err)
+        }
       }
-    }
-    const git = join(server.config.home, 'git')
-    for (const tenant of ['nosuchtenant', 'local', 'public']) {
-      const want = tenant === 'nosuchtenant' ? 'UNKNOWN_TENANT' : 'FORBIDDEN'
-      const before = await snapshot(server)
-      expect(await outcome(tenant, 'create'), tenant).toBe(want)
-      expect(await outcome(tenant, 'delete'), tenant).toBe(want)
-      expect(await snapshot(server), tenant).toBe(before)
-    }
-    expect(existsSync(join(git, 'nosuchtenant.git'))).toBe(false)
-    expect(existsSync(join(git, 'local.git'))).toBe(false)
-    // Registered tenants are written, each in its own repository; reads stay per tenant.
-    for (const tenant of ['acme', 'globex']) {
-      expect(await outcome(tenant, 'create'), tenant).toBe('ok')
-      expect(await outcome(tenant, 'retrieve'), tenant).toBe('ok')
-    }
-    const acme = server.registry.withContext({tenant: 'acme', user: 'x', role: 'viewer'})
-    expect((await acme.get('stream-made')).namespace).toBe('acme')
+      const git = join(server.config.home, 'git')
+      for (const tenant of ['nosuchtenant', 'local', 'public']) {
+        const want = tenant === 'nosuchtenant' ? 'UNKNOWN_TENANT' : 'FORBIDDEN'
+        const before = await snapshot(server)
+        expect(await outcome(tenant, 'create'), tenant).toBe(want)
+        expect(await outcome(tenant, 'delete'), tenant).toBe(want)
+        expect(await snapshot(server), tenant).toBe(before)
+      }
+      expect(existsSync(join(git, 'nosuchtenant.git'))).toBe(false)
+      expect(existsSync(join(git, 'local.git'))).toBe(false)
+      // Registered tenants are written, each in its own repository; reads stay per tenant.
+      for (const tenant of ['acme', 'globex']) {
+        expect(await outcome(tenant, 'create'), tenant).toBe('ok')
+        expect(await outcome(tenant, 'retrieve'), tenant).toBe('ok')
+      }
+      const acme = server.registry.withContext({tenant: 'acme', user: 'x', role: 'viewer'})
+      expect((await acme.get('stream-made')).namespace).toBe('acme')
+    })
   })
-})
+}
+
+/**
+ * Defines shard `shard` (1-based) of `shards`: each route's matrix starts a daemon and
+ * builds its own world, so the parts are independent and the shards (one test file
+ * each, auth-matrix-<n>.test.ts) run side by side in vitest's workers. Parts are dealt
+ * round-robin so that every shard gets a similar mix of routes.
+ */
+export function authorizationMatrix(shard: number, shards: number): void {
+  const parts: (() => void)[] = [
+    routeTable,
+    ...routes.map((route) => () => routeMatrix(route)),
+    usersAcrossTenants,
+    streamAcrossTenants,
+  ]
+  parts.filter((_part, i) => i % shards === shard - 1).forEach((part) => part())
+}

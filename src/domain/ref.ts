@@ -1,4 +1,4 @@
-import {UsageError} from '../domain/errors.js'
+import {UsageError} from './errors.js'
 
 /**
  * A reference to a template as users type it: `name`, `name@1.2.0`, `name@^1`,
@@ -14,7 +14,7 @@ export interface TemplateRef {
   name?: string
   id?: string
   /** Exact version or semver range; absent means the latest version. */
-  spec?: string
+  spec?: string | undefined
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i

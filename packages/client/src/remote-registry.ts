@@ -2,8 +2,8 @@
  * RemoteRegistry: the Registry interface over a daemon, so every CLI verb works with
  * `--remote URL` (or MAESTRO_REMOTE) exactly as it does on the local store.
  */
-import type {LoadedTemplate, VersionInfo} from '../domain/types.js'
-import type {RegistryQualityReport} from '../quality/report.js'
+import {UsageError} from '../../../src/domain/errors.js'
+import type {RegistryQualityReport} from '../../../src/domain/quality.js'
 import type {
   DeleteResult,
   InstantiateOptions,
@@ -15,7 +15,9 @@ import type {
   SearchQuery,
   SearchResult,
   TemplateDetail,
-} from '../registry/types.js'
+  UpdateInput,
+} from '../../../src/domain/registry.js'
+import type {LoadedTemplate, VersionInfo} from '../../../src/domain/types.js'
 import {TemplateClient} from './template-client.js'
 
 /**
@@ -59,6 +61,15 @@ export class RemoteRegistry implements Registry {
       ...(input.namespace ? {namespace: input.namespace} : {}),
       ...(input.message ? {message: input.message} : {}),
     })
+  }
+
+  update(ref: string, input: UpdateInput): Promise<PublishResult> {
+    // The daemon writes the new version where the template is: PUT takes no namespace.
+    if (input.namespace !== undefined)
+      throw new UsageError(
+        'an update through a daemon goes to the namespace of the template; leave namespace out',
+      )
+    return this.client.update(ref, input.template.files, input.message ? {message: input.message} : {})
   }
 
   delete(ref: string): Promise<DeleteResult> {

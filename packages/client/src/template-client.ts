@@ -1,29 +1,22 @@
 /**
- * TemplateClient: the TypeScript SDK of the maestro-tpl daemon, over undici.
+ * TemplateClient: the TypeScript SDK of the maestro-tpl daemon, over Node's own fetch.
  */
 import {writeFile} from 'node:fs/promises'
 
-import {create as createTar} from 'tar'
-import {Agent} from 'undici'
-import type {Dispatcher} from 'undici'
-
-import type {Role} from '../auth/policy.js'
-import type {ApiTokenInfo, CreatedApiToken, TokenPair, UserInfo} from '../auth/service.js'
-import type {MaestroError} from '../domain/errors.js'
-import type {Answers, TemplateFiles, VersionInfo} from '../domain/types.js'
-import type {RegistryQualityReport} from '../quality/report.js'
-import type {QualityReport} from '../quality/types.js'
+import type {ApiTokenInfo, CreatedApiToken, TokenPair, UserInfo} from '../../../src/domain/accounts.js'
+import type {MaestroError} from '../../../src/domain/errors.js'
+import type {QualityReport, RegistryQualityReport} from '../../../src/domain/quality.js'
 import type {
   DeleteResult,
   PublishResult,
   ReindexResult,
   RenderedProject,
+  RequestContext,
   SearchQuery,
   SearchResult,
   TemplateDetail,
-} from '../registry/types.js'
-import {packTarGz} from '../archive/archive.js'
-import {RemoteProtocolError, RemoteUnavailableError, problemToError} from './errors.js'
+} from '../../../src/domain/registry.js'
+import type {Answers, TemplateFiles, VersionInfo} from '../../../src/domain/types.js'
 import type {
   HealthStatus,
   InstantiateResponse,
@@ -31,8 +24,12 @@ import type {
   ScoreResult,
   TemplateFilesResponse,
   VersionList,
-} from '../domain/wire.js'
-import {decodeFiles, encodeFiles, fromBase64} from '../domain/wire.js'
+} from '../../../src/domain/wire.js'
+import {decodeFiles, encodeFiles, fromBase64} from '../../../src/domain/wire.js'
+import {RemoteProtocolError, RemoteUnavailableError, problemToError} from './errors.js'
+import {filesToEntries, folderToEntries, packTarGz} from './tar.js'
+
+type Role = RequestContext['role']
 
 export interface TemplateClientOptions {
   /** The daemon: `http://host:8005` (a trailing `/api/v1` is accepted too). */
@@ -41,8 +38,6 @@ export interface TemplateClientOptions {
   token?: string | undefined
   /** Longest wait for a response's headers, and between body chunks (ms, default 60 000). */
   timeoutMs?: number
-  /** An undici dispatcher to use instead of the client's own keep-alive Agent. */
-  dispatcher?: Dispatcher
 }
 
 /**
@@ -96,7 +91,7 @@ const SKIPPED = /(^|\/)(\.git|node_modules|\.DS_Store)(\/|$)/
  *
  * @example
  * ```ts
- * import {TemplateClient} from 'maestro-tpl'
+ * import {TemplateClient} from '@maestro-tpl/client'
  *
  * const client = new TemplateClient({baseUrl: 'http://localhost:8005', token: process.env.MAESTRO_TOKEN})
  * const {items} = await client.search({text: 'fastapi', limit: 5})
@@ -112,8 +107,6 @@ export class TemplateClient {
   readonly #origin: string
   readonly #prefix: string
   readonly #token: string | undefined
-  readonly #dispatcher: Dispatcher
-  readonly #ownsDispatcher: boolean
   readonly #timeoutMs: number
 
   constructor(options: TemplateClientOptions) {
@@ -133,8 +126,6 @@ export class TemplateClient {
     this.baseUrl = this.#origin + this.#prefix
     this.#token = options.token || undefined
     this.#timeoutMs = options.timeoutMs ?? 60_000
-    this.#ownsDispatcher = options.dispatcher === undefined
-    this.#dispatcher = options.dispatcher ?? new Agent({keepAliveTimeout: 4_000, connections: 8})
   }
 
   /**
@@ -256,8 +247,8 @@ export class TemplateClient {
       return {template: res.template, version: res.version, commit: res.commit, answers: res.answers, files}
     }
     const res = await this.#send('POST', path, {json: body})
-    const archive = new Uint8Array(await res.body.arrayBuffer())
-    const header = (name: string) => String(res.headers[name] ?? '')
+    const archive = await res.read()
+    const header = (name: string) => res.headers.get(name) ?? ''
     const filename = /filename="([^"]+)"/.exec(header('content-disposition'))?.[1] ?? `project.${body.format}`
     if (opts.output) await writeFile(opts.output, archive)
     return {
@@ -412,13 +403,15 @@ export class TemplateClient {
   /** The daemon's health; a 503 (a dependency down) is returned, not thrown. */
   async health(): Promise<HealthStatus> {
     const res = await this.#send('GET', '/health', {allow: [503]})
-    return (await res.body.json()) as HealthStatus
+    return parseJson<HealthStatus>(await res.read(), 'GET', '/health')
   }
 
-  /** Closes the client's connections (the process can exit once they are closed). */
-  async close(): Promise<void> {
-    if (this.#ownsDispatcher) await this.#dispatcher.close()
-  }
+  /**
+   * Nothing to release: fetch keeps its connections in Node's global pool, which lets
+   * idle ones go by itself (the process can exit). Kept so that code written for a
+   * client with a pool of its own can still `await client.close()`.
+   */
+  async close(): Promise<void> {}
 
   async #quality(source: TemplateSource | {ref: string}): Promise<Body> {
     if (
@@ -428,19 +421,13 @@ export class TemplateClient {
     ) {
       return {json: {ref: (source as {ref: string}).ref}}
     }
-    return this.#upload(source as TemplateSource)
+    return this.#upload(source)
   }
 
   /** A folder goes as .tar.gz straight from disk; file maps as .tar.gz from memory (smaller than base64 JSON). */
   async #upload(source: TemplateSource): Promise<Body> {
     if (typeof source === 'string') {
-      const chunks: Buffer[] = []
-      const stream = createTar(
-        {gzip: true, cwd: source, portable: true, filter: (path) => !SKIPPED.test(path)},
-        ['.'],
-      )
-      for await (const chunk of stream) chunks.push(chunk as Buffer)
-      return {raw: Buffer.concat(chunks), contentType: 'application/gzip'}
+      return {raw: packTarGz(await folderToEntries(source, SKIPPED)), contentType: 'application/gzip'}
     }
     const files =
       source instanceof Map
@@ -456,64 +443,67 @@ export class TemplateClient {
     // JSON is readable in logs and debuggers; past a few MiB (base64 grows a third) a .tar.gz keeps under the body limit.
     return bytes <= JSON_UPLOAD_MAX
       ? {json: {files: encodeFiles(files)}}
-      : {raw: packTarGz(files, ''), contentType: 'application/gzip'}
+      : {raw: packTarGz(filesToEntries(files)), contentType: 'application/gzip'}
   }
 
   async #json<T>(method: string, path: string, body: Body & {query?: Query} = {}): Promise<T> {
     const res = await this.#send(method, path, body)
-    const type = String(res.headers['content-type'] ?? '')
+    const type = res.headers.get('content-type') ?? ''
     if (!type.includes('json')) {
-      await res.body.dump()
+      await res.discard()
       throw new RemoteProtocolError(
         `${method} ${path}: expected JSON from the daemon, got ${type || 'no content type'}`,
       )
     }
-    return (await res.body.json()) as T
+    return parseJson<T>(await res.read(), method, path)
   }
 
   async #send(
     method: string,
     path: string,
     opts: Body & {query?: Query; allow?: number[]} = {},
-  ): Promise<Dispatcher.ResponseData> {
+  ): Promise<Reply> {
     const headers: Record<string, string> = {
       accept: 'application/json, application/problem+json;q=0.9, */*;q=0.5',
     }
     if (this.#token) headers.authorization = `Bearer ${this.#token}`
-    let payload: string | Buffer | undefined
+    let payload: string | Uint8Array<ArrayBuffer> | undefined
     if (opts.json !== undefined) {
       payload = JSON.stringify(opts.json)
       headers['content-type'] = 'application/json'
     } else if (opts.raw !== undefined) {
-      payload = opts.raw
+      payload = new Uint8Array(opts.raw)
       headers['content-type'] = opts.contentType ?? 'application/octet-stream'
     }
     const search = new URLSearchParams()
     for (const [key, value] of Object.entries(opts.query ?? {}))
       if (value !== undefined) search.set(key, value)
-    const fullPath = `${this.#prefix}${path}${search.size > 0 ? `?${search}` : ''}`
-    let res: Dispatcher.ResponseData
+    const url = `${this.#origin}${this.#prefix}${path}${search.size > 0 ? `?${search.toString()}` : ''}`
+    // One timer for the headers, then for each body chunk, as `timeoutMs` promises: a
+    // slow download that keeps moving is not cut off, a stalled one is.
+    const abort = new AbortController()
+    const watchdog = new Watchdog(abort, this.#timeoutMs)
+    let res: Response
     try {
-      res = await this.#dispatcher.request({
-        origin: this.#origin,
-        path: fullPath,
-        method: method as Dispatcher.HttpMethod,
+      res = await fetch(url, {
+        method,
         headers,
+        signal: abort.signal,
         ...(payload === undefined ? {} : {body: payload}),
-        headersTimeout: this.#timeoutMs,
-        bodyTimeout: this.#timeoutMs,
       })
     } catch (err) {
-      throw new RemoteUnavailableError(this.baseUrl, err)
+      watchdog.stop()
+      throw new RemoteUnavailableError(this.baseUrl, watchdog.fired ?? fetchCause(err))
     }
-    if (res.statusCode >= 400 && !(opts.allow ?? []).includes(res.statusCode))
-      throw await this.#failure(res, method, path)
-    return res
+    const reply = new Reply(res, watchdog, this.baseUrl)
+    if (res.status >= 400 && !(opts.allow ?? []).includes(res.status))
+      throw await this.#failure(reply, method, path)
+    return reply
   }
 
-  async #failure(res: Dispatcher.ResponseData, method: string, path: string): Promise<MaestroError> {
-    const type = String(res.headers['content-type'] ?? '')
-    const text = await res.body.text()
+  async #failure(res: Reply, method: string, path: string): Promise<MaestroError> {
+    const type = res.headers.get('content-type') ?? ''
+    const text = new TextDecoder().decode(await res.read())
     if (type.includes('json')) {
       try {
         const problem = JSON.parse(text) as Problem
@@ -524,18 +514,118 @@ export class TemplateClient {
       }
     }
     return new RemoteProtocolError(
-      `${method} ${path}: the daemon answered ${res.statusCode} without a problem document`,
+      `${method} ${path}: the daemon answered ${res.status} without a problem document`,
       {
-        status: res.statusCode,
+        status: res.status,
         body: text.slice(0, 200),
       },
     )
   }
 }
 
+/** Aborts the request when `ms` pass without progress; `fired` says why, in the words of a network error. */
+class Watchdog {
+  fired: (Error & {code: string}) | undefined
+  #timer: ReturnType<typeof setTimeout> | undefined
+  readonly #abort: AbortController
+  readonly #ms: number
+
+  constructor(abort: AbortController, ms: number) {
+    this.#abort = abort
+    this.#ms = ms
+    this.#arm('UND_ERR_HEADERS_TIMEOUT', 'no response headers')
+  }
+
+  /** Restarts the wait, now for the next body chunk. */
+  progress(): void {
+    this.#arm('UND_ERR_BODY_TIMEOUT', 'the response body stalled')
+  }
+
+  stop(): void {
+    clearTimeout(this.#timer)
+  }
+
+  #arm(code: string, what: string): void {
+    clearTimeout(this.#timer)
+    this.#timer = setTimeout(() => {
+      this.fired = Object.assign(new Error(`${what} within ${this.#ms} ms`), {code})
+      this.#abort.abort(this.fired)
+    }, this.#ms)
+  }
+}
+
+/** A response whose body is read under the watchdog. */
+class Reply {
+  readonly status: number
+  readonly headers: Headers
+  readonly #res: Response
+  readonly #watchdog: Watchdog
+  readonly #baseUrl: string
+
+  constructor(res: Response, watchdog: Watchdog, baseUrl: string) {
+    this.status = res.status
+    this.headers = res.headers
+    this.#res = res
+    this.#watchdog = watchdog
+    this.#baseUrl = baseUrl
+  }
+
+  /** The whole body; a connection lost or stalled midway is RemoteUnavailableError. */
+  async read(): Promise<Uint8Array> {
+    const chunks: Uint8Array[] = []
+    let total = 0
+    try {
+      if (this.#res.body) {
+        const reader = this.#res.body.getReader()
+        for (;;) {
+          this.#watchdog.progress()
+          // Response.body is typed ReadableStream<any>; fetch's body chunks are bytes.
+          const {done, value} = (await reader.read()) as {done: boolean; value?: Uint8Array}
+          if (done || !value) break
+          chunks.push(value)
+          total += value.byteLength
+        }
+      }
+    } catch (err) {
+      throw new RemoteUnavailableError(this.#baseUrl, this.#watchdog.fired ?? fetchCause(err))
+    } finally {
+      this.#watchdog.stop()
+    }
+    const out = new Uint8Array(total)
+    let offset = 0
+    for (const chunk of chunks) {
+      out.set(chunk, offset)
+      offset += chunk.byteLength
+    }
+    return out
+  }
+
+  /** Lets the body go unread (and the connection back to the pool). */
+  async discard(): Promise<void> {
+    this.#watchdog.stop()
+    await this.#res.body?.cancel().catch(() => undefined)
+  }
+}
+
+/** fetch wraps network failures in `TypeError: fetch failed`; its cause carries the code (ECONNREFUSED...). */
+function fetchCause(err: unknown): unknown {
+  return err instanceof TypeError && err.cause !== undefined ? err.cause : err
+}
+
+function parseJson<T>(bytes: Uint8Array, method: string, path: string): T {
+  const text = new TextDecoder().decode(bytes)
+  try {
+    return JSON.parse(text) as T
+  } catch {
+    throw new RemoteProtocolError(`${method} ${path}: the daemon's JSON answer is cut short or malformed`, {
+      body: text.slice(0, 200),
+    })
+  }
+}
+
 interface Body {
   json?: unknown
-  raw?: Buffer
+  raw?: Uint8Array
   contentType?: string
 }
 

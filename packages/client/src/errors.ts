@@ -2,9 +2,9 @@
  * Problem documents back into the domain's errors, so a command run with --remote fails
  * with the same class, code, message and exit code as it would locally.
  */
-import {MaestroError, errorFromCode} from '../domain/errors.js'
-import {ownRecord} from '../domain/records.js'
-import type {Problem} from '../domain/wire.js'
+import {MaestroError, errorFromCode} from '../../../src/domain/errors.js'
+import {ownRecord} from '../../../src/domain/records.js'
+import type {Problem} from '../../../src/domain/wire.js'
 
 const STANDARD = new Set(['type', 'title', 'status', 'detail', 'instance', 'code', 'request_id'])
 
