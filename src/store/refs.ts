@@ -3,7 +3,16 @@
  * every command reads a namespace's head at start-up, and writers (publish, sync) move
  * refs under git's own lock-file protocol, which the real git CLI honours too.
  */
-import {closeSync, mkdirSync, openSync, promises as fsp, readFileSync, renameSync, rmSync, writeSync} from 'node:fs'
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  promises as fsp,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs'
 import type {FileHandle} from 'node:fs/promises'
 import {join} from 'node:path'
 
