@@ -668,7 +668,7 @@ export class LocalRegistry implements Registry {
       repo.namespace,
       (batch) => {
         const waiting = performance.now()
-        return repo.withLock(async () => {
+        return this.#lockWhileProgressing(repo, async () => {
           const locked = performance.now()
           recordPhase('lock', locked - waiting)
           try {
@@ -695,6 +695,29 @@ export class LocalRegistry implements Registry {
       },
       work,
     )
+  }
+
+  /**
+   * `repo.withLock(fn)`, waiting for the lock as long as the namespace makes progress: a
+   * lock wait that runs out (MAESTRO_WRITE_LOCK_WAIT_MS) while other daemons moved the
+   * namespace's head is another turn in a queue that moves, not a stuck lock, so it waits
+   * again. Only a wait during which nothing was committed fails (409 CONFLICT).
+   */
+  async #lockWhileProgressing(repo: NamespaceRepo, fn: () => Promise<void>): Promise<void> {
+    for (;;) {
+      const before = await repo.head()
+      let started = false
+      try {
+        return await repo.withLock(() => {
+          started = true
+          return fn()
+        })
+      } catch (err) {
+        const lockWaitRanOut =
+          !started && err instanceof MaestroError && err.code === 'CONFLICT' && 'timeoutMs' in err.data
+        if (!lockWaitRanOut || (await repo.head()) === before) throw err
+      }
+    }
   }
 
   /**
