@@ -47,6 +47,8 @@ export class DatabaseProbe {
    * ```
    */
   async check(timeoutMs: number): Promise<ProbeAnswer> {
+    // Connecting and waiting for the answer share the time given.
+    const deadline = Date.now() + timeoutMs
     const client = await within(this.#connect(timeoutMs), timeoutMs, () => {
       this.#drop()
       return new Error(`could not connect to PostgreSQL within ${timeoutMs} ms`)
@@ -72,7 +74,9 @@ export class DatabaseProbe {
     let timer: NodeJS.Timeout | undefined
     const answered = await Promise.race([
       asking.answer.then(() => true),
-      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
+      new Promise<false>(
+        (resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()))),
+      ),
     ]).finally(() => clearTimeout(timer))
     if (answered) return {state: 'up'}
     const silentMs = Date.now() - asking.since
