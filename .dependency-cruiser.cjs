@@ -4,7 +4,7 @@
  *
  * Dependencies point one way, from the front ends down to the domain:
  *
- *   commands/ → src/cli/ → src/registry/, src/server/, src/client/, src/sync/
+ *   commands/ → src/cli/ → src/registry/, src/server/, src/client/, src/sync/, src/web/
  *     → services: src/auth/, src/events/, src/quality/, src/render/, src/sandbox/, src/archive/, src/ui/
  *     → adapters: src/db/, src/store/, src/cache/
  *     → src/config.ts → src/domain/
@@ -12,7 +12,7 @@
  * A folder may import folders of its own layer, but never in a cycle (no-folder-cycles),
  * and never a folder of a layer above it (the layer rules below).
  */
-const FRONT = '^src/(registry|server|client|sync)/'
+const FRONT = '^src/(registry|server|client|sync|web)/'
 const SERVICES = '^src/(auth|events|quality|render|sandbox|archive|ui)/'
 const ADAPTERS = '^src/(db|store|cache)/'
 const CONFIG = '^src/config[.]ts$'
@@ -30,7 +30,7 @@ const ABOVE = {
 
 const layer = (name, from) => ({
   name: `layer-${name}`,
-  comment: `src/${name === 'front' ? 'registry, server, client, sync' : name} must not import a layer above it (docs/architecture.md)`,
+  comment: `src/${name === 'front' ? 'registry, server, client, sync, web' : name} must not import a layer above it (docs/architecture.md)`,
   severity: 'error',
   from: {path: from},
   to: {path: ABOVE[name]},
@@ -53,6 +53,14 @@ module.exports = {
     layer('services', SERVICES),
     layer('front', FRONT),
     layer('cli', '^src/cli/'),
+    {
+      name: 'sdk-domain-only',
+      comment:
+        'The SDK (packages/client) ships on its own with no dependency: of this repository it may use src/domain and the dependency-free tar writer (src/archive/tar) only',
+      severity: 'error',
+      from: {path: '^packages/client/'},
+      to: {path: '^(src|commands)/', pathNot: [DOMAIN, '^src/archive/tar/']},
+    },
     {
       name: 'no-unknown-folder',
       comment:

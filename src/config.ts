@@ -100,6 +100,11 @@ export interface Config {
   readonly servicePort: number
   readonly secretKey: string | undefined
   readonly enableRbac: boolean
+  /**
+   * Daemon: believe X-Forwarded-Proto from the proxy in front (TRUST_PROXY, default
+   * false), so the web catalog's cookies are Secure when the proxy terminates TLS.
+   */
+  readonly trustProxy: boolean
   readonly enableQualityGates: boolean
   readonly enablePerformanceMonitoring: boolean
   readonly minTemplateQualityScore: number
@@ -251,6 +256,7 @@ export function loadConfig(overrides: NodeJS.ProcessEnv = {}): Config {
     servicePort: integer(env, 'SERVICE_PORT', 8005, 0, 65535),
     secretKey: env.SECRET_KEY || undefined,
     enableRbac: flag(env, 'ENABLE_RBAC', true),
+    trustProxy: flag(env, 'TRUST_PROXY', false),
     enableQualityGates: flag(env, 'ENABLE_QUALITY_GATES', true),
     enablePerformanceMonitoring: flag(env, 'ENABLE_PERFORMANCE_MONITORING', true),
     minTemplateQualityScore: integer(env, 'MIN_TEMPLATE_QUALITY_SCORE', 70, 0, 100),

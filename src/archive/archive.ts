@@ -3,22 +3,16 @@
  * download, like Spring Initializr's starter.zip), and unpacking an uploaded .tar.gz
  * template with limits on size, entry count and compression ratio.
  */
-import {gunzipSync, gzipSync} from 'node:zlib'
+import {gunzipSync} from 'node:zlib'
 
 import {Zip, ZipDeflate} from 'fflate'
-import {Header, Parser, Pax} from 'tar'
+import {Parser} from 'tar'
 import type {ReadEntry} from 'tar'
 
 import {LimitExceededError, UnsafePathError, UsageError} from '../domain/errors.js'
 import {assertSafeRelativePath} from '../domain/paths.js'
 import type {TemplateFiles} from '../domain/types.js'
-
-const BLOCK = 512
-
-/** Template files carry no mode bits; a script with a shebang is almost always meant to run. */
-function modeFor(bytes: Uint8Array): number {
-  return bytes[0] === 0x23 && bytes[1] === 0x21 ? 0o755 : 0o644
-}
+import {filesToEntries, modeFor, writeTarGz} from './tar/write.js'
 
 function sortedEntries(files: ReadonlyMap<string, Uint8Array>, root: string): [string, Uint8Array][] {
   const prefix = root === '' ? '' : `${assertSafeRelativePath(root, 'archive root')}/`
@@ -26,54 +20,17 @@ function sortedEntries(files: ReadonlyMap<string, Uint8Array>, root: string): [s
 }
 
 /**
- * A gzipped POSIX tar of `files`, each under `root/` (none when `root` is ''). Long
- * paths get a pax header; times are fixed so equal projects give equal archives.
+ * A gzipped POSIX tar of `files`, each under `root/` (none when `root` is ''), each
+ * folder before its files. Long paths get a pax header; times are fixed so equal
+ * projects give equal archives. Written by tar.ts, the writer the SDK uploads with.
  *
  * @example
  * ```ts
  * const tgz = packTarGz(project.files, 'billing')  // billing/README.md, billing/src/...
  * ```
  */
-export function packTarGz(files: ReadonlyMap<string, Uint8Array>, root: string, mtime = new Date(0)): Buffer {
-  const chunks: Buffer[] = []
-  const dirs = new Set<string>()
-  const add = (path: string, type: 'File' | 'Directory', data?: Uint8Array) => {
-    const size = data?.byteLength ?? 0
-    const fields = {
-      path,
-      mode: type === 'Directory' ? 0o755 : modeFor(data!),
-      size,
-      mtime,
-      type,
-      uid: 0,
-      gid: 0,
-      uname: '',
-      gname: '',
-    }
-    const header = new Header(fields)
-    header.encode()
-    if (header.needPax) chunks.push(new Pax({path, size, mtime}).encode())
-    chunks.push(header.block!)
-    if (data && size > 0) {
-      chunks.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength))
-      const pad = (BLOCK - (size % BLOCK)) % BLOCK
-      if (pad > 0) chunks.push(Buffer.alloc(pad))
-    }
-  }
-  for (const [path, data] of sortedEntries(files, root)) {
-    // Folders first, as tar(1) writes them: some extractors want a folder before its files.
-    const parts = path.split('/')
-    for (let i = 1; i < parts.length; i++) {
-      const dir = `${parts.slice(0, i).join('/')}/`
-      if (!dirs.has(dir)) {
-        dirs.add(dir)
-        add(dir, 'Directory')
-      }
-    }
-    add(path, 'File', data)
-  }
-  chunks.push(Buffer.alloc(BLOCK * 2))
-  return gzipSync(Buffer.concat(chunks))
+export function packTarGz(files: ReadonlyMap<string, Uint8Array>, root: string): Buffer {
+  return Buffer.from(writeTarGz(filesToEntries(new Map(sortedEntries(files, root)))))
 }
 
 /**
@@ -226,4 +183,32 @@ function stripTopFolder(files: Map<string, Uint8Array>): TemplateFiles {
   const top = `${[...tops][0]}/`
   if (!files.has(`${top}manifest.yaml`)) return files
   return new Map([...files].map(([path, data]) => [path.slice(top.length), data]))
+}
+
+/**
+ * How a rendered project's archive is sent (the API's instantiate and the web catalog's
+ * download alike): its media type, a file name from the archive root, and which
+ * template, version and commit it came from.
+ *
+ * @example
+ * ```ts
+ * downloadHeaders('zip', 'billing', {name: 'fastapi-service', version: '1.0.0', commit: 'abc'})
+ * // {contentType: 'application/zip', headers: {'Content-Disposition': 'attachment; filename="billing.zip"', ...}}
+ * ```
+ */
+export function downloadHeaders(
+  format: 'tar.gz' | 'zip',
+  root: string,
+  meta: {name: string; version: string; commit: string},
+): {contentType: string; headers: Record<string, string>} {
+  const filename = `${root === '' ? meta.name : root.replaceAll('/', '-')}.${format}`
+  return {
+    contentType: format === 'zip' ? 'application/zip' : 'application/gzip',
+    headers: {
+      'Content-Disposition': `attachment; filename="${filename}"`,
+      'X-Maestro-Template': meta.name,
+      'X-Maestro-Version': meta.version,
+      'X-Maestro-Commit': meta.commit,
+    },
+  }
 }

@@ -71,8 +71,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       enableJsonFlag: this.ctor.enableJsonFlag,
       args: this.ctor.args,
       strict: this.ctor.strict,
-    }).catch((err: unknown) => {
-      throw flagParseError(err)
+    }).catch(async (err: unknown) => {
+      const {unknownFlagError} = await import('./not-found.js')
+      const ctor = this.ctor as typeof BaseCommand
+      const names = Object.keys({...ctor.baseFlags, ...ctor.flags, json: true, help: true})
+      throw flagParseError(unknownFlagError(err, names, this.id ?? '', this.config.bin))
     })
     // Before anything reads the environment: the store's .env, or the one named explicitly.
     const {loadEnvFile} = await import('../config.js')

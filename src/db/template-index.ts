@@ -891,6 +891,27 @@ export class TemplateIndex {
   }
 
   /**
+   * Uses counted so far of the templates `ids` among `namespaces` (template id → uses; a
+   * template never used, or not among them, is left out). The web catalog's cards show it.
+   *
+   * @example
+   * ```ts
+   * const usage = await index.usageOf(['public'], result.items.map((t) => t.id))
+   * ```
+   */
+  async usageOf(namespaces: readonly Namespace[], ids: readonly string[]): Promise<Map<string, number>> {
+    if (ids.length === 0 || namespaces.length === 0) return new Map()
+    const rows = await this.#db
+      .selectFrom('templates')
+      .select(['id', 'usage_count'])
+      .where('namespace', 'in', [...namespaces])
+      .where('id', 'in', [...ids])
+      .where('usage_count', '>', 0)
+      .execute()
+    return new Map(rows.map((row) => [row.id, Number(row.usage_count)]))
+  }
+
+  /**
    * Uses counted per template of `namespace` (template id → uses), for a reindex to put back.
    *
    * @example

@@ -12,24 +12,10 @@ import type {Issue} from './errors.js'
 import {packageRoot} from './package-root.js'
 import type {FileRule, Manifest, Parameter} from './types.js'
 
-/** The template categories of the catalog (docs/template-format.md). */
-export const CATEGORIES: readonly string[] = Object.freeze([
-  'ai_ml_engineer',
-  'backend_developer',
-  'database_specialist',
-  'devops_engineer',
-  'frontend_developer',
-  'integration_tester',
-  'maestro-curated',
-  'qa_engineer',
-  'requirement_analyst',
-  'sdlc-templates',
-  'security_specialist',
-  'solution_architect',
-  'technical_writer',
-  'ui_ux_designer',
-  'frontend-templates',
-])
+/** The template categories of the catalog (docs/template-format.md); defined with the types, which the SDK carries. */
+import {CATEGORIES} from './types.js'
+
+export {CATEGORIES}
 
 /** Parameter names templates may not use: `maestro` is the built-in context object. */
 const RESERVED_PARAMETER_NAMES = new Set(['maestro'])
@@ -363,7 +349,7 @@ function semanticIssues(m: Record<string, unknown>): {pointer: string; message: 
       if (regex && !regex.test(p.default))
         issues.push({
           pointer: `${at}/default`,
-          message: `parameters[${i}].default ${JSON.stringify(p.default)} does not match its own pattern ${p.pattern as string}`,
+          message: `parameters[${i}].default ${JSON.stringify(p.default)} does not match its own pattern ${p.pattern as string}${typeof p.pattern_hint === 'string' ? ` (${p.pattern_hint})` : ''}`,
         })
     }
   })

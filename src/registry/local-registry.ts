@@ -2,6 +2,7 @@ import {existsSync, mkdirSync, readdirSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 
 import type {Kysely} from 'kysely'
+import semver from 'semver'
 
 import {createHash} from 'node:crypto'
 
@@ -20,6 +21,7 @@ import {MIGRATIONS, migrateToLatest} from '../db/migrate.js'
 import {isDatabaseUnavailable, isTransientError} from '../db/retry.js'
 import {IndexHeadMovedError, TemplateIndex} from '../db/template-index.js'
 import {
+  AlreadyExistsError,
   MaestroError,
   NotFoundError,
   QualityGateError,
@@ -32,7 +34,7 @@ import type {LoadedTemplate, Namespace, TemplateFiles, VersionInfo} from '../dom
 import {PUBLIC_NAMESPACE} from '../domain/types.js'
 import type {VersionList} from '../domain/wire.js'
 import {IN_PROCESS, type RenderHost} from '../sandbox/host.js'
-import {GitStore, type NamespaceRepo} from '../store/index.js'
+import {GitStore, type CommitRecord, type NamespaceRepo} from '../store/index.js'
 import {blobId} from '../store/objects.js'
 import type {QualityReport} from '../quality/types.js'
 import type {RegistryQualityReport, RegistryQualityRow} from '../quality/report.js'
@@ -56,6 +58,7 @@ import type {
   Registry,
   RenderedProject,
   RequestContext,
+  RestoreResult,
   SearchQuery,
   SearchResult,
   TemplateDetail,
@@ -406,7 +409,7 @@ export class LocalRegistry implements Registry {
     return `${this.#context.tenant}:${kind}:${digest}`
   }
 
-  /** The template `parsed` names among the readable namespaces (`ref` as the caller wrote it, for the message). */
+  /** The template `parsed` names among the readable namespaces, whatever version it asks for (`ref` as the caller wrote it, for the message). */
   async #template(parsed: TemplateRef, ref: string): Promise<TemplateRow> {
     const namespaces = parsed.namespace
       ? this.#readable.filter((n) => n === parsed.namespace)
@@ -485,7 +488,7 @@ export class LocalRegistry implements Registry {
 
   #versionList(ref: string, page: {offset: number; limit: number}): Promise<VersionList & {id: string}> {
     return this.#cached('versions', `${page.offset}:${page.limit}:${ref}`, async () => {
-      const template = await this.#template({...parseRef(ref), spec: undefined}, ref)
+      const template = await this.#template(parseRef(ref), ref)
       const {items, total} = await this.#index.versionPage([template.namespace], template.id, page)
       return {
         id: template.id,
@@ -792,6 +795,100 @@ export class LocalRegistry implements Registry {
     return {name: template.name, namespace, commit: commit.commit}
   }
 
+  /**
+   * Brings a deleted template back from its namespace's git history: the files it had
+   * before its last delete (or, with `@VERSION` / `@RANGE`, as published at the newest
+   * matching version), published again as one new commit, indexed and announced like any
+   * publish (quality gate included). Only a template that does not exist now can be
+   * restored; writing rights are those of a publish.
+   */
+  async restore(ref: string): Promise<RestoreResult> {
+    const parsed = parseRef(ref)
+    if (parsed.id || !parsed.name)
+      throw new UsageError('restore takes the name of a deleted template (NAME[@VERSION]), not an id')
+    const name = parsed.name
+    // Another tenant's namespace does not exist for this caller (as for every read).
+    if (
+      parsed.namespace &&
+      parsed.namespace !== this.#context.tenant &&
+      parsed.namespace !== PUBLIC_NAMESPACE
+    )
+      throw new NotFoundError('deleted template', `${parsed.namespace}/${name}`)
+    // Without a namespace: the caller's own, then (for platform admins) the public catalog.
+    const candidates = parsed.namespace
+      ? [this.#writable(parsed.namespace)]
+      : [this.#context.tenant, ...(isPlatformAdmin(this.#context) ? [PUBLIC_NAMESPACE] : [])]
+    let found: {namespace: Namespace; published: CommitRecord[]} | undefined
+    for (const namespace of new Set(candidates)) {
+      if (await this.#index.findTemplate([namespace], name)) {
+        throw new MaestroError(
+          `template ${namespace}/${name} exists: only a deleted template can be restored`,
+          {
+            code: AlreadyExistsError.code,
+            status: 409,
+            data: {kind: 'template', ref: `${namespace}/${name}`},
+          },
+        )
+      }
+      const published = await this.#publishedBeforeDelete(namespace, name)
+      if (published.length > 0) {
+        found = {namespace, published}
+        break
+      }
+    }
+    if (!found)
+      throw new NotFoundError(
+        'deleted template',
+        name,
+        `No namespace you can write to (${[...new Set(candidates)].join(', ')}) has it in its history.`,
+      )
+    const namespace = this.#writable(found.namespace)
+    const {published} = found
+    let source = published[published.length - 1]!
+    if (parsed.spec) {
+      const versions = published.map((c) => c.trailers.version!)
+      const wanted = semver.valid(parsed.spec) ?? semver.maxSatisfying(versions, parsed.spec)
+      const match = wanted === null ? undefined : published.findLast((c) => c.trailers.version === wanted)
+      if (!match)
+        throw new NotFoundError(
+          'version',
+          `${namespace}/${name}@${parsed.spec}`,
+          `Versions in its history: ${[...new Set(versions)].join(', ')}.`,
+        )
+      source = match
+    }
+    const [files, {parseTemplate}] = await Promise.all([
+      this.#store.repo(namespace).readTemplate(source.oid, source.trailers.path!),
+      import('../domain/template.js'),
+    ])
+    const version = source.trailers.version!
+    const result = await this.publish({
+      template: parseTemplate(files, `${namespace}/${name}@${version}`),
+      namespace,
+      message: `restore ${name}@${version} (as of ${source.oid.slice(0, 12)})`,
+    })
+    return {...result, restored_from: {commit: source.oid, version}}
+  }
+
+  /** The commits that published `name` in `namespace` before its last delete, oldest first (none if never deleted). */
+  async #publishedBeforeDelete(namespace: Namespace, name: string): Promise<CommitRecord[]> {
+    const repo = this.#store.repo(namespace)
+    if (!(await this.#store.namespaces()).includes(namespace) || (await repo.head()) === null) return []
+    const history = await repo.log()
+    const lastDelete = history.findLastIndex(
+      (c) => c.trailers.template === name && c.trailers.operation === 'delete',
+    )
+    return history
+      .slice(0, Math.max(lastDelete, 0))
+      .filter(
+        (c) =>
+          c.trailers.template === name &&
+          (c.trailers.operation === 'create' || c.trailers.operation === 'update') &&
+          c.trailers.version !== undefined &&
+          c.trailers.path !== undefined,
+      )
+  }
+
   async instantiate(ref: string, options: InstantiateOptions = {}): Promise<RenderedProject> {
     const [{manifest, readme, files, detail}, {answersFile}] = await Promise.all([
       this.getFiles(ref),
@@ -946,6 +1043,20 @@ export class LocalRegistry implements Registry {
       if (head === (await this.#index.getNamespaceHead(namespace))) this.#conflicts.delete(namespace)
     }
     return [...this.#conflicts.values()].flat()
+  }
+
+  /**
+   * How often each of these templates was used (instantiated), among the namespaces this
+   * caller reads; unused ones are left out. Counts move with every use, so they are read
+   * here, never cached with a template's summary.
+   *
+   * @example
+   * ```ts
+   * const usage = await registry.usageOf(result.items.map((t) => t.id))
+   * ```
+   */
+  usageOf(ids: readonly string[]): Promise<Map<string, number>> {
+    return this.#index.usageOf(this.#readable, ids)
   }
 
   #recordConflicts(namespace: string, problems: readonly IndexProblem[]): void {

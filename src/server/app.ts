@@ -28,6 +28,7 @@ import type {AppDeps, DaemonRegistry, RouterDeps} from './types.js'
 import {DEFAULT_LIMITS} from '../config.js'
 import {Validators} from './validation.js'
 import {gitSyncStatuses} from './routes/admin.js'
+import {webRouter} from '../web/router.js'
 
 /**
  * Builds the app: observe → authenticate → routers (templates first: it holds the hot
@@ -92,6 +93,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(adminRouter(routerDeps))
   app.use(workflowsRouter(routerDeps))
   app.use(systemRouter(routerDeps, openapi))
+  // The web catalog (src/web/): pages at /, after the API so it never shadows a route.
+  app.use(webRouter(routerDeps))
   app.use(notFound(methodsForPath(routes)))
   app.use(errorHandler({logger: deps.logger, metrics: monitor ? metrics : undefined}))
   return app

@@ -67,6 +67,8 @@ export interface RuntimeOptions {
   /** A registry made elsewhere (tests): served as it is, with no bus, consumers or accounts of its own. */
   registry?: DaemonRegistry | undefined
   onBeforeAck?: ((batch: readonly Delivered[]) => Promise<void> | void) | undefined
+  /** What it is doing, for /health while the daemon starts (the catalog import: templates done of total). */
+  onProgress?: ((progress: {phase: string; done: number; total: number}) => void) | undefined
 }
 
 /**
@@ -160,12 +162,14 @@ async function openLocalRuntime(
     // This daemon runs the consumers itself (below), on either bus.
     consumeUsage: false,
     onImport: ({label, done, total}) => {
+      options.onProgress?.({phase: label, done, total})
       if (done === total || done % 25 === 0) logger.info({done, total}, label)
     },
   }).catch(async (err: unknown) => {
     await Promise.allSettled([bus.close(), cache.close()])
     throw err
   })
+  options.onProgress?.({phase: 'opening accounts', done: 0, total: 0})
   let auth: AuthService | undefined
   try {
     // Accounts live in the registry's database, on its handle and pool.

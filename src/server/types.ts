@@ -53,6 +53,8 @@ export interface DaemonRegistry extends Registry {
   clearCache(): Promise<void>
   /** Drops cached reads of `context`'s namespaces that another process's writes made stale. */
   refresh(context?: RequestContext): Promise<void>
+  /** Uses of these templates (template id → count; unused ones left out), for the web catalog's cards. */
+  usageOf(ids: readonly string[]): Promise<Map<string, number>>
   /** A string that changes whenever any namespace's indexed head moves (polled for other processes' writes). */
   revision(): Promise<string>
   /** Brings the index up to git (after a git sync pulled commits). */

@@ -386,6 +386,15 @@ const BEFORE: {match: RegExp; run: (h: Harness) => Promise<void>}[] = [
     run: async (h) => expect((await sh(h, 'maestro-tpl create ./my-template')).status).toBe(0),
   },
   {
+    // Only a deleted template can be restored: publish my-template (if need be) and delete it.
+    match: /^maestro-tpl restore my-template/,
+    run: async (h) => {
+      await sh(h, 'maestro-tpl create ./my-template')
+      const run = await sh(h, 'maestro-tpl delete my-template --yes')
+      expect(run.status, run.output).toBe(0)
+    },
+  },
+  {
     // ana is created by an example of another command; these sign in or act as/on her.
     match: /--username ana|user (grant|revoke|password) ana|user create bob/,
     run: async (h) => ensureUser(h, 'ana', 'editor'),

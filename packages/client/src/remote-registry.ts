@@ -6,6 +6,7 @@ import {UsageError} from '../../../src/domain/errors.js'
 import type {RegistryQualityReport} from '../../../src/domain/quality.js'
 import type {
   DeleteResult,
+  RestoreResult,
   InstantiateOptions,
   PublishInput,
   PublishResult,
@@ -74,6 +75,10 @@ export class RemoteRegistry implements Registry {
 
   delete(ref: string): Promise<DeleteResult> {
     return this.client.delete(ref)
+  }
+
+  restore(ref: string): Promise<RestoreResult> {
+    return this.client.restore(ref)
   }
 
   instantiate(ref: string, options: InstantiateOptions = {}): Promise<RenderedProject> {

@@ -8,6 +8,7 @@ import type {MaestroError} from '../../../src/domain/errors.js'
 import type {QualityReport, RegistryQualityReport} from '../../../src/domain/quality.js'
 import type {
   DeleteResult,
+  RestoreResult,
   PublishResult,
   ReindexResult,
   RenderedProject,
@@ -18,6 +19,7 @@ import type {
 } from '../../../src/domain/registry.js'
 import type {Answers, TemplateFiles, VersionInfo} from '../../../src/domain/types.js'
 import type {
+  AdminStats,
   HealthStatus,
   InstantiateResponse,
   Problem,
@@ -27,7 +29,7 @@ import type {
 } from '../../../src/domain/wire.js'
 import {decodeFiles, encodeFiles, fromBase64} from '../../../src/domain/wire.js'
 import {RemoteProtocolError, RemoteUnavailableError, problemToError} from './errors.js'
-import {filesToEntries, folderToEntries, packTarGz} from './tar.js'
+import {filesToEntries, folderToEntries, writeTarGz} from '../../../src/archive/tar/write.js'
 
 type Role = RequestContext['role']
 
@@ -195,6 +197,11 @@ export class TemplateClient {
     return this.#json('DELETE', `/api/v1/templates/${encodeURIComponent(ref)}`)
   }
 
+  /** Brings a deleted template back from git history: `name` (as before its delete) or `name@version`. */
+  restore(ref: string): Promise<RestoreResult> {
+    return this.#json('POST', `/api/v1/templates/${encodeURIComponent(ref)}/restore`)
+  }
+
   /** Every published version, newest first. */
   async versions(ref: string): Promise<VersionInfo[]> {
     const all: VersionInfo[] = []
@@ -293,8 +300,8 @@ export class TemplateClient {
     return this.#json('GET', '/api/v1/quality/report', {query: {minScore: optional(opts.minScore)}})
   }
 
-  /** Counts, cache figures and uptime (admin). */
-  stats(): Promise<Record<string, unknown>> {
+  /** Counts, cache figures, events and uptime (admin). */
+  stats(): Promise<AdminStats> {
     return this.#json('GET', '/api/v1/admin/stats')
   }
 
@@ -427,7 +434,7 @@ export class TemplateClient {
   /** A folder goes as .tar.gz straight from disk; file maps as .tar.gz from memory (smaller than base64 JSON). */
   async #upload(source: TemplateSource): Promise<Body> {
     if (typeof source === 'string') {
-      return {raw: packTarGz(await folderToEntries(source, SKIPPED)), contentType: 'application/gzip'}
+      return {raw: writeTarGz(await folderToEntries(source, SKIPPED)), contentType: 'application/gzip'}
     }
     const files =
       source instanceof Map
@@ -443,7 +450,7 @@ export class TemplateClient {
     // JSON is readable in logs and debuggers; past a few MiB (base64 grows a third) a .tar.gz keeps under the body limit.
     return bytes <= JSON_UPLOAD_MAX
       ? {json: {files: encodeFiles(files)}}
-      : {raw: packTarGz(filesToEntries(files)), contentType: 'application/gzip'}
+      : {raw: writeTarGz(filesToEntries(files)), contentType: 'application/gzip'}
   }
 
   async #json<T>(method: string, path: string, body: Body & {query?: Query} = {}): Promise<T> {

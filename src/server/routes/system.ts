@@ -161,7 +161,8 @@ export const SYSTEM_ROUTES = (document: () => string): RouteSpec[] => [
     responses: {
       '200': {description: 'Healthy', schema: ref('Health')},
       '503': {
-        description: 'The database is down (a busy pool is `degraded`, 200)',
+        description:
+          'The database is down (`unhealthy`; a busy pool is `degraded`, 200), or the daemon is still starting (`starting`, with `progress`)',
         schema: ref('Health'),
       },
     },

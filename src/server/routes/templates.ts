@@ -17,13 +17,14 @@ import {UsageError} from '../../domain/errors.js'
 import {assertSafeRelativePath} from '../../domain/paths.js'
 import {ownRecord} from '../../domain/records.js'
 import {parseTemplate} from '../../domain/template.js'
-import {parseRef} from '../../domain/ref.js'
+import {formatRef, parseRef} from '../../domain/ref.js'
 import type {SearchQuery} from '../../registry/types.js'
 import {defineRoute, mountRoutes, sendBody} from '../route.js'
 import type {RouteSpec} from '../route.js'
 import {ref, searchFilters, templateIdParam} from '../schemas.js'
 import type {JsonSchema} from '../schemas.js'
 import type {RouterDeps} from '../types.js'
+import {downloadHeaders} from '../../archive/archive.js'
 import {uploadedFiles} from '../../archive/upload.js'
 import type {RenderHost} from '../../sandbox/host.js'
 
@@ -65,22 +66,20 @@ export function refFrom(
   id: string,
   query: {version?: string | undefined; namespace?: string | undefined},
 ): string {
-  let out = id
-  if (query.namespace !== undefined) {
-    const ref = parseRef(id)
-    if (ref.namespace !== undefined || ref.id !== undefined) {
-      throw new UsageError(
-        'give the namespace once: as namespace/name in the path or as ?namespace=, and not with an id',
-      )
-    }
-    out = `${query.namespace}/${out}`
+  if (query.namespace === undefined && query.version === undefined) return id
+  const ref = parseRef(id)
+  if (query.namespace !== undefined && (ref.namespace !== undefined || ref.id !== undefined)) {
+    throw new UsageError(
+      'give the namespace once: as namespace/name in the path or as ?namespace=, and not with an id',
+    )
   }
-  if (query.version !== undefined) {
-    if (out.includes('@'))
-      throw new UsageError('give the version once: as name@version in the path or as ?version=, not both')
-    out = `${out}@${query.version}`
-  }
-  return out
+  if (query.version !== undefined && ref.spec !== undefined)
+    throw new UsageError('give the version once: as name@version in the path or as ?version=, not both')
+  return formatRef({
+    ...ref,
+    ...(query.namespace === undefined ? {} : {namespace: query.namespace}),
+    ...(query.version === undefined ? {} : {spec: query.version}),
+  })
 }
 
 /** Response format of instantiate: the body's `format`, else the Accept header, else JSON. */
@@ -101,15 +100,8 @@ async function sendArchive(
   // Compressing tens of MiB takes seconds: in the render pool, not on the event loop.
   const packed = await host.pack({files, format, root, tenant: res.req.context.tenant})
   const body = Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength)
-  const filename = `${root === '' ? meta.name : root.replaceAll('/', '-')}.${format}`
-  sendBody(res, 200, format === 'zip' ? 'application/zip' : 'application/gzip', body, {
-    headers: {
-      'Content-Disposition': `attachment; filename="${filename}"`,
-      'X-Maestro-Template': meta.name,
-      'X-Maestro-Version': meta.version,
-      'X-Maestro-Commit': meta.commit,
-    },
-  })
+  const {contentType, headers} = downloadHeaders(format, root, meta)
+  sendBody(res, 200, contentType, body, {headers})
 }
 
 const archiveHeaders = {
@@ -229,6 +221,21 @@ export const TEMPLATE_ROUTES = (listMax: number): RouteSpec[] => [
     params: {id: templateIdParam},
     responses: {'200': ok('Deleted', ref('DeleteResult'))},
     handle: ({registry, params}) => registry.delete(params.id),
+  }),
+  defineRoute<{id: string}>({
+    method: 'post',
+    path: '/api/v1/templates/{id}/restore',
+    operationId: 'restoreTemplate',
+    summary: 'Bring a deleted template back from its git history',
+    description:
+      'The path names a deleted template of your tenant (`name`, or `namespace%2Fname` for the public catalog, platform admins): ' +
+      'its files as they were before it was deleted, or with `@version` (or `@range`) as published at that version, are published again ' +
+      'as one new commit, indexed and announced like any publish (quality gate included).',
+    tags: [TAG],
+    permission: 'template:write',
+    params: {id: templateIdParam},
+    responses: {'200': ok('Restored', ref('RestoreResult'))},
+    handle: ({registry, params}) => registry.restore(params.id),
   }),
   defineRoute<{id: string}, {limit: number; offset: number}>({
     method: 'get',

@@ -117,6 +117,15 @@ const SAMPLES: Record<string, Sample> = {
     request: ({ns}) => ({method: 'DELETE', path: `/api/v1/templates/${ref(ns)}`}),
     prepare: ({world, ns}) => republish(world, ns),
   },
+  restoreTemplate: {
+    kind: 'template',
+    request: ({ns}) => ({method: 'POST', path: `/api/v1/templates/${ref(ns)}/restore`}),
+    // Only a deleted template can be restored: delete it first (the restore brings it back).
+    prepare: async ({world, ns}) => {
+      const token = ns === 'public' ? world.tokens.platform : world.tokens.editor
+      await world.server.api(`/api/v1/templates/${ref(ns)}`, {method: 'DELETE', headers: bearer(token)})
+    },
+  },
   listVersions: {kind: 'template', request: ({ns}) => ({path: `/api/v1/templates/${ref(ns)}/versions`})},
   getTemplateVersion: {
     kind: 'template',

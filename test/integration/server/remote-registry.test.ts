@@ -50,7 +50,7 @@ describe('RemoteRegistry: the same answers as LocalRegistry', () => {
     for (const query of [
       {},
       {text: 'alpha'},
-      {category: 'backend_developer', limit: 1, offset: 1},
+      {category: 'backend_developer' as const, limit: 1, offset: 1},
       {tags: ['starter']},
       {text: 'api', sort: 'name' as const},
       {sort: 'updated' as const},

@@ -67,5 +67,9 @@ describe('route helpers', () => {
     expect(() => refFrom('0b8e1c9a-2f3d-4c5e-8a7b-1c2d3e4f5a6b', {namespace: 'acme'})).toThrow(
       /namespace once/,
     )
+    expect(refFrom('0B8E1C9A-2F3D-4C5E-8A7B-1C2D3E4F5A6B', {version: '^2'})).toBe(
+      '0b8e1c9a-2f3d-4c5e-8a7b-1c2d3e4f5a6b@^2',
+    )
+    expect(() => refFrom('Not_A_Name', {version: '1.0.0'})).toThrow(/not a template reference/)
   })
 })

@@ -150,6 +150,21 @@ exclude:
     ])
   })
 
+  it('takes a pattern_hint on a string parameter with a pattern, and only there', () => {
+    const ok = parseManifest(
+      `${BASE}parameters:\n  - name: a\n    type: string\n    pattern: "^[a-z]+$"\n    pattern_hint: lowercase letters\n`,
+    )
+    expect(ok.parameters[0]).toMatchObject({pattern: '^[a-z]+$', pattern_hint: 'lowercase letters'})
+    const alone = issuesOf(
+      `${BASE}parameters:\n  - name: a\n    type: string\n    pattern_hint: lowercase letters\n`,
+    )
+    expect(alone.map((i) => i.message).join('\n')).toMatch(/pattern/)
+    const onInteger = issuesOf(
+      `${BASE}parameters:\n  - name: a\n    type: integer\n    default: 1\n    pattern_hint: digits\n`,
+    )
+    expect(onInteger.length).toBeGreaterThan(0)
+  })
+
   it('refuses unknown top-level keys at the key, but allows x- keys and quality_score', () => {
     const issues = issuesOf(`${BASE}x-team: platform\nquality_score: 12\nowner: me\n`)
     expect(issues).toEqual([

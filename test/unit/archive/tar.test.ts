@@ -1,5 +1,6 @@
 /**
- * The SDK's own tar writer (packages/client/src/tar.ts), read back by the daemon's
+ * The dependency-free tar writer (src/archive/tar/write.ts) of the SDK's uploads and the
+ * daemon's downloads, read back by the daemon's
  * unpacker (src/archive) and by tar(1): what the SDK uploads is what the daemon gets,
  * long paths included, and links stay links so the daemon refuses them.
  */
@@ -9,7 +10,7 @@ import {join} from 'node:path'
 
 import {describe, expect, it} from 'vitest'
 
-import {filesToEntries, folderToEntries, packTarGz} from '../../../packages/client/src/tar.js'
+import {filesToEntries, folderToEntries, writeTarGz} from '../../../src/archive/tar/write.js'
 import {unpackTarGz} from '../../../src/archive/archive.js'
 import {UnsafePathError} from '../../../src/domain/errors.js'
 import {tempDir} from '../../helpers/temp.js'
@@ -17,7 +18,7 @@ import {tempDir} from '../../helpers/temp.js'
 const LIMITS = {unpackedBytes: 1 << 24, entries: 1000, maxRatio: 1000, ratioFloor: 1 << 20}
 const encode = (text: string) => new TextEncoder().encode(text)
 
-describe('the SDK tar writer', () => {
+describe('the tar writer', () => {
   it('packs a file map the daemon unpacks to the same files, long and non-ASCII paths too', () => {
     const long = `files/${'deep/'.repeat(30)}${'n'.repeat(120)}.txt`
     const files = new Map<string, Uint8Array>([
@@ -28,10 +29,10 @@ describe('the SDK tar writer', () => {
       ['files/big.bin', new Uint8Array(70_000).map((_, i) => i % 251)],
       [long, encode('far down\n')],
     ])
-    const archive = packTarGz(filesToEntries(files))
+    const archive = writeTarGz(filesToEntries(files))
     expect(unpackTarGz(archive, LIMITS)).toEqual(files)
     // Equal input, equal bytes: no clock or owner in the archive.
-    expect(packTarGz(filesToEntries(files))).toEqual(archive)
+    expect(writeTarGz(filesToEntries(files))).toEqual(archive)
   })
 
   it('writes archives tar(1) lists with their modes and long names', () => {
@@ -39,7 +40,7 @@ describe('the SDK tar writer', () => {
     const long = `a/${'b'.repeat(150)}`
     writeFileSync(
       join(dir, 'x.tar.gz'),
-      packTarGz(
+      writeTarGz(
         filesToEntries(
           new Map([
             ['run.sh', encode('#!/bin/sh\n')],
@@ -65,7 +66,7 @@ describe('the SDK tar writer', () => {
     const SKIPPED = /(^|\/)(\.git|node_modules|\.DS_Store)(\/|$)/
     const clean = await folderToEntries(dir, SKIPPED)
     expect(clean.map((e) => e.path)).toEqual(['files/', 'files/a.txt', 'manifest.yaml'])
-    expect(unpackTarGz(packTarGz(clean), LIMITS)).toEqual(
+    expect(unpackTarGz(writeTarGz(clean), LIMITS)).toEqual(
       new Map([
         ['files/a.txt', encode('a')],
         ['manifest.yaml', encode('name: demo\n')],
@@ -73,7 +74,7 @@ describe('the SDK tar writer', () => {
     )
 
     symlinkSync('/etc/passwd', join(dir, 'files', 'passwd'))
-    const linked = packTarGz(await folderToEntries(dir, SKIPPED))
+    const linked = writeTarGz(await folderToEntries(dir, SKIPPED))
     const err = (() => {
       try {
         unpackTarGz(linked, LIMITS)

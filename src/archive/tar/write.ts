@@ -1,8 +1,10 @@
 /**
- * The .tar.gz the SDK uploads, written with Node's own zlib and no tar library: the
- * SDK installs nothing but itself. POSIX ustar headers, a pax header for a path or link
- * longer than the 100 bytes ustar holds. The daemon unpacks it with its own limits and
- * refuses links and special files, so they are sent as what they are, not followed.
+ * Writing .tar.gz with Node's own zlib and no tar library: the daemon's archive
+ * downloads (../archive.ts) and the SDK's uploads (packages/client, which installs nothing
+ * but itself) share it, so this module imports only `node:` built-ins. POSIX ustar
+ * headers, a pax header for a path or link longer than the 100 bytes ustar holds. The
+ * daemon unpacks uploads with its own limits and refuses links and special files, so
+ * a folder's links are sent as what they are, not followed.
  */
 import {lstat, readFile, readdir, readlink} from 'node:fs/promises'
 import {join} from 'node:path'
@@ -31,7 +33,7 @@ const TYPE_FLAG: Record<TarEntry['type'], string> = {
 }
 
 /** A gzipped tar of `entries`, in their order; times and owners fixed so equal input gives equal bytes. */
-export function packTarGz(entries: Iterable<TarEntry>): Uint8Array {
+export function writeTarGz(entries: Iterable<TarEntry>): Uint8Array {
   const blocks: Uint8Array[] = []
   for (const entry of entries) {
     const size = entry.type === 'file' ? (entry.content?.byteLength ?? 0) : 0
@@ -50,6 +52,11 @@ export function packTarGz(entries: Iterable<TarEntry>): Uint8Array {
   return new Uint8Array(gzipSync(concat(blocks)))
 }
 
+/** Template files carry no mode bits; a script with a shebang is almost always meant to run. */
+export function modeFor(bytes: Uint8Array): number {
+  return bytes[0] === 0x23 && bytes[1] === 0x21 ? 0o755 : 0o644
+}
+
 /** The entries of a file map: each folder before its files, paths sorted. */
 export function filesToEntries(files: ReadonlyMap<string, Uint8Array>): TarEntry[] {
   const entries: TarEntry[] = []
@@ -64,9 +71,7 @@ export function filesToEntries(files: ReadonlyMap<string, Uint8Array>): TarEntry
       }
     }
     const content = files.get(path)!
-    // Template files carry no mode bits; a script with a shebang is almost always meant to run.
-    const mode = content[0] === 0x23 && content[1] === 0x21 ? 0o755 : 0o644
-    entries.push({path, type: 'file', mode, content})
+    entries.push({path, type: 'file', mode: modeFor(content), content})
   }
   return entries
 }
