@@ -12,6 +12,7 @@ import type {Request, RequestHandler, Response, Router} from 'express'
 
 import {authorize} from '../auth/policy.js'
 import {CATEGORIES} from '../domain/manifest.js'
+import {isCategory} from '../domain/types.js'
 import {InvalidAnswersError, isMaestroError, MaestroError, MissingAnswersError} from '../domain/errors.js'
 import {inspectAnswers} from '../render/answers.js'
 import {packageRoot} from '../domain/package-root.js'
@@ -227,7 +228,8 @@ export function webRouter(deps: WebDeps): Router {
       const [result, counts] = await Promise.all([
         registry.search({
           ...filters,
-          ...(q.category ? {category: q.category} : {}),
+          // A category not in the list (a hand-edited URL) filters nothing rather than failing the page.
+          ...(q.category && isCategory(q.category) ? {category: q.category} : {}),
           ...(q.sort ? {sort: q.sort} : {}),
           limit: PAGE_SIZE,
           offset: (q.page - 1) * PAGE_SIZE,
