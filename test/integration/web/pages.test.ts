@@ -211,7 +211,7 @@ describe('web catalog pages', () => {
     })
     expect(bad.status).toBe(422)
     const page = await bad.text()
-    expect(page).toContain('project_name &quot;Not Valid&quot; does not match the pattern')
+    expect(page).toMatch(/project_name &quot;Not Valid&quot; (does not match|is not valid)/)
     expect(page).toContain('value="Not Valid"')
 
     const preview = await post(server, '/templates/public/demo-service/use', cookie, {
@@ -258,7 +258,7 @@ describe('web catalog pages', () => {
     expect(res.status).toBe(200)
     const state = await res.json()
     expect(state.active).toEqual(['project_name', 'description', 'include_license'])
-    expect(state.issues.project_name).toMatch(/does not match/)
+    expect(state.issues.project_name).toMatch(/^project_name "Bad Name" (does not match|is not valid)/)
     expect(state.suggested.description).toBe('A project generated with maestro-tpl')
     const refused = await ask({})
     expect(refused.status).toBe(403)
