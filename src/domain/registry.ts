@@ -128,6 +128,10 @@ export interface InstantiateOptions {
   answers?: Answers
   /** Use defaults for every unanswered parameter instead of failing. */
   useDefaults?: boolean
+  /** Project id to record in .maestro-answers.yaml and the usage event (daemon instantiations). */
+  project?: string
+  /** A render for an update or a diff (src/update/): no new project, not counted as a use. */
+  forUpdate?: boolean
 }
 
 export interface RenderedProject {

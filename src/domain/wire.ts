@@ -32,6 +32,8 @@ export interface InstantiateRequest {
   format?: ArchiveFormat
   /** Top folder inside an archive (default: the template name; '' for none). */
   root?: string
+  /** A render for an update or a diff: the daemon records no project and counts no use. */
+  forUpdate?: boolean
 }
 
 export type ArchiveFormat = 'json' | 'tar.gz' | 'zip'

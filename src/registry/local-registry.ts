@@ -46,6 +46,7 @@ import {IndexConflictError, StoreMismatchError, type IndexProblem} from './index
 import {PendingIndexWrites} from './pending-index.js'
 import {parseRef, type TemplateRef} from '../domain/ref.js'
 import {WriteQueue} from './write-queue.js'
+import {ProjectRecords, type ProjectsDatabase} from '../update/projects.js'
 import type {
   DeleteResult,
   ImportProgress,
@@ -379,13 +380,19 @@ export class LocalRegistry implements Registry {
   }
 
   /** A use of a template, to the usage stream (buffered: never waits, never fails the read). */
-  #used(template: {id: string; namespace: Namespace}, kind: UsageKind): void {
+  #used(template: {id: string; namespace: Namespace}, kind: UsageKind, extra: {project?: string} = {}): void {
     this.#shared.publisher.usage({
       template_id: template.id,
       namespace: template.namespace,
       tenant_id: this.#context.tenant,
       kind,
+      ...(extra.project === undefined ? {} : {project_id: extra.project}),
     })
+  }
+
+  /** The projects this tenant's instantiations and registrations recorded (src/update/projects.ts). */
+  projects(): ProjectRecords {
+    return new ProjectRecords(this.#db as unknown as Kysely<ProjectsDatabase>, this.#context)
   }
 
   /**
@@ -831,8 +838,9 @@ export class LocalRegistry implements Registry {
       meta,
       tenant: this.#context.tenant,
     })
-    rendered.set('.maestro-answers.yaml', answersFile(meta, answers, manifest.parameters))
-    this.#used(detail, 'instantiate')
+    const project = options.project === undefined ? {} : {project: options.project}
+    rendered.set('.maestro-answers.yaml', answersFile({...meta, ...project}, answers, manifest.parameters))
+    if (options.forUpdate !== true) this.#used(detail, 'instantiate', project)
     return {...meta, answers, files: rendered}
   }
 
@@ -1179,7 +1187,28 @@ export class LocalRegistry implements Registry {
         detail: template.manifest.name,
       })
     }
-    return folders.length
+    return folders.length + (await this.#importWorkflows(join(dir, '..', 'workflows_storage')))
+  }
+
+  /**
+   * The bundled workflows (`workflows_storage/<name>/workflow.yaml`, beside the template
+   * catalog), published after the templates they compose.
+   */
+  async #importWorkflows(dir: string): Promise<number> {
+    if (!existsSync(dir)) return 0
+    const {loadWorkflowDir, workflowAsTemplate} = await import('../workflows/package.js')
+    const names = readdirSync(dir)
+      .sort()
+      .filter((name) => existsSync(join(dir, name, 'workflow.yaml')))
+    for (const name of names) {
+      const workflow = await loadWorkflowDir(join(dir, name))
+      await this.publish({
+        template: workflowAsTemplate(workflow),
+        namespace: PUBLIC_NAMESPACE,
+        message: `import ${workflow.definition.name}@${workflow.definition.version} (workflow)`,
+      })
+    }
+    return names.length
   }
 
   async #invalidate(namespace: Namespace): Promise<void> {

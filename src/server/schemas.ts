@@ -263,6 +263,12 @@ export function apiComponents(listMax: number): Record<string, JsonSchema> {
           maxLength: 255,
           description: "Top folder inside an archive; default the template name, '' for none.",
         }),
+        forUpdate: {
+          type: 'boolean',
+          default: false,
+          description:
+            'A render for `maestro-tpl update` or a diff: no project is recorded and no use counted.',
+        },
       },
       [],
     ),
