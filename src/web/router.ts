@@ -16,7 +16,7 @@ import {InvalidAnswersError, isMaestroError, MaestroError, MissingAnswersError} 
 import {inspectAnswers} from '../render/answers.js'
 import {packageRoot} from '../domain/package-root.js'
 import {ownRecord} from '../domain/records.js'
-import type {Answers, Parameter} from '../domain/types.js'
+import type {Answers, Category, Parameter} from '../domain/types.js'
 import type {QualityReport} from '../quality/types.js'
 import type {SearchQuery, TemplateDetail} from '../registry/types.js'
 import {downloadHeaders} from '../archive/archive.js'
@@ -227,7 +227,8 @@ export function webRouter(deps: WebDeps): Router {
       const [result, counts] = await Promise.all([
         registry.search({
           ...filters,
-          ...(q.category ? {category: q.category} : {}),
+          // A category that is not in the list (an edited URL) matches nothing, as before the type said so.
+          ...(q.category ? {category: q.category as Category} : {}),
           ...(q.sort ? {sort: q.sort} : {}),
           limit: PAGE_SIZE,
           offset: (q.page - 1) * PAGE_SIZE,
