@@ -5,7 +5,7 @@
  * Dependencies point one way, from the front ends down to the domain:
  *
  *   commands/ → src/cli/ → src/registry/, src/server/, src/client/, src/sync/, src/web/
- *     → services: src/auth/, src/events/, src/quality/, src/render/, src/sandbox/, src/archive/, src/ui/
+ *     → services: src/auth/, src/events/, src/quality/, src/render/, src/sandbox/, src/archive/, src/ui/, src/update/, src/workflows/
  *     → adapters: src/db/, src/store/, src/cache/
  *     → src/config.ts → src/domain/
  *
@@ -13,7 +13,7 @@
  * and never a folder of a layer above it (the layer rules below).
  */
 const FRONT = '^src/(registry|server|client|sync|web)/'
-const SERVICES = '^src/(auth|events|quality|render|sandbox|archive|ui)/'
+const SERVICES = '^src/(auth|events|quality|render|sandbox|archive|ui|update|workflows)/'
 const ADAPTERS = '^src/(db|store|cache)/'
 const CONFIG = '^src/config[.]ts$'
 const DOMAIN = '^src/domain/'

@@ -63,7 +63,8 @@ export default class Search extends BaseCommand<typeof Search> {
       offset: flags.offset,
       ...(flags['exact-total'] ? {exactTotal: true} : {}),
     })
-    if (!this.jsonEnabled()) this.log(printSearchResult(result))
+    if (!this.jsonEnabled())
+      this.log(printSearchResult(result, flags.category ? {category: flags.category} : {}))
     return result
   }
 }

@@ -141,7 +141,7 @@ export interface Config {
   readonly renderQueueWaitMs: number
   /** Daemon: workers one tenant may hold at once (RENDER_TENANT_WORKERS; 0 = all of them when nobody else waits). */
   readonly renderTenantWorkers: number
-  /** Longest a write waits for its namespace's lock before 409 CONFLICT, ms (MAESTRO_WRITE_LOCK_WAIT_MS). */
+  /** Longest a daemon waits for a namespace's lock while nothing is committed to it, before the writes of that turn get 409 CONFLICT, ms (MAESTRO_WRITE_LOCK_WAIT_MS). */
   readonly writeLockWaitMs: number
   /** Daemon: pull and push every namespace with a remote this often, ms (MAESTRO_GIT_SYNC_INTERVAL in seconds; 0 = off). */
   readonly gitSyncIntervalMs: number
@@ -149,6 +149,12 @@ export interface Config {
   readonly syncAllowPrivate: boolean | undefined
   /** MAESTRO_SYNC_ALLOWED_HOSTS: hosts, IPs or CIDR ranges git sync may reach whatever they resolve to. */
   readonly syncAllowedHosts: readonly string[]
+  /** Workflows: how long a stored result is kept, ms (WORKFLOW_RESULT_TTL_HOURS; executions are kept 7 times longer). */
+  readonly workflowResultTtlMs: number
+  /** Workflows: largest result stored, bytes once compressed (WORKFLOW_RESULT_MAX_MB); a larger one is not kept. */
+  readonly workflowResultMaxBytes: number
+  /** Workflows: a running execution's lease, ms (WORKFLOW_LEASE_MS); not renewed for that long, another daemon takes it over. */
+  readonly workflowLeaseMs: number
 }
 
 /** The catalog shipped in the package, imported into an empty store. */
@@ -286,5 +292,8 @@ export function loadConfig(overrides: NodeJS.ProcessEnv = {}): Config {
       .split(',')
       .map((h) => h.trim())
       .filter(Boolean),
+    workflowResultTtlMs: integer(env, 'WORKFLOW_RESULT_TTL_HOURS', 24, 1, 24 * 365) * 3_600_000,
+    workflowResultMaxBytes: integer(env, 'WORKFLOW_RESULT_MAX_MB', 100, 1, 10_240) * 1024 * 1024,
+    workflowLeaseMs: integer(env, 'WORKFLOW_LEASE_MS', 15_000, 1000, 3_600_000),
   })
 }

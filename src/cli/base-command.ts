@@ -5,6 +5,8 @@ import type {Config} from '../config.js'
 import type {Accounts} from './accounts.js'
 import {UsageError, isMaestroError} from '../domain/errors.js'
 import type {Registry, RequestContext} from '../registry/types.js'
+import type {LocalRegistry} from '../registry/local-registry.js'
+import type {Workflows} from './workflows.js'
 import type {LocalRenderHost} from '../sandbox/local-host.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<
@@ -127,6 +129,23 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     }
     this.#registry = registry
     return registry
+  }
+
+  /** Workflows: the runtime over the local store, or a daemon's routes with --remote. */
+  protected async workflows(): Promise<Workflows> {
+    const remote = (this.flags as {remote?: string}).remote
+    const {LocalWorkflows, RemoteWorkflows} = await import('./workflows.js')
+    if (remote) return new RemoteWorkflows({url: remote, token: await this.bearerToken(remote)})
+    const registry = (await this.registry()) as LocalRegistry
+    const {WorkflowRuntime} = await import('../workflows/runtime.js')
+    const config = await this.maestroConfig()
+    const runtime = new WorkflowRuntime({
+      db: registry.shared.db,
+      registry,
+      host: registry.shared.host,
+      config,
+    })
+    return new LocalWorkflows(runtime, registry.context)
   }
 
   /**

@@ -19,6 +19,7 @@ import {SEARCH_SORTS} from '../domain/registry.js'
 import type {SearchQuery, SearchSort, TemplateFileEntry} from '../domain/registry.js'
 import {isBinary} from '../domain/paths.js'
 import {contentHash} from './content.js'
+import {capabilitiesOf} from './dialect.js'
 import {MAX_NAMESPACE_KEY, seqRange} from './keys.js'
 import {runTransaction, withRetry} from './retry.js'
 import {chunks, SUMMARY_COLUMNS, toSummary} from './rows.js'
@@ -187,6 +188,26 @@ export class TemplateIndex {
   async transaction<T>(fn: (index: TemplateIndex) => Promise<T>): Promise<T> {
     if (this.#db.isTransaction) return fn(this)
     return runTransaction(this.#db, (trx) => fn(new TemplateIndex(trx)))
+  }
+
+  /**
+   * Runs `fn` with an index bound to one database connection, taken once: a writer that
+   * holds a namespace lock runs its reads and its transaction there instead of queueing
+   * for the pool at each statement behind every request of the daemon. On SQLite (one
+   * connection, shared by reads) `fn` gets this index: holding the connection would stop
+   * reads for as long.
+   *
+   * @example
+   * ```ts
+   * await index.withConnection(async (own) => {
+   *   const head = await own.getNamespaceHead('acme')
+   *   await own.transaction(async (tx) => tx.recordVersion(input))
+   * })
+   * ```
+   */
+  async withConnection<T>(fn: (index: TemplateIndex) => Promise<T>): Promise<T> {
+    if (this.#db.isTransaction || !capabilitiesOf(this.#db).pooledConnections) return fn(this)
+    return this.#db.connection().execute((db) => fn(new TemplateIndex(db)))
   }
 
   /**
@@ -809,6 +830,27 @@ export class TemplateIndex {
   }
 
   /**
+   * Templates per category in `namespaces` (one row per template, its latest version's
+   * category), sorted by category.
+   *
+   * @example
+   * ```ts
+   * await index.categoryCounts(['public']) // {backend_developer: 6, devops_engineer: 9, …}
+   * ```
+   */
+  async categoryCounts(namespaces: readonly Namespace[]): Promise<Record<string, number>> {
+    if (namespaces.length === 0) return {}
+    const rows = await this.#db
+      .selectFrom('templates')
+      .select((eb) => ['category', eb.fn.countAll<number>().as('n')])
+      .where('namespace', 'in', namespaces)
+      .groupBy('category')
+      .orderBy('category')
+      .execute()
+    return Object.fromEntries(rows.map((row) => [row.category, Number(row.n)]))
+  }
+
+  /**
    * Counts for `namespaces`: templates (and per category), versions, and the distinct
    * file contents their versions reference.
    *
@@ -820,13 +862,7 @@ export class TemplateIndex {
   async stats(namespaces: readonly Namespace[]): Promise<IndexStats> {
     if (namespaces.length === 0) return {templates: 0, versions: 0, categories: {}, blobs: 0, blob_bytes: 0}
     const scope = namespaces
-    const categories = await this.#db
-      .selectFrom('templates')
-      .select((eb) => ['category', eb.fn.countAll<number>().as('n')])
-      .where('namespace', 'in', scope)
-      .groupBy('category')
-      .orderBy('category')
-      .execute()
+    const categories = await this.categoryCounts(scope)
     const versions = await this.#db
       .selectFrom('template_versions')
       .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -845,9 +881,9 @@ export class TemplateIndex {
       .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('size').as('bytes')])
       .executeTakeFirst()
     return {
-      templates: categories.reduce((sum, row) => sum + Number(row.n), 0),
+      templates: Object.values(categories).reduce((sum, n) => sum + n, 0),
       versions: Number(versions?.n ?? 0),
-      categories: Object.fromEntries(categories.map((row) => [row.category, Number(row.n)])),
+      categories,
       blobs: Number(blobs?.n ?? 0),
       blob_bytes: Number(blobs?.bytes ?? 0),
     }

@@ -64,6 +64,11 @@ export interface SearchResult {
   total_exact: boolean
   limit: number
   offset: number
+  /**
+   * Templates per category in the namespaces searched, whatever the other filters: the
+   * shelves of the catalog, so `search --category X` can say how full X is among them.
+   */
+  categories: Record<string, number>
 }
 
 export interface TemplateFileEntry {
@@ -128,6 +133,10 @@ export interface InstantiateOptions {
   answers?: Answers
   /** Use defaults for every unanswered parameter instead of failing. */
   useDefaults?: boolean
+  /** Project id to record in .maestro-answers.yaml and the usage event (daemon instantiations). */
+  project?: string
+  /** A render for an update or a diff (src/update/): no new project, not counted as a use. */
+  forUpdate?: boolean
 }
 
 export interface RenderedProject {

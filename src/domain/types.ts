@@ -60,6 +60,21 @@ export interface Manifest {
   quality_score?: number
   /** Minimum maestro-tpl version able to render this template (optional). */
   maestro?: string
+  /** What `update` applies to projects crossing versions (absent when none). */
+  migrations?: Migration[]
+}
+
+/**
+ * One change a template version made that `update` must know about to carry a project
+ * across it: exactly one of `rename_parameter`, `move` or `delete`. Applies when the
+ * project's recorded version is older than `version` and the target is `version` or newer.
+ * Paths are paths in the generated project; they may hold `{{ }}` over the answers.
+ */
+export interface Migration {
+  version: string
+  rename_parameter?: {from: string; to: string}
+  move?: {from: string; to: string}
+  delete?: string
 }
 
 /**

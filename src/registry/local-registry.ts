@@ -1,4 +1,4 @@
-import {existsSync, mkdirSync, readdirSync, statSync} from 'node:fs'
+import {existsSync, mkdirSync, readdirSync} from 'node:fs'
 import {join} from 'node:path'
 
 import type {Kysely} from 'kysely'
@@ -15,6 +15,7 @@ import type {Config} from '../config.js'
 import {contentHash} from '../db/content.js'
 import {createDb, indexDbConfig, redactDbUrl} from '../db/database.js'
 import {createWriteLocks, type WriteLocks} from '../db/lock.js'
+import {createDatabaseProbe, type DatabaseProbe, type ProbeAnswer} from '../db/probe.js'
 import type {Database} from '../db/schema.js'
 import {MIGRATIONS, migrateToLatest} from '../db/migrate.js'
 import {isDatabaseUnavailable, isTransientError} from '../db/retry.js'
@@ -31,10 +32,18 @@ import {
 } from '../domain/errors.js'
 import type {LoadedTemplate, Namespace, TemplateFiles, VersionInfo} from '../domain/types.js'
 import {PUBLIC_NAMESPACE} from '../domain/types.js'
+import {packageRoot} from '../domain/package-root.js'
 import type {VersionList} from '../domain/wire.js'
 import {IN_PROCESS, type RenderHost} from '../sandbox/host.js'
 import {GitStore, type CommitRecord, type NamespaceRepo} from '../store/index.js'
 import {blobId} from '../store/objects.js'
+import {
+  type CatalogSnapshot,
+  catalogFolders,
+  knownReport,
+  readCatalogSnapshot,
+  SNAPSHOT_FILE,
+} from '../quality/catalog-snapshot.js'
 import type {QualityReport} from '../quality/types.js'
 import type {RegistryQualityReport, RegistryQualityRow} from '../quality/report.js'
 import type {EventBus} from '../events/bus.js'
@@ -46,6 +55,8 @@ import {IndexConflictError, StoreMismatchError, type IndexProblem} from './index
 import {PendingIndexWrites} from './pending-index.js'
 import {parseRef, type TemplateRef} from '../domain/ref.js'
 import {WriteQueue} from './write-queue.js'
+import {recordPhase, timed} from './write-phases.js'
+import {ProjectRecords, type ProjectsDatabase} from '../update/projects.js'
 import type {
   DeleteResult,
   ImportProgress,
@@ -62,6 +73,12 @@ import type {
   TemplateDetail,
   UpdateInput,
 } from './types.js'
+
+/**
+ * Catalog templates published at once on first use: enough to fill a write-queue batch
+ * while the previous one commits; loading and hashing are the only work outside the lock.
+ */
+const IMPORT_CONCURRENCY = 8
 
 export type {ImportProgress}
 
@@ -159,6 +176,12 @@ export async function openLocalRegistry(options: LocalRegistryOptions): Promise<
   }
 }
 
+/** What the writes of one group-commit batch share: their pending index writes and the batch's own database connection. */
+interface WriteBatch {
+  pending: PendingIndexWrites
+  index: TemplateIndex
+}
+
 /**
  * What every view of one opened registry shares: built once by {@link openLocalRegistry},
  * handed to each per-request view by `withContext`, closed by the registry that opened it.
@@ -179,11 +202,13 @@ export interface RegistryShared {
   /** Notices other processes' writes before cached reads. */
   readonly watch: IndexWatch
   /** Group commit: writes to one namespace share lock holds. */
-  readonly writes: WriteQueue<PendingIndexWrites>
+  readonly writes: WriteQueue<WriteBatch>
   /** Namespaces whose git holds changes the index cannot take, as last found. */
   readonly conflicts: Map<string, readonly IndexProblem[]>
   /** The lock shared by every daemon (PostgreSQL or Redis), when configured. */
   readonly writeLocks: WriteLocks | null
+  /** /health's own connection to a PostgreSQL index (null on SQLite). */
+  readonly databaseProbe: DatabaseProbe | null
   readonly progress: ImportProgress | undefined
 }
 
@@ -207,9 +232,10 @@ function registryShared(
     consumers: undefined,
     host: options.renderHost ?? IN_PROCESS,
     watch: new IndexWatch(index, cache),
-    writes: new WriteQueue<PendingIndexWrites>({maxWaitMs: options.config.writeLockWaitMs}),
+    writes: new WriteQueue<WriteBatch>(),
     conflicts: new Map(),
     writeLocks,
+    databaseProbe: createDatabaseProbe(options.config.databaseUrl),
     progress: options.onImport,
   }
 }
@@ -224,7 +250,7 @@ export class LocalRegistry implements Registry {
   readonly #cache: Cache
   readonly #host: RenderHost
   readonly #watch: IndexWatch
-  readonly #writes: WriteQueue<PendingIndexWrites>
+  readonly #writes: WriteQueue<WriteBatch>
   readonly #conflicts: Map<string, readonly IndexProblem[]>
   /** Only the registry that opened the database closes it; per-request views share it. */
   readonly #owner: boolean
@@ -368,24 +394,32 @@ export class LocalRegistry implements Registry {
     const limit = Math.min(Math.max(query.limit ?? 20, 1), 100)
     const offset = Math.max(query.offset ?? 0, 0)
     const namespaces = query.namespace ? this.#readable.filter((n) => n === query.namespace) : this.#readable
-    if (namespaces.length === 0) return {items: [], total: 0, total_exact: true, limit, offset}
+    if (namespaces.length === 0)
+      return {items: [], total: 0, total_exact: true, limit, offset, categories: {}}
     const normalized = {...query, limit, offset}
     const result = await this.#cached('search', stableJson(normalized), async () => {
       const {items, total, totalExact} = await this.#index.search(namespaces, normalized)
-      return {items, total, total_exact: totalExact, limit, offset}
+      const categories = await this.#index.categoryCounts(namespaces)
+      return {items, total, total_exact: totalExact, limit, offset, categories}
     })
     for (const hit of result.items) this.#used(hit, 'search_hit')
     return result
   }
 
   /** A use of a template, to the usage stream (buffered: never waits, never fails the read). */
-  #used(template: {id: string; namespace: Namespace}, kind: UsageKind): void {
+  #used(template: {id: string; namespace: Namespace}, kind: UsageKind, extra: {project?: string} = {}): void {
     this.#shared.publisher.usage({
       template_id: template.id,
       namespace: template.namespace,
       tenant_id: this.#context.tenant,
       kind,
+      ...(extra.project === undefined ? {} : {project_id: extra.project}),
     })
+  }
+
+  /** The projects this tenant's instantiations and registrations recorded (src/update/projects.ts). */
+  projects(): ProjectRecords {
+    return new ProjectRecords(this.#db as unknown as Kysely<ProjectsDatabase>, this.#context)
   }
 
   /**
@@ -527,21 +561,28 @@ export class LocalRegistry implements Registry {
   }
 
   async publish(input: PublishInput): Promise<PublishResult> {
+    return this.#publish(input)
+  }
+
+  /**
+   * `snapshot`: reports computed ahead of time (the bundled catalog's, at build), used
+   * instead of scoring when they hold a report for exactly these files.
+   */
+  async #publish(input: PublishInput, snapshot?: CatalogSnapshot): Promise<PublishResult> {
     const namespace = this.#writable(input.namespace ?? this.#context.tenant)
     const {template} = input
     const {manifest} = template
     // Everything that does not depend on the namespace's state happens before its lock:
     // scoring (renders), blob ids and the content hash. Only decide, commit and index are inside.
-    const report = await this.#host.score({
-      template,
-      minScore: this.#config.minTemplateQualityScore,
-      tenant: this.#context.tenant,
-    })
+    const files = withOids(template.files)
+    const hash = contentHash(files)
+    const minScore = this.#config.minTemplateQualityScore
+    const report =
+      (snapshot && knownReport(snapshot, hash, minScore)) ??
+      (await timed('score', () => this.#host.score({template, minScore, tenant: this.#context.tenant})))
     if (this.#config.enableQualityGates && !report.passed) {
       throw new QualityGateError(manifest.name, report.score, report.minScore, report)
     }
-    const files = withOids(template.files)
-    const hash = contentHash(files)
     const repo = this.#store.repo(namespace)
     await repo.init()
     const change = {
@@ -553,25 +594,29 @@ export class LocalRegistry implements Registry {
       author: {name: this.#context.user, email: `${this.#context.user}@maestro.local`},
     }
     // The template's blobs and trees are written before the lock (most of a commit's I/O).
-    await repo.writeObjects({...change, operation: 'create'})
-    const written = await this.#write(repo, async (pending) => {
+    await timed('objects', () => repo.writeObjects({...change, operation: 'create'}))
+    const written = await this.#write(repo, async ({pending, index}) => {
       // Decide from an index that holds every earlier write to this template.
+      const deciding = performance.now()
       if (pending.touches(manifest.name)) await pending.flush()
-      const existing = await this.#index.findTemplate([namespace], manifest.name)
+      const existing = await index.findTemplate([namespace], manifest.name)
       if (existing) {
-        const versions = await this.#index.listVersions([namespace], existing.id)
+        const versions = await index.listVersions([namespace], existing.id)
         const same = versions.find((v) => v.version === manifest.version)
         if (same) {
           if (same.content_hash !== hash) throw new VersionConflictError(manifest.name, manifest.version)
           return {commit: same.commit, status: 'unchanged' as const, operation: null}
         }
       }
+      recordPhase('decide', performance.now() - deciding)
       const previousPath =
         existing && existing.category !== manifest.category
           ? `${existing.category}/${manifest.name}`
           : undefined
       const operation = existing ? ('update' as const) : ('create' as const)
-      const commit = await repo.commit({...change, operation, ...(previousPath ? {previousPath} : {})})
+      const commit = await timed('commit', () =>
+        repo.commit({...change, operation, ...(previousPath ? {previousPath} : {})}),
+      )
       const createdAt = new Date().toISOString()
       const indexed = commit.unchanged
         ? undefined
@@ -599,6 +644,24 @@ export class LocalRegistry implements Registry {
     })
     // Acknowledged only once its batch is indexed.
     await written.indexed
+    const answering = performance.now()
+    try {
+      return await this.#published(namespace, manifest, written, report)
+    } finally {
+      recordPhase('ack', performance.now() - answering)
+    }
+  }
+
+  async #published(
+    namespace: Namespace,
+    manifest: PublishInput['template']['manifest'],
+    written: {
+      commit: string
+      status: 'unchanged' | 'updated' | 'created'
+      operation: 'create' | 'update' | null
+    },
+    report: {score: number; passed: boolean},
+  ): Promise<PublishResult> {
     const quality = {score: report.score, passed: report.passed}
     if (written.operation === null) {
       return {
@@ -625,31 +688,67 @@ export class LocalRegistry implements Registry {
   /**
    * Runs one write (decide, commit) under the namespace's lock, in a batch with the writes
    * to the same namespace that wait meanwhile (src/registry/write-queue.ts). Each batch
-   * first indexes whatever another process committed since; its writes leave their index
-   * writes in `pending`, recorded together at the end of the batch, still under the lock
+   * takes one database connection once it holds the lock (never while it waits for it),
+   * first indexes whatever another process committed since, then runs its writes, which
+   * read the index through that connection and leave their index writes in `pending`,
+   * recorded together at the end of the batch, still under the lock
    * (src/registry/pending-index.ts). A write is acknowledged only once they are.
    */
-  #write<T>(repo: NamespaceRepo, work: (pending: PendingIndexWrites) => Promise<T>): Promise<T> {
+  #write<T>(repo: NamespaceRepo, work: (batch: WriteBatch) => Promise<T>): Promise<T> {
     return this.#writes.run(
       repo.namespace,
-      (batch) =>
-        repo.withLock(async () => {
-          await this.#reconcileNamespace(repo)
-          const pending = new PendingIndexWrites((parent, writes) =>
-            this.#indexCommits(repo, async () => {
-              await this.#index.transaction(async (index) => {
-                for (const [i, write] of writes.entries()) await write(index, i === 0 ? parent : undefined)
-              })
-            }),
-          )
+      (batch) => {
+        const waiting = performance.now()
+        return this.#lockWhileProgressing(repo, async () => {
+          const locked = performance.now()
+          recordPhase('lock', locked - waiting)
           try {
-            await batch(pending)
+            await this.#index.withConnection(async (index) => {
+              recordPhase('connection', performance.now() - locked)
+              await timed('reconcile', () => this.#reconcileNamespace(repo, index))
+              const pending = new PendingIndexWrites((parent, writes) =>
+                this.#indexCommits(repo, async () => {
+                  await index.transaction(async (tx) => {
+                    for (const [i, write] of writes.entries()) await write(tx, i === 0 ? parent : undefined)
+                  })
+                }),
+              )
+              try {
+                await batch({pending, index})
+              } finally {
+                await timed('index', () => pending.flush())
+              }
+            })
           } finally {
-            await pending.flush()
+            recordPhase('hold', performance.now() - locked)
           }
-        }),
+        })
+      },
       work,
     )
+  }
+
+  /**
+   * `repo.withLock(fn)`, waiting for the lock as long as the namespace makes progress: a
+   * lock wait that runs out (MAESTRO_WRITE_LOCK_WAIT_MS) while other daemons moved the
+   * namespace's head is another turn in a queue that moves, not a stuck lock, so it waits
+   * again. Only a wait during which nothing was committed fails (409 CONFLICT).
+   */
+  async #lockWhileProgressing(repo: NamespaceRepo, fn: () => Promise<void>): Promise<void> {
+    for (;;) {
+      const before = await repo.head()
+      let started = false
+      try {
+        return await repo.withLock(() => {
+          started = true
+          return fn()
+        })
+      } catch (err) {
+        const lockWaitRanOut =
+          !started && err instanceof MaestroError && err.code === 'CONFLICT' && 'timeoutMs' in err.data
+        if (!lockWaitRanOut || (await repo.head()) === before) throw err
+      }
+    }
   }
 
   /**
@@ -695,7 +794,7 @@ export class LocalRegistry implements Registry {
     if (parsed.spec) throw new UsageError('delete removes a whole template; leave out the @version')
     const namespace = this.#writable(template.namespace)
     const repo = this.#store.repo(namespace)
-    const commit = await this.#write(repo, async (pending) => {
+    const commit = await this.#write(repo, async ({pending}) => {
       if (pending.touches(template.name)) await pending.flush()
       const commit = await repo.commit({
         operation: 'delete',
@@ -831,8 +930,9 @@ export class LocalRegistry implements Registry {
       meta,
       tenant: this.#context.tenant,
     })
-    rendered.set('.maestro-answers.yaml', answersFile(meta, answers, manifest.parameters))
-    this.#used(detail, 'instantiate')
+    const project = options.project === undefined ? {} : {project: options.project}
+    rendered.set('.maestro-answers.yaml', answersFile({...meta, ...project}, answers, manifest.parameters))
+    if (options.forUpdate !== true) this.#used(detail, 'instantiate', project)
     return {...meta, answers, files: rendered}
   }
 
@@ -993,8 +1093,9 @@ export class LocalRegistry implements Registry {
     else this.#conflicts.delete(namespace)
   }
 
-  async #reconcileNamespace(repo: NamespaceRepo): Promise<void> {
-    if ((await repo.head()) === (await this.#index.getNamespaceHead(repo.namespace))) {
+  /** `index`: a writer's own connection (#write), for the check that is all most calls need. */
+  async #reconcileNamespace(repo: NamespaceRepo, index: TemplateIndex = this.#index): Promise<void> {
+    if ((await repo.head()) === (await index.getNamespaceHead(repo.namespace))) {
       this.#conflicts.delete(repo.namespace)
       return
     }
@@ -1149,37 +1250,68 @@ export class LocalRegistry implements Registry {
     return this.importCatalog(this.#config.templatesStoragePath, onProgress)
   }
 
-  /** Publishes every `<category>/<name>/` folder under `dir` into the public namespace. */
-  async importCatalog(dir: string, onProgress?: ImportProgress): Promise<number> {
-    if (!existsSync(dir)) return 0
-    const folders: string[] = []
-    for (const category of readdirSync(dir).sort()) {
-      const categoryDir = join(dir, category)
-      if (!statSync(categoryDir).isDirectory()) continue
-      for (const name of readdirSync(categoryDir).sort()) {
-        if (existsSync(join(categoryDir, name, 'manifest.yaml'))) folders.push(join(categoryDir, name))
-      }
-    }
+  /**
+   * Publishes every `<category>/<name>/` folder under `dir` into the public namespace.
+   * Templates whose files are in `snapshot` (by default the one the build wrote for the
+   * bundled catalog) are not scored again. Publishes run a few at a time, so the write queue
+   * commits and indexes them in batches (group commit) rather than one lock hold each.
+   */
+  async importCatalog(
+    dir: string,
+    onProgress?: ImportProgress,
+    snapshot: CatalogSnapshot = readCatalogSnapshot(join(packageRoot(), SNAPSHOT_FILE)),
+  ): Promise<number> {
+    const folders = catalogFolders(dir)
+    if (folders.length === 0) return 0
     const repo = this.#store.repo(PUBLIC_NAMESPACE)
     await repo.init()
     const {loadTemplateDir} = await import('../domain/template.js')
     let done = 0
-    for (const folder of folders) {
-      const template = await loadTemplateDir(folder)
+    let next = 0
+    const worker = async () => {
+      while (next < folders.length) {
+        const folder = folders[next++]!
+        const template = await loadTemplateDir(folder)
+        await this.#publish(
+          {
+            template,
+            namespace: PUBLIC_NAMESPACE,
+            message: `import ${template.manifest.name}@${template.manifest.version}`,
+          },
+          snapshot,
+        )
+        done++
+        await onProgress?.({
+          label: 'Importing the template catalog',
+          done,
+          total: folders.length,
+          detail: template.manifest.name,
+        })
+      }
+    }
+    await Promise.all(Array.from({length: Math.min(IMPORT_CONCURRENCY, folders.length)}, worker))
+    return folders.length + (await this.#importWorkflows(join(dir, '..', 'workflows_storage')))
+  }
+
+  /**
+   * The bundled workflows (`workflows_storage/<name>/workflow.yaml`, beside the template
+   * catalog), published after the templates they compose.
+   */
+  async #importWorkflows(dir: string): Promise<number> {
+    if (!existsSync(dir)) return 0
+    const {loadWorkflowDir, workflowAsTemplate} = await import('../workflows/package.js')
+    const names = readdirSync(dir)
+      .sort()
+      .filter((name) => existsSync(join(dir, name, 'workflow.yaml')))
+    for (const name of names) {
+      const workflow = await loadWorkflowDir(join(dir, name))
       await this.publish({
-        template,
+        template: workflowAsTemplate(workflow),
         namespace: PUBLIC_NAMESPACE,
-        message: `import ${template.manifest.name}@${template.manifest.version}`,
-      })
-      done++
-      await onProgress?.({
-        label: 'Importing the template catalog',
-        done,
-        total: folders.length,
-        detail: template.manifest.name,
+        message: `import ${workflow.definition.name}@${workflow.definition.version} (workflow)`,
       })
     }
-    return folders.length
+    return names.length
   }
 
   async #invalidate(namespace: Namespace): Promise<void> {
@@ -1197,6 +1329,16 @@ export class LocalRegistry implements Registry {
     await this.#cache.close()
     await this.#db.destroy()
     await this.#shared.writeLocks?.close()
+    await this.#shared.databaseProbe?.close()
+  }
+
+  /**
+   * Asks the database on a connection of its own (src/db/probe.ts), never through the
+   * pool: `up`, or `slow` (connected, no answer yet), or null when the index has no such
+   * probe (SQLite); rejects with the reason when the database is down.
+   */
+  async probeDatabase(timeoutMs: number): Promise<ProbeAnswer | null> {
+    return (await this.#shared.databaseProbe?.check(timeoutMs)) ?? null
   }
 }
 

@@ -260,14 +260,24 @@ async function renderText(
  * files.set('.maestro-answers.yaml', answersFile(meta, answers, manifest.parameters))
  * ```
  */
-export function answersFile(meta: RenderMeta, answers: Answers, params: Parameter[]): Uint8Array {
+export function answersFile(
+  meta: RenderMeta & {project?: string},
+  answers: Answers,
+  params: Parameter[],
+): Uint8Array {
   const kept = ownRecord()
   for (const p of params) {
     if (p.secret === true || !Object.hasOwn(answers, p.name)) continue
     kept[p.name] = answers[p.name]
   }
   const body = stringify(
-    {template: meta.template, version: meta.version, commit: meta.commit, answers: kept},
+    {
+      template: meta.template,
+      version: meta.version,
+      commit: meta.commit,
+      ...(meta.project === undefined ? {} : {project: meta.project}),
+      answers: kept,
+    },
     {lineWidth: 0},
   )
   return utf8Encoder.encode(

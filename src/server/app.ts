@@ -21,6 +21,7 @@ import {
   qualityRouter,
   systemRouter,
   templatesRouter,
+  projectsRouter,
   workflowsRouter,
 } from './routes/index.js'
 import {apiComponents} from './schemas.js'
@@ -63,6 +64,7 @@ export function createApp(deps: AppDeps): Express {
     auth: deps.auth,
     loginLimiter: new RateLimiter({limit: limits.loginAttempts, windowMs: 60_000}),
     renderHost: deps.renderHost ?? IN_PROCESS,
+    workflows: deps.workflows,
   }
   metrics.setSources({
     templatesByCategory: () => templatesByCategory(deps.registry),
@@ -88,6 +90,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(observe({logger: deps.logger, metrics: monitor ? metrics : undefined}))
   app.use(authentication(deps.authenticate ?? authenticateAnonymous))
   app.use(templatesRouter(routerDeps))
+  app.use(projectsRouter(routerDeps))
   app.use(qualityRouter(routerDeps))
   app.use(authRouter(routerDeps))
   app.use(adminRouter(routerDeps))

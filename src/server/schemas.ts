@@ -202,6 +202,12 @@ export function apiComponents(listMax: number): Record<string, JsonSchema> {
       },
       limit: int(),
       offset: int(),
+      categories: {
+        type: 'object',
+        additionalProperties: int({minimum: 0}),
+        description:
+          'Templates per category in the namespaces searched, whatever the other filters (the catalog by category).',
+      },
     }),
     TemplateFileEntry: obj({path: str(), size: int({minimum: 0}), oid: str(), binary: {type: 'boolean'}}),
     TemplateDetail: obj({
@@ -263,6 +269,12 @@ export function apiComponents(listMax: number): Record<string, JsonSchema> {
           maxLength: 255,
           description: "Top folder inside an archive; default the template name, '' for none.",
         }),
+        forUpdate: {
+          type: 'boolean',
+          default: false,
+          description:
+            'A render for `maestro-tpl update` or a diff: no project is recorded and no use counted.',
+        },
       },
       [],
     ),

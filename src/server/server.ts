@@ -206,6 +206,7 @@ async function serve(
     events: eventsStats,
     ...(runtime.auth ? {auth: runtime.auth} : {}),
     renderHost,
+    ...(runtime.workflows ? {workflows: runtime.workflows} : {}),
   })
   // Cache hits of template reads are answered before express runs (see hot-path.ts).
   startup.ready(

@@ -10,11 +10,14 @@ import type {Logger} from 'pino'
 import type {AuthService} from '../auth/service.js'
 import type {RateLimiter} from '../auth/rate-limit.js'
 import type {CacheStats} from '../cache/cache.js'
+import type {ProbeAnswer} from '../db/probe.js'
 import type {Config, Limits} from '../config.js'
 import type {VersionList} from '../domain/wire.js'
 import type {Registry, RequestContext} from '../registry/types.js'
 import type {IndexProblem} from '../registry/index-errors.js'
 import type {RenderHost} from '../sandbox/host.js'
+import type {ProjectRecords} from '../update/projects.js'
+import type {WorkflowRuntime} from '../workflows/runtime.js'
 import type {Metrics} from './metrics.js'
 import type {ResponseCache} from './response-cache.js'
 import type {Validators} from './validation.js'
@@ -50,6 +53,8 @@ export interface DaemonRegistry extends Registry {
     categories?: Record<string, number>
   }>
   clearCache(): Promise<void>
+  /** Projects this caller's tenant made or registered (src/update/projects.ts). */
+  projects(): ProjectRecords
   /** Drops cached reads of `context`'s namespaces that another process's writes made stale. */
   refresh(context?: RequestContext): Promise<void>
   /** Uses of these templates (template id → count; unused ones left out), for the web catalog's cards. */
@@ -62,6 +67,12 @@ export interface DaemonRegistry extends Registry {
   addUsage(counts: ReadonlyMap<string, number>): Promise<void>
   /** Namespaces served as last indexed because git holds changes the index cannot take. */
   indexConflicts(): Promise<IndexProblem[]>
+  /**
+   * Asks the database on a connection of its own, not through the pool (/health): `up`,
+   * `slow` (connected, no answer within `timeoutMs`), or null when there is no such probe
+   * (SQLite); rejects when the database is down (refused, failing, or silent for 10 s).
+   */
+  probeDatabase(timeoutMs: number): Promise<ProbeAnswer | null>
   /** One page of a template's versions, newest first (GET /templates/{id}/versions). */
   versionPage(ref: string, page: {offset: number; limit: number}): Promise<VersionList>
 }
@@ -92,6 +103,8 @@ export interface AppDeps {
   events?: () => Promise<EventsStats>
   /** Where uploaded templates are scored (the render worker pool); default this thread. */
   renderHost?: RenderHost
+  /** Workflows and their executions (src/workflows/runtime.ts); without it the workflow routes answer 501. */
+  workflows?: WorkflowRuntime
 }
 
 /** What /health says of Redis. */
@@ -139,4 +152,6 @@ export interface RouterDeps {
   auth: AuthService | undefined
   loginLimiter: RateLimiter
   renderHost: RenderHost
+  /** Workflows and their executions; without it the workflow routes answer 501. */
+  workflows: WorkflowRuntime | undefined
 }

@@ -11,11 +11,11 @@ import express from 'express'
 import type {Request, RequestHandler, Response, Router} from 'express'
 
 import {authorize} from '../auth/policy.js'
-import {CATEGORIES} from '../domain/manifest.js'
 import {InvalidAnswersError, isMaestroError, MaestroError, MissingAnswersError} from '../domain/errors.js'
 import {inspectAnswers} from '../render/answers.js'
 import {packageRoot} from '../domain/package-root.js'
 import {ownRecord} from '../domain/records.js'
+import {CATEGORIES} from '../domain/types.js'
 import type {Answers, Category, Parameter} from '../domain/types.js'
 import type {QualityReport} from '../quality/types.js'
 import type {SearchQuery, TemplateDetail} from '../registry/types.js'
@@ -201,7 +201,7 @@ export function webRouter(deps: WebDeps): Router {
   async function categoryCounts(
     registry: WebRegistry,
     query: SearchQuery,
-  ): Promise<{category: string; count: number}[]> {
+  ): Promise<{category: Category; count: number}[]> {
     const stats = await registry.stats()
     const present = CATEGORIES.filter((c) => (stats.categories?.[c] ?? 1) > 0 || c === query.category)
     const counted = await Promise.all(

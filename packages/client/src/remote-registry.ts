@@ -85,6 +85,7 @@ export class RemoteRegistry implements Registry {
     return this.client.instantiate(ref, {
       ...(options.answers ? {answers: options.answers} : {}),
       useDefaults: options.useDefaults ?? true,
+      ...(options.forUpdate ? {forUpdate: true} : {}),
     })
   }
 

@@ -27,6 +27,7 @@ import type {RouterDeps} from '../types.js'
 import {downloadHeaders} from '../../archive/archive.js'
 import {uploadedFiles} from '../../archive/upload.js'
 import type {RenderHost} from '../../sandbox/host.js'
+import {instantiateRecorded} from './projects.js'
 
 const TAG = 'templates'
 
@@ -317,10 +318,14 @@ export const TEMPLATE_ROUTES = (listMax: number): RouteSpec[] => [
     },
     handle: async ({req, res, registry, params, query, body, deps}) => {
       const format = negotiate(req, body.format)
-      const project = await registry.instantiate(refFrom(params.id, query), {
+      const options = {
         ...(body.answers ? {answers: body.answers} : {}),
         useDefaults: body.useDefaults ?? true,
-      })
+      }
+      // A project made here is recorded (GET /projects); a render for an update is not a project.
+      const project = body.forUpdate
+        ? await registry.instantiate(refFrom(params.id, query), {...options, forUpdate: true})
+        : await instantiateRecorded(registry, refFrom(params.id, query), options)
       if (format === 'json') {
         const files = ownRecord<string>()
         for (const [path, bytes] of project.files) files[path] = toBase64(bytes)

@@ -6,7 +6,12 @@ import {describe, expect, it} from 'vitest'
 
 import {InvalidTemplateError} from '../../../src/domain/errors.js'
 import type {Issue} from '../../../src/domain/errors.js'
-import {CATEGORIES, isValidDependencyRange, parseManifest} from '../../../src/domain/manifest.js'
+import {
+  CATEGORIES,
+  WORKFLOW_CATEGORY,
+  isValidDependencyRange,
+  parseManifest,
+} from '../../../src/domain/manifest.js'
 import {packageRoot} from '../../../src/domain/package-root.js'
 
 const BASE = `name: fastapi-service
@@ -329,6 +334,6 @@ describe('schemas/manifest.schema.json', () => {
     const schema = JSON.parse(readFileSync(join(packageRoot(), 'schemas', 'manifest.schema.json'), 'utf8'))
     const ajv = new Ajv2020({strict: true, allowUnionTypes: true})
     expect(ajv.validateSchema(schema), JSON.stringify(ajv.errors)).toBe(true)
-    expect(schema.properties.category.enum).toEqual([...CATEGORIES])
+    expect(schema.properties.category.enum).toEqual([...CATEGORIES, WORKFLOW_CATEGORY])
   })
 })
