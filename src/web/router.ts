@@ -227,8 +227,7 @@ export function webRouter(deps: WebDeps): Router {
       const [result, counts] = await Promise.all([
         registry.search({
           ...filters,
-          // A category that is not in the list (an edited URL) matches nothing, as before the type said so.
-          ...(q.category ? {category: q.category as Category} : {}),
+          ...(q.category ? {category: q.category} : {}),
           ...(q.sort ? {sort: q.sort} : {}),
           limit: PAGE_SIZE,
           offset: (q.page - 1) * PAGE_SIZE,
