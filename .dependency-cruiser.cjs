@@ -4,16 +4,16 @@
  *
  * Dependencies point one way, from the front ends down to the domain:
  *
- *   commands/ → src/cli/ → src/registry/, src/server/, src/client/, src/sync/
- *     → services: src/auth/, src/events/, src/quality/, src/render/, src/sandbox/, src/archive/, src/ui/
+ *   commands/ → src/cli/ → src/registry/, src/server/, src/client/, src/sync/, src/web/
+ *     → services: src/auth/, src/events/, src/quality/, src/render/, src/sandbox/, src/archive/, src/ui/, src/update/, src/workflows/
  *     → adapters: src/db/, src/store/, src/cache/
  *     → src/config.ts → src/domain/
  *
  * A folder may import folders of its own layer, but never in a cycle (no-folder-cycles),
  * and never a folder of a layer above it (the layer rules below).
  */
-const FRONT = '^src/(registry|server|client|sync)/'
-const SERVICES = '^src/(auth|events|quality|render|sandbox|archive|ui)/'
+const FRONT = '^src/(registry|server|client|sync|web)/'
+const SERVICES = '^src/(auth|events|quality|render|sandbox|archive|ui|update|workflows)/'
 const ADAPTERS = '^src/(db|store|cache)/'
 const CONFIG = '^src/config[.]ts$'
 const DOMAIN = '^src/domain/'
@@ -30,7 +30,7 @@ const ABOVE = {
 
 const layer = (name, from) => ({
   name: `layer-${name}`,
-  comment: `src/${name === 'front' ? 'registry, server, client, sync' : name} must not import a layer above it (docs/architecture.md)`,
+  comment: `src/${name === 'front' ? 'registry, server, client, sync, web' : name} must not import a layer above it (docs/architecture.md)`,
   severity: 'error',
   from: {path: from},
   to: {path: ABOVE[name]},

@@ -39,4 +39,26 @@ export default tseslint.config(
   },
   // Plain JavaScript (the bin shim, the bundle script, this file) is outside the TypeScript project.
   {files: ['**/*.js', '**/*.mjs', '**/*.cjs'], ...tseslint.configs.disableTypeChecked},
+  // The web catalog's script runs in the browser.
+  {
+    files: ['src/web/assets/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: Object.fromEntries(
+        [
+          'window',
+          'document',
+          'history',
+          'fetch',
+          'FormData',
+          'URLSearchParams',
+          'DOMParser',
+          'CSS',
+          'CustomEvent',
+          'setTimeout',
+          'clearTimeout',
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
 )

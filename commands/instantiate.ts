@@ -2,6 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../src/cli/base-command.js'
 import type {Answers} from '../src/domain/types.js'
+import type {FileChange} from '../src/render/write.js'
 
 export interface InstantiateResult {
   template: string
@@ -10,6 +11,8 @@ export interface InstantiateResult {
   dest: string
   dryRun: boolean
   files: string[]
+  /** Per file, what the write did (or would do) in the destination: new, overwritten, unchanged, conflict. */
+  changes: {path: string; change: FileChange}[]
   answers: Answers
 }
 
@@ -19,6 +22,7 @@ export default class Instantiate extends BaseCommand<typeof Instantiate> {
     '<%= config.bin %> instantiate fastapi-service ./billing --set project_name=billing',
     '<%= config.bin %> instantiate fastapi-service@^1 ./billing --answers answers.yaml --defaults',
     '<%= config.bin %> instantiate react-vite-app ./web --defaults --dry-run --json',
+    '<%= config.bin %> instantiate fastapi-service ./billing --set project_name=billing --dry-run --force',
   ]
   static override args = {
     ref: Args.string({description: 'NAME, NAME@VERSION or NAME@RANGE', required: true}),
@@ -36,10 +40,13 @@ export default class Instantiate extends BaseCommand<typeof Instantiate> {
       char: 'd',
       description: 'use defaults for every unanswered parameter without asking',
     }),
-    'dry-run': Flags.boolean({description: 'list what would be written, write nothing'}),
+    'dry-run': Flags.boolean({
+      description:
+        'list each file as new, overwritten (with --force), unchanged or conflicting; write nothing',
+    }),
     force: Flags.boolean({
       char: 'f',
-      description: 'write into a non-empty destination (existing files are overwritten)',
+      description: 'write into a non-empty destination: files that differ are overwritten, and listed',
     }),
   }
 
@@ -65,11 +72,8 @@ export default class Instantiate extends BaseCommand<typeof Instantiate> {
       dryRun: flags['dry-run'],
     })
     if (!this.jsonEnabled()) {
-      const verb = written.dryRun ? 'Would write' : 'Wrote'
-      this.log(
-        `${verb} ${written.written.length} files to ${written.dest} from ${project.template}@${project.version}`,
-      )
-      if (written.dryRun) for (const path of written.written) this.log(`  ${path}`)
+      const {printWriteChanges} = await import('../src/cli/write-output.js')
+      printWriteChanges(written, `${project.template}@${project.version}`, (line) => this.log(line))
     }
     return {
       template: project.template,
@@ -78,6 +82,7 @@ export default class Instantiate extends BaseCommand<typeof Instantiate> {
       dest: written.dest,
       dryRun: written.dryRun,
       files: written.written,
+      changes: written.changes,
       answers: project.answers,
     }
   }

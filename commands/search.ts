@@ -2,6 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../src/cli/base-command.js'
 import {printSearchResult} from '../src/cli/output.js'
+import {CATEGORIES} from '../src/domain/types.js'
 import {SEARCH_SORTS} from '../src/registry/types.js'
 import type {SearchResult} from '../src/registry/types.js'
 
@@ -17,7 +18,11 @@ export default class Search extends BaseCommand<typeof Search> {
     query: Args.string({description: 'words to search for (the last one matches as a prefix)'}),
   }
   static override flags = {
-    category: Flags.string({char: 'c', description: 'only templates of this category'}),
+    category: Flags.option({
+      char: 'c',
+      description: 'only templates of this category',
+      options: CATEGORIES,
+    })(),
     tag: Flags.string({
       char: 't',
       description: 'only templates with this tag (repeatable: all must match)',
@@ -58,7 +63,8 @@ export default class Search extends BaseCommand<typeof Search> {
       offset: flags.offset,
       ...(flags['exact-total'] ? {exactTotal: true} : {}),
     })
-    if (!this.jsonEnabled()) this.log(printSearchResult(result))
+    if (!this.jsonEnabled())
+      this.log(printSearchResult(result, flags.category ? {category: flags.category} : {}))
     return result
   }
 }

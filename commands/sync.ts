@@ -5,6 +5,7 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../src/cli/base-command.js'
 import {formatGitSync, formatMirror} from '../src/cli/sync-output.js'
 import {UsageError} from '../src/domain/errors.js'
+import {CATEGORIES} from '../src/domain/types.js'
 import type {SyncSummary} from '../src/sync/git-sync.js'
 import type {MirrorSummary} from '../src/sync/mirror.js'
 
@@ -49,11 +50,12 @@ export default class Sync extends BaseCommand<typeof Sync> {
       helpGroup: 'MIRROR',
       dependsOn: ['from-remote'],
     }),
-    category: Flags.string({
+    category: Flags.option({
       description: 'with --from-remote: only templates of this category',
+      options: CATEGORIES,
       helpGroup: 'MIRROR',
       dependsOn: ['from-remote'],
-    }),
+    })(),
     tag: Flags.string({
       description: 'with --from-remote: only templates with this tag (repeatable: all must match)',
       helpGroup: 'MIRROR',

@@ -26,7 +26,7 @@
  * node scripts/bundle.mjs --analyze   # and what each output file holds
  * ```
  */
-import {readFileSync, readdirSync, rmSync} from 'node:fs'
+import {cpSync, readFileSync, readdirSync, rmSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {dirname, join, relative, sep} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -77,9 +77,27 @@ function helpCommandFile() {
   return join(dirname(require.resolve('@oclif/plugin-help')), 'commands', 'help.js')
 }
 
-/** The generated `index.js`: every command class by id. */
+/**
+ * @oclif/plugin-autocomplete's commands (`autocomplete`, and the `create` and `script`
+ * it runs), bundled like help instead of loaded as a plugin: its package exports only an
+ * empty index, so the files are found beside it.
+ */
+function autocompleteCommandFiles() {
+  const dir = join(dirname(require.resolve('@oclif/plugin-autocomplete')), 'commands', 'autocomplete')
+  return [
+    {id: 'autocomplete', path: join(dir, 'index.js')},
+    {id: 'autocomplete:create', path: join(dir, 'create.js')},
+    {id: 'autocomplete:script', path: join(dir, 'script.js')},
+  ]
+}
+
+/**
+ * The generated `index.js`: every command class by id, and the hooks package.json's
+ * `oclif.hooks` names (`commandNotFound`: src/cli/not-found.ts, which hands over to
+ * @oclif/plugin-not-found at a terminal).
+ */
 function commandsEntry() {
-  const commands = [...commandFiles(), {id: 'help', path: helpCommandFile()}]
+  const commands = [...commandFiles(), {id: 'help', path: helpCommandFile()}, ...autocompleteCommandFiles()]
   const spec = (path) =>
     JSON.stringify(
       relative(ROOT, path)
@@ -89,7 +107,8 @@ function commandsEntry() {
     )
   const imports = commands.map((c, i) => `import C${i} from ${spec(c.path)}`)
   const entries = commands.map((c, i) => `  ${JSON.stringify(c.id)}: C${i},`)
-  return `${imports.join('\n')}\n\nexport const COMMANDS = {\n${entries.join('\n')}\n}\n`
+  const hooks = `export {commandNotFound} from './src/cli/not-found.ts'\n`
+  return `${imports.join('\n')}\n${hooks}\nexport const COMMANDS = {\n${entries.join('\n')}\n}\n`
 }
 
 const VIRTUAL = {
@@ -272,8 +291,19 @@ function analyze(metafile) {
   }
 }
 
+/**
+ * The web catalog's styles and script (src/web/assets) ship as files: the daemon serves
+ * them from dist/web/assets, the package holds no src/.
+ */
+function copyWebAssets() {
+  const to = join(ROOT, 'dist', 'web', 'assets')
+  rmSync(to, {recursive: true, force: true})
+  cpSync(join(ROOT, 'src', 'web', 'assets'), to, {recursive: true})
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const metafile = await bundle()
+  copyWebAssets()
   const outputs = Object.entries(metafile.outputs).filter(([f]) => f.endsWith('.js'))
   const kib = outputs.reduce((n, [, o]) => n + o.bytes, 0) / 1024
   console.log(`bundled into ${relative(ROOT, OUT)}: ${outputs.length} files, ${kib.toFixed(0)} KiB`)

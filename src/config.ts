@@ -100,6 +100,11 @@ export interface Config {
   readonly servicePort: number
   readonly secretKey: string | undefined
   readonly enableRbac: boolean
+  /**
+   * Daemon: believe X-Forwarded-Proto from the proxy in front (TRUST_PROXY, default
+   * false), so the web catalog's cookies are Secure when the proxy terminates TLS.
+   */
+  readonly trustProxy: boolean
   readonly enableQualityGates: boolean
   readonly enablePerformanceMonitoring: boolean
   readonly minTemplateQualityScore: number
@@ -144,6 +149,12 @@ export interface Config {
   readonly syncAllowPrivate: boolean | undefined
   /** MAESTRO_SYNC_ALLOWED_HOSTS: hosts, IPs or CIDR ranges git sync may reach whatever they resolve to. */
   readonly syncAllowedHosts: readonly string[]
+  /** Workflows: how long a stored result is kept, ms (WORKFLOW_RESULT_TTL_HOURS; executions are kept 7 times longer). */
+  readonly workflowResultTtlMs: number
+  /** Workflows: largest result stored, bytes once compressed (WORKFLOW_RESULT_MAX_MB); a larger one is not kept. */
+  readonly workflowResultMaxBytes: number
+  /** Workflows: a running execution's lease, ms (WORKFLOW_LEASE_MS); not renewed for that long, another daemon takes it over. */
+  readonly workflowLeaseMs: number
 }
 
 /** The catalog shipped in the package, imported into an empty store. */
@@ -251,6 +262,7 @@ export function loadConfig(overrides: NodeJS.ProcessEnv = {}): Config {
     servicePort: integer(env, 'SERVICE_PORT', 8005, 0, 65535),
     secretKey: env.SECRET_KEY || undefined,
     enableRbac: flag(env, 'ENABLE_RBAC', true),
+    trustProxy: flag(env, 'TRUST_PROXY', false),
     enableQualityGates: flag(env, 'ENABLE_QUALITY_GATES', true),
     enablePerformanceMonitoring: flag(env, 'ENABLE_PERFORMANCE_MONITORING', true),
     minTemplateQualityScore: integer(env, 'MIN_TEMPLATE_QUALITY_SCORE', 70, 0, 100),
@@ -280,5 +292,8 @@ export function loadConfig(overrides: NodeJS.ProcessEnv = {}): Config {
       .split(',')
       .map((h) => h.trim())
       .filter(Boolean),
+    workflowResultTtlMs: integer(env, 'WORKFLOW_RESULT_TTL_HOURS', 24, 1, 24 * 365) * 3_600_000,
+    workflowResultMaxBytes: integer(env, 'WORKFLOW_RESULT_MAX_MB', 100, 1, 10_240) * 1024 * 1024,
+    workflowLeaseMs: integer(env, 'WORKFLOW_LEASE_MS', 15_000, 1000, 3_600_000),
   })
 }

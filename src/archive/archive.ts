@@ -184,3 +184,31 @@ function stripTopFolder(files: Map<string, Uint8Array>): TemplateFiles {
   if (!files.has(`${top}manifest.yaml`)) return files
   return new Map([...files].map(([path, data]) => [path.slice(top.length), data]))
 }
+
+/**
+ * How a rendered project's archive is sent (the API's instantiate and the web catalog's
+ * download alike): its media type, a file name from the archive root, and which
+ * template, version and commit it came from.
+ *
+ * @example
+ * ```ts
+ * downloadHeaders('zip', 'billing', {name: 'fastapi-service', version: '1.0.0', commit: 'abc'})
+ * // {contentType: 'application/zip', headers: {'Content-Disposition': 'attachment; filename="billing.zip"', ...}}
+ * ```
+ */
+export function downloadHeaders(
+  format: 'tar.gz' | 'zip',
+  root: string,
+  meta: {name: string; version: string; commit: string},
+): {contentType: string; headers: Record<string, string>} {
+  const filename = `${root === '' ? meta.name : root.replaceAll('/', '-')}.${format}`
+  return {
+    contentType: format === 'zip' ? 'application/zip' : 'application/gzip',
+    headers: {
+      'Content-Disposition': `attachment; filename="${filename}"`,
+      'X-Maestro-Template': meta.name,
+      'X-Maestro-Version': meta.version,
+      'X-Maestro-Commit': meta.commit,
+    },
+  }
+}

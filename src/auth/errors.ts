@@ -3,30 +3,9 @@
  */
 import {MaestroError} from '../domain/errors.js'
 
-/**
- * No credentials where some are needed, or credentials that do not hold (bad password,
- * a token that is expired, forged, revoked or of the wrong kind). Answered 401 with a
- * `WWW-Authenticate: Bearer` challenge.
- */
-export class AuthenticationError extends MaestroError {
-  static readonly code = 'UNAUTHENTICATED'
-  /** The `WWW-Authenticate` header value (RFC 6750). */
-  readonly challenge: string
-  constructor(message: string, opts: {invalidToken?: boolean; data?: Record<string, unknown>} = {}) {
-    super(message, {code: AuthenticationError.code, status: 401, data: opts.data ?? {}})
-    this.challenge = opts.invalidToken
-      ? `Bearer realm="maestro-tpl", error="invalid_token", error_description="${message.replace(/["\\]/g, '')}"`
-      : 'Bearer realm="maestro-tpl"'
-  }
-}
-
-/** Signed in, but the role (or the kind of caller) does not allow this. */
-export class ForbiddenError extends MaestroError {
-  static readonly code = 'FORBIDDEN'
-  constructor(message: string, data: Record<string, unknown> = {}) {
-    super(message, {code: ForbiddenError.code, status: 403, data})
-  }
-}
+// Defined with the domain's errors, so that the SDK (which carries those) rebuilds them
+// from a daemon's 401 and 403 answers: `instanceof AuthenticationError` works remotely.
+export {AuthenticationError, ForbiddenError} from '../domain/errors.js'
 
 /** Too many attempts; `retryAfter` seconds until the next one is accepted. */
 export class RateLimitedError extends MaestroError {

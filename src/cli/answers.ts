@@ -32,6 +32,23 @@ export async function collectAnswers(
   })
 }
 
+/**
+ * Answers as given, before any template is known (`update` spreads them over several
+ * templates): the answers file, then `--set` on top, values still as written.
+ */
+export async function givenAnswers(sets: string[], answersFile?: string): Promise<Record<string, unknown>> {
+  const provided: Record<string, unknown> = {}
+  if (answersFile) Object.assign(provided, await readAnswersFile(answersFile))
+  Object.assign(provided, parseAssignments(sets))
+  return provided
+}
+
+/** Asks on the terminal for what `given` leaves unanswered (ink, loaded only then). */
+export async function askMissing(params: Parameter[], given: Answers): Promise<Answers> {
+  const {askParameter} = await import('../ui/prompt.js')
+  return resolveAnswers(params, given, {useDefaults: false, interactive: true, ask: askParameter})
+}
+
 async function readAnswersFile(file: string): Promise<Record<string, unknown>> {
   let text: string
   try {

@@ -5,6 +5,8 @@ import type {Config} from '../config.js'
 import type {Accounts} from './accounts.js'
 import {UsageError, isMaestroError} from '../domain/errors.js'
 import type {Registry, RequestContext} from '../registry/types.js'
+import type {LocalRegistry} from '../registry/local-registry.js'
+import type {Workflows} from './workflows.js'
 import type {LocalRenderHost} from '../sandbox/local-host.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<
@@ -71,8 +73,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       enableJsonFlag: this.ctor.enableJsonFlag,
       args: this.ctor.args,
       strict: this.ctor.strict,
-    }).catch((err: unknown) => {
-      throw flagParseError(err)
+    }).catch(async (err: unknown) => {
+      const {unknownFlagError} = await import('./not-found.js')
+      const ctor = this.ctor as typeof BaseCommand
+      const names = Object.keys({...ctor.baseFlags, ...ctor.flags, json: true, help: true})
+      throw flagParseError(unknownFlagError(err, names, this.id ?? '', this.config.bin))
     })
     // Before anything reads the environment: the store's .env, or the one named explicitly.
     const {loadEnvFile} = await import('../config.js')
@@ -124,6 +129,23 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     }
     this.#registry = registry
     return registry
+  }
+
+  /** Workflows: the runtime over the local store, or a daemon's routes with --remote. */
+  protected async workflows(): Promise<Workflows> {
+    const remote = (this.flags as {remote?: string}).remote
+    const {LocalWorkflows, RemoteWorkflows} = await import('./workflows.js')
+    if (remote) return new RemoteWorkflows({url: remote, token: await this.bearerToken(remote)})
+    const registry = (await this.registry()) as LocalRegistry
+    const {WorkflowRuntime} = await import('../workflows/runtime.js')
+    const config = await this.maestroConfig()
+    const runtime = new WorkflowRuntime({
+      db: registry.shared.db,
+      registry,
+      host: registry.shared.host,
+      config,
+    })
+    return new LocalWorkflows(runtime, registry.context)
   }
 
   /**

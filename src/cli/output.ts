@@ -4,8 +4,15 @@ import {table} from '../ui/table.js'
 
 /** Human renderings of command results; the commands return the same data for --json. */
 
-export function printSearchResult(result: SearchResult): string {
-  if (result.items.length === 0) return 'No templates found. Try fewer words or filters.'
+/**
+ * A page of results; with `category` (the `--category` filter) also how full that shelf is
+ * and the counts of every other category, so a user can see where the templates are.
+ */
+export function printSearchResult(result: SearchResult, opts: {category?: string} = {}): string {
+  const shelves = opts.category === undefined ? [] : ['', printCategoryCounts(result, opts.category)]
+  if (result.items.length === 0) {
+    return ['No templates found. Try fewer words or filters.', ...shelves].join('\n')
+  }
   const rows = result.items.map((t) => ({...t, score: t.quality_score ?? '-', tags: t.tags.join(',')}))
   // A count that stopped early is a lower bound: "of 10,000+".
   const total = `${result.total.toLocaleString('en-US')}${result.total_exact === false ? '+' : ''}`
@@ -24,6 +31,24 @@ export function printSearchResult(result: SearchResult): string {
     ]),
     '',
     `${shown} templates`,
+    ...shelves,
+  ].join('\n')
+}
+
+/** `devops_engineer: 40 of 228 templates in 15 categories`, then every category's count. */
+export function printCategoryCounts(result: SearchResult, category: string): string {
+  const counts = Object.entries(result.categories ?? {}).sort(([a], [b]) => a.localeCompare(b))
+  const all = counts.reduce((sum, [, n]) => sum + n, 0)
+  const here = result.categories?.[category] ?? 0
+  return [
+    `${category}: ${here} of ${all} templates in ${counts.length} categories`,
+    table(
+      counts.map(([name, n]) => ({category: name === category ? `${name} *` : name, templates: n})),
+      [
+        {key: 'category', header: 'CATEGORY'},
+        {key: 'templates', header: 'TEMPLATES', align: 'right'},
+      ],
+    ),
   ].join('\n')
 }
 

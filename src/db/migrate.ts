@@ -17,6 +17,8 @@ import * as auth from './migrations/2026_12_01_0003_auth.js'
 import * as sortIndexes from './migrations/2026_12_01_0004_sort_indexes.js'
 import * as postgresFilterLexemes from './migrations/2026_12_01_0005_postgres_filter_lexemes.js'
 import * as storeIdentity from './migrations/2026_12_07_0001_store_identity.js'
+import * as workflows from './migrations/2026_12_07_0002_workflows.js'
+import * as projects from './migrations/2026_12_07_0101_projects.js'
 
 /** Every migration, by name; kysely applies them in name order. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
@@ -26,6 +28,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '2026_12_01_0004_sort_indexes': sortIndexes,
   '2026_12_01_0005_postgres_filter_lexemes': postgresFilterLexemes,
   '2026_12_07_0001_store_identity': storeIdentity,
+  '2026_12_07_0002_workflows': workflows,
+  '2026_12_07_0101_projects': projects,
 })
 
 class StaticMigrationProvider implements MigrationProvider {

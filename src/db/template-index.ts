@@ -809,6 +809,27 @@ export class TemplateIndex {
   }
 
   /**
+   * Templates per category in `namespaces` (one row per template, its latest version's
+   * category), sorted by category.
+   *
+   * @example
+   * ```ts
+   * await index.categoryCounts(['public']) // {backend_developer: 6, devops_engineer: 9, …}
+   * ```
+   */
+  async categoryCounts(namespaces: readonly Namespace[]): Promise<Record<string, number>> {
+    if (namespaces.length === 0) return {}
+    const rows = await this.#db
+      .selectFrom('templates')
+      .select((eb) => ['category', eb.fn.countAll<number>().as('n')])
+      .where('namespace', 'in', namespaces)
+      .groupBy('category')
+      .orderBy('category')
+      .execute()
+    return Object.fromEntries(rows.map((row) => [row.category, Number(row.n)]))
+  }
+
+  /**
    * Counts for `namespaces`: templates (and per category), versions, and the distinct
    * file contents their versions reference.
    *
@@ -820,13 +841,7 @@ export class TemplateIndex {
   async stats(namespaces: readonly Namespace[]): Promise<IndexStats> {
     if (namespaces.length === 0) return {templates: 0, versions: 0, categories: {}, blobs: 0, blob_bytes: 0}
     const scope = namespaces
-    const categories = await this.#db
-      .selectFrom('templates')
-      .select((eb) => ['category', eb.fn.countAll<number>().as('n')])
-      .where('namespace', 'in', scope)
-      .groupBy('category')
-      .orderBy('category')
-      .execute()
+    const categories = await this.categoryCounts(scope)
     const versions = await this.#db
       .selectFrom('template_versions')
       .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -845,9 +860,9 @@ export class TemplateIndex {
       .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('size').as('bytes')])
       .executeTakeFirst()
     return {
-      templates: categories.reduce((sum, row) => sum + Number(row.n), 0),
+      templates: Object.values(categories).reduce((sum, n) => sum + n, 0),
       versions: Number(versions?.n ?? 0),
-      categories: Object.fromEntries(categories.map((row) => [row.category, Number(row.n)])),
+      categories,
       blobs: Number(blobs?.n ?? 0),
       blob_bytes: Number(blobs?.bytes ?? 0),
     }
@@ -867,6 +882,27 @@ export class TemplateIndex {
       .set((eb) => ({usage_count: eb('usage_count', '+', 1)}))
       .where('id', '=', templateId)
       .execute()
+  }
+
+  /**
+   * Uses counted so far of the templates `ids` among `namespaces` (template id → uses; a
+   * template never used, or not among them, is left out). The web catalog's cards show it.
+   *
+   * @example
+   * ```ts
+   * const usage = await index.usageOf(['public'], result.items.map((t) => t.id))
+   * ```
+   */
+  async usageOf(namespaces: readonly Namespace[], ids: readonly string[]): Promise<Map<string, number>> {
+    if (ids.length === 0 || namespaces.length === 0) return new Map()
+    const rows = await this.#db
+      .selectFrom('templates')
+      .select(['id', 'usage_count'])
+      .where('namespace', 'in', [...namespaces])
+      .where('id', 'in', [...ids])
+      .where('usage_count', '>', 0)
+      .execute()
+    return new Map(rows.map((row) => [row.id, Number(row.usage_count)]))
   }
 
   /**

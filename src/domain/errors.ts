@@ -262,6 +262,31 @@ const num = (v: unknown): number => (typeof v === 'number' ? v : 0)
 const issues = (v: unknown): Issue[] => (Array.isArray(v) ? (v as Issue[]) : [])
 
 /** One constructor per stable code; each rebuilds the error from the problem's extension members. */
+/**
+ * No credentials where some are needed, or credentials that do not hold (bad password,
+ * a token that is expired, forged, revoked or of the wrong kind). Answered 401 with a
+ * `WWW-Authenticate: Bearer` challenge.
+ */
+export class AuthenticationError extends MaestroError {
+  static readonly code = 'UNAUTHENTICATED'
+  /** The `WWW-Authenticate` header value (RFC 6750). */
+  readonly challenge: string
+  constructor(message: string, opts: {invalidToken?: boolean; data?: Record<string, unknown>} = {}) {
+    super(message, {code: AuthenticationError.code, status: 401, data: opts.data ?? {}})
+    this.challenge = opts.invalidToken
+      ? `Bearer realm="maestro-tpl", error="invalid_token", error_description="${message.replace(/["\\]/g, '')}"`
+      : 'Bearer realm="maestro-tpl"'
+  }
+}
+
+/** Signed in, but the role (or the kind of caller) does not allow this. */
+export class ForbiddenError extends MaestroError {
+  static readonly code = 'FORBIDDEN'
+  constructor(message: string, data: Record<string, unknown> = {}) {
+    super(message, {code: ForbiddenError.code, status: 403, data})
+  }
+}
+
 const BUILDERS: Record<string, (d: Record<string, unknown>) => MaestroError> = {
   [NotFoundError.code]: (d) => new NotFoundError(text(d.kind, 'resource'), text(d.ref)),
   [AlreadyExistsError.code]: (d) => new AlreadyExistsError(text(d.kind, 'resource'), text(d.ref)),
@@ -280,6 +305,8 @@ const BUILDERS: Record<string, (d: Record<string, unknown>) => MaestroError> = {
   [ConflictError.code]: (d) => new ConflictError('', d),
   [RenderLimitError.code]: (d) => new RenderLimitError('', {...d, limit: d.limit as RenderLimit}),
   [ServerBusyError.code]: (d) => new ServerBusyError('', num(d.retryAfter)),
+  [AuthenticationError.code]: (d) => new AuthenticationError('', {data: d}),
+  [ForbiddenError.code]: (d) => new ForbiddenError('', d),
   [NameCollisionError.code]: (d) => {
     const [first = '', second = ''] = Array.isArray(d.paths) ? (d.paths as string[]) : []
     return new NameCollisionError(first, second)

@@ -7,29 +7,23 @@ import semver from 'semver'
 import {LineCounter, isMap, isPair, isScalar, isSeq, parseDocument} from 'yaml'
 import type {Document, Node} from 'yaml'
 
-import {InvalidTemplateError} from './errors.js'
+import {InvalidTemplateError, UnsafePathError} from './errors.js'
 import type {Issue} from './errors.js'
 import {packageRoot} from './package-root.js'
-import type {FileRule, Manifest, Parameter} from './types.js'
+import {assertSafeRelativePath} from './paths.js'
+import type {FileRule, Manifest, Migration, Parameter} from './types.js'
 
-/** The template categories of the catalog (docs/template-format.md). */
-export const CATEGORIES: readonly string[] = Object.freeze([
-  'ai_ml_engineer',
-  'backend_developer',
-  'database_specialist',
-  'devops_engineer',
-  'frontend_developer',
-  'integration_tester',
-  'maestro-curated',
-  'qa_engineer',
-  'requirement_analyst',
-  'sdlc-templates',
-  'security_specialist',
-  'solution_architect',
-  'technical_writer',
-  'ui_ux_designer',
-  'frontend-templates',
-])
+/** The template categories of the catalog (docs/template-format.md); defined with the types, which the SDK carries. */
+import {CATEGORIES} from './types.js'
+
+export {CATEGORIES}
+
+/**
+ * The category of published workflows: a workflow is stored and indexed like a template
+ * in `workflows/<name>/` of its namespace (src/workflows/package.ts), with a generated
+ * manifest.yaml beside its workflow.yaml.
+ */
+export const WORKFLOW_CATEGORY = 'workflows'
 
 /** Parameter names templates may not use: `maestro` is the built-in context object. */
 const RESERVED_PARAMETER_NAMES = new Set(['maestro'])
@@ -89,7 +83,7 @@ export function isValidDependencyRange(range: string): boolean {
 }
 
 /** `/parameters/2/type` → `parameters[2].type`; the root is `manifest`. */
-function displayPath(pointer: string): string {
+export function displayPath(pointer: string): string {
   if (pointer === '') return 'manifest'
   let out = ''
   for (const raw of pointer.slice(1).split('/')) {
@@ -147,13 +141,13 @@ function nodeAt(doc: Document, pointer: string, key?: string): Node | null {
   return node
 }
 
-function position(lc: LineCounter, offset: number | undefined): {line?: number; column?: number} {
+export function position(lc: LineCounter, offset: number | undefined): {line?: number; column?: number} {
   if (offset === undefined) return {}
   const {line, col} = lc.linePos(offset)
   return line > 0 ? {line, column: col} : {line: 1, column: offset + 1}
 }
 
-function nodePosition(doc: Document, lc: LineCounter, pointer: string, key?: string) {
+export function nodePosition(doc: Document, lc: LineCounter, pointer: string, key?: string) {
   const node = nodeAt(doc, pointer, key)
   return position(lc, node?.range?.[0])
 }
@@ -205,7 +199,7 @@ function forbiddenKeyMessage(pointer: string, data: unknown): string {
 }
 
 /** Plain-words message for one ajv error over the manifest. */
-function schemaMessage(err: ErrorObject, data: unknown): string {
+export function schemaMessage(err: ErrorObject, data: unknown): string {
   const at = displayPath(err.instancePath)
   const value = valueAt(data, err.instancePath)
   const params = err.params as Record<string, unknown>
@@ -291,7 +285,7 @@ function preferSourceText(doc: Document, text: string, data: Record<string, unkn
 }
 
 /** Checks the schema cannot express: uniqueness across items, regex syntax, range syntax. */
-function semanticIssues(m: Record<string, unknown>): {pointer: string; message: string}[] {
+export function semanticIssues(m: Record<string, unknown>): {pointer: string; message: string}[] {
   const issues: {pointer: string; message: string}[] = []
   // Runs on manifests that failed the schema too (so every problem is reported at once):
   // look at each value's shape before trusting it.
@@ -363,8 +357,40 @@ function semanticIssues(m: Record<string, unknown>): {pointer: string; message: 
       if (regex && !regex.test(p.default))
         issues.push({
           pointer: `${at}/default`,
-          message: `parameters[${i}].default ${JSON.stringify(p.default)} does not match its own pattern ${p.pattern as string}`,
+          message: `parameters[${i}].default ${JSON.stringify(p.default)} does not match its own pattern ${p.pattern as string}${typeof p.pattern_hint === 'string' ? ` (${p.pattern_hint})` : ''}`,
         })
+    }
+  })
+  const migrations = Array.isArray(m.migrations) ? (m.migrations as unknown[]) : []
+  migrations.forEach((step, i) => {
+    if (!isRecord(step)) return
+    const at = `/migrations/${i}`
+    if (typeof step.version === 'string' && semver.valid(step.version) === null)
+      issues.push({
+        pointer: `${at}/version`,
+        message: `migrations[${i}].version ${JSON.stringify(step.version)} is not semver (x.y.z)`,
+      })
+    else if (typeof step.version === 'string' && typeof m.version === 'string' && semver.valid(m.version))
+      if (semver.gt(step.version, m.version))
+        issues.push({
+          pointer: `${at}/version`,
+          message: `migrations[${i}].version ${step.version} is newer than the template (${m.version}); a migration belongs to the version that made the change`,
+        })
+    const pair = isRecord(step.rename_parameter)
+      ? step.rename_parameter
+      : isRecord(step.move)
+        ? step.move
+        : null
+    if (pair && pair.from === pair.to)
+      issues.push({pointer: at, message: `migrations[${i}] renames ${JSON.stringify(pair.from)} to itself`})
+    for (const path of isRecord(step.move) ? [step.move.from, step.move.to] : [step.delete]) {
+      if (typeof path !== 'string' || /\{\{|\{%/.test(path)) continue
+      try {
+        assertSafeRelativePath(path, 'path')
+      } catch (err) {
+        if (!(err instanceof UnsafePathError)) throw err
+        issues.push({pointer: at, message: `migrations[${i}]: ${String(err.data.reason)}`})
+      }
     }
   })
   // Dependency ranges are judged by the quality check (with a recommendation), not refused here.
@@ -373,7 +399,7 @@ function semanticIssues(m: Record<string, unknown>): {pointer: string; message: 
   return issues
 }
 
-function normaliseParameter(p: Record<string, unknown>): Parameter {
+export function normaliseParameter(p: Record<string, unknown>): Parameter {
   const out: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(p)) if (!k.startsWith('x-')) out[k] = v
   return out as unknown as Parameter
@@ -474,5 +500,7 @@ export function parseManifest(text: string, file = 'manifest.yaml'): Manifest {
   }
   if (m.license !== undefined) manifest.license = m.license as string
   if (m.maestro !== undefined) manifest.maestro = m.maestro as string
+  if (Array.isArray(m.migrations) && m.migrations.length > 0)
+    manifest.migrations = m.migrations as Migration[]
   return manifest
 }

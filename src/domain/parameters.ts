@@ -119,7 +119,17 @@ const TYPE_WORDS: Record<string, string> = {
   array: 'a list',
 }
 
-function answerIssue(err: ErrorObject, answers: Record<string, unknown>, names: string[]): Issue {
+/** Each parameter's `pattern_hint`, by name: errors say it instead of the regular expression. */
+function patternHints(params: Parameter[]): Map<string, string> {
+  return new Map(params.flatMap((p) => (p.pattern_hint ? [[p.name, p.pattern_hint] as const] : [])))
+}
+
+function answerIssue(
+  err: ErrorObject,
+  answers: Record<string, unknown>,
+  names: string[],
+  hints: ReadonlyMap<string, string>,
+): Issue {
   const params = err.params as Record<string, unknown>
   const [, name = '', index] = err.instancePath.split('/')
   const value = ownValue(answers, name)
@@ -141,8 +151,12 @@ function answerIssue(err: ErrorObject, answers: Record<string, unknown>, names: 
         ? {path, message: `${name} must be one of ${allowed} (got ${shown})`}
         : {path, message: `${name}: ${shown} is not one of ${allowed}`}
     }
-    case 'pattern':
-      return {path, message: `${name} ${shown} does not match the pattern ${String(params.pattern)}`}
+    case 'pattern': {
+      const hint = hints.get(name)
+      return hint
+        ? {path, message: `${name} ${shown} is not valid: ${hint}`}
+        : {path, message: `${name} ${shown} does not match the pattern ${String(params.pattern)}`}
+    }
     case 'minimum':
       return {path, message: `${name} must be at least ${String(params.limit)} (got ${shown})`}
     case 'maximum':
@@ -279,7 +293,10 @@ export function validateAnswer(param: Parameter, value: AnswerValue): string | u
   answers[param.name] = value
   const validate = answersValidator([param])
   if (validate(answers)) return undefined
-  return validate.errors!.map((e) => answerIssue(e, answers, [param.name]).message).join('; ')
+  return validate
+    .errors!.map((e) => answerIssue(e, answers, [param.name], patternHints([param])))
+    .map((i) => i.message)
+    .join('; ')
 }
 
 /**
@@ -365,6 +382,7 @@ export function assertValidAnswers(params: Parameter[], answers: Record<string, 
           e,
           answers,
           params.map((p) => p.name),
+          patternHints(params),
         ),
       ),
     )

@@ -4,7 +4,7 @@
  * registry (db, auth, events) can name these shapes without depending on the registry.
  */
 import type {RegistryQualityReport} from './quality.js'
-import type {Answers, LoadedTemplate, Manifest, Namespace, TemplateSummary, VersionInfo} from './types.js'
+import type {Answers, Category, LoadedTemplate, Manifest, Namespace, TemplateSummary, VersionInfo} from './types.js'
 
 /**
  * Who is asking. The local CLI is the `local` tenant with the admin role; the daemon
@@ -29,7 +29,7 @@ export type SearchSort = (typeof SEARCH_SORTS)[number]
 
 export interface SearchQuery {
   text?: string
-  category?: string
+  category?: Category
   tags?: string[]
   author?: string
   minScore?: number
@@ -64,6 +64,11 @@ export interface SearchResult {
   total_exact: boolean
   limit: number
   offset: number
+  /**
+   * Templates per category in the namespaces searched, whatever the other filters: the
+   * shelves of the catalog, so `search --category X` can say how full X is among them.
+   */
+  categories: Record<string, number>
 }
 
 export interface TemplateFileEntry {
@@ -118,10 +123,20 @@ export interface DeleteResult {
   commit: string
 }
 
+/** A deleted template published again from its git history (`restore NAME[@VERSION]`). */
+export interface RestoreResult extends PublishResult {
+  /** The commit whose files were restored, and the version they are. */
+  restored_from: {commit: string; version: string}
+}
+
 export interface InstantiateOptions {
   answers?: Answers
   /** Use defaults for every unanswered parameter instead of failing. */
   useDefaults?: boolean
+  /** Project id to record in .maestro-answers.yaml and the usage event (daemon instantiations). */
+  project?: string
+  /** A render for an update or a diff (src/update/): no new project, not counted as a use. */
+  forUpdate?: boolean
 }
 
 export interface RenderedProject {
@@ -155,6 +170,8 @@ export interface Registry {
    */
   update(ref: string, input: UpdateInput): Promise<PublishResult>
   delete(ref: string): Promise<DeleteResult>
+  /** Bring a deleted template back from git history: `name` (as before its delete) or `name@version`. */
+  restore(ref: string): Promise<RestoreResult>
   /** Render `ref` with answers; answers are validated before anything is rendered. */
   instantiate(ref: string, options?: InstantiateOptions): Promise<RenderedProject>
   reindex(): Promise<ReindexResult>

@@ -1,8 +1,7 @@
 import {stringify} from 'yaml'
 
 import {UsageError} from './errors.js'
-import {CATEGORIES} from './manifest.js'
-import type {TemplateFiles} from './types.js'
+import {CATEGORIES, isCategory, type TemplateFiles} from './types.js'
 
 const NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/
 
@@ -22,7 +21,7 @@ export function scaffoldTemplate(opts: {name: string; category: string; author?:
       `${JSON.stringify(opts.name)} is not a valid template name (lowercase words joined by -)`,
     )
   }
-  if (!CATEGORIES.includes(opts.category)) {
+  if (!isCategory(opts.category)) {
     throw new UsageError(
       `unknown category ${JSON.stringify(opts.category)}; one of: ${CATEGORIES.join(', ')}`,
     )
@@ -43,6 +42,7 @@ export function scaffoldTemplate(opts: {name: string; category: string; author?:
         description: 'Name of the generated project (lowercase, dashes allowed)',
         default: 'my-project',
         pattern: '^[a-z][a-z0-9-]*$',
+        pattern_hint: 'lowercase letters, digits and dashes, starting with a letter',
       },
       {
         name: 'description',

@@ -8,7 +8,7 @@ import {
   UnsafePathError,
   UsageError,
 } from './errors.js'
-import {parseManifest} from './manifest.js'
+import {WORKFLOW_CATEGORY, parseManifest} from './manifest.js'
 import {PathCollisions, assertSafeRelativePath} from './paths.js'
 import type {LoadedTemplate, TemplateFiles} from './types.js'
 
@@ -35,6 +35,23 @@ export async function loadTemplateDir(
   dir: string,
   limits: {maxFiles?: number; maxBytes?: number} = {},
 ): Promise<LoadedTemplate> {
+  return parseTemplate(await readFolderFiles(dir, limits), dir)
+}
+
+/**
+ * Reads a folder's files into memory, with the same limits and refusals as
+ * {@link loadTemplateDir} (links, devices, too many files or bytes), without parsing them:
+ * the reader of workflow folders shares it.
+ *
+ * @example
+ * ```ts
+ * const files = await readFolderFiles('templates_storage/workflows/python-service')
+ * ```
+ */
+export async function readFolderFiles(
+  dir: string,
+  limits: {maxFiles?: number; maxBytes?: number} = {},
+): Promise<TemplateFiles> {
   const maxFiles = limits.maxFiles ?? TEMPLATE_LIMITS.maxFiles
   const maxBytes = limits.maxBytes ?? TEMPLATE_LIMITS.maxBytes
   const root = resolve(dir)
@@ -75,7 +92,7 @@ export async function loadTemplateDir(
     }
   }
   await walk(root, '')
-  return parseTemplate(files, dir)
+  return files
 }
 
 /**
@@ -109,6 +126,13 @@ export function parseTemplate(files: TemplateFiles, source?: string): LoadedTemp
     throw new InvalidTemplateError([{file: manifestFile, message: 'manifest.yaml is not UTF-8 text'}])
   }
   const manifest = parseManifest(text, manifestFile)
+  if (manifest.category === WORKFLOW_CATEGORY && !files.has('workflow.yaml'))
+    throw new InvalidTemplateError([
+      {
+        file: manifestFile,
+        message: `category "${WORKFLOW_CATEGORY}" is for workflows, which hold a workflow.yaml; publish them with \`maestro-tpl workflow create\``,
+      },
+    ])
   const readmeBytes = files.get('README.md')
   const readme = readmeBytes === undefined ? '' : new TextDecoder('utf-8').decode(readmeBytes)
   return {manifest, files, readme}

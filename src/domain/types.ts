@@ -18,6 +18,8 @@ export interface Parameter {
   required?: boolean
   /** string: a regular expression the value must match. */
   pattern?: string
+  /** string: what `pattern` allows, in words; shown in prompts and errors instead of the regex. */
+  pattern_hint?: string
   /** string: minimum/maximum length; integer/number: minimum/maximum value. */
   min?: number
   max?: number
@@ -58,6 +60,21 @@ export interface Manifest {
   quality_score?: number
   /** Minimum maestro-tpl version able to render this template (optional). */
   maestro?: string
+  /** What `update` applies to projects crossing versions (absent when none). */
+  migrations?: Migration[]
+}
+
+/**
+ * One change a template version made that `update` must know about to carry a project
+ * across it: exactly one of `rename_parameter`, `move` or `delete`. Applies when the
+ * project's recorded version is older than `version` and the target is `version` or newer.
+ * Paths are paths in the generated project; they may hold `{{ }}` over the answers.
+ */
+export interface Migration {
+  version: string
+  rename_parameter?: {from: string; to: string}
+  move?: {from: string; to: string}
+  delete?: string
 }
 
 /**
@@ -75,6 +92,33 @@ export interface LoadedTemplate {
   readme: string
 }
 
+/** The template categories of the catalog (docs/template-format.md). */
+export const CATEGORIES = Object.freeze([
+  'ai_ml_engineer',
+  'backend_developer',
+  'database_specialist',
+  'devops_engineer',
+  'frontend_developer',
+  'integration_tester',
+  'maestro-curated',
+  'qa_engineer',
+  'requirement_analyst',
+  'sdlc-templates',
+  'security_specialist',
+  'solution_architect',
+  'technical_writer',
+  'ui_ux_designer',
+  'frontend-templates',
+] as const)
+
+/** One of {@link CATEGORIES}: what a template's `category` and a search's `category` hold. */
+export type Category = (typeof CATEGORIES)[number]
+
+/** Whether `value` is one of {@link CATEGORIES}. */
+export function isCategory(value: string): value is Category {
+  return (CATEGORIES as readonly string[]).includes(value)
+}
+
 /** Where a template lives: a namespace (tenant, or `public` for the bundled catalog). */
 export type Namespace = string
 export const PUBLIC_NAMESPACE = 'public'
@@ -85,7 +129,8 @@ export interface TemplateSummary {
   name: string
   version: string
   description: string
-  category: string
+  /** One of {@link CATEGORIES} (editors complete them); a manifest may name another, which costs it quality points. */
+  category: Category | (string & {})
   author: string
   tags: string[]
   quality_score: number | null

@@ -3,7 +3,7 @@
  * template files inside them. The server (src/server) and the SDK (src/client) both
  * use this module, so a file map survives a round trip byte for byte.
  */
-import type {Answers, TemplateFiles, VersionInfo} from './types.js'
+import type {Answers, Category, TemplateFiles, VersionInfo} from './types.js'
 import {ownRecord} from './records.js'
 import type {TemplateDetail} from './registry.js'
 
@@ -32,6 +32,8 @@ export interface InstantiateRequest {
   format?: ArchiveFormat
   /** Top folder inside an archive (default: the template name; '' for none). */
   root?: string
+  /** A render for an update or a diff: the daemon records no project and counts no use. */
+  forUpdate?: boolean
 }
 
 export type ArchiveFormat = 'json' | 'tar.gz' | 'zip'
@@ -61,13 +63,52 @@ export interface VersionList {
   offset: number
 }
 
+/**
+ * GET /api/v1/admin/stats (admins): counts, the caches, the events and the process.
+ *
+ * @example
+ * ```ts
+ * const {templates, categories, cache} = await client.stats()
+ * console.log(templates, categories?.backend_developer, cache.hits / (cache.hits + cache.misses))
+ * ```
+ */
+export interface AdminStats {
+  templates: number
+  versions: number
+  namespaces: string[]
+  /** Templates per category (categories of no template are left out). */
+  categories?: Partial<Record<Category, number>> & Record<string, number>
+  /** The registry's read-through cache; `entries` is null on Redis (its keys are not counted). */
+  cache: {hits: number; misses: number; entries: number | null; errors?: number; backend?: 'memory' | 'redis'}
+  /** The daemon's cache of whole answers to template reads. */
+  response_cache?: {hits: number; misses: number; entries: number | null}
+  /** The event bus and what this daemon's consumers and publisher did. */
+  events?: {
+    bus: 'in-process' | 'redis'
+    consumers: Record<
+      string,
+      {
+        processed: number
+        failed: number
+        dead_lettered: number | null
+        pending: number | null
+        lag: number | null
+      } | null
+    >
+    publisher?: {published: number; buffered: number; dropped: number}
+  }
+  uptime_seconds: number
+  /** Bytes, as process.memoryUsage() reports them. */
+  memory?: {rss: number; heapUsed: number; heapTotal: number; external: number}
+}
+
 /** Answer of `GET /health`. */
 export interface HealthStatus {
   /**
    * degraded: Redis is down (reads are served from the database and events wait for it),
    * or a namespace is in index conflict (`index_conflicts`).
    */
-  status: 'healthy' | 'degraded' | 'unhealthy'
+  status: 'healthy' | 'degraded' | 'unhealthy' | 'starting'
   service: string
   version: string
   database: string
@@ -79,6 +120,8 @@ export interface HealthStatus {
   redis_latency_ms: number | null
   templates_count: number | null
   uptime_seconds: number
+  /** While `starting`: what the daemon is doing (the catalog import: templates done of total). */
+  progress?: {phase: string; done: number; total: number}
   /** Per namespace ever synced with a git remote: its last sync (a failure does not make the daemon unhealthy). */
   /**
    * Per namespace whose git holds changes the index cannot take (status `degraded`): it is

@@ -28,6 +28,7 @@ import type {WireFiles} from '../domain/wire.js'
 import {MaestroError, UsageError, isMaestroError} from '../domain/errors.js'
 import {ownRecord} from '../domain/records.js'
 import type {Registry, RequestContext} from '../domain/registry.js'
+import type {Answers} from '../domain/types.js'
 import type {Limits} from '../config.js'
 import {DEFAULT_LIMITS} from '../config.js'
 import type {EventBus} from './bus.js'
@@ -41,6 +42,18 @@ export interface TenantRegistries {
   withContext(context: RequestContext): Registry
   /** Whether `name` is a registered tenant: writes go to those only. */
   isRegisteredTenant(name: string): Promise<boolean>
+}
+
+/**
+ * What runs the `execute` operation: the daemon's workflow runtime (src/workflows/runtime.ts),
+ * passed in so the events layer does not depend on it.
+ */
+export interface WorkflowExecutor {
+  execute(
+    context: RequestContext,
+    ref: string,
+    options: {answers?: Answers; useDefaults?: boolean; idempotencyKey?: string},
+  ): Promise<{execution: {id: string}; created: boolean}>
 }
 
 /**
@@ -72,10 +85,15 @@ export async function executeRequest(
   registries: TenantRegistries,
   request: TemplateRequest,
   limits: Limits = DEFAULT_LIMITS,
+  workflows?: WorkflowExecutor,
 ): Promise<unknown> {
   const registry = registries.withContext({tenant: request.tenant_id, user: request.user_id, role: 'editor'})
   const params = request.parameters
-  if (request.operation !== 'retrieve') await assertWritableTenant(registries, request.tenant_id)
+  if (request.operation !== 'retrieve' && request.operation !== 'execute')
+    await assertWritableTenant(registries, request.tenant_id)
+  // Executions are the tenant's: never the public catalog's, never a tenant that does not exist.
+  if (request.operation === 'execute' && request.tenant_id !== OWNER_TENANT)
+    await assertWritableTenant(registries, request.tenant_id)
   switch (request.operation) {
     case 'retrieve': {
       const version = params.version
@@ -113,6 +131,28 @@ export async function executeRequest(
     }
     case 'delete':
       return registry.delete(request.template_id)
+    case 'execute': {
+      // template_id names the workflow; the request id is the execution's idempotency key,
+      // so a redelivered request answers the execution it made instead of making another.
+      if (!workflows)
+        throw new MaestroError('this consumer runs without workflows, so execute is not available', {
+          code: 'NOT_IMPLEMENTED',
+          status: 501,
+        })
+      const answers = params.parameters ?? {}
+      if (typeof answers !== 'object' || answers === null || Array.isArray(answers))
+        throw new UsageError('parameters.parameters must be an object of answers')
+      const {execution, created} = await workflows.execute(
+        {tenant: request.tenant_id, user: request.user_id, role: 'editor'},
+        request.template_id,
+        {
+          answers: answers as Answers,
+          useDefaults: params.defaults !== false,
+          idempotencyKey: `stream:${request.request_id}`,
+        },
+      )
+      return {execution, created, url: `/api/v1/executions/${execution.id}`}
+    }
   }
 }
 
@@ -154,6 +194,8 @@ export interface RequestProcessorOptions {
   /** How long a processed request id (and its result) is remembered (default 24 h). */
   resultTtlMs?: number
   logger?: Logger | undefined
+  /** Runs `execute` requests (the daemon's workflow runtime); without it they answer NOT_IMPLEMENTED. */
+  workflows?: WorkflowExecutor
 }
 
 interface ProcessedRecord {
@@ -216,7 +258,7 @@ export function requestProcessor(
     const started = performance.now()
     let result: TemplateResult
     try {
-      const value = await executeRequest(registry, request, options.limits)
+      const value = await executeRequest(registry, request, options.limits, options.workflows)
       result = {
         request_id: request.request_id,
         template_id: request.template_id,

@@ -9,6 +9,7 @@ import type {Logger} from 'pino'
 import type {Config} from '../config.js'
 import type {Limits} from '../config.js'
 import type {EventBus, GroupStatus} from './bus.js'
+import type {WorkflowExecutor} from './handler.js'
 import {StreamConsumer} from './consumer.js'
 import type {ConsumerStats, Delivered} from './consumer.js'
 import {requestProcessor} from './handler.js'
@@ -22,6 +23,7 @@ export {deadLetterStream, streamNames} from './bus.js'
 export {StreamConsumer} from './consumer.js'
 export type {ConsumerStats, Delivered} from './consumer.js'
 export {executeRequest, requestProcessor} from './handler.js'
+export type {WorkflowExecutor} from './handler.js'
 export {InProcessBus} from './in-process-bus.js'
 export {RedisStreamsBus} from './redis-streams-bus.js'
 export {EventPublisher, malformedUsage, usageCounter} from './usage.js'
@@ -64,6 +66,8 @@ export interface EventConsumersOptions {
   claimIdleMs?: number
   limits?: Limits
   logger?: Logger | undefined
+  /** Runs the `execute` requests (the daemon's workflow runtime). */
+  workflows?: WorkflowExecutor
   /** Test hook of the requests consumer, see {@link StreamConsumer}. */
   onBeforeAck?: (batch: readonly Delivered[]) => Promise<void> | void
 }
@@ -107,6 +111,7 @@ export function startEventConsumers(options: EventConsumersOptions): EventConsum
           consumer: options.consumer,
           logger: options.logger,
           ...(options.limits ? {limits: options.limits} : {}),
+          ...(options.workflows ? {workflows: options.workflows} : {}),
         }),
         ...(options.onBeforeAck ? {onBeforeAck: options.onBeforeAck} : {}),
       })

@@ -22,7 +22,7 @@
  */
 import type {Fields} from './bus.js'
 
-export const OPERATIONS = ['retrieve', 'create', 'update', 'delete'] as const
+export const OPERATIONS = ['retrieve', 'create', 'update', 'delete', 'execute'] as const
 export type Operation = (typeof OPERATIONS)[number]
 
 export interface TemplateRequest {
@@ -52,6 +52,8 @@ export interface UsageEvent {
   namespace: string
   tenant_id: string
   kind: UsageKind
+  /** The project an instantiation made, when the daemon recorded it (GET /projects). */
+  project_id?: string
 }
 
 export interface ChangeEvent {

@@ -1,7 +1,8 @@
-import {existsSync, mkdirSync, readdirSync, statSync} from 'node:fs'
+import {existsSync, mkdirSync, readdirSync} from 'node:fs'
 import {join} from 'node:path'
 
 import type {Kysely} from 'kysely'
+import semver from 'semver'
 
 import {createHash} from 'node:crypto'
 
@@ -19,6 +20,7 @@ import {MIGRATIONS, migrateToLatest} from '../db/migrate.js'
 import {isDatabaseUnavailable, isTransientError} from '../db/retry.js'
 import {IndexHeadMovedError, TemplateIndex} from '../db/template-index.js'
 import {
+  AlreadyExistsError,
   MaestroError,
   NotFoundError,
   QualityGateError,
@@ -29,10 +31,18 @@ import {
 } from '../domain/errors.js'
 import type {LoadedTemplate, Namespace, TemplateFiles, VersionInfo} from '../domain/types.js'
 import {PUBLIC_NAMESPACE} from '../domain/types.js'
+import {packageRoot} from '../domain/package-root.js'
 import type {VersionList} from '../domain/wire.js'
 import {IN_PROCESS, type RenderHost} from '../sandbox/host.js'
-import {GitStore, type NamespaceRepo} from '../store/index.js'
+import {GitStore, type CommitRecord, type NamespaceRepo} from '../store/index.js'
 import {blobId} from '../store/objects.js'
+import {
+  type CatalogSnapshot,
+  catalogFolders,
+  knownReport,
+  readCatalogSnapshot,
+  SNAPSHOT_FILE,
+} from '../quality/catalog-snapshot.js'
 import type {QualityReport} from '../quality/types.js'
 import type {RegistryQualityReport, RegistryQualityRow} from '../quality/report.js'
 import type {EventBus} from '../events/bus.js'
@@ -44,6 +54,7 @@ import {IndexConflictError, StoreMismatchError, type IndexProblem} from './index
 import {PendingIndexWrites} from './pending-index.js'
 import {parseRef, type TemplateRef} from '../domain/ref.js'
 import {WriteQueue} from './write-queue.js'
+import {ProjectRecords, type ProjectsDatabase} from '../update/projects.js'
 import type {
   DeleteResult,
   ImportProgress,
@@ -54,11 +65,18 @@ import type {
   Registry,
   RenderedProject,
   RequestContext,
+  RestoreResult,
   SearchQuery,
   SearchResult,
   TemplateDetail,
   UpdateInput,
 } from './types.js'
+
+/**
+ * Catalog templates published at once on first use: enough to fill a write-queue batch
+ * while the previous one commits; loading and hashing are the only work outside the lock.
+ */
+const IMPORT_CONCURRENCY = 8
 
 export type {ImportProgress}
 
@@ -365,24 +383,32 @@ export class LocalRegistry implements Registry {
     const limit = Math.min(Math.max(query.limit ?? 20, 1), 100)
     const offset = Math.max(query.offset ?? 0, 0)
     const namespaces = query.namespace ? this.#readable.filter((n) => n === query.namespace) : this.#readable
-    if (namespaces.length === 0) return {items: [], total: 0, total_exact: true, limit, offset}
+    if (namespaces.length === 0)
+      return {items: [], total: 0, total_exact: true, limit, offset, categories: {}}
     const normalized = {...query, limit, offset}
     const result = await this.#cached('search', stableJson(normalized), async () => {
       const {items, total, totalExact} = await this.#index.search(namespaces, normalized)
-      return {items, total, total_exact: totalExact, limit, offset}
+      const categories = await this.#index.categoryCounts(namespaces)
+      return {items, total, total_exact: totalExact, limit, offset, categories}
     })
     for (const hit of result.items) this.#used(hit, 'search_hit')
     return result
   }
 
   /** A use of a template, to the usage stream (buffered: never waits, never fails the read). */
-  #used(template: {id: string; namespace: Namespace}, kind: UsageKind): void {
+  #used(template: {id: string; namespace: Namespace}, kind: UsageKind, extra: {project?: string} = {}): void {
     this.#shared.publisher.usage({
       template_id: template.id,
       namespace: template.namespace,
       tenant_id: this.#context.tenant,
       kind,
+      ...(extra.project === undefined ? {} : {project_id: extra.project}),
     })
+  }
+
+  /** The projects this tenant's instantiations and registrations recorded (src/update/projects.ts). */
+  projects(): ProjectRecords {
+    return new ProjectRecords(this.#db as unknown as Kysely<ProjectsDatabase>, this.#context)
   }
 
   /**
@@ -524,21 +550,28 @@ export class LocalRegistry implements Registry {
   }
 
   async publish(input: PublishInput): Promise<PublishResult> {
+    return this.#publish(input)
+  }
+
+  /**
+   * `snapshot`: reports computed ahead of time (the bundled catalog's, at build), used
+   * instead of scoring when they hold a report for exactly these files.
+   */
+  async #publish(input: PublishInput, snapshot?: CatalogSnapshot): Promise<PublishResult> {
     const namespace = this.#writable(input.namespace ?? this.#context.tenant)
     const {template} = input
     const {manifest} = template
     // Everything that does not depend on the namespace's state happens before its lock:
     // scoring (renders), blob ids and the content hash. Only decide, commit and index are inside.
-    const report = await this.#host.score({
-      template,
-      minScore: this.#config.minTemplateQualityScore,
-      tenant: this.#context.tenant,
-    })
+    const files = withOids(template.files)
+    const hash = contentHash(files)
+    const minScore = this.#config.minTemplateQualityScore
+    const report =
+      (snapshot && knownReport(snapshot, hash, minScore)) ??
+      (await this.#host.score({template, minScore, tenant: this.#context.tenant}))
     if (this.#config.enableQualityGates && !report.passed) {
       throw new QualityGateError(manifest.name, report.score, report.minScore, report)
     }
-    const files = withOids(template.files)
-    const hash = contentHash(files)
     const repo = this.#store.repo(namespace)
     await repo.init()
     const change = {
@@ -721,6 +754,100 @@ export class LocalRegistry implements Registry {
     return {name: template.name, namespace, commit: commit.commit}
   }
 
+  /**
+   * Brings a deleted template back from its namespace's git history: the files it had
+   * before its last delete (or, with `@VERSION` / `@RANGE`, as published at the newest
+   * matching version), published again as one new commit, indexed and announced like any
+   * publish (quality gate included). Only a template that does not exist now can be
+   * restored; writing rights are those of a publish.
+   */
+  async restore(ref: string): Promise<RestoreResult> {
+    const parsed = parseRef(ref)
+    if (parsed.id || !parsed.name)
+      throw new UsageError('restore takes the name of a deleted template (NAME[@VERSION]), not an id')
+    const name = parsed.name
+    // Another tenant's namespace does not exist for this caller (as for every read).
+    if (
+      parsed.namespace &&
+      parsed.namespace !== this.#context.tenant &&
+      parsed.namespace !== PUBLIC_NAMESPACE
+    )
+      throw new NotFoundError('deleted template', `${parsed.namespace}/${name}`)
+    // Without a namespace: the caller's own, then (for platform admins) the public catalog.
+    const candidates = parsed.namespace
+      ? [this.#writable(parsed.namespace)]
+      : [this.#context.tenant, ...(isPlatformAdmin(this.#context) ? [PUBLIC_NAMESPACE] : [])]
+    let found: {namespace: Namespace; published: CommitRecord[]} | undefined
+    for (const namespace of new Set(candidates)) {
+      if (await this.#index.findTemplate([namespace], name)) {
+        throw new MaestroError(
+          `template ${namespace}/${name} exists: only a deleted template can be restored`,
+          {
+            code: AlreadyExistsError.code,
+            status: 409,
+            data: {kind: 'template', ref: `${namespace}/${name}`},
+          },
+        )
+      }
+      const published = await this.#publishedBeforeDelete(namespace, name)
+      if (published.length > 0) {
+        found = {namespace, published}
+        break
+      }
+    }
+    if (!found)
+      throw new NotFoundError(
+        'deleted template',
+        name,
+        `No namespace you can write to (${[...new Set(candidates)].join(', ')}) has it in its history.`,
+      )
+    const namespace = this.#writable(found.namespace)
+    const {published} = found
+    let source = published[published.length - 1]!
+    if (parsed.spec) {
+      const versions = published.map((c) => c.trailers.version!)
+      const wanted = semver.valid(parsed.spec) ?? semver.maxSatisfying(versions, parsed.spec)
+      const match = wanted === null ? undefined : published.findLast((c) => c.trailers.version === wanted)
+      if (!match)
+        throw new NotFoundError(
+          'version',
+          `${namespace}/${name}@${parsed.spec}`,
+          `Versions in its history: ${[...new Set(versions)].join(', ')}.`,
+        )
+      source = match
+    }
+    const [files, {parseTemplate}] = await Promise.all([
+      this.#store.repo(namespace).readTemplate(source.oid, source.trailers.path!),
+      import('../domain/template.js'),
+    ])
+    const version = source.trailers.version!
+    const result = await this.publish({
+      template: parseTemplate(files, `${namespace}/${name}@${version}`),
+      namespace,
+      message: `restore ${name}@${version} (as of ${source.oid.slice(0, 12)})`,
+    })
+    return {...result, restored_from: {commit: source.oid, version}}
+  }
+
+  /** The commits that published `name` in `namespace` before its last delete, oldest first (none if never deleted). */
+  async #publishedBeforeDelete(namespace: Namespace, name: string): Promise<CommitRecord[]> {
+    const repo = this.#store.repo(namespace)
+    if (!(await this.#store.namespaces()).includes(namespace) || (await repo.head()) === null) return []
+    const history = await repo.log()
+    const lastDelete = history.findLastIndex(
+      (c) => c.trailers.template === name && c.trailers.operation === 'delete',
+    )
+    return history
+      .slice(0, Math.max(lastDelete, 0))
+      .filter(
+        (c) =>
+          c.trailers.template === name &&
+          (c.trailers.operation === 'create' || c.trailers.operation === 'update') &&
+          c.trailers.version !== undefined &&
+          c.trailers.path !== undefined,
+      )
+  }
+
   async instantiate(ref: string, options: InstantiateOptions = {}): Promise<RenderedProject> {
     const [{manifest, readme, files, detail}, {answersFile}] = await Promise.all([
       this.getFiles(ref),
@@ -734,8 +861,9 @@ export class LocalRegistry implements Registry {
       meta,
       tenant: this.#context.tenant,
     })
-    rendered.set('.maestro-answers.yaml', answersFile(meta, answers, manifest.parameters))
-    this.#used(detail, 'instantiate')
+    const project = options.project === undefined ? {} : {project: options.project}
+    rendered.set('.maestro-answers.yaml', answersFile({...meta, ...project}, answers, manifest.parameters))
+    if (options.forUpdate !== true) this.#used(detail, 'instantiate', project)
     return {...meta, answers, files: rendered}
   }
 
@@ -875,6 +1003,20 @@ export class LocalRegistry implements Registry {
       if (head === (await this.#index.getNamespaceHead(namespace))) this.#conflicts.delete(namespace)
     }
     return [...this.#conflicts.values()].flat()
+  }
+
+  /**
+   * How often each of these templates was used (instantiated), among the namespaces this
+   * caller reads; unused ones are left out. Counts move with every use, so they are read
+   * here, never cached with a template's summary.
+   *
+   * @example
+   * ```ts
+   * const usage = await registry.usageOf(result.items.map((t) => t.id))
+   * ```
+   */
+  usageOf(ids: readonly string[]): Promise<Map<string, number>> {
+    return this.#index.usageOf(this.#readable, ids)
   }
 
   #recordConflicts(namespace: string, problems: readonly IndexProblem[]): void {
@@ -1038,37 +1180,68 @@ export class LocalRegistry implements Registry {
     return this.importCatalog(this.#config.templatesStoragePath, onProgress)
   }
 
-  /** Publishes every `<category>/<name>/` folder under `dir` into the public namespace. */
-  async importCatalog(dir: string, onProgress?: ImportProgress): Promise<number> {
-    if (!existsSync(dir)) return 0
-    const folders: string[] = []
-    for (const category of readdirSync(dir).sort()) {
-      const categoryDir = join(dir, category)
-      if (!statSync(categoryDir).isDirectory()) continue
-      for (const name of readdirSync(categoryDir).sort()) {
-        if (existsSync(join(categoryDir, name, 'manifest.yaml'))) folders.push(join(categoryDir, name))
-      }
-    }
+  /**
+   * Publishes every `<category>/<name>/` folder under `dir` into the public namespace.
+   * Templates whose files are in `snapshot` (by default the one the build wrote for the
+   * bundled catalog) are not scored again. Publishes run a few at a time, so the write queue
+   * commits and indexes them in batches (group commit) rather than one lock hold each.
+   */
+  async importCatalog(
+    dir: string,
+    onProgress?: ImportProgress,
+    snapshot: CatalogSnapshot = readCatalogSnapshot(join(packageRoot(), SNAPSHOT_FILE)),
+  ): Promise<number> {
+    const folders = catalogFolders(dir)
+    if (folders.length === 0) return 0
     const repo = this.#store.repo(PUBLIC_NAMESPACE)
     await repo.init()
     const {loadTemplateDir} = await import('../domain/template.js')
     let done = 0
-    for (const folder of folders) {
-      const template = await loadTemplateDir(folder)
+    let next = 0
+    const worker = async () => {
+      while (next < folders.length) {
+        const folder = folders[next++]!
+        const template = await loadTemplateDir(folder)
+        await this.#publish(
+          {
+            template,
+            namespace: PUBLIC_NAMESPACE,
+            message: `import ${template.manifest.name}@${template.manifest.version}`,
+          },
+          snapshot,
+        )
+        done++
+        await onProgress?.({
+          label: 'Importing the template catalog',
+          done,
+          total: folders.length,
+          detail: template.manifest.name,
+        })
+      }
+    }
+    await Promise.all(Array.from({length: Math.min(IMPORT_CONCURRENCY, folders.length)}, worker))
+    return folders.length + (await this.#importWorkflows(join(dir, '..', 'workflows_storage')))
+  }
+
+  /**
+   * The bundled workflows (`workflows_storage/<name>/workflow.yaml`, beside the template
+   * catalog), published after the templates they compose.
+   */
+  async #importWorkflows(dir: string): Promise<number> {
+    if (!existsSync(dir)) return 0
+    const {loadWorkflowDir, workflowAsTemplate} = await import('../workflows/package.js')
+    const names = readdirSync(dir)
+      .sort()
+      .filter((name) => existsSync(join(dir, name, 'workflow.yaml')))
+    for (const name of names) {
+      const workflow = await loadWorkflowDir(join(dir, name))
       await this.publish({
-        template,
+        template: workflowAsTemplate(workflow),
         namespace: PUBLIC_NAMESPACE,
-        message: `import ${template.manifest.name}@${template.manifest.version}`,
-      })
-      done++
-      await onProgress?.({
-        label: 'Importing the template catalog',
-        done,
-        total: folders.length,
-        detail: template.manifest.name,
+        message: `import ${workflow.definition.name}@${workflow.definition.version} (workflow)`,
       })
     }
-    return folders.length
+    return names.length
   }
 
   async #invalidate(namespace: Namespace): Promise<void> {

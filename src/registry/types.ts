@@ -11,6 +11,7 @@ export type {
   ReindexResult,
   RenderedProject,
   RequestContext,
+  RestoreResult,
   SearchHit,
   SearchQuery,
   SearchResult,

@@ -1,7 +1,7 @@
 /**
- * Apart from render.ts on purpose: the answers file is written in the calling thread,
- * the files are rendered in the render worker. Neither loads the other's modules (YAML
- * here; Liquid and picomatch there).
+ * Apart from render.ts on purpose: the answers file is written in the calling thread
+ * (the CLI's, for `instantiate`), the files are rendered in the render worker, so that
+ * thread does not load LiquidJS and picomatch just to write YAML.
  */
 import {stringify} from 'yaml'
 
@@ -21,14 +21,24 @@ const utf8Encoder = new TextEncoder()
  * files.set('.maestro-answers.yaml', answersFile(meta, answers, manifest.parameters))
  * ```
  */
-export function answersFile(meta: RenderMeta, answers: Answers, params: Parameter[]): Uint8Array {
+export function answersFile(
+  meta: RenderMeta & {project?: string},
+  answers: Answers,
+  params: Parameter[],
+): Uint8Array {
   const kept = ownRecord()
   for (const p of params) {
     if (p.secret === true || !Object.hasOwn(answers, p.name)) continue
     kept[p.name] = answers[p.name]
   }
   const body = stringify(
-    {template: meta.template, version: meta.version, commit: meta.commit, answers: kept},
+    {
+      template: meta.template,
+      version: meta.version,
+      commit: meta.commit,
+      ...(meta.project === undefined ? {} : {project: meta.project}),
+      answers: kept,
+    },
     {lineWidth: 0},
   )
   return utf8Encoder.encode(

@@ -11,6 +11,7 @@ import {
   isRequired,
   refuseUnknownAnswers,
   setOwn,
+  validateAnswer,
 } from '../domain/parameters.js'
 import {ownRecord, ownValue} from '../domain/records.js'
 import type {AnswerValue, Answers, Parameter} from '../domain/types.js'
@@ -109,4 +110,69 @@ export async function resolveAnswers(
 
   assertValidAnswers(params, result)
   return result as Answers
+}
+
+/** Where a form stands: what {@link inspectAnswers} reports. */
+export interface AnswersState {
+  /** Parameters whose `when` holds (or that have none), in order. */
+  active: string[]
+  /** The default each active parameter would take, rendered over the answers before it. */
+  suggested: Record<string, AnswerValue>
+  /** What is wrong with each answer given, by parameter name. */
+  issues: Record<string, string>
+  /** Active required parameters left without an answer or a default. */
+  missing: string[]
+}
+
+/**
+ * The same walk as {@link resolveAnswers}, for a form being filled in: which parameters
+ * are shown (their `when` conditions over the answers so far), the default each would
+ * take, and what is wrong with each answer, all at once instead of stopping at the first
+ * problem. The web catalog asks it as the user types.
+ *
+ * @example
+ * ```ts
+ * await inspectAnswers(params, {database: 'none', port: '99999'})
+ * // {active: ['project_name', 'database', 'port'], issues: {port: 'port must be at most 65535 (got 99999)'}, ...}
+ * ```
+ */
+export async function inspectAnswers(params: Parameter[], provided: Answers): Promise<AnswersState> {
+  const input = coerceAnswers(params, provided)
+  const liquid = createLiquid()
+  const scope = ownRecord()
+  const state: AnswersState = {active: [], suggested: ownRecord(), issues: ownRecord(), missing: []}
+  for (const param of params) {
+    if (param.when !== undefined) {
+      let on = false
+      try {
+        on = await evalCondition(liquid, param.when, scope)
+      } catch (err) {
+        state.issues[param.name] = manifestExpressionError(err, param, 'when').message
+      }
+      if (!on) {
+        setOwn(scope, param.name, null)
+        continue
+      }
+    }
+    state.active.push(param.name)
+    let suggested: unknown = param.default
+    if (isLiquidText(suggested) && param.type === 'string') {
+      try {
+        suggested = await liquid.parseAndRender(suggested, scope)
+      } catch {
+        suggested = undefined
+      }
+    }
+    if (suggested !== undefined) state.suggested[param.name] = suggested as AnswerValue
+    const value = ownValue(input, param.name) ?? suggested
+    if (value === undefined) {
+      if (isRequired(param)) state.missing.push(param.name)
+      setOwn(scope, param.name, null)
+      continue
+    }
+    const issue = validateAnswer(param, value as AnswerValue)
+    if (issue !== undefined) state.issues[param.name] = issue
+    setOwn(scope, param.name, value)
+  }
+  return state
 }

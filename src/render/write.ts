@@ -1,6 +1,18 @@
 import {randomBytes} from 'node:crypto'
 import {mkdirSync, writeFileSync} from 'node:fs'
-import {lstat, mkdir, readdir, realpath, rename, rm, rmdir, stat, unlink, writeFile} from 'node:fs/promises'
+import {
+  lstat,
+  mkdir,
+  readFile,
+  readdir,
+  realpath,
+  rename,
+  rm,
+  rmdir,
+  stat,
+  unlink,
+  writeFile,
+} from 'node:fs/promises'
 import type {Stats} from 'node:fs'
 import {basename, dirname, join, resolve, sep} from 'node:path'
 
@@ -15,12 +27,22 @@ export interface WriteOptions {
   dryRun?: boolean
 }
 
+/**
+ * What writing does (or, in a dry run, would do) to one file of the destination:
+ * `new` (no such file yet), `unchanged` (the same bytes are there: left alone),
+ * `overwritten` (other bytes are there, replaced with `force`), `conflict` (other bytes
+ * are there and there is no `force`: only a dry run reports it, a write refuses).
+ */
+export type FileChange = 'new' | 'unchanged' | 'overwritten' | 'conflict'
+
 export interface WriteResult {
   /** The destination, as an absolute path. */
   dest: string
-  /** Relative POSIX paths written (or that would be, in a dry run), sorted. */
+  /** Relative POSIX paths of the project (written, or that would be in a dry run), sorted. */
   written: string[]
   dryRun: boolean
+  /** Every path of `written` with what happens to it in the destination. */
+  changes: {path: string; change: FileChange}[]
 }
 
 function errnoCode(err: unknown): string | undefined {
@@ -168,6 +190,28 @@ async function preflightInto(dest: string, paths: string[]): Promise<void> {
   }
 }
 
+/** Each output path compared with what the destination holds (after preflightInto: a file or nothing). */
+async function compareWithDestination(
+  dest: string,
+  files: ReadonlyMap<string, Uint8Array>,
+  paths: string[],
+  force: boolean,
+): Promise<{path: string; change: FileChange}[]> {
+  const changes: {path: string; change: FileChange}[] = []
+  for (const path of paths) {
+    const abs = join(dest, ...path.split('/'))
+    const st = await lstatOrNull(abs)
+    let change: FileChange = 'new'
+    if (st) {
+      const bytes = files.get(path)!
+      const same = st.size === bytes.byteLength && Buffer.from(bytes).equals(await readFile(abs))
+      change = same ? 'unchanged' : force ? 'overwritten' : 'conflict'
+    }
+    changes.push({path, change})
+  }
+  return changes
+}
+
 /** Makes each folder of `parts` under `dest`, one level at a time, refusing links. */
 async function ensureDirs(dest: string, parts: string[], path: string): Promise<void> {
   let cur = dest
@@ -232,8 +276,11 @@ export async function assertDestinationUsable(dest: string, opts: {force?: boole
  * Every path is checked first (safe, inside `dest`, no file/folder clash), so a bad
  * path means nothing is written. A missing or empty destination is filled all-or-nothing:
  * the tree is written to a temporary sibling folder and renamed into place. A non-empty
- * destination needs `force`; then each file is replaced atomically, and a symbolic link
- * inside the destination on any output path refuses the whole write up front.
+ * destination needs `force`; then each file that differs is replaced atomically, files
+ * with the same bytes are left alone, and a symbolic link inside the destination on any
+ * output path refuses the whole write up front. `changes` says, per file, which of
+ * these happened, so no file is replaced without being named. A dry run into a
+ * non-empty destination without `force` reports the files that differ as `conflict`.
  *
  * @example
  * ```ts
@@ -252,15 +299,19 @@ export async function writeProject(
   // Work on the real folder: renaming onto a link to a folder would replace the link.
   const target = state === 'missing' ? display : await realpath(display)
   const paths = checkPaths(target, files)
-  if (state === 'non-empty') {
-    if (!opts.force) throw new DestinationNotEmptyError(display)
-    await preflightInto(target, paths)
+  const dryRun = opts.dryRun === true
+  if (state !== 'non-empty') {
+    if (!dryRun) await writeFresh(target, display, files, paths, state)
+    return {dest: display, written: paths, dryRun, changes: paths.map((path) => ({path, change: 'new'}))}
   }
-  if (!opts.dryRun) {
-    if (state === 'non-empty') await writeInto(target, files, paths)
-    else await writeFresh(target, display, files, paths, state)
+  if (!opts.force && !dryRun) throw new DestinationNotEmptyError(display)
+  await preflightInto(target, paths)
+  const changes = await compareWithDestination(target, files, paths, opts.force === true)
+  if (!dryRun) {
+    const differing = changes.filter((c) => c.change !== 'unchanged').map((c) => c.path)
+    await writeInto(target, files, differing)
   }
-  return {dest: display, written: paths, dryRun: opts.dryRun === true}
+  return {dest: display, written: paths, dryRun, changes}
 }
 
 /**

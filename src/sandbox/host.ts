@@ -9,6 +9,7 @@
  */
 import type {Answers, LoadedTemplate} from '../domain/types.js'
 import type {QualityReport} from '../quality/types.js'
+import type {EvaluateJob} from '../render/evaluate.js'
 import type {RenderLimits, RenderMeta} from '../render/render.js'
 
 /** Render a template for a project: resolve the answers, then render the files. */
@@ -57,6 +58,8 @@ export interface RenderHost {
   score(job: ScoreJob): Promise<QualityReport>
   /** Compressing up to a render's worth of output takes seconds: off the event loop in the daemon too. */
   pack(job: PackJob): Promise<Uint8Array>
+  /** Workflow step inputs: Liquid over a tree of values (evaluate.ts). */
+  evaluate(job: EvaluateJob): Promise<unknown[]>
   /** Stops whatever the host started (workers); jobs still waiting fail. */
   close(): Promise<void>
 }
@@ -107,8 +110,26 @@ export async function runPack(job: PackJob): Promise<Uint8Array> {
   return job.format === 'zip' ? packZip(job.files, job.root) : packTarGz(job.files, job.root)
 }
 
+/**
+ * Evaluates a workflow step's expressions: the evaluate job.
+ *
+ * @example
+ * ```ts
+ * const [port] = await runEvaluateJob({entries: [{label: 'port', value: '{{ parameters.port }}'}], scope})
+ * ```
+ */
+export async function runEvaluateJob(job: EvaluateJob): Promise<unknown[]> {
+  const {runEvaluate} = await import('../render/evaluate.js')
+  return runEvaluate(job)
+}
+
 /** The jobs a host runs, by name: what a worker message names. */
-export const JOBS = Object.freeze({instantiate: runInstantiate, score: runScore, pack: runPack})
+export const JOBS = Object.freeze({
+  instantiate: runInstantiate,
+  score: runScore,
+  pack: runPack,
+  evaluate: runEvaluateJob,
+})
 export type JobKind = keyof typeof JOBS
 
 /**
@@ -123,5 +144,6 @@ export const IN_PROCESS: RenderHost = Object.freeze({
   instantiate: runInstantiate,
   score: runScore,
   pack: runPack,
+  evaluate: runEvaluateJob,
   close: async () => {},
 })

@@ -4,6 +4,7 @@
  * loops or allocates without end is stopped after RENDER_TIMEOUT_MS, or at
  * RENDER_MAX_HEAP_MB of heap, instead of holding the terminal for minutes.
  */
+import type {EvaluateJob} from '../render/evaluate.js'
 import type {InstantiateJob, PackJob, RenderHost, ScoreJob} from './host.js'
 import {runPack} from './host.js'
 import {RenderPool} from './pool.js'
@@ -48,6 +49,7 @@ export function localRenderHost(limits: LocalRenderLimits): LocalRenderHost {
     instantiate: (job: InstantiateJob) => started().instantiate(job),
     score: (job: ScoreJob) => started().score(job),
     pack: (job: PackJob) => runPack(job),
+    evaluate: (job: EvaluateJob) => started().evaluate(job),
     close: async () => {
       await pool?.close()
     },

@@ -12,6 +12,7 @@ import {Worker} from 'node:worker_threads'
 
 import {RenderLimitError, ServerBusyError, errorFromCode} from '../domain/errors.js'
 import {packageRoot} from '../domain/package-root.js'
+import type {EvaluateJob} from '../render/evaluate.js'
 import {ownRecord} from '../domain/records.js'
 import type {QualityReport} from '../quality/types.js'
 import {DEFAULT_RENDER_POOL} from '../config.js'
@@ -175,6 +176,10 @@ export class RenderPool implements RenderHost {
 
   pack(job: PackJob): Promise<Uint8Array> {
     return this.#submit('pack', job) as Promise<Uint8Array>
+  }
+
+  evaluate(job: EvaluateJob): Promise<unknown[]> {
+    return this.#submit('evaluate', job) as Promise<unknown[]>
   }
 
   /** Terminates the workers; running and waiting jobs fail with ServerBusyError. Idempotent. */

@@ -71,6 +71,7 @@ if (parentPort) {
     import('../render/render.js'),
     import('../quality/score.js'),
     import('../archive/archive.js'),
+    import('../render/evaluate.js'),
   ])
   send({type: 'ready'})
 }

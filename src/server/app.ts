@@ -21,6 +21,7 @@ import {
   qualityRouter,
   systemRouter,
   templatesRouter,
+  projectsRouter,
   workflowsRouter,
 } from './routes/index.js'
 import {apiComponents} from './schemas.js'
@@ -28,6 +29,7 @@ import type {AppDeps, DaemonRegistry, RouterDeps} from './types.js'
 import {DEFAULT_LIMITS} from '../config.js'
 import {Validators} from './validation.js'
 import {gitSyncStatuses} from './routes/admin.js'
+import {webRouter} from '../web/router.js'
 
 /**
  * Builds the app: observe → authenticate → routers (templates first: it holds the hot
@@ -62,6 +64,7 @@ export function createApp(deps: AppDeps): Express {
     auth: deps.auth,
     loginLimiter: new RateLimiter({limit: limits.loginAttempts, windowMs: 60_000}),
     renderHost: deps.renderHost ?? IN_PROCESS,
+    workflows: deps.workflows,
   }
   metrics.setSources({
     templatesByCategory: () => templatesByCategory(deps.registry),
@@ -87,11 +90,14 @@ export function createApp(deps: AppDeps): Express {
   app.use(observe({logger: deps.logger, metrics: monitor ? metrics : undefined}))
   app.use(authentication(deps.authenticate ?? authenticateAnonymous))
   app.use(templatesRouter(routerDeps))
+  app.use(projectsRouter(routerDeps))
   app.use(qualityRouter(routerDeps))
   app.use(authRouter(routerDeps))
   app.use(adminRouter(routerDeps))
   app.use(workflowsRouter(routerDeps))
   app.use(systemRouter(routerDeps, openapi))
+  // The web catalog (src/web/): pages at /, after the API so it never shadows a route.
+  app.use(webRouter(routerDeps))
   app.use(notFound(methodsForPath(routes)))
   app.use(errorHandler({logger: deps.logger, metrics: monitor ? metrics : undefined}))
   return app

@@ -74,6 +74,10 @@ export function catalogExamples(catalog = join(packageRoot(), 'templates_storage
       format: 'json',
       message: `update ${manifest.name}`,
       username: 'alice',
+      to: `^${manifest.version}`,
+      conflict: 'inline',
+      outdated: true,
+      template: manifest.name,
     },
     bodies: {
       searchTemplates: {text: word, category: manifest.category, tags: manifest.tags.slice(0, 1), limit: 20},
@@ -86,6 +90,21 @@ export function catalogExamples(catalog = join(packageRoot(), 'templates_storage
         useDefaults: true,
         format: 'json',
       },
+      diffTemplateVersions: {
+        from: manifest.version,
+        to: manifest.version,
+        answers: hasProjectName ? {project_name: 'billing-api'} : {},
+      },
+      updateProject: {
+        files: {
+          '.maestro-answers.yaml': {
+            content: `template: ${manifest.name}\nversion: ${manifest.version}\ncommit: ''\nanswers: {}\n`,
+            encoding: 'utf8',
+          },
+        },
+        conflict: 'inline',
+      },
+      registerProject: {template: manifest.name, version: manifest.version, name: 'billing-api'},
       login: {username: 'admin', password: 'the MAESTRO_ADMIN_PASSWORD of the daemon'},
       refreshToken: {refresh_token: 'the refresh_token of POST /api/v1/auth/login'},
       logout: {refresh_token: 'the refresh_token of POST /api/v1/auth/login'},
@@ -96,6 +115,11 @@ export function catalogExamples(catalog = join(packageRoot(), 'templates_storage
       grantRole: {role: 'editor'},
       resetPassword: {password: 'a-new-password-of-12+'},
       adminGitSync: {pull: true, push: true},
+      // Workflows: the bundled python-service, its folder and answers it accepts.
+      createWorkflow: {files: readFolder(join(packageRoot(), 'workflows_storage', 'python-service'))},
+      executeWorkflow: {parameters: {service_name: 'billing-api'}, defaults: true},
+      dryRunWorkflow: {parameters: {service_name: 'billing-api'}, defaults: true},
+      retryExecution: {},
     },
   }
 }

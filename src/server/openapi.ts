@@ -19,6 +19,8 @@ const RENDERING_OPERATIONS = new Set([
   'instantiateTemplate',
   'validateTemplate',
   'scoreTemplate',
+  // Scores the restored files, as a publish does.
+  'restoreTemplate',
 ])
 
 /**
@@ -53,6 +55,12 @@ const OPERATION_ERRORS: Record<string, Record<string, string>> = {
       'The histories diverged (code SYNC_DIVERGED; nothing changed), or another sync of the namespace holds its lock (code CONFLICT)',
     '422': 'The remote is not allowed: a private or loopback address (code SYNC_REMOTE_NOT_ALLOWED)',
     '502': 'The remote could not be reached or refused the fetch or push (code SYNC_REMOTE_FAILED)',
+  },
+  restoreTemplate: {
+    '404':
+      'Its namespace has no history of a deleted template of that name, or not at that version (code NOT_FOUND)',
+    '409': 'A template of that name exists: only a deleted one can be restored (code ALREADY_EXISTS)',
+    '422': 'The quality gate refuses the restored version as it stands today (code QUALITY_GATE_FAILED)',
   },
   validateTemplate: {'404': 'No published template matches `ref` (code NOT_FOUND)'},
   scoreTemplate: {'404': 'No published template matches `ref` (code NOT_FOUND)'},

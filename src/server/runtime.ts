@@ -20,6 +20,7 @@ import type {EventConsumers} from '../events/index.js'
 import {EventPublisher} from '../events/usage.js'
 import type {RenderHost} from '../sandbox/host.js'
 import {RenderPool} from '../sandbox/pool.js'
+import {WorkflowRuntime} from '../workflows/runtime.js'
 import type {GitStore} from '../store/index.js'
 import {ResponseCache, notifyingCache} from './response-cache.js'
 import type {DaemonRegistry} from './types.js'
@@ -48,6 +49,8 @@ export interface DaemonRuntime {
   readonly auth: AuthService | undefined
   /** Where templates are rendered and scored: worker threads with a time and heap limit. */
   readonly renderHost: RenderHost
+  /** Workflows and their executions, with this daemon's consumer of queued executions (none for a registry made elsewhere). */
+  readonly workflows: WorkflowRuntime | undefined
   /** Publisher, consumers, registry (its database holds the accounts) and workers, in that order. */
   close(): Promise<void>
 }
@@ -67,6 +70,8 @@ export interface RuntimeOptions {
   /** A registry made elsewhere (tests): served as it is, with no bus, consumers or accounts of its own. */
   registry?: DaemonRegistry | undefined
   onBeforeAck?: ((batch: readonly Delivered[]) => Promise<void> | void) | undefined
+  /** What it is doing, for /health while the daemon starts (the catalog import: templates done of total). */
+  onProgress?: ((progress: {phase: string; done: number; total: number}) => void) | undefined
 }
 
 /**
@@ -119,6 +124,7 @@ export async function openDaemonRuntime(options: RuntimeOptions): Promise<Daemon
         responses: responseCache(registry, undefined, pollsRevision),
         auth: accounts?.auth,
         renderHost,
+        workflows: undefined,
         async close() {
           await registry.close()
           await accounts?.close()
@@ -160,12 +166,14 @@ async function openLocalRuntime(
     // This daemon runs the consumers itself (below), on either bus.
     consumeUsage: false,
     onImport: ({label, done, total}) => {
+      options.onProgress?.({phase: label, done, total})
       if (done === total || done % 25 === 0) logger.info({done, total}, label)
     },
   }).catch(async (err: unknown) => {
     await Promise.allSettled([bus.close(), cache.close()])
     throw err
   })
+  options.onProgress?.({phase: 'opening accounts', done: 0, total: 0})
   let auth: AuthService | undefined
   try {
     // Accounts live in the registry's database, on its handle and pool.
@@ -179,7 +187,19 @@ async function openLocalRuntime(
     await registry.close()
     throw err
   }
+  // Executions queue on the bus; this daemon's consumer runs them with the render pool.
+  const workflows = new WorkflowRuntime({
+    db: registry.shared.db,
+    registry,
+    host: renderHost,
+    config,
+    bus,
+    consumer: config.eventsConsumer ?? defaultConsumerName(options.port),
+    logger,
+  })
+  workflows.start()
   const consumers = startEventConsumers({
+    workflows,
     bus,
     registry,
     incrementUsage: (counts) => registry.addUsage(counts),
@@ -200,11 +220,13 @@ async function openLocalRuntime(
     responses,
     auth,
     renderHost,
+    workflows,
     async close() {
       // The message in hand finishes (effect, result, ack); what is queued waits for the
       // next daemon on Redis, or is processed now when the streams live in this process.
       await publisher.flush()
       await consumers.stop({drain: !bus.shared})
+      await workflows.stop()
       await registry.close()
       await renderHost.close()
     },

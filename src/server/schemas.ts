@@ -202,6 +202,12 @@ export function apiComponents(listMax: number): Record<string, JsonSchema> {
       },
       limit: int(),
       offset: int(),
+      categories: {
+        type: 'object',
+        additionalProperties: int({minimum: 0}),
+        description:
+          'Templates per category in the namespaces searched, whatever the other filters (the catalog by category).',
+      },
     }),
     TemplateFileEntry: obj({path: str(), size: int({minimum: 0}), oid: str(), binary: {type: 'boolean'}}),
     TemplateDetail: obj({
@@ -245,6 +251,15 @@ export function apiComponents(listMax: number): Record<string, JsonSchema> {
       quality: {oneOf: [ref('QualitySummary'), {type: 'null'}]},
     }),
     DeleteResult: obj({name: str(), namespace: str(), commit: str()}),
+    RestoreResult: obj({
+      template: ref('TemplateSummary'),
+      commit: str({description: 'The new commit that brings the template back'}),
+      status: str({enum: ['created', 'updated', 'unchanged']}),
+      quality: {oneOf: [ref('QualitySummary'), {type: 'null'}]},
+      restored_from: obj({commit: str(), version: str()}, ['commit', 'version'], {
+        description: 'The commit of the history whose files were restored, and their version',
+      }),
+    }),
     InstantiateRequest: obj(
       {
         answers: ref('Answers'),
@@ -254,6 +269,12 @@ export function apiComponents(listMax: number): Record<string, JsonSchema> {
           maxLength: 255,
           description: "Top folder inside an archive; default the template name, '' for none.",
         }),
+        forUpdate: {
+          type: 'boolean',
+          default: false,
+          description:
+            'A render for `maestro-tpl update` or a diff: no project is recorded and no use counted.',
+        },
       },
       [],
     ),
@@ -348,7 +369,11 @@ export function apiComponents(listMax: number): Record<string, JsonSchema> {
     }),
     Health: obj(
       {
-        status: str({enum: ['healthy', 'degraded', 'unhealthy']}),
+        status: str({
+          enum: ['healthy', 'degraded', 'unhealthy', 'starting'],
+          description:
+            'starting (503): the daemon listens but is still opening its store and importing the catalog (see progress); other requests wait until it is ready.',
+        }),
         service: str(),
         version: str(),
         database: str(),
@@ -363,6 +388,10 @@ export function apiComponents(listMax: number): Record<string, JsonSchema> {
             'Per namespace whose git holds changes the index cannot take (status degraded): served as last indexed, writes refused (409 INDEX_CONFLICT) until git is fixed.',
           additionalProperties: arrayOf(obj({commit: str(), path: str(), reason: str()})),
         },
+        progress: obj({phase: str(), done: int(), total: int()}, ['phase', 'done', 'total'], {
+          description:
+            'While starting: what the daemon is doing, and how far (templates imported of the catalog).',
+        }),
         git_sync: {
           type: 'object',
           description:

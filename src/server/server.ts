@@ -14,6 +14,7 @@ import type {Logger} from 'pino'
 import type {ScryptParams} from '../auth/passwords.js'
 import {assertStrongSecret} from '../auth/secrets.js'
 import {DEFAULT_LIMITS, type Config, type Limits} from '../config.js'
+import {parseDbUrl} from '../db/database.js'
 import type {Delivered} from '../events/consumer.js'
 import type {ConsumerStats, EventConsumers} from '../events/index.js'
 import {packageRoot} from '../domain/package-root.js'
@@ -23,6 +24,7 @@ import {createApp} from './app.js'
 import {withHotPath} from './hot-path.js'
 import {authenticateAnonymous} from './middleware.js'
 import {Metrics} from './metrics.js'
+import {Startup, listen} from './startup.js'
 import type {ResponseCache} from './response-cache.js'
 import {openDaemonRuntime} from './runtime.js'
 import type {DaemonRuntime} from './runtime.js'
@@ -99,9 +101,52 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   // Refuse an unsafe configuration before anything is opened.
   const rbac = config.enableRbac && options.authenticate === undefined
   if (rbac) assertStrongSecret(config.secretKey)
+  // Listen before anything is opened or created: a port in use fails here with nothing
+  // written, and clients can connect while the store opens (see startup.ts).
+  const host = options.host ?? '127.0.0.1'
+  const startup = new Startup({
+    service: 'maestro-tpl',
+    version: packageVersion(),
+    databaseKind: parseDbUrl(config.databaseUrl).dialect,
+  })
+  const server = createServer(startup.listener)
+  const shutdown = gracefulShutdown(server)
+  // Slow-loris guard: a request's headers and body must arrive in bounded time.
+  server.headersTimeout = 30_000
+  server.requestTimeout = 120_000
+  server.keepAliveTimeout = 5_000
+  await listen(server, options.port ?? config.servicePort, host)
+  const address = server.address() as AddressInfo
+  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
+  logger.info({url}, 'listening; starting (GET /health answers 503 starting until ready)')
+  try {
+    return await serve(options, {logger, rbac, startup, server, shutdown, url, host})
+  } catch (err) {
+    startup.fail(err as Error)
+    await shutdown(1_000)
+    throw err
+  }
+}
+
+/** Everything after the port is bound: open the registry, then hand the server to the app. */
+async function serve(
+  options: StartOptions,
+  bound: {
+    logger: Logger
+    rbac: boolean
+    startup: Startup
+    server: Server
+    shutdown: (timeoutMs: number) => Promise<void>
+    url: string
+    host: string
+  },
+): Promise<RunningServer> {
+  const {config} = options
+  const {logger, rbac, startup, server, shutdown, url, host} = bound
   const limits = {...DEFAULT_LIMITS, ...options.limits}
   const pollMs = options.revisionPollMs ?? 1000
   const runtime = await openDaemonRuntime({
+    onProgress: (progress) => startup.progress(progress),
     config,
     logger,
     limits,
@@ -143,7 +188,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   }
 
   const metrics = new Metrics()
-  if (!rbac && !isLoopback(options.host ?? '127.0.0.1'))
+  if (!rbac && !isLoopback(host))
     logger.warn(
       'ENABLE_RBAC is off: every caller is the admin of this daemon. Only for a development daemon on loopback.',
     )
@@ -161,9 +206,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     events: eventsStats,
     ...(runtime.auth ? {auth: runtime.auth} : {}),
     renderHost,
+    ...(runtime.workflows ? {workflows: runtime.workflows} : {}),
   })
   // Cache hits of template reads are answered before express runs (see hot-path.ts).
-  const server = createServer(
+  startup.ready(
     withHotPath(app, {
       responseCache: responses,
       authenticate,
@@ -171,25 +217,6 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       metrics: config.enablePerformanceMonitoring ? metrics : undefined,
     }),
   )
-  const shutdown = gracefulShutdown(server)
-  // Slow-loris guard: a request's headers and body must arrive in bounded time.
-  server.headersTimeout = 30_000
-  server.requestTimeout = 120_000
-  server.keepAliveTimeout = 5_000
-
-  const host = options.host ?? '127.0.0.1'
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(options.port ?? config.servicePort, host, () => {
-      server.off('error', reject)
-      resolve()
-    })
-  }).catch(async (err: unknown) => {
-    await runtime.close()
-    throw err
-  })
-  const address = server.address() as AddressInfo
-  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
   logger.info(
     {
       url,
@@ -198,7 +225,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       events: bus?.kind ?? 'none',
       home: config.home,
     },
-    'listening',
+    'ready',
   )
 
   const stopPolling = pollRevision(registry, responses, pollMs, logger)

@@ -15,6 +15,8 @@ import type {VersionList} from '../domain/wire.js'
 import type {Registry, RequestContext} from '../registry/types.js'
 import type {IndexProblem} from '../registry/index-errors.js'
 import type {RenderHost} from '../sandbox/host.js'
+import type {ProjectRecords} from '../update/projects.js'
+import type {WorkflowRuntime} from '../workflows/runtime.js'
 import type {Metrics} from './metrics.js'
 import type {ResponseCache} from './response-cache.js'
 import type {Validators} from './validation.js'
@@ -50,8 +52,12 @@ export interface DaemonRegistry extends Registry {
     categories?: Record<string, number>
   }>
   clearCache(): Promise<void>
+  /** Projects this caller's tenant made or registered (src/update/projects.ts). */
+  projects(): ProjectRecords
   /** Drops cached reads of `context`'s namespaces that another process's writes made stale. */
   refresh(context?: RequestContext): Promise<void>
+  /** Uses of these templates (template id → count; unused ones left out), for the web catalog's cards. */
+  usageOf(ids: readonly string[]): Promise<Map<string, number>>
   /** A string that changes whenever any namespace's indexed head moves (polled for other processes' writes). */
   revision(): Promise<string>
   /** Brings the index up to git (after a git sync pulled commits). */
@@ -90,6 +96,8 @@ export interface AppDeps {
   events?: () => Promise<EventsStats>
   /** Where uploaded templates are scored (the render worker pool); default this thread. */
   renderHost?: RenderHost
+  /** Workflows and their executions (src/workflows/runtime.ts); without it the workflow routes answer 501. */
+  workflows?: WorkflowRuntime
 }
 
 /** What /health says of Redis. */
@@ -137,4 +145,6 @@ export interface RouterDeps {
   auth: AuthService | undefined
   loginLimiter: RateLimiter
   renderHost: RenderHost
+  /** Workflows and their executions; without it the workflow routes answer 501. */
+  workflows: WorkflowRuntime | undefined
 }

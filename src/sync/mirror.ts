@@ -29,7 +29,7 @@ import type {Config} from '../config.js'
 import {contentHash} from '../db/content.js'
 import {NotFoundError, UsageError} from '../domain/errors.js'
 import {parseTemplate} from '../domain/template.js'
-import type {Namespace, TemplateSummary, VersionInfo} from '../domain/types.js'
+import type {Category, Namespace, TemplateSummary, VersionInfo} from '../domain/types.js'
 import {PUBLIC_NAMESPACE} from '../domain/types.js'
 import {openLocalRegistry, type ImportProgress} from '../registry/local-registry.js'
 import type {Registry} from '../registry/types.js'
@@ -44,7 +44,7 @@ const PAGE = 100
 /** Which of the daemon's templates to mirror. */
 export interface MirrorFilter {
   text?: string
-  category?: string
+  category?: Category
   tags?: string[]
   /** Only this namespace of the daemon. */
   namespace?: Namespace

@@ -1,8 +1,9 @@
-import {Box, Text, useInput} from 'ink'
-import {useRef, useState} from 'react'
+import {Box, Text, useInput, useStdin} from 'ink'
+import {useEffect, useRef, useState} from 'react'
 
 import {MaestroError} from '../domain/errors.js'
 import type {AnswerValue, Parameter} from '../domain/types.js'
+import {editLine} from './line-edit.js'
 
 /**
  * Interactive prompts for template parameters, one ink component per parameter type.
@@ -35,7 +36,8 @@ export function parseTyped(param: Parameter, text: string): {value: AnswerValue}
     if (param.max !== undefined && n > param.max) return {error: `at most ${param.max}`}
     return {value: n}
   }
-  if (param.pattern && !new RegExp(param.pattern).test(text)) return {error: `must match ${param.pattern}`}
+  if (param.pattern && !new RegExp(param.pattern, 'u').test(text))
+    return {error: param.pattern_hint ?? `must match ${param.pattern}`}
   if (param.min !== undefined && text.length < param.min) return {error: `at least ${param.min} characters`}
   if (param.max !== undefined && text.length > param.max) return {error: `at most ${param.max} characters`}
   return {value: text}
@@ -47,29 +49,23 @@ export function TextPrompt({param, suggested, onSubmit}: PromptProps) {
   // the authoritative value in a ref so Enter never submits a stale one.
   const value = useRef('')
   const [error, setError] = useState<string | undefined>()
-  const update = (next: string) => {
-    value.current = next
-    setText(next)
-  }
   const submit = () => {
     const raw = value.current === '' && suggested !== undefined ? String(suggested) : value.current
     const parsed = parseTyped(param, raw)
     if ('error' in parsed) setError(parsed.error)
     else onSubmit(parsed.value)
   }
-  useInput((input, key) => {
-    if (key.return) submit()
-    else if (key.backspace || key.delete) {
-      update(value.current.slice(0, -1))
-    } else if (!key.ctrl && !key.meta && input) {
-      // Pasted or fast input may arrive as one chunk with its Enter inside ("billing\r").
-      const [first = '', ...rest] = input.split(/\r\n|\r|\n/)
-      update(value.current + first.replace(/\p{Cc}/gu, ''))
+  useTerminalKeys((keys) => {
+    const edit = editLine(value.current, keys)
+    if (edit.value !== value.current) {
+      value.current = edit.value
+      setText(edit.value)
+      // The message was about the text that is gone.
       setError(undefined)
-      if (rest.length > 0) submit()
     }
+    if (edit.submit) submit()
   })
-  const shown = param.secret ? '*'.repeat(text.length) : text
+  const shown = param.secret ? '*'.repeat(Array.from(text).length) : text
   return (
     <Box flexDirection="column">
       <Box>
@@ -80,6 +76,28 @@ export function TextPrompt({param, suggested, onSubmit}: PromptProps) {
       {error ? <Text color="red"> {error}</Text> : null}
     </Box>
   )
+}
+
+/**
+ * The raw keys of each terminal read, for line editing: ink's useInput turns a read of
+ * several control keys (three Backspaces at once) into one empty input, losing them.
+ * Listens where useInput does (ink's stdin event emitter), with the terminal in raw mode.
+ */
+function useTerminalKeys(onKeys: (keys: string) => void): void {
+  const {setRawMode, internal_eventEmitter: events} = useStdin()
+  const handler = useRef(onKeys)
+  handler.current = onKeys
+  useEffect(() => {
+    setRawMode(true)
+    return () => setRawMode(false)
+  }, [setRawMode])
+  useEffect(() => {
+    const listener = (data: string | Buffer) => handler.current(String(data))
+    events.on('input', listener)
+    return () => {
+      events.removeListener('input', listener)
+    }
+  }, [events])
 }
 
 export function ConfirmPrompt({param, suggested, onSubmit}: PromptProps) {

@@ -10,13 +10,16 @@ import {join, relative} from 'node:path'
 
 import {parseAllDocuments} from 'yaml'
 
-import {haveTool, installDependencies, npmTool, projectEnv, run} from './tools.js'
-
-/** One failed check: what was run and what it said. */
-export interface Finding {
-  check: string
-  output: string
-}
+import {
+  type Checked,
+  type Finding,
+  haveTool,
+  installDependencies,
+  none,
+  npmTool,
+  projectEnv,
+  run,
+} from './tools.js'
 
 export function listFiles(dir: string): string[] {
   const out: string[] = []
@@ -41,9 +44,12 @@ rules:
   comments: {min-spaces-from-content: 1}
 `
 
-export function checkJsonAndYaml(dir: string, files: string[]): Finding[] {
+export function checkJsonAndYaml(dir: string, files: string[]): Checked {
   const findings: Finding[] = []
-  for (const file of files.filter((f) => f.endsWith('.json'))) {
+  const ran: string[] = []
+  const jsonFiles = files.filter((f) => f.endsWith('.json'))
+  if (jsonFiles.length > 0) ran.push(`JSON.parse (${jsonFiles.length})`)
+  for (const file of jsonFiles) {
     try {
       JSON.parse(readFileSync(join(dir, file), 'utf8'))
     } catch (err) {
@@ -51,6 +57,7 @@ export function checkJsonAndYaml(dir: string, files: string[]): Finding[] {
     }
   }
   const yamlFiles = files.filter((f) => /\.ya?ml$/.test(f))
+  if (yamlFiles.length > 0) ran.push(`YAML parse (${yamlFiles.length})`)
   for (const file of yamlFiles) {
     // Custom tags (mkdocs' !!python/name) are fine for the tool that reads them; syntax errors are not.
     const parsed = parseAllDocuments(readFileSync(join(dir, file), 'utf8'))
@@ -59,10 +66,11 @@ export function checkJsonAndYaml(dir: string, files: string[]): Finding[] {
       findings.push({check: `YAML parse ${file}`, output: list.map((e) => e.message).join('\n')})
   }
   if (yamlFiles.length > 0 && haveTool('yamllint', 'apt-get install yamllint')) {
+    ran.push('yamllint')
     const result = run('yamllint', ['-f', 'parsable', '-d', YAMLLINT_CONFIG, ...yamlFiles], {cwd: dir})
     if (result.status !== 0) findings.push({check: 'yamllint', output: result.output})
   }
-  return findings
+  return {ran, findings}
 }
 
 function isShellScript(dir: string, file: string): boolean {
@@ -72,9 +80,11 @@ function isShellScript(dir: string, file: string): boolean {
   return /^#!.*\b(ba)?sh\b/.test(head)
 }
 
-export function checkShellScripts(dir: string, files: string[]): Finding[] {
+export function checkShellScripts(dir: string, files: string[]): Checked {
   const scripts = files.filter((f) => isShellScript(dir, f))
+  if (scripts.length === 0) return none()
   const findings: Finding[] = []
+  const ran = [`bash -n (${scripts.length})`]
   for (const script of scripts) {
     const syntax = run('bash', ['-n', script], {cwd: dir})
     if (syntax.status !== 0) findings.push({check: `bash -n ${script}`, output: syntax.output})
@@ -85,20 +95,25 @@ export function checkShellScripts(dir: string, files: string[]): Finding[] {
       })
     }
   }
-  if (scripts.length > 0 && haveTool('shellcheck', 'apt-get install shellcheck')) {
+  if (haveTool('shellcheck', 'apt-get install shellcheck')) {
+    ran.push('shellcheck')
     const result = run('shellcheck', ['-f', 'gcc', ...scripts], {cwd: dir})
     if (result.status !== 0) findings.push({check: 'shellcheck', output: result.output})
   }
-  return findings
+  return {ran, findings}
 }
 
-export function checkPython(dir: string, files: string[]): Finding[] {
+export function checkPython(dir: string, files: string[]): Checked {
   const findings: Finding[] = []
+  const ran: string[] = []
   const hasPython = files.some((f) => f.endsWith('.py'))
   const tomlFiles = files.filter((f) => f.endsWith('.toml'))
-  if (!hasPython && tomlFiles.length === 0) return findings
-  if (!haveTool('python3', 'apt-get install python3')) return findings
+  const requirementFiles = files.filter((f) => /(^|\/)(pyproject\.toml|requirements[\w-]*\.txt)$/.test(f))
+  if (!hasPython && tomlFiles.length === 0 && requirementFiles.length === 0) return none()
+  if (!haveTool('python3', 'apt-get install python3')) return none()
+  if (tomlFiles.length > 0) ran.push(`tomllib (${tomlFiles.length})`)
   if (hasPython) {
+    ran.push('python3 -m compileall')
     // -q: only errors are printed; the bytecode goes beside the project, not into it.
     const result = run('python3', ['-m', 'compileall', '-q', '-x', 'node_modules', '.'], {
       cwd: dir,
@@ -116,12 +131,12 @@ export function checkPython(dir: string, files: string[]): Finding[] {
     )
     if (result.status !== 0) findings.push({check: `tomllib ${file}`, output: result.output})
   }
-  const requirementFiles = files.filter((f) => /(^|\/)(pyproject\.toml|requirements[\w-]*\.txt)$/.test(f))
   if (requirementFiles.length > 0) {
+    ran.push('requirement specifiers')
     const result = run('python3', ['-c', CHECK_REQUIREMENTS, ...requirementFiles], {cwd: dir})
     if (result.status !== 0) findings.push({check: 'Python requirement specifiers', output: result.output})
   }
-  return findings
+  return {ran, findings}
 }
 
 /**
@@ -159,8 +174,8 @@ sys.exit(1 if errors else 0)
 `
 
 /** Every .PHONY target of a Makefile, dry-run by GNU make (`make -n`): syntax and prerequisites. */
-export function checkMakefile(dir: string, files: string[]): Finding[] {
-  if (!files.includes('Makefile') || !haveTool('make', 'apt-get install make')) return []
+export function checkMakefile(dir: string, files: string[]): Checked {
+  if (!files.includes('Makefile') || !haveTool('make', 'apt-get install make')) return none()
   const text = readFileSync(join(dir, 'Makefile'), 'utf8')
   const targets = [...text.matchAll(/^\.PHONY:(.*)$/gm)]
     .flatMap((m) => m[1]!.trim().split(/\s+/))
@@ -170,7 +185,7 @@ export function checkMakefile(dir: string, files: string[]): Finding[] {
     const result = run('make', ['-n', ...(target ? [target] : [])], {cwd: dir})
     if (result.status !== 0) findings.push({check: `make -n ${target}`.trim(), output: result.output})
   }
-  return findings
+  return {ran: [`make -n (${targets.length || 1} targets)`], findings}
 }
 
 /**
@@ -178,20 +193,20 @@ export function checkMakefile(dir: string, files: string[]): Finding[] {
  * tests run, and every migration rolled back and applied again; then the database (and the
  * roles the migrations created) are dropped.
  */
-export function checkPostgresMigrations(dir: string): Finding[] {
+export function checkPostgresMigrations(dir: string): Checked {
   const url = process.env.MAESTRO_TEST_POSTGRES_URL
   if (!url) {
     if (process.env.CI === 'true')
       throw new Error('MAESTRO_TEST_POSTGRES_URL is not set: CI must run the SQL checks')
     console.warn('catalog check SKIPPED: SQL (set MAESTRO_TEST_POSTGRES_URL to run migrations with psql)')
-    return []
+    return none()
   }
-  if (!haveTool('psql', 'apt-get install postgresql-client')) return []
+  if (!haveTool('psql', 'apt-get install postgresql-client')) return none()
   const database = `maestro_catalog_${randomBytes(6).toString('hex')}`
   const admin = (sql: string) => run('psql', [url, '-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-c', sql])
   const rolesBefore = new Set(admin('SELECT rolname FROM pg_roles').output.split('\n'))
   const created = admin(`CREATE DATABASE ${database}`)
-  if (created.status !== 0) return [{check: 'CREATE DATABASE', output: created.output}]
+  if (created.status !== 0) return {ran: [], findings: [{check: 'CREATE DATABASE', output: created.output}]}
   const target = new URL(url)
   target.pathname = `/${database}`
   const env = projectEnv({DATABASE_URL: target.toString(), APP_ENV: 'development'})
@@ -232,7 +247,7 @@ export function checkPostgresMigrations(dir: string): Finding[] {
       if (role && !rolesBefore.has(role) && sql.includes(role)) admin(`DROP ROLE IF EXISTS "${role}"`)
     }
   }
-  return findings
+  return {ran: ['PostgreSQL: migrate up, seed, SQL tests, reset, status'], findings}
 }
 
 /** How a Node project is checked: which npm scripts (or commands) run after `npm install`. */
@@ -262,17 +277,18 @@ export function nodePlan(dir: string, overrides: Record<string, string[][]> = {}
   return {steps}
 }
 
-export function checkNodeProject(dir: string, plan: NodePlan): Finding[] {
-  if (!haveTool('npm', 'install Node.js with npm')) return []
+export function checkNodeProject(dir: string, plan: NodePlan): Checked {
+  if (!haveTool('npm', 'install Node.js with npm')) return none()
   const install = installDependencies(dir, npmVersion())
-  if (install.status !== 0) return [{check: 'npm install', output: install.output}]
+  if (install.status !== 0)
+    return {ran: ['npm install'], findings: [{check: 'npm install', output: install.output}]}
   const findings: Finding[] = []
   for (const step of plan.steps) {
     const [command, ...args] = step.args
     const result = run(command!, args, {cwd: dir})
     if (result.status !== 0) findings.push({check: step.name, output: result.output.slice(-6000)})
   }
-  return findings
+  return {ran: ['npm install', ...plan.steps.map((s) => s.name)], findings}
 }
 
 /**
@@ -280,7 +296,7 @@ export function checkNodeProject(dir: string, plan: NodePlan): Finding[] {
  * each must exit 0. `markdownlint PATTERN...` runs markdownlint-cli at the version the
  * workflow pins.
  */
-export function checkCommands(dir: string, commands: string[][]): Finding[] {
+export function checkCommands(dir: string, commands: string[][]): Checked {
   const findings: Finding[] = []
   for (const [command, ...args] of commands) {
     const bin =
@@ -288,5 +304,5 @@ export function checkCommands(dir: string, commands: string[][]): Finding[] {
     const result = run(bin, args, {cwd: dir})
     if (result.status !== 0) findings.push({check: [command, ...args].join(' '), output: result.output})
   }
-  return findings
+  return {ran: commands.map((c) => c.join(' ')), findings}
 }

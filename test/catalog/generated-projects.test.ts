@@ -8,7 +8,16 @@
  * per dependency set, for a week. Run on its own with `npm run catalog:check`.
  */
 import {createHash} from 'node:crypto'
-import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync} from 'node:fs'
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -24,11 +33,23 @@ import {
   checkPostgresMigrations,
   checkPython,
   checkShellScripts,
-  type Finding,
   listFiles,
   nodePlan,
 } from './checks.js'
-import {CACHE_DIR} from './tools.js'
+import {
+  checkCompose,
+  checkDockerfiles,
+  checkGraphql,
+  checkKubernetes,
+  checkNginx,
+  checkOpenApi,
+  checkSql,
+  checkTerraform,
+  checkWorkflows,
+  checkXml,
+  wasmTools,
+} from './kinds.js'
+import {CACHE_DIR, type Checked, type Finding} from './tools.js'
 
 const CATALOG = new URL('../../templates_storage', import.meta.url).pathname
 
@@ -69,18 +90,59 @@ const PROJECT_COMMANDS: Record<string, string[][]> = {
   ],
 }
 
-/** Projects whose SQL runs against PostgreSQL: migrations, seeds and tests. */
+/**
+ * Projects with a migration runner of their own (scripts/migrate.sh): it runs against
+ * PostgreSQL with seeds and tests. Other projects' SQL is applied file by file (checkSql).
+ */
 const SQL_PROJECTS = new Set(['postgres-migration-kit'])
+
+/** `npm run catalog:check -- NAME...` checks only those templates (scripts/catalog-check.mjs sets this). */
+const ONLY = new Set((process.env.MAESTRO_CATALOG_ONLY ?? '').split(',').filter(Boolean))
+
+/** Where each checked variant is recorded (one JSON line each) for catalog:check's table. */
+const REPORT = process.env.MAESTRO_CATALOG_REPORT
 
 function templates(): {category: string; name: string; dir: string}[] {
   const out = []
   for (const category of readdirSync(CATALOG).sort()) {
     if (!statSync(join(CATALOG, category)).isDirectory()) continue
     for (const name of readdirSync(join(CATALOG, category)).sort()) {
+      if (ONLY.size > 0 && !ONLY.has(name)) continue
       out.push({category, name, dir: join(CATALOG, category, name)})
     }
   }
+  if (ONLY.size > 0 && out.length !== ONLY.size) {
+    const found = new Set(out.map((t) => t.name))
+    throw new Error(`no such template in the catalog: ${[...ONLY].filter((n) => !found.has(n)).join(', ')}`)
+  }
   return out
+}
+
+/** Every checker, for every kind of file a template writes (README: "Checking the catalog"). */
+async function checkProject(name: string, dest: string): Promise<Checked> {
+  const files = listFiles(dest)
+  const all = [
+    checkJsonAndYaml(dest, files),
+    checkShellScripts(dest, files),
+    checkPython(dest, files),
+    checkMakefile(dest, files),
+    await checkWorkflows(dest, files),
+    await checkDockerfiles(dest, files),
+    await checkKubernetes(dest, files),
+    await checkOpenApi(dest, files),
+    await checkTerraform(dest, files),
+    checkCompose(dest, files),
+    await checkGraphql(dest, files),
+    checkXml(dest, files),
+    checkNginx(dest, files),
+    SQL_PROJECTS.has(name) ? checkPostgresMigrations(dest) : checkSql(dest, files),
+    checkCommands(dest, PROJECT_COMMANDS[name] ?? []),
+    files.includes('package.json') ? checkNodeProject(dest, nodePlan(dest, NODE_OVERRIDES[name])) : undefined,
+  ]
+  return {
+    ran: all.flatMap((c) => c?.ran ?? []),
+    findings: all.flatMap((c) => c?.findings ?? []),
+  }
 }
 
 /**
@@ -125,6 +187,16 @@ function contentHash(dir: string): string {
   return hash.digest('hex')
 }
 
+function record(row: {
+  template: string
+  variant: string
+  files: number
+  ran: string[]
+  failed: string[]
+}): void {
+  if (REPORT) appendFileSync(REPORT, `${JSON.stringify(row)}\n`)
+}
+
 function report(findings: Finding[]): string {
   return findings.map((f) => `--- ${f.check}\n${f.output.trim()}`).join('\n\n')
 }
@@ -134,7 +206,9 @@ describe('projects generated from the bundled catalog pass their own checks', ()
   let store: string
   const checked = new Map<string, {label: string; passed: boolean}>()
 
-  beforeAll(() => {
+  beforeAll(async () => {
+    // The WebAssembly checkers load in a fixed order (see wasmTools).
+    await wasmTools()
     if (!existsSync(BIN) || !existsSync(new URL('../../dist/bundle/index.js', import.meta.url))) {
       throw new Error('the built CLI is missing: run `npm run build` first (npm test and catalog:check do)')
     }
@@ -151,9 +225,12 @@ describe('projects generated from the bundled catalog pass their own checks', ()
   describe.each(templates())('$category/$name', ({name, dir}) => {
     it.each(variants(dir))(
       'with $name',
-      (variant) => {
+      async (variant) => {
         const dest = join(work, `${name}--${variant.name.replace(/\.ya?ml$/, '')}`)
         const made = runBin(['instantiate', name, dest, '--defaults', ...variant.args], {MAESTRO_HOME: store})
+        if (made.status !== 0) {
+          record({template: name, variant: variant.name, files: 0, ran: [], failed: ['instantiate']})
+        }
         expect(
           made.status,
           `instantiate ${name} ${variant.args.join(' ')}\n${made.stdout}${made.stderr}`,
@@ -165,23 +242,27 @@ describe('projects generated from the bundled catalog pass their own checks', ()
           // Same bytes, same verdict: a copy of a failed project fails too.
           expect(same.passed, `same files as ${same.label}, whose checks failed`).toBe(true)
           console.log(`${name} with ${variant.name}: same files as ${same.label}, checked there`)
+          record({
+            template: name,
+            variant: variant.name,
+            files: listFiles(dest).length,
+            ran: ['same files as ' + same.label],
+            failed: [],
+          })
           return
         }
         const verdict = {label: `${name} with ${variant.name}`, passed: false}
         checked.set(hash, verdict)
 
-        const files = listFiles(dest)
-        const findings = [
-          ...checkJsonAndYaml(dest, files),
-          ...checkShellScripts(dest, files),
-          ...checkPython(dest, files),
-          ...checkMakefile(dest, files),
-          ...(SQL_PROJECTS.has(name) ? checkPostgresMigrations(dest) : []),
-          ...checkCommands(dest, PROJECT_COMMANDS[name] ?? []),
-          ...(files.includes('package.json')
-            ? checkNodeProject(dest, nodePlan(dest, NODE_OVERRIDES[name]))
-            : []),
-        ]
+        const fileCount = listFiles(dest).length
+        const {ran, findings} = await checkProject(name, dest)
+        record({
+          template: name,
+          variant: variant.name,
+          files: fileCount,
+          ran,
+          failed: findings.map((f) => f.check),
+        })
         expect(findings, report(findings)).toEqual([])
         verdict.passed = true
         rmSync(dest, {recursive: true, force: true})

@@ -35,6 +35,21 @@ export const CACHE_DIR =
  */
 const CACHE_MAX_AGE_MS = 7 * 24 * 3600 * 1000
 
+/** One failed check: what was run and what it said. */
+export interface Finding {
+  check: string
+  output: string
+}
+
+/** What a checker did: the checks it ran (one entry of the catalog:check table each) and what failed. */
+export interface Checked {
+  ran: string[]
+  findings: Finding[]
+}
+
+/** A checker that found nothing of its kind to check. */
+export const none = (): Checked => ({ran: [], findings: []})
+
 export interface RunResult {
   status: number
   output: string

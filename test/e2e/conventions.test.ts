@@ -1,49 +1,17 @@
-import {spawnSync} from 'node:child_process'
-import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {BIN, runBin} from '../helpers/command.js'
+import {onPty} from '../helpers/pty.js'
 import {exited, startDaemon} from '../helpers/daemon.js'
 
 /**
  * The conventions a user of an oclif CLI expects (issue 21), through the built
  * `bin/run.js` against a fresh store that imports the bundled catalog on first use.
  */
-/**
- * Runs argv[2:] on a pseudo-terminal (python3's pty) and prints what it wrote as JSON;
- * argv[1], when not empty, is text to wait for (a prompt) before typing argv[2].
- */
-const PTY_DRIVER = `
-import os, pty, sys, time, select, fcntl, termios, struct, json
-pid, fd = pty.fork()
-if pid == 0:
-    os.execvp(sys.argv[3], sys.argv[3:])
-fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack('HHHH', 40, 120, 0, 0))
-out, sent, deadline = b'', False, time.time() + 60
-while time.time() < deadline:
-    r, _, _ = select.select([fd], [], [], 0.05)
-    if r:
-        try:
-            chunk = os.read(fd, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        out += chunk
-    if sys.argv[1] and not sent and sys.argv[1].encode() in out:
-        time.sleep(0.5)
-        os.write(fd, sys.argv[2].encode())
-        sent = True
-done, status = os.waitpid(pid, os.WNOHANG)
-if done == 0:
-    os.kill(pid, 9)
-    _, status = os.waitpid(pid, 0)
-print(json.dumps({'status': os.waitstatus_to_exitcode(status), 'output': out.decode(errors='replace')}))
-`
-
 /** An SGR sequence that sets a colour or weight (cursor movement and erasing are not colour). */
 // eslint-disable-next-line no-control-regex -- the escape character is what is looked for
 const COLOUR = /\x1b\[[\d;]*m/
@@ -57,7 +25,6 @@ describe('maestro-tpl CLI conventions (built CLI)', () => {
   beforeAll(() => {
     work = mkdtempSync(join(tmpdir(), 'maestro-conv-'))
     env = {MAESTRO_HOME: join(work, 'store'), CI: 'true'}
-    writeFileSync(join(work, 'pty-driver.py'), PTY_DRIVER)
   })
   afterAll(() => rmSync(work, {recursive: true, force: true}))
 
@@ -85,6 +52,45 @@ describe('maestro-tpl CLI conventions (built CLI)', () => {
     expect(existsSync(join(second, '.maestro-answers.yaml'))).toBe(true)
   })
 
+  it('instantiate --dry-run into a non-empty folder lists each file; --force names every file it overwrites', () => {
+    const dest = join(work, 'existing')
+    expect(cli('instantiate', 'fastapi-service', dest, '--defaults').status).toBe(0)
+    appendFileSync(join(dest, 'README.md'), '\nMy own notes.\n')
+    writeFileSync(join(dest, 'notes.txt'), "not the template's")
+    const mine = readFileSync(join(dest, 'README.md'), 'utf8')
+
+    const dry = cli('instantiate', 'fastapi-service', dest, '--defaults', '--dry-run')
+    expect(dry.status, dry.stderr).toBe(0)
+    expect(dry.stdout).toMatch(/^Would write 0 of \d+ files to .* \(\d+ unchanged, 1 conflicting\)$/m)
+    expect(dry.stdout).toMatch(/^ {2}conflict {3}README\.md$/m)
+    expect(dry.stdout).toMatch(/^ {2}unchanged {2}Dockerfile$/m)
+    expect(dry.stdout).toContain('without --force the write is refused')
+    const forcedDry = JSON.parse(
+      cli('instantiate', 'fastapi-service', dest, '--defaults', '--dry-run', '--force', '--json').stdout,
+    )
+    const change = (path: string) =>
+      (forcedDry.changes as {path: string; change: string}[]).find((c) => c.path === path)?.change
+    expect(change('README.md')).toBe('overwritten')
+    expect(change('Dockerfile')).toBe('unchanged')
+    expect(forcedDry.changes.length).toBe(forcedDry.files.length)
+    // A dry run writes nothing, and a new file of the template shows as new.
+    expect(readFileSync(join(dest, 'README.md'), 'utf8')).toBe(mine)
+    rmSync(join(dest, 'Makefile'))
+    const withNew = JSON.parse(
+      cli('instantiate', 'fastapi-service', dest, '--defaults', '--dry-run', '--json').stdout,
+    )
+    expect(withNew.changes).toContainEqual({path: 'Makefile', change: 'new'})
+    expect(existsSync(join(dest, 'Makefile'))).toBe(false)
+
+    // The real write: the changed file is replaced and named, the rest left alone.
+    const forced = cli('instantiate', 'fastapi-service', dest, '--defaults', '--force')
+    expect(forced.status, forced.stderr).toBe(0)
+    expect(forced.stdout).toMatch(/\(1 new, 1 overwritten, \d+ unchanged\)/)
+    expect(forced.stdout).toMatch(/^ {2}overwritten {2}README\.md$/m)
+    expect(readFileSync(join(dest, 'README.md'), 'utf8')).not.toBe(mine)
+    expect(readFileSync(join(dest, 'notes.txt'), 'utf8')).toBe("not the template's")
+  })
+
   it('--tag t does not swallow the search words after it', () => {
     const run = cli('search', '--tag', 'python', 'fastapi', '--json')
     expect(run.status).toBe(0)
@@ -96,16 +102,11 @@ describe('maestro-tpl CLI conventions (built CLI)', () => {
   /** The CLI on a terminal, with the environment given on top of a colour-capable one. */
   function onTerminal(args: string[], extra: Record<string, string>, waitFor = '', keys = '\x03') {
     const {CI: _ci, NO_COLOR: _nc, FORCE_COLOR: _fc, ...base} = process.env
-    const run = spawnSync(
-      'python3',
-      [join(work, 'pty-driver.py'), waitFor, keys, process.execPath, BIN, ...args],
-      {
-        encoding: 'utf8',
-        env: {...base, MAESTRO_HOME: env.MAESTRO_HOME!, TERM: 'xterm-256color', ...extra},
-        timeout: 90_000,
-      },
+    return onPty(
+      [process.execPath, BIN, ...args],
+      {...base, MAESTRO_HOME: env.MAESTRO_HOME!, TERM: 'xterm-256color', ...extra},
+      waitFor ? [{waitFor, keys}] : [],
     )
-    return JSON.parse(run.stdout) as {status: number; output: string}
   }
 
   it('NO_COLOR and FORCE_COLOR=0 turn colour off in reports and prompts', () => {
@@ -125,6 +126,53 @@ describe('maestro-tpl CLI conventions (built CLI)', () => {
       expect(plain.output).toContain('project_name')
       expect(plain.output, JSON.stringify(off)).not.toMatch(COLOUR)
     }
+  }, 120_000)
+
+  it('text prompts edit as a shell does, and show a pattern_hint instead of the regex', () => {
+    const dir = join(work, 'hinted')
+    expect(cli('create', '--scaffold', 'hinted', '--category', 'backend_developer', dir).status).toBe(0)
+    expect(readFileSync(join(dir, 'manifest.yaml'), 'utf8')).toContain('pattern_hint:')
+    expect(cli('create', dir).status).toBe(0)
+    const hint = 'lowercase letters, digits and dashes, starting with a letter'
+    const dest = join(work, 'hinted-project')
+    const {CI: _ci, ...base} = process.env
+    const run = onPty(
+      [process.execPath, BIN, 'instantiate', 'hinted', dest],
+      {...base, NO_COLOR: '1', MAESTRO_HOME: env.MAESTRO_HOME!, TERM: 'xterm-256color'},
+      [
+        {waitFor: 'project_name', keys: 'Bad Name\r'},
+        // The message goes as soon as the text changes.
+        {waitFor: hint, keys: 'x'},
+        {waitFor: 'Bad Namex', keys: '\x15'},
+        {waitFor: '', keys: 'billing api'},
+        {waitFor: 'billing api', keys: '\x17'},
+        // Three Backspaces in one read, as a held key sends them.
+        {waitFor: '', keys: '\x7f\x7f\x7f'},
+        {waitFor: '', keys: 'ng-svc\r'},
+        {waitFor: 'description', keys: '\r'},
+        {waitFor: 'LICENSE', keys: '\r'},
+      ],
+    )
+    expect(run.status, run.output).toBe(0)
+    expect(run.output).toContain(hint)
+    expect(run.output).not.toContain('^[a-z]')
+    expect(run.output.slice(run.output.indexOf('Bad Namex'))).not.toContain(hint)
+    expect(run.output).toContain('✔ project_name billing-svc')
+    expect(readFileSync(join(dest, '.maestro-answers.yaml'), 'utf8')).toMatch(/project_name: billing-svc/)
+
+    // Without a terminal, the same hint in the error.
+    const scripted = cli(
+      'instantiate',
+      'hinted',
+      join(work, 'hinted-2'),
+      '--set',
+      'project_name=Bad Name',
+      '--defaults',
+    )
+    expect(scripted.status).toBe(1)
+    // oclif wraps the message at the terminal's width.
+    expect(scripted.stderr.replace(/\s*\n ›\s*/g, ' ')).toContain(`is not valid: ${hint}`)
+    expect(scripted.stderr).not.toContain('^[a-z]')
   }, 120_000)
 
   it('-h is --help, and a topic describes itself rather than its first command', () => {
@@ -196,5 +244,44 @@ describe('maestro-tpl CLI conventions (built CLI)', () => {
     expect(cli('create', dir).status).toBe(0)
     expect(cli('delete', 'doomed', '-y').status).toBe(0)
     expect(cli('get', 'doomed').status).toBe(1)
+
+    // Back from git history: one new commit, found at once.
+    const restored = cli('restore', 'doomed')
+    expect(restored.status, restored.stderr).toBe(0)
+    expect(restored.stdout).toMatch(
+      /^Restored local\/doomed@0\.1\.0 from [0-9a-f]{12} \(commit [0-9a-f]{12}\)$/m,
+    )
+    expect(cli('get', 'doomed').status).toBe(0)
+    const again = cli('restore', 'doomed', '--json')
+    expect(again.status).toBe(1)
+    expect(JSON.parse(again.stdout).error.code).toBe('ALREADY_EXISTS')
+    const unknown = cli('restore', 'never-was')
+    expect(unknown.status).toBe(1)
+    expect(unknown.stderr).toContain('not found')
+  }, 120_000)
+
+  it('restore --remote brings a template deleted on a daemon back', async () => {
+    const daemon = await startDaemon({MAESTRO_HOME: join(work, 'restore-daemon'), ENABLE_RBAC: 'false'})
+    try {
+      const remote = ['--remote', daemon.url]
+      const dir = join(work, 'remote-doomed')
+      expect(
+        cli('create', '--scaffold', 'remote-doomed', '--category', 'backend_developer', dir).status,
+      ).toBe(0)
+      expect(cli('create', dir, ...remote).status).toBe(0)
+      expect(cli('delete', 'remote-doomed', '--yes', ...remote).status).toBe(0)
+      expect(cli('get', 'remote-doomed', ...remote).status).toBe(1)
+      const restored = cli('restore', 'remote-doomed@0.1.0', '--json', ...remote)
+      expect(restored.status, restored.stdout + restored.stderr).toBe(0)
+      expect(JSON.parse(restored.stdout)).toMatchObject({
+        status: 'created',
+        template: {name: 'remote-doomed', version: '0.1.0'},
+        restored_from: {version: '0.1.0'},
+      })
+      expect(cli('get', 'remote-doomed', ...remote).status).toBe(0)
+    } finally {
+      daemon.child.kill('SIGTERM')
+      await exited(daemon.child)
+    }
   }, 120_000)
 })

@@ -30,9 +30,13 @@ export function readManifest(): Record<string, ManifestCommand> {
   return manifest.commands
 }
 
-/** `npx maestro-tpl`, `./bin/run.js` and `<%= config.bin %>` all mean the installed CLI. */
+/**
+ * `npx maestro-tpl`, `./bin/run.js` and `<%= config.bin %>` all mean the installed CLI; a
+ * leading `$ ` (the prompt oclif plugins write in their examples) is not typed.
+ */
 function normaliseBinary(line: string): string {
   return line
+    .replace(/^\$ /, '')
     .replace(/<%= config\.bin %>/g, 'maestro-tpl')
     .replace(/(^|[\s|;&(])(?:npx maestro-tpl|\.\/bin\/run\.js)(?=\s|$)/g, '$1maestro-tpl')
 }

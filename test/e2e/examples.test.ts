@@ -11,7 +11,16 @@
  * for a password is answered on a real pseudo-terminal (`script`).
  */
 import {spawn} from 'node:child_process'
-import {chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import {randomBytes} from 'node:crypto'
 import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
@@ -60,6 +69,11 @@ const NEW_PASSWORD = 'a new admin passphrase for the examples'
  * not run is one a user may find broken.
  */
 const CANNOT_RUN: {match: RegExp; reason: string}[] = [
+  {
+    match: /workflow (cancel|retry) /,
+    reason:
+      'needs an execution running (cancel) or failed (retry); test/integration/workflows/engine.test.ts runs both',
+  },
   ...(POSTGRES_URL
     ? []
     : [{match: /postgres:\/\//, reason: 'needs PostgreSQL: set MAESTRO_TEST_POSTGRES_URL'}]),
@@ -284,6 +298,8 @@ async function prepareFolder(h: Harness) {
     const run = await sh(h, `maestro-tpl get ${name} --output ./templates/${name}`)
     expect(run.status, run.output).toBe(0)
   }
+  // The bundled workflow folders, as a checkout holds them (`workflow validate`, `workflow create`).
+  cpSync(join(ROOT, 'workflows_storage'), join(h.cwd, 'workflows_storage'), {recursive: true})
 }
 
 async function openHarness(name: string): Promise<Harness> {
@@ -386,9 +402,28 @@ const BEFORE: {match: RegExp; run: (h: Harness) => Promise<void>}[] = [
     run: async (h) => expect((await sh(h, 'maestro-tpl create ./my-template')).status).toBe(0),
   },
   {
+    // Only a deleted template can be restored: publish my-template (if need be) and delete it.
+    match: /^maestro-tpl restore my-template/,
+    run: async (h) => {
+      await sh(h, 'maestro-tpl create ./my-template')
+      const run = await sh(h, 'maestro-tpl delete my-template --yes')
+      expect(run.status, run.output).toBe(0)
+    },
+  },
+  {
     // ana is created by an example of another command; these sign in or act as/on her.
     match: /--username ana|user (grant|revoke|password) ana|user create bob/,
     run: async (h) => ensureUser(h, 'ana', 'editor'),
+  },
+  {
+    // update, check and register work on a project an earlier example may not have left.
+    match: /^maestro-tpl (update|check|register) \.\/billing/,
+    run: async (h) => {
+      if (existsSync(join(h.cwd, 'billing', '.maestro-answers.yaml'))) return
+      rmSync(join(h.cwd, 'billing'), {recursive: true, force: true})
+      const run = await sh(h, 'maestro-tpl instantiate fastapi-service ./billing --defaults')
+      expect(run.status, run.output).toBe(0)
+    },
   },
   {
     match: /--tenant acme|--namespace acme|sync acme/,
@@ -571,6 +606,14 @@ const FLAG_RUNS: {line: string; status: number}[] = [
   {line: `maestro-tpl versions template ${LOCAL} --remote ${DAEMON}`, status: 0},
   {line: `maestro-tpl delete template --yes --remote ${DAEMON} ${LOCAL}`, status: 0},
   {line: `maestro-tpl db migrate ${LOCAL}`, status: 0},
+  {
+    line: `maestro-tpl update ./billing --to ^1 --answers ./billing/.maestro-answers.yaml --force --dry-run --json ${LOCAL}`,
+    status: 0,
+  },
+  {line: `maestro-tpl check ./billing --json ${LOCAL}`, status: 0},
+  {line: `maestro-tpl check ./billing --remote ${DAEMON} ${LOCAL}`, status: 0},
+  {line: `maestro-tpl update ./billing --dry-run --remote ${DAEMON} ${LOCAL}`, status: 0},
+  {line: `maestro-tpl register ./billing --name flags-billing --json --remote ${DAEMON} ${LOCAL}`, status: 0},
   {line: `maestro-tpl db migrate --remote ${DAEMON}`, status: 2},
   {line: `maestro-tpl get fastapi-service --json ${LOCAL} --remote ${DAEMON}`, status: 0},
   {line: `maestro-tpl get fastapi-service --output ./fastapi-service --force`, status: 0},

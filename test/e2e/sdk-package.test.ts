@@ -4,7 +4,8 @@
  * exactly one package. A strict TypeScript program type-checks against the installed
  * declarations and runs against a daemon started from the built CLI: it publishes from
  * a folder and from a file map, searches, reads, renders to JSON and to an archive, and
- * catches a typed NotFoundError. Runs after `npm run build`, which builds the SDK too.
+ * catches a typed NotFoundError; categories and admin stats are typed (a category not in
+ * the list does not compile). Runs after `npm run build`, which builds the SDK too.
  */
 import {execFileSync} from 'node:child_process'
 import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
@@ -35,8 +36,21 @@ function run(cmd: string, args: string[], opts: {cwd: string; env?: NodeJS.Proce
 const PROGRAM = `
 import {writeFile} from 'node:fs/promises'
 
-import {NotFoundError, RemoteRegistry, TemplateClient} from '@maestro-tpl/client'
-import type {PublishResult, SearchResult, TemplateDetail} from '@maestro-tpl/client'
+import {AuthenticationError, CATEGORIES, ForbiddenError, MaestroError, NotFoundError, RemoteRegistry, TemplateClient} from '@maestro-tpl/client'
+import type {AdminStats, Category, PublishResult, SearchResult, TemplateDetail} from '@maestro-tpl/client'
+
+// Checked by the compiler only (never called): categories come from the list, stats are typed.
+export function typeChecks(client: TemplateClient, stats: AdminStats): number {
+  const category: Category = 'backend_developer'
+  void client.search({category})
+  // @ts-expect-error a category that is not in the list
+  void client.search({category: 'backend'})
+  // @ts-expect-error stats are typed: no such figure
+  void stats.no_such_figure
+  const unauthenticated: MaestroError = new AuthenticationError('no token')
+  const forbidden: MaestroError = new ForbiddenError('viewers cannot')
+  return stats.templates + stats.cache.hits + (stats.categories?.backend_developer ?? 0) + unauthenticated.status + forbidden.status
+}
 
 const baseUrl = process.env.MAESTRO_URL ?? ''
 const folder = process.env.TEMPLATE_DIR ?? ''
@@ -52,6 +66,8 @@ const fromMap: PublishResult = await client.create(renamed)
 const found: SearchResult = await client.search({text: 'sdk', limit: 10})
 const detail: TemplateDetail = await client.get(fromFolder.template.name)
 const versions = await client.versions(fromFolder.template.name)
+const stats: AdminStats = await client.stats()
+const categorised = await client.search({category: CATEGORIES[1]})
 const project = await client.instantiate(fromFolder.template.name, {answers: {project_name: 'billing'}})
 const archive = await client.instantiate(fromFolder.template.name, {format: 'tar.gz', root: 'billing'})
 await writeFile('billing.tar.gz', archive.archive)
@@ -77,6 +93,8 @@ console.log(JSON.stringify({
   archive: {filename: archive.filename, gzip: archive.archive[0] === 0x1f && archive.archive[1] === 0x8b},
   missing,
   viaRegistry: viaRegistry.items.map((item) => item.name),
+  stats: {templates: stats.templates, namespaces: stats.namespaces},
+  categorised: categorised.items.length,
 }))
 `
 
@@ -172,6 +190,8 @@ describe('@maestro-tpl/client, packed and installed into a fresh project', () =>
       archive: {filename: 'billing.tar.gz', gzip: true},
       missing: 'NOT_FOUND',
       viaRegistry: ['sdk-from-map'],
+      stats: {templates: 2},
+      categorised: 2,
     })
     expect(result.files).toContain('README.md')
     expect(readFileSync(join(app, 'billing.tar.gz')).byteLength).toBeGreaterThan(100)

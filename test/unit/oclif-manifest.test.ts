@@ -6,11 +6,14 @@ import {describe, expect, it} from 'vitest'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
-/** Commands that are not files in commands/: `help` is @oclif/plugin-help's, bundled in. */
-const BUNDLED_PLUGIN_COMMANDS = ['help']
+/**
+ * Commands that are not files in commands/: `help` is @oclif/plugin-help's, `autocomplete`
+ * @oclif/plugin-autocomplete's, bundled in.
+ */
+const BUNDLED_PLUGIN_COMMANDS = ['help', 'autocomplete', 'autocomplete:create', 'autocomplete:script']
 
 describe('oclif.manifest.json', () => {
-  it('lists every command in commands/, and help', () => {
+  it("lists every command in commands/, and the bundled plugins' commands", () => {
     const manifest = JSON.parse(readFileSync(`${ROOT}/oclif.manifest.json`, 'utf8'))
     const ids = readdirSync(`${ROOT}/commands`, {recursive: true, encoding: 'utf8'})
       .filter((f) => f.endsWith('.ts'))

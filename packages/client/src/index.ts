@@ -27,4 +27,5 @@ export type {ApiTokenInfo, CreatedApiToken, TokenPair, UserInfo} from '../../../
 export * from '../../../src/domain/errors.js'
 export type * from '../../../src/domain/registry.js'
 export type * from '../../../src/domain/types.js'
+export {CATEGORIES, isCategory} from '../../../src/domain/types.js'
 export type * from '../../../src/domain/quality.js'

@@ -6,6 +6,7 @@ import {UsageError} from '../../../src/domain/errors.js'
 import type {RegistryQualityReport} from '../../../src/domain/quality.js'
 import type {
   DeleteResult,
+  RestoreResult,
   InstantiateOptions,
   PublishInput,
   PublishResult,
@@ -76,10 +77,15 @@ export class RemoteRegistry implements Registry {
     return this.client.delete(ref)
   }
 
+  restore(ref: string): Promise<RestoreResult> {
+    return this.client.restore(ref)
+  }
+
   instantiate(ref: string, options: InstantiateOptions = {}): Promise<RenderedProject> {
     return this.client.instantiate(ref, {
       ...(options.answers ? {answers: options.answers} : {}),
       useDefaults: options.useDefaults ?? true,
+      ...(options.forUpdate ? {forUpdate: true} : {}),
     })
   }
 

@@ -6,8 +6,10 @@ import {writeFile} from 'node:fs/promises'
 import type {ApiTokenInfo, CreatedApiToken, TokenPair, UserInfo} from '../../../src/domain/accounts.js'
 import type {MaestroError} from '../../../src/domain/errors.js'
 import type {QualityReport, RegistryQualityReport} from '../../../src/domain/quality.js'
+import type {ProjectList, ProjectRecord} from '../../../src/domain/projects.js'
 import type {
   DeleteResult,
+  RestoreResult,
   PublishResult,
   ReindexResult,
   RenderedProject,
@@ -18,6 +20,7 @@ import type {
 } from '../../../src/domain/registry.js'
 import type {Answers, TemplateFiles, VersionInfo} from '../../../src/domain/types.js'
 import type {
+  AdminStats,
   HealthStatus,
   InstantiateResponse,
   Problem,
@@ -51,6 +54,8 @@ export interface ClientInstantiateOptions {
   answers?: Answers
   /** Give unanswered parameters their defaults (default true). */
   useDefaults?: boolean
+  /** A render for an update or a diff: the daemon records no project and counts no use. */
+  forUpdate?: boolean
 }
 
 export interface ArchiveOptions extends ClientInstantiateOptions {
@@ -195,7 +200,44 @@ export class TemplateClient {
     return this.#json('DELETE', `/api/v1/templates/${encodeURIComponent(ref)}`)
   }
 
+  /** Brings a deleted template back from git history: `name` (as before its delete) or `name@version`. */
+  restore(ref: string): Promise<RestoreResult> {
+    return this.#json('POST', `/api/v1/templates/${encodeURIComponent(ref)}/restore`)
+  }
+
   /** Every published version, newest first. */
+  /**
+   * Registers a project with the daemon (`POST /projects`), or with `id` reports the
+   * version it is at now.
+   *
+   * @example
+   * ```ts
+   * const {id} = await client.registerProject({template: 'fastapi-service', version: '1.2.0', name: 'billing'})
+   * ```
+   */
+  registerProject(project: {
+    id?: string
+    template: string
+    version: string
+    name?: string
+  }): Promise<ProjectRecord> {
+    return this.#json<ProjectRecord>('POST', '/api/v1/projects', {json: project})
+  }
+
+  /**
+   * The caller's projects (`GET /projects`); `outdated` keeps those behind their template.
+   *
+   * @example
+   * ```ts
+   * const {items} = await client.listProjects({outdated: true})
+   * ```
+   */
+  listProjects(opts: {outdated?: boolean; limit?: number; offset?: number} = {}): Promise<ProjectList> {
+    const query: Record<string, string> = {}
+    for (const [key, value] of Object.entries(opts)) if (value !== undefined) query[key] = String(value)
+    return this.#json<ProjectList>('GET', '/api/v1/projects', {query})
+  }
+
   async versions(ref: string): Promise<VersionInfo[]> {
     const all: VersionInfo[] = []
     for (let offset = 0; ;) {
@@ -239,6 +281,7 @@ export class TemplateClient {
       useDefaults: opts.useDefaults ?? true,
       format: opts.format ?? 'json',
       ...(opts.root === undefined ? {} : {root: opts.root}),
+      ...(opts.forUpdate ? {forUpdate: true} : {}),
     }
     if (body.format === 'json') {
       const res = await this.#json<InstantiateResponse>('POST', path, {json: body})
@@ -293,8 +336,8 @@ export class TemplateClient {
     return this.#json('GET', '/api/v1/quality/report', {query: {minScore: optional(opts.minScore)}})
   }
 
-  /** Counts, cache figures and uptime (admin). */
-  stats(): Promise<Record<string, unknown>> {
+  /** Counts, cache figures, events and uptime (admin). */
+  stats(): Promise<AdminStats> {
     return this.#json('GET', '/api/v1/admin/stats')
   }
 

@@ -1,6 +1,7 @@
 import semver from 'semver'
 
-import {CATEGORIES} from '../../domain/manifest.js'
+import {WORKFLOW_CATEGORY} from '../../domain/manifest.js'
+import {CATEGORIES, isCategory} from '../../domain/types.js'
 import {DESCRIPTION_CHARS_FULL, DESCRIPTION_CHARS_HALF, DESCRIPTION_WORDS_FULL, TAGS_FULL} from '../rules.js'
 import {countWords} from '../markdown.js'
 import {atManifest, outcome, type RuleOutcome, type ScoreContext} from './context.js'
@@ -55,7 +56,7 @@ export function checkMetadata(ctx: ScoreContext): RuleOutcome[] {
   )
 
   results.push(
-    CATEGORIES.includes(m.category)
+    isCategory(m.category) || m.category === WORKFLOW_CATEGORY
       ? outcome('metadata.category', 1)
       : outcome('metadata.category', 0, [
           atManifest(ctx, ['category'], {

@@ -1,4 +1,5 @@
 import {InvalidAnswersError, isMaestroError, MissingAnswersError} from '../../domain/errors.js'
+import {WORKFLOW_CATEGORY} from '../../domain/manifest.js'
 import {isBinary} from '../../domain/paths.js'
 import {resolveAnswers} from '../../render/answers.js'
 import type {Answers, LoadedTemplate} from '../../domain/types.js'
@@ -78,6 +79,16 @@ export async function checkStructure(ctx: ScoreContext): Promise<RuleOutcome[]> 
     .map((p) => p.slice('files/'.length))
     .sort()
 
+  if (template.manifest.category === WORKFLOW_CATEGORY && template.files.has('workflow.yaml')) {
+    // A workflow renders nothing of its own: its steps render the templates it uses, and
+    // its workflow.yaml was validated (actions, inputs, expressions) when it was read.
+    return [
+      outcome('structure.file-rules', 1),
+      checkStray(template),
+      outcome('structure.renders', 1),
+      outcome('structure.placeholders', 1),
+    ]
+  }
   const {renders, placeholders, renderedPaths} = await checkRenders(ctx, sources)
   return [checkFileRules(ctx, sources, renderedPaths), checkStray(template), renders, placeholders]
 }
@@ -113,7 +124,8 @@ function checkStray(template: LoadedTemplate): RuleOutcome {
   for (const path of [...template.files.keys()].sort()) {
     const segments = path.split('/')
     const top = segments[0]!
-    if (segments.length === 1 ? !ROOT_FILES.has(top) : !ROOT_DIRS.has(top)) {
+    const workflowFile = top === 'workflow.yaml' && template.manifest.category === WORKFLOW_CATEGORY
+    if (!workflowFile && (segments.length === 1 ? !ROOT_FILES.has(top) : !ROOT_DIRS.has(top))) {
       const entry = segments.length === 1 ? top : `${top}/`
       stray.set(entry, {
         message: `${entry} is stray at the top of the template`,

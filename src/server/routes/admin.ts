@@ -8,6 +8,7 @@ import type {Router} from 'express'
 
 import type {Config} from '../../config.js'
 import {UsageError} from '../../domain/errors.js'
+import type {AdminStats} from '../../domain/wire.js'
 import type {GitSyncStatus} from '../../sync/sync-status.js'
 import {defineRoute, mountRoutes} from '../route.js'
 import type {RouteSpec} from '../route.js'
@@ -51,7 +52,7 @@ export const ADMIN_ROUTES = (): RouteSpec[] => [
     tags: [TAG],
     permission: 'admin',
     responses: {'200': {description: 'Statistics', schema: ref('AdminStats')}},
-    handle: async ({registry, deps}) => {
+    handle: async ({registry, deps}): Promise<AdminStats> => {
       const stats = await registry.stats()
       const memory = process.memoryUsage()
       return {

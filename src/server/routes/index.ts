@@ -5,6 +5,7 @@
 import type {RouteSpec} from '../route.js'
 import {ADMIN_ROUTES} from './admin.js'
 import {AUTH_ROUTES} from './auth.js'
+import {PROJECT_ROUTES} from './projects.js'
 import {QUALITY_ROUTES} from './quality.js'
 import {SYSTEM_ROUTES} from './system.js'
 import {TEMPLATE_ROUTES} from './templates.js'
@@ -12,6 +13,7 @@ import {WORKFLOW_ROUTES} from './workflows.js'
 
 export {adminRouter} from './admin.js'
 export {authRouter} from './auth.js'
+export {projectsRouter} from './projects.js'
 export {qualityRouter} from './quality.js'
 export {systemRouter} from './system.js'
 export {templatesRouter} from './templates.js'
@@ -28,10 +30,11 @@ export {workflowsRouter} from './workflows.js'
 export function allRoutes(listMax: number, document: () => string = () => '{}'): RouteSpec[] {
   return [
     ...TEMPLATE_ROUTES(listMax),
+    ...PROJECT_ROUTES(listMax),
     ...QUALITY_ROUTES(),
     ...AUTH_ROUTES(),
     ...ADMIN_ROUTES(),
-    ...WORKFLOW_ROUTES(),
+    ...WORKFLOW_ROUTES(listMax),
     ...SYSTEM_ROUTES(document),
   ]
 }

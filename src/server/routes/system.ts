@@ -126,7 +126,11 @@ export const SYSTEM_ROUTES = (document: () => string): RouteSpec[] => [
     permission: 'none',
     responses: {
       '200': {description: 'Healthy', schema: ref('Health')},
-      '503': {description: 'The database is down', schema: ref('Health')},
+      '503': {
+        description:
+          'The database is down (`unhealthy`), or the daemon is still starting (`starting`, with `progress`)',
+        schema: ref('Health'),
+      },
     },
     handle: async ({res, deps}) => {
       const {healthy, status} = await health(deps)

@@ -24,8 +24,10 @@ import type {RouteSpec} from '../route.js'
 import {ref, searchFilters, templateIdParam} from '../schemas.js'
 import type {JsonSchema} from '../schemas.js'
 import type {RouterDeps} from '../types.js'
+import {downloadHeaders} from '../../archive/archive.js'
 import {uploadedFiles} from '../../archive/upload.js'
 import type {RenderHost} from '../../sandbox/host.js'
+import {instantiateRecorded} from './projects.js'
 
 const TAG = 'templates'
 
@@ -99,15 +101,8 @@ async function sendArchive(
   // Compressing tens of MiB takes seconds: in the render pool, not on the event loop.
   const packed = await host.pack({files, format, root, tenant: res.req.context.tenant})
   const body = Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength)
-  const filename = `${root === '' ? meta.name : root.replaceAll('/', '-')}.${format}`
-  sendBody(res, 200, format === 'zip' ? 'application/zip' : 'application/gzip', body, {
-    headers: {
-      'Content-Disposition': `attachment; filename="${filename}"`,
-      'X-Maestro-Template': meta.name,
-      'X-Maestro-Version': meta.version,
-      'X-Maestro-Commit': meta.commit,
-    },
-  })
+  const {contentType, headers} = downloadHeaders(format, root, meta)
+  sendBody(res, 200, contentType, body, {headers})
 }
 
 const archiveHeaders = {
@@ -228,6 +223,21 @@ export const TEMPLATE_ROUTES = (listMax: number): RouteSpec[] => [
     responses: {'200': ok('Deleted', ref('DeleteResult'))},
     handle: ({registry, params}) => registry.delete(params.id),
   }),
+  defineRoute<{id: string}>({
+    method: 'post',
+    path: '/api/v1/templates/{id}/restore',
+    operationId: 'restoreTemplate',
+    summary: 'Bring a deleted template back from its git history',
+    description:
+      'The path names a deleted template of your tenant (`name`, or `namespace%2Fname` for the public catalog, platform admins): ' +
+      'its files as they were before it was deleted, or with `@version` (or `@range`) as published at that version, are published again ' +
+      'as one new commit, indexed and announced like any publish (quality gate included).',
+    tags: [TAG],
+    permission: 'template:write',
+    params: {id: templateIdParam},
+    responses: {'200': ok('Restored', ref('RestoreResult'))},
+    handle: ({registry, params}) => registry.restore(params.id),
+  }),
   defineRoute<{id: string}, {limit: number; offset: number}>({
     method: 'get',
     path: '/api/v1/templates/{id}/versions',
@@ -308,10 +318,14 @@ export const TEMPLATE_ROUTES = (listMax: number): RouteSpec[] => [
     },
     handle: async ({req, res, registry, params, query, body, deps}) => {
       const format = negotiate(req, body.format)
-      const project = await registry.instantiate(refFrom(params.id, query), {
+      const options = {
         ...(body.answers ? {answers: body.answers} : {}),
         useDefaults: body.useDefaults ?? true,
-      })
+      }
+      // A project made here is recorded (GET /projects); a render for an update is not a project.
+      const project = body.forUpdate
+        ? await registry.instantiate(refFrom(params.id, query), {...options, forUpdate: true})
+        : await instantiateRecorded(registry, refFrom(params.id, query), options)
       if (format === 'json') {
         const files = ownRecord<string>()
         for (const [path, bytes] of project.files) files[path] = toBase64(bytes)

@@ -1,74 +1,342 @@
 /**
- * /api/v1/workflows: reserved. Workflows (multi-template scaffolding recipes) are not
- * built yet, so every endpoint answers 501 with a problem that says so, rather than a
- * 404 that would suggest a typo in the URL.
+ * /api/v1/workflows and /api/v1/executions: publish, list and read workflows; execute
+ * them (202, Idempotency-Key), dry-run them, and follow, cancel, retry and download their
+ * executions. Everything goes through the daemon's WorkflowRuntime (src/workflows/runtime.ts);
+ * tenancy is the runtime's: another tenant's execution is 404.
  */
 import express from 'express'
 import type {Router} from 'express'
 
-import {defineRoute, mountRoutes} from '../route.js'
-import type {RouteSpec} from '../route.js'
+import {encodeFiles} from '../../domain/wire.js'
+import {UsageError} from '../../domain/errors.js'
+import type {Answers} from '../../domain/types.js'
+import type {WorkflowRuntime} from '../../workflows/runtime.js'
+import {parseWorkflowFiles} from '../../workflows/package.js'
 import {NotImplementedError} from '../problem.js'
+import {defineRoute, mountRoutes, sendBody} from '../route.js'
+import type {RouteSpec} from '../route.js'
+import {ref} from '../schemas.js'
+import type {JsonSchema} from '../schemas.js'
 import type {RouterDeps} from '../types.js'
+import {uploadedFiles} from '../../archive/upload.js'
 
 const TAG = 'workflows'
+const idParam = {id: {type: 'string', minLength: 1, maxLength: 200} as JsonSchema}
+const executionParam = {
+  execution: {
+    type: 'string',
+    pattern: '^([0-9a-f-]{36}|latest)$',
+    description: 'The execution id, or `latest` for your most recent one.',
+  } as JsonSchema,
+}
+const object = (description: string): JsonSchema => ({type: 'object', description})
+const ok = (description: string, schema: JsonSchema = object(description)) => ({description, schema})
 
-const notYet = (what: string) => () => {
-  throw new NotImplementedError(
-    `workflows are not available yet in this version of maestro-tpl, so ${what} is not possible; nothing was stored or run. Use the templates endpoints meanwhile.`,
-    {feature: 'workflows'},
-  )
+const runBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    parameters: {type: 'object', description: 'Answers to the workflow parameters.', maxProperties: 200},
+    defaults: {type: 'boolean', description: 'Use defaults for unanswered parameters (default true).'},
+  },
 }
 
-const idParam = {id: {type: 'string', minLength: 1, maxLength: 200}}
+function runtime(deps: RouterDeps): WorkflowRuntime {
+  if (!deps.workflows)
+    throw new NotImplementedError(
+      'this daemon runs without a workflow runtime, so workflows are not available',
+      {feature: 'workflows'},
+    )
+  return deps.workflows
+}
 
-export const WORKFLOW_ROUTES = (): RouteSpec[] => [
-  defineRoute({
+/** How long the event stream waits between looks at the database. */
+const EVENT_POLL_MS = 300
+
+export const WORKFLOW_ROUTES = (listMax: number): RouteSpec[] => [
+  defineRoute<Record<string, never>, {q?: string; limit?: number; offset?: number}>({
     method: 'get',
     path: '/api/v1/workflows',
     operationId: 'listWorkflows',
-    summary: 'List workflows (not available yet: answers 501)',
+    summary: 'List the workflows the caller can run (its tenant and the public catalog)',
     tags: [TAG],
-    permission: 'user',
-    responses: {},
-    handle: notYet('listing workflows'),
+    permission: 'template:use',
+    query: {
+      q: {type: 'string', minLength: 1, maxLength: 200, description: 'Words to search for.'},
+      limit: {type: 'integer', minimum: 1, maximum: listMax, default: 20},
+      offset: {type: 'integer', minimum: 0, default: 0},
+    },
+    responses: {'200': ok('A page of workflows')},
+    handle: ({req, deps, query}) =>
+      runtime(deps).list(req.context, {
+        ...(query.q ? {text: query.q} : {}),
+        limit: query.limit ?? 20,
+        offset: query.offset ?? 0,
+      }),
   }),
-  defineRoute({
+  defineRoute<Record<string, never>, {namespace?: string}>({
     method: 'post',
     path: '/api/v1/workflows',
     operationId: 'createWorkflow',
-    summary: 'Create a workflow (not available yet: answers 501)',
+    summary: 'Publish a workflow (workflow.yaml, README.md, examples/) as a new workflow or a new version',
+    description:
+      'The body is the folder, as JSON with its files or a .tar.gz, like POST /templates. Unknown actions and inputs are refused with 422 and file:line:column.',
     tags: [TAG],
     permission: 'template:write',
-    responses: {},
-    handle: notYet('creating a workflow'),
+    query: {namespace: {type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,62}$'}},
+    body: {schema: ref('TemplateUpload'), gzip: true, size: 'upload', description: 'The workflow folder.'},
+    responses: {
+      '201': ok('Published as a new workflow', ref('PublishResult')),
+      '200': ok('Published as a new version, or unchanged', ref('PublishResult')),
+    },
+    handle: async ({req, res, deps, query, body}) => {
+      const workflow = parseWorkflowFiles(uploadedFiles(body, deps.limits), 'upload')
+      const result = await runtime(deps).publish(req.context, workflow, query.namespace)
+      res.statusCode = result.status === 'created' ? 201 : 200
+      res.setHeader('Location', `/api/v1/workflows/${result.template.id}`)
+      return result
+    },
   }),
-  defineRoute({
+  defineRoute<{id: string}>({
     method: 'get',
     path: '/api/v1/workflows/{id}',
     operationId: 'getWorkflow',
-    summary: 'Get a workflow (not available yet: answers 501)',
-    tags: [TAG],
-    permission: 'user',
-    params: idParam,
-    responses: {},
-    handle: notYet('reading a workflow'),
-  }),
-  defineRoute({
-    method: 'post',
-    path: '/api/v1/workflows/{id}/execute',
-    operationId: 'executeWorkflow',
-    summary: 'Execute a workflow (not available yet: answers 501)',
+    summary:
+      'Get a workflow: its definition, parameters and README (`name`, `name@range`, `namespace/name` or id)',
     tags: [TAG],
     permission: 'template:use',
     params: idParam,
-    responses: {},
-    handle: notYet('executing a workflow'),
+    responses: {'200': ok('The workflow')},
+    handle: ({req, deps, params}) => runtime(deps).get(req.context, params.id),
+  }),
+  defineRoute<{id: string}, Record<string, never>, {parameters?: Answers; defaults?: boolean}>({
+    method: 'post',
+    path: '/api/v1/workflows/{id}/execute',
+    operationId: 'executeWorkflow',
+    summary: 'Execute a workflow: 202 with the queued execution and its URL',
+    description:
+      'Answers are checked before anything is queued (422). With `Idempotency-Key`, a repeated request answers the execution the first one made (200) instead of queuing another.',
+    tags: [TAG],
+    permission: 'template:use',
+    params: idParam,
+    body: {schema: runBody, optional: true, size: 'json'},
+    responses: {
+      '202': ok('Queued'),
+      '200': ok('The execution an earlier request with this Idempotency-Key made'),
+    },
+    handle: async ({req, res, deps, params, body}) => {
+      const key = req.get('Idempotency-Key')
+      if (key !== undefined && (key.length === 0 || key.length > 200))
+        throw new UsageError('Idempotency-Key must be 1 to 200 characters')
+      const {execution, created} = await runtime(deps).execute(req.context, params.id, {
+        answers: body.parameters ?? {},
+        useDefaults: body.defaults ?? true,
+        idempotencyKey: key,
+      })
+      const url = `/api/v1/executions/${execution.id}`
+      res.statusCode = created ? 202 : 200
+      res.setHeader('Location', url)
+      return {...execution, url}
+    },
+  }),
+  defineRoute<{id: string}, Record<string, never>, {parameters?: Answers; defaults?: boolean}>({
+    method: 'post',
+    path: '/api/v1/workflows/{id}/dry-run',
+    operationId: 'dryRunWorkflow',
+    summary: 'Run a workflow without storing anything: the steps, the file list and previews',
+    tags: [TAG],
+    permission: 'template:use',
+    params: idParam,
+    body: {schema: runBody, optional: true, size: 'json'},
+    responses: {'200': ok('What the execution would make')},
+    handle: ({req, deps, params, body}) =>
+      runtime(deps).dryRun(req.context, params.id, {
+        answers: body.parameters ?? {},
+        useDefaults: body.defaults ?? true,
+      }),
+  }),
+  defineRoute<Record<string, never>, {workflow?: string; limit?: number; offset?: number}>({
+    method: 'get',
+    path: '/api/v1/executions',
+    operationId: 'listExecutions',
+    summary: "List the tenant's executions, newest first",
+    tags: [TAG],
+    permission: 'template:use',
+    query: {
+      workflow: {type: 'string', minLength: 1, maxLength: 64},
+      limit: {type: 'integer', minimum: 1, maximum: listMax, default: 20},
+      offset: {type: 'integer', minimum: 0, default: 0},
+    },
+    responses: {'200': ok('A page of executions')},
+    handle: ({req, deps, query}) =>
+      runtime(deps).executions(req.context, {
+        limit: query.limit ?? 20,
+        offset: query.offset ?? 0,
+        ...(query.workflow ? {workflow: query.workflow} : {}),
+      }),
+  }),
+  defineRoute<{execution: string}>({
+    method: 'get',
+    path: '/api/v1/executions/{execution}',
+    operationId: 'getExecution',
+    summary: 'An execution: state, steps (state, attempts, timings, outputs, log lines), outputs',
+    tags: [TAG],
+    permission: 'template:use',
+    params: executionParam,
+    responses: {'200': ok('The execution')},
+    handle: ({req, deps, params}) => runtime(deps).status(req.context, params.execution),
+  }),
+  defineRoute<{execution: string}, {after?: number}>({
+    method: 'get',
+    path: '/api/v1/executions/{execution}/events',
+    operationId: 'executionEvents',
+    summary: 'Server-sent events of an execution, resumable with Last-Event-ID',
+    description:
+      'Each event has an `id` (its sequence number), a type (`execution`, `step`, `log`) and JSON data. The stream ends after the event that finishes the execution.',
+    tags: [TAG],
+    permission: 'template:use',
+    params: executionParam,
+    query: {after: {type: 'integer', minimum: 0, description: 'Resume after this event (as Last-Event-ID).'}},
+    responses: {'200': {description: 'text/event-stream', content: {'text/event-stream': {type: 'string'}}}},
+    handle: async ({req, res, deps, params, query}) => {
+      const wf = runtime(deps)
+      const header = req.get('Last-Event-ID')
+      let after = query.after ?? (header !== undefined && /^\d+$/.test(header) ? Number(header) : 0)
+      const {id} = await wf.status(req.context, params.execution)
+      res.writeHead(200, {
+        'Content-Type': 'text/event-stream; charset=utf-8',
+        'Cache-Control': 'no-store',
+        Connection: 'keep-alive',
+        'X-Accel-Buffering': 'no',
+      })
+      let open = true
+      req.on('close', () => (open = false))
+      let idle = 0
+      while (open) {
+        const events = await wf.events(req.context, id, after)
+        for (const e of events) {
+          res.write(`id: ${e.seq}\nevent: ${e.type}\ndata: ${JSON.stringify({...e.data, at: e.at})}\n\n`)
+          after = e.seq
+        }
+        const {state} = await wf.status(req.context, id)
+        if (events.length === 0 && state !== 'queued' && state !== 'running') break
+        if (events.length === 0) {
+          idle += EVENT_POLL_MS
+          // A comment line now and then keeps proxies from closing a quiet stream.
+          if (idle >= 15_000) {
+            res.write(': keep-alive\n\n')
+            idle = 0
+          }
+          await new Promise((r) => setTimeout(r, EVENT_POLL_MS))
+        } else idle = 0
+      }
+      res.end()
+      return undefined
+    },
+  }),
+  defineRoute<{execution: string}>({
+    method: 'post',
+    path: '/api/v1/executions/{execution}/cancel',
+    operationId: 'cancelExecution',
+    summary: 'Cancel a queued or running execution (a running one stops before its next step)',
+    tags: [TAG],
+    permission: 'template:use',
+    params: executionParam,
+    responses: {'202': ok('Cancellation requested')},
+    handle: async ({req, res, deps, params}) => {
+      res.statusCode = 202
+      return runtime(deps).cancel(req.context, params.execution)
+    },
+  }),
+  defineRoute<{execution: string}, Record<string, never>, {secrets?: Answers}>({
+    method: 'post',
+    path: '/api/v1/executions/{execution}/retry',
+    operationId: 'retryExecution',
+    summary: 'Queue a failed or cancelled execution again from its failed step (finished steps are kept)',
+    tags: [TAG],
+    permission: 'template:use',
+    params: executionParam,
+    body: {
+      schema: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          secrets: {
+            type: 'object',
+            maxProperties: 200,
+            description: 'Secret answers again, when they could not be kept.',
+          },
+        },
+      },
+      optional: true,
+      size: 'json',
+    },
+    responses: {'202': ok('Queued again')},
+    handle: async ({req, res, deps, params, body}) => {
+      res.statusCode = 202
+      return runtime(deps).retry(req.context, params.execution, body.secrets)
+    },
+  }),
+  defineRoute<{execution: string}, {format?: 'tar.gz' | 'zip' | 'json'}>({
+    method: 'get',
+    path: '/api/v1/executions/{execution}/result',
+    operationId: 'executionResult',
+    summary: 'The result of a succeeded execution as a .tar.gz (default) or .zip',
+    tags: [TAG],
+    permission: 'template:use',
+    params: executionParam,
+    query: {
+      format: {
+        enum: ['tar.gz', 'zip', 'json'],
+        description:
+          'Archive format (default: from Accept, else tar.gz); `json` answers the files as JSON (what `workflow run --remote` reads).',
+      },
+    },
+    responses: {
+      '200': {
+        description: 'The project',
+        content: {
+          'application/gzip': {type: 'string', format: 'binary'},
+          'application/zip': {type: 'string', format: 'binary'},
+        },
+      },
+    },
+    handle: async ({req, res, deps, params, query}) => {
+      const wf = runtime(deps)
+      const record = await wf.status(req.context, params.execution)
+      const {files, git} = await wf.result(req.context, record.id)
+      if (query.format === 'json') return {files: encodeFiles(files), git: git ? encodeFiles(git) : null}
+      const all = new Map(files)
+      for (const [path, content] of git ?? []) all.set(`.git/${path}`, content)
+      const format =
+        query.format ??
+        (req.accepts(['application/gzip', 'application/zip']) === 'application/zip' ? 'zip' : 'tar.gz')
+      const packed = await deps.renderHost.pack({
+        files: all,
+        format,
+        root: record.workflow,
+        tenant: req.context.tenant,
+      })
+      sendBody(
+        res,
+        200,
+        format === 'zip' ? 'application/zip' : 'application/gzip',
+        Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength),
+        {
+          headers: {
+            'Content-Disposition': `attachment; filename="${record.workflow}-${record.id.slice(0, 8)}.${format}"`,
+            'X-Maestro-Workflow': record.workflow,
+            'X-Maestro-Version': record.version,
+          },
+        },
+      )
+      return undefined
+    },
   }),
 ]
 
 /**
- * The workflows resource (501 until workflows exist).
+ * The workflows and executions resource.
  *
  * @example
  * ```ts
@@ -76,5 +344,5 @@ export const WORKFLOW_ROUTES = (): RouteSpec[] => [
  * ```
  */
 export function workflowsRouter(deps: RouterDeps): Router {
-  return mountRoutes(express.Router(), WORKFLOW_ROUTES(), deps, deps.validators)
+  return mountRoutes(express.Router(), WORKFLOW_ROUTES(deps.limits.listMax), deps, deps.validators)
 }

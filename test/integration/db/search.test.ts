@@ -4,6 +4,7 @@ import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from '
 import {searchBackendFor} from '../../../src/db/search/backend.js'
 import type {BackendQuery} from '../../../src/db/search/backend.js'
 import {EXACT_TOTAL_UP_TO} from '../../../src/db/search/count.js'
+import type {Category} from '../../../src/domain/types.js'
 import {DIALECTS, openTestDb, unavailable, version} from './helpers.js'
 import type {TestDb} from './helpers.js'
 
@@ -124,7 +125,7 @@ for (const dialect of DIALECTS) {
         expect(await names(['public'], {text: 'kafka', category: 'frontend_developer'})).toEqual([
           'react-dashboard',
         ])
-        expect(await names(['public'], {category: 'backend'})).toEqual([])
+        expect(await names(['public'], {category: 'backend' as Category})).toEqual([])
       })
 
       it('filters by minimum quality score, leaving unscored templates out', async () => {
@@ -176,7 +177,7 @@ for (const dialect of DIALECTS) {
           // Filter values never reach the query syntax either.
           const filtered = await t.index.search(['public'], {
             text,
-            category: text,
+            category: text as Category,
             tags: [text],
             author: text,
           })

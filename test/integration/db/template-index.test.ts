@@ -352,6 +352,24 @@ for (const dialect of DIALECTS) {
         })
       })
 
+      it('reads the uses of some templates, among the namespaces a caller reads only', async () => {
+        const a = await t.index.recordVersion(version({name: 'a'}))
+        const b = await t.index.recordVersion(version({name: 'b'}))
+        const hidden = await t.index.recordVersion(version({name: 'c', namespace: 'acme'}))
+        await t.index.incrementUsage(a.templateId)
+        await t.index.incrementUsage(a.templateId)
+        await t.index.incrementUsage(hidden.templateId)
+        const ids = [a.templateId, b.templateId, hidden.templateId]
+        expect(await t.index.usageOf(['public'], ids)).toEqual(new Map([[a.templateId, 2]]))
+        expect(await t.index.usageOf(['public', 'acme'], ids)).toEqual(
+          new Map([
+            [a.templateId, 2],
+            [hidden.templateId, 1],
+          ]),
+        )
+        expect(await t.index.usageOf(['public'], [])).toEqual(new Map())
+      })
+
       it('increments usage', async () => {
         const {templateId} = await t.index.recordVersion(version())
         await t.index.incrementUsage(templateId)

@@ -26,7 +26,8 @@ import type {TestServer} from './support.js'
 
 type Caller = 'anonymous' | 'viewer' | 'editor' | 'admin' | 'platform'
 type Target = 'own' | 'another' | 'public'
-type Outcome = 'allow' | 400 | 401 | 403 | 404
+type Outcome = 'allow' | 400 | 401 | 403 | 404 | 422
+const NO_EXECUTION = '00000000-0000-4000-8000-000000000000'
 
 const CALLERS: Caller[] = ['anonymous', 'viewer', 'editor', 'admin', 'platform']
 const TARGETS: Target[] = ['own', 'another', 'public']
@@ -117,6 +118,15 @@ const SAMPLES: Record<string, Sample> = {
     request: ({ns}) => ({method: 'DELETE', path: `/api/v1/templates/${ref(ns)}`}),
     prepare: ({world, ns}) => republish(world, ns),
   },
+  restoreTemplate: {
+    kind: 'template',
+    request: ({ns}) => ({method: 'POST', path: `/api/v1/templates/${ref(ns)}/restore`}),
+    // Only a deleted template can be restored: delete it first (the restore brings it back).
+    prepare: async ({world, ns}) => {
+      const token = ns === 'public' ? world.tokens.platform : world.tokens.editor
+      await world.server.api(`/api/v1/templates/${ref(ns)}`, {method: 'DELETE', headers: bearer(token)})
+    },
+  },
   listVersions: {kind: 'template', request: ({ns}) => ({path: `/api/v1/templates/${ref(ns)}/versions`})},
   getTemplateVersion: {
     kind: 'template',
@@ -126,6 +136,38 @@ const SAMPLES: Record<string, Sample> = {
   instantiateTemplate: {
     kind: 'template',
     request: ({ns}) => ({method: 'POST', path: `/api/v1/templates/${ref(ns)}/instantiate`, json: {}}),
+  },
+  diffTemplateVersions: {
+    kind: 'template',
+    request: ({ns}) => ({
+      method: 'POST',
+      path: `/api/v1/templates/${ref(ns)}/diff`,
+      json: {from: VERSION[ns], to: VERSION[ns]},
+    }),
+  },
+  updateProject: {
+    kind: 'template',
+    request: ({ns}) => ({
+      method: 'POST',
+      path: `/api/v1/templates/${ref(ns)}/update`,
+      json: {
+        files: {
+          '.maestro-answers.yaml': {
+            content: `template: ${ns}/${SHARED}\nversion: ${VERSION[ns]}\ncommit: c\nanswers: {}\n`,
+            encoding: 'utf8',
+          },
+        },
+      },
+    }),
+  },
+  listProjects: {kind: 'plain', request: () => ({path: '/api/v1/projects?outdated=true'})},
+  registerProject: {
+    kind: 'template',
+    request: ({ns}) => ({
+      method: 'POST',
+      path: '/api/v1/projects',
+      json: {template: `${ns}/${SHARED}`, version: VERSION[ns]},
+    }),
   },
   validateTemplate: {
     kind: 'template',
@@ -140,12 +182,55 @@ const SAMPLES: Record<string, Sample> = {
   metrics: {kind: 'plain', request: () => ({path: '/metrics'})},
   openapi: {kind: 'plain', request: () => ({path: '/openapi.json'})},
   docs: {kind: 'plain', request: () => ({path: '/docs'})},
+  // Workflows: who may call each route; the tenant matrix over real workflows and
+  // executions is test/integration/workflows/tenancy.test.ts.
   listWorkflows: {kind: 'plain', request: () => ({path: '/api/v1/workflows'})},
-  createWorkflow: {kind: 'plain', request: () => ({method: 'POST', path: '/api/v1/workflows'})},
-  getWorkflow: {kind: 'plain', request: () => ({path: '/api/v1/workflows/onboarding'})},
+  createWorkflow: {
+    kind: 'plain',
+    // An upload without workflow.yaml: allowed callers get past the permission check to 422.
+    request: () => ({
+      method: 'POST',
+      path: '/api/v1/workflows',
+      json: {files: {'README.md': {content: 'no workflow', encoding: 'utf8'}}},
+    }),
+    outcome: () => 422,
+  },
+  getWorkflow: {kind: 'plain', request: () => ({path: '/api/v1/workflows/onboarding'}), outcome: () => 404},
   executeWorkflow: {
     kind: 'plain',
     request: () => ({method: 'POST', path: '/api/v1/workflows/onboarding/execute'}),
+    outcome: () => 404,
+  },
+  dryRunWorkflow: {
+    kind: 'plain',
+    request: () => ({method: 'POST', path: '/api/v1/workflows/onboarding/dry-run'}),
+    outcome: () => 404,
+  },
+  listExecutions: {kind: 'plain', request: () => ({path: '/api/v1/executions'})},
+  getExecution: {
+    kind: 'plain',
+    request: () => ({path: `/api/v1/executions/${NO_EXECUTION}`}),
+    outcome: () => 404,
+  },
+  executionEvents: {
+    kind: 'plain',
+    request: () => ({path: `/api/v1/executions/${NO_EXECUTION}/events`}),
+    outcome: () => 404,
+  },
+  cancelExecution: {
+    kind: 'plain',
+    request: () => ({method: 'POST', path: `/api/v1/executions/${NO_EXECUTION}/cancel`}),
+    outcome: () => 404,
+  },
+  retryExecution: {
+    kind: 'plain',
+    request: () => ({method: 'POST', path: `/api/v1/executions/${NO_EXECUTION}/retry`}),
+    outcome: () => 404,
+  },
+  executionResult: {
+    kind: 'plain',
+    request: () => ({path: `/api/v1/executions/${NO_EXECUTION}/result`}),
+    outcome: () => 404,
   },
   adminStats: {kind: 'plain', request: () => ({path: '/api/v1/admin/stats'})},
   adminClearCache: {kind: 'plain', request: () => ({method: 'POST', path: '/api/v1/admin/cache/clear'})},

@@ -124,6 +124,9 @@ describe('daemon: HTTP conventions', () => {
     expect(errors('login')).toEqual(expect.arrayContaining(['400', '401', '429']))
     expect(errors('refreshToken')).toContain('401')
     expect(errors('adminGitSync')).toEqual(expect.arrayContaining(['401', '403', '409', '422', '502']))
+    expect(errors('restoreTemplate')).toEqual(expect.arrayContaining(['401', '403', '404', '409']))
+    // A parameter's pattern_hint is part of the parameter schema clients read.
+    expect(doc.components.schemas.ManifestParameter.properties.pattern_hint).toMatchObject({type: 'string'})
     expect(errors('createTenant')).toContain('409')
     expect(errors('revokeApiToken')).toContain('404')
     for (const {op} of all) {

@@ -72,7 +72,11 @@ const publishJson = (server: TestServer, body: unknown) => () => server.api('/ap
 const validateJson = (server: TestServer, body: unknown) => () =>
   server.api('/api/v1/quality/validate', {json: body})
 const publishTar = (server: TestServer, body: Uint8Array) => () =>
-  server.api('/api/v1/templates', {method: 'POST', headers: {'content-type': 'application/gzip'}, body})
+  server.api('/api/v1/templates', {
+    method: 'POST',
+    headers: {'content-type': 'application/gzip'},
+    body: new Uint8Array(body),
+  })
 
 /** The scaffold's manifest with `patch` applied (parameters appended, other fields replaced). */
 function manifestWith(name: string, patch: {parameters?: unknown[]; [key: string]: unknown}): string {

@@ -13,7 +13,11 @@ function upload(
   body: Uint8Array,
   path = '/api/v1/templates',
 ) {
-  return server.api(path, {method: 'POST', headers: {'content-type': 'application/gzip'}, body})
+  return server.api(path, {
+    method: 'POST',
+    headers: {'content-type': 'application/gzip'},
+    body: new Uint8Array(body),
+  })
 }
 
 describe('archives', () => {

@@ -23,6 +23,7 @@ const page = (extra: Partial<SearchResult>): SearchResult => ({
   total_exact: true,
   limit: 20,
   offset: 0,
+  categories: {backend_developer: 2, devops_engineer: 5},
   ...extra,
 })
 
@@ -33,6 +34,16 @@ describe('printSearchResult', () => {
 
   it('marks a count that stopped early as a lower bound', () => {
     expect(printSearchResult(page({total: 10_000, total_exact: false}))).toMatch(/1-2 of 10,000\+ templates$/)
+  })
+
+  it('with a category, shows how many templates it holds and every category count', () => {
+    const text = printSearchResult(page({}), {category: 'backend_developer'})
+    expect(text).toContain('backend_developer: 2 of 7 templates in 2 categories')
+    expect(text).toMatch(/backend_developer \*\s+2\n/)
+    expect(text).toMatch(/devops_engineer\s+5/)
+    expect(printSearchResult(page({items: [], total: 0}), {category: 'nope'})).toContain(
+      'nope: 0 of 7 templates',
+    )
   })
 
   it('says so when nothing matched', () => {

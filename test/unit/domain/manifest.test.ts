@@ -6,7 +6,12 @@ import {describe, expect, it} from 'vitest'
 
 import {InvalidTemplateError} from '../../../src/domain/errors.js'
 import type {Issue} from '../../../src/domain/errors.js'
-import {CATEGORIES, isValidDependencyRange, parseManifest} from '../../../src/domain/manifest.js'
+import {
+  CATEGORIES,
+  WORKFLOW_CATEGORY,
+  isValidDependencyRange,
+  parseManifest,
+} from '../../../src/domain/manifest.js'
 import {packageRoot} from '../../../src/domain/package-root.js'
 
 const BASE = `name: fastapi-service
@@ -148,6 +153,21 @@ exclude:
           'parameters[1].type must be one of string, integer, number, boolean, choice, multichoice (got string "str")',
       },
     ])
+  })
+
+  it('takes a pattern_hint on a string parameter with a pattern, and only there', () => {
+    const ok = parseManifest(
+      `${BASE}parameters:\n  - name: a\n    type: string\n    pattern: "^[a-z]+$"\n    pattern_hint: lowercase letters\n`,
+    )
+    expect(ok.parameters[0]).toMatchObject({pattern: '^[a-z]+$', pattern_hint: 'lowercase letters'})
+    const alone = issuesOf(
+      `${BASE}parameters:\n  - name: a\n    type: string\n    pattern_hint: lowercase letters\n`,
+    )
+    expect(alone.map((i) => i.message).join('\n')).toMatch(/pattern/)
+    const onInteger = issuesOf(
+      `${BASE}parameters:\n  - name: a\n    type: integer\n    default: 1\n    pattern_hint: digits\n`,
+    )
+    expect(onInteger.length).toBeGreaterThan(0)
   })
 
   it('refuses unknown top-level keys at the key, but allows x- keys and quality_score', () => {
@@ -314,6 +334,6 @@ describe('schemas/manifest.schema.json', () => {
     const schema = JSON.parse(readFileSync(join(packageRoot(), 'schemas', 'manifest.schema.json'), 'utf8'))
     const ajv = new Ajv2020({strict: true, allowUnionTypes: true})
     expect(ajv.validateSchema(schema), JSON.stringify(ajv.errors)).toBe(true)
-    expect(schema.properties.category.enum).toEqual([...CATEGORIES])
+    expect(schema.properties.category.enum).toEqual([...CATEGORIES, WORKFLOW_CATEGORY])
   })
 })

@@ -357,3 +357,28 @@ describe('plainlyValidAnswers (the check that spares compiling the schema)', () 
     )
   })
 })
+
+describe('pattern_hint', () => {
+  const hinted: Parameter = {
+    name: 'project_name',
+    type: 'string',
+    pattern: '^[a-z][a-z0-9-]*$',
+    pattern_hint: 'lowercase letters, digits and dashes, starting with a letter',
+  }
+
+  it('says the hint instead of the regular expression', () => {
+    expect(validateAnswer(hinted, 'Billing API')).toBe(
+      'project_name "Billing API" is not valid: lowercase letters, digits and dashes, starting with a letter',
+    )
+    const {pattern_hint: _hint, ...unhinted} = hinted
+    expect(validateAnswer(unhinted, 'Billing API')).toContain('^[a-z][a-z0-9-]*$')
+    expect(validateAnswer(hinted, 'billing-api')).toBeUndefined()
+  })
+
+  it('says it in the error of a whole set of answers too', async () => {
+    const err = await rejection(resolveAnswers([hinted], {project_name: 'Billing'}, {useDefaults: true}))
+    expect(err).toBeInstanceOf(InvalidAnswersError)
+    expect((err as Error).message).toContain('is not valid: lowercase letters, digits and dashes')
+    expect((err as Error).message).not.toContain('^[a-z]')
+  })
+})

@@ -40,6 +40,11 @@ describe('writeProject', () => {
       dest,
       written: ['README.md', 'scripts/run.sh', 'src/shop/__init__.py'],
       dryRun: false,
+      changes: [
+        {path: 'README.md', change: 'new'},
+        {path: 'scripts/run.sh', change: 'new'},
+        {path: 'src/shop/__init__.py', change: 'new'},
+      ],
     })
     expect(await tree(dest)).toEqual(['README.md', 'scripts/run.sh', 'src/shop/__init__.py'])
     expect(await readFile(join(dest, 'README.md'), 'utf8')).toBe('# shop\n')
@@ -92,15 +97,47 @@ describe('writeProject', () => {
       dest,
       written: ['README.md', 'scripts/run.sh', 'src/shop/__init__.py'],
       dryRun: true,
+      changes: [
+        {path: 'README.md', change: 'new'},
+        {path: 'scripts/run.sh', change: 'new'},
+        {path: 'src/shop/__init__.py', change: 'new'},
+      ],
     })
     expect(await readdir(root)).toEqual([])
   })
 
-  it('still refuses a non-empty destination in a dry run', async () => {
+  it('lists, in a dry run into a non-empty folder, each file as new, unchanged or conflicting, writing nothing', async () => {
     const dest = join(root, 'shop')
-    await mkdir(dest)
+    await mkdir(join(dest, 'scripts'), {recursive: true})
     await writeFile(join(dest, 'x'), 'x')
-    await expect(writeProject(dest, PROJECT, {dryRun: true})).rejects.toThrow(DestinationNotEmptyError)
+    await writeFile(join(dest, 'README.md'), 'changed by the user\n')
+    await writeFile(join(dest, 'scripts', 'run.sh'), '#!/bin/sh\necho hi\n')
+    const result = await writeProject(dest, PROJECT, {dryRun: true})
+    expect(result.changes).toEqual([
+      {path: 'README.md', change: 'conflict'},
+      {path: 'scripts/run.sh', change: 'unchanged'},
+      {path: 'src/shop/__init__.py', change: 'new'},
+    ])
+    const forced = await writeProject(dest, PROJECT, {dryRun: true, force: true})
+    expect(forced.changes.map((c) => c.change)).toEqual(['overwritten', 'unchanged', 'new'])
+    expect(await tree(dest)).toEqual(['README.md', 'scripts/run.sh', 'x'])
+    expect(await readFile(join(dest, 'README.md'), 'utf8')).toBe('changed by the user\n')
+  })
+
+  it('with force, overwrites and names each file that differs, and leaves identical files alone', async () => {
+    const dest = join(root, 'shop')
+    await mkdir(join(dest, 'scripts'), {recursive: true})
+    await writeFile(join(dest, 'README.md'), 'changed by the user\n')
+    await writeFile(join(dest, 'scripts', 'run.sh'), '#!/bin/sh\necho hi\n')
+    const before = await stat(join(dest, 'scripts', 'run.sh'))
+    const result = await writeProject(dest, PROJECT, {force: true})
+    expect(result.changes).toEqual([
+      {path: 'README.md', change: 'overwritten'},
+      {path: 'scripts/run.sh', change: 'unchanged'},
+      {path: 'src/shop/__init__.py', change: 'new'},
+    ])
+    expect(await readFile(join(dest, 'README.md'), 'utf8')).toBe('# shop\n')
+    expect((await stat(join(dest, 'scripts', 'run.sh'))).ino).toBe(before.ino)
   })
 
   it.each(['../escape.txt', '/etc/evil', 'a/../../b', '.git/config', 'a\\b'])(

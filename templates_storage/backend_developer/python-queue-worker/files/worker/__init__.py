@@ -1,0 +1,1 @@
+"""Background worker ({{ framework }}) consuming the `{{ queue }}` queue."""

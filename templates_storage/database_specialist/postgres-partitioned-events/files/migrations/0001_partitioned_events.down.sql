@@ -1,0 +1,2 @@
+DROP FUNCTION IF EXISTS {{ table_name }}_maintain(timestamptz);
+DROP TABLE IF EXISTS {{ table_name }};

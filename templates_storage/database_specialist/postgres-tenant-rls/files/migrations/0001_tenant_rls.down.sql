@@ -1,0 +1,3 @@
+DROP TABLE IF EXISTS project;
+DROP TABLE IF EXISTS tenant;
+DROP FUNCTION IF EXISTS current_tenant();

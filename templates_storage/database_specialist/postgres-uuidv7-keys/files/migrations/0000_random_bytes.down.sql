@@ -1,0 +1,1 @@
+DROP FUNCTION IF EXISTS gen_random_bytes_fallback();
