@@ -306,6 +306,8 @@ function main() {
       const until = readme.indexOf(end)
       if (at < 0 || until < 0) throw new Error(`${README} has no ${start} … ${end} block`)
       writeFileSync(README, `${readme.slice(0, at + start.length)}\n${table}\n${readme.slice(until)}`)
+      // Aligned the way `npm run lint` (prettier --check) wants the tables.
+      spawnSync(join(ROOT, 'node_modules', '.bin', 'prettier'), ['--write', README], {stdio: 'ignore'})
       process.stdout.write(`\nwritten into ${relative(process.cwd(), README)}\n`)
     }
   } finally {
