@@ -920,7 +920,7 @@ export class LocalRegistry implements Registry {
   async instantiate(ref: string, options: InstantiateOptions = {}): Promise<RenderedProject> {
     const [{manifest, readme, files, detail}, {answersFile}] = await Promise.all([
       this.getFiles(ref),
-      import('../render/render.js'),
+      import('../render/answers-file.js'),
     ])
     const meta = {template: manifest.name, version: manifest.version, commit: detail.commit}
     const {answers, files: rendered} = await this.#host.instantiate({
