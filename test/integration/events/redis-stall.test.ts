@@ -15,7 +15,7 @@ import {REDIS_URL, plainClient, startOwnRedis, testPrefix, waitFor} from './supp
 async function timed(call: () => Promise<Response>, limitMs: number) {
   const started = Date.now()
   const response = await call()
-  const body = (await response.json()) as Json
+  const body = (await response.json())
   return {status: response.status, body, ms: Date.now() - started, limitMs}
 }
 
