@@ -4,7 +4,15 @@
  * registry (db, auth, events) can name these shapes without depending on the registry.
  */
 import type {RegistryQualityReport} from './quality.js'
-import type {Answers, Category, LoadedTemplate, Manifest, Namespace, TemplateSummary, VersionInfo} from './types.js'
+import type {
+  Answers,
+  Category,
+  LoadedTemplate,
+  Manifest,
+  Namespace,
+  TemplateSummary,
+  VersionInfo,
+} from './types.js'
 
 /**
  * Who is asking. The local CLI is the `local` tenant with the admin role; the daemon

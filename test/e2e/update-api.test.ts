@@ -34,8 +34,8 @@ describe('update over the API (built daemon and CLI)', () => {
       if (err.cause?.code !== 'UND_ERR_SOCKET') throw err
       return send()
     })
-     
-    const data = (await res.json())
+
+    const data = await res.json()
     return {status: res.status, type: res.headers.get('content-type') ?? '', data}
   }
   const upload = (dir: string) => {
