@@ -415,6 +415,36 @@ function normaliseFileRule(r: unknown): FileRule {
 }
 
 /**
+ * One YAML file of a template or workflow read strictly (unique keys, at most 100 aliases),
+ * with the line counter its later issues are placed by. A syntax error, or an alias bomb,
+ * throws InvalidTemplateError at the file, line and column where it is.
+ */
+export function parseYamlSource(
+  text: string,
+  file: string,
+): {doc: Document.Parsed; lineCounter: LineCounter; data: unknown} {
+  const lineCounter = new LineCounter()
+  const doc = parseDocument(text, {lineCounter, prettyErrors: false, uniqueKeys: true, strict: true})
+  const fail = (issues: Issue[]): never => {
+    throw new InvalidTemplateError(issues, `${file} is invalid`)
+  }
+  if (doc.errors.length > 0) {
+    fail(
+      doc.errors.map((e) => ({
+        file,
+        ...position(lineCounter, e.pos[0]),
+        message: `YAML syntax: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
+      })),
+    )
+  }
+  try {
+    return {doc, lineCounter, data: doc.toJS({maxAliasCount: 100}) as unknown}
+  } catch (err) {
+    return fail([{file, line: 1, column: 1, message: `YAML: ${(err as Error).message}`}])
+  }
+}
+
+/**
  * Parses and validates manifest.yaml text.
  *
  * YAML syntax errors, schema violations and semantic problems (duplicate parameter
@@ -430,25 +460,9 @@ function normaliseFileRule(r: unknown): FileRule {
  * ```
  */
 export function parseManifest(text: string, file = 'manifest.yaml'): Manifest {
-  const lineCounter = new LineCounter()
-  const doc = parseDocument(text, {lineCounter, prettyErrors: false, uniqueKeys: true, strict: true})
+  const {doc, lineCounter, data} = parseYamlSource(text, file)
   const fail = (issues: Issue[]): never => {
     throw new InvalidTemplateError(issues, `${file} is invalid`)
-  }
-  if (doc.errors.length > 0) {
-    fail(
-      doc.errors.map((e) => ({
-        file,
-        ...position(lineCounter, e.pos[0]),
-        message: `YAML syntax: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
-      })),
-    )
-  }
-  let data: unknown
-  try {
-    data = doc.toJS({maxAliasCount: 100})
-  } catch (err) {
-    fail([{file, line: 1, column: 1, message: `YAML: ${(err as Error).message}`}])
   }
   if (data === null || data === undefined) fail([{file, line: 1, column: 1, message: 'manifest is empty'}])
   if (isMap(doc.contents)) preferSourceText(doc, text, data as Record<string, unknown>)

@@ -10,14 +10,14 @@ import {join} from 'node:path'
 
 import {Ajv2020} from 'ajv/dist/2020.js'
 import type {ValidateFunction} from 'ajv/dist/2020.js'
-import {LineCounter, isMap, parseDocument} from 'yaml'
+import {isMap} from 'yaml'
 
 import {InvalidTemplateError, UnsafePathError} from '../domain/errors.js'
 import type {Issue} from '../domain/errors.js'
 import {
   nodePosition,
   normaliseParameter,
-  position,
+  parseYamlSource,
   schemaMessage,
   semanticIssues,
 } from '../domain/manifest.js'
@@ -204,22 +204,7 @@ export function parseWorkflow(text: string, file = 'workflow.yaml'): WorkflowDef
   }
   if (Buffer.byteLength(text) > WORKFLOW_LIMITS.maxDefinitionBytes)
     fail([{file, message: `workflow.yaml is larger than ${WORKFLOW_LIMITS.maxDefinitionBytes} bytes`}])
-  const lc = new LineCounter()
-  const doc = parseDocument(text, {lineCounter: lc, prettyErrors: false, uniqueKeys: true, strict: true})
-  if (doc.errors.length > 0)
-    fail(
-      doc.errors.map((e) => ({
-        file,
-        ...position(lc, e.pos[0]),
-        message: `YAML syntax: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
-      })),
-    )
-  let data: unknown
-  try {
-    data = doc.toJS({maxAliasCount: 100})
-  } catch (err) {
-    fail([{file, line: 1, column: 1, message: `YAML: ${(err as Error).message}`}])
-  }
+  const {doc, lineCounter: lc, data} = parseYamlSource(text, file)
   if (data === null || typeof data !== 'object' || Array.isArray(data))
     fail([{file, line: 1, column: 1, message: 'workflow.yaml must be a mapping of keys to values'}])
   const m = data as Record<string, unknown>
