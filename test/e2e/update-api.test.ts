@@ -34,8 +34,8 @@ describe('update over the API (built daemon and CLI)', () => {
       if (err.cause?.code !== 'UND_ERR_SOCKET') throw err
       return send()
     })
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers, checked by the assertions
-    const data = (await res.json()) as any
+
+    const data = await res.json()
     return {status: res.status, type: res.headers.get('content-type') ?? '', data}
   }
   const upload = (dir: string) => {

@@ -8,14 +8,13 @@ import {describe, expect, it, onTestFinished} from 'vitest'
 
 import {streamNames} from '../../../src/events/bus.js'
 import {startTestServer, templateUpload} from '../server/support.js'
-import type {Json} from '../server/support.js'
 import {REDIS_URL, plainClient, startOwnRedis, testPrefix, waitFor} from './support.js'
 
 /** A request that fails the test instead of hanging it. */
 async function timed(call: () => Promise<Response>, limitMs: number) {
   const started = Date.now()
   const response = await call()
-  const body = (await response.json()) as Json
+  const body = await response.json()
   return {status: response.status, body, ms: Date.now() - started, limitMs}
 }
 
