@@ -173,6 +173,17 @@ export async function startDaemon(name: string, port: number, env: Record<string
   }
 }
 
+/** CPU time (user + system) a daemon process has used, seconds, or null once it is gone. */
+export function cpuSeconds(daemon: Daemon): number | null {
+  try {
+    // Fields 14 and 15 of /proc/<pid>/stat, after the parenthesised command name.
+    const fields = readFileSync(`/proc/${daemon.child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return null
+  }
+}
+
 /** Stops a daemon: SIGTERM, then SIGKILL after `graceMs`. */
 export async function stopDaemon(daemon: Daemon, graceMs = 15_000): Promise<void> {
   if (daemon.child.exitCode !== null || daemon.child.signalCode !== null) return
@@ -218,11 +229,12 @@ export async function request(url: string, init: RequestInit & {timeoutMs?: numb
 }
 
 /** POST /api/v1/templates. */
-export function publish(daemon: Daemon, name: string): Promise<Answer> {
+export function publish(daemon: Daemon, name: string, timeoutMs = 120_000): Promise<Answer> {
   return request(`${daemon.url}/api/v1/templates`, {
     method: 'POST',
     headers: {'content-type': 'application/json'},
     body: publishBody(name),
+    timeoutMs,
   })
 }
 
@@ -237,4 +249,55 @@ export function byStatus(answers: readonly Answer[]): Record<string, number> {
   const out: Record<string, number> = {}
   for (const a of answers) out[a.status] = (out[a.status] ?? 0) + 1
   return out
+}
+
+/**
+ * Where a daemon's writes spent their time (its /metrics `maestro_write_phase_*`), one
+ * line: per phase the count, mean and longest, then the group-commit batches.
+ */
+export async function writePhases(daemon: Daemon): Promise<string> {
+  const answer = await request(`${daemon.url}/metrics`, {timeoutMs: 10_000})
+  if (answer.status !== 200) return `${daemon.name}: /metrics answered ${answer.status}`
+  const figures = new Map<string, {sum?: number; count?: number; max?: number}>()
+  let batches = 0
+  let batchWrites = 0
+  let largest = 0
+  for (const line of answer.body.split('\n')) {
+    const phase = /^maestro_write_phase_(seconds_total|count_total|max_seconds)\{phase="(\w+)"\} (\S+)$/.exec(
+      line,
+    )
+    if (phase) {
+      const f = figures.get(phase[2]!) ?? {}
+      const value = Number(phase[3])
+      if (phase[1] === 'seconds_total') f.sum = value
+      else if (phase[1] === 'count_total') f.count = value
+      else f.max = value
+      figures.set(phase[2]!, f)
+      continue
+    }
+    const batch = /^maestro_write_(batches_total|batch_writes_total|batch_largest) (\S+)$/.exec(line)
+    if (batch?.[1] === 'batches_total') batches = Number(batch[2])
+    else if (batch?.[1] === 'batch_writes_total') batchWrites = Number(batch[2])
+    else if (batch?.[1] === 'batch_largest') largest = Number(batch[2])
+  }
+  const order = [
+    'score',
+    'objects',
+    'queue',
+    'lock',
+    'connection',
+    'reconcile',
+    'decide',
+    'commit',
+    'index',
+    'hold',
+    'ack',
+  ]
+  const parts = order
+    .filter((phase) => figures.get(phase)?.count)
+    .map((phase) => {
+      const f = figures.get(phase)!
+      return `${phase} ${f.count}× mean ${((f.sum! / f.count!) * 1000).toFixed(1)} ms max ${(f.max! * 1000).toFixed(0)} ms`
+    })
+  return `${daemon.name}: ${parts.join('; ')}; ${batches} batches of ${batches ? (batchWrites / batches).toFixed(1) : 0} writes on average, largest ${largest}`
 }

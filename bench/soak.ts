@@ -20,13 +20,14 @@
  * SOAK_FULL=1 npm run soak                      # the issue's size: 1,000 publishes, 50,000 reads, 20 s stall
  * SOAK_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test npm run soak
  * ```
- * Env: SOAK_FULL, SOAK_PUBLISHES, SOAK_READS, SOAK_PUBLISH_CONCURRENCY (50; 1000 sends
- * every publish at once), SOAK_READ_CONCURRENCY (32), SOAK_STALL_MS, SOAK_PORT_BASE (18530:
+ * Env: SOAK_FULL, SOAK_PUBLISHES, SOAK_READS, SOAK_PUBLISH_CONCURRENCY (20; full: 1000, every
+ * publish at once), SOAK_READ_CONCURRENCY (32), SOAK_PUBLISH_TIMEOUT_MS (120000: how long a publishing
+ * client waits for its answer), SOAK_STALL_MS, SOAK_PORT_BASE (18530:
  * daemons on P..P+2, redis-server on P+9), SOAK_POSTGRES_URL (else MAESTRO_TEST_POSTGRES_URL).
  */
 import {execFileSync} from 'node:child_process'
 import {mkdtempSync, rmSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {loadavg, tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 
@@ -39,6 +40,7 @@ import {
   startDaemon,
   startRedis,
   stopDaemon,
+  writePhases,
   type Answer,
   type Daemon,
 } from './cluster.js'
@@ -50,6 +52,8 @@ export interface SoakOptions {
   publishConcurrency: number
   /** Reads in flight at once. */
   readConcurrency: number
+  /** How long a publishing client waits for its answer before it gives up (ms); it never retries. */
+  publishTimeoutMs: number
   /** How long Redis is stalled (SIGSTOP). */
   stallMs: number
   /** Daemons on portBase..portBase+2, redis-server on portBase+9. */
@@ -62,7 +66,8 @@ export interface SoakOptions {
 }
 
 interface Sent extends Answer {
-  kind: 'publish' | 'read'
+  /** A read of /health is a `health`; every other read a `read`. */
+  kind: 'publish' | 'read' | 'health'
   daemon: string
   /** When it was sent, ms since the start. */
   at: number
@@ -87,9 +92,22 @@ export interface SoakReport {
     statuses: Record<string, number>
   }
   reads: {sent: number; perSecond: number; p50: number; p99: number; statuses: Record<string, number>}
+  /** /health among the reads: its latency and answers (it must answer within a second under load). */
+  health: {
+    sent: number
+    p50: number
+    p99: number
+    max: number
+    overOneSecond: number
+    statuses: Record<string, number>
+  }
   faults: FaultWindow[]
   /** RSS (MiB) per daemon process, sampled every second: [seconds since start, MiB]. */
   rss: Record<string, [number, number][]>
+  /** Where each serving daemon's writes spent their time (bench/cluster.ts writePhases). */
+  phases: string[]
+  /** The machine's load average (1, 5, 15 minutes) when the run started and ended. */
+  load: {start: number[]; end: number[]}
   /** What did not hold; empty when everything did. */
   failures: string[]
 }
@@ -103,12 +121,14 @@ export function soakOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): SoakOp
   return {
     publishes: Number(env.SOAK_PUBLISHES ?? (full ? 1000 : 100)),
     reads: Number(env.SOAK_READS ?? (full ? 50_000 : 2000)),
-    publishConcurrency: Number(env.SOAK_PUBLISH_CONCURRENCY ?? (full ? 50 : 20)),
+    publishConcurrency: Number(env.SOAK_PUBLISH_CONCURRENCY ?? (full ? 1000 : 20)),
     readConcurrency: Number(env.SOAK_READ_CONCURRENCY ?? (full ? 32 : 16)),
     stallMs: Number(env.SOAK_STALL_MS ?? (full ? 20_000 : 4000)),
+    publishTimeoutMs: Number(env.SOAK_PUBLISH_TIMEOUT_MS ?? 120_000),
     portBase: Number(env.SOAK_PORT_BASE ?? 18530),
     postgresUrl,
-    timeLimitMs: full ? 30 * 60_000 : 60_000,
+    // The short run's bound leaves room for a machine shared with other work (CI runs it).
+    timeLimitMs: full ? 30 * 60_000 : 120_000,
   }
 }
 
@@ -136,6 +156,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const failures: string[] = []
   const sent: Sent[] = []
   const started = Date.now()
+  const loadAtStart = loadavg()
   const now = () => Date.now() - started
   let sampler: NodeJS.Timeout | undefined
   try {
@@ -172,7 +193,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         const daemon = pickDaemon(i)
         const name = `soak-${tag}-${i}`
         const at = now()
-        const answer = await publish(daemon, name)
+        const answer = await publish(daemon, name, options.publishTimeoutMs)
         sent.push({...answer, kind: 'publish', daemon: daemon.name, at, name})
         if (answer.status >= 200 && answer.status < 300) {
           const commit = (JSON.parse(answer.body) as {commit?: string}).commit
@@ -207,7 +228,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         sent.push({
           ...answer,
           body: answer.status >= 500 || answer.status === 0 ? answer.body : '',
-          kind: 'read',
+          kind: shape === 3 ? 'health' : 'read',
           daemon: daemon.name,
           at,
         })
@@ -300,6 +321,18 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const repo = join(home, 'git', 'local.git')
     const git = (...args: string[]) =>
       execFileSync('git', ['--git-dir', repo, ...args], {encoding: 'utf8', maxBuffer: 64 << 20})
+    // A publish whose client gave up may still be queued in its daemon and land later:
+    // git and the index are compared once the head has stopped moving (3 s, at most 2 min).
+    {
+      let head = git('rev-parse', 'main').trim()
+      let still = Date.now()
+      const settleBy = Date.now() + 120_000
+      while (Date.now() - still < 3000 && Date.now() < settleBy) {
+        await sleep(500)
+        const now = git('rev-parse', 'main').trim()
+        if (now !== head) [head, still] = [now, Date.now()]
+      }
+    }
     const gitCommits = new Set(git('log', '--format=%H', 'main').trim().split('\n'))
     const gitTemplates = new Set(
       git('ls-tree', '-d', '--name-only', 'main:backend_developer').trim().split('\n').filter(Boolean),
@@ -366,11 +399,16 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     }
 
     const publishes = sent.filter((s) => s.kind === 'publish')
-    const reads = sent.filter((s) => s.kind === 'read')
+    const reads = sent.filter((s) => s.kind !== 'publish')
+    const healths = sent.filter((s) => s.kind === 'health')
+    const healthMs = healths.map((s) => s.ms).sort((a, b) => a - b)
     const sortedMs = (xs: Sent[]) => xs.map((s) => s.ms).sort((a, b) => a - b)
     const pubMs = sortedMs(publishes.filter((s) => s.status >= 200 && s.status < 300))
     const readMs = sortedMs(reads.filter((s) => s.status >= 200 && s.status < 300))
     const publishTime = await publishSeconds
+    const phases = await Promise.all(
+      daemons.map((d) => writePhases(d).catch((err: unknown) => `${d.name}: ${String(err)}`)),
+    )
     return {
       options: {...options, log: undefined} as Omit<SoakOptions, 'log'>,
       seconds: loadSeconds,
@@ -382,6 +420,14 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         p99: percentile(pubMs, 99),
         statuses: byStatus(publishes),
       },
+      health: {
+        sent: healths.length,
+        p50: percentile(healthMs, 50),
+        p99: percentile(healthMs, 99),
+        max: healthMs.at(-1) ?? NaN,
+        overOneSecond: healthMs.filter((ms) => ms > 1000).length,
+        statuses: byStatus(healths),
+      },
       reads: {
         sent: reads.length,
         perSecond: reads.length / loadSeconds,
@@ -391,6 +437,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       },
       faults,
       rss,
+      phases,
+      load: {start: loadAtStart, end: loadavg()},
       failures,
     }
   } finally {
@@ -421,10 +469,14 @@ async function listAll(daemon: Daemon): Promise<Set<string>> {
 /** The report as the lines bench/README.md records. */
 export function formatSoak(report: SoakReport): string {
   const lines = [
-    `soak: 3 daemons, PostgreSQL + Redis, ${report.options.publishes} publishes (${report.options.publishConcurrency} in flight) and ${report.options.reads} reads (${report.options.readConcurrency} in flight) in ${report.seconds.toFixed(1)} s`,
+    `soak: 3 daemons, PostgreSQL + Redis, ${report.options.publishes} publishes (${report.options.publishConcurrency} in flight, clients wait ${report.options.publishTimeoutMs / 1000} s) and ${report.options.reads} reads (${report.options.readConcurrency} in flight) in ${report.seconds.toFixed(1)} s`,
     `publishes: ${report.publishes.acknowledged}/${report.publishes.sent} acknowledged, ${report.publishes.perSecond.toFixed(1)}/s, p50 ${report.publishes.p50.toFixed(0)} ms, p99 ${report.publishes.p99.toFixed(0)} ms, by status ${JSON.stringify(report.publishes.statuses)}`,
     `reads: ${report.reads.perSecond.toFixed(0)}/s, p50 ${report.reads.p50.toFixed(1)} ms, p99 ${report.reads.p99.toFixed(1)} ms, by status ${JSON.stringify(report.reads.statuses)}`,
+    `/health (among the reads): ${report.health.sent}, p50 ${report.health.p50.toFixed(1)} ms, p99 ${report.health.p99.toFixed(1)} ms, max ${report.health.max.toFixed(0)} ms, ${report.health.overOneSecond} over 1 s, by status ${JSON.stringify(report.health.statuses)}`,
     `faults: ${report.faults.map((f) => `${f.what} (${(f.from / 1000).toFixed(1)}–${(f.to / 1000).toFixed(1)} s)`).join('; ')}`,
+    `load average (1, 5, 15 min): ${report.load.start.map((l) => l.toFixed(1)).join(' ')} at the start, ${report.load.end.map((l) => l.toFixed(1)).join(' ')} at the end`,
+    'write phases per daemon (the daemons serving at the end, since their start):',
+    ...report.phases.map((line) => `  ${line}`),
     'RSS MiB over time (seconds:MiB):',
     ...Object.entries(report.rss).map(([process, samples]) => {
       const step = Math.max(1, Math.floor(samples.length / 10))

@@ -141,7 +141,7 @@ export interface Config {
   readonly renderQueueWaitMs: number
   /** Daemon: workers one tenant may hold at once (RENDER_TENANT_WORKERS; 0 = all of them when nobody else waits). */
   readonly renderTenantWorkers: number
-  /** Longest a write waits for its namespace's lock before 409 CONFLICT, ms (MAESTRO_WRITE_LOCK_WAIT_MS). */
+  /** Longest a daemon waits for a namespace's lock while nothing is committed to it, before the writes of that turn get 409 CONFLICT, ms (MAESTRO_WRITE_LOCK_WAIT_MS). */
   readonly writeLockWaitMs: number
   /** Daemon: pull and push every namespace with a remote this often, ms (MAESTRO_GIT_SYNC_INTERVAL in seconds; 0 = off). */
   readonly gitSyncIntervalMs: number

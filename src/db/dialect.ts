@@ -32,6 +32,11 @@ export interface DialectCapabilities {
    * locks); without it, daemons share a Redis lease or run on one machine (src/db/lock.ts).
    */
   readonly advisoryLocks: boolean
+  /**
+   * Connections come from a pool: one writer may keep one for a while (a group-commit
+   * batch) without stopping anyone else. SQLite has a single connection that reads share.
+   */
+  readonly pooledConnections: boolean
 }
 
 const codeOf = (error: unknown): unknown => (error as {code?: unknown} | null | undefined)?.code
@@ -57,6 +62,7 @@ const POSTGRES: DialectCapabilities = Object.freeze({
   serializableWrites: true,
   nameOrder: sql`t.name COLLATE "C", t.namespace COLLATE "C"`,
   advisoryLocks: true,
+  pooledConnections: true,
 })
 
 const SQLITE: DialectCapabilities = Object.freeze({
@@ -69,6 +75,7 @@ const SQLITE: DialectCapabilities = Object.freeze({
   serializableWrites: false,
   nameOrder: sql`t.name, t.namespace`,
   advisoryLocks: false,
+  pooledConnections: false,
 })
 
 /** Every dialect's capabilities, by name. */

@@ -19,6 +19,7 @@ import {SEARCH_SORTS} from '../domain/registry.js'
 import type {SearchQuery, SearchSort, TemplateFileEntry} from '../domain/registry.js'
 import {isBinary} from '../domain/paths.js'
 import {contentHash} from './content.js'
+import {capabilitiesOf} from './dialect.js'
 import {MAX_NAMESPACE_KEY, seqRange} from './keys.js'
 import {runTransaction, withRetry} from './retry.js'
 import {chunks, SUMMARY_COLUMNS, toSummary} from './rows.js'
@@ -187,6 +188,26 @@ export class TemplateIndex {
   async transaction<T>(fn: (index: TemplateIndex) => Promise<T>): Promise<T> {
     if (this.#db.isTransaction) return fn(this)
     return runTransaction(this.#db, (trx) => fn(new TemplateIndex(trx)))
+  }
+
+  /**
+   * Runs `fn` with an index bound to one database connection, taken once: a writer that
+   * holds a namespace lock runs its reads and its transaction there instead of queueing
+   * for the pool at each statement behind every request of the daemon. On SQLite (one
+   * connection, shared by reads) `fn` gets this index: holding the connection would stop
+   * reads for as long.
+   *
+   * @example
+   * ```ts
+   * await index.withConnection(async (own) => {
+   *   const head = await own.getNamespaceHead('acme')
+   *   await own.transaction(async (tx) => tx.recordVersion(input))
+   * })
+   * ```
+   */
+  async withConnection<T>(fn: (index: TemplateIndex) => Promise<T>): Promise<T> {
+    if (this.#db.isTransaction || !capabilitiesOf(this.#db).pooledConnections) return fn(this)
+    return this.#db.connection().execute((db) => fn(new TemplateIndex(db)))
   }
 
   /**

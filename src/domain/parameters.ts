@@ -313,8 +313,67 @@ export function refuseUnknownAnswers(params: Parameter[], provided: Answers): vo
     )
 }
 
+/** Unicode-aware, like JSON Schema's (and ajv's) `pattern`; undefined when it does not compile. */
+function patternRegExp(pattern: string): RegExp | undefined {
+  try {
+    return new RegExp(pattern, 'u')
+  } catch {
+    return undefined
+  }
+}
+
+/** JSON Schema's `minLength`/`maxLength` count code points, not UTF-16 units. */
+const codePoints = (text: string) => [...text].length
+
+const within = (n: number, p: Parameter) =>
+  (p.min === undefined || n >= p.min) && (p.max === undefined || n <= p.max)
+
+function plainlyValid(p: Parameter, value: unknown): boolean {
+  switch (p.type) {
+    case 'string': {
+      if (typeof value !== 'string' || !within(codePoints(value), p)) return false
+      if (p.pattern === undefined) return true
+      return patternRegExp(p.pattern)?.test(value) ?? false
+    }
+    case 'integer':
+      return typeof value === 'number' && Number.isInteger(value) && within(value, p)
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value) && within(value, p)
+    case 'boolean':
+      return typeof value === 'boolean'
+    case 'choice':
+      return typeof value === 'string' && (p.choices ?? []).includes(value)
+    case 'multichoice':
+      return (
+        Array.isArray(value) &&
+        within(value.length, p) &&
+        new Set(value).size === value.length &&
+        value.every((v) => typeof v === 'string' && (p.choices ?? []).includes(v))
+      )
+    default:
+      return false
+  }
+}
+
+/**
+ * Whether every answer plainly satisfies its parameter, checked by hand. Only a "yes" is
+ * trusted: then the answers' JSON Schema would accept them too, and compiling it with ajv
+ * (tens of milliseconds, most of a one-shot CLI render's validation) is skipped. A "no"
+ * goes to ajv, whose errors name what is wrong.
+ */
+export function plainlyValidAnswers(params: Parameter[], answers: Record<string, unknown>): boolean {
+  const byName = new Map(params.map((p) => [p.name, p]))
+  // `for in`, as ajv's additionalProperties walks the object.
+  for (const name in answers) {
+    const param = byName.get(name)
+    if (!param || !plainlyValid(param, answers[name])) return false
+  }
+  return true
+}
+
 /** Checks a complete set of answers against the parameters' schema; InvalidAnswersError names each wrong answer. */
 export function assertValidAnswers(params: Parameter[], answers: Record<string, unknown>): void {
+  if (plainlyValidAnswers(params, answers)) return
   const validate = answersValidator(params)
   if (!validate(answers))
     throw new InvalidAnswersError(

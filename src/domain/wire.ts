@@ -106,11 +106,16 @@ export interface AdminStats {
 export interface HealthStatus {
   /**
    * degraded: Redis is down (reads are served from the database and events wait for it),
-   * or a namespace is in index conflict (`index_conflicts`).
+   * the database's pool is busy (`database` says `busy: <why>`), or a namespace is in
+   * index conflict (`index_conflicts`). unhealthy (503): the database is unreachable.
    */
   status: 'healthy' | 'degraded' | 'unhealthy' | 'starting'
   service: string
   version: string
+  /**
+   * connected; busy: <why> (the pool gave no connection in time, the database answers on
+   * /health's own connection); or unavailable: <why>.
+   */
   database: string
   /** Which database the index is on (DATABASE_URL). */
   database_kind: 'sqlite' | 'postgres'

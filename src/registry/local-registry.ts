@@ -15,6 +15,7 @@ import type {Config} from '../config.js'
 import {contentHash} from '../db/content.js'
 import {createDb, indexDbConfig, redactDbUrl} from '../db/database.js'
 import {createWriteLocks, type WriteLocks} from '../db/lock.js'
+import {createDatabaseProbe, type DatabaseProbe, type ProbeAnswer} from '../db/probe.js'
 import type {Database} from '../db/schema.js'
 import {MIGRATIONS, migrateToLatest} from '../db/migrate.js'
 import {isDatabaseUnavailable, isTransientError} from '../db/retry.js'
@@ -54,6 +55,7 @@ import {IndexConflictError, StoreMismatchError, type IndexProblem} from './index
 import {PendingIndexWrites} from './pending-index.js'
 import {parseRef, type TemplateRef} from '../domain/ref.js'
 import {WriteQueue} from './write-queue.js'
+import {recordPhase, timed} from './write-phases.js'
 import {ProjectRecords, type ProjectsDatabase} from '../update/projects.js'
 import type {
   DeleteResult,
@@ -174,6 +176,12 @@ export async function openLocalRegistry(options: LocalRegistryOptions): Promise<
   }
 }
 
+/** What the writes of one group-commit batch share: their pending index writes and the batch's own database connection. */
+interface WriteBatch {
+  pending: PendingIndexWrites
+  index: TemplateIndex
+}
+
 /**
  * What every view of one opened registry shares: built once by {@link openLocalRegistry},
  * handed to each per-request view by `withContext`, closed by the registry that opened it.
@@ -194,11 +202,13 @@ export interface RegistryShared {
   /** Notices other processes' writes before cached reads. */
   readonly watch: IndexWatch
   /** Group commit: writes to one namespace share lock holds. */
-  readonly writes: WriteQueue<PendingIndexWrites>
+  readonly writes: WriteQueue<WriteBatch>
   /** Namespaces whose git holds changes the index cannot take, as last found. */
   readonly conflicts: Map<string, readonly IndexProblem[]>
   /** The lock shared by every daemon (PostgreSQL or Redis), when configured. */
   readonly writeLocks: WriteLocks | null
+  /** /health's own connection to a PostgreSQL index (null on SQLite). */
+  readonly databaseProbe: DatabaseProbe | null
   readonly progress: ImportProgress | undefined
 }
 
@@ -222,9 +232,10 @@ function registryShared(
     consumers: undefined,
     host: options.renderHost ?? IN_PROCESS,
     watch: new IndexWatch(index, cache),
-    writes: new WriteQueue<PendingIndexWrites>({maxWaitMs: options.config.writeLockWaitMs}),
+    writes: new WriteQueue<WriteBatch>(),
     conflicts: new Map(),
     writeLocks,
+    databaseProbe: createDatabaseProbe(options.config.databaseUrl),
     progress: options.onImport,
   }
 }
@@ -239,7 +250,7 @@ export class LocalRegistry implements Registry {
   readonly #cache: Cache
   readonly #host: RenderHost
   readonly #watch: IndexWatch
-  readonly #writes: WriteQueue<PendingIndexWrites>
+  readonly #writes: WriteQueue<WriteBatch>
   readonly #conflicts: Map<string, readonly IndexProblem[]>
   /** Only the registry that opened the database closes it; per-request views share it. */
   readonly #owner: boolean
@@ -568,7 +579,7 @@ export class LocalRegistry implements Registry {
     const minScore = this.#config.minTemplateQualityScore
     const report =
       (snapshot && knownReport(snapshot, hash, minScore)) ??
-      (await this.#host.score({template, minScore, tenant: this.#context.tenant}))
+      (await timed('score', () => this.#host.score({template, minScore, tenant: this.#context.tenant})))
     if (this.#config.enableQualityGates && !report.passed) {
       throw new QualityGateError(manifest.name, report.score, report.minScore, report)
     }
@@ -583,25 +594,29 @@ export class LocalRegistry implements Registry {
       author: {name: this.#context.user, email: `${this.#context.user}@maestro.local`},
     }
     // The template's blobs and trees are written before the lock (most of a commit's I/O).
-    await repo.writeObjects({...change, operation: 'create'})
-    const written = await this.#write(repo, async (pending) => {
+    await timed('objects', () => repo.writeObjects({...change, operation: 'create'}))
+    const written = await this.#write(repo, async ({pending, index}) => {
       // Decide from an index that holds every earlier write to this template.
+      const deciding = performance.now()
       if (pending.touches(manifest.name)) await pending.flush()
-      const existing = await this.#index.findTemplate([namespace], manifest.name)
+      const existing = await index.findTemplate([namespace], manifest.name)
       if (existing) {
-        const versions = await this.#index.listVersions([namespace], existing.id)
+        const versions = await index.listVersions([namespace], existing.id)
         const same = versions.find((v) => v.version === manifest.version)
         if (same) {
           if (same.content_hash !== hash) throw new VersionConflictError(manifest.name, manifest.version)
           return {commit: same.commit, status: 'unchanged' as const, operation: null}
         }
       }
+      recordPhase('decide', performance.now() - deciding)
       const previousPath =
         existing && existing.category !== manifest.category
           ? `${existing.category}/${manifest.name}`
           : undefined
       const operation = existing ? ('update' as const) : ('create' as const)
-      const commit = await repo.commit({...change, operation, ...(previousPath ? {previousPath} : {})})
+      const commit = await timed('commit', () =>
+        repo.commit({...change, operation, ...(previousPath ? {previousPath} : {})}),
+      )
       const createdAt = new Date().toISOString()
       const indexed = commit.unchanged
         ? undefined
@@ -629,6 +644,24 @@ export class LocalRegistry implements Registry {
     })
     // Acknowledged only once its batch is indexed.
     await written.indexed
+    const answering = performance.now()
+    try {
+      return await this.#published(namespace, manifest, written, report)
+    } finally {
+      recordPhase('ack', performance.now() - answering)
+    }
+  }
+
+  async #published(
+    namespace: Namespace,
+    manifest: PublishInput['template']['manifest'],
+    written: {
+      commit: string
+      status: 'unchanged' | 'updated' | 'created'
+      operation: 'create' | 'update' | null
+    },
+    report: {score: number; passed: boolean},
+  ): Promise<PublishResult> {
     const quality = {score: report.score, passed: report.passed}
     if (written.operation === null) {
       return {
@@ -655,31 +688,67 @@ export class LocalRegistry implements Registry {
   /**
    * Runs one write (decide, commit) under the namespace's lock, in a batch with the writes
    * to the same namespace that wait meanwhile (src/registry/write-queue.ts). Each batch
-   * first indexes whatever another process committed since; its writes leave their index
-   * writes in `pending`, recorded together at the end of the batch, still under the lock
+   * takes one database connection once it holds the lock (never while it waits for it),
+   * first indexes whatever another process committed since, then runs its writes, which
+   * read the index through that connection and leave their index writes in `pending`,
+   * recorded together at the end of the batch, still under the lock
    * (src/registry/pending-index.ts). A write is acknowledged only once they are.
    */
-  #write<T>(repo: NamespaceRepo, work: (pending: PendingIndexWrites) => Promise<T>): Promise<T> {
+  #write<T>(repo: NamespaceRepo, work: (batch: WriteBatch) => Promise<T>): Promise<T> {
     return this.#writes.run(
       repo.namespace,
-      (batch) =>
-        repo.withLock(async () => {
-          await this.#reconcileNamespace(repo)
-          const pending = new PendingIndexWrites((parent, writes) =>
-            this.#indexCommits(repo, async () => {
-              await this.#index.transaction(async (index) => {
-                for (const [i, write] of writes.entries()) await write(index, i === 0 ? parent : undefined)
-              })
-            }),
-          )
+      (batch) => {
+        const waiting = performance.now()
+        return this.#lockWhileProgressing(repo, async () => {
+          const locked = performance.now()
+          recordPhase('lock', locked - waiting)
           try {
-            await batch(pending)
+            await this.#index.withConnection(async (index) => {
+              recordPhase('connection', performance.now() - locked)
+              await timed('reconcile', () => this.#reconcileNamespace(repo, index))
+              const pending = new PendingIndexWrites((parent, writes) =>
+                this.#indexCommits(repo, async () => {
+                  await index.transaction(async (tx) => {
+                    for (const [i, write] of writes.entries()) await write(tx, i === 0 ? parent : undefined)
+                  })
+                }),
+              )
+              try {
+                await batch({pending, index})
+              } finally {
+                await timed('index', () => pending.flush())
+              }
+            })
           } finally {
-            await pending.flush()
+            recordPhase('hold', performance.now() - locked)
           }
-        }),
+        })
+      },
       work,
     )
+  }
+
+  /**
+   * `repo.withLock(fn)`, waiting for the lock as long as the namespace makes progress: a
+   * lock wait that runs out (MAESTRO_WRITE_LOCK_WAIT_MS) while other daemons moved the
+   * namespace's head is another turn in a queue that moves, not a stuck lock, so it waits
+   * again. Only a wait during which nothing was committed fails (409 CONFLICT).
+   */
+  async #lockWhileProgressing(repo: NamespaceRepo, fn: () => Promise<void>): Promise<void> {
+    for (;;) {
+      const before = await repo.head()
+      let started = false
+      try {
+        return await repo.withLock(() => {
+          started = true
+          return fn()
+        })
+      } catch (err) {
+        const lockWaitRanOut =
+          !started && err instanceof MaestroError && err.code === 'CONFLICT' && 'timeoutMs' in err.data
+        if (!lockWaitRanOut || (await repo.head()) === before) throw err
+      }
+    }
   }
 
   /**
@@ -725,7 +794,7 @@ export class LocalRegistry implements Registry {
     if (parsed.spec) throw new UsageError('delete removes a whole template; leave out the @version')
     const namespace = this.#writable(template.namespace)
     const repo = this.#store.repo(namespace)
-    const commit = await this.#write(repo, async (pending) => {
+    const commit = await this.#write(repo, async ({pending}) => {
       if (pending.touches(template.name)) await pending.flush()
       const commit = await repo.commit({
         operation: 'delete',
@@ -851,7 +920,7 @@ export class LocalRegistry implements Registry {
   async instantiate(ref: string, options: InstantiateOptions = {}): Promise<RenderedProject> {
     const [{manifest, readme, files, detail}, {answersFile}] = await Promise.all([
       this.getFiles(ref),
-      import('../render/render.js'),
+      import('../render/answers-file.js'),
     ])
     const meta = {template: manifest.name, version: manifest.version, commit: detail.commit}
     const {answers, files: rendered} = await this.#host.instantiate({
@@ -1024,8 +1093,9 @@ export class LocalRegistry implements Registry {
     else this.#conflicts.delete(namespace)
   }
 
-  async #reconcileNamespace(repo: NamespaceRepo): Promise<void> {
-    if ((await repo.head()) === (await this.#index.getNamespaceHead(repo.namespace))) {
+  /** `index`: a writer's own connection (#write), for the check that is all most calls need. */
+  async #reconcileNamespace(repo: NamespaceRepo, index: TemplateIndex = this.#index): Promise<void> {
+    if ((await repo.head()) === (await index.getNamespaceHead(repo.namespace))) {
       this.#conflicts.delete(repo.namespace)
       return
     }
@@ -1259,6 +1329,16 @@ export class LocalRegistry implements Registry {
     await this.#cache.close()
     await this.#db.destroy()
     await this.#shared.writeLocks?.close()
+    await this.#shared.databaseProbe?.close()
+  }
+
+  /**
+   * Asks the database on a connection of its own (src/db/probe.ts), never through the
+   * pool: `up`, or `slow` (connected, no answer yet), or null when the index has no such
+   * probe (SQLite); rejects with the reason when the database is down.
+   */
+  async probeDatabase(timeoutMs: number): Promise<ProbeAnswer | null> {
+    return (await this.#shared.databaseProbe?.check(timeoutMs)) ?? null
   }
 }
 

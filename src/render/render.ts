@@ -1,11 +1,9 @@
 import picomatch from 'picomatch'
-import {stringify} from 'yaml'
 import type {Liquid} from 'liquidjs'
 
 import {RenderError, RenderLimitError, UnsafePathError} from '../domain/errors.js'
 import {PathCollisions, assertSafeRelativePath, isBinary} from '../domain/paths.js'
-import {ownRecord} from '../domain/records.js'
-import type {Answers, LoadedTemplate, Parameter} from '../domain/types.js'
+import type {Answers, LoadedTemplate} from '../domain/types.js'
 import {
   createLiquid,
   evalCondition,
@@ -248,39 +246,4 @@ async function renderText(
   } catch (err) {
     throw liquidErrorToRenderError(err, file, {text, partials, partialFile: (name) => FILES_PREFIX + name})
   }
-}
-
-/**
- * The `.maestro-answers.yaml` written into an instantiated project: which template,
- * version and commit it came from, and the answers (secret parameters left out), so the
- * project can be updated later.
- *
- * @example
- * ```ts
- * files.set('.maestro-answers.yaml', answersFile(meta, answers, manifest.parameters))
- * ```
- */
-export function answersFile(
-  meta: RenderMeta & {project?: string},
-  answers: Answers,
-  params: Parameter[],
-): Uint8Array {
-  const kept = ownRecord()
-  for (const p of params) {
-    if (p.secret === true || !Object.hasOwn(answers, p.name)) continue
-    kept[p.name] = answers[p.name]
-  }
-  const body = stringify(
-    {
-      template: meta.template,
-      version: meta.version,
-      commit: meta.commit,
-      ...(meta.project === undefined ? {} : {project: meta.project}),
-      answers: kept,
-    },
-    {lineWidth: 0},
-  )
-  return utf8Encoder.encode(
-    `# Written by maestro-tpl when this project was created. Keep it to update the project later.\n${body}`,
-  )
 }

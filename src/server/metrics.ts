@@ -5,6 +5,8 @@
 import {Counter, Gauge, Histogram, Registry as PromRegistry, collectDefaultMetrics} from 'prom-client'
 
 import type {CacheStats} from '../cache/cache.js'
+import {writePhaseFigures} from '../registry/write-phases.js'
+import type {PhaseFigures} from '../registry/write-phases.js'
 import type {GitSyncStatus} from '../sync/sync-status.js'
 
 /** What a request contributes to its labels: the method and the route template that matched. */
@@ -236,6 +238,78 @@ export class Metrics {
       'maestro_events_pending',
       'Entries delivered to the consumer group and not acknowledged yet, by stream',
       (c) => c.pending,
+    )
+    // Where writes spend their time (src/registry/write-phases.ts), read at scrape time.
+    const phaseMetric = (
+      Kind: typeof Counter | typeof Gauge,
+      name: string,
+      help: string,
+      pick: (f: PhaseFigures) => number,
+    ) =>
+      new Kind({
+        name,
+        help,
+        labelNames: ['phase'],
+        registers,
+        collect() {
+          this.reset()
+          for (const [phase, figures] of Object.entries(writePhaseFigures().phases)) {
+            if (this instanceof Counter) this.inc({phase}, pick(figures))
+            else this.set({phase}, pick(figures))
+          }
+        },
+      })
+    phaseMetric(
+      Counter,
+      'maestro_write_phase_seconds_total',
+      'Seconds writes spent in each phase since start (score, objects, queue, lock, connection, reconcile, decide, commit, index, hold, ack)',
+      (f) => f.sum,
+    )
+    phaseMetric(
+      Counter,
+      'maestro_write_phase_count_total',
+      'Times each write phase ran since start',
+      (f) => f.count,
+    )
+    phaseMetric(
+      Gauge,
+      'maestro_write_phase_max_seconds',
+      'Longest time of each write phase since start',
+      (f) => f.max,
+    )
+    const batchMetric = (
+      Kind: typeof Counter | typeof Gauge,
+      name: string,
+      help: string,
+      pick: (b: ReturnType<typeof writePhaseFigures>['batches']) => number,
+    ) =>
+      new Kind({
+        name,
+        help,
+        registers,
+        collect() {
+          this.reset()
+          if (this instanceof Counter) this.inc(pick(writePhaseFigures().batches))
+          else this.set(pick(writePhaseFigures().batches))
+        },
+      })
+    batchMetric(
+      Counter,
+      'maestro_write_batches_total',
+      'Lock holds that ran writes (group commit batches)',
+      (b) => b.count,
+    )
+    batchMetric(
+      Counter,
+      'maestro_write_batch_writes_total',
+      'Writes run in group commit batches',
+      (b) => b.writes,
+    )
+    batchMetric(
+      Gauge,
+      'maestro_write_batch_largest',
+      'Most writes one batch ran since start',
+      (b) => b.largest,
     )
     this.#sync = new Gauge({
       name: 'maestro_git_sync_status',

@@ -10,6 +10,7 @@ import type {Logger} from 'pino'
 import type {AuthService} from '../auth/service.js'
 import type {RateLimiter} from '../auth/rate-limit.js'
 import type {CacheStats} from '../cache/cache.js'
+import type {ProbeAnswer} from '../db/probe.js'
 import type {Config, Limits} from '../config.js'
 import type {VersionList} from '../domain/wire.js'
 import type {Registry, RequestContext} from '../registry/types.js'
@@ -66,6 +67,12 @@ export interface DaemonRegistry extends Registry {
   addUsage(counts: ReadonlyMap<string, number>): Promise<void>
   /** Namespaces served as last indexed because git holds changes the index cannot take. */
   indexConflicts(): Promise<IndexProblem[]>
+  /**
+   * Asks the database on a connection of its own, not through the pool (/health): `up`,
+   * `slow` (connected, no answer within `timeoutMs`), or null when there is no such probe
+   * (SQLite); rejects when the database is down (refused, failing, or silent for 10 s).
+   */
+  probeDatabase(timeoutMs: number): Promise<ProbeAnswer | null>
   /** One page of a template's versions, newest first (GET /templates/{id}/versions). */
   versionPage(ref: string, page: {offset: number; limit: number}): Promise<VersionList>
 }

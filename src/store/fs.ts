@@ -7,7 +7,7 @@
  * temporary name and renaming it into place, as git itself does, makes every object
  * appear whole or not at all.
  */
-import {promises as fsp} from 'node:fs'
+import {promises as fsp, renameSync, rmSync, writeFileSync} from 'node:fs'
 
 // Unique among this process's writes; the pid keeps processes apart.
 let sequence = 0
@@ -23,6 +23,22 @@ async function writeFileAtomic(
     await fsp.rename(temporary, path)
   } catch (err) {
     await fsp.rm(temporary, {force: true})
+    throw err
+  }
+}
+
+/**
+ * The same, synchronously: for the few small files a commit writes while it holds its
+ * namespace's lock (src/store/namespace-repo.ts), which must not wait behind the file
+ * system thread pool that every request of the daemon shares.
+ */
+export function writeFileAtomicSync(path: string, data: Uint8Array): void {
+  const temporary = `${path}.tmp-${process.pid}-${(sequence++).toString(36)}`
+  try {
+    writeFileSync(temporary, data)
+    renameSync(temporary, path)
+  } catch (err) {
+    rmSync(temporary, {force: true})
     throw err
   }
 }

@@ -8,7 +8,7 @@
  * rewritten; every other subtree keeps its id, so a publish costs the same at 10 or
  * 10 000 templates.
  */
-import {promises as fsp} from 'node:fs'
+import {existsSync, mkdirSync, promises as fsp} from 'node:fs'
 import {join, resolve} from 'node:path'
 
 import type {default as IsomorphicGit} from 'isomorphic-git'
@@ -21,9 +21,9 @@ import {
   UsageError,
 } from '../domain/errors.js'
 import type {TemplateFiles} from '../domain/types.js'
-import {storeFs as fs} from './fs.js'
+import {storeFs as fs, writeFileAtomicSync} from './fs.js'
 import {assertLockHeld, withFileLock} from './lock.js'
-import {advanceRef, readRef} from './refs.js'
+import {advanceRef, readRef, readRefSync} from './refs.js'
 import {formatMessage, parseTrailers, subjectOf} from './message.js'
 import {
   EMPTY_TREE,
@@ -31,6 +31,7 @@ import {
   FILE_MODE,
   TREE_MODE,
   blobId,
+  commitBody,
   compareBytes,
   looseObject,
   treeBody,
@@ -106,6 +107,8 @@ export class NamespaceRepo {
   readonly #trees = new Memo<readonly TreeEntry[]>(MEMO_ENTRIES)
   readonly #commits = new Memo<ParsedCommit>(MEMO_ENTRIES)
   #initialized = false
+  /** The last commit this handle wrote and moved `main` to. */
+  #lastCommit: {oid: string; tree: string; parents: string[]} | undefined
 
   /** Prefer {@link GitStore.repo}: it hands out one handle per namespace, sharing its memo. */
   constructor(namespace: string, root: string, lockOptions: LockOptions = {}) {
@@ -181,8 +184,18 @@ export class NamespaceRepo {
     const plan = planChange(change)
     await this.init()
     const cache = {}
-    const parent = await this.head()
-    const parentCommit = parent === null ? null : await this.#readCommit(parent, cache)
+    // Synchronous where it can be (here and below): a commit runs under its namespace's
+    // lock, and each asynchronous file step would wait its turn in the thread pool behind
+    // every other request's I/O (hundreds of publishes writing their objects at once).
+    const parent = readRefSync(this.dir, MAIN_REF) ?? (await this.head())
+    // The commit this process wrote last is usually the parent (a batch's writes follow
+    // each other): its tree and parents are known without reading the object back.
+    const parentCommit =
+      parent === null
+        ? null
+        : this.#lastCommit?.oid === parent
+          ? this.#lastCommit
+          : await this.#readCommit(parent, cache)
     const rootTree = parentCommit?.tree ?? EMPTY_TREE
 
     const [category, name] = plan.target
@@ -237,15 +250,12 @@ export class NamespaceRepo {
     const stored = before
       ? new Set((await this.#filesUnder(before.oid, '', cache)).map((f) => f.oid))
       : new Set<string>()
-    await this.#flush(batch, stored)
+    this.#flushSync(batch, stored)
     const now = Math.floor(Date.now() / 1000)
     const timezoneOffset = new Date().getTimezoneOffset()
-    const commit = await (
-      await loadGit()
-    ).writeCommit({
-      fs,
-      gitdir: this.dir,
-      commit: {
+    const commitObject = looseObject(
+      'commit',
+      commitBody({
         message: formatMessage(plan.message, {
           operation: plan.operation,
           template: name,
@@ -254,12 +264,15 @@ export class NamespaceRepo {
           ...(moveFrom ? {previousPath: moveFrom.join('/')} : {}),
         }),
         tree: root,
-        parent: parent === null ? [] : [parent],
+        parents: parent === null ? [] : [parent],
         author: {...plan.author, timestamp: now, timezoneOffset},
         committer: {...DEFAULT_AUTHOR, timestamp: now, timezoneOffset},
-      },
-    })
+      }),
+    )
+    this.#writeLooseSync(commitObject.oid, commitObject.file)
+    const commit = commitObject.oid
     await this.#advanceMain(parent, commit)
+    this.#lastCommit = {oid: commit, tree: root, parents: parent === null ? [] : [parent]}
     return {commit, tree: root, parent, blobs, templateTree, unchanged: false}
   }
 
@@ -649,6 +662,32 @@ export class NamespaceRepo {
     }
     await mapLimit(writes, IO_CONCURRENCY, (write) => write())
     for (const [oid, entries] of batch.trees) this.#trees.set(oid, entries)
+  }
+
+  /** {@link #flush}, synchronously (a commit under the lock: see `commit`). */
+  #flushSync(batch: Batch, stored: ReadonlySet<string>): void {
+    const write = (oid: string, type: 'blob' | 'tree', body: Uint8Array) => {
+      // Checked on disk, as in #flush.
+      if (existsSync(this.#loosePath(oid))) return
+      const object = looseObject(type, body)
+      expectOid(oid, object.oid)
+      this.#writeLooseSync(oid, object.file)
+    }
+    for (const [oid, blob] of batch.blobs) if (!stored.has(oid)) write(oid, 'blob', blob)
+    for (const [oid, entries] of batch.trees) write(oid, 'tree', treeBody(entries.map((e) => ({...e}))))
+    for (const [oid, entries] of batch.trees) this.#trees.set(oid, entries)
+  }
+
+  #loosePath(oid: string): string {
+    return join(this.dir, 'objects', oid.slice(0, 2), oid.slice(2))
+  }
+
+  /** Writes a deflated loose object file under its id (whole or not at all). */
+  #writeLooseSync(oid: string, file: Uint8Array): void {
+    const path = this.#loosePath(oid)
+    if (existsSync(path)) return
+    mkdirSync(join(this.dir, 'objects', oid.slice(0, 2)), {recursive: true})
+    writeFileAtomicSync(path, file)
   }
 
   /** Whether the object is stored loose (a packed object is simply written again, loose). */

@@ -65,7 +65,7 @@ export function treeBody(entries: TreeEntry[]): Buffer {
  * looseObject('blob', new Uint8Array()).oid // 'e69de29bb2d1d6434b8b29ae775ad8c2e48c5391'
  * ```
  */
-export function looseObject(type: 'blob' | 'tree', body: Uint8Array): {oid: string; file: Buffer} {
+export function looseObject(type: 'blob' | 'tree' | 'commit', body: Uint8Array): {oid: string; file: Buffer} {
   const raw = Buffer.concat([Buffer.from(`${type} ${body.byteLength}\0`), body])
   return {oid: createHash('sha1').update(raw).digest('hex'), file: deflateSync(raw, {level: 1})}
 }
@@ -78,4 +78,49 @@ export function compareTreeEntries(a: TreeEntry, b: TreeEntry): number {
 /** Byte order of the UTF-8 encodings, which is how git compares names. */
 export function compareBytes(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a), Buffer.from(b))
+}
+
+/** Who made a commit, and when (seconds since the epoch; minutes west of UTC, as `Date#getTimezoneOffset`). */
+export interface CommitSignature {
+  name: string
+  email: string
+  timestamp: number
+  timezoneOffset: number
+}
+
+/**
+ * The body of a commit object, byte for byte as isomorphic-git's `writeCommit` and git
+ * write it: headers, a blank line, the message with CRs dropped, no leading blank lines
+ * and exactly one newline at the end.
+ *
+ * @example
+ * ```ts
+ * looseObject('commit', commitBody({tree, parents: [head], author, committer, message: 'create api'}))
+ * ```
+ */
+export function commitBody(commit: {
+  tree: string
+  parents: readonly string[]
+  author: CommitSignature
+  committer: CommitSignature
+  message: string
+}): Buffer {
+  const person = (s: CommitSignature) =>
+    `${s.name} <${s.email}> ${s.timestamp} ${formatOffset(s.timezoneOffset)}`
+  const headers = [
+    `tree ${commit.tree}`,
+    ...commit.parents.map((p) => `parent ${p}`),
+    `author ${person(commit.author)}`,
+    `committer ${person(commit.committer)}`,
+  ]
+  const message = `${commit.message.replace(/\r/g, '').replace(/^\n+/, '').replace(/\n+$/, '')}\n`
+  return Buffer.from(`${headers.join('\n')}\n\n${message}`, 'utf8')
+}
+
+/** `+HHMM` / `-HHMM` from minutes west of UTC (0 is `+0000`). */
+function formatOffset(minutesWest: number): string {
+  const sign = minutesWest > 0 ? '-' : '+'
+  const minutes = Math.abs(minutesWest)
+  const pad = (n: number) => String(n).padStart(2, '0')
+  return `${sign}${pad(Math.floor(minutes / 60))}${pad(minutes % 60)}`
 }

@@ -3,7 +3,16 @@
  * every command reads a namespace's head at start-up, and writers (publish, sync) move
  * refs under git's own lock-file protocol, which the real git CLI honours too.
  */
-import {promises as fsp} from 'node:fs'
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  promises as fsp,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs'
 import type {FileHandle} from 'node:fs/promises'
 import {join} from 'node:path'
 
@@ -31,6 +40,24 @@ export async function readRef(gitdir: string, ref: string): Promise<string | nul
 }
 
 /**
+ * {@link readRef}, synchronously: for a writer holding its namespace's lock, whose every
+ * step would otherwise wait behind the file system thread pool all requests share.
+ */
+export function readRefSync(gitdir: string, ref: string): string | null {
+  const read = (path: string) => {
+    try {
+      return readFileSync(path, 'utf8')
+    } catch {
+      return undefined
+    }
+  }
+  const loose = read(join(gitdir, ...ref.split('/')))
+  if (loose !== undefined && /^[0-9a-f]{40}\s*$/.test(loose)) return loose.trim()
+  const line = (read(join(gitdir, 'packed-refs')) ?? '').split('\n').find((l) => l.endsWith(` ${ref}`))
+  return line ? line.slice(0, 40) : null
+}
+
+/**
  * Moves `ref` from `expected` to `next` as git does: take `<ref>.lock` with O_EXCL
  * (waiting briefly for another writer, breaking a stale lock), check the ref still
  * holds `expected` (unless `force`), write the new value into the lock file and rename
@@ -50,6 +77,9 @@ export async function advanceRef(
 ): Promise<void> {
   const refPath = join(gitdir, ...ref.split('/'))
   const lockPath = `${refPath}.lock`
+  // A writer under its namespace's lock nearly always finds the ref lock free: then the
+  // few small steps run synchronously, not one thread-pool turn each behind every request.
+  if (advanceFreeRefSync(gitdir, ref, expected, next, opts)) return
   await fsp.mkdir(join(refPath, '..'), {recursive: true})
   const deadline = Date.now() + REF_LOCK_WAIT_MS
   let handle: FileHandle | undefined
@@ -92,5 +122,47 @@ export async function advanceRef(
   } finally {
     await handle?.close()
     if (!renamed) await fsp.rm(lockPath, {force: true})
+  }
+}
+
+/** {@link advanceRef} when `<ref>.lock` is free; false (nothing done) when another writer holds it. */
+function advanceFreeRefSync(
+  gitdir: string,
+  ref: string,
+  expected: string | null,
+  next: string,
+  opts: {namespace: string; force?: boolean},
+): boolean {
+  const refPath = join(gitdir, ...ref.split('/'))
+  const lockPath = `${refPath}.lock`
+  mkdirSync(join(refPath, '..'), {recursive: true})
+  let fd: number
+  try {
+    fd = openSync(lockPath, 'wx')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false
+    throw err
+  }
+  let renamed = false
+  try {
+    try {
+      if (!opts.force) {
+        const current = readRefSync(gitdir, ref)
+        if (current !== expected) {
+          throw new ConflictError(
+            `namespace ${opts.namespace} changed meanwhile (${ref} moved from ${expected ?? 'nothing'} to ${current ?? 'nothing'}); try again`,
+            {namespace: opts.namespace, expected, current},
+          )
+        }
+      }
+      writeSync(fd, `${next}\n`)
+    } finally {
+      closeSync(fd)
+    }
+    renameSync(lockPath, refPath)
+    renamed = true
+    return true
+  } finally {
+    if (!renamed) rmSync(lockPath, {force: true})
   }
 }

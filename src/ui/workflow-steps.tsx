@@ -1,7 +1,7 @@
 import type {Instance} from 'ink'
 import {Box, Text} from 'ink'
 
-import type {ExecutionEvent, StepDefinition} from '../workflows/types.js'
+import type {ExecutionEvent, StepDefinition} from '../domain/workflow.js'
 
 const MARK: Record<string, {mark: string; color: string}> = {
   pending: {mark: '·', color: 'gray'},

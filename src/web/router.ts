@@ -11,13 +11,12 @@ import express from 'express'
 import type {Request, RequestHandler, Response, Router} from 'express'
 
 import {authorize} from '../auth/policy.js'
-import {CATEGORIES} from '../domain/manifest.js'
-import {isCategory} from '../domain/types.js'
 import {InvalidAnswersError, isMaestroError, MaestroError, MissingAnswersError} from '../domain/errors.js'
 import {inspectAnswers} from '../render/answers.js'
 import {packageRoot} from '../domain/package-root.js'
 import {ownRecord} from '../domain/records.js'
-import type {Answers, Parameter} from '../domain/types.js'
+import {CATEGORIES} from '../domain/types.js'
+import type {Answers, Category, Parameter} from '../domain/types.js'
 import type {QualityReport} from '../quality/types.js'
 import type {SearchQuery, TemplateDetail} from '../registry/types.js'
 import {downloadHeaders} from '../archive/archive.js'
@@ -202,7 +201,7 @@ export function webRouter(deps: WebDeps): Router {
   async function categoryCounts(
     registry: WebRegistry,
     query: SearchQuery,
-  ): Promise<{category: string; count: number}[]> {
+  ): Promise<{category: Category; count: number}[]> {
     const stats = await registry.stats()
     const present = CATEGORIES.filter((c) => (stats.categories?.[c] ?? 1) > 0 || c === query.category)
     const counted = await Promise.all(
@@ -228,8 +227,7 @@ export function webRouter(deps: WebDeps): Router {
       const [result, counts] = await Promise.all([
         registry.search({
           ...filters,
-          // A category not in the list (a hand-edited URL) filters nothing rather than failing the page.
-          ...(q.category && isCategory(q.category) ? {category: q.category} : {}),
+          ...(q.category ? {category: q.category} : {}),
           ...(q.sort ? {sort: q.sort} : {}),
           limit: PAGE_SIZE,
           offset: (q.page - 1) * PAGE_SIZE,

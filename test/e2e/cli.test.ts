@@ -33,7 +33,8 @@ describe('maestro-tpl (built CLI, end to end)', () => {
   afterAll(() => rmSync(work, {recursive: true, force: true}))
 
   it('imports the bundled catalog on first use and searches it', () => {
-    const {data, status} = json('search')
+    // One page of 100 holds the whole bundled catalog today, spread over its categories.
+    const {data, status} = json('search', '--limit', '100')
     expect(status).toBe(0)
     expect(data.total).toBeGreaterThanOrEqual(15)
     const categories = new Set(data.items.map((i: {category: string}) => i.category))

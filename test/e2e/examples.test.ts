@@ -616,8 +616,9 @@ const FLAG_RUNS: {line: string; status: number; output?: RegExp}[] = [
   {line: `maestro-tpl create ./template --remote ${DAEMON} --json`, status: 0},
   {line: `maestro-tpl versions template ${LOCAL} --remote ${DAEMON}`, status: 0},
   {line: `maestro-tpl delete template --yes --remote ${DAEMON} ${LOCAL}`, status: 0},
-  {line: `maestro-tpl restore template --json --remote ${DAEMON} ${LOCAL}`, status: 0},
-  {line: `maestro-tpl db migrate ${LOCAL}`, status: 0},
+  // Brings back what the line above deleted on the daemon.
+  {line: `maestro-tpl restore template --remote ${DAEMON} ${LOCAL}`, status: 0},
+  {line: `maestro-tpl db migrate --json ${LOCAL}`, status: 0},
   {
     line: `maestro-tpl update ./billing --to ^1 --answers ./billing/.maestro-answers.yaml --force --dry-run --json ${LOCAL}`,
     status: 0,

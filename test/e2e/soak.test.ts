@@ -3,7 +3,8 @@
  * PostgreSQL and a redis-server of the test's own, publishes and reads while a daemon is
  * killed and Redis is stalled and killed. Every acknowledged write must be everywhere,
  * index = git, fsck clean, no 5xx but 503 during faults, memory bounded. Needs the build
- * (bin/run.js), PostgreSQL (MAESTRO_TEST_POSTGRES_URL) and redis-server; under 90 s.
+ * (bin/run.js), PostgreSQL (MAESTRO_TEST_POSTGRES_URL) and redis-server; ~40 s on a quiet
+ * machine, its load bounded at 120 s on a busy one.
  */
 import {execFileSync} from 'node:child_process'
 
@@ -32,5 +33,5 @@ describe.skipIf(!POSTGRES_URL || !hasRedisServer)('soak (short)', () => {
     expect(report.publishes.sent).toBe(options.publishes)
     expect(report.publishes.acknowledged).toBeGreaterThan(options.publishes / 2)
     expect(report.failures).toEqual([])
-  }, 170_000)
+  }, 175_000)
 })

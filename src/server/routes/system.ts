@@ -9,6 +9,7 @@ import {dirname} from 'node:path'
 import express from 'express'
 import type {RequestHandler, Router} from 'express'
 
+import type {ProbeAnswer} from '../../db/probe.js'
 import type {HealthStatus} from '../../domain/wire.js'
 import {defineRoute, mountRoutes, sendBody} from '../route.js'
 import type {RouteSpec} from '../route.js'
@@ -53,30 +54,42 @@ function sendDocsPage(res: ServerResponse): void {
   })
 }
 
-/** How long /health waits for the database (a stalled one would otherwise hold it for the pool's connect timeout). */
-const DATABASE_HEALTH_MS = 2000
+/**
+ * How long /health waits for the database through the pool (the template count). Past
+ * it, the probe on a connection of its own (src/db/probe.ts) tells a busy pool from a
+ * database that is down; both fit in /health's second.
+ */
+const POOL_HEALTH_MS = 750
+const PROBE_HEALTH_MS = 900
 
 function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer from ${what} within ${ms} ms`)), ms)
+    timer = setTimeout(() => reject(new DeadlineError(`no answer from ${what} within ${ms} ms`)), ms)
   })
   promise.catch(() => {})
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer))
 }
 
+class DeadlineError extends Error {}
+
 /**
- * Checks the registry's database and Redis; 503 when the database is down, `degraded` when
- * Redis is, or when a namespace's git holds changes the index cannot take.
+ * Checks the registry's database and Redis. 503 only when the database is down: it
+ * fails, refuses the probe's connection, or stays silent on it for 10 s. `degraded` when Redis is down,
+ * when the pool is too busy to count templates within POOL_HEALTH_MS while the probe
+ * answers (database `busy: <why>`), or when a namespace's git holds changes the index
+ * cannot take.
  */
 async function health(deps: RouterDeps): Promise<{healthy: boolean; status: HealthStatus}> {
   // All at once: each has its own deadline, and /health must answer within a second.
-  const [db, cache, conflicts] = await Promise.allSettled([
-    within(deps.registry.stats(), DATABASE_HEALTH_MS, 'the database'),
+  const [db, probe, cache, conflicts] = await Promise.allSettled([
+    within(deps.registry.stats(), POOL_HEALTH_MS, 'the database pool'),
+    // Bounded by the probe itself: connecting and the answer share PROBE_HEALTH_MS.
+    deps.registry.probeDatabase(PROBE_HEALTH_MS),
     deps.redis(),
-    within(deps.registry.indexConflicts?.() ?? Promise.resolve([]), DATABASE_HEALTH_MS, 'the database'),
+    within(deps.registry.indexConflicts?.() ?? Promise.resolve([]), POOL_HEALTH_MS, 'the database pool'),
   ])
-  const database = db.status === 'fulfilled' ? 'connected' : `unavailable: ${failureReason(db.reason)}`
+  const database = databaseState(db, probe)
   const count = db.status === 'fulfilled' ? db.value.templates : null
   const redis =
     cache.status === 'fulfilled' ? cache.value.status : `unavailable: ${failureReason(cache.reason)}`
@@ -87,13 +100,13 @@ async function health(deps: RouterDeps): Promise<{healthy: boolean; status: Heal
   // Without Redis the daemon still answers everything from the database (the cache is
   // bypassed) and only the event consumers wait: degraded, not down, so a load balancer
   // does not take every daemon out at once.
-  const healthy = database === 'connected'
+  const healthy = !database.startsWith('unavailable')
   // A namespace in index conflict is served as last indexed and refuses writes; the others are whole.
   const indexConflicts: NonNullable<HealthStatus['index_conflicts']> = {}
   for (const {namespace, commit, path, reason} of conflicts.status === 'fulfilled' ? conflicts.value : [])
     (indexConflicts[namespace] ??= []).push({commit, path, reason})
   const conflicted = Object.keys(indexConflicts).length > 0
-  const degraded = healthy && (redis.startsWith('unavailable') || conflicted)
+  const degraded = healthy && (database !== 'connected' || redis.startsWith('unavailable') || conflicted)
   // A failed git sync is shown, not counted against health: serving templates does not depend on it.
   const gitSync: NonNullable<HealthStatus['git_sync']> = {}
   for (const s of await gitSyncStatuses(deps.config).catch(() => []))
@@ -116,6 +129,27 @@ async function health(deps: RouterDeps): Promise<{healthy: boolean; status: Heal
   }
 }
 
+/**
+ * `connected`; `busy: <why>` when the pool gave no answer in time but the database is
+ * there: it answered on the probe's own connection, or is connected and slow (starved of
+ * CPU, say), or (SQLite, which has no probe) merely took longer; `unavailable: <why>`
+ * when a query failed, or the database refused the probe or stayed silent on it for 10 s.
+ */
+function databaseState(
+  pooled: PromiseSettledResult<unknown>,
+  probe: PromiseSettledResult<ProbeAnswer | null>,
+): string {
+  if (pooled.status === 'fulfilled') return 'connected'
+  if (probe.status === 'rejected') return `unavailable: ${failureReason(probe.reason)}`
+  // The pooled query failed by itself (not our deadline): the database said no.
+  if (!(pooled.reason instanceof DeadlineError)) return `unavailable: ${failureReason(pooled.reason)}`
+  const busy = `busy: ${failureReason(pooled.reason)}`
+  if (probe.value?.state === 'up') return `${busy}; the database answers on a connection of its own`
+  if (probe.value?.state === 'slow')
+    return `${busy}; the database is slow (no answer for ${(probe.value.silentMs / 1000).toFixed(1)} s on a connection of its own)`
+  return busy
+}
+
 export const SYSTEM_ROUTES = (document: () => string): RouteSpec[] => [
   defineRoute({
     method: 'get',
@@ -128,7 +162,7 @@ export const SYSTEM_ROUTES = (document: () => string): RouteSpec[] => [
       '200': {description: 'Healthy', schema: ref('Health')},
       '503': {
         description:
-          'The database is down (`unhealthy`), or the daemon is still starting (`starting`, with `progress`)',
+          'The database is down (`unhealthy`; a busy pool is `degraded`, 200), or the daemon is still starting (`starting`, with `progress`)',
         schema: ref('Health'),
       },
     },

@@ -3,6 +3,8 @@
  * sort) that works as a plain GET form and, with the script, searches as you type by
  * fetching the page for the new query and swapping in its results and counts.
  */
+import {isCategory} from '../../domain/types.js'
+import type {Category} from '../../domain/types.js'
 import {SEARCH_SORTS} from '../../registry/types.js'
 import type {SearchResult, SearchSort} from '../../registry/types.js'
 import {attr, html} from '../html.js'
@@ -14,7 +16,7 @@ export const PAGE_SIZE = 24
 
 export interface CatalogQuery {
   q: string
-  category: string
+  category: Category | ''
   tag: string
   author: string
   minScore: number | undefined
@@ -31,6 +33,10 @@ function text(raw: Raw, name: string, max = 200): string {
   return typeof first === 'string' ? first.trim().slice(0, max) : ''
 }
 
+function category(value: string): Category | '' {
+  return isCategory(value) ? value : ''
+}
+
 /**
  * The catalog's query string, read leniently: a page of a catalog is a link people
  * share and edit, so a value out of range is dropped rather than refused.
@@ -41,7 +47,7 @@ export function readCatalogQuery(raw: Raw): CatalogQuery {
   const page = Number(text(raw, 'page'))
   return {
     q: text(raw, 'q', 500),
-    category: text(raw, 'category', 100),
+    category: category(text(raw, 'category', 100)),
     tag: text(raw, 'tag', 100),
     author: text(raw, 'author'),
     minScore:
@@ -134,7 +140,7 @@ function resultsFragment(q: CatalogQuery, result: SearchResult): Html {
 export function catalogBody(
   q: CatalogQuery,
   result: SearchResult,
-  counts: {category: string; count: number}[],
+  counts: {category: Category; count: number}[],
 ): Html {
   const total = counts.reduce((sum, c) => sum + c.count, 0)
   return html`<h1>Template catalog</h1>

@@ -153,6 +153,43 @@ describe('daemon: /health', () => {
     },
   )
 
+  it.skipIf(unavailable('postgres'))(
+    'answers degraded, not 503, within a second when every pooled connection is busy but PostgreSQL answers',
+    async () => {
+      const database = await createTestDatabase('postgres')
+      onTestFinished(() => database.drop())
+      // One pooled connection, which a read stuck behind a table lock keeps.
+      const server = await startTestServer({env: {DATABASE_URL: database.url, DATABASE_POOL_MAX: '1'}})
+      expect((await server.api('/api/v1/templates', {json: templateUpload({name: 'held'})})).status).toBe(201)
+      const {default: pg} = await import('pg')
+      const blocker = new pg.Client({connectionString: database.url})
+      await blocker.connect()
+      onTestFinished(() => blocker.end())
+      await blocker.query('BEGIN')
+      await blocker.query('LOCK TABLE templates IN ACCESS EXCLUSIVE MODE')
+      const stuck = server.api('/api/v1/templates?sort=name&text=held')
+      await new Promise((resolve) => setTimeout(resolve, 300))
+
+      const started = performance.now()
+      const res = await server.api('/health')
+      const ms = performance.now() - started
+      expect(res.status).toBe(200)
+      const body = await res.json()
+      expectSchema(body, 'Health')
+      expect(body.status).toBe('degraded')
+      expect(body.database).toMatch(
+        /^busy: no answer from the database pool within \d+ ms; the database answers on a connection of its own$/,
+      )
+      expect(body.templates_count).toBeNull()
+      expect(ms).toBeLessThan(1000)
+
+      await blocker.query('ROLLBACK')
+      expect((await stuck).status).toBe(200)
+      const after = await (await server.api('/health')).json()
+      expect([after.status, after.database, after.templates_count]).toEqual(['healthy', 'connected', 1])
+    },
+  )
+
   it('answers 503 when the database is down', async () => {
     const server = await startTestServer({registry: brokenRegistry()})
     const res = await server.api('/health')

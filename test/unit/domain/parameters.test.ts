@@ -6,10 +6,13 @@ import {
   RenderError,
   UsageError,
 } from '../../../src/domain/errors.js'
+import {Ajv2020} from 'ajv/dist/2020.js'
+
 import {
   coerceAnswers,
   parametersJsonSchema,
   parseAssignments,
+  plainlyValidAnswers,
   validateAnswer,
 } from '../../../src/domain/parameters.js'
 import {resolveAnswers} from '../../../src/render/answers.js'
@@ -300,6 +303,58 @@ describe('validateAnswer', () => {
     const port = PARAMS[2]!
     expect(validateAnswer(port, 70000)).toBe('port must be at most 65535 (got 70000)')
     expect(validateAnswer(port, 80)).toBeUndefined()
+  })
+})
+
+describe('plainlyValidAnswers (the check that spares compiling the schema)', () => {
+  const params: Parameter[] = [
+    {name: 'name', type: 'string', pattern: '^[a-z][a-z0-9-]*$', min: 2, max: 5},
+    {name: 'emoji', type: 'string', min: 2, max: 2},
+    {name: 'port', type: 'integer', min: 1, max: 65535},
+    {name: 'ratio', type: 'number', min: 0, max: 1},
+    {name: 'docker', type: 'boolean'},
+    {name: 'db', type: 'choice', choices: ['postgres', 'none']},
+    {name: 'features', type: 'multichoice', choices: ['auth', 'metrics'], min: 1, max: 2},
+    {name: 'bad_pattern', type: 'string', pattern: '(['},
+  ]
+  const values: Record<string, unknown[]> = {
+    name: ['ab', 'abcde', 'a', 'abcdef', 'Ab', 'a_b', 3, true],
+    emoji: ['😀😀', '😀', 'ab', 'a'],
+    port: [1, 65535, 8080, 0, 65536, 1.5, '8080', Number.NaN],
+    ratio: [0, 0.5, 1, -0.1, 1.1, Number.NaN, Number.POSITIVE_INFINITY, '0.5'],
+    docker: [true, false, 'true', 1],
+    db: ['postgres', 'none', 'mysql', 1],
+    features: [['auth'], ['auth', 'metrics'], [], ['auth', 'auth'], ['other'], 'auth', [1]],
+    bad_pattern: ['x'],
+  }
+  const validate = new Ajv2020({allErrors: true, strict: true, validateSchema: false}).compile(
+    parametersJsonSchema(params.filter((p) => p.name !== 'bad_pattern')),
+  )
+
+  it('says yes only to answers the JSON Schema accepts, and to the plain valid ones', () => {
+    for (const [name, list] of Object.entries(values)) {
+      if (name === 'bad_pattern') continue
+      for (const value of list) {
+        const answers = {[name]: value}
+        const plain = plainlyValidAnswers(params, answers)
+        if (plain) expect(validate(answers), `${name}=${JSON.stringify(value)}`).toBe(true)
+        // Everything the schema accepts in this grid is recognised without ajv.
+        if (validate(answers)) expect(plain, `${name}=${JSON.stringify(value)}`).toBe(true)
+      }
+    }
+  })
+
+  it('leaves unknown names and uncompilable patterns to the full check', () => {
+    expect(plainlyValidAnswers(params, {nope: 1})).toBe(false)
+    expect(plainlyValidAnswers(params, {bad_pattern: 'x'})).toBe(false)
+    expect(plainlyValidAnswers(params, {name: 'abc', port: 80, db: 'none', features: ['metrics']})).toBe(true)
+  })
+
+  it('still names what is wrong, through ajv', async () => {
+    expect(validateAnswer(params[2]!, 70000)).toMatch(/port must be at most 65535/)
+    await expect(resolveAnswers(params.slice(2, 3), {port: 0}, {useDefaults: true})).rejects.toThrow(
+      /port must be at least 1/,
+    )
   })
 })
 

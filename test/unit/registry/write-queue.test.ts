@@ -1,16 +1,18 @@
 /**
  * Group commit (src/registry/write-queue.ts): writes that wait for a namespace run in one
- * lock hold, in arrival order, each with its own outcome; the wait is bounded.
+ * lock hold, in arrival order, each with its own outcome; a batch grows with the queue up
+ * to a hold time; a write fails only when its namespace makes no progress.
  */
 import {setTimeout as sleep} from 'node:timers/promises'
 
 import {describe, expect, it} from 'vitest'
 
+import {ConflictError} from '../../../src/domain/errors.js'
 import {WriteQueue} from '../../../src/registry/write-queue.js'
 
 describe('WriteQueue', () => {
   it('runs the writes that waited meanwhile in one hold, in arrival order, each with its own result', async () => {
-    const queue = new WriteQueue({maxWaitMs: 10_000})
+    const queue = new WriteQueue()
     const holds: number[][] = []
     let current: number[] = []
     const hold = async (batch: () => Promise<void>) => {
@@ -25,7 +27,10 @@ describe('WriteQueue', () => {
         if (i === 3) throw new Error('refused: 3')
         return i * 10
       })
-    const results = await Promise.allSettled([1, 2, 3, 4, 5].map(write))
+    // The first comes alone; the others arrive while its turn waits for the lock, and join it.
+    const first = write(1)
+    await sleep(5)
+    const results = await Promise.allSettled([first, ...[2, 3, 4, 5].map(write)])
     expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual([
       10,
       20,
@@ -33,12 +38,12 @@ describe('WriteQueue', () => {
       40,
       50,
     ])
-    // The first write took the lock alone; the four that came while it waited ran in the next hold.
-    expect(holds).toEqual([[1], [2, 3, 4, 5]])
+    // One lock hold for the five.
+    expect(holds).toEqual([[1, 2, 3, 4, 5]])
   })
 
   it('keeps namespaces apart and caps a batch', async () => {
-    const queue = new WriteQueue({maxWaitMs: 10_000, maxBatch: 2})
+    const queue = new WriteQueue({maxBatch: 2})
     const holds: string[][] = []
     const hold = (key: string) => async (batch: () => Promise<void>) => {
       const mine: string[] = []
@@ -60,28 +65,85 @@ describe('WriteQueue', () => {
     expect(holds.flat().sort()).toEqual(['a1', 'a2', 'a3', 'a4', 'b1'])
   })
 
-  it('fails a write that waited past maxWaitMs with CONFLICT, and every write of a batch whose lock failed', async () => {
-    const queue = new WriteQueue({maxWaitMs: 50})
-    const slow = async (batch: () => Promise<void>) => {
-      await sleep(120)
+  it('takes into a batch the writes that arrive while it runs, until it has held the lock maxHoldMs', async () => {
+    const queue = new WriteQueue({maxHoldMs: 60})
+    const holds: number[][] = []
+    const hold = async (batch: () => Promise<void>) => {
+      holds.push([])
       await batch()
     }
-    const [late] = await Promise.allSettled([queue.run('acme', slow, async () => 'never')])
-    expect(late.status).toBe('rejected')
-    const reason = (late as PromiseRejectedResult).reason as {code: string; status: number}
+    const writes: Promise<unknown>[] = []
+    const write = (i: number): Promise<unknown> =>
+      queue.run('acme', hold, async () => {
+        holds.at(-1)!.push(i)
+        // Each write lets the next one arrive while the batch runs.
+        if (i < 8) writes.push(write(i + 1))
+        await sleep(20)
+      })
+    writes.push(write(1))
+    while (writes.length < 8) await sleep(5)
+    await Promise.all(writes)
+    // 20 ms per write, 60 ms per hold: a few writes per batch, none left behind, in order.
+    expect(holds.flat()).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
+    expect(holds.length).toBeGreaterThan(1)
+    expect(holds.length).toBeLessThan(8)
+    expect(holds.every((h) => h.length >= 1 && h.length <= 4)).toBe(true)
+  })
+
+  it('lets a write at the back of a queue that moves wait as long as the queue takes', async () => {
+    const queue = new WriteQueue({maxBatch: 1})
+    const hold = async (batch: () => Promise<void>) => {
+      await sleep(15) // taking the lock
+      await batch()
+    }
+    const started = performance.now()
+    const results = await Promise.all(
+      Array.from({length: 10}, (_, i) =>
+        queue.run('acme', hold, async () => {
+          await sleep(10)
+          return i
+        }),
+      ),
+    )
+    expect(results).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
+    // Ten turns of ~25 ms: the last write waited ten lock turns, and was not refused.
+    expect(performance.now() - started).toBeGreaterThan(200)
+  })
+
+  it('fails the writes a lock turn was for when the lock cannot be taken; the writes after get a turn', async () => {
+    const queue = new WriteQueue()
+    let turns = 0
+    const hold = async (batch: () => Promise<void>) => {
+      if (++turns === 1) {
+        await sleep(50)
+        throw new ConflictError('acme is locked by another daemon; gave up after 50 ms, try again', {
+          lock: 'acme',
+          timeoutMs: 50,
+        })
+      }
+      await batch()
+    }
+    const first = queue.run('acme', hold, async () => 'first')
+    const second = queue.run('acme', hold, async () => 'second')
+    await sleep(20)
+    // Arrives while the first turn waits for the lock: it is not what that turn was for.
+    const third = queue.run('acme', hold, async () => 'third')
+    const settled = await Promise.allSettled([first, second, third])
+    expect(settled.map((r) => r.status)).toEqual(['rejected', 'rejected', 'fulfilled'])
+    const reason = (settled[0] as PromiseRejectedResult).reason as {code: string; status: number}
     expect([reason.code, reason.status]).toEqual(['CONFLICT', 409])
+    expect((settled[2] as PromiseFulfilledResult<string>).value).toBe('third')
 
     const broken = async () => {
       throw new Error('lock service down')
     }
-    await sleep(10) // the slow holder has left
+    await queue.idle()
     const both = await Promise.allSettled([
       queue.run('acme', broken, async () => 1),
       queue.run('acme', broken, async () => 2),
     ])
     expect(both.map((r) => r.status)).toEqual(['rejected', 'rejected'])
     // The queue is not stuck: the next write runs.
-    await sleep(10)
     expect(
       await queue.run(
         'acme',
@@ -92,7 +154,7 @@ describe('WriteQueue', () => {
   })
 
   it('is idle only once the lock of the last batch is released, after its writes have settled', async () => {
-    const queue = new WriteQueue({maxWaitMs: 10_000})
+    const queue = new WriteQueue()
     let held = false
     const hold = async (batch: () => Promise<void>) => {
       held = true
@@ -107,7 +169,7 @@ describe('WriteQueue', () => {
   })
 
   it('gives each write of a batch the context its hold prepared', async () => {
-    const queue = new WriteQueue<string[]>({maxWaitMs: 10_000})
+    const queue = new WriteQueue<string[]>()
     const flushed: string[][] = []
     const hold = async (batch: (pending: string[]) => Promise<void>) => {
       const pending: string[] = []

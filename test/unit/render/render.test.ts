@@ -10,7 +10,8 @@ import {
 import {resolveAnswers} from '../../../src/render/answers.js'
 import {parseTemplate} from '../../../src/domain/template.js'
 import type {Answers, LoadedTemplate} from '../../../src/domain/types.js'
-import {answersFile, renderTemplate} from '../../../src/render/render.js'
+import {answersFile} from '../../../src/render/answers-file.js'
+import {renderTemplate} from '../../../src/render/render.js'
 import type {RenderLimits} from '../../../src/render/render.js'
 
 const META = {template: 'demo', version: '1.0.0', commit: 'abc123'}
