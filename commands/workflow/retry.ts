@@ -6,7 +6,7 @@ import type {ExecutionRecord} from '../../src/workflows/types.js'
 export default class WorkflowRetry extends BaseCommand<typeof WorkflowRetry> {
   static override description =
     'Run a failed or cancelled execution again from its failed step (finished steps are kept)'
-  static override examples = ['<%= config.bin %> workflow retry latest ./billing']
+  static override examples = ['<%= config.bin %> workflow retry latest ./billing-service']
   static override args = {
     id: Args.string({description: 'the execution id, or latest for your most recent one', required: true}),
     dest: Args.string({description: 'folder to write the result to'}),

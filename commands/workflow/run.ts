@@ -11,7 +11,7 @@ export default class WorkflowRun extends BaseCommand<typeof WorkflowRun> {
   static override description =
     'Run a workflow into a new project folder (or --dry-run to see what it would make)'
   static override examples = [
-    '<%= config.bin %> workflow run python-service ./billing --set service_name=billing-api --defaults',
+    '<%= config.bin %> workflow run python-service ./billing-service --set service_name=billing-api --defaults',
     '<%= config.bin %> workflow run python-service --answers ./workflows_storage/python-service/examples/sqlite.yaml --dry-run --json',
   ]
   static override args = {

@@ -426,6 +426,15 @@ const BEFORE: {match: RegExp; run: (h: Harness) => Promise<void>}[] = [
     },
   },
   {
+    // `latest` names the caller's most recent execution: on a store with none, run one first.
+    match: /^maestro-tpl workflow (status|logs|cancel|retry) latest\b/,
+    run: async (h) => {
+      if ((await sh(h, 'maestro-tpl workflow status latest --json')).status === 0) return
+      const run = await sh(h, 'maestro-tpl workflow run python-service ./workflow-latest --defaults --force')
+      expect(run.status, run.output).toBe(0)
+    },
+  },
+  {
     match: /--tenant acme|--namespace acme|sync acme/,
     run: async (h) => ensureTenant(h, 'acme'),
   },
@@ -479,7 +488,8 @@ function freshStoreFor(h: Harness, example: Example): string | undefined {
   return store
 }
 
-async function runExample(h: Harness, example: Example, expected = 0) {
+/** Runs an example and checks its exit status; returns what it printed. */
+async function runExample(h: Harness, example: Example, expected = 0): Promise<string> {
   for (const before of BEFORE) if (before.match.test(example.line)) await before.run(h)
   // An instantiate example writes into a new folder: an earlier example may have used the same one.
   const dest = /maestro-tpl instantiate \S+ (\.\/\S+)/.exec(example.line)?.[1]
@@ -497,7 +507,7 @@ async function runExample(h: Harness, example: Example, expected = 0) {
       expect(await stop(daemon.child), daemon.output()).toBe(0)
       usedPorts.delete(serve)
     }
-    return
+    return daemon.output()
   }
   const earlier = h.assignments.get(example.block) ?? []
   const script = [...earlier, line].join('\n')
@@ -514,6 +524,7 @@ async function runExample(h: Harness, example: Example, expected = 0) {
     expect(readFileSync(join(h.cwd, zip[1]!)).subarray(0, 2).toString('latin1'), `${zip[1]} is a zip`).toBe(
       'PK',
     )
+  return run.output
 }
 
 beforeAll(async () => {
@@ -600,7 +611,7 @@ describe('--help examples of every command, through the built CLI', () => {
  */
 const LOCAL = '--store "$MAESTRO_HOME" --dotenv ./maestro.env'
 const DAEMON = 'http://localhost:8005'
-const FLAG_RUNS: {line: string; status: number}[] = [
+const FLAG_RUNS: {line: string; status: number; output?: RegExp}[] = [
   {line: `maestro-tpl create ./my-template --namespace local --json ${LOCAL}`, status: 0},
   {line: `maestro-tpl create ./template --remote ${DAEMON} --json`, status: 0},
   {line: `maestro-tpl versions template ${LOCAL} --remote ${DAEMON}`, status: 0},
@@ -658,6 +669,35 @@ const FLAG_RUNS: {line: string; status: number}[] = [
     line: `printf '%s' "$ADMIN_PASSWORD" | maestro-tpl login --remote ${DAEMON} --username admin --password-stdin --json ${LOCAL}`,
     status: 0,
   },
+  {line: `maestro-tpl workflow list python --limit 3 --json ${LOCAL} --remote ${DAEMON}`, status: 0},
+  {line: `maestro-tpl workflow get python-service@^1 ${LOCAL} --remote ${DAEMON}`, status: 0},
+  {
+    line: `maestro-tpl workflow validate ./workflows_storage/web-app --json ${LOCAL} --remote ${DAEMON}`,
+    status: 0,
+  },
+  {
+    line: `maestro-tpl workflow create ./workflows_storage/web-app --json ${LOCAL} --remote ${DAEMON}`,
+    status: 0,
+  },
+  {
+    line: `maestro-tpl workflow run python-service ./billing-flags --defaults --json ${LOCAL} --remote ${DAEMON}`,
+    status: 0,
+  },
+  {line: `maestro-tpl workflow status latest --json ${LOCAL} --remote ${DAEMON}`, status: 0},
+  {line: `maestro-tpl workflow logs latest --after 1 --json ${LOCAL} --remote ${DAEMON}`, status: 0},
+  // The latest execution succeeded: it can be neither cancelled nor retried, and says so.
+  {
+    line: `maestro-tpl workflow cancel latest --json ${LOCAL} --remote ${DAEMON}`,
+    status: 1,
+    output:
+      /"code": "EXECUTION_STATE"[\s\S]*is succeeded; only a queued or running execution can be cancelled/,
+  },
+  {
+    line: `maestro-tpl workflow retry latest ./billing-flags --json ${LOCAL} --remote ${DAEMON}`,
+    status: 1,
+    output:
+      /"code": "EXECUTION_STATE"[\s\S]*is succeeded; only a failed or cancelled execution can be retried/,
+  },
   {line: 'maestro-tpl help --nested-commands', status: 0},
 ]
 
@@ -668,11 +708,10 @@ describe('every flag of every command', () => {
   })
 
   for (const run of FLAG_RUNS)
-    it(
-      `runs ${run.line}`,
-      () => runExample(h, {source: 'flag table', line: run.line, block: 'flags'}, run.status),
-      120_000,
-    )
+    it(`runs ${run.line}`, async () => {
+      const output = await runExample(h, {source: 'flag table', line: run.line, block: 'flags'}, run.status)
+      if (run.output) expect(output).toMatch(run.output)
+    }, 120_000)
 
   it('has run every flag of every command in the manifest at least once', () => {
     const covered = new Set<string>()
