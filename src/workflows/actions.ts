@@ -12,6 +12,8 @@ import {parse as parseYaml, stringify as stringifyYaml} from 'yaml'
 import {LimitExceededError, UnsafePathError} from '../domain/errors.js'
 import type {Answers} from '../domain/types.js'
 import type {Registry} from '../domain/registry.js'
+import {ANSWERS_FILE, parseAnswersDocument, serializeAnswersDocument} from '../update/answers-file.js'
+import type {ProjectEntry} from '../update/answers-file.js'
 import {checkWorkspacePath} from './definition.js'
 import {GateFailedError, StepInputError} from './errors.js'
 import type {ActionName} from './types.js'
@@ -111,6 +113,36 @@ function under(ws: Workspace, path: string): string[] {
   return [...ws.files.keys()].filter((p) => p.startsWith(prefix)).sort()
 }
 
+/**
+ * Records a template step in the result's one root `.maestro-answers.yaml` (the list form,
+ * one entry per template step), so `maestro-tpl update` can bring every part of the
+ * project up to date. The answers are the ones the template's own answers file kept:
+ * secrets are already left out there. A step run again (a resumed execution) replaces
+ * its entry.
+ */
+function recordTemplateStep(
+  ctx: ActionContext,
+  rendered: Uint8Array | undefined,
+  entry: Omit<ProjectEntry, 'answers'>,
+): void {
+  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes)
+  const answers = rendered === undefined ? {} : parseAnswersDocument(decode(rendered)).entries[0]!.answers
+  const existing = ctx.workspace.files.get(ANSWERS_FILE)
+  let entries: ProjectEntry[] = []
+  if (existing !== undefined) {
+    try {
+      entries = parseAnswersDocument(decode(existing)).entries
+    } catch {
+      // Only an earlier step's file action could have put something else there.
+      ctx.log(`${ANSWERS_FILE} in the result was not an answers file; ${entry.template} replaces it`, 'warn')
+    }
+  }
+  const at = entries.findIndex((e) => e.step === entry.step)
+  if (at === -1) entries.push({...entry, answers})
+  else entries[at] = {...entry, answers}
+  putFile(ctx.workspace, ANSWERS_FILE, serializeAnswersDocument({entries}))
+}
+
 async function templateAction(ctx: ActionContext): Promise<Record<string, unknown>> {
   const ref = str(ctx, 'template')
   const base = ctx.inputs.path === undefined ? '.' : workspacePath(ctx, 'path', true)
@@ -126,12 +158,21 @@ async function templateAction(ctx: ActionContext): Promise<Record<string, unknow
   })
   const written: string[] = []
   for (const [path, content] of [...project.files].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    // The template's own answers file is folded into the one at the root (below).
+    if (path === ANSWERS_FILE) continue
     const target = base === '.' ? path : `${base}/${path}`
     if (ctx.workspace.files.has(target))
       ctx.log(`${target} was already in the result; ${project.template} replaces it`, 'warn')
     putFile(ctx.workspace, target, content)
     written.push(target)
   }
+  recordTemplateStep(ctx, project.files.get(ANSWERS_FILE), {
+    template: project.template,
+    version: project.version,
+    commit: project.commit,
+    step: ctx.step,
+    ...(base === '.' ? {} : {path: base}),
+  })
   checkLimits(ctx.workspace)
   ctx.log(`rendered ${project.template}@${project.version} into ${base} (${written.length} files)`)
   return {

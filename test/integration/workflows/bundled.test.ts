@@ -15,6 +15,7 @@ import {loadConfig} from '../../../src/config.js'
 import {openLocalRegistry} from '../../../src/registry/local-registry.js'
 import type {LocalRegistry} from '../../../src/registry/local-registry.js'
 import {WorkflowRuntime} from '../../../src/workflows/runtime.js'
+import {parseAnswersDocument} from '../../../src/update/answers-file.js'
 import {BUNDLED_WORKFLOWS, CATALOG, LOCAL} from './support.js'
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -84,9 +85,13 @@ describe('bundled workflows', () => {
             `${step.id} lost ${missing.join(', ')}`,
           ).toBe(true)
           expect(kept.length + missing.length, step.id).toBeGreaterThan(0)
-          const answersPath = out.path === '.' ? '.maestro-answers.yaml' : `${out.path}/.maestro-answers.yaml`
-          if (!answersPath.startsWith('.ci-template'))
-            expect(files.has(answersPath), `${step.id}: ${answersPath}`).toBe(true)
+          // One answers file, at the root: an entry per template step, none in the sub-folders.
+          if (out.path !== '.') expect(files.has(`${out.path}/.maestro-answers.yaml`), step.id).toBe(false)
+          const {entries} = parseAnswersDocument(new TextDecoder().decode(files.get('.maestro-answers.yaml')))
+          const entry = entries.find((e) => e.step === step.id)
+          expect(entry, `${step.id} in .maestro-answers.yaml`).toBeDefined()
+          expect(entry!.path ?? '.').toBe(out.path)
+          expect(entry!.version).toBe((step.outputs as {version: string}).version)
         }
         const git = record.steps.find((s) => s.uses === 'git')
         if (git) {
