@@ -76,9 +76,6 @@ export async function checkDockerfiles(dir: string, files: string[]): Promise<Ch
   const findings: Finding[] = []
   for (const file of dockerfiles) {
     const problems = validate(read(dir, file))
-    // The npm WebAssembly build predates the `vars` context (repository variables, GitHub
-    // Actions since 2023): that one message is the checker's age, not the workflow's fault.
-    problems = problems.filter((p) => !/^undefined variable "vars"\./.test(p.message))
     if (problems.length > 0) {
       findings.push({
         check: `dockerfile-utils ${file}`,

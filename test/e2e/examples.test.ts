@@ -510,13 +510,28 @@ async function runExample(h: Harness, example: Example, expected = 0): Promise<s
     return daemon.output()
   }
   const earlier = h.assignments.get(example.block) ?? []
-  const script = [...earlier, line].join('\n')
+  // A line that only sets a variable (`TOKEN=$(curl ...)`) sets it for the rest of its block,
+  // as in the reader's shell: its value is kept, so later lines do not run it again (a sign-in
+  // run once per line would meet the daemon's sign-in rate limit).
+  const assigned =
+    /^[A-Za-z_]\w*=\S/.test(line) && !/^(?:[A-Za-z_]\w*=\S*\s+)+\S/.test(line.replace(/\$\([^)]*\)/g, 'X'))
+      ? /^[A-Za-z_]\w*/.exec(line)![0]
+      : undefined
+  const marker = '\n__maestro_assigned__='
+  const script = [
+    ...earlier,
+    line,
+    ...(assigned ? [`printf '${marker.replace('\n', '\\n')}%s' "$${assigned}"`] : []),
+  ].join('\n')
   const run = asksPassword(line)
     ? await onTerminal({...h, env: {...h.env, ...env}}, script, promptAnswer(line))
     : await sh(h, script, env)
-  // A line that only sets a variable (`TOKEN=$(curl ...)`) sets it for the rest of its block.
-  if (/^[A-Za-z_]\w*=\S/.test(line) && !/^(?:[A-Za-z_]\w*=\S*\s+)+\S/.test(line.replace(/\$\([^)]*\)/g, 'X')))
-    h.assignments.set(example.block, [...earlier, line])
+  if (assigned) {
+    const at = run.output.lastIndexOf(marker)
+    const value = at >= 0 ? run.output.slice(at + marker.length).trimEnd() : ''
+    run.output = at >= 0 ? run.output.slice(0, at) : run.output
+    h.assignments.set(example.block, [...earlier, `${assigned}='${value.replaceAll("'", "'\\''")}'`])
+  }
   if (changesSignIn(line)) await restoreAdmin(h)
   expect(run.status, `${example.source}: ${line}\n${run.output}`).toBe(expected)
   // What an example saves must be what it says: a zip, not an error document named .zip.
