@@ -1,4 +1,4 @@
-import {readdirSync, readFileSync, statSync} from 'node:fs'
+import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {describe, expect, it} from 'vitest'
@@ -70,26 +70,32 @@ describe('the bundled catalog', () => {
       }
     })
 
-    it('puts the answers of examples/full.yaml into the generated project', async () => {
-      const template = await loadTemplateDir(dir)
-      const full = parse(text(template.files, 'examples/full.yaml')) as Record<string, unknown>
-      const answers = await resolveAnswers(template.manifest.parameters, full as never, {useDefaults: true})
-      const files = await renderTemplate(template, answers, {
-        template: name,
-        version: '1.0.0',
-        commit: 'test',
-      })
-      const output = [...files]
-        .map(([path, content]) => `${path}\n${new TextDecoder().decode(content)}`)
-        .join('\n')
-      // Every free-text answer (not a choice, which may only steer what is generated) reaches the output.
-      const freeText = template.manifest.parameters.filter(
-        (p) => p.type === 'string' && typeof full[p.name] === 'string' && (full[p.name] as string).length > 2,
-      )
-      expect(freeText.length, 'full.yaml should set at least one string parameter').toBeGreaterThan(0)
-      for (const p of freeText)
-        expect(output, `${p.name}=${String(full[p.name])}`).toContain(String(full[p.name]))
-    })
+    // The first catalog's convention; the catalog suite (test/catalog/catalog.test.ts) checks
+    // for every template that its examples' answers change what is generated.
+    it.skipIf(!existsSync(join(dir, 'examples', 'full.yaml')))(
+      'puts the answers of examples/full.yaml into the generated project',
+      async () => {
+        const template = await loadTemplateDir(dir)
+        const full = parse(text(template.files, 'examples/full.yaml')) as Record<string, unknown>
+        const answers = await resolveAnswers(template.manifest.parameters, full as never, {useDefaults: true})
+        const files = await renderTemplate(template, answers, {
+          template: name,
+          version: '1.0.0',
+          commit: 'test',
+        })
+        const output = [...files]
+          .map(([path, content]) => `${path}\n${new TextDecoder().decode(content)}`)
+          .join('\n')
+        // Every free-text answer (not a choice, which may only steer what is generated) reaches the output.
+        const freeText = template.manifest.parameters.filter(
+          (p) =>
+            p.type === 'string' && typeof full[p.name] === 'string' && (full[p.name] as string).length > 2,
+        )
+        expect(freeText.length, 'full.yaml should set at least one string parameter').toBeGreaterThan(0)
+        for (const p of freeText)
+          expect(output, `${p.name}=${String(full[p.name])}`).toContain(String(full[p.name]))
+      },
+    )
 
     it('has a README with usage and every parameter documented', () => {
       const readme = readFileSync(join(dir, 'README.md'), 'utf8')

@@ -131,17 +131,3 @@ describe('daemon: admin', () => {
     )
   })
 })
-
-describe('daemon: workflows', () => {
-  it.each([
-    ['GET', '/api/v1/workflows'],
-    ['POST', '/api/v1/workflows'],
-    ['GET', '/api/v1/workflows/onboarding'],
-    ['POST', '/api/v1/workflows/onboarding/execute'],
-  ])('%s %s answers 501 NOT_IMPLEMENTED', async (method, path) => {
-    const server = await startTestServer()
-    const problem = await expectProblem(await server.api(path, {method}), 501, 'NOT_IMPLEMENTED')
-    expect(problem.detail).toMatch(/workflows are not available yet/)
-    expect(problem.detail).toMatch(/nothing was stored or run/)
-  })
-})

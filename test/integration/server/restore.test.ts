@@ -54,8 +54,10 @@ describe('restoring a deleted template through the API', () => {
     expect((found.body.items as {name: string}[]).map((i) => i.name)).toContain(SHARED)
 
     // Announced on the changes stream, like a publish.
-    const bus = (server.registry as unknown as {bus: EventBus}).bus
-    await (server.registry as unknown as {publisher: {flush(): Promise<void>}}).publisher.flush()
+    const {bus, publisher} = (
+      server.registry as unknown as {shared: {bus: EventBus; publisher: {flush(): Promise<void>}}}
+    ).shared
+    await publisher.flush()
     const changes = await bus.range(bus.streams.changes, '-', '+')
     expect(changes.at(-1)?.fields).toMatchObject({
       name: SHARED,
