@@ -144,8 +144,9 @@ export async function startDaemon(name: string, port: number, env: Record<string
   const deadline = Date.now() + 120_000
   for (;;) {
     if (child.exitCode !== null) throw new Error(`daemon ${name} exited with ${child.exitCode}:\n${output}`)
+    // A daemon listens at once and answers 503 `starting` until its store is open: up means past that.
     const up = await fetch(`${url}/health`, {signal: AbortSignal.timeout(2000)}).then(
-      (res) => res.status > 0,
+      async (res) => ((await res.json().catch(() => ({}))) as {status?: string}).status !== 'starting',
       () => false,
     )
     if (up) break
