@@ -48,7 +48,15 @@ ${['s1', 's2', 's3', 's4', 's5', 's6'].map(slowStep).join('')}  - id: check
 
 const cleanups: (() => Promise<void> | void)[] = []
 afterAll(async () => {
-  for (const c of cleanups.reverse()) await c()
+  // Each cleanup gets 15 s; one that hangs is named and left behind rather than failing the run.
+  for (const [i, c] of cleanups.reverse().entries()) {
+    let timer: NodeJS.Timeout | undefined
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), 15_000)))
+    const outcome = await Promise.race([Promise.resolve(c()).then(() => 'done' as const), late])
+    clearTimeout(timer)
+    if (outcome === 'late')
+      console.warn(`workflow failover: cleanup ${i} did not finish in 15 s: ${c.toString().slice(0, 120)}`)
+  }
 }, 120_000)
 
 describe.skipIf(!POSTGRES_URL || !REDIS_URL)('workflow failover (PostgreSQL + Redis)', () => {
