@@ -84,7 +84,7 @@ describe.skipIf(!POSTGRES_URL || !REDIS_URL)('workflow failover (PostgreSQL + Re
     cleanups.push(async () => {
       b.child.kill('SIGTERM')
       // A loaded machine can stretch a graceful stop; the test is about failover, not shutdown.
-      const force = setTimeout(() => b.child.kill('SIGKILL'), 20_000)
+      const force = setTimeout(() => b.child.kill('SIGKILL'), 10_000)
       await exited(b.child)
       clearTimeout(force)
     })
