@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
+import {answerFlags} from '../src/cli/answer-flags.js'
 import {BaseCommand} from '../src/cli/base-command.js'
 import type {Answers} from '../src/domain/types.js'
 import type {FileChange} from '../src/render/write.js'
@@ -29,17 +30,7 @@ export default class Instantiate extends BaseCommand<typeof Instantiate> {
     dest: Args.string({description: 'folder to create the project in', required: true}),
   }
   static override flags = {
-    set: Flags.string({
-      char: 's',
-      description: 'answer a parameter: NAME=VALUE (repeatable)',
-      multiple: true,
-      multipleNonGreedy: true,
-    }),
-    answers: Flags.file({char: 'a', description: 'YAML or JSON file of answers', exists: true}),
-    defaults: Flags.boolean({
-      char: 'd',
-      description: 'use defaults for every unanswered parameter without asking',
-    }),
+    ...answerFlags,
     'dry-run': Flags.boolean({
       description:
         'list each file as new, overwritten (with --force), unchanged or conflicting; write nothing',

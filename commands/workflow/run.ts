@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
+import {answerFlags} from '../../src/cli/answer-flags.js'
 import {BaseCommand} from '../../src/cli/base-command.js'
 import type {DryRunResult} from '../../src/workflows/runtime.js'
 import type {ExecutionRecord} from '../../src/workflows/types.js'
@@ -19,17 +20,7 @@ export default class WorkflowRun extends BaseCommand<typeof WorkflowRun> {
     dest: Args.string({description: 'folder to write the result to (not needed with --dry-run)'}),
   }
   static override flags = {
-    set: Flags.string({
-      char: 's',
-      description: 'answer a parameter: NAME=VALUE (repeatable)',
-      multiple: true,
-      multipleNonGreedy: true,
-    }),
-    answers: Flags.file({char: 'a', description: 'YAML or JSON file of answers', exists: true}),
-    defaults: Flags.boolean({
-      char: 'd',
-      description: 'use defaults for every unanswered parameter without asking',
-    }),
+    ...answerFlags,
     'dry-run': Flags.boolean({
       description: 'run in memory and list the files it would write; store and write nothing',
     }),
