@@ -76,8 +76,16 @@ const NODE_OVERRIDES: Record<string, Record<string, string[][]>> = {
   'playwright-e2e-suite': {test: [['npx', 'playwright', 'test', '--list']]},
 }
 
+/**
+ * A Python project's own unittest suite (stdlib only: the checker installs nothing from
+ * PyPI), for templates whose tests need nothing beyond the standard library. -B: no
+ * bytecode written into the project.
+ */
+const UNITTEST = ['python3', '-B', '-m', 'unittest', 'discover', '-s', 'tests', '-t', '.']
+
 /** What a project's own CI workflow runs, for projects that have no package.json. */
 const PROJECT_COMMANDS: Record<string, string[][]> = {
+  'drift-monitor-job': [UNITTEST],
   // .github/workflows/adr.yml, after using the script as its README shows.
   'adr-repository': [
     ['bash', 'scripts/adr', 'index', '--check'],
