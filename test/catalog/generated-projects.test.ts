@@ -85,6 +85,7 @@ const UNITTEST = ['python3', '-B', '-m', 'unittest', 'discover', '-s', 'tests', 
 
 /** What a project's own CI workflow runs, for projects that have no package.json. */
 const PROJECT_COMMANDS: Record<string, string[][]> = {
+  'ab-test-analysis': [UNITTEST],
   'drift-monitor-job': [UNITTEST],
   // .github/workflows/adr.yml, after using the script as its README shows.
   'adr-repository': [
