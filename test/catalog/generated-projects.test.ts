@@ -87,6 +87,7 @@ const UNITTEST = ['python3', '-B', '-m', 'unittest', 'discover', '-s', 'tests', 
 const PROJECT_COMMANDS: Record<string, string[][]> = {
   'ab-test-analysis': [UNITTEST],
   'drift-monitor-job': [UNITTEST],
+  'llm-prompt-eval': [UNITTEST],
   // .github/workflows/adr.yml, after using the script as its README shows.
   'adr-repository': [
     ['bash', 'scripts/adr', 'index', '--check'],
