@@ -88,6 +88,7 @@ const PROJECT_COMMANDS: Record<string, string[][]> = {
   'ab-test-analysis': [UNITTEST],
   'drift-monitor-job': [UNITTEST],
   'llm-prompt-eval': [UNITTEST],
+  'rag-ingestion-pipeline': [UNITTEST],
   // .github/workflows/adr.yml, after using the script as its README shows.
   'adr-repository': [
     ['bash', 'scripts/adr', 'index', '--check'],
