@@ -88,6 +88,8 @@ const PROJECT_COMMANDS: Record<string, string[][]> = {
   'ab-test-analysis': [UNITTEST],
   'drift-monitor-job': [UNITTEST],
   'llm-prompt-eval': [UNITTEST],
+  // The card is the deliverable: markdownlint with the project's own .markdownlint.jsonc.
+  'model-card': [['markdownlint', '**/*.md']],
   'rag-ingestion-pipeline': [UNITTEST],
   // .github/workflows/adr.yml, after using the script as its README shows.
   'adr-repository': [
