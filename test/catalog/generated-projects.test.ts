@@ -91,6 +91,7 @@ const PROJECT_COMMANDS: Record<string, string[][]> = {
   'llm-prompt-eval': [UNITTEST],
   // The card is the deliverable: markdownlint with the project's own .markdownlint.jsonc.
   'model-card': [['markdownlint', '**/*.md']],
+  'model-eval-harness': [UNITTEST],
   'rag-ingestion-pipeline': [UNITTEST],
   // .github/workflows/adr.yml, after using the script as its README shows.
   'adr-repository': [
