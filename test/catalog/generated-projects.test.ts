@@ -86,6 +86,7 @@ const UNITTEST = ['python3', '-B', '-m', 'unittest', 'discover', '-s', 'tests', 
 /** What a project's own CI workflow runs, for projects that have no package.json. */
 const PROJECT_COMMANDS: Record<string, string[][]> = {
   'ab-test-analysis': [UNITTEST],
+  'airflow-retraining-dag': [UNITTEST],
   'batch-inference-job': [UNITTEST],
   'drift-monitor-job': [UNITTEST],
   'llm-prompt-eval': [UNITTEST],
