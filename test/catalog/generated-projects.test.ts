@@ -88,6 +88,7 @@ const PROJECT_COMMANDS: Record<string, string[][]> = {
   'ab-test-analysis': [UNITTEST],
   'airflow-retraining-dag': [UNITTEST],
   'batch-inference-job': [UNITTEST],
+  'dataset-datasheet': [['markdownlint', '**/*.md']],
   'drift-monitor-job': [UNITTEST],
   'llm-prompt-eval': [UNITTEST],
   // The card is the deliverable: markdownlint with the project's own .markdownlint.jsonc.
