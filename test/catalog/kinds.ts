@@ -418,3 +418,66 @@ export function checkSql(dir: string, files: string[]): Checked {
   if (tests.length > 0) ran.push(`SQL tests (${tests.length})`)
   return {ran, findings}
 }
+
+/** The nbformat 4 schema (schemas/nbformat-v4.json, written from the format's documentation). */
+const NOTEBOOK_SCHEMA = new URL('./schemas/nbformat-v4.json', import.meta.url).pathname
+
+/**
+ * Compiles every code cell of the notebooks named on the command line, IPython magics and
+ * shell escapes (`%`, `!`) blanked first: a syntax error is reported with its cell number.
+ */
+const COMPILE_CELLS = String.raw`
+import json, sys
+errors = []
+for path in sys.argv[1:]:
+    notebook = json.load(open(path, encoding='utf-8'))
+    for number, cell in enumerate(notebook['cells'], 1):
+        if cell['cell_type'] != 'code':
+            continue
+        source = cell['source'] if isinstance(cell['source'], str) else ''.join(cell['source'])
+        lines = ['' if line.lstrip().startswith(('%', '!')) else line for line in source.split('\n')]
+        try:
+            compile('\n'.join(lines), f'{path} cell {number}', 'exec')
+        except SyntaxError as err:
+            errors.append(f'{path} cell {number} line {err.lineno}: {err.msg}')
+print('\n'.join(errors))
+sys.exit(1 if errors else 0)
+`
+
+/**
+ * Jupyter notebooks: the JSON against the nbformat 4 schema (ajv), cell ids unique, and
+ * every code cell compiled by python3 (a notebook is checked without running its kernel).
+ */
+export function checkNotebooks(dir: string, files: string[]): Checked {
+  const notebooks = files.filter((f) => f.endsWith('.ipynb'))
+  if (notebooks.length === 0) return none()
+  const validate = new Ajv2020({allErrors: true, strict: false}).compile(
+    JSON.parse(readFileSync(NOTEBOOK_SCHEMA, 'utf8')) as object,
+  )
+  const findings: Finding[] = []
+  for (const file of notebooks) {
+    let notebook: {cells?: {id?: string}[]}
+    try {
+      notebook = JSON.parse(read(dir, file)) as typeof notebook
+    } catch (err) {
+      findings.push({check: `nbformat ${file}`, output: (err as Error).message})
+      continue
+    }
+    if (!validate(notebook)) {
+      const errors = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`)
+      findings.push({check: `nbformat ${file}`, output: errors.join('\n')})
+      continue
+    }
+    const ids = (notebook.cells ?? []).map((c) => c.id)
+    const repeated = ids.filter((id, i) => ids.indexOf(id) !== i)
+    if (repeated.length > 0)
+      findings.push({check: `nbformat ${file}`, output: `cell ids repeat: ${repeated.join(', ')}`})
+  }
+  const ran = [`nbformat schema (${notebooks.length})`]
+  if (haveTool('python3', 'apt-get install python3')) {
+    ran.push('notebook code cells compiled')
+    const result = run('python3', ['-c', COMPILE_CELLS, ...notebooks], {cwd: dir})
+    if (result.status !== 0) findings.push({check: 'notebook code cells', output: result.output})
+  }
+  return {ran, findings}
+}
