@@ -39,8 +39,12 @@ import {
 import {
   checkCompose,
   checkDockerfiles,
+  checkGherkin,
   checkGraphql,
+  checkJavaScript,
+  checkJmeterPlans,
   checkKubernetes,
+  checkMarkdownDocuments,
   checkNginx,
   checkOpenApi,
   checkSql,
@@ -91,6 +95,34 @@ const PROJECT_COMMANDS: Record<string, string[][]> = {
 }
 
 /**
+ * Templates whose Markdown is the product (test plans, checklists, charters): every `.md`
+ * file is linted by markdownlint, and the files named here must have these headings (a
+ * heading containing the text, case-insensitive).
+ */
+const DOCUMENTS: Record<string, Record<string, string[]>> = {
+  // The parts of IEEE 829's test plan outline.
+  'test-plan-ieee829': {
+    'docs/test-plan.md': [
+      'introduction',
+      'test items',
+      'features to be tested',
+      'features not to be tested',
+      'approach',
+      'pass/fail criteria',
+      'suspension criteria',
+      'test deliverables',
+      'testing tasks',
+      'environmental needs',
+      'responsibilities',
+      'staffing',
+      'schedule',
+      'risks',
+      'approvals',
+    ],
+  },
+}
+
+/**
  * Projects with a migration runner of their own (scripts/migrate.sh): it runs against
  * PostgreSQL with seeds and tests. Other projects' SQL is applied file by file (checkSql).
  */
@@ -134,6 +166,11 @@ async function checkProject(name: string, dest: string): Promise<Checked> {
     checkCompose(dest, files),
     await checkGraphql(dest, files),
     checkXml(dest, files),
+    checkJmeterPlans(dest, files),
+    await checkGherkin(dest, files),
+    // A package.json project's JavaScript is checked by its own scripts (and may be JSX).
+    files.includes('package.json') ? undefined : checkJavaScript(dest, files),
+    DOCUMENTS[name] ? checkMarkdownDocuments(dest, files, DOCUMENTS[name]) : undefined,
     checkNginx(dest, files),
     SQL_PROJECTS.has(name) ? checkPostgresMigrations(dest) : checkSql(dest, files),
     checkCommands(dest, PROJECT_COMMANDS[name] ?? []),
