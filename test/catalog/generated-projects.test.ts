@@ -120,6 +120,9 @@ const DOCUMENTS: Record<string, Record<string, string[]>> = {
       'approvals',
     ],
   },
+  'bug-report-kit': {
+    'docs/bug-reporting.md': ['good report', 'severity', 'priority', 'triage', 'life cycle'],
+  },
 }
 
 /**
