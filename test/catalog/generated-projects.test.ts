@@ -120,6 +120,11 @@ const DOCUMENTS: Record<string, Record<string, string[]>> = {
       'approvals',
     ],
   },
+  // Session-based test management: charter, session sheet and PROOF debrief.
+  'exploratory-testing-charter': {
+    'charter.md': ['resources', 'areas', 'heuristics', 'out of scope'],
+    'sessions/session-sheet.md': ['task breakdown', 'test notes', 'bugs', 'issues', 'debrief'],
+  },
   'bug-report-kit': {
     'docs/bug-reporting.md': ['good report', 'severity', 'priority', 'triage', 'life cycle'],
   },
