@@ -92,6 +92,8 @@ const PROJECT_COMMANDS: Record<string, string[][]> = {
     ['bash', 'scripts/adr', 'list'],
     ['markdownlint', 'docs/adr/**/*.md'],
   ],
+  // Standard library only: the factories' own tests run as the README says.
+  'test-data-factory-python': [['python3', '-m', 'unittest', 'discover', '-s', 'tests', '-t', '.']],
 }
 
 /**
