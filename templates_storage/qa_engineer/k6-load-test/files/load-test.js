@@ -40,11 +40,11 @@ export const options = {
 {%- when 'spike' %}
   // Spike: a sudden burst to the peak and back, then a check that the system recovers.
   stages: [
-    { duration: '30s', target: {{ target_vus | divided_by: 10 | plus: 1 }} },
+    { duration: '30s', target: {{ target_vus | divided_by: 10 | floor | plus: 1 }} },
     { duration: '10s', target: {{ target_vus }} },
     { duration: '1m', target: {{ target_vus }} },
-    { duration: '10s', target: {{ target_vus | divided_by: 10 | plus: 1 }} },
-    { duration: '3m', target: {{ target_vus | divided_by: 10 | plus: 1 }} },
+    { duration: '10s', target: {{ target_vus | divided_by: 10 | floor | plus: 1 }} },
+    { duration: '3m', target: {{ target_vus | divided_by: 10 | floor | plus: 1 }} },
     { duration: '10s', target: 0 },
   ],
 {%- when 'soak' %}
