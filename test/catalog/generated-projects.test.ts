@@ -76,6 +76,9 @@ const NODE_OVERRIDES: Record<string, Record<string, string[][]>> = {
   'playwright-e2e-suite': {test: [['npx', 'playwright', 'test', '--list']]},
 }
 
+/** A project's own tests, for Python projects that need nothing beyond the standard library. */
+const UNITTEST = ['python3', '-m', 'unittest', 'discover', '-s', 'tests', '-t', '.']
+
 /** What a project's own CI workflow runs, for projects that have no package.json. */
 const PROJECT_COMMANDS: Record<string, string[][]> = {
   // .github/workflows/adr.yml, after using the script as its README shows.
@@ -88,6 +91,8 @@ const PROJECT_COMMANDS: Record<string, string[][]> = {
     ['bash', 'scripts/adr', 'list'],
     ['markdownlint', 'docs/adr/**/*.md'],
   ],
+  // Standard-library projects: their own unittest suites run (no pip install needed).
+  'webhook-receiver-harness': [UNITTEST],
 }
 
 /**
