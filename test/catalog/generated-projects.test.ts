@@ -94,6 +94,7 @@ const PROJECT_COMMANDS: Record<string, string[][]> = {
   // Standard-library projects: their own unittest suites run (no pip install needed).
   'webhook-receiver-harness': [UNITTEST],
   'soap-xsd-service-tests': [UNITTEST],
+  'json-schema-compat-check': [UNITTEST],
 }
 
 /**
