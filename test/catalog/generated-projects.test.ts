@@ -107,7 +107,11 @@ const PROJECT_COMMANDS: Record<string, string[][]> = {
     ['markdownlint', 'docs/adr/**/*.md'],
   ],
   // Standard library only: the factories' own tests run as the README says.
-  'test-data-factory-python': [['python3', '-m', 'unittest', 'discover', '-s', 'tests', '-t', '.']],
+  'test-data-factory-python': [UNITTEST],
+  // Standard-library projects: their own unittest suites run (no pip install needed).
+  'webhook-receiver-harness': [UNITTEST],
+  'soap-xsd-service-tests': [UNITTEST],
+  'json-schema-compat-check': [UNITTEST],
 }
 
 /**

@@ -286,15 +286,32 @@ export function checkNginx(dir: string, files: string[]): Checked {
   return {ran: [`nginx -t (${configs.length})`], findings}
 }
 
-/** XML files must be well formed (xmllint --noout). */
+/**
+ * XML files (and XSD, WSDL, SVG) must be well formed (xmllint --noout); an XML file that
+ * names a local schema (`xsi:schemaLocation` or `xsi:noNamespaceSchemaLocation` ending in
+ * .xsd) must also be valid against it (`xmllint --schema`), so sample payloads that claim a
+ * contract are held to it.
+ */
 export function checkXml(dir: string, files: string[]): Checked {
-  const xml = files.filter((f) => /\.(xml|xsd|svg)$/.test(f))
+  const xml = files.filter((f) => /\.(xml|xsd|wsdl|svg)$/.test(f))
   if (xml.length === 0 || !haveTool('xmllint', 'apt-get install libxml2-utils')) return none()
   const result = run('xmllint', ['--noout', ...xml], {cwd: dir})
-  return {
-    ran: [`xmllint (${xml.length})`],
-    findings: result.status === 0 ? [] : [{check: 'xmllint', output: result.output}],
+  const findings: Finding[] = result.status === 0 ? [] : [{check: 'xmllint', output: result.output}]
+  const ran = [`xmllint (${xml.length})`]
+  let validated = 0
+  for (const file of xml.filter((f) => f.endsWith('.xml'))) {
+    const head = read(dir, file).slice(0, 4000)
+    const location =
+      /xsi:schemaLocation\s*=\s*["']\s*\S+\s+(\S+\.xsd)\s*["']/.exec(head)?.[1] ??
+      /xsi:noNamespaceSchemaLocation\s*=\s*["']\s*(\S+\.xsd)\s*["']/.exec(head)?.[1]
+    if (!location || /^[a-z]+:\/\//i.test(location)) continue
+    const schema = join(dir, file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '', location)
+    validated++
+    const valid = run('xmllint', ['--noout', '--schema', schema, file], {cwd: dir})
+    if (valid.status !== 0) findings.push({check: `xmllint --schema ${file}`, output: valid.output})
   }
+  if (validated > 0) ran.push(`XSD validation (${validated})`)
+  return {ran, findings}
 }
 
 /**
