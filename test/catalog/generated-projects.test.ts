@@ -93,11 +93,8 @@ const PROJECT_COMMANDS: Record<string, string[][]> = {
   'ab-test-analysis': [UNITTEST],
   'airflow-retraining-dag': [UNITTEST],
   'batch-inference-job': [UNITTEST],
-  'dataset-datasheet': [['markdownlint', '**/*.md']],
   'drift-monitor-job': [UNITTEST],
   'llm-prompt-eval': [UNITTEST],
-  // The card is the deliverable: markdownlint with the project's own .markdownlint.jsonc.
-  'model-card': [['markdownlint', '**/*.md']],
   'model-eval-harness': [UNITTEST],
   'rag-ingestion-pipeline': [UNITTEST],
   // .github/workflows/adr.yml, after using the script as its README shows.
@@ -148,6 +145,32 @@ const DOCUMENTS: Record<string, Record<string, string[]>> = {
   'exploratory-testing-charter': {
     'charter.md': ['resources', 'areas', 'heuristics', 'out of scope'],
     'sessions/session-sheet.md': ['task breakdown', 'test notes', 'bugs', 'issues', 'debrief'],
+  },
+  // The sections of Mitchell et al., "Model Cards for Model Reporting".
+  'model-card': {
+    'README.md': [
+      'model details',
+      'intended use',
+      'factors',
+      'metrics',
+      'evaluation data',
+      'training data',
+      'quantitative analyses',
+      'ethical considerations',
+      'caveats',
+    ],
+  },
+  // The question groups of Gebru et al., "Datasheets for Datasets".
+  'dataset-datasheet': {
+    'DATASHEET.md': [
+      'motivation',
+      'composition',
+      'collection process',
+      'preprocessing',
+      'uses',
+      'distribution',
+      'maintenance',
+    ],
   },
   'bug-report-kit': {
     'docs/bug-reporting.md': ['good report', 'severity', 'priority', 'triage', 'life cycle'],
