@@ -93,6 +93,8 @@ const PROJECT_COMMANDS: Record<string, string[][]> = {
     ['markdownlint', 'docs/adr/**/*.md'],
   ],
   // Standard library only: the factories' own tests run as the README says.
+  // The flaky-test finder's own tests (node:test, no dependencies).
+  'flaky-test-quarantine': [['node', '--test', 'scripts/']],
   'test-data-factory-python': [['python3', '-m', 'unittest', 'discover', '-s', 'tests', '-t', '.']],
 }
 
