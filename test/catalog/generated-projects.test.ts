@@ -124,6 +124,16 @@ const DOCUMENTS: Record<string, Record<string, string[]>> = {
       'approvals',
     ],
   },
+  'release-regression-checklist': {
+    'RELEASE_CHECKLIST.md': [
+      'entry gate',
+      'automated suites',
+      'manual regression',
+      'compatibility',
+      'smoke checks',
+      'go/no-go',
+    ],
+  },
   // Session-based test management: charter, session sheet and PROOF debrief.
   'exploratory-testing-charter': {
     'charter.md': ['resources', 'areas', 'heuristics', 'out of scope'],
