@@ -124,6 +124,16 @@ const DOCUMENTS: Record<string, Record<string, string[]>> = {
       'approvals',
     ],
   },
+  'chaos-test-plan': {
+    'CHAOS_TEST_PLAN.md': [
+      'steady state',
+      'blast radius',
+      'abort conditions',
+      'experiments',
+      'runbook',
+      'results',
+    ],
+  },
   'release-regression-checklist': {
     'RELEASE_CHECKLIST.md': [
       'entry gate',
