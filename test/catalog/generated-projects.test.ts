@@ -149,6 +149,18 @@ const DOCUMENTS: Record<string, Record<string, string[]>> = {
     'charter.md': ['resources', 'areas', 'heuristics', 'out of scope'],
     'sessions/session-sheet.md': ['task breakdown', 'test notes', 'bugs', 'issues', 'debrief'],
   },
+  'accessibility-test-plan': {
+    'docs/accessibility-test-plan.md': [
+      'scope',
+      'automated checks',
+      'keyboard',
+      'screen reader',
+      'visual',
+      'assistive technology',
+      'severity',
+      'issue log',
+    ],
+  },
   'bug-report-kit': {
     'docs/bug-reporting.md': ['good report', 'severity', 'priority', 'triage', 'life cycle'],
   },
