@@ -113,6 +113,8 @@ const PROJECT_COMMANDS: Record<string, string[][]> = {
   'webhook-receiver-harness': [UNITTEST],
   'soap-xsd-service-tests': [UNITTEST],
   'json-schema-compat-check': [UNITTEST],
+  // The flaky-test finder's own tests (node:test, no dependencies).
+  'flaky-test-quarantine': [['node', '--test', 'scripts/']],
 }
 
 /**
@@ -139,6 +141,26 @@ const DOCUMENTS: Record<string, Record<string, string[]>> = {
       'schedule',
       'risks',
       'approvals',
+    ],
+  },
+  'chaos-test-plan': {
+    'CHAOS_TEST_PLAN.md': [
+      'steady state',
+      'blast radius',
+      'abort conditions',
+      'experiments',
+      'runbook',
+      'results',
+    ],
+  },
+  'release-regression-checklist': {
+    'RELEASE_CHECKLIST.md': [
+      'entry gate',
+      'automated suites',
+      'manual regression',
+      'compatibility',
+      'smoke checks',
+      'go/no-go',
     ],
   },
   // Session-based test management: charter, session sheet and PROOF debrief.
@@ -170,6 +192,18 @@ const DOCUMENTS: Record<string, Record<string, string[]>> = {
       'uses',
       'distribution',
       'maintenance',
+    ],
+  },
+  'accessibility-test-plan': {
+    'docs/accessibility-test-plan.md': [
+      'scope',
+      'automated checks',
+      'keyboard',
+      'screen reader',
+      'visual',
+      'assistive technology',
+      'severity',
+      'issue log',
     ],
   },
   'bug-report-kit': {

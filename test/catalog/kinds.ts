@@ -193,12 +193,12 @@ function checkCustomResource(
   }
   const validate = customValidators.get(key)
   if (!validate) return 'unknown'
+  // Named before validating: ajv's type guard narrows a failed object to never.
+  const label = `${object.kind} ${String((object.metadata as {name?: string} | undefined)?.name)}`
   if (validate(object)) return undefined
   return {
     check: `custom resource schema ${file}`,
-    output: `${object.kind} ${String((object.metadata as {name?: string} | undefined)?.name)}: ${(
-      validate.errors ?? []
-    )
+    output: `${label}: ${(validate.errors ?? [])
       .map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`)
       .join('; ')}`,
   }

@@ -1,0 +1,1 @@
+"""{{ package }}: the package the suite tests."""
