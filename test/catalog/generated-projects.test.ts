@@ -95,6 +95,7 @@ const PROJECT_COMMANDS: Record<string, string[][]> = {
   'webhook-receiver-harness': [UNITTEST],
   'soap-xsd-service-tests': [UNITTEST],
   'json-schema-compat-check': [UNITTEST],
+  'idempotency-key-tests': [UNITTEST],
   // The smoke runner against a local python3 -m http.server stand-in.
   'gha-smoke-tests': [['bash', 'smoke/selftest.sh']],
 }
