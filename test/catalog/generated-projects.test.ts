@@ -96,6 +96,7 @@ const PROJECT_COMMANDS: Record<string, string[][]> = {
   'soap-xsd-service-tests': [UNITTEST],
   'json-schema-compat-check': [UNITTEST],
   'idempotency-key-tests': [UNITTEST],
+  'oauth2-provider-tests': [UNITTEST],
   // The smoke runner against a local python3 -m http.server stand-in.
   'gha-smoke-tests': [['bash', 'smoke/selftest.sh']],
 }
