@@ -115,6 +115,10 @@ const PROJECT_COMMANDS: Record<string, string[][]> = {
   'json-schema-compat-check': [UNITTEST],
   // The flaky-test finder's own tests (node:test, no dependencies).
   'flaky-test-quarantine': [['node', '--test', 'scripts/']],
+  'idempotency-key-tests': [UNITTEST],
+  'oauth2-provider-tests': [UNITTEST],
+  // The smoke runner against a local python3 -m http.server stand-in.
+  'gha-smoke-tests': [['bash', 'smoke/selftest.sh']],
 }
 
 /**
