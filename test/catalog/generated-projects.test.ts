@@ -210,6 +210,9 @@ const DOCUMENTS: Record<string, Record<string, string[]>> = {
       'issue log',
     ],
   },
+  'labeling-guidelines': {
+    'GUIDELINES.md': ['task', 'labels', 'quality control', 'adjudication', 'change log'],
+  },
   'bug-report-kit': {
     'docs/bug-reporting.md': ['good report', 'severity', 'priority', 'triage', 'life cycle'],
   },

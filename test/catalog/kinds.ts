@@ -193,15 +193,11 @@ function checkCustomResource(
   }
   const validate = customValidators.get(key)
   if (!validate) return 'unknown'
-  // Named before validating: ajv's type guard narrows a failed object to never.
+  // Named before validating: ajv's validate is a type guard, which narrows a failed object to never.
   const label = `${object.kind} ${String((object.metadata as {name?: string} | undefined)?.name)}`
   if (validate(object)) return undefined
-  return {
-    check: `custom resource schema ${file}`,
-    output: `${label}: ${(validate.errors ?? [])
-      .map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`)
-      .join('; ')}`,
-  }
+  const errors = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`)
+  return {check: `custom resource schema ${file}`, output: `${label}: ${errors.join('; ')}`}
 }
 
 function checkKustomization(
