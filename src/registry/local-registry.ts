@@ -620,8 +620,9 @@ export class LocalRegistry implements Registry {
       const createdAt = new Date().toISOString()
       const indexed = commit.unchanged
         ? undefined
-        : pending.add(manifest.name, commit.parent, (index, expectedHead) =>
-            index.recordVersion({
+        : pending.add(manifest.name, commit.parent, {
+            kind: 'version',
+            input: {
               namespace,
               manifest: template.manifest,
               readme: template.readme,
@@ -632,9 +633,8 @@ export class LocalRegistry implements Registry {
               files,
               qualityScore: report.score,
               qualityReport: report,
-              expectedHead,
-            }),
-          )
+            },
+          })
       return {
         commit: commit.commit,
         status: existing ? ('updated' as const) : ('created' as const),
@@ -706,12 +706,8 @@ export class LocalRegistry implements Registry {
             await this.#index.withConnection(async (index) => {
               recordPhase('connection', performance.now() - locked)
               await timed('reconcile', () => this.#reconcileNamespace(repo, index))
-              const pending = new PendingIndexWrites((parent, writes) =>
-                this.#indexCommits(repo, async () => {
-                  await index.transaction(async (tx) => {
-                    for (const [i, write] of writes.entries()) await write(tx, i === 0 ? parent : undefined)
-                  })
-                }),
+              const pending = new PendingIndexWrites((parent, changes) =>
+                this.#indexCommits(repo, () => index.recordChanges(changes, parent)),
               )
               try {
                 await batch({pending, index})
@@ -804,9 +800,12 @@ export class LocalRegistry implements Registry {
       })
       const indexed = commit.unchanged
         ? undefined
-        : pending.add(template.name, commit.parent, (index, expectedHead) =>
-            index.deleteTemplate(namespace, template.name, commit.commit, expectedHead),
-          )
+        : pending.add(template.name, commit.parent, {
+            kind: 'delete',
+            namespace,
+            name: template.name,
+            commit: commit.commit,
+          })
       return {commit: commit.commit, indexed}
     })
     await commit.indexed
