@@ -1010,8 +1010,12 @@ export class LocalRegistry implements Registry {
    * adopted only when it holds every commit the index records (a restore from git).
    */
   async checkStoreIdentity(): Promise<void> {
-    const storeId = await this.#store.identity()
+    // The index first: a process claiming a new pair claims the store, then the index, so
+    // an index found claimed here has its store claimed too. (Read the other way round, a
+    // daemon starting beside the first one could see the store unclaimed, then the index
+    // claimed, and take its own store for another one.)
     const indexId = await this.#index.storeId()
+    const storeId = await this.#store.identity()
     const where = {store: this.#store.root, database: redactedDatabase(this.#config)}
     if (indexId === null) {
       // A new index, or one from before identities: reconcile checks its heads are here.
