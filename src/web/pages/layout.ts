@@ -54,6 +54,7 @@ export function page(opts: PageOptions): string {
         <nav aria-label="Site">
           <a class="brand" href="/">maestro-tpl</a>
           <a href="/">Catalog</a>
+          <a href="/workflows">Workflows</a>
           <a href="/docs">API</a>
         </nav>
         <div class="account">${account(opts.visitor, opts.here)}</div>
