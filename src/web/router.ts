@@ -163,7 +163,8 @@ function shareHref(base: string, params: Parameter[], values: FormValues): strin
 function answerErrors(err: unknown): Record<string, string> {
   const errors: Record<string, string> = ownRecord()
   if (err instanceof InvalidAnswersError) {
-    for (const issue of err.issues) errors[(issue.path ?? '').replace(/^\//, '').split('/')[0] ?? ''] = issue.message
+    for (const issue of err.issues)
+      errors[(issue.path ?? '').replace(/^\//, '').split('/')[0] ?? ''] = issue.message
   } else if (err instanceof MissingAnswersError) {
     for (const name of err.missing) errors[name] = `${name} is required`
   } else {
@@ -221,7 +222,9 @@ export function webRouter(deps: WebDeps): Router {
           problem.message ?? `Something went wrong on our side; it has been logged with request id ${req.id}.`
         // Signing in is the way past a 401: offer it, coming back here.
         const signIn =
-          status === 401 && visitor.canSignIn ? `/signin?next=${encodeURIComponent(safeNext(req.originalUrl))}` : undefined
+          status === 401 && visitor.canSignIn
+            ? `/signin?next=${encodeURIComponent(safeNext(req.originalUrl))}`
+            : undefined
         sendPage(
           res,
           status,
@@ -370,7 +373,9 @@ export function webRouter(deps: WebDeps): Router {
       const params = await paramsOf(req, visitor)
       const body = (req.body ?? {}) as {values?: unknown}
       const raw =
-        body.values !== null && typeof body.values === 'object' ? (body.values as Record<string, unknown>) : {}
+        body.values !== null && typeof body.values === 'object'
+          ? (body.values as Record<string, unknown>)
+          : {}
       const state = await inspectAnswers(params, answersOf(params, formValues(params, raw)))
       send(res, 200, 'application/json; charset=utf-8', JSON.stringify(state))
     }
@@ -484,7 +489,10 @@ export function webRouter(deps: WebDeps): Router {
     handle('Workflows', async (req, res, visitor) => {
       const wf = workflowsFor(visitor)
       const q = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 200) : ''
-      const pageNo = Math.min(Math.max(Number.parseInt(String(req.query.page ?? '1'), 10) || 1, 1), 1000)
+      const pageNo = Math.min(
+        Math.max((typeof req.query.page === 'string' ? Number.parseInt(req.query.page, 10) : 1) || 1, 1),
+        1000,
+      )
       const result = await wf.list(visitor.context, {
         ...(q ? {text: q} : {}),
         limit: WORKFLOW_PAGE_SIZE,
@@ -600,7 +608,10 @@ export function webRouter(deps: WebDeps): Router {
   router.get('/executions/:id/events', async (req, res, next) => {
     try {
       const visitor = await visitorOf(req, res, {auth: deps.auth, trustProxy})
-      const after = typeof req.query.after === 'string' && /^\d{1,15}$/.test(req.query.after) ? Number(req.query.after) : undefined
+      const after =
+        typeof req.query.after === 'string' && /^\d{1,15}$/.test(req.query.after)
+          ? Number(req.query.after)
+          : undefined
       await streamExecutionEvents(
         workflowsFor(visitor),
         visitor.context,

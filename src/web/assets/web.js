@@ -228,7 +228,7 @@
   // events, and the result appears when it has succeeded; no reload.
   const FINISHED = ['succeeded', 'failed', 'cancelled']
   function followExecution(root) {
-    if (FINISHED.indexOf(root.getAttribute('data-state')) >= 0 || !window.EventSource) return
+    if (FINISHED.indexOf(root.getAttribute('data-state')) >= 0 || typeof EventSource === 'undefined') return
     const source = new EventSource(root.getAttribute('data-events'))
     function setState(el, state) {
       if (!el) return

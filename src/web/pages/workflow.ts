@@ -27,7 +27,8 @@ export interface WorkflowListData {
 export function workflowsBody(data: WorkflowListData): Html {
   const {q, page, result} = data
   const pages = Math.max(1, Math.ceil(result.total / WORKFLOW_PAGE_SIZE))
-  const href = (p: number) => `/workflows?${new URLSearchParams({...(q ? {q} : {}), page: String(p)}).toString()}`
+  const href = (p: number) =>
+    `/workflows?${new URLSearchParams({...(q ? {q} : {}), page: String(p)}).toString()}`
   return html`<h1>Workflows</h1>
     <p class="lead">
       A workflow makes a whole project in one go: several templates, files and checks, run as steps.
@@ -77,7 +78,8 @@ export function workflowsBody(data: WorkflowListData): Html {
 function stepsList(workflow: WorkflowDetail): Html {
   return html`<ol class="steps">
     ${workflow.definition.steps.map((s) => {
-      const template = s.uses === 'template' && typeof s.with.template === 'string' ? s.with.template : undefined
+      const template =
+        s.uses === 'template' && typeof s.with.template === 'string' ? s.with.template : undefined
       return html`<li>
         <strong>${s.name ?? s.id}</strong> <span class="tag">${s.uses}</span>
         ${template ? html`<code>${template}</code>` : ''}
@@ -168,14 +170,20 @@ function dryRunSection(result: DryRunResult | undefined): Html {
     <ul class="preview-files">
       ${result.files.map((f, i) => {
         const headingId = `file-${i}`
-        return html`<li><details><summary id="${headingId}">${f.path} <span class="muted">${f.size} B</span></summary>
-${
-  f.preview === undefined
-    ? html`<p>Binary file.</p>`
-    : html`${codeView(f.path, new TextEncoder().encode(f.preview), headingId)}${
-        f.preview.length < f.size ? html`<p class="muted">The first ${f.preview.length} characters.</p>` : ''
-      }`
-}</details></li>`
+        return html`<li>
+          <details>
+            <summary id="${headingId}">${f.path} <span class="muted">${f.size} B</span></summary>
+            ${
+              f.preview === undefined
+                ? html`<p>Binary file.</p>`
+                : html`${codeView(f.path, new TextEncoder().encode(f.preview), headingId)}${
+                    f.preview.length < f.size
+                      ? html`<p class="muted">The first ${f.preview.length} characters.</p>`
+                      : ''
+                  }`
+            }
+          </details>
+        </li>`
       })}
     </ul>
   </section>`
@@ -260,7 +268,11 @@ export function executionBody(record: ExecutionRecord, lastSeq: number): Html {
           ? html`<section aria-labelledby="answers-title">
               <h2 id="answers-title">Answers</h2>
               <dl class="answers">
-                ${answers.map(([k, v]) => html`<dt>${k}</dt><dd><code>${shown(v)}</code></dd>`)}
+                ${answers.map(
+                  ([k, v]) =>
+                    html`<dt>${k}</dt>
+                      <dd><code>${shown(v)}</code></dd>`,
+                )}
               </dl>
             </section>`
           : ''

@@ -177,14 +177,16 @@ describe('e2e: workflows in the web catalog, in Chromium', () => {
     await expectAccessible('workflows')
   }, 60_000)
 
-  it("shows a workflow: README, parameters, steps and the commands to run it", async () => {
+  it('shows a workflow: README, parameters, steps and the commands to run it', async () => {
     await page.goto('/workflows')
     await page.getByRole('link', {name: 'fleet-of-services'}).click()
     await expect.poll(() => page.locator('h1').textContent()).toContain('fleet-of-services')
     expect(await page.locator('.readme h3').count()).toBeGreaterThan(0)
     expect(await page.locator('#parameters + .scroll tbody tr').count()).toBe(3)
     expect(await page.locator('ol.steps > li').count()).toBe(SERVICES + 1)
-    expect(await page.locator('ol.steps > li').last().textContent()).toMatch(/only when\s+parameters\.with_overview/)
+    expect(await page.locator('ol.steps > li').last().textContent()).toMatch(
+      /only when\s+parameters\.with_overview/,
+    )
     expect(await page.locator('pre.cmd').first().textContent()).toContain(
       'maestro-tpl workflow run acme/fleet-of-services@1.0.0',
     )
@@ -211,7 +213,9 @@ describe('e2e: workflows in the web catalog, in Chromium', () => {
       '/workflows/acme/fleet-of-services/run?service_name=billing&database=sqlite&with_overview=true',
     )
     await page.getByRole('button', {name: 'Dry run'}).click()
-    await expect.poll(() => page.locator('#preview-title').textContent()).toMatch(/Dry run: succeeded, \d+ files/)
+    await expect
+      .poll(() => page.locator('#preview-title').textContent())
+      .toMatch(/Dry run: succeeded, \d+ files/)
     const previewed = await page.locator('.preview-files summary').allTextContents()
     expect(previewed.some((s) => s.startsWith('OVERVIEW.md'))).toBe(true)
     expect(previewed.some((s) => s.startsWith(`services/billing-${SERVICES}/`))).toBe(true)
@@ -247,7 +251,8 @@ describe('e2e: workflows in the web catalog, in Chromium', () => {
     const zipped = unzipSync(new Uint8Array(readFileSync(await download.path())))
     const fromWeb = new Map<string, string>()
     for (const [path, bytes] of Object.entries(zipped))
-      if (!path.endsWith('/')) fromWeb.set(path.replace(/^fleet-of-services\//, ''), new TextDecoder().decode(bytes))
+      if (!path.endsWith('/'))
+        fromWeb.set(path.replace(/^fleet-of-services\//, ''), new TextDecoder().decode(bytes))
     expect(fromWeb.get('OVERVIEW.md')).toBe(`# billing\n\n${SERVICES} services, database sqlite.\n`)
 
     // The same answers through the CLI: the same files.
@@ -270,9 +275,7 @@ describe('e2e: workflows in the web catalog, in Chromium', () => {
     expect([...fromWeb.keys()].sort()).toEqual([...fromCli.keys()].sort())
     for (const [path, text] of fromCli) expect(fromWeb.get(path), path).toBe(text)
 
-    const tarball = await context.request.get(
-      `${new URL(page.url()).pathname}/result?format=tar.gz`,
-    )
+    const tarball = await context.request.get(`${new URL(page.url()).pathname}/result?format=tar.gz`)
     expect(tarball.status()).toBe(200)
     expect(tarball.headers()['content-type']).toBe('application/gzip')
 

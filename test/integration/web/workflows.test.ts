@@ -35,7 +35,12 @@ async function workflowServer(): Promise<{server: TestServer; csrf: string; cook
   const signedIn = await server.api('/signin', {
     method: 'POST',
     headers: {'content-type': 'application/x-www-form-urlencoded', cookie: `maestro_csrf=${csrf}`},
-    body: new URLSearchParams({__csrf: csrf, username: 'admin', password: ADMIN_PASSWORD, next: '/'}).toString(),
+    body: new URLSearchParams({
+      __csrf: csrf,
+      username: 'admin',
+      password: ADMIN_PASSWORD,
+      next: '/',
+    }).toString(),
     redirect: 'manual',
   })
   expect(signedIn.status).toBe(303)
@@ -88,13 +93,23 @@ describe('web catalog: workflow pages', () => {
     expect(wrong.status).toBe(422)
     expect(await wrong.text()).toMatch(/class="error" id="p-skip_notes-error"\s*>[^<]*skip_notes/)
 
-    const dry = await runForm(server, cookie, {__csrf: csrf, __action: 'preview', project: 'atlas', api_token: 's3cret-token'})
+    const dry = await runForm(server, cookie, {
+      __csrf: csrf,
+      __action: 'preview',
+      project: 'atlas',
+      api_token: 's3cret-token',
+    })
     expect(dry.status).toBe(200)
     const dryHtml = await dry.text()
     expect(dryHtml).toMatch(/Dry run: succeeded, \d+ files/)
     expect(dryHtml).not.toContain('s3cret-token')
 
-    const run = await runForm(server, cookie, {__csrf: csrf, __action: 'run', project: 'atlas', api_token: 's3cret-token'})
+    const run = await runForm(server, cookie, {
+      __csrf: csrf,
+      __action: 'run',
+      project: 'atlas',
+      api_token: 's3cret-token',
+    })
     expect(run.status).toBe(303)
     const location = run.headers.get('location')!
     expect(location).toMatch(/^\/executions\/[0-9a-f-]{36}$/)
