@@ -70,10 +70,19 @@ export function syntheticCatalog(dir: string, count: number): void {
 }
 
 /** A new store on `catalog` seeded from the prebuilt store in `from`, until its first search answers. */
-async function timeSeeded(catalog: string, from: string, expected: number): Promise<{wallMs: number; cpuMs: number}> {
+async function timeSeeded(
+  catalog: string,
+  from: string,
+  expected: number,
+): Promise<{wallMs: number; cpuMs: number}> {
   const home = mkdtempSync(join(tmpdir(), 'maestro-bench-seeded-'))
   try {
-    const config = loadConfig({MAESTRO_HOME: home, TEMPLATES_STORAGE_PATH: catalog, DATABASE_URL: '', REDIS_URL: ''})
+    const config = loadConfig({
+      MAESTRO_HOME: home,
+      TEMPLATES_STORAGE_PATH: catalog,
+      DATABASE_URL: '',
+      REDIS_URL: '',
+    })
     const cpu = process.cpuUsage()
     const started = performance.now()
     const registry = await openLocalRegistry({
@@ -86,7 +95,8 @@ async function timeSeeded(catalog: string, from: string, expected: number): Prom
     const used = process.cpuUsage(cpu)
     const all = await registry.search({limit: 1})
     await registry.close()
-    if (all.total !== expected) throw new Error(`the seeded store lists ${all.total} templates, not ${expected}`)
+    if (all.total !== expected)
+      throw new Error(`the seeded store lists ${all.total} templates, not ${expected}`)
     if (listed.items.length === 0) throw new Error('the seeded store found nothing for "api"')
     return {wallMs, cpuMs: (used.user + used.system) / 1000}
   } finally {

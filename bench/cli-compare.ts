@@ -104,7 +104,10 @@ function describeTemplate(fileCount: number): Description {
 function spell(text: string, engine: 'liquid' | 'jinja' | 'ejs'): string {
   if (engine === 'ejs') {
     return text
-      .replace(/«if (\w+) == "([^"]*)"»/g, (_, name: string, value: string) => `<% if (${name} === "${value}") { %>`)
+      .replace(
+        /«if (\w+) == "([^"]*)"»/g,
+        (_, name: string, value: string) => `<% if (${name} === "${value}") { %>`,
+      )
       .replace(/«endif»/g, '<% } %>')
       .replace(/«(\w+)\|upper»/g, (_, name: string) => `<%- ${name}.toUpperCase() %>`)
       .replace(/«(\w+)»/g, (_, name: string) => `<%- ${name} %>`)
@@ -302,7 +305,9 @@ function run(
 }
 
 function packageVersion(name: string): string {
-  return (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as {version: string}).version
+  return (
+    JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as {version: string}
+  ).version
 }
 
 const median = (xs: number[]) => {
@@ -362,7 +367,10 @@ function main() {
         '`maestro-tpl search api --json`',
         () => [process.execPath, [BIN, 'search', 'api', '--json'], undefined],
       ],
-      ['`maestro-tpl get fastapi-service`', () => [process.execPath, [BIN, 'get', 'fastapi-service'], undefined]],
+      [
+        '`maestro-tpl get fastapi-service`',
+        () => [process.execPath, [BIN, 'get', 'fastapi-service'], undefined],
+      ],
       [
         `\`maestro-tpl instantiate\` (${fileCount} files, \`--defaults\`)`,
         (i) => [
@@ -397,7 +405,8 @@ function main() {
         if (took.cpu !== undefined) cpu[c]!.push(took.cpu)
       })
       // Old renders out of the way so the disk does not fill up over many rounds.
-      for (const prefix of ['m', 'c', 'y']) rmSync(join(work, `${prefix}${i}`), {recursive: true, force: true})
+      for (const prefix of ['m', 'c', 'y'])
+        rmSync(join(work, `${prefix}${i}`), {recursive: true, force: true})
     }
     const loadAfter = loadavg()
 
@@ -417,7 +426,9 @@ function main() {
     const lines: string[] = []
     lines.push(
       `${runs} interleaved rounds, ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${ccVersion}, ` +
-        (yeoman ? `yo ${packageVersion('yo')} with yeoman-generator ${packageVersion('yeoman-generator')}, ` : '') +
+        (yeoman
+          ? `yo ${packageVersion('yo')} with yeoman-generator ${packageVersion('yeoman-generator')}, `
+          : '') +
         `${cpus().length} CPUs, load average ${loadBefore[0]!.toFixed(1)} before / ${loadAfter[0]!.toFixed(1)} after. ` +
         `The outputs of every tool were compared first: identical (${fileCount} files).`,
       '',
@@ -442,7 +453,9 @@ function main() {
         ? '| instantiate ≥ 5× faster than Yeoman | not measured (no `yo` in node_modules) | — |'
         : `| instantiate ≥ 5× faster than Yeoman | ${(yo / inst).toFixed(2)}× | ${yo / inst >= 5 ? 'yes' : 'no'} |`,
       ...(yo !== undefined && cpu[6]!.length
-        ? [`| instantiate vs Yeoman in CPU time (mean) | ${(mean(cpu[6]!) / mean(cpu[4]!)).toFixed(2)}× | — |`]
+        ? [
+            `| instantiate vs Yeoman in CPU time (mean) | ${(mean(cpu[6]!) / mean(cpu[4]!)).toFixed(2)}× | — |`,
+          ]
         : []),
     )
     const table = lines.join('\n')

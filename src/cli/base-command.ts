@@ -36,7 +36,9 @@ function lazyImportProgress(): ImportProgress {
   let progress: Promise<ImportProgress | undefined> | undefined
   return async (event) => {
     progress ??= import('../ui/progress.js').then((m) => m.importProgress())
-    await (await progress)?.(event)
+    await (
+      await progress
+    )?.(event)
   }
 }
 

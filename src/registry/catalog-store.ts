@@ -23,7 +23,7 @@ import {dirname, join, relative, sep} from 'node:path'
 import type {Config} from '../config.js'
 import {packageRoot} from '../domain/package-root.js'
 import {PUBLIC_NAMESPACE} from '../domain/types.js'
-import {catalogFolders} from '../quality/catalog-snapshot.js'
+import {type CatalogSnapshot, catalogFolders} from '../quality/catalog-snapshot.js'
 
 /** Bumped when the folder's shape changes; a prebuilt store of another format is ignored. */
 export const CATALOG_STORE_FORMAT = 1
@@ -120,7 +120,10 @@ export function seedFromCatalogStore(
   if (existsSync(index) || existsSync(join(git, REPO_DIR))) return false
   const manifest = readCatalogStore(from)
   if (!manifest) return false
-  if (manifest.migrations.length !== migrations.length || !migrations.every((m) => manifest.migrations.includes(m)))
+  if (
+    manifest.migrations.length !== migrations.length ||
+    !migrations.every((m) => manifest.migrations.includes(m))
+  )
     return false
   if (manifest.fingerprint !== catalogFingerprint(config.templatesStoragePath)) return false
   const scratch = `.seed-${randomUUID()}`
@@ -160,17 +163,23 @@ export function seedFromCatalogStore(
 export async function buildCatalogStore(
   catalogDir: string,
   outDir: string,
-  snapshot: import('../quality/catalog-snapshot.js').CatalogSnapshot,
+  snapshot: CatalogSnapshot,
 ): Promise<CatalogStoreManifest> {
-  const [{mkdtempSync, writeFileSync}, {tmpdir}, {loadConfig}, {openLocalRegistry}, {MIGRATIONS}, {packLooseObjects}] =
-    await Promise.all([
-      import('node:fs'),
-      import('node:os'),
-      import('../config.js'),
-      import('./local-registry.js'),
-      import('../db/migrate.js'),
-      import('../store/pack.js'),
-    ])
+  const [
+    {mkdtempSync, writeFileSync},
+    {tmpdir},
+    {loadConfig},
+    {openLocalRegistry},
+    {MIGRATIONS},
+    {packLooseObjects},
+  ] = await Promise.all([
+    import('node:fs'),
+    import('node:os'),
+    import('../config.js'),
+    import('./local-registry.js'),
+    import('../db/migrate.js'),
+    import('../store/pack.js'),
+  ])
   const {default: Sqlite} = await import('better-sqlite3')
   const home = mkdtempSync(join(tmpdir(), 'maestro-catalog-store-'))
   try {
