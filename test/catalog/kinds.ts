@@ -15,7 +15,7 @@ import {basename, join} from 'node:path'
 
 import {parseAllDocuments} from 'yaml'
 
-import {type Checked, type Finding, haveTool, none, projectEnv, run} from './tools.js'
+import {type Checked, type Finding, haveTool, MARKDOWNLINT, none, npmTool, projectEnv, run} from './tools.js'
 
 type Lint = (input: string, path: string) => {line: number; column: number; message: string}[]
 type Hcl = (file: string, text: string) => Promise<unknown>
@@ -286,15 +286,32 @@ export function checkNginx(dir: string, files: string[]): Checked {
   return {ran: [`nginx -t (${configs.length})`], findings}
 }
 
-/** XML files must be well formed (xmllint --noout). */
+/**
+ * XML files (and XSD, WSDL, SVG) must be well formed (xmllint --noout); an XML file that
+ * names a local schema (`xsi:schemaLocation` or `xsi:noNamespaceSchemaLocation` ending in
+ * .xsd) must also be valid against it (`xmllint --schema`), so sample payloads that claim a
+ * contract are held to it.
+ */
 export function checkXml(dir: string, files: string[]): Checked {
-  const xml = files.filter((f) => /\.(xml|xsd|svg)$/.test(f))
+  const xml = files.filter((f) => /\.(xml|xsd|wsdl|svg)$/.test(f))
   if (xml.length === 0 || !haveTool('xmllint', 'apt-get install libxml2-utils')) return none()
   const result = run('xmllint', ['--noout', ...xml], {cwd: dir})
-  return {
-    ran: [`xmllint (${xml.length})`],
-    findings: result.status === 0 ? [] : [{check: 'xmllint', output: result.output}],
+  const findings: Finding[] = result.status === 0 ? [] : [{check: 'xmllint', output: result.output}]
+  const ran = [`xmllint (${xml.length})`]
+  let validated = 0
+  for (const file of xml.filter((f) => f.endsWith('.xml'))) {
+    const head = read(dir, file).slice(0, 4000)
+    const location =
+      /xsi:schemaLocation\s*=\s*["']\s*\S+\s+(\S+\.xsd)\s*["']/.exec(head)?.[1] ??
+      /xsi:noNamespaceSchemaLocation\s*=\s*["']\s*(\S+\.xsd)\s*["']/.exec(head)?.[1]
+    if (!location || /^[a-z]+:\/\//i.test(location)) continue
+    const schema = join(dir, file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '', location)
+    validated++
+    const valid = run('xmllint', ['--noout', '--schema', schema, file], {cwd: dir})
+    if (valid.status !== 0) findings.push({check: `xmllint --schema ${file}`, output: valid.output})
   }
+  if (validated > 0) ran.push(`XSD validation (${validated})`)
+  return {ran, findings}
 }
 
 /**
@@ -372,4 +389,111 @@ export function checkSql(dir: string, files: string[]): Checked {
   ]
   if (tests.length > 0) ran.push(`SQL tests (${tests.length})`)
   return {ran, findings}
+}
+
+/** JMeter test plans (`.jmx`) are XML too: well formed, and their root is `jmeterTestPlan`. */
+export function checkJmeterPlans(dir: string, files: string[]): Checked {
+  const plans = files.filter((f) => f.endsWith('.jmx'))
+  if (plans.length === 0 || !haveTool('xmllint', 'apt-get install libxml2-utils')) return none()
+  const findings: Finding[] = []
+  for (const file of plans) {
+    const result = run('xmllint', ['--noout', '--xpath', 'name(/*)', file], {cwd: dir})
+    if (result.status !== 0) findings.push({check: `xmllint ${file}`, output: result.output})
+    else if (result.output.trim() !== 'jmeterTestPlan')
+      findings.push({
+        check: `xmllint ${file}`,
+        output: `root element is ${result.output.trim()}, not jmeterTestPlan`,
+      })
+  }
+  return {ran: [`xmllint .jmx (${plans.length})`], findings}
+}
+
+/**
+ * JavaScript outside a package.json project (k6 scripts, configs) parsed by Node. Not
+ * `node --check FILE.js`: Node 20 falls back to module detection for a `.js` file with
+ * `import`/`export` and then passes a file with syntax errors. The source goes through
+ * stdin as an ES module, and as CommonJS when it is not one.
+ */
+export function checkJavaScript(dir: string, files: string[]): Checked {
+  const scripts = files.filter((f) => /\.(m|c)?js$/.test(f))
+  if (scripts.length === 0) return none()
+  const findings: Finding[] = []
+  for (const file of scripts) {
+    const input = read(dir, file)
+    const types = file.endsWith('.cjs')
+      ? ['commonjs']
+      : file.endsWith('.mjs')
+        ? ['module']
+        : ['module', 'commonjs']
+    const results = types.map((type) =>
+      run(process.execPath, [`--input-type=${type}`, '--check'], {cwd: dir, input}),
+    )
+    if (results.every((r) => r.status !== 0))
+      findings.push({check: `node --check ${file}`, output: results[0]!.output.split('\n    at ')[0]!})
+  }
+  return {ran: [`node --check (${scripts.length})`], findings}
+}
+
+/** Gherkin `.feature` files parsed by Cucumber's own parser (@cucumber/gherkin); a feature without a scenario fails. */
+export async function checkGherkin(dir: string, files: string[]): Promise<Checked> {
+  const features = files.filter((f) => f.endsWith('.feature'))
+  if (features.length === 0) return none()
+  const {AstBuilder, GherkinClassicTokenMatcher, Parser} = await import('@cucumber/gherkin')
+  const {IdGenerator} = await import('@cucumber/messages')
+  const findings: Finding[] = []
+  for (const file of features) {
+    const parser = new Parser(new AstBuilder(IdGenerator.incrementing()), new GherkinClassicTokenMatcher())
+    try {
+      const document = parser.parse(read(dir, file))
+      const children = document.feature?.children ?? []
+      const scenarios = children.flatMap((c) => [
+        ...(c.scenario ? [c.scenario] : []),
+        ...(c.rule?.children.flatMap((r) => (r.scenario ? [r.scenario] : [])) ?? []),
+      ])
+      if (!document.feature || scenarios.length === 0)
+        findings.push({check: `gherkin ${file}`, output: 'no Feature with a Scenario'})
+    } catch (err) {
+      findings.push({check: `gherkin ${file}`, output: (err as Error).message})
+    }
+  }
+  return {ran: [`gherkin (${features.length})`], findings}
+}
+
+/**
+ * Documents (test plans, checklists, charters): every Markdown file of the project linted
+ * by markdownlint-cli (its default rules, without the 80-column limit: tables and URLs
+ * run longer), and each file named in `sections` has those headings, so a test plan
+ * keeps the parts its standard asks for.
+ */
+export function checkMarkdownDocuments(
+  dir: string,
+  files: string[],
+  sections: Record<string, string[]>,
+): Checked {
+  const markdown = files.filter((f) => f.endsWith('.md'))
+  if (markdown.length === 0) return none()
+  const findings: Finding[] = []
+  const bin = join(npmTool(MARKDOWNLINT), 'markdownlint')
+  const result = run(bin, ['--disable', 'MD013', '--', ...markdown], {cwd: dir})
+  if (result.status !== 0) findings.push({check: 'markdownlint', output: result.output})
+  for (const [file, wanted] of Object.entries(sections)) {
+    if (!files.includes(file)) {
+      findings.push({check: `sections ${file}`, output: 'the file is missing'})
+      continue
+    }
+    const headings = read(dir, file)
+      .split('\n')
+      .filter((l) => /^#{1,6} /.test(l))
+      .map((l) => l.replace(/^#+ /, '').trim().toLowerCase())
+    const missing = wanted.filter((w) => !headings.some((h) => h.includes(w.toLowerCase())))
+    if (missing.length > 0)
+      findings.push({check: `sections ${file}`, output: `no heading for: ${missing.join(', ')}`})
+  }
+  return {
+    ran: [
+      `markdownlint (${markdown.length})`,
+      ...(Object.keys(sections).length > 0 ? ['required sections'] : []),
+    ],
+    findings,
+  }
 }
