@@ -89,6 +89,12 @@ export interface LocalRegistryOptions {
   onImport?: ImportProgress | undefined
   /** Import the bundled catalog into an empty store (default true). */
   importCatalog?: boolean
+  /**
+   * A new SQLite store starts as a copy of the prebuilt catalog store when it matches the
+   * catalog (src/registry/catalog-store.ts): its folder, or false to always import.
+   * Default: the package's dist/catalog-store.
+   */
+  catalogStore?: string | false
   /** Default: chosen by configuration (REDIS_URL: Redis, else in memory). */
   cache?: Cache
   /** Where usage and change events go. Default: chosen by configuration (REDIS_URL: Redis Streams, else in process). */
@@ -123,6 +129,17 @@ export interface LocalRegistryOptions {
 export async function openLocalRegistry(options: LocalRegistryOptions): Promise<LocalRegistry> {
   const {config} = options
   mkdirSync(config.home, {recursive: true})
+  // First use: the catalog's publishes were done at build time; copy them (when they match).
+  if (
+    options.importCatalog !== false &&
+    options.catalogStore !== false &&
+    options.startup !== 'rebuild' &&
+    !config.databaseUrl &&
+    !existsSync(join(config.home, 'index.db'))
+  ) {
+    const {seedFromCatalogStore} = await import('./catalog-store.js')
+    seedFromCatalogStore(config, Object.keys(MIGRATIONS), options.catalogStore)
+  }
   const db = createDb(indexDbConfig(config))
   // Writes to a namespace are serialised across daemons by PostgreSQL or Redis, and on this machine by a lock file.
   const writeLocks = createWriteLocks(config)
