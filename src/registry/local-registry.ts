@@ -1,4 +1,4 @@
-import {existsSync, mkdirSync, readdirSync} from 'node:fs'
+import {existsSync, mkdirSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import type {Kysely} from 'kysely'
@@ -79,6 +79,8 @@ import type {
  * while the previous one commits; loading and hashing are the only work outside the lock.
  */
 const IMPORT_CONCURRENCY = 8
+/** Left in the store while the bundled catalog is being imported: an interrupted import is resumed at the next open. */
+const CATALOG_IMPORT_MARKER = 'catalog-import.pending'
 
 export type {ImportProgress}
 
@@ -1263,11 +1265,23 @@ export class LocalRegistry implements Registry {
     return [...open.values()]
   }
 
-  /** First use of an empty store: import the bundled catalog into the public namespace. */
+  /**
+   * First use of an empty store: import the bundled catalog into the public namespace.
+   * An import that was interrupted (the process killed, a timeout) left its marker file
+   * behind and is resumed at the next open: templates already imported answer `unchanged`,
+   * so a half-imported store is completed rather than left without the rest of its catalog.
+   */
   async importCatalogIfEmpty(onProgress?: ImportProgress): Promise<number> {
     const repo = this.#store.repo(PUBLIC_NAMESPACE)
-    if ((await repo.head()) !== null) return 0
-    return this.importCatalog(this.#config.templatesStoragePath, onProgress)
+    const marker = join(this.#store.root, CATALOG_IMPORT_MARKER)
+    const resuming = existsSync(marker)
+    if (!resuming && (await repo.head()) !== null) return 0
+    writeFileSync(marker, `${new Date().toISOString()}\n`)
+    const imported = await this.importCatalog(this.#config.templatesStoragePath, onProgress, undefined, {
+      resuming,
+    })
+    rmSync(marker, {force: true})
+    return imported
   }
 
   /**
@@ -1280,6 +1294,7 @@ export class LocalRegistry implements Registry {
     dir: string,
     onProgress?: ImportProgress,
     snapshot: CatalogSnapshot = readCatalogSnapshot(join(packageRoot(), SNAPSHOT_FILE)),
+    {resuming = false}: {resuming?: boolean} = {},
   ): Promise<number> {
     const folders = catalogFolders(dir)
     if (folders.length === 0) return 0
@@ -1292,14 +1307,20 @@ export class LocalRegistry implements Registry {
       while (next < folders.length) {
         const folder = folders[next++]!
         const template = await loadTemplateDir(folder)
-        await this.#publish(
-          {
-            template,
-            namespace: PUBLIC_NAMESPACE,
-            message: `import ${template.manifest.name}@${template.manifest.version}`,
-          },
-          snapshot,
-        )
+        try {
+          await this.#publish(
+            {
+              template,
+              namespace: PUBLIC_NAMESPACE,
+              message: `import ${template.manifest.name}@${template.manifest.version}`,
+            },
+            snapshot,
+          )
+        } catch (err) {
+          // Resuming: a version the store already holds with other files (the catalog was
+          // edited in between) stays as the store has it.
+          if (!(resuming && err instanceof VersionConflictError)) throw err
+        }
         done++
         await onProgress?.({
           label: 'Importing the template catalog',

@@ -96,4 +96,37 @@ describe('a new store from the prebuilt catalog store', () => {
       await registry.close()
     }
   })
+
+  it('an import interrupted half way is resumed at the next open, not left half done', async () => {
+    // Ten bundled templates: the import publishes up to eight at a time.
+    const root = tempDir('maestro-catalog-')
+    const catalog = join(root, 'templates_storage')
+    mkdirSync(join(root, 'workflows_storage'))
+    const names = readdirSync(join(BUNDLED, 'devops_engineer')).sort().slice(0, 10)
+    for (const name of names)
+      cpSync(join(BUNDLED, 'devops_engineer', name), join(catalog, 'devops_engineer', name), {
+        recursive: true,
+      })
+    const config = testConfig({TEMPLATES_STORAGE_PATH: catalog})
+    // The first import dies after its first template (as a process killed mid-import would).
+    await expect(
+      openLocalRegistry({
+        config,
+        context: LOCAL,
+        catalogStore: false,
+        onImport: () => {
+          throw new Error('killed')
+        },
+      }),
+    ).rejects.toThrow('killed')
+    expect(existsSync(join(config.home, 'git', 'catalog-import.pending'))).toBe(true)
+    const registry = await openLocalRegistry({config, context: LOCAL, catalogStore: false})
+    try {
+      const listed = await registry.search({limit: 20})
+      expect(listed.items.map((t) => t.name).sort()).toEqual(names)
+    } finally {
+      await registry.close()
+    }
+    expect(existsSync(join(config.home, 'git', 'catalog-import.pending'))).toBe(false)
+  })
 })
