@@ -3,7 +3,7 @@ import {basename, resolve} from 'node:path'
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../src/cli/base-command.js'
-import type {ProjectRecord} from '../src/update/projects.js'
+import type {ProjectRecord} from '../src/domain/projects.js'
 
 export default class Register extends BaseCommand<typeof Register> {
   static override description =

@@ -28,6 +28,7 @@ import {searchBackendFor} from './search/backend.js'
 import type {BackendResult, SearchBackend, SearchDocument} from './search/backend.js'
 import {EXACT_TOTAL_UP_TO} from './search/count.js'
 import {parseQueryWords} from './search/query.js'
+import {prereleaseKey} from './version-order.js'
 
 export const DEFAULT_SEARCH_LIMIT = 20
 export const MAX_SEARCH_LIMIT = 100
@@ -564,6 +565,7 @@ export class TemplateIndex {
           minor: parsed.minor,
           patch: parsed.patch,
           prerelease: parsed.prerelease.join('.'),
+          prerelease_key: prereleaseKey(parsed.prerelease),
           commit: input.commit,
           message: input.message,
           author: input.author,
