@@ -958,7 +958,10 @@ export class LocalRegistry implements Registry {
       tenant: this.#context.tenant,
     })
     const project = options.project === undefined ? {} : {project: options.project}
-    rendered.set('.maestro-answers.yaml', answersFile({...meta, ...project}, answers, manifest.parameters))
+    rendered.set(
+      '.maestro-answers.yaml',
+      answersFile({...meta, namespace: detail.namespace, ...project}, answers, manifest.parameters),
+    )
     // A render for an update is no use; one made into a recorded project is published by recordProject.
     if (options.forUpdate !== true && options.project === undefined)
       this.#used(detail, 'instantiate', {template: meta.template, version: meta.version})

@@ -68,7 +68,7 @@ describe.skipIf(!REDIS_URL)('project events on the usage stream (built daemon an
     const deadline = Date.now() + 15_000
     for (;;) {
       const entries = await redis.xRange(usage, '-', '+')
-      const found = entries.map((e) => e.message).filter((m) => m.project_id !== undefined)
+      const found = (entries ?? []).map((e) => e.message).filter((m) => m.project_id !== undefined)
       if (found.length >= count || Date.now() > deadline) return found
       await new Promise((r) => setTimeout(r, 100))
     }
