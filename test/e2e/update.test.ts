@@ -66,6 +66,7 @@ describe('maestro-tpl update (built CLI)', () => {
   const ANSWERS_V2 = (answers: string) =>
     `# Written by maestro-tpl when this project was created. Keep it to update the project later.
 template: ${NAME}
+namespace: local
 version: 1.1.0
 commit: <commit>
 answers:
