@@ -134,7 +134,8 @@ describe('updating a project a workflow made (built CLI)', () => {
     const published = cli('create', next, '--namespace', 'public')
     expect(published.status, published.stderr).toBe(0)
 
-    const updated = cli('update', dir, '--json')
+    // The workflow committed the project; the edit above is not committed, hence --force.
+    const updated = cli('update', dir, '--json', '--force')
     expect(updated.status, updated.stdout + updated.stderr).toBe(0)
     const report = JSON.parse(updated.stdout) as {files: {path: string; fate: string}[]}
     expect(report.files.find((f) => f.path === '.github/pull_request_template.md')?.fate).toBe('updated')
