@@ -3,7 +3,7 @@ import {basename, resolve} from 'node:path'
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../src/cli/base-command.js'
-import type {ProjectRecord} from '../src/update/projects.js'
+import type {ProjectRecord} from '../src/domain/projects.js'
 
 export default class Register extends BaseCommand<typeof Register> {
   static override description =
@@ -22,9 +22,8 @@ export default class Register extends BaseCommand<typeof Register> {
   }
 
   async run(): Promise<{dir: string; projects: ProjectRecord[]}> {
-    const [{diskProject, recoverInterrupted, writeAnswersDocument}, {readProjectAnswers}] = await Promise.all(
-      [import('../src/update/project-dir.js'), import('../src/update/update.js')],
-    )
+    const [{diskProject, recoverInterrupted, writeAnswersDocument}, {readProjectAnswers, templateRef}] =
+      await Promise.all([import('../src/update/project-dir.js'), import('../src/update/update.js')])
     const dir = resolve(this.args.dir)
     const client = await this.remoteClient()
     await recoverInterrupted(dir)
@@ -34,7 +33,7 @@ export default class Register extends BaseCommand<typeof Register> {
       // An entry that has an id already only reports its version: registering twice is harmless.
       const record = await client.registerProject({
         ...(entry.project !== undefined ? {id: entry.project} : {}),
-        template: entry.template,
+        template: templateRef(entry),
         version: entry.version,
         name: this.flags.name ?? basename(dir) + (entry.path !== undefined ? `/${entry.path}` : ''),
       })

@@ -66,7 +66,7 @@ export default class Update extends BaseCommand<typeof Update> {
 
   /** A project the daemon knows (an id in its answers file) tells it the version it is at now. */
   private async reportVersions(dir: string): Promise<void> {
-    const [{readProjectAnswers}, {diskProject}] = await Promise.all([
+    const [{readProjectAnswers, templateRef}, {diskProject}] = await Promise.all([
       import('../src/update/update.js'),
       import('../src/update/project-dir.js'),
     ])
@@ -75,6 +75,6 @@ export default class Update extends BaseCommand<typeof Update> {
     if (recorded.length === 0) return
     const client = await this.remoteClient()
     for (const e of recorded)
-      await client.registerProject({id: e.project!, template: e.template, version: e.version})
+      await client.registerProject({id: e.project!, template: templateRef(e), version: e.version})
   }
 }

@@ -28,6 +28,11 @@ export interface DialectCapabilities {
    */
   readonly nameOrder: RawBuilder<unknown>
   /**
+   * The COLLATE clause that compares text by code point (PostgreSQL's `"C"`), for keys
+   * built to sort bytewise (version-order.ts); empty on SQLite, whose default is that.
+   */
+  readonly codePointCollation: RawBuilder<unknown>
+  /**
    * Namespaces can be locked across processes in the database itself (session advisory
    * locks); without it, daemons share a Redis lease or run on one machine (src/db/lock.ts).
    */
@@ -61,6 +66,7 @@ const POSTGRES: DialectCapabilities = Object.freeze({
   isUniqueViolation: (error: unknown) => codeOf(error) === '23505',
   serializableWrites: true,
   nameOrder: sql`t.name COLLATE "C", t.namespace COLLATE "C"`,
+  codePointCollation: sql`COLLATE "C"`,
   advisoryLocks: true,
   pooledConnections: true,
 })
@@ -74,6 +80,7 @@ const SQLITE: DialectCapabilities = Object.freeze({
   },
   serializableWrites: false,
   nameOrder: sql`t.name, t.namespace`,
+  codePointCollation: sql``,
   advisoryLocks: false,
   pooledConnections: false,
 })

@@ -19,6 +19,7 @@ import * as postgresFilterLexemes from './migrations/2026_12_01_0005_postgres_fi
 import * as storeIdentity from './migrations/2026_12_07_0001_store_identity.js'
 import * as workflows from './migrations/2026_12_07_0002_workflows.js'
 import * as projects from './migrations/2026_12_07_0101_projects.js'
+import * as projectVersions from './migrations/2026_12_07_0102_project_versions.js'
 
 /** Every migration, by name; kysely applies them in name order. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
@@ -30,6 +31,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '2026_12_07_0001_store_identity': storeIdentity,
   '2026_12_07_0002_workflows': workflows,
   '2026_12_07_0101_projects': projects,
+  '2026_12_07_0102_project_versions': projectVersions,
 })
 
 class StaticMigrationProvider implements MigrationProvider {

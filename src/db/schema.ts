@@ -58,6 +58,8 @@ export interface TemplateVersionsTable {
   patch: number
   /** Prerelease part (`rc.1`), '' for a release: releases sort above prereleases. */
   prerelease: string
+  /** The prerelease as a key whose byte order is semver precedence ('' for a release): see version-order.ts. */
+  prerelease_key: string
   commit: string
   message: string
   author: string
@@ -87,6 +89,32 @@ export interface BlobsTable {
   content: Uint8Array
 }
 
+/**
+ * The projects a registry knows were made from its templates: made by the daemon
+ * (`instantiate`), or registered by a CLI with `--remote` (`register`); one row per
+ * template of a project (a workflow-made project has one per template step).
+ */
+export interface ProjectsTable {
+  id: string
+  tenant: string
+  template_id: string
+  namespace: string
+  template: string
+  version: string
+  /** `version` as columns (version-order.ts), so "outdated" is a join, not a loop. */
+  major: number
+  minor: number
+  patch: number
+  /** '' for a release. */
+  prerelease_key: string
+  commit: string
+  source: 'instantiate' | 'register'
+  name: string | null
+  created_by: string
+  created_at: string
+  updated_at: string
+}
+
 export interface Database {
   namespaces: NamespacesTable
   index_settings: IndexSettingsTable
@@ -94,4 +122,5 @@ export interface Database {
   template_versions: TemplateVersionsTable
   version_files: VersionFilesTable
   blobs: BlobsTable
+  projects: ProjectsTable
 }

@@ -28,6 +28,7 @@ import {searchBackendFor} from './search/backend.js'
 import type {BackendResult, SearchBackend, SearchDocument} from './search/backend.js'
 import {EXACT_TOTAL_UP_TO} from './search/count.js'
 import {parseQueryWords} from './search/query.js'
+import {prereleaseKey} from './version-order.js'
 
 export const DEFAULT_SEARCH_LIMIT = 20
 export const MAX_SEARCH_LIMIT = 100
@@ -1204,6 +1205,7 @@ async function recordVersions(
           minor: p.parsed.minor,
           patch: p.parsed.patch,
           prerelease: p.parsed.prerelease.join('.'),
+          prerelease_key: prereleaseKey(p.parsed.prerelease),
           commit: p.input.commit,
           message: p.input.message,
           author: p.input.author,

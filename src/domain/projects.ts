@@ -1,7 +1,7 @@
 /**
  * Project records as the API answers them (`GET /projects`, `POST /projects`): what the
  * registry knows of a project made from one of its templates. Stored by
- * src/update/projects.ts; the SDK reads the same shapes.
+ * src/db/projects.ts; the SDK reads the same shapes.
  */
 import type {Namespace} from './types.js'
 

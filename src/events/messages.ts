@@ -45,15 +45,25 @@ export interface TemplateResult {
   duration_ms: number
 }
 
-export type UsageKind = 'get' | 'instantiate' | 'search_hit'
+/**
+ * `get`, `instantiate` and `search_hit` are uses of a template; `register` (a project made
+ * elsewhere was registered) and `update` (a recorded project moved to a new version) are
+ * what happens to the projects made from it. An instantiation the daemon recorded as a
+ * project, a registration and an update carry `project_id`, `template` and `version`.
+ */
+export type UsageKind = 'get' | 'instantiate' | 'search_hit' | 'register' | 'update'
 
 export interface UsageEvent {
   template_id: string
   namespace: string
   tenant_id: string
   kind: UsageKind
-  /** The project an instantiation made, when the daemon recorded it (GET /projects). */
+  /** The project (GET /projects) an instantiation made, or that was registered or updated. */
   project_id?: string
+  /** Template name, with `version` on instantiations and project events. */
+  template?: string
+  /** The version rendered, or the version a project is now at. */
+  version?: string
 }
 
 export interface ChangeEvent {

@@ -156,9 +156,12 @@ export class EventPublisher {
   }
 }
 
-/** Usage kinds that count as a use of the template; search hits are published but not counted. */
+/**
+ * Usage kinds that count as a use of the template; search hits and project events
+ * (register, update) are published but not counted.
+ */
 const COUNTED = new Set(['get', 'instantiate'])
-const KINDS = new Set(['get', 'instantiate', 'search_hit'])
+const KINDS = new Set(['get', 'instantiate', 'search_hit', 'register', 'update'])
 
 /**
  * The `malformed` check of the usage stream's consumer: why an entry is not a usage event.

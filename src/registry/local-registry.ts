@@ -56,7 +56,9 @@ import {PendingIndexWrites} from './pending-index.js'
 import {parseRef, type TemplateRef} from '../domain/ref.js'
 import {WriteQueue} from './write-queue.js'
 import {recordPhase, timed} from './write-phases.js'
-import {ProjectRecords, type ProjectsDatabase} from '../update/projects.js'
+import {ProjectRecords} from '../db/projects.js'
+import type {NewProject} from '../db/projects.js'
+import type {ProjectRecord} from '../domain/projects.js'
 import type {
   DeleteResult,
   ImportProgress,
@@ -426,19 +428,44 @@ export class LocalRegistry implements Registry {
   }
 
   /** A use of a template, to the usage stream (buffered: never waits, never fails the read). */
-  #used(template: {id: string; namespace: Namespace}, kind: UsageKind, extra: {project?: string} = {}): void {
+  #used(
+    template: {id: string; namespace: Namespace},
+    kind: UsageKind,
+    extra: {project?: string; template?: string; version?: string} = {},
+  ): void {
     this.#shared.publisher.usage({
       template_id: template.id,
       namespace: template.namespace,
       tenant_id: this.#context.tenant,
       kind,
       ...(extra.project === undefined ? {} : {project_id: extra.project}),
+      ...(extra.template === undefined ? {} : {template: extra.template}),
+      ...(extra.version === undefined ? {} : {version: extra.version}),
     })
   }
 
-  /** The projects this tenant's instantiations and registrations recorded (src/update/projects.ts). */
+  /** The projects this tenant's instantiations and registrations recorded (src/db/projects.ts). */
   projects(): ProjectRecords {
-    return new ProjectRecords(this.#db as unknown as Kysely<ProjectsDatabase>, this.#context)
+    return new ProjectRecords(this.#db, this.#context)
+  }
+
+  /**
+   * Records a project (or moves a known one to its new version) and tells the usage
+   * stream, once it is recorded: `instantiate` for one the daemon made, `register` for
+   * one made elsewhere, `update` when a known project reports a new version.
+   */
+  async recordProject(project: NewProject): Promise<ProjectRecord> {
+    const records = this.projects()
+    const outcome = await records.record(project)
+    if (outcome !== 'unchanged') {
+      const kind = outcome === 'moved' ? 'update' : project.source
+      this.#used({id: project.template_id, namespace: project.namespace}, kind, {
+        project: project.id,
+        template: project.template,
+        version: project.version,
+      })
+    }
+    return records.get(project.id)
   }
 
   /**
@@ -949,8 +976,13 @@ export class LocalRegistry implements Registry {
       tenant: this.#context.tenant,
     })
     const project = options.project === undefined ? {} : {project: options.project}
-    rendered.set('.maestro-answers.yaml', answersFile({...meta, ...project}, answers, manifest.parameters))
-    if (options.forUpdate !== true) this.#used(detail, 'instantiate', project)
+    rendered.set(
+      '.maestro-answers.yaml',
+      answersFile({...meta, namespace: detail.namespace, ...project}, answers, manifest.parameters),
+    )
+    // A render for an update is no use; one made into a recorded project is published by recordProject.
+    if (options.forUpdate !== true && options.project === undefined)
+      this.#used(detail, 'instantiate', {template: meta.template, version: meta.version})
     return {...meta, answers, files: rendered}
   }
 

@@ -12,8 +12,8 @@ import type {RenderMeta} from './render.js'
 const utf8Encoder = new TextEncoder()
 
 /**
- * The `.maestro-answers.yaml` written into an instantiated project: which template,
- * version and commit it came from, and the answers (secret parameters left out), so the
+ * The `.maestro-answers.yaml` written into an instantiated project: which template (and
+ * the namespace it was read from), version and commit it came from, and the answers (secret parameters left out), so the
  * project can be updated later.
  *
  * @example
@@ -22,7 +22,7 @@ const utf8Encoder = new TextEncoder()
  * ```
  */
 export function answersFile(
-  meta: RenderMeta & {project?: string},
+  meta: RenderMeta & {project?: string; namespace?: string},
   answers: Answers,
   params: Parameter[],
 ): Uint8Array {
@@ -34,6 +34,8 @@ export function answersFile(
   const body = stringify(
     {
       template: meta.template,
+      // The namespace too: a template of the same name in another (a local copy of a bundled one) is another template.
+      ...(meta.namespace === undefined ? {} : {namespace: meta.namespace}),
       version: meta.version,
       commit: meta.commit,
       ...(meta.project === undefined ? {} : {project: meta.project}),

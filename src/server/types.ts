@@ -16,7 +16,8 @@ import type {VersionList} from '../domain/wire.js'
 import type {Registry, RequestContext} from '../registry/types.js'
 import type {IndexProblem} from '../registry/index-errors.js'
 import type {RenderHost} from '../sandbox/host.js'
-import type {ProjectRecords} from '../update/projects.js'
+import type {NewProject, ProjectRecords} from '../db/projects.js'
+import type {ProjectRecord} from '../domain/projects.js'
 import type {WorkflowRuntime} from '../workflows/runtime.js'
 import type {Metrics} from './metrics.js'
 import type {ResponseCache} from './response-cache.js'
@@ -53,8 +54,10 @@ export interface DaemonRegistry extends Registry {
     categories?: Record<string, number>
   }>
   clearCache(): Promise<void>
-  /** Projects this caller's tenant made or registered (src/update/projects.ts). */
+  /** Projects this caller's tenant made or registered (src/db/projects.ts). */
   projects(): ProjectRecords
+  /** Records a project or its new version, and publishes it on the usage stream (`instantiate`, `register`, `update`). */
+  recordProject(project: NewProject): Promise<ProjectRecord>
   /** Drops cached reads of `context`'s namespaces that another process's writes made stale. */
   refresh(context?: RequestContext): Promise<void>
   /** Uses of these templates (template id → count; unused ones left out), for the web catalog's cards. */

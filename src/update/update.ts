@@ -11,10 +11,11 @@ import semver from 'semver'
 import {InvalidAnswersError, NotFoundError} from '../domain/errors.js'
 import {coerceAnswers} from '../domain/parameters.js'
 import {ownRecord} from '../domain/records.js'
+import {PUBLIC_NAMESPACE} from '../domain/types.js'
 import type {Answers, Parameter, VersionInfo} from '../domain/types.js'
 import type {Registry, TemplateDetail} from '../domain/registry.js'
 import {ANSWERS_FILE, parseAnswersDocument, serializeAnswersDocument} from './answers-file.js'
-import type {AnswersDocument, ProjectEntry} from './answers-file.js'
+import type {AnswersDocument, FileStepRecord, ProjectEntry} from './answers-file.js'
 import {DowngradeError, NotAProjectError, RecordedVersionMissingError} from './errors.js'
 import type {ConflictStyle} from './merge.js'
 import {migrateAnswers, migrationPaths, migrationsBetween} from './migrations.js'
@@ -107,13 +108,65 @@ function targetSpec(entry: ProjectEntry, to: readonly string[] | undefined): str
   return bare
 }
 
+/**
+ * The template an entry names: in its recorded namespace when the file says which.
+ *
+ * @example
+ * ```ts
+ * templateRef({template: 'fastapi-service', namespace: 'public', version: '1.2.0', commit: '', answers: {}})
+ * // 'public/fastapi-service'
+ * ```
+ */
+export function templateRef(entry: ProjectEntry): string {
+  const name = entry.template.split('/').pop()!
+  return entry.namespace === undefined ? entry.template : `${entry.namespace}/${name}`
+}
+
+const isNotFound = (err: unknown) =>
+  err instanceof NotFoundError || (err as {code?: string}).code === NotFoundError.code
+
+/**
+ * The recorded version of an entry's template. A file that records no namespace (written
+ * before it was recorded) names the template bare, and a template of that name in the
+ * caller's own namespace (a local copy of a bundled template) shadows the public one: when
+ * the bare name lacks the version, the public catalog's template is tried.
+ */
 async function locateRecorded(registry: UpdateRegistry, entry: ProjectEntry): Promise<TemplateDetail> {
+  const ref = templateRef(entry)
   try {
-    return await registry.get(`${entry.template}@${entry.version}`)
+    return await registry.get(`${ref}@${entry.version}`)
   } catch (err) {
-    if (!(err instanceof NotFoundError) && (err as {code?: string}).code !== NotFoundError.code) throw err
-    throw new RecordedVersionMissingError(entry.template, entry.version, (err as Error).message)
+    if (!isNotFound(err)) throw err
+    if (entry.namespace === undefined && !entry.template.includes('/'))
+      try {
+        return await registry.get(`${PUBLIC_NAMESPACE}/${entry.template}@${entry.version}`)
+      } catch (again) {
+        if (!isNotFound(again)) throw again
+      }
+    throw new RecordedVersionMissingError(ref, entry.version, (err as Error).message)
   }
+}
+
+/**
+ * A render as the workflow left it: its `file` steps' moves, copies and deletes done
+ * again, in order (a step naming a folder covers the files under it, as it did).
+ */
+function applyFileSteps(
+  files: Map<string, Uint8Array>,
+  steps: readonly FileStepRecord[] = [],
+): Map<string, Uint8Array> {
+  const out = new Map(files)
+  const under = (path: string) => [...out.keys()].filter((p) => p === path || p.startsWith(`${path}/`))
+  for (const step of steps) {
+    if (step.action === 'delete') {
+      for (const p of under(step.path)) out.delete(p)
+      continue
+    }
+    const moved = under(step.from).map((p) => [p, step.to + p.slice(step.from.length), out.get(p)!] as const)
+    if (step.action === 'move') for (const [p] of moved) out.delete(p)
+    for (const [, to, bytes] of moved) out.set(to, bytes)
+  }
+  return out
 }
 
 const sameAnswers = (a: Answers, b: Answers): boolean => {
@@ -204,12 +257,14 @@ export async function computeUpdate(
   const entries: ProjectEntry[] = []
   for (const entry of doc.entries) {
     const recorded = await locateRecorded(registry, entry)
-    const versions = await registry.versions(entry.template)
+    // Everything else of this entry from the same template: another of its name is another template.
+    const ref = `${recorded.namespace}/${recorded.name}`
+    const versions = await registry.versions(ref)
     const spec = targetSpec(entry, opts.to)
     const targetVersion =
       spec === undefined ? (newestIn(versions, `^${entry.version}`) ?? entry.version) : spec
     const target =
-      targetVersion === recorded.version ? recorded : await registry.get(`${entry.template}@${targetVersion}`)
+      targetVersion === recorded.version ? recorded : await registry.get(`${ref}@${targetVersion}`)
     if (semver.lt(target.version, recorded.version))
       throw new DowngradeError(entry.template, recorded.version, target.version)
 
@@ -249,20 +304,20 @@ export async function computeUpdate(
     summary.status = 'updated'
 
     const [base, theirs] = await Promise.all([
-      registry.instantiate(`${entry.template}@${recorded.version}`, {
+      registry.instantiate(`${ref}@${recorded.version}`, {
         answers: baseAnswers,
         useDefaults: true,
         forUpdate: true,
       }),
-      registry.instantiate(`${entry.template}@${target.version}`, {
+      registry.instantiate(`${ref}@${target.version}`, {
         answers: theirsAnswers,
         useDefaults: true,
         forUpdate: true,
       }),
     ])
     const prefix = entry.path === undefined ? '' : `${entry.path}/`
-    const baseFiles = withPrefix(base.files, prefix)
-    const theirsFiles = withPrefix(theirs.files, prefix)
+    const baseFiles = applyFileSteps(withPrefix(base.files, prefix), entry.moves)
+    const theirsFiles = applyFileSteps(withPrefix(theirs.files, prefix), entry.moves)
     const declared = await migrationPaths(steps, theirs.answers, target.manifest, prefix)
     const {moves, deletes} = expandFolders(declared.moves, declared.deletes, [...baseFiles.keys()])
     const ours = new Map<string, Uint8Array | null>()
@@ -281,11 +336,14 @@ export async function computeUpdate(
     for (const [path, bytes] of plan.changes) overlay.set(path, bytes)
     entries.push({
       template: entry.template,
+      // Recorded from now on, for files written before the namespace was.
+      namespace: recorded.namespace,
       version: target.version,
       commit: theirs.commit,
       ...(entry.project !== undefined ? {project: entry.project} : {}),
       ...(entry.step !== undefined ? {step: entry.step} : {}),
       ...(entry.path !== undefined ? {path: entry.path} : {}),
+      ...(entry.moves !== undefined ? {moves: entry.moves} : {}),
       answers: recordable(params, theirs.answers),
     })
   }
@@ -342,7 +400,7 @@ export async function checkProject(
   const doc = await readProjectAnswers(project, display)
   const templates: CheckedTemplate[] = []
   for (const entry of doc.entries) {
-    const versions = await registry.versions(entry.template)
+    const versions = await registry.versions(await checkedRef(registry, entry))
     const compatible = newestIn(versions, `^${entry.version}`)
     templates.push({
       template: entry.template,
@@ -354,6 +412,21 @@ export async function checkProject(
     })
   }
   return {outdated: templates.some((t) => t.compatible !== null), templates}
+}
+
+/**
+ * The template `check` asks about: the recorded namespace's; for a file that records none,
+ * the one holding the recorded version (as `update` finds it), else the name as written.
+ */
+async function checkedRef(registry: UpdateRegistry, entry: ProjectEntry): Promise<string> {
+  if (entry.namespace !== undefined || entry.template.includes('/')) return templateRef(entry)
+  try {
+    const recorded = await locateRecorded(registry, entry)
+    return `${recorded.namespace}/${recorded.name}`
+  } catch (err) {
+    if (err instanceof RecordedVersionMissingError) return entry.template
+    throw err
+  }
 }
 
 /** Project files held in memory (an uploaded archive, a render). */

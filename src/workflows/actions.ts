@@ -13,7 +13,7 @@ import {LimitExceededError, UnsafePathError} from '../domain/errors.js'
 import type {Answers} from '../domain/types.js'
 import type {Registry} from '../domain/registry.js'
 import {ANSWERS_FILE, parseAnswersDocument, serializeAnswersDocument} from '../update/answers-file.js'
-import type {ProjectEntry} from '../update/answers-file.js'
+import type {FileStepRecord, ProjectEntry} from '../update/answers-file.js'
 import {checkWorkspacePath} from './definition.js'
 import {GateFailedError, StepInputError} from './errors.js'
 import type {ActionName} from './types.js'
@@ -143,6 +143,26 @@ function recordTemplateStep(
   putFile(ctx.workspace, ANSWERS_FILE, serializeAnswersDocument({entries}))
 }
 
+/**
+ * Records a `file` step's move, copy or delete in every template step's entry of the root
+ * `.maestro-answers.yaml` made so far: `maestro-tpl update` renders each version of those
+ * templates and then does the same to it, so a moved file is updated where it now is and
+ * a deleted one stays deleted. Entries whose template made none of the files are not
+ * bothered by it: an update applies it to that template's files only.
+ */
+function recordFileStep(ctx: ActionContext, record: FileStepRecord): void {
+  const existing = ctx.workspace.files.get(ANSWERS_FILE)
+  if (existing === undefined) return
+  let entries: ProjectEntry[]
+  try {
+    entries = parseAnswersDocument(new TextDecoder().decode(existing)).entries
+  } catch {
+    return
+  }
+  for (const entry of entries) entry.moves = [...(entry.moves ?? []), record]
+  ctx.workspace.files.set(ANSWERS_FILE, serializeAnswersDocument({entries}))
+}
+
 async function templateAction(ctx: ActionContext): Promise<Record<string, unknown>> {
   const ref = str(ctx, 'template')
   const base = ctx.inputs.path === undefined ? '.' : workspacePath(ctx, 'path', true)
@@ -168,6 +188,7 @@ async function templateAction(ctx: ActionContext): Promise<Record<string, unknow
   }
   recordTemplateStep(ctx, project.files.get(ANSWERS_FILE), {
     template: project.template,
+    namespace: detail.namespace,
     version: project.version,
     commit: project.commit,
     step: ctx.step,
@@ -214,6 +235,7 @@ async function fileAction(ctx: ActionContext): Promise<Record<string, unknown>> 
         putFile(ws, target, contents[i]!)
         targets.push(target)
       })
+      if (!sources.includes(ANSWERS_FILE)) recordFileStep(ctx, {step: ctx.step, action, from, to: path})
       checkLimits(ws)
       ctx.log(`${action === 'copy' ? 'copied' : 'moved'} ${from} to ${path} (${targets.length} files)`)
       return {path, files: targets}
@@ -221,6 +243,8 @@ async function fileAction(ctx: ActionContext): Promise<Record<string, unknown>> 
     case 'delete': {
       const gone = under(ws, path)
       for (const p of gone) ws.files.delete(p)
+      if (gone.length > 0 && !gone.includes(ANSWERS_FILE))
+        recordFileStep(ctx, {step: ctx.step, action: 'delete', path})
       ctx.log(
         gone.length === 0
           ? `${path} was not in the result; nothing deleted`

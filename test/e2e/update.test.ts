@@ -1,5 +1,14 @@
 import {execFileSync, spawn} from 'node:child_process'
-import {existsSync, mkdtempSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync} from 'node:fs'
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import {mkdirSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -57,6 +66,7 @@ describe('maestro-tpl update (built CLI)', () => {
   const ANSWERS_V2 = (answers: string) =>
     `# Written by maestro-tpl when this project was created. Keep it to update the project later.
 template: ${NAME}
+namespace: local
 version: 1.1.0
 commit: <commit>
 answers:
@@ -304,6 +314,54 @@ ${answers}`
     expect(missing.data.error.message).toContain('Publish that version again')
     const notAProject = json('update', join(work, 'v1'))
     expect(notAProject.data.error.code).toBe('NOT_A_PROJECT')
+  })
+
+  it('updates from the namespace it was made from when a local copy shadows the template (old files too)', () => {
+    const shadowed = (files: Record<string, string | Uint8Array>, version?: string) => {
+      let m = (files['manifest.yaml'] as string).replace(`name: ${NAME}`, 'name: upd-shadowed')
+      if (version) m = m.replace(/^version: .*$/m, `version: ${version}`)
+      return {...files, 'manifest.yaml': m}
+    }
+    for (const [tag, files] of [
+      ['s1', shadowed(V1)],
+      ['s2', shadowed(V2)],
+    ] as const) {
+      const published = cli('create', writeFolder(join(work, tag), files), '--namespace', 'public')
+      expect(published.status, published.stderr).toBe(0)
+    }
+    const dir = join(work, 'shadowed')
+    expect(cli('instantiate', 'upd-shadowed@1.0.0', dir, '--defaults').status).toBe(0)
+    const answers = join(dir, '.maestro-answers.yaml')
+    expect(parse(readFileSync(answers, 'utf8'))).toMatchObject({
+      template: 'upd-shadowed',
+      namespace: 'public',
+    })
+    // A copy of the template in the user's own namespace, at a version of its own, now comes first by name.
+    const local = cli('create', writeFolder(join(work, 's-local'), shadowed(V2, '5.0.0')))
+    expect(local.status, local.stderr).toBe(0)
+    const old = join(work, 'shadowed-old')
+    cpSync(dir, old, {recursive: true})
+    // As written before the namespace was recorded.
+    writeFileSync(
+      join(old, '.maestro-answers.yaml'),
+      readFileSync(answers, 'utf8').replace(/^namespace: .*\n/m, ''),
+    )
+
+    for (const project of [dir, old]) {
+      const check = json('check', project)
+      expect(check.status).toBe(2)
+      expect(check.data.templates[0]).toMatchObject({version: '1.0.0', compatible: '1.1.0', latest: '1.1.0'})
+    }
+    for (const project of [dir, old]) {
+      const run = json('update', project)
+      expect(run.status, JSON.stringify(run.data)).toBe(0)
+      expect(run.data.templates[0]).toMatchObject({from: '1.0.0', to: '1.1.0'})
+      expect(parse(readFileSync(join(project, '.maestro-answers.yaml'), 'utf8'))).toMatchObject({
+        namespace: 'public',
+        version: '1.1.0',
+      })
+      expect(readFileSync(join(project, 'config.txt'), 'utf8')).toBe('name=demo\nport=9000\nmode=dev\n')
+    }
   })
 
   it('an update that fails half way leaves the project as it was', () => {

@@ -14,6 +14,8 @@ import {runBin} from '../helpers/command.js'
  * built bin/run.js.
  */
 const TEMPLATE_DIR = join(process.cwd(), 'templates_storage/security_specialist/threat-model')
+const CI_DIR = join(process.cwd(), 'templates_storage/devops_engineer/github-actions-ci')
+const CI_LINE = '- [ ] The threat model still holds.'
 const ADDED_LINE = 'Review this threat model whenever a trust boundary moves.'
 
 interface Entry {
@@ -22,6 +24,8 @@ interface Entry {
   commit: string
   step: string
   path?: string
+  namespace?: string
+  moves?: {step: string; action: string; from?: string; to?: string; path?: string}[]
   answers: Record<string, unknown>
 }
 
@@ -103,5 +107,43 @@ describe('updating a project a workflow made (built CLI)', () => {
 
     const current = cli('check', dir)
     expect(current.status, current.stdout + current.stderr).toBe(0)
+  })
+
+  it("follows the workflow's file steps: a file the workflow moved is updated where it is now", () => {
+    const dir = join(work, 'moved')
+    const ran = cli('workflow', 'run', 'python-service', dir, '--set', 'service_name=moved-api', '--defaults')
+    expect(ran.status, ran.stderr).toBe(0)
+    const before = entries(dir)
+    const move = {step: 'workflows_dir', action: 'move', from: 'ci/.github', to: '.github'}
+    // Recorded for the template steps made before the move, not for those after it.
+    expect(before.find((e) => e.step === 'ci')).toMatchObject({namespace: 'public', moves: [move]})
+    expect(before.find((e) => e.step === 'service')!.moves).toEqual([move])
+    expect(before.find((e) => e.step === 'adrs')!.moves).toBeUndefined()
+    expect(existsSync(join(dir, 'ci/.github'))).toBe(false)
+    const template = join(dir, '.github/pull_request_template.md')
+    const dependabot = join(dir, '.github/dependabot.yml')
+    const mine = '# edited in the project\n'
+    writeFileSync(dependabot, mine + readFileSync(dependabot, 'utf8'))
+
+    const next = join(work, 'github-actions-ci-1.0.1')
+    cpSync(CI_DIR, next, {recursive: true})
+    const manifest = join(next, 'manifest.yaml')
+    writeFileSync(manifest, readFileSync(manifest, 'utf8').replace(/^version: 1\.0\.0$/m, 'version: 1.0.1'))
+    const file = join(next, 'files/.github/pull_request_template.md')
+    writeFileSync(file, `${readFileSync(file, 'utf8')}${CI_LINE}\n`)
+    const published = cli('create', next, '--namespace', 'public')
+    expect(published.status, published.stderr).toBe(0)
+
+    // The workflow committed the project; the edit above is not committed, hence --force.
+    const updated = cli('update', dir, '--json', '--force')
+    expect(updated.status, updated.stdout + updated.stderr).toBe(0)
+    const report = JSON.parse(updated.stdout) as {files: {path: string; fate: string}[]}
+    expect(report.files.find((f) => f.path === '.github/pull_request_template.md')?.fate).toBe('updated')
+    expect(report.files.filter((f) => f.path.startsWith('ci/.github'))).toEqual([])
+    expect(readFileSync(template, 'utf8')).toContain(CI_LINE)
+    // The user's edit of a moved file is kept, and nothing comes back at the old place.
+    expect(readFileSync(dependabot, 'utf8').startsWith(mine)).toBe(true)
+    expect(existsSync(join(dir, 'ci/.github'))).toBe(false)
+    expect(entries(dir).find((e) => e.step === 'ci')).toMatchObject({version: '1.0.1', moves: [move]})
   })
 })

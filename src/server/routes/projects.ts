@@ -10,13 +10,12 @@ import type {Router} from 'express'
 
 import {decodeFiles, toBase64} from '../../domain/wire.js'
 import type {WireFiles} from '../../domain/wire.js'
-import {NotFoundError, UsageError} from '../../domain/errors.js'
+import {UsageError} from '../../domain/errors.js'
 import {ownRecord} from '../../domain/records.js'
 import type {Answers} from '../../domain/types.js'
 import type {RenderedProject} from '../../registry/types.js'
 import {ANSWERS_FILE} from '../../update/answers-file.js'
 import {computeUpdate, diffVersions, memoryProject, readProjectAnswers} from '../../update/update.js'
-import type {UpdateRegistry} from '../../update/update.js'
 import {defineRoute, mountRoutes} from '../route.js'
 import type {RouteSpec} from '../route.js'
 import {ref, templateIdParam} from '../schemas.js'
@@ -113,25 +112,6 @@ function projectFiles(body: unknown, limits: Limits): Map<string, Uint8Array> {
     return out
   }
   throw new UsageError(`the project holds no ${ANSWERS_FILE} at its root; upload the folder maestro-tpl made`)
-}
-
-/** Version lists of templates by id, for telling outdated projects (a deleted template has none). */
-function versionsOf(registry: UpdateRegistry) {
-  return async (ids: string[]) => {
-    const out = new Map<string, string[]>()
-    for (const id of ids) {
-      try {
-        out.set(
-          id,
-          (await registry.versions(id)).map((v) => v.version),
-        )
-      } catch (err) {
-        if ((err as {code?: string}).code !== NotFoundError.code) throw err
-        out.set(id, [])
-      }
-    }
-    return out
-  }
 }
 
 const asList = (to: string | string[] | undefined): string[] => (to === undefined ? [] : [to].flat())
@@ -273,15 +253,12 @@ export const PROJECT_ROUTES = (listMax: number): RouteSpec[] => [
       },
     },
     handle: ({registry, query}) =>
-      registry.projects().list(
-        {
-          ...(query.outdated !== undefined ? {outdated: query.outdated} : {}),
-          ...(query.template !== undefined ? {template: query.template} : {}),
-          limit: query.limit,
-          offset: query.offset,
-        },
-        versionsOf(registry),
-      ),
+      registry.projects().list({
+        ...(query.outdated !== undefined ? {outdated: query.outdated} : {}),
+        ...(query.template !== undefined ? {template: query.template} : {}),
+        limit: query.limit,
+        offset: query.offset,
+      }),
   }),
   defineRoute<Record<string, never>, Record<string, never>, RegisterBody>({
     method: 'post',
@@ -313,8 +290,7 @@ export const PROJECT_ROUTES = (listMax: number): RouteSpec[] => [
     handle: async ({res, registry, body}) => {
       const detail = await registry.get(`${body.template}@${body.version}`)
       const id = body.id ?? randomUUID()
-      const records = registry.projects()
-      await records.record({
+      const found = await registry.recordProject({
         id,
         template_id: detail.id,
         namespace: detail.namespace,
@@ -325,7 +301,6 @@ export const PROJECT_ROUTES = (listMax: number): RouteSpec[] => [
         name: body.name ?? null,
       })
       res.statusCode = body.id === undefined ? 201 : 200
-      const found = await records.get(id, versionsOf(registry))
       return found
     },
   }),
@@ -346,7 +321,7 @@ export async function instantiateRecorded(
     ...options,
     project,
   })
-  await registry.projects().record({
+  await registry.recordProject({
     id: project,
     template_id: detail.id,
     namespace: detail.namespace,

@@ -40,6 +40,60 @@ describe('.maestro-answers.yaml', () => {
     expect(parseAnswersDocument(again)).toEqual(doc)
   })
 
+  it('records the namespace and the file steps of a workflow, and refuses moves leaving the project', () => {
+    const doc = parseAnswersDocument(
+      [
+        'templates:',
+        '  - template: github-actions-ci',
+        '    namespace: public',
+        '    version: 1.0.0',
+        '    commit: c1',
+        '    step: ci',
+        '    path: ci',
+        '    moves:',
+        '      - {step: workflows_dir, action: move, from: ci/.github, to: .github}',
+        '      - {step: tidy, action: delete, path: ci/README.md}',
+        '      - {step: copy, action: copy, from: ci/x, to: y}',
+        '    answers: {}',
+        '',
+      ].join('\n'),
+    )
+    expect(doc.entries[0]).toMatchObject({
+      namespace: 'public',
+      moves: [
+        {step: 'workflows_dir', action: 'move', from: 'ci/.github', to: '.github'},
+        {step: 'tidy', action: 'delete', path: 'ci/README.md'},
+        {step: 'copy', action: 'copy', from: 'ci/x', to: 'y'},
+      ],
+    })
+    expect(parseAnswersDocument(text(serializeAnswersDocument(doc)))).toEqual(doc)
+    // One entry with moves keeps the list form: the single form has no room for them.
+    const moved = serializeAnswersDocument({
+      entries: [
+        {
+          template: 'a',
+          version: '1.0.0',
+          commit: '',
+          answers: {},
+          moves: [{step: 's', action: 'delete', path: 'x'}],
+        },
+      ],
+    })
+    expect(text(moved)).toContain('templates:')
+    const single = parseAnswersDocument('template: a\nnamespace: acme\nversion: 1.0.0\nanswers: {}\n')
+    expect(single.entries[0]).toMatchObject({template: 'a', namespace: 'acme'})
+    expect(text(serializeAnswersDocument(single))).toMatch(/\ntemplate: a\nnamespace: acme\nversion: 1.0.0\n/)
+    for (const bad of [
+      '{step: s, action: move, from: ../x, to: y}',
+      '{step: s, action: delete, path: /etc/passwd}',
+      '{step: s, action: rename, from: a, to: b}',
+      '{step: s, action: move, from: a}',
+    ])
+      expect(() =>
+        parseAnswersDocument(`template: a\nversion: 1.0.0\nmoves:\n  - ${bad}\nanswers: {}\n`),
+      ).toThrow(MaestroError)
+  })
+
   it('refuses what is not an answers file, and an entry path leaving the project', () => {
     for (const bad of [
       '- 1',
