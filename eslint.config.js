@@ -55,6 +55,7 @@ export default tseslint.config(
           'DOMParser',
           'CSS',
           'CustomEvent',
+          'EventSource',
           'setTimeout',
           'clearTimeout',
         ].map((name) => [name, 'readonly']),

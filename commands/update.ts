@@ -46,7 +46,7 @@ export default class Update extends BaseCommand<typeof Update> {
       import('../src/update/project-dir.js'),
       import('../src/cli/update-output.js'),
     ])
-    await this.warmRenderHost()
+    await this.warmRenderHost(['instantiate'])
     const result = await updateProjectDir(await this.registry(), args.dir, {
       to: flags.to ?? [],
       answers: await givenAnswers(flags.set ?? [], flags.answers),

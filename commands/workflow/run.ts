@@ -33,7 +33,7 @@ export default class WorkflowRun extends BaseCommand<typeof WorkflowRun> {
       this.error('say where to write the result (a folder), or use --dry-run', {exit: 2})
     const {assertDestinationUsable} = await import('../../src/render/write.js')
     if (args.dest && !flags['dry-run'] && !flags.force) await assertDestinationUsable(args.dest)
-    await this.warmRenderHost()
+    await this.warmRenderHost(['instantiate', 'evaluate'])
     const workflows = await this.workflows()
     const detail = await workflows.get(args.ref)
     const {collectAnswers} = await import('../../src/cli/answers.js')

@@ -1,13 +1,11 @@
 import {readFile} from 'node:fs/promises'
 
-// A static import: in the bundle, a dynamic import() of a CommonJS package such as yaml
-// yields only its `default` export (scripts/bundle.mjs refuses such code at build time).
-import {parse} from 'yaml'
-
 import {InvalidAnswersError, UsageError} from '../domain/errors.js'
 import {coerceAnswers, parseAssignments} from '../domain/parameters.js'
-import {resolveAnswers} from '../render/answers.js'
 import type {Answers, Parameter} from '../domain/types.js'
+
+// yaml (an answers file) and the answer resolution with its Liquid (a terminal to ask on)
+// are loaded only when needed: `instantiate --defaults` in a script uses neither.
 
 /**
  * Answers for an instantiation, from (in increasing precedence) an answers file and
@@ -24,7 +22,10 @@ export async function collectAnswers(
   Object.assign(provided, parseAssignments(opts.sets))
   const coerced = coerceAnswers(params, provided)
   if (!opts.interactive) return coerced
-  const {askParameter} = await import('../ui/prompt.js')
+  const [{askParameter}, {resolveAnswers}] = await Promise.all([
+    import('../ui/prompt.js'),
+    import('../render/answers.js'),
+  ])
   return resolveAnswers(params, coerced, {
     useDefaults: opts.useDefaults,
     interactive: true,
@@ -45,7 +46,10 @@ export async function givenAnswers(sets: string[], answersFile?: string): Promis
 
 /** Asks on the terminal for what `given` leaves unanswered (ink, loaded only then). */
 export async function askMissing(params: Parameter[], given: Answers): Promise<Answers> {
-  const {askParameter} = await import('../ui/prompt.js')
+  const [{askParameter}, {resolveAnswers}] = await Promise.all([
+    import('../ui/prompt.js'),
+    import('../render/answers.js'),
+  ])
   return resolveAnswers(params, given, {useDefaults: false, interactive: true, ask: askParameter})
 }
 
@@ -57,9 +61,11 @@ async function readAnswersFile(file: string): Promise<Record<string, unknown>> {
     const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message
     throw new UsageError(`cannot read the answers file ${file}: ${reason}`, {file})
   }
+  // In the bundle a dynamic import() of yaml (CommonJS) has only its `default` export.
+  const {default: YAML} = await import('yaml')
   let data: unknown
   try {
-    data = parse(text)
+    data = YAML.parse(text)
   } catch (err) {
     throw new InvalidAnswersError([{file, message: `not valid YAML or JSON: ${(err as Error).message}`}])
   }

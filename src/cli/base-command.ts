@@ -8,6 +8,8 @@ import type {Registry, RequestContext} from '../registry/types.js'
 import type {LocalRegistry} from '../registry/local-registry.js'
 import type {Workflows} from './workflows.js'
 import type {LocalRenderHost} from '../sandbox/local-host.js'
+import type {JobKind} from '../sandbox/host.js'
+import type {ImportProgress} from '../domain/registry.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof BaseCommand)['baseFlags'] & T['flags']
@@ -24,6 +26,20 @@ function flagParseError(err: unknown): unknown {
   const match = /^Parsing (--[\w-]+)\s*\n\t([\s\S]*?)(?:\nSee more help with --help)?$/.exec(err.message)
   if (!match) return err
   return new UsageError(`${match[1]}: ${match[2]}`, {flag: match[1]})
+}
+
+/**
+ * The first-use import's progress bar, loaded (with ink and React) at the first event: a
+ * store that is already there, or one copied from the prebuilt catalog, has none.
+ */
+function lazyImportProgress(): ImportProgress {
+  let progress: Promise<ImportProgress | undefined> | undefined
+  return async (event) => {
+    progress ??= import('../ui/progress.js').then((m) => m.importProgress())
+    await (
+      await progress
+    )?.(event)
+  }
 }
 
 /** The local CLI acts as the `local` tenant with every right: a store on your disk is yours. */
@@ -110,14 +126,13 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       registry = new RemoteRegistry({url: remote, token: await this.bearerToken(remote)})
     } else {
       const {openLocalRegistry} = await import('../registry/local-registry.js')
-      const {importProgress} = await import('../ui/progress.js')
       const {mirrorNamespaces} = await import('../sync/mirror-namespace.js')
       // Daemon mirrors (sync --from-remote) are read after your own templates, before the catalog.
       const context = {...LOCAL_CONTEXT, reads: mirrorNamespaces(config.home)}
       const local = await openLocalRegistry({
         config,
         context,
-        onImport: importProgress(),
+        onImport: lazyImportProgress(),
         renderHost: await this.renderHost(),
         ...this.localStartup(),
       })
@@ -165,9 +180,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
    * start-up (~100 ms, another thread) then overlaps opening the registry instead of
    * following it. Does nothing with --remote, where the daemon renders.
    */
-  protected async warmRenderHost(): Promise<void> {
+  protected async warmRenderHost(kinds: readonly JobKind[]): Promise<void> {
     if ((this.flags as {remote?: string}).remote) return
-    ;(await this.renderHost()).warm()
+    ;(await this.renderHost()).warm(kinds)
   }
 
   /** How the local registry opens; `reindex` overrides it to rebuild instead of repairing. */

@@ -502,102 +502,41 @@ export class TemplateIndex {
    * ```
    */
   async recordVersion(input: RecordVersionInput): Promise<RecordVersionResult> {
-    const {namespace, manifest} = input
-    const parsed = semver.parse(manifest.version)
-    if (!parsed) throw new InvalidVersionError(manifest.version)
-    const version = parsed.version
-    const hash = contentHash(input.files)
-    const createdAt = toIso(input.createdAt)
-    const qualityScore = input.qualityScore ?? null
-
     return this.#write(async (db) => {
-      if (input.expectedHead !== undefined) await assertHead(db, namespace, input.expectedHead)
-      const existing = await db
-        .selectFrom('templates')
-        .select(['seq', 'id'])
-        .where('namespace', '=', namespace)
-        .where('name', '=', manifest.name)
-        .executeTakeFirst()
-      if (existing) {
-        const same = await db
-          .selectFrom('template_versions')
-          .select(['id', 'content_hash'])
-          .where('template_id', '=', existing.id)
-          .where('version', '=', version)
-          .executeTakeFirst()
-        if (same?.content_hash === hash)
-          return {templateId: existing.id, versionId: same.id, status: 'unchanged'}
-        if (same) throw new VersionConflictError(manifest.name, version)
-      }
+      if (input.expectedHead !== undefined) await assertHead(db, input.namespace, input.expectedHead)
+      const [result] = await recordVersions(db, this.#search, [input])
+      return result!
+    })
+  }
 
-      await setHead(db, namespace, input.head === undefined ? input.commit : input.head)
-      const versionId = randomUUID()
-      const metadata = {
-        category: manifest.category,
-        description: manifest.description,
-        author: manifest.author,
-        tags: JSON.stringify(manifest.tags ?? []),
-        latest_version: version,
-        latest_version_id: versionId,
-        quality_score: qualityScore,
-        updated_at: createdAt,
+  /**
+   * Records the index writes of a publish batch, in order, in one transaction, fenced
+   * once: the namespace head must be `expectedHead` before the first (left out, not
+   * checked; the inputs' own `expectedHead` is not read). Consecutive versions of
+   * different templates are recorded together, a few multi-row statements per table for
+   * all of them instead of a dozen round trips each (the transaction runs inside the
+   * namespace's write lock, so its round trips bound a namespace's write rate); a delete,
+   * or a second change to a template, starts another run. Same outcome as
+   * `recordVersion` and `deleteTemplate` one after the other, `unchanged` and
+   * VersionConflictError included (a conflict rolls the whole batch back).
+   *
+   * @example
+   * ```ts
+   * await index.recordChanges(
+   *   [{kind: 'version', input: api}, {kind: 'version', input: worker}, {kind: 'delete', namespace: 'acme', name: 'old', commit: '9c1d…'}],
+   *   parentOfFirstCommit,
+   * )
+   * ```
+   */
+  async recordChanges(changes: readonly IndexChange[], expectedHead?: string | null): Promise<void> {
+    const first = changes[0]
+    if (first === undefined) return
+    await this.#write(async (db) => {
+      if (expectedHead !== undefined) await assertHead(db, namespaceOf(first), expectedHead)
+      for (const run of runsOf(changes)) {
+        if (run.kind === 'delete') await removeTemplate(db, run.namespace, run.name, run.commit)
+        else await recordVersions(db, this.#search, run.inputs)
       }
-      const template = existing ?? {
-        seq: await nextSeq(db, namespace),
-        id: templateIdFor(namespace, manifest.name, input.commit),
-      }
-      if (!existing) {
-        await db
-          .insertInto('templates')
-          .values({...template, namespace, name: manifest.name, created_at: createdAt, ...metadata})
-          .execute()
-      }
-
-      await db
-        .insertInto('template_versions')
-        .values({
-          id: versionId,
-          template_id: template.id,
-          namespace,
-          version,
-          major: parsed.major,
-          minor: parsed.minor,
-          patch: parsed.patch,
-          prerelease: parsed.prerelease.join('.'),
-          commit: input.commit,
-          message: input.message,
-          author: input.author,
-          created_at: createdAt,
-          manifest: JSON.stringify(manifest),
-          readme: input.readme,
-          content_hash: hash,
-          quality_score: qualityScore,
-          quality_report: input.qualityReport === undefined ? null : JSON.stringify(input.qualityReport),
-        })
-        .execute()
-      await insertFiles(db, versionId, input.files)
-
-      let isLatest = true
-      if (existing) {
-        const versions = await db
-          .selectFrom('template_versions')
-          .select(['id', 'version'])
-          .where('template_id', '=', existing.id)
-          .execute()
-        isLatest = latestOf(versions)?.id === versionId
-        await db
-          .updateTable('templates')
-          .set(isLatest ? metadata : {updated_at: createdAt})
-          .where('id', '=', existing.id)
-          .execute()
-      }
-      if (isLatest) {
-        await this.#search.write(
-          db,
-          searchDocument(Number(template.seq), namespace, manifest, input.readme, qualityScore),
-        )
-      }
-      return {templateId: template.id, versionId, status: existing ? 'updated' : 'created'}
     })
   }
 
@@ -620,44 +559,7 @@ export class TemplateIndex {
   ): Promise<boolean> {
     return this.#write(async (db) => {
       if (expectedHead !== undefined) await assertHead(db, namespace, expectedHead)
-      const template = await db
-        .selectFrom('templates')
-        .select('id')
-        .where('namespace', '=', namespace)
-        .where('name', '=', name)
-        .executeTakeFirst()
-      if (template) {
-        const oids = await db
-          .selectFrom('version_files as f')
-          .innerJoin('template_versions as v', 'v.id', 'f.version_id')
-          .select('f.oid')
-          .distinct()
-          .where('v.template_id', '=', template.id)
-          .execute()
-        // Versions and files go by cascade, the search row by trigger.
-        await db.deleteFrom('templates').where('id', '=', template.id).execute()
-        for (const batch of chunks(
-          oids.map((o) => o.oid),
-          500,
-        )) {
-          await db
-            .deleteFrom('blobs')
-            .where('oid', 'in', batch)
-            .where((eb) =>
-              eb.not(
-                eb.exists(
-                  eb
-                    .selectFrom('version_files')
-                    .select('version_files.oid')
-                    .whereRef('version_files.oid', '=', 'blobs.oid'),
-                ),
-              ),
-            )
-            .execute()
-        }
-      }
-      await setHead(db, namespace, commit)
-      return template !== undefined
+      return removeTemplate(db, namespace, name, commit)
     })
   }
 
@@ -1078,23 +980,37 @@ async function assertHead(
   if (found !== expected) throw new IndexHeadMovedError(namespace, expected, found)
 }
 
-/** Must run inside a transaction: registering a namespace reads, then writes. */
-async function setHead(db: Kysely<Database>, namespace: Namespace, commit: string | null): Promise<void> {
-  await namespaceKey(db, namespace)
+/**
+ * Records `commit` as the namespace head; `writes` index writes move its generation on.
+ * Must run inside a transaction: registering a namespace reads, then writes.
+ */
+async function setHead(
+  db: Kysely<Database>,
+  namespace: Namespace,
+  commit: string | null,
+  writes = 1,
+): Promise<number> {
+  const key = await namespaceKey(db, namespace)
   await db
     .updateTable('namespaces')
     .set((eb) => ({
       head_commit: commit,
       updated_at: new Date().toISOString(),
-      generation: eb('generation', '+', 1),
+      generation: eb('generation', '+', writes),
     }))
     .where('name', '=', namespace)
     .execute()
+  return key
 }
 
-/** The next free `seq` in the namespace's range. */
-async function nextSeq(db: Kysely<Database>, namespace: Namespace): Promise<number> {
-  const {from, to} = seqRange(await namespaceKey(db, namespace))
+/** The first of `count` free `seq`s in the range of the namespace whose key is `key`. */
+async function nextSeqs(
+  db: Kysely<Database>,
+  namespace: Namespace,
+  key: number,
+  count: number,
+): Promise<number> {
+  const {from, to} = seqRange(key)
   const last = await db
     .selectFrom('templates')
     .select((eb) => eb.fn.max('seq').as('seq'))
@@ -1102,16 +1018,273 @@ async function nextSeq(db: Kysely<Database>, namespace: Namespace): Promise<numb
     .where('seq', '<', to)
     .executeTakeFirst()
   const seq = last?.seq === null || last?.seq === undefined ? from : Number(last.seq) + 1
-  if (seq >= to) throw new LimitExceededError(`namespace ${namespace} is full`, {namespace})
+  if (seq + count > to) throw new LimitExceededError(`namespace ${namespace} is full`, {namespace})
   return seq
 }
 
+/** One index write of a publish batch (see `TemplateIndex.recordChanges`). */
+export type IndexChange =
+  | {kind: 'version'; input: RecordVersionInput}
+  | {kind: 'delete'; namespace: Namespace; name: string; commit: string | null}
+
+type Run =
+  | {kind: 'versions'; inputs: RecordVersionInput[]}
+  | {kind: 'delete'; namespace: Namespace; name: string; commit: string | null}
+
+function namespaceOf(change: IndexChange): Namespace {
+  return change.kind === 'version' ? change.input.namespace : change.namespace
+}
+
+/**
+ * `changes` as runs to record one after the other: versions of distinct templates of one
+ * namespace together (each decided on the index before the run), every delete alone.
+ */
+function runsOf(changes: readonly IndexChange[]): Run[] {
+  const runs: Run[] = []
+  let current: {kind: 'versions'; inputs: RecordVersionInput[]; names: Set<string>} | undefined
+  for (const change of changes) {
+    if (change.kind === 'delete') {
+      current = undefined
+      runs.push(change)
+      continue
+    }
+    const {input} = change
+    if (
+      !current ||
+      current.inputs[0]!.namespace !== input.namespace ||
+      current.names.has(input.manifest.name)
+    ) {
+      current = {kind: 'versions', inputs: [], names: new Set()}
+      runs.push(current)
+    }
+    current.inputs.push(input)
+    current.names.add(input.manifest.name)
+  }
+  return runs.map((run) => (run.kind === 'versions' ? {kind: 'versions', inputs: run.inputs} : run))
+}
+
+/**
+ * Indexes versions of distinct templates of one namespace (see `recordVersion`), in a
+ * fixed number of statements whatever their number: a read of the templates and of their
+ * versions, one upsert of the template rows, one insert of the versions, the files' and
+ * blobs' inserts (chunked), the search rows and the head. Runs in the caller's transaction.
+ */
+async function recordVersions(
+  db: Kysely<Database>,
+  search: SearchBackend,
+  inputs: readonly RecordVersionInput[],
+): Promise<RecordVersionResult[]> {
+  if (inputs.length === 0) return []
+  const namespace = inputs[0]!.namespace
+  const planned = inputs.map((input) => {
+    const parsed = semver.parse(input.manifest.version)
+    if (!parsed) throw new InvalidVersionError(input.manifest.version)
+    return {
+      input,
+      name: input.manifest.name,
+      parsed,
+      version: parsed.version,
+      hash: contentHash(input.files),
+      createdAt: toIso(input.createdAt),
+      qualityScore: input.qualityScore ?? null,
+      versionId: randomUUID(),
+    }
+  })
+
+  const existing = new Map<string, {seq: number; id: string}>()
+  for (const batch of chunks(
+    planned.map((p) => p.name),
+    500,
+  )) {
+    const rows = await db
+      .selectFrom('templates')
+      .select(['seq', 'id', 'name'])
+      .where('namespace', '=', namespace)
+      .where('name', 'in', batch)
+      .execute()
+    for (const row of rows) existing.set(row.name, {seq: Number(row.seq), id: row.id})
+  }
+  const versionsOf = new Map<string, {id: string; version: string; content_hash: string}[]>()
+  for (const batch of chunks(
+    [...existing.values()].map((t) => t.id),
+    500,
+  )) {
+    const rows = await db
+      .selectFrom('template_versions')
+      .select(['id', 'template_id', 'version', 'content_hash'])
+      .where('template_id', 'in', batch)
+      .execute()
+    for (const row of rows) versionsOf.set(row.template_id, [...(versionsOf.get(row.template_id) ?? []), row])
+  }
+
+  // Decide each: unchanged, a conflict (the whole transaction fails), or a write.
+  const results: RecordVersionResult[] = []
+  const writes: (typeof planned)[number][] = []
+  for (const p of planned) {
+    const found = existing.get(p.name)
+    const same = found && versionsOf.get(found.id)?.find((v) => v.version === p.version)
+    if (found && same) {
+      if (same.content_hash !== p.hash) throw new VersionConflictError(p.name, p.version)
+      results.push({templateId: found.id, versionId: same.id, status: 'unchanged'})
+      continue
+    }
+    writes.push(p)
+    results.push({
+      templateId: found?.id ?? templateIdFor(namespace, p.name, p.input.commit),
+      versionId: p.versionId,
+      status: found ? 'updated' : 'created',
+    })
+  }
+  if (writes.length === 0) return results
+
+  const last = writes.at(-1)!.input
+  const key = await setHead(db, namespace, last.head === undefined ? last.commit : last.head, writes.length)
+  const fresh = writes.filter((p) => !existing.has(p.name))
+  let seq = fresh.length > 0 ? await nextSeqs(db, namespace, key, fresh.length) : 0
+  const rows = writes.map((p) => {
+    const found = existing.get(p.name)
+    const template = found ?? {seq: seq++, id: templateIdFor(namespace, p.name, p.input.commit)}
+    // The template's metadata and latest_* follow its highest semver, not the last published.
+    const versions = [...(versionsOf.get(template.id) ?? []), {id: p.versionId, version: p.version}]
+    return {p, template, isLatest: latestOf(versions)?.id === p.versionId}
+  })
+
+  // New templates and those whose latest version this is, in one upsert (by seq: an
+  // existing template keeps its seq, id, name, creation time and usage count).
+  const latest = rows.filter((r) => r.isLatest)
+  for (const batch of chunks(latest, 100)) {
+    await db
+      .insertInto('templates')
+      .values(
+        batch.map(({p, template}) => ({
+          seq: template.seq,
+          id: template.id,
+          namespace,
+          name: p.name,
+          created_at: p.createdAt,
+          category: p.input.manifest.category,
+          description: p.input.manifest.description,
+          author: p.input.manifest.author,
+          tags: JSON.stringify(p.input.manifest.tags ?? []),
+          latest_version: p.version,
+          latest_version_id: p.versionId,
+          quality_score: p.qualityScore,
+          updated_at: p.createdAt,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.column('seq').doUpdateSet((eb) => ({
+          category: eb.ref('excluded.category'),
+          description: eb.ref('excluded.description'),
+          author: eb.ref('excluded.author'),
+          tags: eb.ref('excluded.tags'),
+          latest_version: eb.ref('excluded.latest_version'),
+          latest_version_id: eb.ref('excluded.latest_version_id'),
+          quality_score: eb.ref('excluded.quality_score'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .execute()
+  }
+  // An older version published after a newer one (rare) touches only the time.
+  for (const {p, template} of rows.filter((r) => !r.isLatest)) {
+    await db.updateTable('templates').set({updated_at: p.createdAt}).where('id', '=', template.id).execute()
+  }
+
+  for (const batch of chunks(rows, 50)) {
+    await db
+      .insertInto('template_versions')
+      .values(
+        batch.map(({p, template}) => ({
+          id: p.versionId,
+          template_id: template.id,
+          namespace,
+          version: p.version,
+          major: p.parsed.major,
+          minor: p.parsed.minor,
+          patch: p.parsed.patch,
+          prerelease: p.parsed.prerelease.join('.'),
+          commit: p.input.commit,
+          message: p.input.message,
+          author: p.input.author,
+          created_at: p.createdAt,
+          manifest: JSON.stringify(p.input.manifest),
+          readme: p.input.readme,
+          content_hash: p.hash,
+          quality_score: p.qualityScore,
+          quality_report: p.input.qualityReport === undefined ? null : JSON.stringify(p.input.qualityReport),
+        })),
+      )
+      .execute()
+  }
+  await insertFiles(
+    db,
+    rows.map(({p}) => ({versionId: p.versionId, files: p.input.files})),
+  )
+  await search.write(
+    db,
+    latest.map(({p, template}) =>
+      searchDocument(template.seq, namespace, p.input.manifest, p.input.readme, p.qualityScore),
+    ),
+  )
+  return results
+}
+
+/** See `TemplateIndex.deleteTemplate`; runs in the caller's transaction. */
+async function removeTemplate(
+  db: Kysely<Database>,
+  namespace: Namespace,
+  name: string,
+  commit: string | null,
+): Promise<boolean> {
+  const template = await db
+    .selectFrom('templates')
+    .select('id')
+    .where('namespace', '=', namespace)
+    .where('name', '=', name)
+    .executeTakeFirst()
+  if (template) {
+    const oids = await db
+      .selectFrom('version_files as f')
+      .innerJoin('template_versions as v', 'v.id', 'f.version_id')
+      .select('f.oid')
+      .distinct()
+      .where('v.template_id', '=', template.id)
+      .execute()
+    // Versions and files go by cascade, the search row by trigger.
+    await db.deleteFrom('templates').where('id', '=', template.id).execute()
+    for (const batch of chunks(
+      oids.map((o) => o.oid),
+      500,
+    )) {
+      await db
+        .deleteFrom('blobs')
+        .where('oid', 'in', batch)
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('version_files')
+                .select('version_files.oid')
+                .whereRef('version_files.oid', '=', 'blobs.oid'),
+            ),
+          ),
+        )
+        .execute()
+    }
+  }
+  await setHead(db, namespace, commit)
+  return template !== undefined
+}
+
+/** The files of versions and the blobs the index lacks, a few multi-row statements for all. */
 async function insertFiles(
   db: Kysely<Database>,
-  versionId: string,
-  files: RecordVersionInput['files'],
+  versions: readonly {versionId: string; files: RecordVersionInput['files']}[],
 ): Promise<void> {
-  const entries = [...files].map(([path, file]) => ({path, ...file}))
+  const entries = versions.flatMap(({versionId, files}) =>
+    [...files].map(([path, file]) => ({versionId, path, ...file})),
+  )
   const byOid = new Map(entries.map((e) => [e.oid, e.content]))
   const present = new Set<string>()
   for (const batch of chunks([...byOid.keys()], 500)) {
@@ -1126,12 +1299,12 @@ async function insertFiles(
       .onConflict((oc) => oc.column('oid').doNothing())
       .execute()
   }
-  for (const batch of chunks(entries, 100)) {
+  for (const batch of chunks(entries, 500)) {
     await db
       .insertInto('version_files')
       .values(
         batch.map((e) => ({
-          version_id: versionId,
+          version_id: e.versionId,
           path: e.path,
           oid: e.oid,
           size: e.content.byteLength,

@@ -1,5 +1,6 @@
-import {Ajv2020} from 'ajv/dist/2020.js'
-import type {ErrorObject, ValidateFunction} from 'ajv/dist/2020.js'
+import {createRequire} from 'node:module'
+
+import type {Ajv2020, ErrorObject, ValidateFunction} from 'ajv/dist/2020.js'
 
 import {InvalidAnswersError, UsageError} from './errors.js'
 import {ownRecord, ownValue} from './records.js'
@@ -83,6 +84,18 @@ let ajv: Ajv2020 | undefined
 const compiled = new Map<string, {schema: object; validate: ValidateFunction}>()
 const MAX_COMPILED = 200
 
+/**
+ * ajv, loaded when an answer is not plainly valid (plainlyValid): answers that fit their
+ * parameters, what `instantiate --defaults` gives, never need it, and loading it is ~300 KiB
+ * of code to compile on every CLI start. A require() through createRequire, so it stays
+ * synchronous and out of the CLI bundle's start-up graph (in the bundle it is loaded from
+ * node_modules, where the package's dependencies are).
+ */
+function loadAjv(): typeof Ajv2020 {
+  const require = createRequire(import.meta.url)
+  return (require('ajv/dist/2020.js') as {Ajv2020: typeof Ajv2020}).Ajv2020
+}
+
 function answersValidator(params: Parameter[]): ValidateFunction {
   const schema = parametersJsonSchema(params)
   const key = JSON.stringify(schema)
@@ -94,7 +107,7 @@ function answersValidator(params: Parameter[]): ValidateFunction {
     return hit.validate
   }
   // Schemas built by parametersJsonSchema are well-formed by construction: skip the meta-schema check.
-  ajv ??= new Ajv2020({allErrors: true, strict: true, addUsedSchema: false, validateSchema: false})
+  ajv ??= new (loadAjv())({allErrors: true, strict: true, addUsedSchema: false, validateSchema: false})
   const validate = ajv.compile(schema)
   compiled.set(key, {schema, validate})
   if (compiled.size > MAX_COMPILED) {
@@ -289,6 +302,7 @@ export function parseAssignments(sets: string[]): Answers {
  * ```
  */
 export function validateAnswer(param: Parameter, value: AnswerValue): string | undefined {
+  if (plainlyValid(param, value)) return undefined
   const answers = ownRecord()
   answers[param.name] = value
   const validate = answersValidator([param])

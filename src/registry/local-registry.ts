@@ -89,6 +89,12 @@ export interface LocalRegistryOptions {
   onImport?: ImportProgress | undefined
   /** Import the bundled catalog into an empty store (default true). */
   importCatalog?: boolean
+  /**
+   * A new SQLite store starts as a copy of the prebuilt catalog store when it matches the
+   * catalog (src/registry/catalog-store.ts): its folder, or false to always import.
+   * Default: the package's dist/catalog-store.
+   */
+  catalogStore?: string | false
   /** Default: chosen by configuration (REDIS_URL: Redis, else in memory). */
   cache?: Cache
   /** Where usage and change events go. Default: chosen by configuration (REDIS_URL: Redis Streams, else in process). */
@@ -123,6 +129,17 @@ export interface LocalRegistryOptions {
 export async function openLocalRegistry(options: LocalRegistryOptions): Promise<LocalRegistry> {
   const {config} = options
   mkdirSync(config.home, {recursive: true})
+  // First use: the catalog's publishes were done at build time; copy them (when they match).
+  if (
+    options.importCatalog !== false &&
+    options.catalogStore !== false &&
+    options.startup !== 'rebuild' &&
+    !config.databaseUrl &&
+    !existsSync(join(config.home, 'index.db'))
+  ) {
+    const {seedFromCatalogStore} = await import('./catalog-store.js')
+    seedFromCatalogStore(config, Object.keys(MIGRATIONS), options.catalogStore)
+  }
   const db = createDb(indexDbConfig(config))
   // Writes to a namespace are serialised across daemons by PostgreSQL or Redis, and on this machine by a lock file.
   const writeLocks = createWriteLocks(config)
@@ -620,8 +637,9 @@ export class LocalRegistry implements Registry {
       const createdAt = new Date().toISOString()
       const indexed = commit.unchanged
         ? undefined
-        : pending.add(manifest.name, commit.parent, (index, expectedHead) =>
-            index.recordVersion({
+        : pending.add(manifest.name, commit.parent, {
+            kind: 'version',
+            input: {
               namespace,
               manifest: template.manifest,
               readme: template.readme,
@@ -632,9 +650,8 @@ export class LocalRegistry implements Registry {
               files,
               qualityScore: report.score,
               qualityReport: report,
-              expectedHead,
-            }),
-          )
+            },
+          })
       return {
         commit: commit.commit,
         status: existing ? ('updated' as const) : ('created' as const),
@@ -706,12 +723,8 @@ export class LocalRegistry implements Registry {
             await this.#index.withConnection(async (index) => {
               recordPhase('connection', performance.now() - locked)
               await timed('reconcile', () => this.#reconcileNamespace(repo, index))
-              const pending = new PendingIndexWrites((parent, writes) =>
-                this.#indexCommits(repo, async () => {
-                  await index.transaction(async (tx) => {
-                    for (const [i, write] of writes.entries()) await write(tx, i === 0 ? parent : undefined)
-                  })
-                }),
+              const pending = new PendingIndexWrites((parent, changes) =>
+                this.#indexCommits(repo, () => index.recordChanges(changes, parent)),
               )
               try {
                 await batch({pending, index})
@@ -804,9 +817,12 @@ export class LocalRegistry implements Registry {
       })
       const indexed = commit.unchanged
         ? undefined
-        : pending.add(template.name, commit.parent, (index, expectedHead) =>
-            index.deleteTemplate(namespace, template.name, commit.commit, expectedHead),
-          )
+        : pending.add(template.name, commit.parent, {
+            kind: 'delete',
+            namespace,
+            name: template.name,
+            commit: commit.commit,
+          })
       return {commit: commit.commit, indexed}
     })
     await commit.indexed
@@ -1011,8 +1027,12 @@ export class LocalRegistry implements Registry {
    * adopted only when it holds every commit the index records (a restore from git).
    */
   async checkStoreIdentity(): Promise<void> {
-    const storeId = await this.#store.identity()
+    // The index first: a process claiming a new pair claims the store, then the index, so
+    // an index found claimed here has its store claimed too. (Read the other way round, a
+    // daemon starting beside the first one could see the store unclaimed, then the index
+    // claimed, and take its own store for another one.)
     const indexId = await this.#index.storeId()
+    const storeId = await this.#store.identity()
     const where = {store: this.#store.root, database: redactedDatabase(this.#config)}
     if (indexId === null) {
       // A new index, or one from before identities: reconcile checks its heads are here.

@@ -5,7 +5,7 @@
  * RENDER_MAX_HEAP_MB of heap, instead of holding the terminal for minutes.
  */
 import type {EvaluateJob} from '../render/evaluate.js'
-import type {InstantiateJob, PackJob, RenderHost, ScoreJob} from './host.js'
+import type {InstantiateJob, JobKind, PackJob, RenderHost, ScoreJob} from './host.js'
 import {runPack} from './host.js'
 import {RenderPool} from './pool.js'
 
@@ -16,9 +16,12 @@ export interface LocalRenderLimits {
   renderMaxHeapMb: number
 }
 
-/** The CLI's render host; `warm()` starts its worker before the first job needs it. */
+/**
+ * The CLI's render host; `warm(kinds)` starts its worker before the first job needs it,
+ * loading the modules of those jobs meanwhile.
+ */
 export interface LocalRenderHost extends RenderHost {
-  warm(): void
+  warm(kinds: readonly JobKind[]): void
 }
 
 /**
@@ -36,8 +39,10 @@ export interface LocalRenderHost extends RenderHost {
  */
 export function localRenderHost(limits: LocalRenderLimits): LocalRenderHost {
   let pool: RenderPool | undefined
-  const started = (): RenderPool =>
+  // A worker started by a job (not warmed) loads nothing ahead: the job loads what it needs.
+  const started = (preload: readonly JobKind[] = []): RenderPool =>
     (pool ??= new RenderPool({
+      preload,
       workers: 1,
       timeoutMs: limits.renderTimeoutMs,
       maxHeapMb: limits.renderMaxHeapMb,
@@ -45,7 +50,7 @@ export function localRenderHost(limits: LocalRenderLimits): LocalRenderHost {
       maxQueue: 10_000,
     }))
   return {
-    warm: () => void started(),
+    warm: (kinds) => void started(kinds),
     instantiate: (job: InstantiateJob) => started().instantiate(job),
     score: (job: ScoreJob) => started().score(job),
     pack: (job: PackJob) => runPack(job),

@@ -40,6 +40,8 @@ export interface RenderPoolOptions {
   limits?: RenderLimits
   /** The worker module; default {@link defaultWorkerEntry}. */
   entry?: string
+  /** The jobs whose modules a new worker loads before it says it is ready; default every kind. */
+  preload?: readonly JobKind[]
 }
 
 /** Counters for /health and tests. */
@@ -126,6 +128,7 @@ export class RenderPool implements RenderHost {
   readonly #maxQueue: number
   readonly #limits: RenderLimits | undefined
   readonly #entry: string
+  readonly #preload: readonly JobKind[] | undefined
   readonly #slots = new Set<Slot>()
   readonly #maxWaitMs: number
   readonly #tenantWorkers: number
@@ -150,6 +153,7 @@ export class RenderPool implements RenderHost {
     this.#tenantWorkers = Math.max(0, Math.floor(options.tenantWorkers ?? 0))
     this.#limits = options.limits
     this.#entry = options.entry ?? defaultWorkerEntry()
+    this.#preload = options.preload
     if (!existsSync(this.#entry))
       throw new Error(`the render worker ${this.#entry} does not exist; build maestro-tpl (npm run build)`)
     this.#fill()
@@ -305,6 +309,7 @@ export class RenderPool implements RenderHost {
 
   #spawn(): Slot {
     const worker = new Worker(this.#entry, {
+      ...(this.#preload ? {workerData: {preload: this.#preload}} : {}),
       resourceLimits: {maxOldGenerationSizeMb: this.#maxHeapMb, stackSizeMb: 4},
       // Jobs get everything they need in their message; the daemon's environment holds
       // SECRET_KEY and database credentials, which code running templates has no use for.

@@ -7,7 +7,7 @@
  * Loaded from dist/src/sandbox/worker.js (tsc) or dist/bundle/render-worker.js (the
  * esbuild bundle the CLI and `maestro-tpl serve` run from); see defaultWorkerEntry().
  */
-import {parentPort} from 'node:worker_threads'
+import {parentPort, workerData} from 'node:worker_threads'
 
 import {isMaestroError} from '../domain/errors.js'
 import {JOBS} from './host.js'
@@ -65,13 +65,16 @@ if (parentPort) {
       (err: unknown) => send({type: 'failed', id: message.id, error: toWorkerError(err)}),
     )
   })
-  // Warm: load what every job needs now, not on the first request.
-  await Promise.all([
-    import('../render/answers.js'),
-    import('../render/render.js'),
-    import('../quality/score.js'),
-    import('../archive/archive.js'),
-    import('../render/evaluate.js'),
-  ])
+  // Warm: load what the jobs will need now, not on the first request. The daemon's workers
+  // load everything; the CLI's one worker only what its command runs (workerData.preload),
+  // since every module loaded is compiled again in each thread.
+  const modules: Record<JobKind, () => Promise<unknown>[]> = {
+    instantiate: () => [import('../render/answers.js'), import('../render/render.js')],
+    score: () => [import('../quality/score.js')],
+    pack: () => [import('../archive/archive.js')],
+    evaluate: () => [import('../render/evaluate.js')],
+  }
+  const preload = (workerData as {preload?: JobKind[]} | null)?.preload ?? (Object.keys(modules) as JobKind[])
+  await Promise.all(preload.flatMap((kind) => modules[kind]()))
   send({type: 'ready'})
 }

@@ -12,11 +12,11 @@ import type {AuthService} from '../auth/service.js'
 import type {Config} from '../config.js'
 import type {Registry, RequestContext} from '../registry/types.js'
 import type {RenderHost} from '../sandbox/host.js'
+import type {WorkflowRuntime} from '../workflows/runtime.js'
 
 /** The registry as the catalog reads it: per visitor, with counts for the cards. */
 export interface WebRegistry extends Registry {
   withContext(context: RequestContext): WebRegistry
-  stats(): Promise<{categories?: Record<string, number>}>
   usageOf(ids: readonly string[]): Promise<Map<string, number>>
 }
 
@@ -30,6 +30,8 @@ export interface WebDeps {
   loginLimiter: RateLimiter
   /** Scores templates and packs archives off the event loop. */
   renderHost: RenderHost
+  /** Workflows and their executions; without it the workflow pages say they are not available. */
+  workflows?: WorkflowRuntime | undefined
 }
 
 /** Writes a whole answer; `headers` go on top (the CSP, Content-Disposition...). */

@@ -11,7 +11,13 @@ import express from 'express'
 import type {Request, RequestHandler, Response, Router} from 'express'
 
 import {authorize} from '../auth/policy.js'
-import {InvalidAnswersError, isMaestroError, MaestroError, MissingAnswersError} from '../domain/errors.js'
+import {
+  InvalidAnswersError,
+  isMaestroError,
+  MaestroError,
+  MissingAnswersError,
+  NotFoundError,
+} from '../domain/errors.js'
 import {inspectAnswers} from '../render/answers.js'
 import {packageRoot} from '../domain/package-root.js'
 import {ownRecord} from '../domain/records.js'
@@ -26,11 +32,15 @@ import type {Part} from './html.js'
 import {catalogBody, PAGE_SIZE, readCatalogQuery} from './pages/catalog.js'
 import type {CatalogQuery} from './pages/catalog.js'
 import {ASSETS, page} from './pages/layout.js'
-import {templatePath} from './pages/paths.js'
+import {executionPath, templatePath, workflowPath} from './pages/paths.js'
 import {problemBody, signinBody} from './pages/signin.js'
 import {templateBody} from './pages/template.js'
 import {useBody} from './pages/use.js'
-import type {FormValues, UsePageData} from './pages/use.js'
+import type {FormValues, ParameterFormData, UsePageData} from './pages/use.js'
+import {executionBody, runBody, WORKFLOW_PAGE_SIZE, workflowBody, workflowsBody} from './pages/workflow.js'
+import type {RunPageData} from './pages/workflow.js'
+import type {DryRunResult, WorkflowDetail, WorkflowRuntime} from '../workflows/runtime.js'
+import {executionArchive, resumeAfter, streamExecutionEvents} from '../workflows/serve.js'
 import {
   checkCsrf,
   endSession,
@@ -146,6 +156,24 @@ function shareHref(base: string, params: Parameter[], values: FormValues): strin
   return text ? `${base}?${text}` : base
 }
 
+/**
+ * Answers the server refused, by parameter (and `''` for the form), to show next to the
+ * fields; anything else than a refusal of the answers is thrown on.
+ */
+function answerErrors(err: unknown): Record<string, string> {
+  const errors: Record<string, string> = ownRecord()
+  if (err instanceof InvalidAnswersError) {
+    for (const issue of err.issues)
+      errors[(issue.path ?? '').replace(/^\//, '').split('/')[0] ?? ''] = issue.message
+  } else if (err instanceof MissingAnswersError) {
+    for (const name of err.missing) errors[name] = `${name} is required`
+  } else {
+    throw err
+  }
+  errors[''] = 'Some answers need fixing before going on.'
+  return errors
+}
+
 function may(visitor: Visitor, permission: 'template:use'): boolean {
   try {
     authorize(visitor.context, permission)
@@ -192,25 +220,37 @@ export function webRouter(deps: WebDeps): Router {
         const status = problem.status
         const message =
           problem.message ?? `Something went wrong on our side; it has been logged with request id ${req.id}.`
-        sendPage(res, status, title, visitor, req, problemBody(status === 404 ? 'Not found' : title, message))
+        // Signing in is the way past a 401: offer it, coming back here.
+        const signIn =
+          status === 401 && visitor.canSignIn
+            ? `/signin?next=${encodeURIComponent(safeNext(req.originalUrl))}`
+            : undefined
+        sendPage(
+          res,
+          status,
+          title,
+          visitor,
+          req,
+          problemBody(status === 404 ? 'Not found' : title, message, signIn),
+        )
       }
     }
 
   const registryOf = (visitor: Visitor): WebRegistry => deps.registry.withContext(visitor.context)
 
-  async function categoryCounts(
-    registry: WebRegistry,
-    query: SearchQuery,
-  ): Promise<{category: Category; count: number}[]> {
-    const stats = await registry.stats()
-    const present = CATEGORIES.filter((c) => (stats.categories?.[c] ?? 1) > 0 || c === query.category)
-    const counted = await Promise.all(
-      present.map(async (category) => ({
-        category,
-        count: (await registry.search({...query, category, limit: 1, offset: 0})).total,
-      })),
-    )
-    return counted.filter((c) => c.count > 0 || c.category === query.category)
+  /**
+   * The category shelves from the search's own `categories` (templates per category in
+   * what the visitor may read, whatever the other filters): one query per page view
+   * instead of one per category.
+   */
+  function categoryCounts(
+    categories: Record<string, number>,
+    current: Category | '',
+  ): {category: Category; count: number}[] {
+    return CATEGORIES.filter((c) => (categories[c] ?? 0) > 0 || c === current).map((category) => ({
+      category,
+      count: categories[category] ?? 0,
+    }))
   }
 
   router.get(
@@ -224,16 +264,14 @@ export function webRouter(deps: WebDeps): Router {
         ...(q.author ? {author: q.author} : {}),
         ...(q.minScore !== undefined ? {minScore: q.minScore} : {}),
       }
-      const [result, counts] = await Promise.all([
-        registry.search({
-          ...filters,
-          ...(q.category ? {category: q.category} : {}),
-          ...(q.sort ? {sort: q.sort} : {}),
-          limit: PAGE_SIZE,
-          offset: (q.page - 1) * PAGE_SIZE,
-        }),
-        categoryCounts(registry, filters),
-      ])
+      const result = await registry.search({
+        ...filters,
+        ...(q.category ? {category: q.category} : {}),
+        ...(q.sort ? {sort: q.sort} : {}),
+        limit: PAGE_SIZE,
+        offset: (q.page - 1) * PAGE_SIZE,
+      })
+      const counts = categoryCounts(result.categories, q.category)
       const usage = await registry.usageOf(result.items.map((t) => t.id))
       const items = result.items.map((t) => ({...t, usage_count: usage.get(t.id) ?? 0}))
       sendPage(
@@ -292,29 +330,55 @@ export function webRouter(deps: WebDeps): Router {
     }),
   )
 
-  async function usePage(
-    req: Request,
+  /** A parameter form's data: the answers so far as the server reads them, for the form at `formBase`. */
+  async function formData(
     visitor: Visitor,
-    detail: TemplateDetail,
-    pinned: boolean,
+    params: Parameter[],
+    formBase: string,
     values: FormValues,
-    extra: Partial<UsePageData> = {},
-  ): Promise<UsePageData> {
-    const params = detail.manifest.parameters
-    const base = templatePath(detail.namespace, detail.name, pinned ? detail.version : undefined)
+    errors: Record<string, string> = {},
+  ): Promise<ParameterFormData> {
     return {
-      detail,
-      pinned,
       visitor,
       canUse: may(visitor, 'template:use'),
       values,
       state: await inspectAnswers(params, answersOf(params, values)),
-      errors: {},
-      preview: undefined,
-      shareHref: shareHref(`${base}/use`, params, values),
-      ...extra,
+      errors,
+      shareHref: shareHref(formBase, params, values),
     }
   }
+
+  async function usePage(
+    visitor: Visitor,
+    detail: TemplateDetail,
+    pinned: boolean,
+    values: FormValues,
+    extra: {errors?: Record<string, string>; preview?: UsePageData['preview']} = {},
+  ): Promise<UsePageData> {
+    const base = templatePath(detail.namespace, detail.name, pinned ? detail.version : undefined)
+    const data = await formData(visitor, detail.manifest.parameters, `${base}/use`, values, extra.errors)
+    return {...data, detail, pinned, preview: extra.preview}
+  }
+
+  /**
+   * A form's live state (shown fields, defaults, problems) as its script asks for it while
+   * the visitor types: the same for a template's form and a workflow's.
+   */
+  const formState =
+    (paramsOf: (req: Request, visitor: Visitor) => Promise<Parameter[]>): RequestHandler =>
+    async (req, res) => {
+      const visitor = await visitorOf(req, res, {auth: deps.auth, trustProxy})
+      req.context = visitor.context
+      checkCsrf(req)
+      const params = await paramsOf(req, visitor)
+      const body = (req.body ?? {}) as {values?: unknown}
+      const raw =
+        body.values !== null && typeof body.values === 'object'
+          ? (body.values as Record<string, unknown>)
+          : {}
+      const state = await inspectAnswers(params, answersOf(params, formValues(params, raw)))
+      send(res, 200, 'application/json; charset=utf-8', JSON.stringify(state))
+    }
 
   router.get(
     '/templates/:namespace/:ref/use',
@@ -327,7 +391,7 @@ export function webRouter(deps: WebDeps): Router {
         params.filter((p) => !p.secret),
         query,
       )
-      const data = await usePage(req, visitor, detail, pinned, values)
+      const data = await usePage(visitor, detail, pinned, values)
       // A secret in a URL ends up in history and logs: take it out of the address at once.
       if (params.some((p) => p.secret && Object.hasOwn(query, p.name))) {
         res.redirect(303, data.shareHref)
@@ -348,8 +412,9 @@ export function webRouter(deps: WebDeps): Router {
       const params = detail.manifest.parameters
       const values = formValues(params, (req.body ?? {}) as Record<string, unknown>)
       const action = (req.body as Record<string, unknown>).__action
+      // As the API: rendering needs template:use, which an anonymous caller does not hold.
       if (!may(visitor, 'template:use')) {
-        const data = await usePage(req, visitor, detail, pinned, values)
+        const data = await usePage(visitor, detail, pinned, values)
         res.redirect(303, `/signin?next=${encodeURIComponent(data.shareHref)}`)
         return
       }
@@ -358,17 +423,8 @@ export function webRouter(deps: WebDeps): Router {
       try {
         project = await registry.instantiate(exact, {answers: answersOf(params, values), useDefaults: true})
       } catch (err) {
-        const errors: Record<string, string> = ownRecord()
-        if (err instanceof InvalidAnswersError) {
-          for (const issue of err.issues)
-            errors[(issue.path ?? '').replace(/^\//, '').split('/')[0] ?? ''] = issue.message
-        } else if (err instanceof MissingAnswersError) {
-          for (const name of err.missing) errors[name] = `${name} is required`
-        } else {
-          throw err
-        }
-        errors[''] = 'Some answers need fixing before the project can be generated.'
-        const data = await usePage(req, visitor, detail, pinned, values, {errors})
+        const errors = answerErrors(err)
+        const data = await usePage(visitor, detail, pinned, values, {errors})
         sendPage(res, 422, `Use ${detail.name}`, visitor, req, useBody(data))
         return
       }
@@ -392,25 +448,207 @@ export function webRouter(deps: WebDeps): Router {
       const files = [...project.files]
         .map(([path, bytes]) => ({path, bytes}))
         .sort((a, b) => a.path.localeCompare(b.path))
-      const data = await usePage(req, visitor, detail, pinned, values, {preview: {files}})
+      const data = await usePage(visitor, detail, pinned, values, {preview: {files}})
       sendPage(res, 200, `Preview of ${detail.name}`, visitor, req, useBody(data))
     }),
   )
 
   // What the form's script asks as the user types: shown fields, defaults, problems.
-  router.post('/templates/:namespace/:ref/use/state', json, async (req, res) => {
-    const visitor = await visitorOf(req, res, {auth: deps.auth, trustProxy})
-    req.context = visitor.context
-    checkCsrf(req)
-    const {ref} = refOf(req)
-    const detail = await registryOf(visitor).get(ref)
-    const params = detail.manifest.parameters
-    const body = (req.body ?? {}) as {values?: unknown}
-    const raw =
-      body.values !== null && typeof body.values === 'object' ? (body.values as Record<string, unknown>) : {}
-    const state = await inspectAnswers(params, answersOf(params, formValues(params, raw)))
-    send(res, 200, 'application/json; charset=utf-8', JSON.stringify(state))
+  router.post(
+    '/templates/:namespace/:ref/use/state',
+    json,
+    formState(async (req, visitor) => (await registryOf(visitor).get(refOf(req).ref)).manifest.parameters),
+  )
+
+  // ---- workflows ---------------------------------------------------------------------
+  // The API's rights hold: every workflow route needs template:use (so a signed-in
+  // visitor), and an execution is its tenant's only (another tenant's is 404).
+
+  /** The workflow runtime for a signed-in visitor (401 for anonymous, as the API answers). */
+  function workflowsFor(visitor: Visitor): WorkflowRuntime {
+    authorize(visitor.context, 'template:use')
+    if (!deps.workflows)
+      throw new MaestroError('this daemon runs without a workflow runtime, so workflows are not available', {
+        code: 'NOT_IMPLEMENTED',
+        status: 404,
+      })
+    return deps.workflows
+  }
+
+  /** An execution id (or `latest`), as the API takes them: anything else is no execution. */
+  const executionRef = (req: Request): string => {
+    const id = String(req.params.id)
+    if (!/^([0-9a-f-]{36}|latest)$/.test(id)) throw new NotFoundError('execution', id)
+    return id
+  }
+
+  const workflowRef = (req: Request): string => `${String(req.params.namespace)}/${String(req.params.name)}`
+
+  router.get(
+    '/workflows',
+    handle('Workflows', async (req, res, visitor) => {
+      const wf = workflowsFor(visitor)
+      const q = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 200) : ''
+      const pageNo = Math.min(
+        Math.max((typeof req.query.page === 'string' ? Number.parseInt(req.query.page, 10) : 1) || 1, 1),
+        1000,
+      )
+      const result = await wf.list(visitor.context, {
+        ...(q ? {text: q} : {}),
+        limit: WORKFLOW_PAGE_SIZE,
+        offset: (pageNo - 1) * WORKFLOW_PAGE_SIZE,
+      })
+      sendPage(res, 200, 'Workflows', visitor, req, workflowsBody({q, page: pageNo, result}))
+    }),
+  )
+
+  router.get(
+    '/workflows/:namespace/:name',
+    handle('Workflow', async (req, res, visitor) => {
+      const workflow = await workflowsFor(visitor).get(visitor.context, workflowRef(req))
+      sendPage(
+        res,
+        200,
+        workflow.name,
+        visitor,
+        req,
+        workflowBody(workflow, origin(req, trustProxy), deps.auth !== undefined),
+      )
+    }),
+  )
+
+  async function runPage(
+    visitor: Visitor,
+    workflow: WorkflowDetail,
+    values: FormValues,
+    extra: {errors?: Record<string, string>; dryRun?: DryRunResult} = {},
+  ): Promise<RunPageData> {
+    const base = `${workflowPath(workflow.namespace, workflow.name)}/run`
+    const data = await formData(visitor, workflow.definition.parameters, base, values, extra.errors)
+    return {...data, workflow, dryRun: extra.dryRun}
+  }
+
+  router.get(
+    '/workflows/:namespace/:name/run',
+    handle('Run a workflow', async (req, res, visitor) => {
+      const workflow = await workflowsFor(visitor).get(visitor.context, workflowRef(req))
+      const params = workflow.definition.parameters
+      const query = req.query as Record<string, unknown>
+      const data = await runPage(
+        visitor,
+        workflow,
+        formValues(
+          params.filter((p) => !p.secret),
+          query,
+        ),
+      )
+      if (params.some((p) => p.secret && Object.hasOwn(query, p.name))) {
+        res.redirect(303, data.shareHref)
+        return
+      }
+      sendPage(res, 200, `Run ${workflow.name}`, visitor, req, runBody(data))
+    }),
+  )
+
+  router.post(
+    '/workflows/:namespace/:name/run',
+    form,
+    handle('Run a workflow', async (req, res, visitor) => {
+      checkCsrf(req)
+      const wf = workflowsFor(visitor)
+      const workflow = await wf.get(visitor.context, workflowRef(req))
+      const params = workflow.definition.parameters
+      const values = formValues(params, (req.body ?? {}) as Record<string, unknown>)
+      const exact = `${workflow.namespace}/${workflow.name}@${workflow.version}`
+      const options = {answers: answersOf(params, values), useDefaults: true}
+      const dry = (req.body as Record<string, unknown>).__action === 'preview'
+      try {
+        if (dry) {
+          const dryRun = await wf.dryRun(visitor.context, exact, options)
+          const data = await runPage(visitor, workflow, values, {dryRun})
+          sendPage(res, 200, `Dry run of ${workflow.name}`, visitor, req, runBody(data))
+          return
+        }
+        const {execution} = await wf.execute(visitor.context, exact, options)
+        res.redirect(303, executionPath(execution.id))
+      } catch (err) {
+        const data = await runPage(visitor, workflow, values, {errors: answerErrors(err)})
+        sendPage(res, 422, `Run ${workflow.name}`, visitor, req, runBody(data))
+      }
+    }),
+  )
+
+  router.post(
+    '/workflows/:namespace/:name/run/state',
+    json,
+    formState(
+      async (req, visitor) =>
+        (await workflowsFor(visitor).get(visitor.context, workflowRef(req))).definition.parameters,
+    ),
+  )
+
+  router.get(
+    '/executions/:id',
+    handle('Execution', async (req, res, visitor) => {
+      const wf = workflowsFor(visitor)
+      const record = await wf.status(visitor.context, executionRef(req))
+      if (executionRef(req) !== record.id) {
+        res.redirect(303, executionPath(record.id))
+        return
+      }
+      const events = await wf.events(visitor.context, record.id, 0)
+      // The page shows the record as read after its events: the stream resumes after the last one.
+      const lastSeq = events.at(-1)?.seq ?? 0
+      const now = await wf.status(visitor.context, record.id)
+      sendPage(res, 200, `${now.workflow}: ${now.state}`, visitor, req, executionBody(now, lastSeq))
+    }),
+  )
+
+  // The page's event stream: the API's stream, authenticated by the session cookie.
+  router.get('/executions/:id/events', async (req, res, next) => {
+    try {
+      const visitor = await visitorOf(req, res, {auth: deps.auth, trustProxy})
+      const after =
+        typeof req.query.after === 'string' && /^\d{1,15}$/.test(req.query.after)
+          ? Number(req.query.after)
+          : undefined
+      await streamExecutionEvents(
+        workflowsFor(visitor),
+        visitor.context,
+        executionRef(req),
+        req,
+        res,
+        // A reconnecting EventSource says where it got to (Last-Event-ID): that wins over the page's `after`.
+        resumeAfter(req, req.headers['last-event-id'] === undefined ? after : undefined),
+      )
+    } catch (err) {
+      if (res.headersSent) {
+        res.end()
+        return
+      }
+      const problem = problemOf(err)
+      if (problem.message === undefined) {
+        next(err)
+        return
+      }
+      send(res, problem.status, 'text/plain; charset=utf-8', `${problem.message}\n`)
+    }
   })
+
+  router.get(
+    '/executions/:id/result',
+    handle('Execution result', async (req, res, visitor) => {
+      const format = req.query.format === 'zip' ? 'zip' : 'tar.gz'
+      const archive = await executionArchive(
+        workflowsFor(visitor),
+        deps.renderHost,
+        visitor.context,
+        executionRef(req),
+        format,
+      )
+      send(res, 200, archive.contentType, archive.body, archive.headers)
+    }),
+  )
 
   router.get(
     '/signin',

@@ -46,6 +46,7 @@ import {
   checkKubernetes,
   checkMarkdownDocuments,
   checkNginx,
+  checkNotebooks,
   checkOpenApi,
   checkSql,
   checkTerraform,
@@ -80,8 +81,22 @@ const NODE_OVERRIDES: Record<string, Record<string, string[][]>> = {
   'playwright-e2e-suite': {test: [['npx', 'playwright', 'test', '--list']]},
 }
 
+/**
+ * A Python project's own unittest suite (stdlib only: the checker installs nothing from
+ * PyPI), for templates whose tests need nothing beyond the standard library. -B: no
+ * bytecode written into the project.
+ */
+const UNITTEST = ['python3', '-B', '-m', 'unittest', 'discover', '-s', 'tests', '-t', '.']
+
 /** What a project's own CI workflow runs, for projects that have no package.json. */
 const PROJECT_COMMANDS: Record<string, string[][]> = {
+  'ab-test-analysis': [UNITTEST],
+  'airflow-retraining-dag': [UNITTEST],
+  'batch-inference-job': [UNITTEST],
+  'drift-monitor-job': [UNITTEST],
+  'llm-prompt-eval': [UNITTEST],
+  'model-eval-harness': [UNITTEST],
+  'rag-ingestion-pipeline': [UNITTEST],
   // .github/workflows/adr.yml, after using the script as its README shows.
   'adr-repository': [
     ['bash', 'scripts/adr', 'index', '--check'],
@@ -93,9 +108,17 @@ const PROJECT_COMMANDS: Record<string, string[][]> = {
     ['markdownlint', 'docs/adr/**/*.md'],
   ],
   // Standard library only: the factories' own tests run as the README says.
+  'test-data-factory-python': [UNITTEST],
+  // Standard-library projects: their own unittest suites run (no pip install needed).
+  'webhook-receiver-harness': [UNITTEST],
+  'soap-xsd-service-tests': [UNITTEST],
+  'json-schema-compat-check': [UNITTEST],
   // The flaky-test finder's own tests (node:test, no dependencies).
   'flaky-test-quarantine': [['node', '--test', 'scripts/']],
-  'test-data-factory-python': [['python3', '-m', 'unittest', 'discover', '-s', 'tests', '-t', '.']],
+  'idempotency-key-tests': [UNITTEST],
+  'oauth2-provider-tests': [UNITTEST],
+  // The smoke runner against a local python3 -m http.server stand-in.
+  'gha-smoke-tests': [['bash', 'smoke/selftest.sh']],
 }
 
 /**
@@ -149,6 +172,32 @@ const DOCUMENTS: Record<string, Record<string, string[]>> = {
     'charter.md': ['resources', 'areas', 'heuristics', 'out of scope'],
     'sessions/session-sheet.md': ['task breakdown', 'test notes', 'bugs', 'issues', 'debrief'],
   },
+  // The sections of Mitchell et al., "Model Cards for Model Reporting".
+  'model-card': {
+    'README.md': [
+      'model details',
+      'intended use',
+      'factors',
+      'metrics',
+      'evaluation data',
+      'training data',
+      'quantitative analyses',
+      'ethical considerations',
+      'caveats',
+    ],
+  },
+  // The question groups of Gebru et al., "Datasheets for Datasets".
+  'dataset-datasheet': {
+    'DATASHEET.md': [
+      'motivation',
+      'composition',
+      'collection process',
+      'preprocessing',
+      'uses',
+      'distribution',
+      'maintenance',
+    ],
+  },
   'accessibility-test-plan': {
     'docs/accessibility-test-plan.md': [
       'scope',
@@ -160,6 +209,9 @@ const DOCUMENTS: Record<string, Record<string, string[]>> = {
       'severity',
       'issue log',
     ],
+  },
+  'labeling-guidelines': {
+    'GUIDELINES.md': ['task', 'labels', 'quality control', 'adjudication', 'change log'],
   },
   'bug-report-kit': {
     'docs/bug-reporting.md': ['good report', 'severity', 'priority', 'triage', 'life cycle'],
@@ -216,6 +268,7 @@ async function checkProject(name: string, dest: string): Promise<Checked> {
     files.includes('package.json') ? undefined : checkJavaScript(dest, files),
     DOCUMENTS[name] ? checkMarkdownDocuments(dest, files, DOCUMENTS[name]) : undefined,
     checkNginx(dest, files),
+    checkNotebooks(dest, files),
     SQL_PROJECTS.has(name) ? checkPostgresMigrations(dest) : checkSql(dest, files),
     checkCommands(dest, PROJECT_COMMANDS[name] ?? []),
     files.includes('package.json') ? checkNodeProject(dest, nodePlan(dest, NODE_OVERRIDES[name])) : undefined,

@@ -51,10 +51,11 @@ export interface BackendResult extends Counted {
 
 export interface SearchBackend {
   /**
-   * Writes (or rewrites) the search row of one template. Runs inside the caller's
+   * Writes (or rewrites) the search rows of templates, in a few statements whatever their
+   * number (a publish batch writes all of its rows at once). Runs inside the caller's
    * transaction. Removal is not here: deleting the `templates` row removes it.
    */
-  write(db: Kysely<Database>, doc: SearchDocument): Promise<void>
+  write(db: Kysely<Database>, docs: readonly SearchDocument[]): Promise<void>
   /**
    * Writes the search rows of many templates whose rows do not exist yet, in a few
    * statements: for bulk loads (bench/ seeds 100,000 templates with it).

@@ -99,24 +99,23 @@ type Result = BackendResult
 type ListSort = Exclude<SearchSort, 'relevance'>
 
 export class PostgresSearch implements SearchBackend {
-  async write(db: Kysely<Database>, doc: SearchDocument): Promise<void> {
-    const row = searchRow(doc)
-    await sql`
-      INSERT INTO template_search (seq, document, metadata, filters)
-      VALUES (${row.seq}, ${row.document}::tsvector, ${row.metadata}::tsvector, ${row.filters}::tsvector)
-      ON CONFLICT (seq) DO UPDATE SET
-        document = excluded.document, metadata = excluded.metadata, filters = excluded.filters
-    `.execute(db)
+  async write(db: Kysely<Database>, docs: readonly SearchDocument[]): Promise<void> {
+    await this.#insert(db, docs, true)
   }
 
   async insertMany(db: Kysely<Database>, docs: readonly SearchDocument[]): Promise<void> {
+    await this.#insert(db, docs, false)
+  }
+
+  /** One statement per 1,000 rows (one array parameter per column); `replace` rewrites rows that exist. */
+  async #insert(db: Kysely<Database>, docs: readonly SearchDocument[], replace: boolean): Promise<void> {
     for (const batch of chunks(docs, 1000)) {
       const rows = batch.map(searchRow)
-      // One array parameter per column: a single statement, whatever the batch size.
       await sql`
         INSERT INTO template_search (seq, document, metadata, filters)
         SELECT * FROM unnest(${rows.map((r) => r.seq)}::bigint[], ${rows.map((r) => r.document)}::tsvector[],
                              ${rows.map((r) => r.metadata)}::tsvector[], ${rows.map((r) => r.filters)}::tsvector[])
+        ${replace ? sql`ON CONFLICT (seq) DO UPDATE SET document = excluded.document, metadata = excluded.metadata, filters = excluded.filters` : sql``}
       `.execute(db)
     }
   }

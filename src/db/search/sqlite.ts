@@ -52,14 +52,14 @@ type Result = BackendResult
 const README_INDEXED_CHARS = 16_000
 
 export class SqliteSearch implements SearchBackend {
-  async write(db: Kysely<Database>, doc: SearchDocument): Promise<void> {
-    // A contentless FTS5 table cannot update a row in place: replace it.
-    await sql`DELETE FROM templates_fts WHERE rowid = ${doc.seq}`.execute(db)
-    await sql`
-      INSERT INTO templates_fts (rowid, name, tags, category, description, readme, author, filters)
-      VALUES (${doc.seq}, ${doc.name}, ${doc.tags.join(' ')}, ${doc.category}, ${doc.description},
-              ${doc.readme.slice(0, README_INDEXED_CHARS)}, ${doc.author}, ${filtersText(doc)})
-    `.execute(db)
+  async write(db: Kysely<Database>, docs: readonly SearchDocument[]): Promise<void> {
+    // A contentless FTS5 table cannot update a row in place: replace them.
+    for (const batch of chunks(docs, 500)) {
+      await sql`DELETE FROM templates_fts WHERE rowid IN (${sql.join(batch.map((doc) => doc.seq))})`.execute(
+        db,
+      )
+    }
+    await this.insertMany(db, docs)
   }
 
   async insertMany(db: Kysely<Database>, docs: readonly SearchDocument[]): Promise<void> {

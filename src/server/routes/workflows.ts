@@ -12,6 +12,7 @@ import {UsageError} from '../../domain/errors.js'
 import type {Answers} from '../../domain/types.js'
 import type {WorkflowRuntime} from '../../workflows/runtime.js'
 import {parseWorkflowFiles} from '../../workflows/package.js'
+import {executionArchive, resumeAfter, streamExecutionEvents} from '../../workflows/serve.js'
 import {NotImplementedError} from '../problem.js'
 import {defineRoute, mountRoutes, sendBody} from '../route.js'
 import type {RouteSpec} from '../route.js'
@@ -49,9 +50,6 @@ function runtime(deps: RouterDeps): WorkflowRuntime {
     )
   return deps.workflows
 }
-
-/** How long the event stream waits between looks at the database. */
-const EVENT_POLL_MS = 300
 
 export const WORKFLOW_ROUTES = (listMax: number): RouteSpec[] => [
   defineRoute<Record<string, never>, {q?: string; limit?: number; offset?: number}>({
@@ -199,38 +197,14 @@ export const WORKFLOW_ROUTES = (listMax: number): RouteSpec[] => [
     query: {after: {type: 'integer', minimum: 0, description: 'Resume after this event (as Last-Event-ID).'}},
     responses: {'200': {description: 'text/event-stream', content: {'text/event-stream': {type: 'string'}}}},
     handle: async ({req, res, deps, params, query}) => {
-      const wf = runtime(deps)
-      const header = req.get('Last-Event-ID')
-      let after = query.after ?? (header !== undefined && /^\d+$/.test(header) ? Number(header) : 0)
-      const {id} = await wf.status(req.context, params.execution)
-      res.writeHead(200, {
-        'Content-Type': 'text/event-stream; charset=utf-8',
-        'Cache-Control': 'no-store',
-        Connection: 'keep-alive',
-        'X-Accel-Buffering': 'no',
-      })
-      let open = true
-      req.on('close', () => (open = false))
-      let idle = 0
-      while (open) {
-        const events = await wf.events(req.context, id, after)
-        for (const e of events) {
-          res.write(`id: ${e.seq}\nevent: ${e.type}\ndata: ${JSON.stringify({...e.data, at: e.at})}\n\n`)
-          after = e.seq
-        }
-        const {state} = await wf.status(req.context, id)
-        if (events.length === 0 && state !== 'queued' && state !== 'running') break
-        if (events.length === 0) {
-          idle += EVENT_POLL_MS
-          // A comment line now and then keeps proxies from closing a quiet stream.
-          if (idle >= 15_000) {
-            res.write(': keep-alive\n\n')
-            idle = 0
-          }
-          await new Promise((r) => setTimeout(r, EVENT_POLL_MS))
-        } else idle = 0
-      }
-      res.end()
+      await streamExecutionEvents(
+        runtime(deps),
+        req.context,
+        params.execution,
+        req,
+        res,
+        resumeAfter(req, query.after),
+      )
       return undefined
     },
   }),
@@ -303,33 +277,16 @@ export const WORKFLOW_ROUTES = (listMax: number): RouteSpec[] => [
     },
     handle: async ({req, res, deps, params, query}) => {
       const wf = runtime(deps)
-      const record = await wf.status(req.context, params.execution)
-      const {files, git} = await wf.result(req.context, record.id)
-      if (query.format === 'json') return {files: encodeFiles(files), git: git ? encodeFiles(git) : null}
-      const all = new Map(files)
-      for (const [path, content] of git ?? []) all.set(`.git/${path}`, content)
+      if (query.format === 'json') {
+        const record = await wf.status(req.context, params.execution)
+        const {files, git} = await wf.result(req.context, record.id)
+        return {files: encodeFiles(files), git: git ? encodeFiles(git) : null}
+      }
       const format =
         query.format ??
         (req.accepts(['application/gzip', 'application/zip']) === 'application/zip' ? 'zip' : 'tar.gz')
-      const packed = await deps.renderHost.pack({
-        files: all,
-        format,
-        root: record.workflow,
-        tenant: req.context.tenant,
-      })
-      sendBody(
-        res,
-        200,
-        format === 'zip' ? 'application/zip' : 'application/gzip',
-        Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength),
-        {
-          headers: {
-            'Content-Disposition': `attachment; filename="${record.workflow}-${record.id.slice(0, 8)}.${format}"`,
-            'X-Maestro-Workflow': record.workflow,
-            'X-Maestro-Version': record.version,
-          },
-        },
-      )
+      const archive = await executionArchive(wf, deps.renderHost, req.context, params.execution, format)
+      sendBody(res, 200, archive.contentType, archive.body, {headers: archive.headers})
       return undefined
     },
   }),

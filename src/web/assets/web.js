@@ -1,6 +1,7 @@
 // maestro-tpl web catalog: the little JavaScript the pages use. Everything works without
-// it (plain GET and POST forms); with it, the catalog searches as you type and the "use
-// this template" form shows and hides fields live and checks answers as they are typed.
+// it (plain GET and POST forms); with it, the catalog searches as you type, the "use this
+// template" and "run this workflow" forms show and hide fields live and check answers as
+// they are typed, and an execution's page follows its steps live.
 'use strict'
 
 ;(function () {
@@ -223,7 +224,63 @@
     })
   }
 
+  // An execution's page: each step's state and logs follow the execution's server-sent
+  // events, and the result appears when it has succeeded; no reload.
+  const FINISHED = ['succeeded', 'failed', 'cancelled']
+  function followExecution(root) {
+    if (FINISHED.indexOf(root.getAttribute('data-state')) >= 0 || typeof EventSource === 'undefined') return
+    const source = new EventSource(root.getAttribute('data-events'))
+    function setState(el, state) {
+      if (!el) return
+      el.textContent = state
+      el.setAttribute('data-state', state)
+    }
+    function stepOf(id) {
+      return root.querySelector('[data-step="' + CSS.escape(String(id)) + '"]')
+    }
+    source.addEventListener('step', function (event) {
+      const data = JSON.parse(event.data)
+      const step = stepOf(data.id)
+      if (!step) return
+      setState(step.querySelector('.state'), data.state)
+      const error = step.querySelector('.error-text')
+      if (error && data.error) {
+        error.textContent = data.error.message
+        error.hidden = false
+      }
+    })
+    source.addEventListener('log', function (event) {
+      const data = JSON.parse(event.data)
+      const step = stepOf(data.step)
+      const logs = step && step.querySelector('.logs')
+      if (!logs) return
+      const line = document.createElement('li')
+      line.className = 'log ' + data.level
+      line.textContent = data.message
+      logs.append(line)
+    })
+    source.addEventListener('execution', function (event) {
+      const data = JSON.parse(event.data)
+      root.setAttribute('data-state', data.state)
+      setState(document.getElementById('exec-state'), data.state)
+      const error = document.getElementById('exec-error')
+      if (error && data.error) {
+        error.textContent = data.error.message
+        error.hidden = false
+      }
+      if (FINISHED.indexOf(data.state) < 0) return
+      // The stream ends here; closing keeps EventSource from reconnecting.
+      source.close()
+      const result = document.getElementById('result')
+      if (result && data.state === 'succeeded') result.hidden = false
+      const live = document.getElementById('exec-live')
+      if (live) live.hidden = true
+      document.title = document.title.replace(/: \w+ ·/, ': ' + data.state + ' ·')
+    })
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
+    for (const root of document.querySelectorAll('[data-execution]')) followExecution(root)
     for (const form of document.querySelectorAll('form[data-live-search]')) liveSearch(form)
     for (const form of document.querySelectorAll('form[data-use-form]')) useForm(form)
   })

@@ -87,7 +87,7 @@ export function categoryLabel(category: string): string {
   return category.replace(/[_-]+/g, ' ')
 }
 
-function scoreBadge(score: number | null): Html {
+export function scoreBadge(score: number | null): Html {
   if (score === null) return html`<span class="score none">not scored</span>`
   const level = score >= 85 ? 'high' : score >= 70 ? 'mid' : 'low'
   return html`<span class="score ${level}">score ${score}</span>`

@@ -45,6 +45,7 @@ export function page(opts: PageOptions): string {
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <meta name="csrf-token" content="${opts.visitor.csrf}" />
       <title>${opts.title} · maestro-tpl</title>
+      <link rel="icon" href="data:," />
       <link rel="stylesheet" href="${ASSETS}/web.css" />
       <script src="${ASSETS}/web.js" defer></script>
     </head>
@@ -54,6 +55,7 @@ export function page(opts: PageOptions): string {
         <nav aria-label="Site">
           <a class="brand" href="/">maestro-tpl</a>
           <a href="/">Catalog</a>
+          <a href="/workflows">Workflows</a>
           <a href="/docs">API</a>
         </nav>
         <div class="account">${account(opts.visitor, opts.here)}</div>

@@ -37,8 +37,9 @@ export function signinBody(
 }
 
 /** A page for a problem (not found, not allowed). */
-export function problemBody(title: string, message: string): Html {
+export function problemBody(title: string, message: string, signIn?: string): Html {
   return html`<h1>${title}</h1>
     <p>${message}</p>
+    ${signIn ? html`<p><a class="button primary" href="${signIn}">Sign in</a></p>` : ''}
     <p><a href="/">Back to the catalog</a></p>`
 }

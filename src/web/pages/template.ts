@@ -50,8 +50,8 @@ export function shown(value: AnswerValue | undefined): string {
   return String(value)
 }
 
-function parametersTable(params: Parameter[]): Html {
-  if (params.length === 0) return html`<p>This template has no parameters.</p>`
+export function parametersTable(params: readonly Parameter[]): Html {
+  if (params.length === 0) return html`<p>There are no parameters.</p>`
   return html`<div class="scroll" tabindex="0" role="region" aria-label="Parameters table">
     <table>
       <thead>
@@ -211,7 +211,7 @@ export function codeView(path: string, bytes: Uint8Array, headingId: string): Ht
     <p class="sr-only">${path}, ${lines.length} lines</p>`
 }
 
-function shellQuote(value: string): string {
+export function shellQuote(value: string): string {
   return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`
 }
 

@@ -20,19 +20,23 @@ type FormParameter = Parameter & {pattern_hint?: string}
 /** Raw form values by parameter name: text, or a list for multichoice. */
 export type FormValues = Record<string, string | string[]>
 
-export interface UsePageData {
-  detail: TemplateDetail
-  pinned: boolean
+/** What a parameter form shows: the answers so far, what the server made of them, and who asks. */
+export interface ParameterFormData {
   visitor: Visitor
-  /** May this visitor render (template:use)? */
+  /** May this visitor render or run (template:use)? */
   canUse: boolean
   values: FormValues
   state: AnswersState
   /** Problems the server found on submit (by parameter, or `''` for the form). */
   errors: Record<string, string>
-  preview: {files: {path: string; bytes: Uint8Array}[]} | undefined
   /** This form's URL with the non-secret answers: a link to share. */
   shareHref: string
+}
+
+export interface UsePageData extends ParameterFormData {
+  detail: TemplateDetail
+  pinned: boolean
+  preview: {files: {path: string; bytes: Uint8Array}[]} | undefined
 }
 
 function fieldId(name: string): string {
@@ -43,7 +47,7 @@ function first(value: string | string[] | undefined): string {
   return Array.isArray(value) ? (value.at(-1) ?? '') : (value ?? '')
 }
 
-function control(p: FormParameter, data: UsePageData, disabled: boolean, describedBy: string): Html {
+function control(p: FormParameter, data: ParameterFormData, disabled: boolean, describedBy: string): Html {
   const id = fieldId(p.name)
   const value = data.values[p.name]
   const suggested = data.state.suggested[p.name]
@@ -119,7 +123,7 @@ function control(p: FormParameter, data: UsePageData, disabled: boolean, describ
   }
 }
 
-function field(p: FormParameter, data: UsePageData): Html {
+function field(p: FormParameter, data: ParameterFormData): Html {
   const active = data.state.active.includes(p.name)
   const id = fieldId(p.name)
   const hint = p.pattern_hint ?? (p.pattern ? `must match ${p.pattern}` : undefined)
@@ -175,11 +179,74 @@ ${codeView(f.path, f.bytes, headingId)}</details></li>`
   </section>`
 }
 
+/** A submit button of a parameter form: `__action` tells the server what to do. */
+export interface FormButton {
+  action: string
+  label: string
+  primary?: boolean
+}
+
+/**
+ * The form generated from typed parameters, for a template ("use") and a workflow ("run")
+ * alike: one field per parameter, the share link, the buttons. `base` is the form's URL;
+ * its script asks `${base}/state` for shown fields, defaults and problems as you type.
+ */
+export function parameterForm(
+  params: readonly Parameter[],
+  data: ParameterFormData,
+  base: string,
+  buttons: readonly FormButton[],
+): Html {
+  return html`<form
+    method="post"
+    action="${base}"
+    class="use"
+    novalidate
+    data-use-form
+    data-state-url="${base}/state"
+    data-share-base="${base}"
+  >
+    ${csrfField(data.visitor)}
+    ${
+      params.length === 0
+        ? html`<p>There are no parameters to answer.</p>`
+        : (params as FormParameter[]).map((p) => field(p, data))
+    }
+    <p class="share">
+      Share these answers (secrets are left out):
+      <a id="share-link" href="${data.shareHref}">${data.shareHref}</a>
+    </p>
+    <div class="buttons">
+      ${buttons.map(
+        (b) =>
+          html`<button
+            type="submit"
+            name="__action"
+            value="${b.action}"
+            ${attr('class', b.primary ? 'primary' : undefined)}
+            ${attr('disabled', !data.canUse)}
+          >
+            ${b.label}
+          </button>`,
+      )}
+    </div>
+    <p class="form-status" id="form-status" role="status"></p>
+  </form>`
+}
+
+/** The line above a form the visitor may fill in but not submit, with the way to sign in. */
+export function signInFirst(data: ParameterFormData, what: string): Html {
+  if (data.canUse) return html``
+  return html`<p class="alert">
+    You can fill in the form, but ${what} need an account:
+    <a href="/signin?next=${encodeURIComponent(data.shareHref)}">sign in</a>.
+  </p>`
+}
+
 /** The form page's main content. */
 export function useBody(data: UsePageData): Html {
   const {detail} = data
   const base = templatePath(detail.namespace, detail.name, data.pinned ? detail.version : undefined)
-  const params = detail.manifest.parameters as FormParameter[]
   const formError = data.errors['']
   return html`<nav aria-label="Breadcrumb" class="crumbs">
       <a href="/">Catalog</a> › <a href="${base}">${detail.name}</a> › <span aria-current="page">Use</span>
@@ -187,47 +254,11 @@ export function useBody(data: UsePageData): Html {
     <h1>Use ${detail.name} <span class="version">v${detail.version}</span></h1>
     <p class="lead">${detail.description}</p>
     ${formError ? html`<div class="alert" role="alert">${formError}</div>` : ''}
-    ${
-      data.canUse
-        ? ''
-        : html`<p class="alert">
-            You can fill in the form, but previewing and downloading need an account:
-            <a href="/signin?next=${encodeURIComponent(data.shareHref)}">sign in</a>.
-          </p>`
-    }
-    <form
-      method="post"
-      action="${base}/use"
-      class="use"
-      novalidate
-      data-use-form
-      data-state-url="${base}/use/state"
-      data-share-base="${base}/use"
-    >
-      ${csrfField(data.visitor)}
-      ${params.length === 0 ? html`<p>This template has no parameters.</p>` : params.map((p) => field(p, data))}
-      <p class="share">
-        Share these answers (secrets are left out):
-        <a id="share-link" href="${data.shareHref}">${data.shareHref}</a>
-      </p>
-      <div class="buttons">
-        <button
-          type="submit"
-          name="__action"
-          value="preview"
-          class="primary"
-          ${attr('disabled', !data.canUse)}
-        >
-          Preview files
-        </button>
-        <button type="submit" name="__action" value="zip" ${attr('disabled', !data.canUse)}>
-          Download .zip
-        </button>
-        <button type="submit" name="__action" value="tar.gz" ${attr('disabled', !data.canUse)}>
-          Download .tar.gz
-        </button>
-      </div>
-      <p class="form-status" id="form-status" role="status"></p>
-    </form>
+    ${signInFirst(data, 'previewing and downloading')}
+    ${parameterForm(detail.manifest.parameters, data, `${base}/use`, [
+      {action: 'preview', label: 'Preview files', primary: true},
+      {action: 'zip', label: 'Download .zip'},
+      {action: 'tar.gz', label: 'Download .tar.gz'},
+    ])}
     ${previewSection(data)}`
 }

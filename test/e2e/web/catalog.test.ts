@@ -311,7 +311,7 @@ describe('e2e: the web catalog in Chromium', () => {
     await page.goto(share!)
     expect(await page.locator('#p-project_name').inputValue()).toBe('billing-api')
     expect(await pool.isVisible()).toBe(true)
-  })
+  }, 120_000)
 
   it('shows on the cards how often a template was used', async () => {
     await expect

@@ -1,7 +1,9 @@
 import {sql} from 'kysely'
-import {afterEach, beforeEach, describe, expect, it} from 'vitest'
+import {afterEach, beforeEach, describe, expect, it, onTestFinished} from 'vitest'
 
 import {InvalidVersionError, NotFoundError, VersionConflictError} from '../../../src/domain/errors.js'
+import {IndexHeadMovedError, TemplateIndex} from '../../../src/db/template-index.js'
+import type {IndexChange} from '../../../src/db/template-index.js'
 import {DIALECTS, gitOid, openTestDb, unavailable, version} from './helpers.js'
 import type {TestDb} from './helpers.js'
 
@@ -278,6 +280,160 @@ for (const dialect of DIALECTS) {
         await t.index.deleteTemplate('acme', 'fastapi-service', 'c1')
         expect(await t.index.findTemplate(['public'], 'fastapi-service')).toBeDefined()
         expect((await t.index.search(['public'], {text: 'fastapi'})).total).toBe(1)
+      })
+    })
+
+    describe('recordChanges (a publish batch)', () => {
+      /** Everything a change leaves in the index, with version ids (random) given by template and version. */
+      async function dump(db: TestDb['db']) {
+        const versions = await db
+          .selectFrom('template_versions as v')
+          .innerJoin('templates as t', 't.id', 'v.template_id')
+          .select([
+            'v.id',
+            't.name',
+            'v.version',
+            'v.commit',
+            'v.created_at',
+            'v.content_hash',
+            'v.quality_score',
+          ])
+          .orderBy('t.name')
+          .orderBy('v.version')
+          .execute()
+        const label = new Map(versions.map((v) => [v.id, `${v.name}@${v.version}`]))
+        const templates = await db.selectFrom('templates').selectAll().orderBy('seq').execute()
+        const files = await db.selectFrom('version_files').selectAll().execute()
+        const index = new TemplateIndex(db)
+        return {
+          templates: templates.map((row) => ({...row, latest_version_id: label.get(row.latest_version_id)})),
+          versions: versions.map(({id: _id, ...v}) => v),
+          files: files
+            .map((f) => ({...f, version_id: label.get(f.version_id)}))
+            .sort((a, b) => `${a.version_id} ${a.path}`.localeCompare(`${b.version_id} ${b.path}`)),
+          blobs: (await db.selectFrom('blobs').select('oid').orderBy('oid').execute()).map((b) => b.oid),
+          namespaces: await db
+            .selectFrom('namespaces')
+            .select(['name', 'head_commit', 'generation'])
+            .execute(),
+          searches: await Promise.all(
+            [
+              {},
+              {text: 'api'},
+              {text: 'worker'},
+              {text: 'obsolete'},
+              {tags: ['batch']},
+              {sort: 'updated'} as const,
+            ].map(async (q) =>
+              (await index.search(['public'], q)).items.map((i) => `${i.name}@${i.version}`),
+            ),
+          ),
+        }
+      }
+
+      it('leaves the index as the same writes recorded one by one, unchanged, deletes and repeats included', async () => {
+        const other = await openTestDb(dialect)
+        onTestFinished(other.close)
+        const before = [
+          version({name: 'api', readme: 'shared'}),
+          version({name: 'old', description: 'obsolete', readme: 'only old'}),
+          version({name: 'keep', version: '2.0.0'}),
+        ]
+        const api100 = before[0]!
+        const batch: IndexChange[] = [
+          {
+            kind: 'version',
+            input: version({name: 'api', version: '1.1.0', description: 'Newer api', readme: 'shared'}),
+          },
+          {kind: 'version', input: version({name: 'worker', tags: ['batch'], qualityScore: 70})},
+          // An older version of an existing template: not its latest.
+          {kind: 'version', input: version({name: 'keep', version: '1.5.0', description: 'older'})},
+          // The same version with the same files: unchanged.
+          {kind: 'version', input: {...api100, commit: 'f'.repeat(40)}},
+          {kind: 'delete', namespace: 'public', name: 'old', commit: 'd'.repeat(40)},
+          {kind: 'version', input: version({name: 'cli', tags: ['batch'], readme: 'shared'})},
+          {kind: 'version', input: version({name: 'api', version: '1.2.0', qualityScore: 91})},
+          {kind: 'version', input: version({name: 'worker', version: '0.9.0'})},
+        ]
+        for (const db of [t, other]) for (const input of before) await db.index.recordVersion(input)
+
+        for (const change of batch) {
+          if (change.kind === 'version') await other.index.recordVersion(change.input)
+          else await other.index.deleteTemplate(change.namespace, change.name, change.commit)
+        }
+        await t.index.recordChanges(batch, before.at(-1)!.commit)
+
+        const batched = await dump(t.db)
+        expect(batched).toEqual(await dump(other.db))
+        expect(batched.templates.map((row) => `${row.name}@${row.latest_version}`)).toEqual([
+          'api@1.2.0',
+          'keep@2.0.0',
+          'worker@1.0.0',
+          'cli@1.0.0',
+        ])
+        expect(batched.namespaces).toEqual([
+          {
+            name: 'public',
+            head_commit: (batch.at(-1) as {input: {commit: string}}).input.commit,
+            generation: 10,
+          },
+        ])
+      })
+
+      it('records many versions in a fixed number of statements', async () => {
+        let statements = 0
+        const counting = new TemplateIndex(
+          t.db.withPlugin({
+            transformQuery: (args) => {
+              statements += 1
+              return args.node
+            },
+            transformResult: async (args) => args.result,
+          }),
+        )
+        const run = async (names: string[], v: string) => {
+          statements = 0
+          await counting.recordChanges(
+            names.map((name) => ({
+              kind: 'version',
+              input: version({name, version: v, readme: `${name} ${v}`}),
+            })),
+          )
+          return statements
+        }
+        const names = (n: number, prefix: string) => Array.from({length: n}, (_, i) => `${prefix}-${i}`)
+        const two = await run(names(2, 'small'), '1.0.0')
+        const forty = await run(names(40, 'large'), '1.0.0')
+        // 40 templates × 2 files: the blobs take two inserts of 50 instead of one.
+        expect(forty).toBeLessThanOrEqual(two + 1)
+        expect(forty).toBeLessThan(16)
+        // New versions of existing templates, likewise.
+        expect(await run(names(40, 'large'), '1.1.0')).toBeLessThanOrEqual(forty + 1)
+        expect(await t.index.countTemplates(['public'])).toBe(42)
+        expect((await t.index.findTemplate(['public'], 'large-7'))?.version).toBe('1.1.0')
+      })
+
+      it('is fenced once: a moved head refuses the whole batch, and so does a conflict in it', async () => {
+        const first = version({name: 'api'})
+        await t.index.recordVersion(first)
+        const fresh: IndexChange[] = [
+          {kind: 'version', input: version({name: 'a'})},
+          {kind: 'version', input: version({name: 'b'})},
+        ]
+        await expect(t.index.recordChanges(fresh, 'not-the-head')).rejects.toThrow(IndexHeadMovedError)
+        await expect(
+          t.index.recordChanges(
+            [...fresh, {kind: 'version', input: version({name: 'api', readme: 'other files'})}],
+            first.commit,
+          ),
+        ).rejects.toThrow(VersionConflictError)
+        expect(await t.index.countTemplates(['public'])).toBe(1)
+        expect(await t.index.getNamespaceHead('public')).toBe(first.commit)
+        await t.index.recordChanges(fresh, first.commit)
+        expect(await t.index.countTemplates(['public'])).toBe(3)
+        expect(await t.index.getNamespaceHead('public')).toBe(
+          (fresh[1] as {input: {commit: string}}).input.commit,
+        )
       })
     })
 

@@ -43,6 +43,8 @@ for (const {name: kind, enabled} of BUSES) {
         {template_id: 'poison', kind: 'get', namespace: 'public'},
         {template_id: 'good-2', kind: 'instantiate', namespace: 'public'},
       ])
+      // The lag (the metric maestro_events_consumer_lag) counts what the group has not read yet.
+      expect((await bus.groupStatus(stream, GROUP)).lag).toBe(4)
       const counted = new Map<string, number>()
       const consumer = new StreamConsumer({
         bus,

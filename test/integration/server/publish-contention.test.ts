@@ -42,7 +42,9 @@ describe('daemon: concurrent publishes into one tenant', () => {
     expect(list.total).toBe(PUBLISHES)
     const log = git(`${server.config.home}/git/local.git`, 'log', '--format=%s', 'main')
     expect(log.trim().split('\n')).toHaveLength(PUBLISHES)
-  })
+    // It asserts the answers, not the rate: 200 quality renders on a machine shared with
+    // other work can take longer than the default 30 s.
+  }, 120_000)
 
   it.skipIf(!POSTGRES_URL || !REDIS_URL)(
     `answers ${PUBLISHES} concurrent publishes over two daemons on PostgreSQL and Redis all with 201`,

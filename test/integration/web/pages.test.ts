@@ -3,9 +3,10 @@
  * cookies, CSRF, sign-in redirects that stay on this site, session renewal, the form's
  * server-side checks and live state, and error pages.
  */
-import {describe, expect, it} from 'vitest'
+import {describe, expect, it, vi} from 'vitest'
 
 import {unpackTarGz} from '../../../src/archive/archive.js'
+import {TemplateIndex} from '../../../src/db/template-index.js'
 
 import {ADMIN_PASSWORD, login, startAuthServer} from '../server/auth-support.js'
 import {templateUpload} from '../server/support.js'
@@ -200,6 +201,51 @@ describe('web catalog pages', () => {
     expect(res.headers.get('location')).toBe(
       `/signin?next=${encodeURIComponent('/templates/public/demo-service/use?project_name=billing')}`,
     )
+    // The page holds the API's line, no wider: an anonymous instantiate or download is 401 there too.
+    const api = await server.api('/api/v1/templates/demo-service/instantiate', {
+      json: {answers: {project_name: 'billing'}, format: 'zip'},
+    })
+    expect(api.status).toBe(401)
+    for (const action of ['zip', 'tar.gz']) {
+      const download = await post(server, '/templates/public/demo-service/use', cookie, {
+        __csrf: csrf,
+        __action: action,
+        project_name: 'billing',
+      })
+      expect(download.status, action).toBe(303)
+      expect(download.headers.get('content-type') ?? '').not.toMatch(/zip|gzip/)
+    }
+    // What the API lets anyone read, the page shows anyone: the template, its files, the form.
+    expect((await server.api('/api/v1/templates/demo-service/files')).status).toBe(200)
+    const page = await server.api('/templates/public/demo-service/use', {headers: {cookie}})
+    expect(page.status).toBe(200)
+    expect(await page.text()).toMatch(/previewing and downloading need an account/)
+  })
+
+  it('counts templates per category from the one search a catalog page makes', async () => {
+    const server = await catalogServer()
+    const uploaded = await login(server, 'admin', ADMIN_PASSWORD)
+    const more = await server.api('/api/v1/templates', {
+      json: templateUpload({name: 'demo-frontend', category: 'frontend_developer'}),
+      headers: {authorization: `Bearer ${uploaded.access_token}`},
+    })
+    expect(more.status).toBe(201)
+    const searches = vi.spyOn(TemplateIndex.prototype, 'search')
+    const counts = vi.spyOn(TemplateIndex.prototype, 'categoryCounts')
+    try {
+      // A query no cache has seen, so the page's searches reach the index.
+      const res = await server.api('/?q=demo&sort=name&min_score=1')
+      expect(res.status).toBe(200)
+      const html = await res.text()
+      expect(searches).toHaveBeenCalledTimes(1)
+      expect(counts).toHaveBeenCalledTimes(1)
+      expect(html).toMatch(/All categories \(2\)/)
+      expect(html).toMatch(/backend developer <span class="n">1<\/span>/)
+      expect(html).toMatch(/frontend developer <span class="n">1<\/span>/)
+    } finally {
+      searches.mockRestore()
+      counts.mockRestore()
+    }
   })
 
   it('checks answers on the server, previews and downloads the same archive as the API', async () => {

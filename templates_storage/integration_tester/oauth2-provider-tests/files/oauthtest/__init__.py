@@ -1,0 +1,1 @@
+"""Integration checks of an OAuth 2.0 authorization server (client credentials flow)."""
