@@ -237,7 +237,10 @@ export async function checkOpenApi(dir: string, files: string[]): Promise<Checke
     } catch {
       continue
     }
-    if (Array.isArray(value)) value = value.length === 1 ? (value[0] as {toJS(): unknown}).toJS() : undefined
+    // A YAML stream is a list of documents; a JSON file whose top level is an array (a
+    // Lighthouse budget.json) is no OpenAPI document.
+    if (!file.endsWith('.json') && Array.isArray(value))
+      value = value.length === 1 ? (value[0] as {toJS(): unknown}).toJS() : undefined
     if (isObject(value) && typeof value.openapi === 'string') documents.push({file, value})
   }
   if (documents.length === 0) return none()
