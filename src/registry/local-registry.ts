@@ -625,7 +625,9 @@ export class LocalRegistry implements Registry {
     const minScore = this.#config.minTemplateQualityScore
     const report =
       (snapshot && knownReport(snapshot, hash, minScore)) ??
-      (await timed('score', () => this.#host.score({template, minScore, tenant: this.#context.tenant})))
+      (await timed('score', () =>
+        this.#host.score({template, minScore, tenant: this.#context.tenant, patient: true}),
+      ))
     if (this.#config.enableQualityGates && !report.passed) {
       throw new QualityGateError(manifest.name, report.score, report.minScore, report)
     }

@@ -38,6 +38,12 @@ export interface ScoreJob {
   minScore?: number
   /** Who asked (a tenant): the daemon's pool shares its workers fairly between tenants. */
   tenant?: string
+  /**
+   * A publish's scoring: it waits for a worker as long as the pool keeps finishing jobs,
+   * not only RENDER_QUEUE_WAIT_MS (a publish is a write its client expects to land; an
+   * interactive render keeps the fixed bound).
+   */
+  patient?: boolean
 }
 
 /** Pack rendered (or template) files into a downloadable archive, each under `root/`. */

@@ -142,6 +142,8 @@ export class RenderPool implements RenderHost {
   #queued = 0
   #nextId = 1
   #recycled = 0
+  /** Jobs that ended (done, failed or stopped): progress, for patient jobs waiting in the queue. */
+  #finished = 0
   #closed = false
 
   constructor(options: RenderPoolOptions = {}) {
@@ -213,19 +215,25 @@ export class RenderPool implements RenderHost {
         ),
       )
     }
-    const {tenant = '', ...payload} = job as {tenant?: string}
+    const {tenant = '', patient = false, ...payload} = job as {tenant?: string; patient?: boolean}
     return new Promise((resolve, reject) => {
       const queued: QueuedJob = {id: this.#nextId++, kind, tenant, job: payload, resolve, reject}
-      queued.expiry = setTimeout(() => {
-        if (!this.#remove(queued)) return
-        reject(
-          new ServerBusyError(
-            `no render worker was free within ${this.#maxWaitMs} ms; try again shortly`,
-            Math.ceil(this.#timeoutMs / 1000),
-          ),
-        )
-      }, this.#maxWaitMs)
-      queued.expiry.unref()
+      const expire = (finishedBefore: number) => {
+        queued.expiry = setTimeout(() => {
+          // A patient job (a publish's scoring) waits on while the pool keeps finishing jobs:
+          // it fails only when no job ended for a whole `maxWaitMs` (a stuck pool).
+          if (patient && this.#finished !== finishedBefore) return expire(this.#finished)
+          if (!this.#remove(queued)) return
+          reject(
+            new ServerBusyError(
+              `no render worker was free within ${this.#maxWaitMs} ms; try again shortly`,
+              Math.ceil(this.#timeoutMs / 1000),
+            ),
+          )
+        }, this.#maxWaitMs)
+        queued.expiry.unref()
+      }
+      expire(this.#finished)
       this.#enqueue(queued)
       this.#dispatch()
     })
@@ -298,6 +306,7 @@ export class RenderPool implements RenderHost {
   }
 
   #ended(job: QueuedJob): void {
+    this.#finished++
     const left = (this.#running.get(job.tenant) ?? 1) - 1
     if (left > 0) this.#running.set(job.tenant, left)
     else this.#running.delete(job.tenant)

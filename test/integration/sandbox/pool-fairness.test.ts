@@ -104,4 +104,29 @@ describe('RenderPool between tenants', () => {
     await workers.close()
     await heavy
   }, 60_000)
+
+  it("waits on with a publish's patient scoring while the queue moves, past maxWaitMs", async () => {
+    // A job that finishes (no worker stopped and replaced), timed here first: the bound is
+    // set from it, so the machine's load scales both alike.
+    const slow = template({'files/slow.txt': '{% for i in (1..400000) %}{% endfor %}'})
+    const probe = pool({workers: 1, timeoutMs: 60_000})
+    await probe.instantiate(job(slow, 'warm'))
+    const started = performance.now()
+    await probe.instantiate(job(slow, 'warm'))
+    const each = performance.now() - started
+    await probe.close()
+
+    const maxWaitMs = Math.max(500, Math.round(each * 2.5))
+    const workers = pool({workers: 1, timeoutMs: 60_000, maxWaitMs})
+    await workers.instantiate(job(template(), 'warm'))
+    // Four slow jobs ahead (about 4 × each > maxWaitMs), one finishing every `each` < maxWaitMs.
+    const ahead = Array.from({length: 4}, () => workers.instantiate(job(slow, 't')))
+    const patient = workers.score({template: template(), tenant: 't', patient: true}).catch((e: unknown) => e)
+    const impatient = workers.score({template: template(), tenant: 't'}).catch((e: unknown) => e)
+    await Promise.all(ahead)
+    expect(await impatient).toBeInstanceOf(ServerBusyError)
+    const report = await patient
+    expect(report).not.toBeInstanceOf(Error)
+    expect((report as {score: number}).score).toBeGreaterThan(0)
+  }, 120_000)
 })
