@@ -969,6 +969,7 @@ export class LocalRegistry implements Registry {
       useDefaults: options.useDefaults ?? true,
       meta,
       tenant: this.#context.tenant,
+      signal: options.signal,
     })
     const project = options.project === undefined ? {} : {project: options.project}
     rendered.set('.maestro-answers.yaml', answersFile({...meta, ...project}, answers, manifest.parameters))

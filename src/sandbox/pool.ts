@@ -209,12 +209,39 @@ export class RenderPool implements RenderHost {
         ),
       )
     }
-    const {tenant = '', ...payload} = job as {tenant?: string}
+    const {tenant = '', signal, ...payload} = job as {tenant?: string; signal?: AbortSignal}
+    if (signal?.aborted) return Promise.reject(signal.reason)
     return new Promise((resolve, reject) => {
-      const queued: QueuedJob = {id: this.#nextId++, kind, tenant, job: payload, resolve, reject}
+      const done = () => signal?.removeEventListener('abort', abort)
+      const queued: QueuedJob = {
+        id: this.#nextId++,
+        kind,
+        tenant,
+        job: payload,
+        resolve: (value) => {
+          done()
+          resolve(value)
+        },
+        reject: (reason) => {
+          done()
+          reject(reason)
+        },
+      }
+      // Aborted while waiting: out of the queue. While running: its worker is stopped
+      // (and replaced), as for the time limit, since a render cannot be interrupted inside.
+      const abort = () => {
+        if (this.#remove(queued)) {
+          clearTimeout(queued.expiry)
+          queued.reject(signal!.reason)
+          return
+        }
+        for (const slot of this.#slots)
+          if (slot.running?.job === queued) this.#stop(slot, signal!.reason as Error)
+      }
+      signal?.addEventListener('abort', abort, {once: true})
       queued.expiry = setTimeout(() => {
         if (!this.#remove(queued)) return
-        reject(
+        queued.reject(
           new ServerBusyError(
             `no render worker was free within ${this.#maxWaitMs} ms; try again shortly`,
             Math.ceil(this.#timeoutMs / 1000),

@@ -330,7 +330,7 @@ export class WorkflowRuntime {
     return this.store.events(id, after)
   }
 
-  /** Cancels a queued or running execution; a running one stops before its next step. */
+  /** Cancels a queued or running execution; a running one is interrupted in its step (see CANCEL_POLL_MS). */
   async cancel(ctx: RequestContext, ref: string): Promise<ExecutionRecord> {
     const record = await this.status(ctx, ref)
     const id = record.id
