@@ -210,7 +210,7 @@ export class RenderPool implements RenderHost {
       )
     }
     const {tenant = '', signal, ...payload} = job as {tenant?: string; signal?: AbortSignal}
-    if (signal?.aborted) return Promise.reject(signal.reason)
+    if (signal?.aborted) return Promise.reject(signal.reason as Error)
     return new Promise((resolve, reject) => {
       const done = () => signal?.removeEventListener('abort', abort)
       const queued: QueuedJob = {
@@ -224,6 +224,7 @@ export class RenderPool implements RenderHost {
         },
         reject: (reason) => {
           done()
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the jobs' own errors (and an abort's reason) pass through as they are
           reject(reason)
         },
       }
