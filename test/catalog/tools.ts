@@ -170,6 +170,9 @@ function copyTree(from: string, to: string): void {
   cpSync(from, to, {recursive: true, verbatimSymlinks: true})
 }
 
+/** The markdownlint CLI every Markdown check uses (one pinned version, so rules do not drift between checks). */
+export const MARKDOWNLINT = 'markdownlint-cli@0.41.0'
+
 /**
  * A command-line tool from the npm registry at a pinned version (the version a template's
  * own CI uses), installed once under CACHE_DIR/tools; returns the path of its bin folder.

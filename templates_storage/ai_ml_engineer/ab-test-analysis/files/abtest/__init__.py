@@ -1,0 +1,1 @@
+"""A/B analysis for the {{ experiment_name }} experiment."""

@@ -1,0 +1,1 @@
+"""Retraining and promotion policy for {{ model_name }}: plain Python, no Airflow import."""

@@ -1,0 +1,1 @@
+"""Batch scoring runner for {{ job_name }}."""

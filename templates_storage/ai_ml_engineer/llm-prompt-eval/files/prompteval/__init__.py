@@ -1,0 +1,1 @@
+"""Prompt regression suite for {{ suite_name }}."""

@@ -1,0 +1,1 @@
+"""Offline evaluation and release gates for {{ model_name }}."""
