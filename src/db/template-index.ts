@@ -875,7 +875,10 @@ export class TemplateIndex {
    * await index.categoryCounts(['public']) // {backend_developer: 6, devops_engineer: 9, …}
    * ```
    */
-  async categoryCounts(namespaces: readonly Namespace[], kind: IndexKind = 'any'): Promise<Record<string, number>> {
+  async categoryCounts(
+    namespaces: readonly Namespace[],
+    kind: IndexKind = 'any',
+  ): Promise<Record<string, number>> {
     if (namespaces.length === 0) return {}
     const rows = await ofKind(
       this.#db
