@@ -8,17 +8,22 @@ export default class WorkflowList extends BaseCommand<typeof WorkflowList> {
   static override examples = [
     '<%= config.bin %> workflow list',
     '<%= config.bin %> workflow list service --limit 5 --json',
+    '<%= config.bin %> workflow list --search "python ci"',
   ]
   static override args = {query: Args.string({description: 'words to search for'})}
   static override flags = {
+    search: Flags.string({
+      char: 's',
+      description: 'words to search for (the same as the QUERY argument)',
+    }),
     limit: Flags.integer({description: 'how many to show', default: 20, min: 1, max: 100}),
   }
 
   async run(): Promise<{items: WorkflowSummary[]; total: number}> {
     const {args, flags} = this
-    const result = await (
-      await this.workflows()
-    ).list({...(args.query ? {text: args.query} : {}), limit: flags.limit})
+    if (args.query && flags.search) this.error('give the words once: QUERY or --search', {exit: 2})
+    const text = flags.search ?? args.query
+    const result = await (await this.workflows()).list({...(text ? {text} : {}), limit: flags.limit})
     if (!this.jsonEnabled()) {
       const {workflowTable} = await import('../../src/cli/workflow-output.js')
       this.log(workflowTable(result.items))

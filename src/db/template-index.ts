@@ -18,6 +18,7 @@ import type {Manifest, Namespace, TemplateFiles, TemplateSummary, VersionInfo} f
 import {SEARCH_SORTS} from '../domain/registry.js'
 import type {SearchQuery, SearchSort, TemplateFileEntry} from '../domain/registry.js'
 import {isBinary} from '../domain/paths.js'
+import {WORKFLOW_CATEGORY} from '../domain/manifest.js'
 import {contentHash} from './content.js'
 import {capabilitiesOf} from './dialect.js'
 import {MAX_NAMESPACE_KEY, seqRange} from './keys.js'
@@ -29,6 +30,21 @@ import type {BackendResult, SearchBackend, SearchDocument} from './search/backen
 import {EXACT_TOTAL_UP_TO} from './search/count.js'
 import {parseQueryWords} from './search/query.js'
 import {prereleaseKey} from './version-order.js'
+
+/**
+ * Which rows a read sees. Workflows are indexed beside templates (category
+ * WORKFLOW_CATEGORY, see src/workflows/package.ts) so they share versions, search and
+ * scoring, but a template read never answers one and a workflow read never answers a
+ * template; `any` is for writes, which keep a name unique across both in a namespace.
+ */
+export type IndexKind = 'templates' | 'workflows' | 'any'
+
+/** Narrows a `templates` query (any alias) to `kind`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a select builder over `templates` under any alias
+function ofKind<Q extends {where: (...args: any[]) => Q}>(query: Q, kind: IndexKind, column = 'category'): Q {
+  if (kind === 'any') return query
+  return query.where(column, kind === 'workflows' ? '=' : '<>', WORKFLOW_CATEGORY)
+}
 
 export const DEFAULT_SEARCH_LIMIT = 20
 export const MAX_SEARCH_LIMIT = 100
@@ -229,14 +245,21 @@ export class TemplateIndex {
    * // {items: [{name: 'fastapi-service', rank: 12.3, ...}], total: 1, totalExact: true}
    * ```
    */
-  async search(namespaces: readonly Namespace[], q: SearchQuery): Promise<BackendResult> {
+  async search(
+    namespaces: readonly Namespace[],
+    q: SearchQuery,
+    kind: Exclude<IndexKind, 'any'> = 'templates',
+  ): Promise<BackendResult> {
     let scope = [...new Set(namespaces)]
     if (q.namespace !== undefined) scope = scope.includes(q.namespace) ? [q.namespace] : []
     if (scope.length === 0) return {items: [], total: 0, totalExact: true}
+    const category = kind === 'workflows' ? WORKFLOW_CATEGORY : q.category
+    if (kind === 'templates' && category === WORKFLOW_CATEGORY) return {items: [], total: 0, totalExact: true}
     return this.#search.search(this.#db, {
       namespaces: scope,
       text: q.text,
-      category: q.category,
+      category,
+      ...(kind === 'templates' ? {excludeCategory: WORKFLOW_CATEGORY} : {}),
       tags: q.tags,
       author: q.author,
       minScore: Number.isFinite(q.minScore) ? q.minScore : undefined,
@@ -256,14 +279,20 @@ export class TemplateIndex {
    * await index.findTemplate(['acme', 'public'], 'fastapi-service') // acme's copy shadows public's
    * ```
    */
-  async findTemplate(namespaces: readonly Namespace[], name: string): Promise<TemplateRecord | undefined> {
+  async findTemplate(
+    namespaces: readonly Namespace[],
+    name: string,
+    kind: IndexKind = 'any',
+  ): Promise<TemplateRecord | undefined> {
     if (namespaces.length === 0) return undefined
-    const rows = await this.#db
-      .selectFrom('templates')
-      .select(RECORD_COLUMNS)
-      .where('namespace', 'in', namespaces)
-      .where('name', '=', name)
-      .execute()
+    const rows = await ofKind(
+      this.#db
+        .selectFrom('templates')
+        .select(RECORD_COLUMNS)
+        .where('namespace', 'in', namespaces)
+        .where('name', '=', name),
+      kind,
+    ).execute()
     const byNamespace = new Map(rows.map((row) => [row.namespace, row]))
     for (const ns of namespaces) {
       const row = byNamespace.get(ns)
@@ -280,14 +309,20 @@ export class TemplateIndex {
    * await index.getTemplateById(['acme', 'public'], '0b8e…') // undefined for another tenant's id
    * ```
    */
-  async getTemplateById(namespaces: readonly Namespace[], id: string): Promise<TemplateRecord | undefined> {
+  async getTemplateById(
+    namespaces: readonly Namespace[],
+    id: string,
+    kind: IndexKind = 'any',
+  ): Promise<TemplateRecord | undefined> {
     if (namespaces.length === 0) return undefined
-    const row = await this.#db
-      .selectFrom('templates')
-      .select(RECORD_COLUMNS)
-      .where('namespace', 'in', namespaces)
-      .where('id', '=', id)
-      .executeTakeFirst()
+    const row = await ofKind(
+      this.#db
+        .selectFrom('templates')
+        .select(RECORD_COLUMNS)
+        .where('namespace', 'in', namespaces)
+        .where('id', '=', id),
+      kind,
+    ).executeTakeFirst()
     return row && toRecord(row)
   }
 
@@ -360,6 +395,8 @@ export class TemplateIndex {
       )
       .select(['t.name', 't.namespace', 't.category', 't.quality_score', 'v.quality_report'])
       .where('t.namespace', 'in', namespaces)
+      // Workflows are not templates: the catalog's quality report is about templates.
+      .where('t.category', '<>', WORKFLOW_CATEGORY)
       .execute()
     return rows.map((row) => ({
       name: row.name,
@@ -741,12 +778,18 @@ export class TemplateIndex {
    * await index.categoryCounts(['public']) // {backend_developer: 6, devops_engineer: 9, …}
    * ```
    */
-  async categoryCounts(namespaces: readonly Namespace[]): Promise<Record<string, number>> {
+  async categoryCounts(
+    namespaces: readonly Namespace[],
+    kind: IndexKind = 'any',
+  ): Promise<Record<string, number>> {
     if (namespaces.length === 0) return {}
-    const rows = await this.#db
-      .selectFrom('templates')
-      .select((eb) => ['category', eb.fn.countAll<number>().as('n')])
-      .where('namespace', 'in', namespaces)
+    const rows = await ofKind(
+      this.#db
+        .selectFrom('templates')
+        .select((eb) => ['category', eb.fn.countAll<number>().as('n')])
+        .where('namespace', 'in', namespaces),
+      kind,
+    )
       .groupBy('category')
       .orderBy('category')
       .execute()
@@ -762,15 +805,26 @@ export class TemplateIndex {
    * await index.stats(['public']) // {templates: 42, versions: 51, categories: {backend_developer: 6, …}, blobs: 388, blob_bytes: 912334}
    * ```
    */
-  async stats(namespaces: readonly Namespace[]): Promise<IndexStats> {
+  async stats(namespaces: readonly Namespace[], kind: IndexKind = 'any'): Promise<IndexStats> {
     if (namespaces.length === 0) return {templates: 0, versions: 0, categories: {}, blobs: 0, blob_bytes: 0}
     const scope = namespaces
-    const categories = await this.categoryCounts(scope)
-    const versions = await this.#db
-      .selectFrom('template_versions')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('namespace', 'in', scope)
-      .executeTakeFirst()
+    const categories = await this.categoryCounts(scope, kind)
+    const versions =
+      kind === 'any'
+        ? await this.#db
+            .selectFrom('template_versions')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('namespace', 'in', scope)
+            .executeTakeFirst()
+        : await ofKind(
+            this.#db
+              .selectFrom('template_versions as v')
+              .innerJoin('templates as t', 't.id', 'v.template_id')
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+              .where('v.namespace', 'in', scope),
+            kind,
+            't.category',
+          ).executeTakeFirst()
     const blobs = await this.#db
       .selectFrom((eb) =>
         eb

@@ -145,6 +145,8 @@ export interface InstantiateOptions {
   project?: string
   /** A render for an update or a diff (src/update/): no new project, not counted as a use. */
   forUpdate?: boolean
+  /** Stops the render (a cancelled workflow step); in process only, never sent over the wire. */
+  signal?: AbortSignal | undefined
 }
 
 export interface RenderedProject {

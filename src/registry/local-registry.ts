@@ -19,7 +19,8 @@ import {createDatabaseProbe, type DatabaseProbe, type ProbeAnswer} from '../db/p
 import type {Database} from '../db/schema.js'
 import {MIGRATIONS, migrateToLatest} from '../db/migrate.js'
 import {isDatabaseUnavailable, isTransientError} from '../db/retry.js'
-import {IndexHeadMovedError, TemplateIndex} from '../db/template-index.js'
+import {IndexHeadMovedError, TemplateIndex, type IndexKind} from '../db/template-index.js'
+import {WORKFLOW_CATEGORY} from '../domain/manifest.js'
 import {
   AlreadyExistsError,
   MaestroError,
@@ -275,9 +276,16 @@ export class LocalRegistry implements Registry {
   readonly #conflicts: Map<string, readonly IndexProblem[]>
   /** Only the registry that opened the database closes it; per-request views share it. */
   readonly #owner: boolean
+  /** What reads see: templates (every front end), or workflows (src/workflows/runtime.ts). */
+  readonly #kind: Exclude<IndexKind, 'any'>
 
   /** A view of `shared` as `context`; the first one made (`owner`) closes what is shared. */
-  constructor(shared: RegistryShared, context: RequestContext, owner = true) {
+  constructor(
+    shared: RegistryShared,
+    context: RequestContext,
+    owner = true,
+    kind: Exclude<IndexKind, 'any'> = 'templates',
+  ) {
     this.#shared = shared
     this.#db = shared.db
     this.#index = shared.index
@@ -290,6 +298,7 @@ export class LocalRegistry implements Registry {
     this.#writes = shared.writes
     this.#conflicts = shared.conflicts
     this.#owner = owner
+    this.#kind = kind
   }
 
   /** What every view of this registry shares: the daemon's runtime takes the bus, publisher and store from it. */
@@ -316,7 +325,16 @@ export class LocalRegistry implements Registry {
    * ```
    */
   withContext(context: RequestContext): LocalRegistry {
-    return new LocalRegistry(this.#shared, context, false)
+    return new LocalRegistry(this.#shared, context, false, this.#kind)
+  }
+
+  /**
+   * The same registry seen by `context`, reading workflows instead of templates: search,
+   * get, versions and files answer only workflows (publish and delete are the same).
+   * Only the workflow runtime uses it; every other front end sees templates only.
+   */
+  forWorkflows(context: RequestContext): LocalRegistry {
+    return new LocalRegistry(this.#shared, context, false, 'workflows')
   }
 
   /** Whether `name` is a registered tenant (created with `tenant create` or POST /admin/tenants). */
@@ -333,7 +351,7 @@ export class LocalRegistry implements Registry {
     namespaces: string[]
     cache: ReturnType<Cache['stats']>
   }> {
-    const {templates, versions, categories} = await this.#index.stats(this.#readable)
+    const {templates, versions, categories} = await this.#index.stats(this.#readable, this.#kind)
     return {templates, versions, categories, namespaces: this.#readable, cache: this.#cache.stats()}
   }
 
@@ -419,8 +437,8 @@ export class LocalRegistry implements Registry {
       return {items: [], total: 0, total_exact: true, limit, offset, categories: {}}
     const normalized = {...query, limit, offset}
     const result = await this.#cached('search', stableJson(normalized), async () => {
-      const {items, total, totalExact} = await this.#index.search(namespaces, normalized)
-      const categories = await this.#index.categoryCounts(namespaces)
+      const {items, total, totalExact} = await this.#index.search(namespaces, normalized, this.#kind)
+      const categories = await this.#index.categoryCounts(namespaces, this.#kind)
       return {items, total, total_exact: totalExact, limit, offset, categories}
     })
     for (const hit of result.items) this.#used(hit, 'search_hit')
@@ -483,13 +501,29 @@ export class LocalRegistry implements Registry {
     const namespaces = parsed.namespace
       ? this.#readable.filter((n) => n === parsed.namespace)
       : this.#readable
-    const template = parsed.id
-      ? await this.#index.getTemplateById(namespaces, parsed.id)
-      : await this.#index.findTemplate(namespaces, parsed.name!)
-    if (!template) {
-      throw new NotFoundError('template', ref, 'Search with `maestro-tpl search` to see what is available')
-    }
-    return template
+    const find = (kind: IndexKind) =>
+      parsed.id
+        ? this.#index.getTemplateById(namespaces, parsed.id, kind)
+        : this.#index.findTemplate(namespaces, parsed.name!, kind)
+    const template = await find(this.#kind)
+    if (template) return template
+    // The other kind under that name: say where it is rather than only "not found".
+    const other = await find(this.#kind === 'templates' ? 'workflows' : 'templates')
+    if (this.#kind === 'workflows')
+      throw new NotFoundError(
+        'workflow',
+        ref,
+        other
+          ? `${ref} is a template: instantiate it with \`maestro-tpl instantiate ${ref}\` (POST /templates/{id}/instantiate)`
+          : 'List them with `maestro-tpl workflow list`',
+      )
+    throw new NotFoundError(
+      'template',
+      ref,
+      other
+        ? `${ref} is a workflow, not a template: run it with \`maestro-tpl workflow run ${ref}\` (POST /workflows/{id}/execute), see it with \`maestro-tpl workflow get ${ref}\``
+        : 'Search with `maestro-tpl search` to see what is available',
+    )
   }
 
   async #locate(ref: string): Promise<{ref: TemplateRef; template: TemplateRow; version: VersionRow}> {
@@ -648,6 +682,12 @@ export class LocalRegistry implements Registry {
       const deciding = performance.now()
       if (pending.touches(manifest.name)) await pending.flush()
       const existing = await index.findTemplate([namespace], manifest.name)
+      // One name, one thing in a namespace: a workflow never becomes a template or back.
+      if (existing && (existing.category === WORKFLOW_CATEGORY) !== (manifest.category === WORKFLOW_CATEGORY))
+        throw new AlreadyExistsError(
+          existing.category === WORKFLOW_CATEGORY ? 'workflow' : 'template',
+          `${namespace}/${manifest.name}`,
+        )
       if (existing) {
         const versions = await index.listVersions([namespace], existing.id)
         const same = versions.find((v) => v.version === manifest.version)
@@ -976,6 +1016,7 @@ export class LocalRegistry implements Registry {
       useDefaults: options.useDefaults ?? true,
       meta,
       tenant: this.#context.tenant,
+      signal: options.signal,
     })
     const project = options.project === undefined ? {} : {project: options.project}
     rendered.set(

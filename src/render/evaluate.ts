@@ -25,6 +25,8 @@ export interface EvaluateJob {
   scope: Record<string, unknown>
   /** Who asked (a tenant): the daemon's pool shares its workers fairly between tenants. */
   tenant?: string
+  /** Stops the job (see InstantiateJob.signal); in this thread it is checked between entries. */
+  signal?: AbortSignal | undefined
 }
 
 const SINGLE = /^\s*\{\{-?([\s\S]*?)-?\}\}\s*$/
@@ -67,6 +69,7 @@ export async function runEvaluate(job: EvaluateJob): Promise<unknown[]> {
       )
   }
   const evaluate = async (value: unknown, label: string, condition: boolean): Promise<unknown> => {
+    job.signal?.throwIfAborted()
     if (typeof value === 'string') {
       try {
         const single = SINGLE.exec(value)

@@ -39,6 +39,8 @@ export interface RenderMeta {
 
 export interface RenderOptions {
   limits?: RenderLimits
+  /** Checked between files: an aborted render stops with the signal's reason (a cancelled workflow). */
+  signal?: AbortSignal | undefined
   /** `maestro.year` in templates; defaults to the current year (pass it for reproducible output). */
   year?: number
 }
@@ -142,6 +144,7 @@ export async function renderTemplate(
   }
 
   for (const [rel, bytes] of sources) {
+    opts.signal?.throwIfAborted()
     const file = FILES_PREFIX + rel
     if (excluded(rel)) continue
     const matching = rules.filter((r) => r.matches(rel)).map((r) => r.rule)

@@ -23,6 +23,11 @@ export interface InstantiateJob {
   limits?: RenderLimits
   /** Who asked (a tenant): the daemon's pool shares its workers fairly between tenants. */
   tenant?: string
+  /**
+   * Stops the job (a cancelled workflow): the pool terminates the worker running it, in
+   * this thread the render stops before its next file. Never sent to a worker.
+   */
+  signal?: AbortSignal | undefined
 }
 
 export interface InstantiateOutput {
@@ -86,7 +91,10 @@ export async function runInstantiate(job: InstantiateJob): Promise<InstantiateOu
   const answers = await resolveAnswers(job.template.manifest.parameters, job.answers, {
     useDefaults: job.useDefaults,
   })
-  const files = await renderTemplate(job.template, answers, job.meta, job.limits ? {limits: job.limits} : {})
+  const files = await renderTemplate(job.template, answers, job.meta, {
+    ...(job.limits ? {limits: job.limits} : {}),
+    signal: job.signal,
+  })
   return {answers, files}
 }
 

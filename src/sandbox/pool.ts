@@ -215,16 +215,49 @@ export class RenderPool implements RenderHost {
         ),
       )
     }
-    const {tenant = '', patient = false, ...payload} = job as {tenant?: string; patient?: boolean}
+    const {
+      tenant = '',
+      signal,
+      patient = false,
+      ...payload
+    } = job as {tenant?: string; signal?: AbortSignal; patient?: boolean}
+    if (signal?.aborted) return Promise.reject(signal.reason as Error)
     return new Promise((resolve, reject) => {
-      const queued: QueuedJob = {id: this.#nextId++, kind, tenant, job: payload, resolve, reject}
+      const done = () => signal?.removeEventListener('abort', abort)
+      const queued: QueuedJob = {
+        id: this.#nextId++,
+        kind,
+        tenant,
+        job: payload,
+        resolve: (value) => {
+          done()
+          resolve(value)
+        },
+        reject: (reason) => {
+          done()
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the jobs' own errors (and an abort's reason) pass through as they are
+          reject(reason)
+        },
+      }
+      // Aborted while waiting: out of the queue. While running: its worker is stopped
+      // (and replaced), as for the time limit, since a render cannot be interrupted inside.
+      const abort = () => {
+        if (this.#remove(queued)) {
+          clearTimeout(queued.expiry)
+          queued.reject(signal!.reason)
+          return
+        }
+        for (const slot of this.#slots)
+          if (slot.running?.job === queued) this.#stop(slot, signal!.reason as Error)
+      }
+      signal?.addEventListener('abort', abort, {once: true})
       const expire = (finishedBefore: number) => {
         queued.expiry = setTimeout(() => {
           // A patient job (a publish's scoring) waits on while the pool keeps finishing jobs:
           // it fails only when no job ended for a whole `maxWaitMs` (a stuck pool).
           if (patient && this.#finished !== finishedBefore) return expire(this.#finished)
           if (!this.#remove(queued)) return
-          reject(
+          queued.reject(
             new ServerBusyError(
               `no render worker was free within ${this.#maxWaitMs} ms; try again shortly`,
               Math.ceil(this.#timeoutMs / 1000),

@@ -43,6 +43,8 @@ export interface ActionContext {
   previous: ReadonlyMap<string, {uses: ActionName; outputs: Record<string, unknown>}>
   /** When the execution was created: the git action's commit time (steps are deterministic). */
   createdAt: string
+  /** Aborted when the execution is cancelled while the step runs. */
+  signal: AbortSignal
   log(message: string, level?: 'info' | 'warn'): void
   /** Secret values out of file contents: the git action never commits a secret. */
   redact(content: Uint8Array): Uint8Array
@@ -175,6 +177,7 @@ async function templateAction(ctx: ActionContext): Promise<Record<string, unknow
   const project = await ctx.registry.instantiate(`${detail.namespace}/${detail.name}@${detail.version}`, {
     answers: answersInput as Answers,
     useDefaults,
+    signal: ctx.signal,
   })
   const written: string[] = []
   for (const [path, content] of [...project.files].sort(([a], [b]) => (a < b ? -1 : 1))) {
@@ -370,6 +373,7 @@ async function gitAction(ctx: ActionContext): Promise<Record<string, unknown>> {
     await git.init({fs, dir, defaultBranch: branch})
     const paths = [...ctx.workspace.files.keys()].sort()
     for (const path of paths) {
+      ctx.signal.throwIfAborted()
       await mkdir(dirname(join(dir, path)), {recursive: true})
       const content = ctx.redact(ctx.workspace.files.get(path)!)
       await writeFile(join(dir, path), content, {
@@ -377,7 +381,10 @@ async function gitAction(ctx: ActionContext): Promise<Record<string, unknown>> {
       })
     }
     const cache = {}
-    for (const path of paths) await git.add({fs, dir, filepath: path, cache})
+    for (const path of paths) {
+      ctx.signal.throwIfAborted()
+      await git.add({fs, dir, filepath: path, cache})
+    }
     const commit = await git.commit({fs, dir, message, author, committer: author, cache})
     const files = new Map<string, Uint8Array>()
     for (const path of await listDir(join(dir, '.git')))

@@ -44,11 +44,17 @@ export interface StepResult {
   logs: LogLine[]
 }
 
+/**
+ * How often a running step asks whether its execution was cancelled (a row read): a
+ * cancel stops the step within about this long, whichever daemon asked for it.
+ */
+export const CANCEL_POLL_MS = 250
+
 export interface EngineHooks {
   stepStarted(step: StepDefinition): Promise<void>
   /** Called with redacted outputs, error and logs; `changes` is the real workspace delta (the recorder redacts what it stores). */
   stepFinished(step: StepDefinition, result: StepResult): Promise<void>
-  /** Checked before each step. */
+  /** Checked before each step, and every CANCEL_POLL_MS while one runs (a yes aborts it). */
   cancelled(): Promise<boolean>
   /** A log line as it happens (for live views). */
   onLog?(step: StepDefinition, line: LogLine): void
@@ -149,11 +155,35 @@ export async function runWorkflow(input: RunInput): Promise<RunOutcome> {
     const label = `workflow.yaml steps[${index}] (${step.id})`
     const before = new Map(workspace.files)
     const gitBefore = workspace.git
+    // A cancel interrupts the step: the render host stops its job (in the daemon's pool the
+    // worker is terminated), the actions check the signal between files.
+    const controller = new AbortController()
+    let asking = false
+    const watch = setInterval(() => {
+      if (asking || controller.signal.aborted) return
+      asking = true
+      hooks
+        .cancelled()
+        .then((yes) => {
+          if (yes) controller.abort(new ExecutionCancelledError(input.execution.id))
+        })
+        .catch(() => {})
+        .finally(() => {
+          asking = false
+        })
+    }, CANCEL_POLL_MS)
+    watch.unref()
+    const signal = controller.signal
     try {
       const entries = [{label: `${label}.with`, value: step.with}]
       if (step.if !== undefined)
         entries.push({label: `${label}.if`, value: step.if, condition: true} as never)
-      const [inputs, condition] = await input.host.evaluate({entries, scope: scope(), tenant: input.tenant})
+      const [inputs, condition] = await input.host.evaluate({
+        entries,
+        scope: scope(),
+        tenant: input.tenant,
+        signal,
+      })
       if (step.if !== undefined && condition !== true) {
         log(`skipped: ${step.if} is false`)
         steps[step.id] = {outputs: {}, state: 'skipped'}
@@ -167,6 +197,7 @@ export async function runWorkflow(input: RunInput): Promise<RunOutcome> {
         registry: input.registry,
         previous,
         createdAt: input.execution.created_at,
+        signal,
         log,
         redact: (content) => redactor.bytes(content),
       })
@@ -183,11 +214,14 @@ export async function runWorkflow(input: RunInput): Promise<RunOutcome> {
       // Leave the workspace as the step found it: a retry starts this step over.
       workspace.files = before
       workspace.git = gitBefore
-      const error = errorOf(err)
+      // Whatever the interrupted job threw, a cancelled step ends because of the cancel.
+      const error = errorOf(signal.aborted ? signal.reason : err)
       error.message = redactor.text(error.message)
       log(error.message, 'error')
       await hooks.stepFinished(step, {state: 'failed', outputs: null, error, changes: null, logs})
-      return {state: 'failed', outputs: null, error: {...error, step: step.id}}
+      return {state: signal.aborted ? 'cancelled' : 'failed', outputs: null, error: {...error, step: step.id}}
+    } finally {
+      clearInterval(watch)
     }
   }
   try {

@@ -15,10 +15,9 @@ import type {Logger} from 'pino'
 
 import type {Config} from '../config.js'
 import {InvalidTemplateError, MaestroError, NotFoundError, UsageError} from '../domain/errors.js'
-import {WORKFLOW_CATEGORY} from '../domain/manifest.js'
 import {coerceAnswers} from '../domain/parameters.js'
 import {resolveAnswers} from '../render/answers.js'
-import type {Answers, Category} from '../domain/types.js'
+import type {Answers} from '../domain/types.js'
 import type {EventBus, Fields} from '../events/bus.js'
 import {StreamConsumer} from '../events/consumer.js'
 import type {RenderHost} from '../sandbox/host.js'
@@ -38,9 +37,11 @@ import type {
   WorkflowDefinition,
 } from './types.js'
 
-/** A registry that can act for another caller (LocalRegistry). */
+/** A registry that can act for another caller, and read workflows (LocalRegistry). */
 export interface ContextualRegistry extends Registry {
   withContext(context: RequestContext): Registry
+  /** The caller's view of workflows: template reads never answer one (src/registry/local-registry.ts). */
+  forWorkflows(context: RequestContext): Registry
 }
 
 export interface WorkflowSummary {
@@ -120,8 +121,14 @@ export class WorkflowRuntime {
     return `${this.#options.bus?.keyPrefix ?? 'maestro:'}streams:workflows:executions`
   }
 
+  /** Templates as `ctx` sees them (what a template step renders). */
   #registry(ctx: RequestContext): Registry {
     return this.#options.registry.withContext(ctx)
+  }
+
+  /** Workflows as `ctx` sees them. */
+  #workflows(ctx: RequestContext): Registry {
+    return this.#options.registry.forWorkflows(ctx)
   }
 
   // ---- definitions -------------------------------------------------------------------
@@ -129,7 +136,7 @@ export class WorkflowRuntime {
   /** Publishes a workflow into the caller's namespace (an editor's right, as for templates). */
   async publish(ctx: RequestContext, workflow: LoadedWorkflow, namespace?: string): Promise<PublishResult> {
     await this.#checkTemplates(ctx, workflow.definition)
-    return this.#registry(ctx).publish({
+    return this.#workflows(ctx).publish({
       template: workflowAsTemplate(workflow),
       ...(namespace ? {namespace} : {}),
       message: `${workflow.definition.name}@${workflow.definition.version} (workflow)`,
@@ -144,13 +151,8 @@ export class WorkflowRuntime {
       const ref = step.with.template
       if (step.uses !== 'template' || typeof ref !== 'string' || /\{\{|\{%/.test(ref)) continue
       try {
-        const detail = await registry.get(ref)
-        if (detail.category === WORKFLOW_CATEGORY)
-          issues.push({
-            file: 'workflow.yaml',
-            path: `/steps/${i}/with/template`,
-            message: `steps[${i}].with.template ${JSON.stringify(ref)} is a workflow, not a template`,
-          })
+        // A workflow is not found here (the message says it is one): workflows do not nest.
+        await registry.get(ref)
       } catch (err) {
         if (!(err instanceof MaestroError) || err.status !== 404) throw err
         issues.push({
@@ -183,28 +185,15 @@ export class WorkflowRuntime {
     }
   }
 
+  /** The workflows `ctx` may read, searched by `text` like templates (name, tags, description, README). */
   async list(ctx: RequestContext, query: {text?: string; limit?: number; offset?: number} = {}) {
-    // Workflows are indexed under their own category, which templates never use (domain/manifest.ts).
-    const category = WORKFLOW_CATEGORY as unknown as Category
-    const result = await this.#registry(ctx).search({...query, category})
+    const result = await this.#workflows(ctx).search(query)
     return {...result, items: result.items.map(summary)}
   }
 
   async get(ctx: RequestContext, ref: string): Promise<WorkflowDetail> {
-    let files
-    try {
-      files = await this.#registry(ctx).getFiles(ref)
-    } catch (err) {
-      if (err instanceof NotFoundError)
-        throw new NotFoundError('workflow', ref, 'List them with `maestro-tpl workflow list`')
-      throw err
-    }
-    if (files.detail.category !== WORKFLOW_CATEGORY)
-      throw new NotFoundError(
-        'workflow',
-        ref,
-        `${ref} is a template; instantiate it with \`maestro-tpl instantiate\``,
-      )
+    // Not found (or a template's name) answers 404 with the way to what exists (the registry's message).
+    const files = await this.#workflows(ctx).getFiles(ref)
     const {definition, readme} = parseWorkflowFiles(
       files.files,
       `${files.detail.namespace}/${files.detail.name}`,
@@ -341,7 +330,7 @@ export class WorkflowRuntime {
     return this.store.events(id, after)
   }
 
-  /** Cancels a queued or running execution; a running one stops before its next step. */
+  /** Cancels a queued or running execution; a running one is interrupted in its step (see CANCEL_POLL_MS). */
   async cancel(ctx: RequestContext, ref: string): Promise<ExecutionRecord> {
     const record = await this.status(ctx, ref)
     const id = record.id

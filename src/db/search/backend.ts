@@ -30,6 +30,8 @@ export interface BackendQuery {
   namespaces: readonly string[]
   text?: string | undefined
   category?: string | undefined
+  /** Rows of this category are left out (template searches leave out workflows). */
+  excludeCategory?: string | undefined
   tags?: readonly string[] | undefined
   author?: string | undefined
   minScore?: number | undefined

@@ -49,7 +49,7 @@ import {
   scoreFilter,
   searchTokens,
 } from './query.js'
-import type {QueryWord} from './query.js'
+import type {QueryWord, SearchFilters} from './query.js'
 
 type Weight = 'A' | 'B' | 'C' | 'D'
 
@@ -136,6 +136,9 @@ export class PostgresSearch implements SearchBackend {
     )
     const conditions: RawBuilder<unknown>[] = [sql`(${ranges})`]
     if (check !== undefined) conditions.push(sql`t.quality_score >= ${check}`)
+    // Tested row by row on the (small) filters vector of rows the rest already chose.
+    if (q.excludeCategory !== undefined)
+      conditions.push(sql`NOT (s.filters @@ ${filterQuery({category: q.excludeCategory})}::tsquery)`)
     const scope = sql.join(conditions, sql` AND `)
     // The templates are joined only where their columns are needed.
     const from = check === undefined ? SEARCH_ONLY : WITH_TEMPLATES
@@ -240,7 +243,10 @@ export class PostgresSearch implements SearchBackend {
 
   /** No text, no filter: every template of the namespaces, in `sort` order. */
   async #listAll(db: Kysely<Database>, q: BackendQuery, sort: ListSort): Promise<Result> {
-    const scope = sql`t.namespace IN (${sql.join(q.namespaces)})`
+    const scope =
+      q.excludeCategory === undefined
+        ? sql`t.namespace IN (${sql.join(q.namespaces)})`
+        : sql`t.namespace IN (${sql.join(q.namespaces)}) AND t.category <> ${q.excludeCategory}`
     const counted = await countRows(db, sql`templates AS t`, scope, q.countUpTo)
     if (pastTheEnd(q, counted)) return {items: [], ...counted}
     const {rows} = await sql<SummaryRow>`
@@ -367,7 +373,7 @@ export function textQuery(words: readonly QueryWord[]): string | undefined {
 }
 
 /** The tsquery of the filters (see `filterGroups`), undefined without filters. */
-function filterQuery(q: BackendQuery): string | undefined {
+function filterQuery(q: SearchFilters): string | undefined {
   const groups = filterGroups(q).map((group) => {
     const lexemes = group.map((token) => quoteLexeme(filterLexeme(token)))
     return lexemes.length === 1 ? (lexemes[0] as string) : `(${lexemes.join(' | ')})`

@@ -82,7 +82,7 @@ export class SqliteSearch implements SearchBackend {
     const filters = filterMatch(q)
     // Between whole numbers the score tokens only narrow the set; the score decides.
     const check = q.minScore !== undefined && !scoreFilter(q.minScore).exact ? q.minScore : undefined
-    const scan = new Scan(spaces, check)
+    const scan = new Scan(spaces, check, q.excludeCategory)
     if (text !== undefined && q.sort === 'relevance') return this.#ranked(db, q, scan, text, filters)
     const sort = q.sort === 'relevance' ? 'name' : q.sort
     const match =
@@ -162,7 +162,10 @@ export class SqliteSearch implements SearchBackend {
 
   /** No text, no filter: every template of the namespaces, in `sort` order. */
   async #listAll(db: Kysely<Database>, q: BackendQuery, sort: ListSort): Promise<Result> {
-    const scope = sql`t.namespace IN (${sql.join(q.namespaces)})`
+    const scope =
+      q.excludeCategory === undefined
+        ? sql`t.namespace IN (${sql.join(q.namespaces)})`
+        : sql`t.namespace IN (${sql.join(q.namespaces)}) AND t.category <> ${q.excludeCategory}`
     const counted = await countRows(db, sql`templates AS t`, scope, q.countUpTo)
     if (pastTheEnd(q, counted)) return {items: [], ...counted}
     // Few rows: the (namespace, name) index finds them, a sort orders them. Many: walk
@@ -200,9 +203,15 @@ class Scan {
   readonly from: RawBuilder<unknown>
   readonly #ranges: RawBuilder<unknown>
   readonly #check: number | undefined
+  readonly #exclude: RawBuilder<unknown> | undefined
 
-  constructor(spaces: readonly Space[], check: number | undefined) {
+  constructor(spaces: readonly Space[], check: number | undefined, excludeCategory?: string) {
     this.#check = check
+    // The excluded category's rows, found once by their filter token (a handful: workflows).
+    this.#exclude =
+      excludeCategory === undefined
+        ? undefined
+        : sql`f.rowid NOT IN (SELECT rowid FROM templates_fts WHERE templates_fts MATCH ${filterMatch({category: excludeCategory})})`
     this.from =
       check === undefined
         ? sql`templates_fts AS f`
@@ -218,7 +227,8 @@ class Scan {
   }
 
   where(match: string): RawBuilder<unknown> {
-    const base = sql`f.templates_fts MATCH ${match} AND ${this.#ranges}`
+    let base = sql`f.templates_fts MATCH ${match} AND ${this.#ranges}`
+    if (this.#exclude !== undefined) base = sql`${base} AND ${this.#exclude}`
     return this.#check === undefined ? base : sql`${base} AND s.quality_score >= ${this.#check}`
   }
 

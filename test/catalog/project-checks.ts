@@ -1,0 +1,222 @@
+/**
+ * Every checker the catalog has, run over a generated project: the checks a template's
+ * output must pass (README: "Checking the catalog"). Used for the templates themselves
+ * (generated-projects.test.ts) and for the results of the bundled workflows that compose
+ * them (workflows.test.ts), so both are held to the same bar.
+ */
+import {
+  checkCommands,
+  checkJsonAndYaml,
+  checkMakefile,
+  checkNodeProject,
+  checkPostgresMigrations,
+  checkPython,
+  checkShellScripts,
+  listFiles,
+  nodePlan,
+} from './checks.js'
+import {
+  checkCompose,
+  checkDockerfiles,
+  checkGherkin,
+  checkGraphql,
+  checkJavaScript,
+  checkJmeterPlans,
+  checkKubernetes,
+  checkMarkdownDocuments,
+  checkNginx,
+  checkNotebooks,
+  checkOpenApi,
+  checkSql,
+  checkTerraform,
+  checkWorkflows,
+  checkXml,
+} from './kinds.js'
+import type {Checked} from './tools.js'
+
+/**
+ * What a project's npm scripts cannot do on a CI machine, replaced by the nearest check
+ * that can run here (an empty list: nothing runs for that script).
+ */
+const NODE_OVERRIDES: Record<string, Record<string, string[][]>> = {
+  // `next build` takes minutes; typecheck (next typegen + tsc), lint and test cover the code.
+  'nextjs-app': {build: []},
+  // The suite drives a deployed site in real browsers; --list loads the config and every spec.
+  'playwright-e2e-suite': {test: [['npx', 'playwright', 'test', '--list']]},
+}
+
+/**
+ * A Python project's own unittest suite (stdlib only: the checker installs nothing from
+ * PyPI), for templates whose tests need nothing beyond the standard library. -B: no
+ * bytecode written into the project.
+ */
+const UNITTEST = ['python3', '-B', '-m', 'unittest', 'discover', '-s', 'tests', '-t', '.']
+
+/** What a project's own CI workflow runs, for projects that have no package.json. */
+const PROJECT_COMMANDS: Record<string, string[][]> = {
+  'ab-test-analysis': [UNITTEST],
+  'airflow-retraining-dag': [UNITTEST],
+  'batch-inference-job': [UNITTEST],
+  'drift-monitor-job': [UNITTEST],
+  'llm-prompt-eval': [UNITTEST],
+  'model-eval-harness': [UNITTEST],
+  'rag-ingestion-pipeline': [UNITTEST],
+  // .github/workflows/adr.yml, after using the script as its README shows.
+  'adr-repository': [
+    ['bash', 'scripts/adr', 'index', '--check'],
+    ['bash', 'scripts/adr', 'new', 'Use PostgreSQL for orders'],
+    ['bash', 'scripts/adr', 'supersede', '1', 'Keep decisions in the wiki'],
+    ['bash', 'scripts/adr', 'index'],
+    ['bash', 'scripts/adr', 'index', '--check'],
+    ['bash', 'scripts/adr', 'list'],
+    ['markdownlint', 'docs/adr/**/*.md'],
+  ],
+  // Standard library only: the factories' own tests run as the README says.
+  'test-data-factory-python': [UNITTEST],
+  // Standard-library projects: their own unittest suites run (no pip install needed).
+  'webhook-receiver-harness': [UNITTEST],
+  'soap-xsd-service-tests': [UNITTEST],
+  'json-schema-compat-check': [UNITTEST],
+  // The flaky-test finder's own tests (node:test, no dependencies).
+  'flaky-test-quarantine': [['node', '--test', 'scripts/']],
+  'idempotency-key-tests': [UNITTEST],
+  'oauth2-provider-tests': [UNITTEST],
+  // The smoke runner against a local python3 -m http.server stand-in.
+  'gha-smoke-tests': [['bash', 'smoke/selftest.sh']],
+}
+
+/**
+ * Templates whose Markdown is the product (test plans, checklists, charters): every `.md`
+ * file is linted by markdownlint, and the files named here must have these headings (a
+ * heading containing the text, case-insensitive).
+ */
+const DOCUMENTS: Record<string, Record<string, string[]>> = {
+  // The parts of IEEE 829's test plan outline.
+  'test-plan-ieee829': {
+    'docs/test-plan.md': [
+      'introduction',
+      'test items',
+      'features to be tested',
+      'features not to be tested',
+      'approach',
+      'pass/fail criteria',
+      'suspension criteria',
+      'test deliverables',
+      'testing tasks',
+      'environmental needs',
+      'responsibilities',
+      'staffing',
+      'schedule',
+      'risks',
+      'approvals',
+    ],
+  },
+  'chaos-test-plan': {
+    'CHAOS_TEST_PLAN.md': [
+      'steady state',
+      'blast radius',
+      'abort conditions',
+      'experiments',
+      'runbook',
+      'results',
+    ],
+  },
+  'release-regression-checklist': {
+    'RELEASE_CHECKLIST.md': [
+      'entry gate',
+      'automated suites',
+      'manual regression',
+      'compatibility',
+      'smoke checks',
+      'go/no-go',
+    ],
+  },
+  // Session-based test management: charter, session sheet and PROOF debrief.
+  'exploratory-testing-charter': {
+    'charter.md': ['resources', 'areas', 'heuristics', 'out of scope'],
+    'sessions/session-sheet.md': ['task breakdown', 'test notes', 'bugs', 'issues', 'debrief'],
+  },
+  // The sections of Mitchell et al., "Model Cards for Model Reporting".
+  'model-card': {
+    'README.md': [
+      'model details',
+      'intended use',
+      'factors',
+      'metrics',
+      'evaluation data',
+      'training data',
+      'quantitative analyses',
+      'ethical considerations',
+      'caveats',
+    ],
+  },
+  // The question groups of Gebru et al., "Datasheets for Datasets".
+  'dataset-datasheet': {
+    'DATASHEET.md': [
+      'motivation',
+      'composition',
+      'collection process',
+      'preprocessing',
+      'uses',
+      'distribution',
+      'maintenance',
+    ],
+  },
+  'accessibility-test-plan': {
+    'docs/accessibility-test-plan.md': [
+      'scope',
+      'automated checks',
+      'keyboard',
+      'screen reader',
+      'visual',
+      'assistive technology',
+      'severity',
+      'issue log',
+    ],
+  },
+  'labeling-guidelines': {
+    'GUIDELINES.md': ['task', 'labels', 'quality control', 'adjudication', 'change log'],
+  },
+  'bug-report-kit': {
+    'docs/bug-reporting.md': ['good report', 'severity', 'priority', 'triage', 'life cycle'],
+  },
+}
+
+/**
+ * Projects with a migration runner of their own (scripts/migrate.sh): it runs against
+ * PostgreSQL with seeds and tests. Other projects' SQL is applied file by file (checkSql).
+ */
+const SQL_PROJECTS = new Set(['postgres-migration-kit'])
+
+/** Every checker, for every kind of file a template writes (README: "Checking the catalog"). */
+export async function checkProject(name: string, dest: string): Promise<Checked> {
+  const files = listFiles(dest)
+  const all = [
+    checkJsonAndYaml(dest, files),
+    checkShellScripts(dest, files),
+    checkPython(dest, files),
+    checkMakefile(dest, files),
+    await checkWorkflows(dest, files),
+    await checkDockerfiles(dest, files),
+    await checkKubernetes(dest, files),
+    await checkOpenApi(dest, files),
+    await checkTerraform(dest, files),
+    checkCompose(dest, files),
+    await checkGraphql(dest, files),
+    checkXml(dest, files),
+    checkJmeterPlans(dest, files),
+    await checkGherkin(dest, files),
+    // A package.json project's JavaScript is checked by its own scripts (and may be JSX).
+    files.includes('package.json') ? undefined : checkJavaScript(dest, files),
+    DOCUMENTS[name] ? checkMarkdownDocuments(dest, files, DOCUMENTS[name]) : undefined,
+    checkNginx(dest, files),
+    checkNotebooks(dest, files),
+    SQL_PROJECTS.has(name) ? checkPostgresMigrations(dest) : checkSql(dest, files),
+    checkCommands(dest, PROJECT_COMMANDS[name] ?? []),
+    files.includes('package.json') ? checkNodeProject(dest, nodePlan(dest, NODE_OVERRIDES[name])) : undefined,
+  ]
+  return {
+    ran: all.flatMap((c) => c?.ran ?? []),
+    findings: all.flatMap((c) => c?.findings ?? []),
+  }
+}
