@@ -110,18 +110,18 @@ describe('RenderPool between tenants', () => {
     // set from it, so the machine's load scales both alike.
     const slow = template({'files/slow.txt': '{% for i in (1..400000) %}{% endfor %}'})
     const probe = pool({workers: 1, timeoutMs: 60_000})
-    await probe.instantiate(job(slow, 'warm'))
+    await probe.score({template: slow})
     const started = performance.now()
-    await probe.instantiate(job(slow, 'warm'))
+    await probe.score({template: slow})
     const each = performance.now() - started
     await probe.close()
 
     const maxWaitMs = Math.max(500, Math.round(each * 4))
     const workers = pool({workers: 1, timeoutMs: 60_000, maxWaitMs})
-    await workers.instantiate(job(template(), 'warm'))
-    // Eight slow jobs ahead (8 × each, twice maxWaitMs), one finishing every `each` (a quarter
-    // of it): a margin of two both ways for a machine whose load changes during the test.
-    const ahead = Array.from({length: 8}, () => workers.instantiate(job(slow, 't')))
+    await workers.score({template: template()})
+    // Eight patient slow scorings ahead (8 × each, twice maxWaitMs), one finishing every
+    // `each` (a quarter of it): a margin of two both ways on a machine whose load changes.
+    const ahead = Array.from({length: 8}, () => workers.score({template: slow, tenant: 't', patient: true}))
     const patient = workers.score({template: template(), tenant: 't', patient: true}).catch((e: unknown) => e)
     const impatient = workers.score({template: template(), tenant: 't'}).catch((e: unknown) => e)
     await Promise.all(ahead)
