@@ -1351,6 +1351,7 @@ export class LocalRegistry implements Registry {
     const marker = join(this.#store.root, CATALOG_IMPORT_MARKER)
     const resuming = existsSync(marker)
     if (!resuming && (await repo.head()) !== null) return 0
+    mkdirSync(this.#store.root, {recursive: true})
     writeFileSync(marker, `${new Date().toISOString()}\n`)
     const imported = await this.importCatalog(this.#config.templatesStoragePath, onProgress, undefined, {
       resuming,
