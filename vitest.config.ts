@@ -8,10 +8,12 @@ import {defineConfig} from 'vitest/config'
  *   PostgreSQL/Redis (when MAESTRO_TEST_*_URL are set), real git, the daemon in process,
  *   the render pool's worker threads from the build;
  * - e2e: the built CLI (bin/run.js) and daemons as separate processes;
- * - catalog: every catalog template generated and checked with its own tools.
+ * - catalog (and catalog-projects, in shards): every catalog template generated and checked
+ *   with its own tools.
  */
 const SERVICES = ['test/setup/services.ts']
 const MATRIX = 'test/integration/server/auth-matrix-*.test.ts'
+const CATALOG_PROJECTS = 'test/catalog/{generated-projects-*,workflows}.test.ts'
 
 export default defineConfig({
   test: {
@@ -46,7 +48,30 @@ export default defineConfig({
         },
       },
       {extends: true, test: {name: 'e2e', include: ['test/e2e/**/*.test.ts'], globalSetup: SERVICES}},
-      {extends: true, test: {name: 'catalog', include: ['test/catalog/**/*.test.ts'], globalSetup: SERVICES}},
+      {
+        extends: true,
+        test: {
+          name: 'catalog',
+          include: ['test/catalog/**/*.test.ts'],
+          exclude: [CATALOG_PROJECTS],
+          globalSetup: SERVICES,
+        },
+      },
+      // The projects the catalog generates, checked by their own tooling (npm install, tsc,
+      // eslint, pytest, the bundled workflows' results...): the longest part of the suite, in
+      // shards run side by side as the last group, where they have the machine to themselves.
+      // Most of a check is spent in npm, git and child processes, so three shards and the
+      // workflows file overlap well on two cores.
+      {
+        extends: true,
+        test: {
+          name: 'catalog-projects',
+          include: [CATALOG_PROJECTS],
+          globalSetup: SERVICES,
+          maxWorkers: 4,
+          sequence: {groupOrder: 2},
+        },
+      },
     ],
   },
 })

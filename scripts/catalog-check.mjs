@@ -2,7 +2,7 @@
 /**
  * `npm run catalog:check [-- NAME...]`: instantiates every bundled template (or the named
  * ones) with its defaults and each example through the built CLI, runs the checker for each
- * kind of file it writes (test/catalog/generated-projects.test.ts), and prints a table:
+ * kind of file it writes (test/catalog/generated-projects.ts, run in shards), and prints a table:
  * template, files written, checks run, result. Exits non-zero when a check fails.
  *
  * The checks themselves are a vitest suite, so `npm test` (CI) runs them over the whole
@@ -17,10 +17,14 @@ const names = process.argv.slice(2).filter((a) => !a.startsWith('-'))
 const work = mkdtempSync(join(tmpdir(), 'maestro-catalog-report-'))
 const report = join(work, 'report.jsonl')
 
-const vitest = spawnSync('npx', ['vitest', 'run', '--project', 'catalog'], {
-  stdio: 'inherit',
-  env: {...process.env, MAESTRO_CATALOG_ONLY: names.join(','), MAESTRO_CATALOG_REPORT: report},
-})
+const vitest = spawnSync(
+  'npx',
+  ['vitest', 'run', '--project', 'catalog-projects', 'test/catalog/generated-projects-'],
+  {
+    stdio: 'inherit',
+    env: {...process.env, MAESTRO_CATALOG_ONLY: names.join(','), MAESTRO_CATALOG_REPORT: report},
+  },
+)
 
 const rows = existsSync(report)
   ? readFileSync(report, 'utf8')

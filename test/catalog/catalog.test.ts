@@ -6,7 +6,7 @@
  * file, defaults that render, and a quality score of at least 80 from the unchanged scorer.
  *
  * Rendering runs in this process through the same pure functions as the CLI
- * (runInstantiate); generated-projects.test.ts instantiates through bin/run.js and runs the
+ * (runInstantiate); generated-projects.ts instantiates through bin/run.js and runs the
  * checkers on what is written.
  */
 import {readdirSync, readFileSync, statSync} from 'node:fs'

@@ -1,7 +1,7 @@
 /**
  * Every checker the catalog has, run over a generated project: the checks a template's
  * output must pass (README: "Checking the catalog"). Used for the templates themselves
- * (generated-projects.test.ts) and for the results of the bundled workflows that compose
+ * (generated-projects.ts, in shards) and for the results of the bundled workflows that compose
  * them (workflows.test.ts), so both are held to the same bar.
  */
 import {

@@ -157,8 +157,13 @@ export function installDependencies(projectDir: string, npmVersion: string): Run
     mkdirSync(partial, {recursive: true})
     copyTree(join(projectDir, 'node_modules'), join(partial, 'node_modules'))
     writeFileSync(join(partial, 'complete'), `${new Date().toISOString()}\n`)
-    rmSync(cached, {recursive: true, force: true})
-    renameSync(partial, cached)
+    if (existsSync(marker) && Date.now() - statSync(marker).mtimeMs < CACHE_MAX_AGE_MS) {
+      // Another shard cached the same set meanwhile, and may be copying from it: keep it.
+      rmSync(partial, {recursive: true, force: true})
+    } else {
+      rmSync(cached, {recursive: true, force: true})
+      renameSync(partial, cached)
+    }
   }
   return {...result, cached: false}
 }
@@ -180,11 +185,22 @@ export const MARKDOWNLINT = 'markdownlint-cli@0.41.0'
 export function npmTool(spec: string): string {
   const dir = join(CACHE_DIR, 'tools', spec.replace(/[^\w.@-]+/g, '_'))
   if (!existsSync(join(dir, 'complete'))) {
-    mkdirSync(dir, {recursive: true})
-    writeFileSync(join(dir, 'package.json'), '{"private": true}\n')
-    const result = run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', spec], {cwd: dir})
+    // Installed beside and moved in whole: the catalog's shards may want the same tool at once.
+    const partial = `${dir}.${process.pid}`
+    rmSync(partial, {recursive: true, force: true})
+    mkdirSync(partial, {recursive: true})
+    writeFileSync(join(partial, 'package.json'), '{"private": true}\n')
+    const result = run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', spec], {
+      cwd: partial,
+    })
     if (result.status !== 0) throw new Error(`could not install ${spec}: ${result.output}`)
-    writeFileSync(join(dir, 'complete'), `${new Date().toISOString()}\n`)
+    writeFileSync(join(partial, 'complete'), `${new Date().toISOString()}\n`)
+    if (existsSync(join(dir, 'complete'))) {
+      rmSync(partial, {recursive: true, force: true})
+    } else {
+      rmSync(dir, {recursive: true, force: true})
+      renameSync(partial, dir)
+    }
   }
   return join(dir, 'node_modules', '.bin')
 }

@@ -67,7 +67,8 @@ describe('daemon: OpenAPI document', () => {
       version: '0.0.0',
     })
     // The web catalog's pages (src/web: HTML for people, not API) are not in the API document.
-    const webPage = /^(GET|POST) \/(signin|signout|templates\/\{namespace\}\/\{ref\}(\/use(\/state)?)?)?$/
+    const webPage =
+      /^(GET|POST) \/(signin|signout|templates\/\{namespace\}\/\{ref\}(\/use(\/state)?)?|workflows(\/\{namespace\}\/\{name\}(\/run(\/state)?)?)?|executions\/\{id\}(\/events|\/result)?)?$/
     const registered = expressRoutes(app)
       .filter((route) => !webPage.test(route))
       .sort()

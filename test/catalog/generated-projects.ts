@@ -1,11 +1,17 @@
 /**
- * Every bundled template, instantiated through the built CLI (bin/run.js) as a user does,
+ * The catalog check, shared by its shards (generated-projects-N.test.ts): every bundled
+ * template, instantiated through the built CLI (bin/run.js) as a user does,
  * with its defaults (plus the required answers its examples give) and with each example
  * answers file; each generated project is then checked by its own tooling (npm install,
  * test, lint...) and by a real checker per file kind (see checks.ts).
  *
  * Slow parts are cached under ~/.cache/maestro-catalog (MAESTRO_CATALOG_CACHE): node_modules
  * per dependency set, for a week. Run on its own with `npm run catalog:check`.
+ *
+ * The templates are dealt to SHARDS files in turn (sorted by category and name, so each
+ * shard gets a like mix of heavy npm projects and light documents); vitest runs the shards
+ * side by side (the catalog-projects project in vitest.config.ts), since most of a check's
+ * time is spent waiting on npm, git and child processes rather than on this process.
  */
 import {createHash} from 'node:crypto'
 import {
@@ -49,6 +55,9 @@ const ONLY = new Set((process.env.MAESTRO_CATALOG_ONLY ?? '').split(',').filter(
 
 /** Where each checked variant is recorded (one JSON line each) for catalog:check's table. */
 const REPORT = process.env.MAESTRO_CATALOG_REPORT
+
+/** How many generated-projects-N.test.ts files there are (each calls checkCatalogShard). */
+export const SHARDS = 3
 
 function templates(): {category: string; name: string; dir: string}[] {
   const out = []
@@ -122,7 +131,15 @@ function report(findings: Finding[]): string {
   return findings.map((f) => `--- ${f.check}\n${f.output.trim()}`).join('\n\n')
 }
 
-describe('projects generated from the bundled catalog pass their own checks', () => {
+/** Defines the checks of shard `shard` (1-based) of SHARDS: every SHARDS-th template. */
+export function checkCatalogShard(shard: number): void {
+  const mine = templates().filter((_, i) => i % SHARDS === shard - 1)
+  describe(`projects generated from the bundled catalog pass their own checks (${shard}/${SHARDS})`, () => {
+    defineChecks(mine)
+  })
+}
+
+function defineChecks(mine: {category: string; name: string; dir: string}[]): void {
   let work: string
   let store: string
   const checked = new Map<string, {label: string; passed: boolean}>()
@@ -143,7 +160,10 @@ describe('projects generated from the bundled catalog pass their own checks', ()
     if (work) rmSync(work, {recursive: true, force: true})
   })
 
-  describe.each(templates())('$category/$name', ({name, dir}) => {
+  // A shard left without templates (a short MAESTRO_CATALOG_ONLY list) has nothing to check.
+  if (mine.length === 0) it.skip('no template of this shard was named', () => undefined)
+
+  describe.each(mine)('$category/$name', ({name, dir}) => {
     it.each(variants(dir))(
       'with $name',
       async (variant) => {
@@ -191,4 +211,4 @@ describe('projects generated from the bundled catalog pass their own checks', ()
       900_000,
     )
   })
-})
+}

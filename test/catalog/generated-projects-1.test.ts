@@ -1,0 +1,4 @@
+// Shard 1 of the catalog check (see generated-projects.ts).
+import {checkCatalogShard} from './generated-projects.js'
+
+checkCatalogShard(1)
