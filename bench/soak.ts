@@ -99,6 +99,8 @@ export interface SoakReport {
     p99: number
     max: number
     overOneSecond: number
+    /** Of those over a second, how many overlapped a fault (a kill, the Redis stall) or its tail. */
+    overOneSecondInFaults: number
     statuses: Record<string, number>
   }
   faults: FaultWindow[]
@@ -426,6 +428,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         p99: percentile(healthMs, 99),
         max: healthMs.at(-1) ?? NaN,
         overOneSecond: healthMs.filter((ms) => ms > 1000).length,
+        overOneSecondInFaults: healths.filter((h) => h.ms > 1000 && inFault(h.at, h.ms)).length,
         statuses: byStatus(healths),
       },
       reads: {
@@ -472,7 +475,7 @@ export function formatSoak(report: SoakReport): string {
     `soak: 3 daemons, PostgreSQL + Redis, ${report.options.publishes} publishes (${report.options.publishConcurrency} in flight, clients wait ${report.options.publishTimeoutMs / 1000} s) and ${report.options.reads} reads (${report.options.readConcurrency} in flight) in ${report.seconds.toFixed(1)} s`,
     `publishes: ${report.publishes.acknowledged}/${report.publishes.sent} acknowledged, ${report.publishes.perSecond.toFixed(1)}/s, p50 ${report.publishes.p50.toFixed(0)} ms, p99 ${report.publishes.p99.toFixed(0)} ms, by status ${JSON.stringify(report.publishes.statuses)}`,
     `reads: ${report.reads.perSecond.toFixed(0)}/s, p50 ${report.reads.p50.toFixed(1)} ms, p99 ${report.reads.p99.toFixed(1)} ms, by status ${JSON.stringify(report.reads.statuses)}`,
-    `/health (among the reads): ${report.health.sent}, p50 ${report.health.p50.toFixed(1)} ms, p99 ${report.health.p99.toFixed(1)} ms, max ${report.health.max.toFixed(0)} ms, ${report.health.overOneSecond} over 1 s, by status ${JSON.stringify(report.health.statuses)}`,
+    `/health (among the reads): ${report.health.sent}, p50 ${report.health.p50.toFixed(1)} ms, p99 ${report.health.p99.toFixed(1)} ms, max ${report.health.max.toFixed(0)} ms, ${report.health.overOneSecond} over 1 s (${report.health.overOneSecondInFaults} of them during a fault), by status ${JSON.stringify(report.health.statuses)}`,
     `faults: ${report.faults.map((f) => `${f.what} (${(f.from / 1000).toFixed(1)}–${(f.to / 1000).toFixed(1)} s)`).join('; ')}`,
     `load average (1, 5, 15 min): ${report.load.start.map((l) => l.toFixed(1)).join(' ')} at the start, ${report.load.end.map((l) => l.toFixed(1)).join(' ')} at the end`,
     'write phases per daemon (the daemons serving at the end, since their start):',
