@@ -98,40 +98,54 @@ export class Metrics {
         for (const [category, count] of Object.entries(counts)) this.set({category}, count)
       },
     })
+    /**
+     * A counter or gauge whose values are read from their source when scraped (the source
+     * keeps the running totals; a label set `read` leaves out is not reported).
+     */
+    const scraped = (
+      Kind: typeof Counter | typeof Gauge,
+      name: string,
+      help: string,
+      labelNames: string[],
+      read: () => Promise<[Record<string, string>, number][]> | [Record<string, string>, number][],
+    ) =>
+      new Kind({
+        name,
+        help,
+        labelNames,
+        registers,
+        async collect() {
+          const values = await read()
+          this.reset()
+          for (const [labels, value] of values) {
+            if (this instanceof Counter) this.inc(labels, value)
+            else this.set(labels, value)
+          }
+        },
+      })
     const cacheStats = async () =>
       (await sources()
         ?.cacheStats()
         .catch(() => undefined)) ?? {}
-    new Gauge({
-      name: 'maestro_cache_hit_ratio',
-      help: 'Hits / (hits + misses) since start, by cache (registry: the template cache; response: serialized answers)',
-      labelNames: ['cache'],
-      registers,
-      async collect() {
-        const stats = await cacheStats()
-        this.reset()
-        for (const [cache, s] of Object.entries(stats)) {
+    scraped(
+      Gauge,
+      'maestro_cache_hit_ratio',
+      'Hits / (hits + misses) since start, by cache (registry: the template cache; response: serialized answers)',
+      ['cache'],
+      async () =>
+        Object.entries(await cacheStats()).map(([cache, s]) => {
           const total = s.hits + s.misses
-          this.set({cache}, total === 0 ? 0 : s.hits / total)
-        }
-      },
-    })
+          return [{cache}, total === 0 ? 0 : s.hits / total]
+        }),
+    )
     // Hit and miss counts, read from the caches at scrape time (the ratio above is derived from them).
     const cacheCounter = (name: string, help: string, pick: (s: CacheStats) => number | undefined) =>
-      new Counter({
-        name,
-        help,
-        labelNames: ['cache'],
-        registers,
-        async collect() {
-          const stats = await cacheStats()
-          this.reset()
-          for (const [cache, s] of Object.entries(stats)) {
-            const value = pick(s)
-            if (value !== undefined) this.inc({cache}, value)
-          }
-        },
-      })
+      scraped(Counter, name, help, ['cache'], async () =>
+        Object.entries(await cacheStats()).flatMap(([cache, s]): [Record<string, string>, number][] => {
+          const value = pick(s)
+          return value === undefined ? [] : [[{cache}, value]]
+        }),
+      )
     cacheCounter('maestro_cache_hits_total', 'Cache hits since start, by cache', (s) => s.hits)
     cacheCounter('maestro_cache_misses_total', 'Cache misses since start, by cache', (s) => s.misses)
     cacheCounter(
@@ -158,22 +172,14 @@ export class Metrics {
       help: string,
       pick: (c: ConsumerCounts) => number | null,
     ) =>
-      new Kind({
-        name,
-        help,
-        labelNames: ['stream'],
-        registers,
-        async collect() {
-          const consumers = await eventConsumers()
-          this.reset()
-          for (const [stream, counts] of Object.entries(consumers)) {
+      scraped(Kind, name, help, ['stream'], async () =>
+        Object.entries(await eventConsumers()).flatMap(
+          ([stream, counts]): [Record<string, string>, number][] => {
             const value = counts ? pick(counts) : null
-            if (value === null) continue
-            if (this instanceof Counter) this.inc({stream}, value)
-            else this.set({stream}, value)
-          }
-        },
-      })
+            return value === null ? [] : [[{stream}, value]]
+          },
+        ),
+      )
     const eventCounter = (name: string, help: string, pick: (c: ConsumerCounts) => number | null) =>
       eventMetric(Counter, name, help, pick)
     eventCounter(
@@ -203,17 +209,9 @@ export class Metrics {
       help: string,
       pick: (p: NonNullable<EventFigures['publisher']>) => number,
     ) =>
-      new Kind({
-        name,
-        help,
-        registers,
-        async collect() {
-          const publisher = (await eventFigures()).publisher
-          this.reset()
-          if (!publisher) return
-          if (this instanceof Counter) this.inc(pick(publisher))
-          else this.set(pick(publisher))
-        },
+      scraped(Kind, name, help, [], async () => {
+        const publisher = (await eventFigures()).publisher
+        return publisher ? [[{}, pick(publisher)]] : []
       })
     publisherMetric(
       Counter,
@@ -246,19 +244,9 @@ export class Metrics {
       help: string,
       pick: (f: PhaseFigures) => number,
     ) =>
-      new Kind({
-        name,
-        help,
-        labelNames: ['phase'],
-        registers,
-        collect() {
-          this.reset()
-          for (const [phase, figures] of Object.entries(writePhaseFigures().phases)) {
-            if (this instanceof Counter) this.inc({phase}, pick(figures))
-            else this.set({phase}, pick(figures))
-          }
-        },
-      })
+      scraped(Kind, name, help, ['phase'], () =>
+        Object.entries(writePhaseFigures().phases).map(([phase, figures]) => [{phase}, pick(figures)]),
+      )
     phaseMetric(
       Counter,
       'maestro_write_phase_seconds_total',
@@ -282,17 +270,7 @@ export class Metrics {
       name: string,
       help: string,
       pick: (b: ReturnType<typeof writePhaseFigures>['batches']) => number,
-    ) =>
-      new Kind({
-        name,
-        help,
-        registers,
-        collect() {
-          this.reset()
-          if (this instanceof Counter) this.inc(pick(writePhaseFigures().batches))
-          else this.set(pick(writePhaseFigures().batches))
-        },
-      })
+    ) => scraped(Kind, name, help, [], () => [[{}, pick(writePhaseFigures().batches)]])
     batchMetric(
       Counter,
       'maestro_write_batches_total',

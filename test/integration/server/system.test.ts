@@ -243,6 +243,32 @@ describe('daemon: /metrics', () => {
   })
 })
 
+describe('daemon: /metrics of writes', () => {
+  it('reports where writes spent their time, per phase, and the batches they ran in', async () => {
+    const server = await startTestServer()
+    expect((await server.api('/api/v1/templates', {json: templateUpload({name: 'measured'})})).status).toBe(
+      201,
+    )
+    const text = await (await server.api('/metrics')).text()
+    const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? NaN)
+    for (const phase of ['score', 'queue', 'commit', 'index', 'hold']) {
+      expect(
+        value(new RegExp(`maestro_write_phase_count_total\\{phase="${phase}"\\} (\\d+)`)),
+        phase,
+      ).toBeGreaterThan(0)
+      expect(
+        value(new RegExp(`maestro_write_phase_seconds_total\\{phase="${phase}"\\} ([\\d.e-]+)`)),
+        phase,
+      ).toBeGreaterThanOrEqual(0)
+    }
+    expect(value(/maestro_write_batches_total (\d+)/)).toBeGreaterThan(0)
+    expect(value(/maestro_write_batch_writes_total (\d+)/)).toBeGreaterThanOrEqual(
+      value(/maestro_write_batches_total (\d+)/),
+    )
+    expect(value(/maestro_write_batch_largest (\d+)/)).toBeGreaterThan(0)
+  })
+})
+
 describe('daemon: /docs', () => {
   it('serves Swagger UI from the package, pointing at /openapi.json, with no external URL', async () => {
     const server = await startTestServer()
