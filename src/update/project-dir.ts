@@ -142,6 +142,21 @@ async function modeFor(file: string, bytes: Uint8Array): Promise<number> {
   return bytes[0] === 0x23 && bytes[1] === 0x21 ? 0o755 : 0o644
 }
 
+/** Folders the template no longer fills go with their last file (never the project root). */
+async function removeEmptiedFolders(root: string, journal: Journal): Promise<void> {
+  for (const op of journal.ops.filter((o) => o.action === 'delete')) {
+    let parent = dirname(op.path)
+    while (parent !== '.') {
+      try {
+        await rmdir(abs(root, parent))
+      } catch {
+        break
+      }
+      parent = dirname(parent)
+    }
+  }
+}
+
 async function rollback(root: string, journal: Journal): Promise<void> {
   const work = join(root, WORK_DIR)
   for (const op of [...journal.ops].reverse()) {
@@ -155,18 +170,7 @@ async function rollback(root: string, journal: Journal): Promise<void> {
   }
   for (const dir of [...journal.dirs].reverse()) await rmdir(abs(root, dir)).catch(() => undefined)
   await rm(work, {recursive: true, force: true})
-  // Folders the template no longer fills go with their last file (never the project root).
-  for (const op of journal.ops.filter((o) => o.action === 'delete')) {
-    let parent = dirname(op.path)
-    while (parent !== '.') {
-      try {
-        await rmdir(abs(root, parent))
-      } catch {
-        break
-      }
-      parent = dirname(parent)
-    }
-  }
+  await removeEmptiedFolders(root, journal)
 }
 
 /**
@@ -277,18 +281,7 @@ export async function applyChanges(dir: string, changes: Changes): Promise<void>
     throw new UpdateNotWrittenError(root, at.length > 80 ? `${at.slice(0, 77)}...` : at, reason)
   }
   await rm(work, {recursive: true, force: true})
-  // Folders the template no longer fills go with their last file (never the project root).
-  for (const op of journal.ops.filter((o) => o.action === 'delete')) {
-    let parent = dirname(op.path)
-    while (parent !== '.') {
-      try {
-        await rmdir(abs(root, parent))
-      } catch {
-        break
-      }
-      parent = dirname(parent)
-    }
-  }
+  await removeEmptiedFolders(root, journal)
 }
 
 export interface DirUpdateOptions extends UpdateOptions {

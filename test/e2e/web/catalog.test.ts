@@ -5,70 +5,30 @@
  * the CLI writes), sign-in showing a tenant's template and sign-out hiding it. axe-core
  * checks every page; a screenshot of every page is kept for CI.
  */
-import type {ChildProcess} from 'node:child_process'
-import {mkdtempSync, readdirSync, readFileSync, rmSync, statSync} from 'node:fs'
-import {tmpdir} from 'node:os'
-import {join, relative} from 'node:path'
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
 
 import {unzipSync} from 'fflate'
-import type {Browser, BrowserContext, Page} from 'playwright-core'
+import type {BrowserContext, Page} from 'playwright-core'
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 
 import {scaffoldTemplate} from '../../../src/domain/scaffold.js'
-import {runBin} from '../../helpers/command.js'
-import {exited, startDaemon} from '../../helpers/daemon.js'
 import {writeTemplate} from '../../helpers/temp.js'
-import {axeViolations, launch, screenshot} from './browser.js'
-
-const SECRET = 'Wq8#pL2!xR9@mK4$wT6^zN8&bH3*cJ5(dF1)gS0-'
-const PASSWORD = 'ana-password-1234'
-
-function filesUnder(dir: string): Map<string, string> {
-  const out = new Map<string, string>()
-  const walk = (at: string) => {
-    for (const name of readdirSync(at)) {
-      const path = join(at, name)
-      if (statSync(path).isDirectory()) walk(path)
-      else out.set(relative(dir, path).split('\\').join('/'), readFileSync(path, 'utf8'))
-    }
-  }
-  walk(dir)
-  return out
-}
+import {screenshot} from './browser.js'
+import {closeWebSession, filesUnder, openWebSession, PASSWORD, type WebSession} from './session.js'
 
 describe('e2e: the web catalog in Chromium', () => {
+  let web: WebSession
   let work: string
-  let env: Record<string, string>
-  let daemon: {child: ChildProcess; url: string}
-  let browser: Browser
+  let daemon: WebSession['daemon']
   let context: BrowserContext
   let page: Page
-  const cli = (args: string[], input?: string) => runBin(args, env, input)
-  const browserErrors: string[] = []
-
-  async function expectAccessible(name: string) {
-    await screenshot(page, name)
-    expect(await axeViolations(page), `accessibility of ${name}`).toEqual([])
-  }
+  const cli = (args: string[], input?: string) => web.cli(args, input)
+  const expectAccessible = (name: string) => web.expectAccessible(name)
 
   beforeAll(async () => {
-    work = mkdtempSync(join(tmpdir(), 'maestro-e2e-web-'))
-    env = {
-      MAESTRO_HOME: join(work, 'store'),
-      XDG_CONFIG_HOME: join(work, 'config'),
-      CI: 'true',
-      ENABLE_RBAC: 'true',
-      SECRET_KEY: SECRET,
-      MAESTRO_TOKEN: '',
-      MAESTRO_REMOTE: '',
-    }
-    expect(cli(['tenant', 'create', 'acme']).status).toBe(0)
-    const created = cli(
-      ['user', 'create', 'ana', '--role', 'editor', '--tenant', 'acme', '--password-stdin'],
-      `${PASSWORD}\n`,
-    )
-    expect(created.status, created.stderr).toBe(0)
-    daemon = await startDaemon(env)
+    web = await openWebSession('maestro-e2e-web-')
+    ;({work, daemon, context, page} = web)
     // A tenant template whose README tries to run script: it must show as text.
     const readme = new TextDecoder().decode(
       scaffoldTemplate({name: 'acme-billing', category: 'backend_developer'}).get('README.md'),
@@ -85,28 +45,15 @@ describe('e2e: the web catalog in Chromium', () => {
     const published = cli(['create', folder, '--remote', daemon.url])
     expect(published.status, published.stderr).toBe(0)
     expect(cli(['logout', '--remote', daemon.url]).status).toBe(0)
-    browser = await launch()
-    context = await browser.newContext({acceptDownloads: true, baseURL: daemon.url})
-    page = await context.newPage()
-    // Script errors and CSP refusals show up here: each test ends with none.
-    page.on('pageerror', (err) => browserErrors.push(err.message))
-    page.on('console', (message) => {
-      if (message.type() === 'error') browserErrors.push(message.text())
-    })
   }, 180_000)
 
   afterEach(() => {
     // The pages the tests open on purpose (not found, a wrong password, refused answers) log their status; anything else is a fault.
-    const errors = browserErrors.splice(0)
+    const errors = web.errors.splice(0)
     expect(errors.filter((e) => !/server responded with a status of (401|404|422)\b/.test(e))).toEqual([])
   })
 
-  afterAll(async () => {
-    await browser?.close()
-    daemon?.child.kill('SIGTERM')
-    if (daemon) await exited(daemon.child)
-    rmSync(work, {recursive: true, force: true})
-  })
+  afterAll(() => closeWebSession(web))
 
   it('lists the public catalog, searches as you type and filters, with counts per category', async () => {
     const response = await page.goto('/')

@@ -6,21 +6,15 @@
  * (without a reload), and the result downloaded and compared with the CLI's run. axe-core
  * checks every page; a screenshot of every page is kept for CI.
  */
-import type {ChildProcess} from 'node:child_process'
-import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
-import {join, relative} from 'node:path'
+import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
 
 import {unzipSync} from 'fflate'
-import type {Browser, BrowserContext, Page} from 'playwright-core'
+import type {BrowserContext, Page} from 'playwright-core'
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 
-import {runBin} from '../../helpers/command.js'
-import {exited, startDaemon} from '../../helpers/daemon.js'
-import {axeViolations, launch, screenshot} from './browser.js'
+import {closeWebSession, filesUnder, openWebSession, PASSWORD, type WebSession} from './session.js'
 
-const SECRET = 'Wq8#pL2!xR9@mK4$wT6^zN8&bH3*cJ5(dF1)gS0-'
-const PASSWORD = 'ana-password-1234'
 const SERVICES = 12
 
 /** A workflow long enough (a dozen template steps) that its execution page opens while it runs. */
@@ -84,52 +78,18 @@ outputs:
   writeFileSync(join(dir, 'examples', 'default.yaml'), 'service_name: billing\ndatabase: sqlite\n')
 }
 
-function filesUnder(dir: string): Map<string, string> {
-  const out = new Map<string, string>()
-  const walk = (at: string) => {
-    for (const name of readdirSync(at)) {
-      const path = join(at, name)
-      if (statSync(path).isDirectory()) walk(path)
-      else out.set(relative(dir, path).split('\\').join('/'), readFileSync(path, 'utf8'))
-    }
-  }
-  walk(dir)
-  return out
-}
-
 describe('e2e: workflows in the web catalog, in Chromium', () => {
+  let web: WebSession
   let work: string
-  let env: Record<string, string>
-  let daemon: {child: ChildProcess; url: string}
-  let browser: Browser
+  let daemon: WebSession['daemon']
   let context: BrowserContext
   let page: Page
-  const cli = (args: string[], input?: string) => runBin(args, env, input)
-  const browserErrors: string[] = []
-
-  async function expectAccessible(name: string) {
-    await screenshot(page, name)
-    expect(await axeViolations(page), `accessibility of ${name}`).toEqual([])
-  }
+  const cli = (args: string[], input?: string) => web.cli(args, input)
+  const expectAccessible = (name: string) => web.expectAccessible(name)
 
   beforeAll(async () => {
-    work = mkdtempSync(join(tmpdir(), 'maestro-e2e-web-wf-'))
-    env = {
-      MAESTRO_HOME: join(work, 'store'),
-      XDG_CONFIG_HOME: join(work, 'config'),
-      CI: 'true',
-      ENABLE_RBAC: 'true',
-      SECRET_KEY: SECRET,
-      MAESTRO_TOKEN: '',
-      MAESTRO_REMOTE: '',
-    }
-    expect(cli(['tenant', 'create', 'acme']).status).toBe(0)
-    const created = cli(
-      ['user', 'create', 'ana', '--role', 'editor', '--tenant', 'acme', '--password-stdin'],
-      `${PASSWORD}\n`,
-    )
-    expect(created.status, created.stderr).toBe(0)
-    daemon = await startDaemon(env)
+    web = await openWebSession('maestro-e2e-web-wf-')
+    ;({work, daemon, context, page} = web)
     const folder = join(work, 'fleet-of-services')
     writeFleetWorkflow(folder)
     expect(
@@ -137,27 +97,15 @@ describe('e2e: workflows in the web catalog, in Chromium', () => {
     ).toBe(0)
     const published = cli(['workflow', 'create', folder, '--remote', daemon.url])
     expect(published.status, published.stderr).toBe(0)
-    browser = await launch()
-    context = await browser.newContext({acceptDownloads: true, baseURL: daemon.url})
-    page = await context.newPage()
-    page.on('pageerror', (err) => browserErrors.push(err.message))
-    page.on('console', (message) => {
-      if (message.type() === 'error') browserErrors.push(message.text())
-    })
   }, 180_000)
 
   afterEach(() => {
     // The pages opened on purpose (sign in first, refused answers) log their status; anything else is a fault.
-    const errors = browserErrors.splice(0)
+    const errors = web.errors.splice(0)
     expect(errors.filter((e) => !/server responded with a status of (401|422)\b/.test(e))).toEqual([])
   })
 
-  afterAll(async () => {
-    await browser?.close()
-    daemon?.child.kill('SIGTERM')
-    if (daemon) await exited(daemon.child)
-    rmSync(work, {recursive: true, force: true})
-  })
+  afterAll(() => closeWebSession(web))
 
   it('sends an anonymous visitor to sign in, as the API answers 401, and comes back to the workflows', async () => {
     const api = await fetch(`${daemon.url}/api/v1/workflows`)

@@ -16,6 +16,10 @@ import type {AddressInfo} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
+import {afterEach, beforeEach} from 'vitest'
+
+import {tempDir} from '../../helpers/temp.js'
+
 export interface GitHttpServer {
   /** The folder served (GIT_PROJECT_ROOT). */
   root: string
@@ -121,6 +125,42 @@ export async function startGitHttpServer(opts: {token?: string} = {}): Promise<G
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
       rmSync(root, {recursive: true, force: true})
+    },
+  }
+}
+
+export interface GitHttpFixture {
+  /** The server of the running test. */
+  readonly server: GitHttpServer
+  /** Closes the test's server and starts another with these options (a token, say). */
+  restart(opts: {token?: string}): Promise<GitHttpServer>
+}
+
+/**
+ * For a describe block of sync tests: a new server before each test, closed after it, with
+ * TEMPLATES_STORAGE_PATH on an empty folder (stores opened in the test import no catalog)
+ * and the environment as it was restored afterwards.
+ */
+export function useGitHttpServer(): GitHttpFixture {
+  let server: GitHttpServer | undefined
+  const savedEnv = {...process.env}
+  beforeEach(async () => {
+    server = await startGitHttpServer()
+    process.env.TEMPLATES_STORAGE_PATH = tempDir('maestro-empty-')
+  })
+  afterEach(async () => {
+    await server?.close()
+    process.env = {...savedEnv}
+  })
+  return {
+    get server() {
+      if (!server) throw new Error('useGitHttpServer: no test is running')
+      return server
+    },
+    async restart(opts) {
+      await server?.close()
+      server = await startGitHttpServer(opts)
+      return server
     },
   }
 }

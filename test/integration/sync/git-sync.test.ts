@@ -1,6 +1,6 @@
 import {join} from 'node:path'
 
-import {afterEach, beforeEach, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 
 import Search from '../../../commands/search.js'
 import Sync from '../../../commands/sync.js'
@@ -16,7 +16,7 @@ import {
 import type {RemotePolicy} from '../../../src/sync/remote-policy.js'
 import {runCommand} from '../../helpers/command.js'
 import {LOCAL, git, tempDir, testConfig, writeTemplate} from '../../helpers/temp.js'
-import {startGitHttpServer, type GitHttpServer} from './git-http-server.js'
+import {type GitHttpServer, useGitHttpServer} from './git-http-server.js'
 
 /** The test server listens on loopback: these tests opt in to it, as a deployment would with MAESTRO_SYNC_ALLOWED_HOSTS. */
 const LOOPBACK: RemotePolicy = {allowPrivate: false, allowedHosts: ['127.0.0.1']}
@@ -43,19 +43,10 @@ function remoteHead(server: GitHttpServer, name: string): string {
 }
 
 describe('sync (git over HTTP with a real git http-backend)', () => {
-  let server: GitHttpServer
-  const savedEnv = {...process.env}
-  beforeEach(async () => {
-    server = await startGitHttpServer()
-    process.env.TEMPLATES_STORAGE_PATH = tempDir('maestro-empty-')
-  })
-  afterEach(async () => {
-    await server.close()
-    process.env = {...savedEnv}
-  })
+  const http = useGitHttpServer()
 
   it('pushes from one store and pulls into another, where the templates are indexed and searchable', async () => {
-    const url = server.createRepo('team')
+    const url = http.server.createRepo('team')
     const a = await openStore()
     await publish(a.registry, 'orders-api')
     await publish(a.registry, 'billing-api')
@@ -64,8 +55,8 @@ describe('sync (git over HTTP with a real git http-backend)', () => {
     const pushed = await runCommand(Sync, ['--store', a.config.home, '--remote-url', url, '--push', '--json'])
     expect(pushed.exitCode).toBe(0)
     expect(pushed.result).toMatchObject({namespace: 'local', fetched: 0, pushed: 2})
-    expect(remoteHead(server, 'team')).toBe(git(a.repoDir, 'rev-parse', 'main').trim())
-    git(join(server.root, 'team.git'), 'fsck', '--strict')
+    expect(remoteHead(http.server, 'team')).toBe(git(a.repoDir, 'rev-parse', 'main').trim())
+    git(join(http.server.root, 'team.git'), 'fsck', '--strict')
 
     const bHome = tempDir('maestro-store-')
     const pulled = await runCommand(Sync, ['local', '--store', bHome, '--remote-url', url, '--json'])
@@ -78,8 +69,8 @@ describe('sync (git over HTTP with a real git http-backend)', () => {
       templates: {added: ['billing-api', 'orders-api'], changed: [], removed: []},
     })
     const bRepo = join(bHome, 'git', 'local.git')
-    expect(git(bRepo, 'rev-parse', 'main').trim()).toBe(remoteHead(server, 'team'))
-    expect(git(bRepo, 'rev-parse', REMOTE_MAIN_REF).trim()).toBe(remoteHead(server, 'team'))
+    expect(git(bRepo, 'rev-parse', 'main').trim()).toBe(remoteHead(http.server, 'team'))
+    expect(git(bRepo, 'rev-parse', REMOTE_MAIN_REF).trim()).toBe(remoteHead(http.server, 'team'))
     git(bRepo, 'fsck', '--strict')
     expect(git(bRepo, 'log', '--format=%(trailers:key=Maestro-Template,valueonly)', 'main')).toContain(
       'orders-api',
@@ -99,7 +90,7 @@ describe('sync (git over HTTP with a real git http-backend)', () => {
   })
 
   it('pulls only what changed: an update and a delete reindex those templates', async () => {
-    const url = server.createRepo('team')
+    const url = http.server.createRepo('team')
     const a = await openStore()
     const b = await openStore()
     await publish(a.registry, 'orders-api')
@@ -132,7 +123,7 @@ describe('sync (git over HTTP with a real git http-backend)', () => {
   })
 
   it('refuses a diverged history cleanly, leaving both heads as they were', async () => {
-    const url = server.createRepo('team')
+    const url = http.server.createRepo('team')
     const a = await openStore()
     const b = await openStore()
     await publish(a.registry, 'orders-api')
@@ -145,7 +136,7 @@ describe('sync (git over HTTP with a real git http-backend)', () => {
     await publish(b.registry, 'shipping-api')
     await publish(b.registry, 'payments-api')
 
-    const remoteBefore = remoteHead(server, 'team')
+    const remoteBefore = remoteHead(http.server, 'team')
     const localBefore = git(b.repoDir, 'rev-parse', 'main').trim()
     const refused = await runCommand(Sync, ['--store', b.config.home, '--remote-url', url, '--json'])
     expect(refused.exitCode).toBe(1)
@@ -175,18 +166,18 @@ describe('sync (git over HTTP with a real git http-backend)', () => {
     expect(human.exitCode).toBe(1)
     expect(human.error?.message).toMatch(/have diverged/)
 
-    expect(remoteHead(server, 'team')).toBe(remoteBefore)
+    expect(remoteHead(http.server, 'team')).toBe(remoteBefore)
     expect(git(b.repoDir, 'rev-parse', 'main').trim()).toBe(localBefore)
     const names = (await b.registry.search({})).items.map((i) => i.name).sort()
     expect(names).toEqual(['orders-api', 'payments-api', 'shipping-api'])
     git(b.repoDir, 'fsck', '--strict')
-    git(join(server.root, 'team.git'), 'fsck', '--strict')
+    git(join(http.server.root, 'team.git'), 'fsck', '--strict')
     await a.registry.close()
     await b.registry.close()
   })
 
   it('refuses to push over remote commits it has not pulled', async () => {
-    const url = server.createRepo('team')
+    const url = http.server.createRepo('team')
     const a = await openStore()
     const b = await openStore()
     await publish(a.registry, 'orders-api')
@@ -194,19 +185,18 @@ describe('sync (git over HTTP with a real git http-backend)', () => {
     await syncNamespace(b.repo, {policy: LOOPBACK, url})
     await publish(a.registry, 'billing-api')
     await syncNamespace(a.repo, {policy: LOOPBACK, url})
-    const before = remoteHead(server, 'team')
+    const before = remoteHead(http.server, 'team')
     const err = await syncNamespace(b.repo, {policy: LOOPBACK, url, push: true}).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(SyncDivergedError)
     expect((err as Error).message).toMatch(/1 commit\(s\) that namespace local lacks.*Pull first/)
-    expect(remoteHead(server, 'team')).toBe(before)
+    expect(remoteHead(http.server, 'team')).toBe(before)
     await a.registry.close()
     await b.registry.close()
   })
 
   it('sends MAESTRO_GIT_TOKEN through basic auth, never prints it, and explains a refusal', async () => {
-    await server.close()
-    server = await startGitHttpServer({token: 'tok-very-secret'})
-    const url = server.createRepo('team')
+    await http.restart({token: 'tok-very-secret'})
+    const url = http.server.createRepo('team')
     const a = await openStore()
     await publish(a.registry, 'orders-api')
     await a.registry.close()
@@ -222,7 +212,7 @@ describe('sync (git over HTTP with a real git http-backend)', () => {
     expect(ok.exitCode).toBe(0)
     expect(ok.result).toMatchObject({pushed: 1})
     expect(ok.stdout + ok.stderr).not.toContain('tok-very-secret')
-    expect(server.authorizations.length).toBeGreaterThan(0)
+    expect(http.server.authorizations.length).toBeGreaterThan(0)
 
     process.env.MAESTRO_GIT_TOKEN = 'wrong-token'
     const wrong = await runCommand(Sync, ['--store', a.config.home, '--remote-url', url, '--json'])
@@ -231,9 +221,8 @@ describe('sync (git over HTTP with a real git http-backend)', () => {
   })
 
   it('remembers the remote as origin without the credentials of its URL, and syncs with it next time', async () => {
-    await server.close()
-    server = await startGitHttpServer({token: 'tok-in-url'})
-    const url = server.createRepo('team')
+    await http.restart({token: 'tok-in-url'})
+    const url = http.server.createRepo('team')
     const a = await openStore()
     await publish(a.registry, 'orders-api')
     await a.registry.close()

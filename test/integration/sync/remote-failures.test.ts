@@ -9,7 +9,7 @@ import {request as httpRequest, createServer} from 'node:http'
 import type {AddressInfo} from 'node:net'
 import {join} from 'node:path'
 
-import {afterEach, beforeEach, describe, expect, it, onTestFinished} from 'vitest'
+import {describe, expect, it, onTestFinished} from 'vitest'
 
 import {loadTemplateDir} from '../../../src/domain/template.js'
 import {openLocalRegistry, type LocalRegistry} from '../../../src/registry/local-registry.js'
@@ -17,7 +17,7 @@ import {GitStore} from '../../../src/store/git-store.js'
 import {SyncRemoteError, syncNamespace} from '../../../src/sync/git-sync.js'
 import type {RemotePolicy} from '../../../src/sync/remote-policy.js'
 import {LOCAL, git, tempDir, testConfig, writeTemplate} from '../../helpers/temp.js'
-import {startGitHttpServer, type GitHttpServer} from './git-http-server.js'
+import {useGitHttpServer} from './git-http-server.js'
 
 const LOOPBACK: RemotePolicy = {allowPrivate: false, allowedHosts: ['127.0.0.1']}
 
@@ -90,16 +90,7 @@ async function corruptingProxy(target: string): Promise<{url: string; close(): P
 }
 
 describe('sync against failing remotes', () => {
-  let server: GitHttpServer
-  const savedEnv = {...process.env}
-  beforeEach(async () => {
-    server = await startGitHttpServer()
-    process.env.TEMPLATES_STORAGE_PATH = tempDir('maestro-empty-')
-  })
-  afterEach(async () => {
-    await server.close()
-    process.env = {...savedEnv}
-  })
+  const http = useGitHttpServer()
 
   it('answers SYNC_REMOTE_FAILED (502) when the host name does not resolve', async () => {
     const a = await openStore()
@@ -126,12 +117,12 @@ describe('sync against failing remotes', () => {
   })
 
   it('pulls main from a remote whose HEAD names a branch that does not exist', async () => {
-    const url = server.createRepo('team')
+    const url = http.server.createRepo('team')
     const a = await openStore()
     await publish(a.registry, 'orders-api')
     await syncNamespace(a.repo, {policy: LOOPBACK, url, push: true})
     // The bare repository's HEAD points at a branch nobody created (a renamed default branch).
-    git(join(server.root, 'team.git'), 'symbolic-ref', 'HEAD', 'refs/heads/master')
+    git(join(http.server.root, 'team.git'), 'symbolic-ref', 'HEAD', 'refs/heads/master')
 
     const b = await openStore()
     const summary = await syncNamespace(b.repo, {
@@ -145,11 +136,11 @@ describe('sync against failing remotes', () => {
   })
 
   it('answers SYNC_REMOTE_FAILED for a malformed pack and changes nothing locally', async () => {
-    const url = server.createRepo('team')
+    const url = http.server.createRepo('team')
     const a = await openStore()
     await publish(a.registry, 'orders-api')
     await syncNamespace(a.repo, {policy: LOOPBACK, url, push: true})
-    const proxy = await corruptingProxy(server.base)
+    const proxy = await corruptingProxy(http.server.base)
     onTestFinished(() => proxy.close())
 
     const b = await openStore()

@@ -2,7 +2,7 @@ import {createServer, type Server} from 'node:http'
 import type {AddressInfo} from 'node:net'
 import {join} from 'node:path'
 
-import {afterEach, beforeEach, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 
 import Sync from '../../../commands/sync.js'
 import {loadTemplateDir} from '../../../src/domain/template.js'
@@ -12,7 +12,7 @@ import {syncNamespace} from '../../../src/sync/git-sync.js'
 import {SyncRemoteNotAllowedError, type RemotePolicy} from '../../../src/sync/remote-policy.js'
 import {runCommand} from '../../helpers/command.js'
 import {LOCAL, git, tempDir, testConfig, writeTemplate} from '../../helpers/temp.js'
-import {startGitHttpServer, type GitHttpServer} from './git-http-server.js'
+import {useGitHttpServer} from './git-http-server.js'
 
 /** A store with one published template, ready to push. */
 async function storeWithTemplate() {
@@ -26,19 +26,10 @@ async function storeWithTemplate() {
 }
 
 describe('sync refuses remotes on non-public addresses unless configured (SSRF)', () => {
-  let server: GitHttpServer
-  const savedEnv = {...process.env}
-  beforeEach(async () => {
-    server = await startGitHttpServer()
-    process.env.TEMPLATES_STORAGE_PATH = tempDir('maestro-empty-')
-  })
-  afterEach(async () => {
-    await server.close()
-    process.env = {...savedEnv}
-  })
+  const http = useGitHttpServer()
 
   it('CLI: a name resolving to 127.0.0.1 is refused with MAESTRO_SYNC_ALLOW_PRIVATE=false, before any request', async () => {
-    const url = server.createRepo('team').replace('127.0.0.1', 'localhost')
+    const url = http.server.createRepo('team').replace('127.0.0.1', 'localhost')
     const {config, repo} = await storeWithTemplate()
     process.env.MAESTRO_SYNC_ALLOW_PRIVATE = 'false'
     delete process.env.MAESTRO_SYNC_ALLOWED_HOSTS
@@ -47,7 +38,7 @@ describe('sync refuses remotes on non-public addresses unless configured (SSRF)'
     const error = JSON.parse(refused.stdout).error as {code: string; message: string; data: {kind: string}}
     expect(error.code).toBe('SYNC_REMOTE_NOT_ALLOWED')
     expect(error.message).toMatch(/localhost: it resolves to (127\.0\.0\.1|::1), which is a loopback address/)
-    expect(server.requests).toEqual([])
+    expect(http.server.requests).toEqual([])
     // Not remembered either.
     expect(() => git(repo.dir, 'config', 'remote.origin.url')).toThrow()
 
@@ -55,7 +46,7 @@ describe('sync refuses remotes on non-public addresses unless configured (SSRF)'
     const decimal = url.replace('localhost', '2130706433')
     const literal = await runCommand(Sync, ['--store', config.home, '--remote-url', decimal, '--json'])
     expect(JSON.parse(literal.stdout).error.code).toBe('SYNC_REMOTE_NOT_ALLOWED')
-    expect(server.requests).toEqual([])
+    expect(http.server.requests).toEqual([])
 
     // The allow-list opts this one host in.
     process.env.MAESTRO_SYNC_ALLOWED_HOSTS = 'localhost'
@@ -65,7 +56,7 @@ describe('sync refuses remotes on non-public addresses unless configured (SSRF)'
   })
 
   it('CLI: private addresses are allowed by default (a developer syncing with a LAN server)', async () => {
-    const url = server.createRepo('team')
+    const url = http.server.createRepo('team')
     const {config} = await storeWithTemplate()
     delete process.env.MAESTRO_SYNC_ALLOW_PRIVATE
     delete process.env.MAESTRO_SYNC_ALLOWED_HOSTS
@@ -75,7 +66,7 @@ describe('sync refuses remotes on non-public addresses unless configured (SSRF)'
   })
 
   it('connects only to the address it checked: a made-up name resolved by the policy reaches the server', async () => {
-    const url = server.createRepo('team').replace('127.0.0.1', 'git.maestro.test')
+    const url = http.server.createRepo('team').replace('127.0.0.1', 'git.maestro.test')
     const {repo} = await storeWithTemplate()
     let lookups = 0
     const policy: RemotePolicy = {
@@ -90,11 +81,11 @@ describe('sync refuses remotes on non-public addresses unless configured (SSRF)'
     expect(summary.pushed).toBe(1)
     // The check before the sync, then one per connection: the socket used the checked answer.
     expect(lookups).toBeGreaterThan(1)
-    git(join(server.root, 'team.git'), 'fsck', '--strict')
+    git(join(http.server.root, 'team.git'), 'fsck', '--strict')
   })
 
   it('re-checks at connect time: a DNS answer that changes after the first check (rebinding) is refused', async () => {
-    const url = server.createRepo('team').replace('127.0.0.1', 'rebind.maestro.test')
+    const url = http.server.createRepo('team').replace('127.0.0.1', 'rebind.maestro.test')
     const {repo} = await storeWithTemplate()
     let lookups = 0
     const policy: RemotePolicy = {
@@ -105,13 +96,13 @@ describe('sync refuses remotes on non-public addresses unless configured (SSRF)'
     }
     const err = await syncNamespace(repo, {url, policy}).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(SyncRemoteNotAllowedError)
-    expect(server.requests).toEqual([])
+    expect(http.server.requests).toEqual([])
     expect(() => git(repo.dir, 'config', 'remote.origin.url')).toThrow()
   })
 
   it('re-checks every redirect: an allowed host redirecting to a refused address is not followed', async () => {
-    server.createRepo('team')
-    const target = `${server.base}/team.git`
+    http.server.createRepo('team')
+    const target = `${http.server.base}/team.git`
     const redirector: Server = createServer((req, res) => {
       res.writeHead(302, {Location: `${target}${req.url?.replace(/^\/team\.git/, '')}`}).end()
     })
@@ -130,7 +121,7 @@ describe('sync refuses remotes on non-public addresses unless configured (SSRF)'
       }).catch((e: unknown) => e)
       expect(err).toBeInstanceOf(SyncRemoteNotAllowedError)
       expect((err as Error).message).toMatch(/127\.0\.0\.1.*loopback/)
-      expect(server.requests).toEqual([])
+      expect(http.server.requests).toEqual([])
     } finally {
       redirector.closeAllConnections()
       await new Promise<void>((resolve) => redirector.close(() => resolve()))
