@@ -1020,7 +1020,7 @@ export class LocalRegistry implements Registry {
     const project = options.project === undefined ? {} : {project: options.project}
     rendered.set(
       '.maestro-answers.yaml',
-      answersFile({...meta, namespace: detail.namespace, ...project}, answers, manifest.parameters),
+      await answersFile({...meta, namespace: detail.namespace, ...project}, answers, manifest.parameters),
     )
     // A render for an update is no use; one made into a recorded project is published by recordProject.
     if (options.forUpdate !== true && options.project === undefined)
