@@ -78,7 +78,8 @@ describe('boundedTemplate', () => {
   it('renders what it parsed exactly as a render that parses for itself', async () => {
     const t = template(
       {
-        'files/{{ name | slugify }}/main.py': '# {{ name }} ({{ maestro.template }})\nNAME = "{{ name | upcase }}"\n',
+        'files/{{ name | slugify }}/main.py':
+          '# {{ name }} ({{ maestro.template }})\nNAME = "{{ name | upcase }}"\n',
         'files/{% if name == "x" %}x.txt{% endif %}': 'x',
         'files/b.txt': '{% case name %}{% when "my app" %}mine{% else %}other{% endcase %}',
       },
