@@ -47,9 +47,9 @@ export default class Instantiate extends BaseCommand<typeof Instantiate> {
     const {writeProject, assertDestinationUsable} = await import('../src/render/write.js')
     // Refuse a non-empty destination before asking anything.
     if (!flags['dry-run'] && !flags.force) await assertDestinationUsable(args.dest)
-    await this.warmRenderHost(['instantiate'])
     const registry = await this.registry()
     const detail = await registry.get(args.ref)
+    await this.warmRenderHost(['instantiate'], detail)
     const answers = await collectAnswers(detail.manifest.parameters, {
       sets: flags.set ?? [],
       answersFile: flags.answers,

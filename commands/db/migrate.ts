@@ -1,5 +1,4 @@
 import {BaseCommand} from '../../src/cli/base-command.js'
-import {migrateIndexDatabase} from '../../src/db/migrate.js'
 import type {MigrateResult} from '../../src/db/migrate.js'
 
 export default class DbMigrate extends BaseCommand<typeof DbMigrate> {
@@ -16,6 +15,9 @@ export default class DbMigrate extends BaseCommand<typeof DbMigrate> {
         exit: 2,
         suggestions: ['run it where the daemon runs, or unset MAESTRO_REMOTE / drop --remote'],
       })
+    // Loaded here, not at the top: every command's module is loaded at start-up, and this one
+    // would bring kysely and the migrations into all of them.
+    const {migrateIndexDatabase} = await import('../../src/db/migrate.js')
     const result = await migrateIndexDatabase(await this.maestroConfig())
     if (!this.jsonEnabled()) {
       if (result.applied.length === 0) {

@@ -9,7 +9,7 @@ import type {LocalRegistry} from '../registry/local-registry.js'
 import type {Workflows} from './workflows.js'
 import type {LocalRenderHost} from '../sandbox/local-host.js'
 import type {JobKind} from '../sandbox/host.js'
-import type {ImportProgress} from '../domain/registry.js'
+import type {ImportProgress, TemplateFileEntry} from '../domain/registry.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof BaseCommand)['baseFlags'] & T['flags']
@@ -178,10 +178,19 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   /**
    * Starts the render worker now, for a command that will render on the local store: its
    * start-up (~100 ms, another thread) then overlaps opening the registry instead of
-   * following it. Does nothing with --remote, where the daemon renders.
+   * following it. Does nothing with --remote, where the daemon renders, nor for
+   * instantiating a `template` small enough to be rendered in this thread.
    */
-  protected async warmRenderHost(kinds: readonly JobKind[]): Promise<void> {
+  protected async warmRenderHost(
+    kinds: readonly JobKind[],
+    template?: {files: readonly TemplateFileEntry[]},
+  ): Promise<void> {
     if ((this.flags as {remote?: string}).remote) return
+    if (template !== undefined && kinds.every((kind) => kind === 'instantiate')) {
+      // A small template is likely rendered in this thread (local-host.ts): no worker.
+      const {mayRenderInThread} = await import('../sandbox/local-host.js')
+      if (mayRenderInThread(template.files)) return
+    }
     ;(await this.renderHost()).warm(kinds)
   }
 

@@ -18,7 +18,7 @@ import type {Manifest, Namespace, TemplateFiles, TemplateSummary, VersionInfo} f
 import {SEARCH_SORTS} from '../domain/registry.js'
 import type {SearchQuery, SearchSort, TemplateFileEntry} from '../domain/registry.js'
 import {isBinary} from '../domain/paths.js'
-import {WORKFLOW_CATEGORY} from '../domain/manifest.js'
+import {WORKFLOW_CATEGORY} from '../domain/types.js'
 import {contentHash} from './content.js'
 import {capabilitiesOf} from './dialect.js'
 import {MAX_NAMESPACE_KEY, seqRange} from './keys.js'

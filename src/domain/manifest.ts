@@ -18,12 +18,9 @@ import {CATEGORIES} from './types.js'
 
 export {CATEGORIES}
 
-/**
- * The category of published workflows: a workflow is stored and indexed like a template
- * in `workflows/<name>/` of its namespace (src/workflows/package.ts), with a generated
- * manifest.yaml beside its workflow.yaml.
- */
-export const WORKFLOW_CATEGORY = 'workflows'
+// Defined in types.ts (no ajv, no yaml) so the registry and the index can name it without
+// loading the validator: see WORKFLOW_CATEGORY there.
+export {WORKFLOW_CATEGORY} from './types.js'
 
 /** Parameter names templates may not use: `maestro` is the built-in context object. */
 const RESERVED_PARAMETER_NAMES = new Set(['maestro'])

@@ -92,6 +92,15 @@ export interface LoadedTemplate {
   readme: string
 }
 
+/**
+ * The category of published workflows: a workflow is stored and indexed like a template
+ * in `workflows/<name>/` of its namespace (src/workflows/package.ts), with a generated
+ * manifest.yaml beside its workflow.yaml. It lives here, not in manifest.ts, so that the
+ * registry and the index can name it without loading ajv and yaml (which manifest.ts
+ * imports) on every command.
+ */
+export const WORKFLOW_CATEGORY = 'workflows'
+
 /** The template categories of the catalog (docs/template-format.md). */
 export const CATEGORIES = Object.freeze([
   'ai_ml_engineer',

@@ -20,7 +20,6 @@ import type {Database} from '../db/schema.js'
 import {MIGRATIONS, migrateToLatest} from '../db/migrate.js'
 import {isDatabaseUnavailable, isTransientError} from '../db/retry.js'
 import {IndexHeadMovedError, TemplateIndex, type IndexKind} from '../db/template-index.js'
-import {WORKFLOW_CATEGORY} from '../domain/manifest.js'
 import {
   AlreadyExistsError,
   MaestroError,
@@ -32,7 +31,7 @@ import {
   VersionConflictError,
 } from '../domain/errors.js'
 import type {LoadedTemplate, Namespace, TemplateFiles, VersionInfo} from '../domain/types.js'
-import {PUBLIC_NAMESPACE} from '../domain/types.js'
+import {PUBLIC_NAMESPACE, WORKFLOW_CATEGORY} from '../domain/types.js'
 import {packageRoot} from '../domain/package-root.js'
 import type {VersionList} from '../domain/wire.js'
 import {IN_PROCESS, type RenderHost} from '../sandbox/host.js'
@@ -1021,7 +1020,7 @@ export class LocalRegistry implements Registry {
     const project = options.project === undefined ? {} : {project: options.project}
     rendered.set(
       '.maestro-answers.yaml',
-      answersFile({...meta, namespace: detail.namespace, ...project}, answers, manifest.parameters),
+      await answersFile({...meta, namespace: detail.namespace, ...project}, answers, manifest.parameters),
     )
     // A render for an update is no use; one made into a recorded project is published by recordProject.
     if (options.forUpdate !== true && options.project === undefined)

@@ -93,6 +93,10 @@ export const EXTRA_FILTERS: Readonly<Record<string, (value: unknown) => string>>
       .join('_'),
 })
 
+let locale: string | undefined
+/** The locale LiquidJS's date filter names months and days in by default: this machine's. */
+const machineLocale = (): string => (locale ??= Intl.DateTimeFormat().resolvedOptions().locale)
+
 const noFiles: ReadonlyMap<string, string> = new Map()
 let shared: Liquid | undefined
 const perFiles = new WeakMap<ReadonlyMap<string, string>, Liquid>()
@@ -131,7 +135,11 @@ export function createLiquid(opts: {files?: ReadonlyMap<string, string>} = {}): 
     cache: false,
     ...LIQUID_LIMITS,
   }
-  const liquid = new Liquid(options)
+  // A locale given here spares LiquidJS looking up the machine's (Intl.DateTimeFormat():
+  // ICU's start-up, ~100 ms, on every engine); the getter below then answers with the
+  // machine's, as LiquidJS would, but only when a template formats a date with names.
+  const liquid = new Liquid({...options, locale: 'en-US'})
+  Object.defineProperty(liquid.options, 'locale', {get: machineLocale, enumerable: true, configurable: true})
   for (const [name, filter] of Object.entries(EXTRA_FILTERS)) liquid.registerFilter(name, filter)
   if (files === noFiles) shared = liquid
   else perFiles.set(files, liquid)

@@ -1,5 +1,5 @@
 import picomatch from 'picomatch'
-import type {Liquid} from 'liquidjs'
+import type {Liquid, Template} from 'liquidjs'
 
 import {RenderError, RenderLimitError, UnsafePathError} from '../domain/errors.js'
 import {PathCollisions, assertSafeRelativePath, isBinary} from '../domain/paths.js'
@@ -43,6 +43,11 @@ export interface RenderOptions {
   signal?: AbortSignal | undefined
   /** `maestro.year` in templates; defaults to the current year (pass it for reproducible output). */
   year?: number
+  /**
+   * Liquid already parsed, by source text (file bodies and file-name segments), as
+   * boundedTemplate (bounded.ts) returns it: rendered without parsing again.
+   */
+  parsed?: ReadonlyMap<string, Template[]>
 }
 
 const FILES_PREFIX = 'files/'
@@ -163,7 +168,7 @@ export async function renderTemplate(
     }
     if (skip) continue
 
-    const target = await renderPath(liquid, rel, file, context, remaining(file))
+    const target = await renderPath(liquid, rel, file, context, remaining(file), opts.parsed)
     if (target === undefined) continue
     try {
       assertSafeRelativePath(target, 'rendered path')
@@ -183,7 +188,9 @@ export async function renderTemplate(
     if (!raw && partials.has(rel)) {
       const text = partials.get(rel)!
       if (hasLiquid(text))
-        body = utf8Encoder.encode(await renderText(liquid, text, file, context, remaining(file), partials))
+        body = utf8Encoder.encode(
+          await renderText(liquid, text, file, context, remaining(file), partials, opts.parsed),
+        )
     }
 
     if (out.size >= limits.maxFiles)
@@ -214,6 +221,7 @@ async function renderPath(
   file: string,
   context: object,
   renderLimit: number,
+  parsed?: ReadonlyMap<string, Template[]>,
 ): Promise<string | undefined> {
   const segments: string[] = []
   for (const segment of rel.split('/')) {
@@ -223,7 +231,7 @@ async function renderPath(
     }
     let rendered: string
     try {
-      rendered = String(await liquid.parseAndRender(segment, context, {renderLimit}))
+      rendered = String(await parseAndRender(liquid, segment, context, renderLimit, parsed))
     } catch (err) {
       const limit = liquidLimitHit(err)
       if (limit)
@@ -243,10 +251,25 @@ async function renderText(
   context: object,
   renderLimit: number,
   partials: ReadonlyMap<string, string>,
+  parsed?: ReadonlyMap<string, Template[]>,
 ): Promise<string> {
   try {
-    return String(await liquid.parseAndRender(text, context, {renderLimit}))
+    return String(await parseAndRender(liquid, text, context, renderLimit, parsed))
   } catch (err) {
     throw liquidErrorToRenderError(err, file, {text, partials, partialFile: (name) => FILES_PREFIX + name})
   }
+}
+
+/** `liquid.parseAndRender`, skipping the parse when `parsed` has the text's templates. */
+function parseAndRender(
+  liquid: Liquid,
+  text: string,
+  context: object,
+  renderLimit: number,
+  parsed: ReadonlyMap<string, Template[]> | undefined,
+): Promise<unknown> {
+  const templates = parsed?.get(text)
+  return templates === undefined
+    ? liquid.parseAndRender(text, context, {renderLimit})
+    : liquid.render(templates, context, {renderLimit})
 }

@@ -7,6 +7,8 @@
  * The jobs themselves are the pure functions of render.ts, parameters.ts and
  * quality/score.ts: a host only decides where they run.
  */
+import type {Template} from 'liquidjs'
+
 import type {Answers, LoadedTemplate} from '../domain/types.js'
 import type {QualityReport} from '../quality/types.js'
 import type {EvaluateJob} from '../render/evaluate.js'
@@ -28,6 +30,11 @@ export interface InstantiateJob {
    * this thread the render stops before its next file. Never sent to a worker.
    */
   signal?: AbortSignal | undefined
+  /**
+   * The template's Liquid already parsed (boundedTemplate, render/bounded.ts): the CLI
+   * renders a bounded template in its own thread. Never sent to a worker.
+   */
+  parsed?: ReadonlyMap<string, Template[]>
 }
 
 export interface InstantiateOutput {
@@ -93,6 +100,7 @@ export async function runInstantiate(job: InstantiateJob): Promise<InstantiateOu
   })
   const files = await renderTemplate(job.template, answers, job.meta, {
     ...(job.limits ? {limits: job.limits} : {}),
+    ...(job.parsed ? {parsed: job.parsed} : {}),
     signal: job.signal,
   })
   return {answers, files}

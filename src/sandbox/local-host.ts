@@ -6,8 +6,26 @@
  */
 import type {EvaluateJob} from '../render/evaluate.js'
 import type {InstantiateJob, JobKind, PackJob, RenderHost, ScoreJob} from './host.js'
-import {runPack} from './host.js'
+import {runInstantiate, runPack} from './host.js'
 import {RenderPool} from './pool.js'
+
+/**
+ * Most text (bytes under files/) of a template that `instantiate` renders in the CLI's
+ * own thread when it is bounded (render/bounded.ts): parsing and rendering that much
+ * takes well under a second. A larger template goes to the worker.
+ */
+export const IN_THREAD_TEXT_BYTES = 1024 * 1024
+
+/**
+ * Whether instantiating a template with these files may happen in this thread (it is
+ * small enough; its Liquid is checked when the job comes): a command warms the worker
+ * for it only when it may not.
+ */
+export function mayRenderInThread(files: readonly {size: number; binary: boolean; path: string}[]): boolean {
+  let bytes = 0
+  for (const f of files) if (!f.binary && f.path.startsWith('files/')) bytes += f.size
+  return bytes <= IN_THREAD_TEXT_BYTES
+}
 
 export interface LocalRenderLimits {
   /** Hard wall-clock limit of one job (one instantiation, or one scoring with all its renders). */
@@ -27,7 +45,10 @@ export interface LocalRenderHost extends RenderHost {
 /**
  * A render host that runs jobs one at a time in a single worker thread, started at the
  * first job (commands that render nothing start nothing). Packing runs in this thread:
- * it runs no template code.
+ * it runs no template code, and so does instantiating a *bounded* template (one whose
+ * Liquid cannot loop nor grow a value without end, see render/bounded.ts): it cannot run
+ * into the limits the worker is there for, and starting the worker would cost more than
+ * rendering it.
  *
  * @example
  * ```ts
@@ -51,7 +72,14 @@ export function localRenderHost(limits: LocalRenderLimits): LocalRenderHost {
     }))
   return {
     warm: (kinds) => void started(kinds),
-    instantiate: (job: InstantiateJob) => started().instantiate(job),
+    instantiate: async (job: InstantiateJob) => {
+      const {boundedTemplate} = await import('../render/bounded.js')
+      const parsed = boundedTemplate(job.template, IN_THREAD_TEXT_BYTES)
+      if (parsed === undefined) return started().instantiate(job)
+      // Still under the time limit: the render checks its deadline between files.
+      const timeoutMs = Math.min(job.limits?.timeoutMs ?? Infinity, limits.renderTimeoutMs)
+      return runInstantiate({...job, parsed, limits: {...job.limits, timeoutMs}})
+    },
     score: (job: ScoreJob) => started().score(job),
     pack: (job: PackJob) => runPack(job),
     evaluate: (job: EvaluateJob) => started().evaluate(job),

@@ -150,3 +150,14 @@ describe('evalCondition', () => {
     expect(await evalCondition(liquid, 'db != "none" and n > 2', {db: 'pg', n: 3})).toBe(true)
   })
 })
+
+describe('createLiquid locale', () => {
+  it("names months and days in the machine's locale, as LiquidJS's default does", async () => {
+    const machine = Intl.DateTimeFormat().resolvedOptions().locale
+    const liquid = createLiquid({files: new Map()})
+    expect(liquid.options.locale).toBe(machine)
+    const date = new Date('2026-03-05T12:00:00Z')
+    const month = new Intl.DateTimeFormat(machine, {month: 'long', timeZone: 'UTC'}).format(date)
+    expect(await liquid.parseAndRender('{{ d | date: "%B", "UTC" }}', {d: date.toISOString()})).toBe(month)
+  })
+})

@@ -279,7 +279,7 @@ describe('answersFile', () => {
       {},
     )
     const answers = await resolveAnswers(t.manifest.parameters, {name: 'shop', token: 's3cr3t'})
-    const text = decode(answersFile(META, answers, t.manifest.parameters))
+    const text = decode(await answersFile(META, answers, t.manifest.parameters))
     expect(text).not.toContain('s3cr3t')
     expect(parse(text)).toEqual({
       template: 'demo',
