@@ -8,7 +8,7 @@ export default class WorkflowDelete extends BaseCommand<typeof WorkflowDelete> {
     'Delete a workflow (its git history keeps every published version); asks first on a terminal'
   static override examples = [
     '<%= config.bin %> workflow delete my-workflow --yes',
-    '<%= config.bin %> workflow delete acme/my-workflow --yes --json --remote http://localhost:8005',
+    '<%= config.bin %> workflow delete local/my-workflow --yes --json',
   ]
   static override args = {ref: Args.string({description: 'NAME or NAMESPACE/NAME', required: true})}
   static override flags = {
