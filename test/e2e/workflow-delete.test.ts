@@ -89,9 +89,11 @@ describe('maestro-tpl workflow delete (built CLI)', () => {
     expect(cli('workflow', 'get', 'doomed-flow').status).toBe(1)
 
     // A template is never deleted by `workflow delete`: the message says what it is.
-    const template = cli('workflow', 'delete', 'fastapi-service', '--yes')
+    const template = cli('workflow', 'delete', 'fastapi-service', '--yes', '--json')
     expect(template.status).toBe(1)
-    expect(template.stderr).toContain('fastapi-service is a template')
+    const refused = JSON.parse(template.stdout) as {error: {code: string; message: string}}
+    expect(refused.error.code).toBe('NOT_FOUND')
+    expect(refused.error.message).toContain('fastapi-service is a template')
     expect(cli('get', 'fastapi-service').status).toBe(0)
     const unknown = cli('workflow', 'delete', 'never-was', '--yes', '--json')
     expect(unknown.status).toBe(1)
