@@ -9,7 +9,7 @@ import {dirname, join, resolve} from 'node:path'
 import {encodeFiles, type WireFiles} from '../domain/wire.js'
 import {MaestroError, NotFoundError} from '../domain/errors.js'
 import type {Answers} from '../domain/types.js'
-import type {PublishResult, RequestContext} from '../domain/registry.js'
+import type {DeleteResult, PublishResult, RequestContext} from '../domain/registry.js'
 import {writeProject} from '../render/write.js'
 import type {
   DryRunResult,
@@ -33,6 +33,7 @@ export interface Workflows {
   }): Promise<{items: WorkflowSummary[]; total: number}>
   get(ref: string): Promise<WorkflowDetail>
   publish(workflow: LoadedWorkflow): Promise<PublishResult>
+  delete(ref: string): Promise<DeleteResult>
   validate(
     workflow: LoadedWorkflow,
   ): Promise<{name: string; version: string; steps: number; quality: {score: number; passed: boolean}}>
@@ -69,6 +70,9 @@ export class LocalWorkflows implements Workflows {
   }
   publish(workflow: LoadedWorkflow) {
     return this.runtime.publish(this.context, workflow)
+  }
+  delete(ref: string) {
+    return this.runtime.delete(this.context, ref)
   }
   validate(workflow: LoadedWorkflow) {
     return this.runtime.validate(this.context, workflow)
@@ -158,6 +162,9 @@ export class RemoteWorkflows implements Workflows {
   }
   publish(workflow: LoadedWorkflow) {
     return this.#call<PublishResult>('POST', '/api/v1/workflows', {files: encodeFiles(workflow.files)})
+  }
+  delete(ref: string) {
+    return this.#call<DeleteResult>('DELETE', `/api/v1/workflows/${encodeURIComponent(ref)}`)
   }
   async validate(workflow: LoadedWorkflow) {
     // The daemon checks it as it would publish it, scoring included.

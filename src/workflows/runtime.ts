@@ -21,7 +21,7 @@ import type {Answers} from '../domain/types.js'
 import type {EventBus, Fields} from '../events/bus.js'
 import {StreamConsumer} from '../events/consumer.js'
 import type {RenderHost} from '../sandbox/host.js'
-import type {PublishResult, Registry, RequestContext} from '../domain/registry.js'
+import type {DeleteResult, PublishResult, Registry, RequestContext} from '../domain/registry.js'
 import type {Workspace} from './actions.js'
 import {applyChanges, runWorkflow} from './engine.js'
 import type {FinishedStep, StepChanges} from './engine.js'
@@ -141,6 +141,16 @@ export class WorkflowRuntime {
       ...(namespace ? {namespace} : {}),
       message: `${workflow.definition.name}@${workflow.definition.version} (workflow)`,
     })
+  }
+
+  /**
+   * Deletes a workflow as a template is deleted (an editor's right in its namespace; the
+   * namespace's git history keeps every published version). A template's name answers 404
+   * saying it is a template: this never deletes one. Executions already made are kept
+   * until their results expire.
+   */
+  async delete(ctx: RequestContext, ref: string): Promise<DeleteResult> {
+    return this.#workflows(ctx).delete(ref)
   }
 
   /** Every literal `template` a step names must exist for the publisher (a templated one is checked when it runs). */

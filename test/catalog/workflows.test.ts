@@ -21,22 +21,6 @@ const WORKFLOWS = new URL('../../workflows_storage', import.meta.url).pathname
 /** `MAESTRO_CATALOG_WORKFLOWS=a,b` checks only those workflows. */
 const ONLY = new Set((process.env.MAESTRO_CATALOG_WORKFLOWS ?? '').split(',').filter(Boolean))
 
-/**
- * Bundled workflows whose results this check found failing their templates' own tooling
- * (open defects of issue 15, listed in its note): skipped in the full run, so the rest stay
- * guarded, and run when named in MAESTRO_CATALOG_WORKFLOWS (to fix them). Remove an
- * entry once its workflow passes.
- */
-const KNOWN_BROKEN: Record<string, string> = {
-  // adr-repository writes docs/adr itself (into docs/adr: docs/adr/docs/adr), and the
-  // library's `prettier --check .` covers the ADR files.
-  'node-package': 'prettier and a doubled docs/adr path',
-  // The root app's tsc and eslint (react-hooks) cover e2e/ from playwright-e2e-suite,
-  // whose dependencies are its own.
-  'nextjs-site': "the app's typecheck covers e2e/",
-  'web-app': "the app's eslint and prettier cover e2e/ and docs-site/",
-}
-
 interface StepRecord {
   id: string
   uses: string
@@ -65,10 +49,8 @@ describe('bundled workflows: results pass the checks of the templates they used'
 
   const names = readdirSync(WORKFLOWS)
     .filter((name) => existsSync(join(WORKFLOWS, name, 'workflow.yaml')))
-    .filter((name) => (ONLY.size === 0 ? !(name in KNOWN_BROKEN) : ONLY.has(name)))
+    .filter((name) => ONLY.size === 0 || ONLY.has(name))
     .sort()
-
-  if (ONLY.size === 0) it.skip.each(Object.entries(KNOWN_BROKEN))('%s (known broken: %s)', () => undefined)
 
   it.each(names)(
     '%s with its defaults',

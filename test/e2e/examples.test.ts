@@ -300,6 +300,13 @@ async function prepareFolder(h: Harness) {
   }
   // The bundled workflow folders, as a checkout holds them (`workflow validate`, `workflow create`).
   cpSync(join(ROOT, 'workflows_storage'), join(h.cwd, 'workflows_storage'), {recursive: true})
+  // A workflow of one's own (`workflow delete my-workflow`): a bundled one under another name.
+  cpSync(join(ROOT, 'workflows_storage', 'node-package'), join(h.cwd, 'my-workflow'), {recursive: true})
+  const definition = join(h.cwd, 'my-workflow', 'workflow.yaml')
+  writeFileSync(
+    definition,
+    readFileSync(definition, 'utf8').replace(/^name: node-package$/m, 'name: my-workflow'),
+  )
 }
 
 async function openHarness(name: string): Promise<Harness> {
@@ -400,6 +407,14 @@ const BEFORE: {match: RegExp; run: (h: Harness) => Promise<void>}[] = [
   {
     match: /^maestro-tpl delete my-template/,
     run: async (h) => expect((await sh(h, 'maestro-tpl create ./my-template')).status).toBe(0),
+  },
+  {
+    // Published (again, if an earlier example deleted it) before each of its delete examples.
+    match: /^maestro-tpl workflow delete (local\/)?my-workflow/,
+    run: async (h) => {
+      const run = await sh(h, 'maestro-tpl workflow create ./my-workflow')
+      expect(run.status, run.output).toBe(0)
+    },
   },
   {
     // Only a deleted template can be restored: publish my-template (if need be) and delete it.
@@ -713,6 +728,8 @@ const FLAG_RUNS: {line: string; status: number; output?: RegExp}[] = [
     output:
       /"code": "EXECUTION_STATE"[\s\S]*is succeeded; only a failed or cancelled execution can be retried/,
   },
+  {line: `maestro-tpl workflow create ./my-workflow ${LOCAL} --remote ${DAEMON}`, status: 0},
+  {line: `maestro-tpl workflow delete my-workflow --yes --json ${LOCAL} --remote ${DAEMON}`, status: 0},
   {line: 'maestro-tpl help --nested-commands', status: 0},
 ]
 

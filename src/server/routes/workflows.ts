@@ -107,6 +107,19 @@ export const WORKFLOW_ROUTES = (listMax: number): RouteSpec[] => [
     responses: {'200': ok('The workflow')},
     handle: ({req, deps, params}) => runtime(deps).get(req.context, params.id),
   }),
+  defineRoute<{id: string}>({
+    method: 'delete',
+    path: '/api/v1/workflows/{id}',
+    operationId: 'deleteWorkflow',
+    summary: 'Delete a workflow (its git history keeps every published version)',
+    description:
+      "As DELETE /templates/{id}: an editor of the namespace (a platform admin for the public catalog). A template's name answers 404; executions already made are kept until their results expire.",
+    tags: [TAG],
+    permission: 'template:write',
+    params: idParam,
+    responses: {'200': ok('Deleted', ref('DeleteResult'))},
+    handle: ({req, deps, params}) => runtime(deps).delete(req.context, params.id),
+  }),
   defineRoute<{id: string}, Record<string, never>, {parameters?: Answers; defaults?: boolean}>({
     method: 'post',
     path: '/api/v1/workflows/{id}/execute',

@@ -196,6 +196,11 @@ const SAMPLES: Record<string, Sample> = {
     outcome: () => 422,
   },
   getWorkflow: {kind: 'plain', request: () => ({path: '/api/v1/workflows/onboarding'}), outcome: () => 404},
+  deleteWorkflow: {
+    kind: 'plain',
+    request: () => ({method: 'DELETE', path: '/api/v1/workflows/onboarding'}),
+    outcome: () => 404,
+  },
   executeWorkflow: {
     kind: 'plain',
     request: () => ({method: 'POST', path: '/api/v1/workflows/onboarding/execute'}),

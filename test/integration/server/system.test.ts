@@ -98,6 +98,7 @@ describe('daemon: OpenAPI document', () => {
       'GET /api/v1/workflows',
       'POST /api/v1/workflows',
       'GET /api/v1/workflows/{id}',
+      'DELETE /api/v1/workflows/{id}',
       'POST /api/v1/workflows/{id}/execute',
       'GET /health',
       'GET /metrics',

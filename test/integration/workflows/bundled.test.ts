@@ -52,6 +52,44 @@ describe('bundled workflows', () => {
     expect(used.size).toBeGreaterThanOrEqual(12)
   })
 
+  // Where the parts of a composed project land, so the root's tooling and each part's own
+  // agree (test/catalog/workflows.test.ts runs that tooling on the results).
+  const LAYOUT: Record<string, {has: string[]; hasNot: string[]; text: Record<string, RegExp>}> = {
+    'node-package': {
+      has: ['docs/adr/0001-record-architecture-decisions.md', 'scripts/adr', '.github/workflows/adr.yml'],
+      hasNot: ['docs/adr/docs/adr/README.md', 'docs/adr/scripts/adr', '.adr-template/README.md'],
+      text: {'.prettierignore': /^docs\/adr$/m, 'README.md': /^# my-library/m},
+    },
+    'nextjs-site': {
+      has: ['e2e/playwright.config.ts'],
+      hasNot: [],
+      text: {
+        'tsconfig.json': /"exclude": \[\s*"node_modules",\s*"e2e"\s*\]/,
+        'eslint.config.mjs': /"e2e\/\*\*"/,
+      },
+    },
+    'web-app': {
+      has: ['e2e/playwright.config.ts', 'docs-site/mkdocs.yml'],
+      hasNot: [],
+      text: {
+        'eslint.config.js': /globalIgnores\(\['dist', 'coverage', 'e2e', 'docs-site'\]\)/,
+        '.prettierignore': /^e2e\ndocs-site$/m,
+        'vitest.config.ts': /'e2e\/\*\*', 'docs-site\/\*\*'/,
+      },
+    },
+  }
+  for (const [name, layout] of Object.entries(LAYOUT))
+    it(`${name} puts its parts where their tooling looks`, async () => {
+      const {execution} = await runtime.execute({...LOCAL}, name, {answers: {}})
+      const {record, workspace} = await runtime.runNow(execution.id)
+      expect(record.state, JSON.stringify(record.error)).toBe('succeeded')
+      const files = workspace!.files
+      for (const f of layout.has) expect(files.has(f), f).toBe(true)
+      for (const f of layout.hasNot) expect(files.has(f), f).toBe(false)
+      for (const [f, pattern] of Object.entries(layout.text))
+        expect(new TextDecoder().decode(files.get(f)), f).toMatch(pattern)
+    })
+
   for (const name of NAMES) {
     const examples = readdirSync(join(BUNDLED_WORKFLOWS, name, 'examples')).filter((f) => f.endsWith('.yaml'))
     for (const answersFile of [null, ...examples]) {

@@ -1,7 +1,8 @@
 /**
  * The tenant matrix over the workflow routes (RBAC on): a viewer runs, an editor
  * publishes; another tenant's workflow and execution answer 404 on every route; the
- * public catalog's workflows are runnable by every tenant, their executions their own.
+ * public catalog's workflows are runnable by every tenant, their executions their own;
+ * deleting a workflow follows template deletion (an editor in its own namespace).
  */
 import {describe, expect, it} from 'vitest'
 
@@ -105,5 +106,38 @@ describe('workflow routes across tenants', () => {
     // Anonymous callers run nothing and read no execution.
     expect((await call(undefined, '/api/v1/workflows/public-flow/execute', {})).status).toBe(401)
     expect((await call(undefined, `/api/v1/executions/${pub.id}`)).status).toBe(401)
+
+    // Deleting, as for templates: an editor in its own namespace; another tenant's workflow
+    // is 404, the public catalog a platform admin's, a viewer and anonymous callers nothing.
+    const del = (token: string | undefined, ref: string) =>
+      call(token, `/api/v1/workflows/${ref}`, undefined, 'DELETE')
+    expect((await del(tokens.viewer, 'acme-flow')).status).toBe(403)
+    expect((await del(undefined, 'acme-flow')).status).toBe(401)
+    expect((await del(tokens.admin, 'globex-flow')).status).toBe(404)
+    expect((await del(tokens.admin, 'globex%2Fglobex-flow')).status).toBe(404)
+    expect((await del(tokens.admin, 'public-flow')).status).toBe(403)
+    // A template's name is not a workflow: nothing of the template is touched.
+    const template = await del(tokens.platform, 'adr-repository')
+    expect(template.status).toBe(404)
+    expect((await template.json()).detail).toContain('adr-repository is a template')
+    expect((await call(tokens.viewer, '/api/v1/templates/adr-repository')).status).toBe(200)
+    expect(await names(tokens.viewer)).toEqual(['acme-flow', 'public-flow'])
+    expect(await names(tokens.globexAdmin)).toEqual(['globex-flow', 'public-flow'])
+
+    const deleted = await del(tokens.editor, 'acme-flow')
+    const body = await deleted.json()
+    expect(deleted.status, JSON.stringify(body)).toBe(200)
+    expect(body).toMatchObject({name: 'acme-flow', namespace: 'acme'})
+    expect(body.commit).toMatch(/^[0-9a-f]{40}$/)
+    expect((await call(tokens.viewer, '/api/v1/workflows/acme-flow')).status).toBe(404)
+    expect((await call(tokens.viewer, '/api/v1/workflows/acme-flow/execute', {})).status).toBe(404)
+    expect(await names(tokens.viewer)).toEqual(['public-flow'])
+    expect((await del(tokens.editor, 'acme-flow')).status).toBe(404)
+    // Its executions stay readable until their results expire.
+    expect((await settle(server, tokens.viewer, mine.id)).state).toBe('succeeded')
+    expect((await call(tokens.viewer, `/api/v1/executions/${mine.id}/result`)).status).toBe(200)
+
+    expect((await del(tokens.platform, 'public-flow')).status).toBe(200)
+    expect(await names(tokens.globexAdmin)).toEqual(['globex-flow'])
   })
 })

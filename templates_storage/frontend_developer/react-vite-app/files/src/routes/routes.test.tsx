@@ -24,7 +24,8 @@ describe('routes', () => {
     const router = renderAt('/')
     await user.click(screen.getByRole('link', {name: 'About'}))
     expect(router.state.location.pathname).toBe('/about')
-    expect(screen.getByRole('heading', {level: 1, name: 'About'})).toBeInTheDocument()
+    // The router renders the new page in a transition: it may land after the click resolves.
+    expect(await screen.findByRole('heading', {level: 1, name: 'About'})).toBeInTheDocument()
   })
 
   it('shows a not-found page for unknown paths', () => {
