@@ -32,6 +32,7 @@ import {
   checkWorkflows,
   checkXml,
 } from './kinds.js'
+import {checkSecurityTxt} from './security-kinds.js'
 import type {Checked} from './tools.js'
 
 /**
@@ -180,6 +181,45 @@ const DOCUMENTS: Record<string, Record<string, string[]>> = {
   'bug-report-kit': {
     'docs/bug-reporting.md': ['good report', 'severity', 'priority', 'triage', 'life cycle'],
   },
+  // security_specialist
+  // The NIST SP 800-61 life cycle, and what a team needs to run it.
+  'incident-response-plan': {
+    'INCIDENT_RESPONSE_PLAN.md': [
+      'severity levels',
+      'roles',
+      'preparation',
+      'detection and analysis',
+      'containment, eradication and recovery',
+      'communication',
+      'notification',
+      'post-incident activity',
+    ],
+    'forms/post-incident-review.md': ['root cause', 'action items'],
+  },
+  // The parts of a penetration test report (PTES reporting, CREST report guidance).
+  'pentest-report': {
+    'REPORT.md': [
+      'executive summary',
+      'scope and rules of engagement',
+      'methodology',
+      'risk rating',
+      'findings summary',
+      'remediation roadmap',
+    ],
+    'findings/FINDING-TEMPLATE.md': ['description', 'steps to reproduce', 'impact', 'remediation'],
+  },
+  // What a disclosure policy must tell a researcher (ISO/IEC 29147, CERT's CVD guide).
+  'vulnerability-disclosure-policy': {
+    'SECURITY.md': [
+      'supported versions',
+      'reporting a vulnerability',
+      'what to expect',
+      'coordinated disclosure',
+      'safe harbor',
+      'scope',
+    ],
+    'docs/security/vulnerability-handling.md': ['roles', 'intake', 'triage', 'fix', 'disclosure'],
+  },
 }
 
 /**
@@ -210,6 +250,7 @@ export async function checkProject(name: string, dest: string): Promise<Checked>
     files.includes('package.json') ? undefined : checkJavaScript(dest, files),
     DOCUMENTS[name] ? checkMarkdownDocuments(dest, files, DOCUMENTS[name]) : undefined,
     checkNginx(dest, files),
+    checkSecurityTxt(dest, files),
     checkNotebooks(dest, files),
     SQL_PROJECTS.has(name) ? checkPostgresMigrations(dest) : checkSql(dest, files),
     checkCommands(dest, PROJECT_COMMANDS[name] ?? []),

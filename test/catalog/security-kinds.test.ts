@@ -1,0 +1,58 @@
+/** The security catalog's checkers refuse what their standard refuses (they must be able to fail). */
+import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {dirname, join} from 'node:path'
+
+import {afterEach, describe, expect, it} from 'vitest'
+
+import {checkSecurityTxt} from './security-kinds.js'
+
+const dirs: string[] = []
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, {recursive: true, force: true})
+})
+
+function project(files: Record<string, string>): {dir: string; files: string[]} {
+  const dir = mkdtempSync(join(tmpdir(), 'security-kinds-'))
+  dirs.push(dir)
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), {recursive: true})
+    writeFileSync(join(dir, path), text)
+  }
+  return {dir, files: Object.keys(files)}
+}
+
+const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString()
+
+describe('checkSecurityTxt (RFC 9116)', () => {
+  const check = (text: string, path = '.well-known/security.txt') => {
+    const {dir, files} = project({[path]: text})
+    return checkSecurityTxt(dir, files)
+      .findings.map((f) => f.output)
+      .join('\n')
+  }
+
+  it('passes a file with Contact and an Expires within the year', () => {
+    expect(
+      check(
+        `# comment\nContact: mailto:security@example.com\nContact: https://example.com/report\nExpires: ${inDays(90)}\nPreferred-Languages: en, de\nCanonical: https://example.com/.well-known/security.txt\n`,
+      ),
+    ).toBe('')
+  })
+
+  it('refuses a missing Contact, an expired or far Expires, unknown fields and http URIs', () => {
+    expect(check(`Expires: ${inDays(30)}\n`)).toMatch(/no Contact/)
+    expect(check(`Contact: mailto:a@b.example\nExpires: ${inDays(-1)}\n`)).toMatch(/in the past/)
+    expect(check(`Contact: mailto:a@b.example\nExpires: ${inDays(400)}\n`)).toMatch(/more than a year/)
+    expect(check(`Contact: mailto:a@b.example\n`)).toMatch(/no Expires/)
+    expect(check(`Contact: mailto:a@b.example\nExpires: 2030-01-01\n`)).toMatch(/RFC 3339/)
+    expect(check(`Contact: mailto:a@b.example\nExpires: ${inDays(9)}\nExpires: ${inDays(8)}\n`)).toMatch(
+      /appears 2 times/,
+    )
+    expect(check(`Contact: mailto:a@b.example\nExpires: ${inDays(9)}\nBounty: yes\n`)).toMatch(/not a field/)
+    expect(check(`Contact: http://example.com\nExpires: ${inDays(9)}\n`)).toMatch(/not an allowed URI/)
+    expect(check(`Contact: mailto:a@b.example\nExpires: ${inDays(9)}\n`, 'security.txt')).toMatch(
+      /\.well-known/,
+    )
+  })
+})

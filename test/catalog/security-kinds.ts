@@ -1,0 +1,84 @@
+/**
+ * Checkers for the security catalog's own kinds of file (templates_storage/security_specialist),
+ * kept apart from kinds.ts: security.txt (RFC 9116).
+ */
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {type Checked, type Finding, none} from './tools.js'
+
+const read = (dir: string, file: string) => readFileSync(join(dir, file), 'utf8')
+
+/** The fields RFC 9116 (section 2.5) defines, with how often each may appear. */
+const SECURITY_TXT_FIELDS: Record<string, {once: boolean; uri: boolean}> = {
+  acknowledgments: {once: false, uri: true},
+  canonical: {once: false, uri: true},
+  contact: {once: false, uri: true},
+  encryption: {once: false, uri: true},
+  expires: {once: true, uri: false},
+  hiring: {once: false, uri: true},
+  policy: {once: false, uri: true},
+  'preferred-languages': {once: true, uri: false},
+}
+
+/**
+ * `security.txt` files held to RFC 9116 (there is no checker for it on npm or in Debian; the
+ * rules are the RFC's own, section 2): every line a comment, blank or `Field: value`; only the
+ * fields the RFC defines, `Expires` and `Preferred-Languages` at most once; at least one
+ * `Contact`; exactly one `Expires`, an RFC 3339 date-time in the future and, as the RFC
+ * recommends, less than a year ahead; web URIs over https (2.5: "MUST begin with https://"),
+ * Contact also mailto: or tel:. An unsigned file only: a PGP-signed one is read by its signer.
+ */
+export function checkSecurityTxt(dir: string, files: string[]): Checked {
+  const texts = files.filter((f) => /(^|\/)security\.txt$/.test(f))
+  if (texts.length === 0) return none()
+  const findings: Finding[] = []
+  for (const file of texts) {
+    const problems: string[] = []
+    if (!/(^|\/)\.well-known\/security\.txt$/.test(file)) problems.push('not under .well-known/ (RFC 9116 3)')
+    const seen = new Map<string, string[]>()
+    read(dir, file)
+      .split(/\r?\n/)
+      .forEach((line, i) => {
+        if (line.trim() === '' || line.startsWith('#')) return
+        const match = /^([A-Za-z][A-Za-z0-9-]*):[ \t]*(\S.*)$/.exec(line)
+        if (!match) return void problems.push(`line ${i + 1}: not "Field: value": ${line}`)
+        const name = match[1]!.toLowerCase()
+        const value = match[2]!.trim()
+        const field = SECURITY_TXT_FIELDS[name]
+        if (!field) return void problems.push(`line ${i + 1}: ${match[1]} is not a field of RFC 9116`)
+        seen.set(name, [...(seen.get(name) ?? []), value])
+        if (field.uri) {
+          const allowed =
+            name === 'contact' ? /^(https:\/\/\S+|mailto:[^@\s]+@[^@\s]+|tel:\+?[\d-]+)$/ : /^https:\/\/\S+$/
+          if (!allowed.test(value) && !(name === 'encryption' && /^(dns|openpgp4fpr):\S+$/.test(value)))
+            problems.push(`line ${i + 1}: ${match[1]} is not an allowed URI: ${value}`)
+        }
+        if (
+          name === 'preferred-languages' &&
+          !/^[a-zA-Z]{2,8}(-[a-zA-Z0-9]{1,8})*(\s*,\s*[a-zA-Z]{2,8}(-[a-zA-Z0-9]{1,8})*)*$/.test(value)
+        )
+          problems.push(`line ${i + 1}: Preferred-Languages is not a list of language tags: ${value}`)
+      })
+    for (const [name, values] of seen)
+      if (SECURITY_TXT_FIELDS[name]!.once && values.length > 1)
+        problems.push(`${name} appears ${values.length} times`)
+    if (!seen.has('contact')) problems.push('no Contact field (required)')
+    const expires = seen.get('expires')
+    if (!expires) problems.push('no Expires field (required)')
+    else {
+      const value = expires[0]!
+      const when = Date.parse(value)
+      if (
+        !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value) ||
+        Number.isNaN(when)
+      )
+        problems.push(`Expires is not an RFC 3339 date-time: ${value}`)
+      else if (when <= Date.now()) problems.push(`Expires is in the past: ${value}`)
+      else if (when - Date.now() > 366 * 24 * 3600 * 1000)
+        problems.push(`Expires is more than a year ahead: ${value}`)
+    }
+    if (problems.length > 0) findings.push({check: `RFC 9116 ${file}`, output: problems.join('\n')})
+  }
+  return {ran: [`RFC 9116 security.txt (${texts.length})`], findings}
+}
