@@ -32,7 +32,7 @@ import {
   checkWorkflows,
   checkXml,
 } from './kinds.js'
-import {checkSecurityTxt} from './security-kinds.js'
+import {checkContentSecurityPolicies, checkSecurityTxt} from './security-kinds.js'
 import type {Checked} from './tools.js'
 
 /**
@@ -182,6 +182,9 @@ const DOCUMENTS: Record<string, Record<string, string[]>> = {
     'docs/bug-reporting.md': ['good report', 'severity', 'priority', 'triage', 'life cycle'],
   },
   // security_specialist
+  // Guides shipped beside configuration: linted, and the parts a reader comes for.
+  'gha-codeql-analysis': {'docs/code-scanning.md': ['what runs', 'triage']},
+  'nginx-security-headers': {'docs/security-headers.md': ['rolling out', 'raising hsts', 'verifying']},
   // The NIST SP 800-61 life cycle, and what a team needs to run it.
   'incident-response-plan': {
     'INCIDENT_RESPONSE_PLAN.md': [
@@ -251,6 +254,7 @@ export async function checkProject(name: string, dest: string): Promise<Checked>
     DOCUMENTS[name] ? checkMarkdownDocuments(dest, files, DOCUMENTS[name]) : undefined,
     checkNginx(dest, files),
     checkSecurityTxt(dest, files),
+    checkContentSecurityPolicies(dest, files),
     checkNotebooks(dest, files),
     SQL_PROJECTS.has(name) ? checkPostgresMigrations(dest) : checkSql(dest, files),
     checkCommands(dest, PROJECT_COMMANDS[name] ?? []),

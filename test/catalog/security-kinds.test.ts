@@ -5,7 +5,7 @@ import {dirname, join} from 'node:path'
 
 import {afterEach, describe, expect, it} from 'vitest'
 
-import {checkSecurityTxt} from './security-kinds.js'
+import {checkContentSecurityPolicies, checkSecurityTxt} from './security-kinds.js'
 
 const dirs: string[] = []
 afterEach(() => {
@@ -54,5 +54,28 @@ describe('checkSecurityTxt (RFC 9116)', () => {
     expect(check(`Contact: mailto:a@b.example\nExpires: ${inDays(9)}\n`, 'security.txt')).toMatch(
       /\.well-known/,
     )
+  })
+})
+
+describe('checkContentSecurityPolicies (CSP Evaluator)', () => {
+  const check = (line: string) => {
+    const {dir, files} = project({'snippets/headers.conf': `${line}\n`})
+    return checkContentSecurityPolicies(dir, files)
+  }
+
+  it('passes a policy without bypasses and finds the header in report-only mode too', () => {
+    const result = check(
+      `add_header Content-Security-Policy-Report-Only "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'" always;`,
+    )
+    expect(result.ran).toEqual(['CSP Evaluator (1)'])
+    expect(result.findings).toEqual([])
+  })
+
+  it("fails 'unsafe-inline' scripts, a scheme-wide source and a missing object-src", () => {
+    const output = check(`add_header Content-Security-Policy "script-src 'unsafe-inline' https:" always;`)
+      .findings.map((f) => f.output)
+      .join('\n')
+    expect(output).toMatch(/HIGH script-src: 'unsafe-inline'/)
+    expect(output).toMatch(/HIGH object-src/)
   })
 })

@@ -1,9 +1,14 @@
 /**
  * Checkers for the security catalog's own kinds of file (templates_storage/security_specialist),
- * kept apart from kinds.ts: security.txt (RFC 9116).
+ * kept apart from kinds.ts: security.txt (RFC 9116) and Content-Security-Policy headers
+ * (Google's CSP Evaluator, npm csp_evaluator).
  */
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
+
+import {CspEvaluator} from 'csp_evaluator/dist/evaluator.js'
+import {Severity} from 'csp_evaluator/dist/finding.js'
+import {CspParser} from 'csp_evaluator/dist/parser.js'
 
 import {type Checked, type Finding, none} from './tools.js'
 
@@ -81,4 +86,30 @@ export function checkSecurityTxt(dir: string, files: string[]): Checked {
     if (problems.length > 0) findings.push({check: `RFC 9116 ${file}`, output: problems.join('\n')})
   }
   return {ran: [`RFC 9116 security.txt (${texts.length})`], findings}
+}
+
+/** A Content-Security-Policy set by nginx: `add_header Content-Security-Policy[-Report-Only] "..."`. */
+const NGINX_CSP = /^\s*add_header\s+Content-Security-Policy(?:-Report-Only)?\s+(["'])(.*?)\1/gm
+
+/**
+ * Every Content-Security-Policy an nginx configuration sends, evaluated by Google's CSP
+ * Evaluator (the engine of csp-evaluator.withgoogle.com): a finding of severity HIGH,
+ * SYNTAX, MEDIUM or HIGH_MAYBE (a bypass through an allowlisted host) fails. The weaker
+ * findings ('self' may host JSONP, no strict-dynamic) are advice, not defects.
+ */
+export function checkContentSecurityPolicies(dir: string, files: string[]): Checked {
+  const policies: {file: string; policy: string}[] = []
+  for (const file of files.filter((f) => f.endsWith('.conf') || /(^|\/)nginx\.conf$/.test(f))) {
+    for (const match of read(dir, file).matchAll(NGINX_CSP)) policies.push({file, policy: match[2]!})
+  }
+  if (policies.length === 0) return none()
+  const findings: Finding[] = []
+  for (const {file, policy} of policies) {
+    const problems = new CspEvaluator(new CspParser(policy).csp)
+      .evaluate()
+      .filter((f) => f.severity <= Severity.HIGH_MAYBE)
+      .map((f) => `${Severity[f.severity]} ${f.directive}: ${f.description}`)
+    if (problems.length > 0) findings.push({check: `CSP Evaluator ${file}`, output: problems.join('\n')})
+  }
+  return {ran: [`CSP Evaluator (${policies.length})`], findings}
 }
