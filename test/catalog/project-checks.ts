@@ -182,6 +182,33 @@ const DOCUMENTS: Record<string, Record<string, string[]>> = {
     'docs/bug-reporting.md': ['good report', 'severity', 'priority', 'triage', 'life cycle'],
   },
   // security_specialist
+  // The parts of a classification policy (ISO/IEC 27001:2022 A.5.12, A.5.13).
+  'data-classification-policy': {
+    'DATA_CLASSIFICATION_POLICY.md': [
+      'purpose',
+      'scope',
+      'roles',
+      'classification levels',
+      'handling requirements',
+      'labeling',
+      'retention',
+      'exceptions',
+    ],
+  },
+  // The seven LINDDUN threat categories, after the inventory they are drawn from.
+  'linddun-privacy-threat-model': {
+    'PRIVACY_THREAT_MODEL.md': [
+      'personal data inventory',
+      'data flows',
+      'linking',
+      'identifying',
+      'non-repudiation',
+      'detecting',
+      'data disclosure',
+      'unawareness',
+      'non-compliance',
+    ],
+  },
   // Guides shipped beside configuration: linted, and the parts a reader comes for.
   'gha-codeql-analysis': {'docs/code-scanning.md': ['what runs', 'triage']},
   'nginx-security-headers': {'docs/security-headers.md': ['rolling out', 'raising hsts', 'verifying']},
