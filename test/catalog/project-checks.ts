@@ -32,7 +32,7 @@ import {
   checkWorkflows,
   checkXml,
 } from './kinds.js'
-import {checkContentSecurityPolicies, checkSecurityTxt} from './security-kinds.js'
+import {checkContentSecurityPolicies, checkKyvernoTests, checkSecurityTxt} from './security-kinds.js'
 import type {Checked} from './tools.js'
 
 /**
@@ -282,6 +282,7 @@ export async function checkProject(name: string, dest: string): Promise<Checked>
     checkNginx(dest, files),
     checkSecurityTxt(dest, files),
     checkContentSecurityPolicies(dest, files),
+    checkKyvernoTests(dest, files),
     checkNotebooks(dest, files),
     SQL_PROJECTS.has(name) ? checkPostgresMigrations(dest) : checkSql(dest, files),
     checkCommands(dest, PROJECT_COMMANDS[name] ?? []),

@@ -5,7 +5,7 @@ import {dirname, join} from 'node:path'
 
 import {afterEach, describe, expect, it} from 'vitest'
 
-import {checkContentSecurityPolicies, checkSecurityTxt} from './security-kinds.js'
+import {checkContentSecurityPolicies, checkKyvernoTests, checkSecurityTxt} from './security-kinds.js'
 
 const dirs: string[] = []
 afterEach(() => {
@@ -77,5 +77,66 @@ describe('checkContentSecurityPolicies (CSP Evaluator)', () => {
       .join('\n')
     expect(output).toMatch(/HIGH script-src: 'unsafe-inline'/)
     expect(output).toMatch(/HIGH object-src/)
+  })
+})
+
+describe('checkKyvernoTests', () => {
+  const policy = `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: no-latest
+spec:
+  rules:
+    - name: tag
+      match: {any: [{resources: {kinds: [Pod]}}]}
+      validate: {pattern: {spec: {containers: [{image: '!*:latest'}]}}}
+`
+  const pod = `apiVersion: v1
+kind: Pod
+metadata:
+  name: good
+spec:
+  containers: [{name: app, image: 'app:1'}]
+`
+  const test = (
+    result: string,
+    policies = '../policies/no-latest.yaml',
+  ) => `apiVersion: cli.kyverno.io/v1alpha1
+kind: Test
+metadata:
+  name: t
+policies: [${policies}]
+resources: [resources.yaml]
+results:
+  - ${result}
+`
+  const check = (testText: string) => {
+    const {dir, files} = project({
+      'policies/no-latest.yaml': policy,
+      'tests/resources.yaml': pod,
+      'tests/kyverno-test.yaml': testText,
+    })
+    return checkKyvernoTests(dir, files)
+      .findings.map((f) => f.output)
+      .join('\n')
+  }
+
+  it('passes a test whose policies, rules and resources exist', () => {
+    expect(check(test('{policy: no-latest, rule: tag, kind: Pod, resources: [good], result: pass}'))).toBe('')
+  })
+
+  it('fails a missing file, an unknown policy or rule, and an unknown resource', () => {
+    expect(
+      check(test('{policy: no-latest, rule: tag, resources: [good], result: pass}', '../policies/gone.yaml')),
+    ).toMatch(/not in the project/)
+    expect(check(test('{policy: other, rule: tag, resources: [good], result: pass}'))).toMatch(
+      /no policy file/,
+    )
+    expect(check(test('{policy: no-latest, rule: renamed, resources: [good], result: pass}'))).toMatch(
+      /has not/,
+    )
+    expect(check(test('{policy: no-latest, rule: tag, resources: [bad], result: fail}'))).toMatch(
+      /no resource file/,
+    )
   })
 })

@@ -1,14 +1,15 @@
 /**
  * Checkers for the security catalog's own kinds of file (templates_storage/security_specialist),
- * kept apart from kinds.ts: security.txt (RFC 9116) and Content-Security-Policy headers
- * (Google's CSP Evaluator, npm csp_evaluator).
+ * kept apart from kinds.ts: security.txt (RFC 9116), Content-Security-Policy headers
+ * (Google's CSP Evaluator, npm csp_evaluator) and Kyverno CLI tests (what they name exists).
  */
 import {readFileSync} from 'node:fs'
-import {join} from 'node:path'
+import {dirname, join} from 'node:path'
 
 import {CspEvaluator} from 'csp_evaluator/dist/evaluator.js'
 import {Severity} from 'csp_evaluator/dist/finding.js'
 import {CspParser} from 'csp_evaluator/dist/parser.js'
+import {parseAllDocuments} from 'yaml'
 
 import {type Checked, type Finding, none} from './tools.js'
 
@@ -112,4 +113,75 @@ export function checkContentSecurityPolicies(dir: string, files: string[]): Chec
     if (problems.length > 0) findings.push({check: `CSP Evaluator ${file}`, output: problems.join('\n')})
   }
   return {ran: [`CSP Evaluator (${policies.length})`], findings}
+}
+
+interface KyvernoTest {
+  policies?: string[]
+  resources?: string[]
+  results?: {policy: string; rule?: string; resources?: string[]; kind?: string}[]
+}
+
+/** The documents of a YAML file, as plain values (unparseable documents are left to the YAML check). */
+const yamlValues = (dir: string, file: string): Record<string, unknown>[] =>
+  parseAllDocuments(read(dir, file)).flatMap((d) =>
+    d.errors.length === 0 && d.contents ? [d.toJS() as Record<string, unknown>] : [],
+  )
+
+/**
+ * Kyverno CLI tests (`kind: Test`, cli.kyverno.io): their shape is checked by the Kubernetes
+ * check against crd-schemas/; here, that what they name is there: every policy and resource
+ * file exists, and every expected result names a policy of those files, a rule of that
+ * policy and resources of that kind in the resource files. A test naming a rule that was
+ * renamed would otherwise fail only when someone runs `kyverno test`.
+ */
+export function checkKyvernoTests(dir: string, files: string[]): Checked {
+  const tests = files
+    .filter((f) => /\.ya?ml$/.test(f))
+    .flatMap((file) =>
+      yamlValues(dir, file)
+        .filter(
+          (v) =>
+            typeof v.apiVersion === 'string' &&
+            v.apiVersion.startsWith('cli.kyverno.io/') &&
+            v.kind === 'Test',
+        )
+        .map((test): {file: string; test: KyvernoTest} => ({file, test})),
+    )
+  if (tests.length === 0) return none()
+  const findings: Finding[] = []
+  for (const {file, test} of tests) {
+    const problems: string[] = []
+    const load = (paths: string[] = []) =>
+      paths.flatMap((path) => {
+        const target = join(dirname(file), path).replace(/\\/g, '/')
+        if (!files.includes(target)) {
+          problems.push(`names ${path}, which is not in the project`)
+          return []
+        }
+        return yamlValues(dir, target)
+      })
+    const policies = new Map<string, Set<string>>()
+    for (const policy of load(test.policies)) {
+      const name = (policy.metadata as {name?: string} | undefined)?.name
+      const rules = ((policy.spec as {rules?: {name: string}[]} | undefined)?.rules ?? []).map((r) => r.name)
+      if (name) policies.set(name, new Set(rules))
+    }
+    const resources = new Set(
+      load(test.resources).map(
+        (r) => `${String(r.kind)}/${String((r.metadata as {name?: string} | undefined)?.name)}`,
+      ),
+    )
+    for (const result of test.results ?? []) {
+      const rules = policies.get(result.policy)
+      if (!rules) problems.push(`result for policy ${result.policy}, which no policy file defines`)
+      else if (result.rule && !rules.has(result.rule))
+        problems.push(`result for rule ${result.policy}/${result.rule}, which that policy has not`)
+      for (const name of result.resources ?? []) {
+        if (!resources.has(`${result.kind ?? 'Pod'}/${name}`))
+          problems.push(`result for ${result.kind ?? 'Pod'} ${name}, which no resource file holds`)
+      }
+    }
+    if (problems.length > 0) findings.push({check: `Kyverno test ${file}`, output: problems.join('\n')})
+  }
+  return {ran: [`Kyverno test references (${tests.length})`], findings}
 }
