@@ -209,6 +209,28 @@ const DOCUMENTS: Record<string, Record<string, string[]>> = {
       'non-compliance',
     ],
   },
+  'secure-code-review-checklist': {
+    'docs/secure-code-review.md': [
+      'when a security review is required',
+      'how to review',
+      'checklist',
+      'input handling',
+      'cryptography',
+      'secrets',
+      'logging and errors',
+      'dependencies',
+      'language pitfalls',
+    ],
+  },
+  'secrets-rotation-runbook': {
+    'RUNBOOK.md': [
+      'secret inventory',
+      'rotation principles',
+      'procedures',
+      'emergency rotation',
+      'rotation log',
+    ],
+  },
   // Guides shipped beside configuration: linted, and the parts a reader comes for.
   'gha-codeql-analysis': {'docs/code-scanning.md': ['what runs', 'triage']},
   'nginx-security-headers': {'docs/security-headers.md': ['rolling out', 'raising hsts', 'verifying']},
