@@ -233,6 +233,7 @@ const DOCUMENTS: Record<string, Record<string, string[]>> = {
   },
   // Guides shipped beside configuration: linted, and the parts a reader comes for.
   'gha-codeql-analysis': {'docs/code-scanning.md': ['what runs', 'triage']},
+  'gha-sbom-attestations': {'docs/supply-chain.md': ['verifying a release', 'requirements']},
   'nginx-security-headers': {'docs/security-headers.md': ['rolling out', 'raising hsts', 'verifying']},
   // The NIST SP 800-61 life cycle, and what a team needs to run it.
   'incident-response-plan': {
