@@ -182,6 +182,19 @@ const DOCUMENTS: Record<string, Record<string, string[]>> = {
     'docs/bug-reporting.md': ['good report', 'severity', 'priority', 'triage', 'life cycle'],
   },
   // security_specialist
+  // What auditors sample in a user access review (SOC 2 CC6, ISO/IEC 27001 A.5.18).
+  'access-review-procedure': {
+    'ACCESS_REVIEW_PROCEDURE.md': [
+      'purpose',
+      'scope',
+      'roles',
+      'procedure',
+      'decision rules',
+      'evidence',
+      'exceptions',
+    ],
+    'forms/certification.md': ['accounts', 'attestation', 'verification'],
+  },
   // The parts of a classification policy (ISO/IEC 27001:2022 A.5.12, A.5.13).
   'data-classification-policy': {
     'DATA_CLASSIFICATION_POLICY.md': [
