@@ -235,6 +235,17 @@ const DOCUMENTS: Record<string, Record<string, string[]>> = {
       'language pitfalls',
     ],
   },
+  'security-champions-program': {
+    'CHARTER.md': [
+      'purpose and goals',
+      'who champions are',
+      'responsibilities',
+      'training path',
+      'meetings',
+      'escalation',
+      'recognition',
+    ],
+  },
   'secrets-rotation-runbook': {
     'RUNBOOK.md': [
       'secret inventory',
