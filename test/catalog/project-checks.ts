@@ -32,6 +32,7 @@ import {
   checkWorkflows,
   checkXml,
 } from './kinds.js'
+import {checkContentSecurityPolicies, checkKyvernoTests, checkSecurityTxt} from './security-kinds.js'
 import type {Checked} from './tools.js'
 
 /**
@@ -180,6 +181,122 @@ const DOCUMENTS: Record<string, Record<string, string[]>> = {
   'bug-report-kit': {
     'docs/bug-reporting.md': ['good report', 'severity', 'priority', 'triage', 'life cycle'],
   },
+  // security_specialist
+  // What auditors sample in a user access review (SOC 2 CC6, ISO/IEC 27001 A.5.18).
+  'access-review-procedure': {
+    'ACCESS_REVIEW_PROCEDURE.md': [
+      'purpose',
+      'scope',
+      'roles',
+      'procedure',
+      'decision rules',
+      'evidence',
+      'exceptions',
+    ],
+    'forms/certification.md': ['accounts', 'attestation', 'verification'],
+  },
+  // The parts of a classification policy (ISO/IEC 27001:2022 A.5.12, A.5.13).
+  'data-classification-policy': {
+    'DATA_CLASSIFICATION_POLICY.md': [
+      'purpose',
+      'scope',
+      'roles',
+      'classification levels',
+      'handling requirements',
+      'labeling',
+      'retention',
+      'exceptions',
+    ],
+  },
+  // The seven LINDDUN threat categories, after the inventory they are drawn from.
+  'linddun-privacy-threat-model': {
+    'PRIVACY_THREAT_MODEL.md': [
+      'personal data inventory',
+      'data flows',
+      'linking',
+      'identifying',
+      'non-repudiation',
+      'detecting',
+      'data disclosure',
+      'unawareness',
+      'non-compliance',
+    ],
+  },
+  'secure-code-review-checklist': {
+    'docs/secure-code-review.md': [
+      'when a security review is required',
+      'how to review',
+      'checklist',
+      'input handling',
+      'cryptography',
+      'secrets',
+      'logging and errors',
+      'dependencies',
+      'language pitfalls',
+    ],
+  },
+  'security-champions-program': {
+    'CHARTER.md': [
+      'purpose and goals',
+      'who champions are',
+      'responsibilities',
+      'training path',
+      'meetings',
+      'escalation',
+      'recognition',
+    ],
+  },
+  'secrets-rotation-runbook': {
+    'RUNBOOK.md': [
+      'secret inventory',
+      'rotation principles',
+      'procedures',
+      'emergency rotation',
+      'rotation log',
+    ],
+  },
+  // Guides shipped beside configuration: linted, and the parts a reader comes for.
+  'gha-codeql-analysis': {'docs/code-scanning.md': ['what runs', 'triage']},
+  'gha-sbom-attestations': {'docs/supply-chain.md': ['verifying a release', 'requirements']},
+  'nginx-security-headers': {'docs/security-headers.md': ['rolling out', 'raising hsts', 'verifying']},
+  // The NIST SP 800-61 life cycle, and what a team needs to run it.
+  'incident-response-plan': {
+    'INCIDENT_RESPONSE_PLAN.md': [
+      'severity levels',
+      'roles',
+      'preparation',
+      'detection and analysis',
+      'containment, eradication and recovery',
+      'communication',
+      'notification',
+      'post-incident activity',
+    ],
+    'forms/post-incident-review.md': ['root cause', 'action items'],
+  },
+  // The parts of a penetration test report (PTES reporting, CREST report guidance).
+  'pentest-report': {
+    'REPORT.md': [
+      'executive summary',
+      'scope and rules of engagement',
+      'methodology',
+      'risk rating',
+      'findings summary',
+      'remediation roadmap',
+    ],
+    'findings/FINDING-TEMPLATE.md': ['description', 'steps to reproduce', 'impact', 'remediation'],
+  },
+  // What a disclosure policy must tell a researcher (ISO/IEC 29147, CERT's CVD guide).
+  'vulnerability-disclosure-policy': {
+    'SECURITY.md': [
+      'supported versions',
+      'reporting a vulnerability',
+      'what to expect',
+      'coordinated disclosure',
+      'safe harbor',
+      'scope',
+    ],
+    'docs/security/vulnerability-handling.md': ['roles', 'intake', 'triage', 'fix', 'disclosure'],
+  },
 }
 
 /**
@@ -210,6 +327,9 @@ export async function checkProject(name: string, dest: string): Promise<Checked>
     files.includes('package.json') ? undefined : checkJavaScript(dest, files),
     DOCUMENTS[name] ? checkMarkdownDocuments(dest, files, DOCUMENTS[name]) : undefined,
     checkNginx(dest, files),
+    checkSecurityTxt(dest, files),
+    checkContentSecurityPolicies(dest, files),
+    checkKyvernoTests(dest, files),
     checkNotebooks(dest, files),
     SQL_PROJECTS.has(name) ? checkPostgresMigrations(dest) : checkSql(dest, files),
     checkCommands(dest, PROJECT_COMMANDS[name] ?? []),
