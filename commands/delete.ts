@@ -19,14 +19,13 @@ export default class Delete extends BaseCommand<typeof Delete> {
   }
 
   async run(): Promise<DeleteResult> {
-    const {assertCanConfirm, confirmDeletion} = await import('../src/cli/confirm.js')
-    if (!this.flags.yes) assertCanConfirm(this.args.ref, this.interactive)
-    const registry = await this.registry()
-    if (!this.flags.yes) {
-      const detail = await registry.get(this.args.ref)
-      await confirmDeletion(`${detail.namespace}/${detail.name}@${detail.version}`)
-    }
-    const result = await registry.delete(this.args.ref)
+    const {deleteAfterConfirming} = await import('../src/cli/confirm.js')
+    const result = await deleteAfterConfirming(this.args.ref, {
+      yes: this.flags.yes,
+      interactive: this.interactive,
+      kind: 'template',
+      open: () => this.registry(),
+    })
     if (!this.jsonEnabled())
       this.log(`Deleted ${result.namespace}/${result.name} (commit ${result.commit.slice(0, 12)})`)
     return result

@@ -19,14 +19,13 @@ export default class WorkflowDelete extends BaseCommand<typeof WorkflowDelete> {
   }
 
   async run(): Promise<DeleteResult> {
-    const {assertCanConfirm, confirmDeletion} = await import('../../src/cli/confirm.js')
-    if (!this.flags.yes) assertCanConfirm(this.args.ref, this.interactive)
-    const workflows = await this.workflows()
-    if (!this.flags.yes) {
-      const detail = await workflows.get(this.args.ref)
-      await confirmDeletion(`workflow ${detail.namespace}/${detail.name}@${detail.version}`)
-    }
-    const result = await workflows.delete(this.args.ref)
+    const {deleteAfterConfirming} = await import('../../src/cli/confirm.js')
+    const result = await deleteAfterConfirming(this.args.ref, {
+      yes: this.flags.yes,
+      interactive: this.interactive,
+      kind: 'workflow',
+      open: () => this.workflows(),
+    })
     if (!this.jsonEnabled())
       this.log(`Deleted workflow ${result.namespace}/${result.name} (commit ${result.commit.slice(0, 12)})`)
     return result

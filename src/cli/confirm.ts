@@ -1,4 +1,5 @@
 import {MaestroError, UsageError} from '../domain/errors.js'
+import type {DeleteResult} from '../domain/registry.js'
 import {askParameter} from '../ui/prompt.js'
 
 /**
@@ -38,4 +39,34 @@ export async function confirmDeletion(what: string): Promise<void> {
   if (yes !== true) {
     throw new MaestroError(`not deleted: ${what} is kept`, {code: 'DECLINED', status: 400, exitCode: 1})
   }
+}
+
+/** Where a delete command deletes from: the registry's templates, or its workflows. */
+export interface Deletable {
+  get(ref: string): Promise<{namespace: string; name: string; version: string}>
+  delete(ref: string): Promise<DeleteResult>
+}
+
+/**
+ * What `delete` and `workflow delete` do: unless `yes`, make sure there is a terminal
+ * (before opening anything), open the store, show what `ref` names and ask; then delete.
+ *
+ * @example
+ * ```ts
+ * await deleteAfterConfirming('my-workflow', {yes: false, interactive: true, kind: 'workflow', open: () => this.workflows()})
+ * ```
+ */
+export async function deleteAfterConfirming(
+  ref: string,
+  opts: {yes: boolean; interactive: boolean; kind: 'template' | 'workflow'; open: () => Promise<Deletable>},
+): Promise<DeleteResult> {
+  if (!opts.yes) assertCanConfirm(ref, opts.interactive)
+  const store = await opts.open()
+  if (!opts.yes) {
+    const detail = await store.get(ref)
+    // A template is named as refs are everywhere; a workflow says so.
+    const prefix = opts.kind === 'workflow' ? 'workflow ' : ''
+    await confirmDeletion(`${prefix}${detail.namespace}/${detail.name}@${detail.version}`)
+  }
+  return store.delete(ref)
 }

@@ -33,7 +33,7 @@ import {
   checkXml,
 } from './kinds.js'
 import {checkContentSecurityPolicies, checkKyvernoTests, checkSecurityTxt} from './security-kinds.js'
-import type {Checked} from './tools.js'
+import {type Checked, processesUnder} from './tools.js'
 
 /**
  * What a project's npm scripts cannot do on a CI machine, replaced by the nearest check
@@ -335,8 +335,39 @@ export async function checkProject(name: string, dest: string): Promise<Checked>
     checkCommands(dest, PROJECT_COMMANDS[name] ?? []),
     files.includes('package.json') ? checkNodeProject(dest, nodePlan(dest, NODE_OVERRIDES[name])) : undefined,
   ]
+  all.push(await checkNothingLeftRunning(dest))
   return {
     ran: all.flatMap((c) => c?.ran ?? []),
     findings: all.flatMap((c) => c?.findings ?? []),
+  }
+}
+
+/**
+ * A project's own commands (its tests above all) must stop what they start: a server a
+ * test suite leaves behind keeps running on the developer's machine and in their CI.
+ * Whatever still runs under the project a second after its commands ended is a finding,
+ * and is killed so that it does not outlive the check either.
+ */
+async function checkNothingLeftRunning(dest: string): Promise<Checked> {
+  if (processesUnder(dest).length > 0) await new Promise((resolve) => setTimeout(resolve, 1000))
+  const left = processesUnder(dest)
+  for (const {pid} of left) {
+    try {
+      process.kill(pid, 'SIGKILL')
+    } catch {
+      // Ended meanwhile.
+    }
+  }
+  return {
+    ran: ['nothing left running'],
+    findings:
+      left.length === 0
+        ? []
+        : [
+            {
+              check: 'nothing left running',
+              output: `the project's commands left ${left.length} process(es) running (killed now):\n${left.map((p) => `${p.pid} ${p.command}`).join('\n')}`,
+            },
+          ],
   }
 }

@@ -9,7 +9,10 @@ import {
   cpSync,
   existsSync,
   mkdirSync,
+  readdirSync,
   readFileSync,
+  readlinkSync,
+  realpathSync,
   renameSync,
   rmSync,
   statSync,
@@ -203,4 +206,29 @@ export function npmTool(spec: string): string {
     }
   }
   return join(dir, 'node_modules', '.bin')
+}
+
+/**
+ * The processes (other than this one) whose working folder or command line lies under
+ * `dir`, read from /proc: what a project's commands left running. Empty where there is
+ * no /proc.
+ */
+export function processesUnder(dir: string): {pid: number; command: string}[] {
+  if (!existsSync('/proc/self')) return []
+  const root = realpathSync(dir)
+  const inside = (path: string) => path === root || path.startsWith(`${root}/`)
+  const found: {pid: number; command: string}[] = []
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry)
+    if (!Number.isInteger(pid) || pid === process.pid) continue
+    try {
+      const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim()
+      if (command === '') continue // a zombie, already gone but for its exit status
+      const cwd = readlinkSync(`/proc/${pid}/cwd`)
+      if (inside(cwd) || command.includes(`${root}/`)) found.push({pid, command})
+    } catch {
+      // Gone meanwhile, or not ours to read.
+    }
+  }
+  return found
 }

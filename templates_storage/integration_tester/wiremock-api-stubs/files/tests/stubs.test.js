@@ -50,15 +50,18 @@ before(async () => {
   wiremock = spawn(
     process.execPath,
     ['node_modules/wiremock/index.js', '--port', String(port), '--root-dir', 'stubs', '--disable-banner'],
-    {cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit']},
+    // Its own process group: the npm package's launcher starts Java as a child of its own.
+    {cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], detached: true},
   )
   await waitForHealth(Date.now() + 60_000)
 })
 
 after(async () => {
-  if (!wiremock) return
-  wiremock.kill()
-  await new Promise((resolve) => wiremock.once('exit', resolve))
+  if (!wiremock || wiremock.exitCode !== null) return
+  const exited = new Promise((resolve) => wiremock.once('exit', resolve))
+  // The whole group, Java included: killing the launcher alone leaves WireMock running.
+  process.kill(-wiremock.pid, 'SIGTERM')
+  await exited
 })
 
 describe('charges', () => {
