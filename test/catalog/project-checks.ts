@@ -83,6 +83,8 @@ const PROJECT_COMMANDS: Record<string, string[][]> = {
   'oauth2-provider-tests': [UNITTEST],
   // The smoke runner against a local python3 -m http.server stand-in.
   'gha-smoke-tests': [['bash', 'smoke/selftest.sh']],
+  // backend_developer: standard-library projects whose own tests need no install.
+  'python-cli-tool': [UNITTEST],
 }
 
 /**
