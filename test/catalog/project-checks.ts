@@ -86,6 +86,7 @@ const PROJECT_COMMANDS: Record<string, string[][]> = {
   'gha-smoke-tests': [['bash', 'smoke/selftest.sh']],
   // backend_developer: standard-library projects whose own tests need no install.
   'python-cli-tool': [UNITTEST],
+  'python-http-client': [UNITTEST],
   'python-structured-logging': [UNITTEST],
 }
 
