@@ -16,6 +16,7 @@ import {
   haveTool,
   installDependencies,
   MARKDOWNLINT,
+  NO_DEPENDENCIES,
   none,
   npmTool,
   projectEnv,
@@ -289,7 +290,8 @@ export function checkNodeProject(dir: string, plan: NodePlan): Checked {
     const result = run(command!, args, {cwd: dir})
     if (result.status !== 0) findings.push({check: step.name, output: result.output.slice(-6000)})
   }
-  return {ran: ['npm install', ...plan.steps.map((s) => s.name)], findings}
+  const installed = install.output === NO_DEPENDENCIES ? [] : ['npm install']
+  return {ran: [...installed, ...plan.steps.map((s) => s.name)], findings}
 }
 
 /**

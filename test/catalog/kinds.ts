@@ -11,13 +11,33 @@
  * Each checker says which checks it ran (for the catalog:check table) and what failed.
  */
 import {randomBytes} from 'node:crypto'
-import {existsSync, readFileSync} from 'node:fs'
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {basename, join} from 'node:path'
 
 import {Ajv2020, type ValidateFunction} from 'ajv/dist/2020.js'
 import {parseAllDocuments} from 'yaml'
 
-import {type Checked, type Finding, haveTool, MARKDOWNLINT, none, npmTool, projectEnv, run} from './tools.js'
+import {
+  type Checked,
+  type Finding,
+  haveTool,
+  IN_CI,
+  MARKDOWNLINT,
+  none,
+  npmTool,
+  projectEnv,
+  run,
+} from './tools.js'
 
 type Lint = (input: string, path: string) => {line: number; column: number; message: string}[]
 type Hcl = (file: string, text: string) => Promise<unknown>
@@ -333,6 +353,67 @@ export function checkNginx(dir: string, files: string[]): Checked {
     if (result.status !== 0) findings.push({check: `nginx -t ${file}`, output: result.output})
   }
   return {ran: [`nginx -t (${configs.length})`], findings}
+}
+
+/**
+ * The PostgreSQL server binary: on PATH, or the newest under /usr/lib/postgresql (Debian's
+ * postgresql package keeps it off PATH).
+ */
+function postgresBinary(): string | undefined {
+  if (run('sh', ['-c', 'command -v postgres']).status === 0) return 'postgres'
+  const root = '/usr/lib/postgresql'
+  if (!existsSync(root)) return undefined
+  const versions = readdirSync(root)
+    .filter((v) => existsSync(join(root, v, 'bin', 'postgres')))
+    .sort((a, b) => Number(b) - Number(a))
+  return versions[0] ? join(root, versions[0], 'bin', 'postgres') : undefined
+}
+
+/**
+ * PostgreSQL configuration files (`postgresql.conf`, `postgresql.<name>.conf`) read by the
+ * server itself: `postgres -C` loads the file as it would at startup, against an empty data
+ * folder, and fails on an unknown parameter, a malformed line or a value out of range or
+ * with a wrong unit. As root it runs as the postgres user (the server refuses root).
+ */
+export function checkPostgresConf(dir: string, files: string[]): Checked {
+  const configs = files.filter((f) => /(^|\/)postgresql(\.[\w-]+)?\.conf$/.test(f))
+  if (configs.length === 0) return none()
+  const postgres = postgresBinary()
+  if (!postgres) {
+    const message = 'the PostgreSQL server binary is not installed (apt-get install postgresql)'
+    if (IN_CI) throw new Error(`${message}: CI must run every catalog check`)
+    console.warn(`catalog check SKIPPED: ${message}`)
+    return none()
+  }
+  const asRoot = process.getuid?.() === 0
+  const findings: Finding[] = []
+  for (const file of configs) {
+    const scratch = mkdtempSync(join(tmpdir(), 'maestro-pgconf-'))
+    try {
+      const data = join(scratch, 'data')
+      mkdirSync(data, {mode: 0o700})
+      const config = join(scratch, 'postgresql.conf')
+      copyFileSync(join(dir, file), config)
+      chmodSync(scratch, 0o755)
+      const args = [`--config-file=${config}`, '-D', data, '-C', 'shared_buffers']
+      if (asRoot) run('chown', ['-R', 'postgres', scratch])
+      const result = asRoot
+        ? run('runuser', ['-u', 'postgres', '--', postgres, ...args])
+        : run(postgres, args)
+      if (result.status !== 0) {
+        const problems = result.output
+          .split('\n')
+          .filter((l) => /(LOG|FATAL|ERROR):/.test(l) && !l.includes('skipping missing configuration file'))
+        findings.push({
+          check: `postgres -C ${file}`,
+          output: (problems.length > 0 ? problems : [result.output]).join('\n'),
+        })
+      }
+    } finally {
+      rmSync(scratch, {recursive: true, force: true})
+    }
+  }
+  return {ran: [`postgres -C (${configs.length})`], findings}
 }
 
 /**

@@ -27,6 +27,7 @@ import {
   checkNginx,
   checkNotebooks,
   checkOpenApi,
+  checkPostgresConf,
   checkSql,
   checkTerraform,
   checkWorkflows,
@@ -84,6 +85,10 @@ const PROJECT_COMMANDS: Record<string, string[][]> = {
   'oauth2-provider-tests': [UNITTEST],
   // The smoke runner against a local python3 -m http.server stand-in.
   'gha-smoke-tests': [['bash', 'smoke/selftest.sh']],
+  // backend_developer: standard-library projects whose own tests need no install.
+  'python-cli-tool': [UNITTEST],
+  'python-http-client': [UNITTEST],
+  'python-structured-logging': [UNITTEST],
 }
 
 /**
@@ -330,6 +335,7 @@ export async function checkProject(name: string, dest: string): Promise<Checked>
     checkSecurityTxt(dest, files),
     checkContentSecurityPolicies(dest, files),
     checkKyvernoTests(dest, files),
+    checkPostgresConf(dest, files),
     checkNotebooks(dest, files),
     SQL_PROJECTS.has(name) ? checkPostgresMigrations(dest) : checkSql(dest, files),
     checkCommands(dest, PROJECT_COMMANDS[name] ?? []),

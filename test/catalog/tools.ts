@@ -140,12 +140,22 @@ export function dependencyKey(projectDir: string, npmVersion: string): string {
   return createHash('sha256').update(key).digest('hex').slice(0, 16)
 }
 
+/** What installDependencies answers for a package.json that declares no dependencies. */
+export const NO_DEPENDENCIES = 'no dependencies to install'
+
 /**
  * `npm install` in a generated project, with node_modules shared between projects that
  * declare the same dependencies: the first install is real and its node_modules is kept
  * (hard links) under CACHE_DIR/node_modules/<key>; later projects get a hard-linked copy.
  */
 export function installDependencies(projectDir: string, npmVersion: string): RunResult & {cached: boolean} {
+  // A project on Node's standard library alone (node:test, node:http) has nothing to
+  // install, and npm writes no node_modules for it to cache.
+  const pkg = JSON.parse(readFileSync(join(projectDir, 'package.json'), 'utf8')) as Record<string, unknown>
+  const declared = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'].some(
+    (field) => Object.keys((pkg[field] as object | undefined) ?? {}).length > 0,
+  )
+  if (!declared) return {status: 0, output: NO_DEPENDENCIES, cached: true}
   const key = dependencyKey(projectDir, npmVersion)
   const cached = join(CACHE_DIR, 'node_modules', key)
   const marker = join(cached, 'complete')

@@ -1,0 +1,2 @@
+-- Drops the whole ledger, its history included: export it first in production.
+DROP SCHEMA IF EXISTS {{ schema }} CASCADE;
